@@ -1,0 +1,21 @@
+"""The `omnibus` command: one entry point, a subcommand group per stage of the data flow."""
+
+import click
+
+from omnibus.fieldwork.commands import load_questionnaire
+from omnibus.frame.commands import frame
+from omnibus.questionnaire.commands import questionnaire
+from omnibus.site.commands import demo, django_admin, serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Omnibus: recurring census surveys of organisations, from questionnaire to report."""
+
+
+questionnaire.add_command(load_questionnaire)
+main.add_command(questionnaire)
+main.add_command(frame)
+main.add_command(serve)
+main.add_command(demo)
+main.add_command(django_admin)

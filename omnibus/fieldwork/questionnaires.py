@@ -1,0 +1,56 @@
+"""Store checked questionnaire files as versions that waves can bind to."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from django.db import transaction
+
+from omnibus.fieldwork.models import QuestionnaireVersion
+from omnibus.questionnaire.loader import load, read_text
+from omnibus.questionnaire.model import Questionnaire
+
+
+class VersionConflict(Exception):
+    """A different file was loaded before under the same survey and version label."""
+
+
+def store_questionnaire(path: Path, replace: bool = False) -> tuple[QuestionnaireVersion, bool]:
+    """Check a questionnaire file and keep it; returns the version and whether it changed.
+
+    Raises QuestionnaireError for a file with mistakes (nothing is stored) and
+    VersionConflict when the label is taken by different content and `replace` is False:
+    a version label must always mean the same questions.
+    """
+    questionnaire = load(path)
+    text = path.read_text(encoding="utf-8")
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    with transaction.atomic():
+        existing = (
+            QuestionnaireVersion.objects.select_for_update()
+            .filter(survey=questionnaire.survey, version=questionnaire.version)
+            .first()
+        )
+        if existing is not None and existing.sha256 == digest:
+            return existing, False
+        if existing is not None and not replace:
+            raise VersionConflict(
+                f"{path}: {questionnaire.survey} {questionnaire.version} is already loaded with different "
+                "content; give the changed questionnaire a new version label, or use --replace"
+            )
+        stored = existing or QuestionnaireVersion(survey=questionnaire.survey, version=questionnaire.version)
+        stored.title = questionnaire.title
+        stored.source_name = path.name
+        stored.source_text = text
+        stored.sha256 = digest
+        stored.save()
+        return stored, True
+
+
+def questionnaire_of(stored: QuestionnaireVersion) -> Questionnaire:
+    """The questionnaire a stored version holds (it was checked when it was stored)."""
+    questionnaire, problems = read_text(stored.source_text, stored.source_name)
+    if questionnaire is None or problems:
+        raise ValueError(f"stored questionnaire {stored} no longer reads: {problems[:1]}")
+    return questionnaire

@@ -1,0 +1,239 @@
+"""Population schemas: which columns a frame file has and what each column may hold.
+
+A population (all upper-tier LAs in England, all state schools, ...) declares its schema in a
+YAML file: the key column (a stable identifier), the name column, code columns with a pattern
+each, and attributes of a kind (category, number, text, band). Pure Python: no Django import,
+so the same checks run in a notebook.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+POPULATIONS_DIR = Path(__file__).resolve().parent / "populations"
+KINDS = ("text", "code", "category", "number", "band")
+# Plain decimals only: "1,234", "1e5" or "n/a" in a frame file are mistakes to report, not guess.
+NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+class SchemaError(Exception):
+    """A population schema is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """One band of a banded number: `low` <= value < `high` (None means unbounded)."""
+
+    label: str
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    def contains(self, number: Decimal) -> bool:
+        """True when the number falls in this band."""
+        return (self.low is None or number >= self.low) and (self.high is None or number < self.high)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a frame file: its role (key, name, code, attribute), kind and rules."""
+
+    name: str
+    role: str
+    kind: str
+    label: str = ""
+    optional: bool = False
+    pattern: re.Pattern[str] | None = None
+    values: tuple[str, ...] = ()
+    of: str | None = None
+    bands: tuple[Band, ...] = ()
+
+    def allowed(self) -> tuple[str, ...]:
+        """The values a category or band column accepts."""
+        return tuple(b.label for b in self.bands) if self.kind == "band" else self.values
+
+    def clean(self, text: str) -> str:
+        """Return the canonical text of a non-blank value, or raise ValueError saying why not."""
+        if self.kind == "number":
+            if not NUMBER_RE.match(text):
+                raise ValueError(f"{text!r} is not a number")
+            return text
+        if self.kind in ("category", "band"):
+            # Case and spacing slips ("good", "London  borough") are fixed, not reported.
+            folded = {" ".join(v.split()).casefold(): v for v in self.allowed()}
+            canonical = folded.get(" ".join(text.split()).casefold())
+            if canonical is None:
+                raise ValueError(f"{text!r} is not one of: {', '.join(self.allowed())}")
+            return canonical
+        if self.pattern is not None and not self.pattern.search(text):
+            raise ValueError(f"{text!r} does not match the pattern {self.pattern.pattern}")
+        return text
+
+    def typed(self, text: str | None) -> Any:
+        """The Python value of stored text: int or float for numbers, None for blank."""
+        if text is None or text == "":
+            return None
+        if self.kind == "number":
+            return int(text) if "." not in text else float(text)
+        return text
+
+    def band_for(self, number: Decimal) -> str | None:
+        """The label of the band holding the number, or None if no band does."""
+        return next((b.label for b in self.bands if b.contains(number)), None)
+
+
+@dataclass(frozen=True)
+class PopulationSchema:
+    """A population's declared frame layout; `columns` is in file order (codes, name, attributes)."""
+
+    slug: str
+    title: str
+    key: str
+    name: str
+    columns: tuple[Column, ...]
+    source: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def column(self, name: str) -> Column | None:
+        """The column with this name, or None."""
+        return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def column_names(self) -> list[str]:
+        """All column names, in file order."""
+        return [c.name for c in self.columns]
+
+    @property
+    def code_names(self) -> list[str]:
+        """The code columns (the key among them)."""
+        return [c.name for c in self.columns if c.role in ("key", "code")]
+
+    @property
+    def attribute_names(self) -> list[str]:
+        """The attribute columns."""
+        return [c.name for c in self.columns if c.role == "attribute"]
+
+    @property
+    def value_names(self) -> list[str]:
+        """Columns stored as dated values: everything but the key, which identifies the unit."""
+        return [c.name for c in self.columns if c.role != "key"]
+
+
+def load_population(ref: str) -> PopulationSchema:
+    """Load a population schema by slug (a file in omnibus/frame/populations) or YAML path."""
+    path = Path(ref) if ref.endswith((".yaml", ".yml")) else POPULATIONS_DIR / f"{ref}.yaml"
+    if not path.is_file():
+        known = ", ".join(available_populations()) or "none"
+        raise SchemaError(f"unknown population {ref!r} (known: {known})")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"{path.name}: not valid YAML: {exc}") from exc
+    return schema_from_dict(data, path.name)
+
+
+def available_populations() -> list[str]:
+    """Slugs of the populations shipped with Omnibus."""
+    return sorted(p.stem for p in POPULATIONS_DIR.glob("*.yaml"))
+
+
+def schema_from_dict(data: Any, source: str = "schema") -> PopulationSchema:
+    """Build and check a schema from its YAML mapping; raise SchemaError naming the problem."""
+    if not isinstance(data, dict):
+        raise SchemaError(f"{source}: expected a mapping at the top level")
+    for required in ("slug", "title", "key", "name"):
+        if not isinstance(data.get(required), str) or not data[required]:
+            raise SchemaError(f"{source}: {required!r} is required and must be text")
+    codes = _mapping(data.get("codes", {}), source, "codes")
+    attributes = _mapping(data.get("attributes", {}), source, "attributes")
+    if data["key"] not in codes:
+        raise SchemaError(f"{source}: key {data['key']!r} must be one of the codes")
+    columns = [_code_column(n, spec, n == data["key"], source) for n, spec in codes.items()]
+    columns.append(Column(name=data["name"], role="name", kind="text", label="Name"))
+    columns += [_attribute_column(n, spec, source) for n, spec in attributes.items()]
+    _check_names(columns, source)
+    return PopulationSchema(
+        slug=data["slug"],
+        title=data["title"],
+        key=data["key"],
+        name=data["name"],
+        columns=tuple(columns),
+        source=data,
+    )
+
+
+def _mapping(value: Any, source: str, what: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise SchemaError(f"{source}: {what!r} must map column names to settings")
+    return value
+
+
+def _code_column(name: str, spec: dict[str, Any], is_key: bool, source: str) -> Column:
+    pattern = _pattern(spec.get("pattern"), source, name)
+    return Column(
+        name=name,
+        role="key" if is_key else "code",
+        kind="code",
+        label=str(spec.get("label", name)),
+        optional=bool(spec.get("optional", False)) and not is_key,
+        pattern=pattern,
+    )
+
+
+def _attribute_column(name: str, spec: dict[str, Any], source: str) -> Column:
+    kind = spec.get("kind", "text")
+    if kind not in KINDS or kind == "code":
+        raise SchemaError(f"{source}: attribute {name!r}: unknown kind {kind!r}")
+    values = tuple(str(v) for v in spec.get("values", ()))
+    if kind == "category" and not values:
+        raise SchemaError(f"{source}: attribute {name!r}: a category needs 'values'")
+    bands = tuple(_band(b, source, name) for b in spec.get("bands", ())) if kind == "band" else ()
+    if kind == "band" and not bands:
+        raise SchemaError(f"{source}: attribute {name!r}: a band needs 'bands'")
+    return Column(
+        name=name,
+        role="attribute",
+        kind=kind,
+        label=str(spec.get("label", name)),
+        optional=bool(spec.get("optional", False)),
+        pattern=_pattern(spec.get("pattern"), source, name),
+        values=values,
+        of=spec.get("of"),
+        bands=bands,
+    )
+
+
+def _band(spec: Any, source: str, name: str) -> Band:
+    if not isinstance(spec, dict) or "label" not in spec:
+        raise SchemaError(f"{source}: attribute {name!r}: each band needs a label")
+    try:
+        low = Decimal(str(spec["from"])) if spec.get("from") is not None else None
+        high = Decimal(str(spec["to"])) if spec.get("to") is not None else None
+    except InvalidOperation as exc:
+        raise SchemaError(f"{source}: attribute {name!r}: band bounds must be numbers") from exc
+    return Band(label=str(spec["label"]), low=low, high=high)
+
+
+def _pattern(text: Any, source: str, name: str) -> re.Pattern[str] | None:
+    if text is None:
+        return None
+    try:
+        return re.compile(str(text))
+    except re.error as exc:
+        raise SchemaError(f"{source}: column {name!r}: bad pattern: {exc}") from exc
+
+
+def _check_names(columns: list[Column], source: str) -> None:
+    seen: set[str] = set()
+    for column in columns:
+        if column.name in seen:
+            raise SchemaError(f"{source}: column {column.name!r} is declared twice")
+        seen.add(column.name)
+    for column in columns:
+        of = column.of and next((c for c in columns if c.name == column.of), None)
+        if column.kind == "band" and column.of and (not of or of.kind != "number"):
+            raise SchemaError(f"{source}: band {column.name!r}: 'of' must name a number column")

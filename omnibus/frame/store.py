@@ -1,0 +1,285 @@
+"""Load frame files into the database and read the frame as it stood on a date.
+
+Each load is a full snapshot of the population on its `as_of` date. Values are stored only
+where they differ from the value in force the day before, and loads may arrive in any order
+(a back-filled earlier snapshot, a corrected reload): after each load, later versions still
+read exactly what their own files said.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from bisect import bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from omnibus.frame.csvfile import FrameRow, check_frame_csv
+from omnibus.frame.models import AttributeValue, FrameVersion, Membership, Population, Unit
+from omnibus.frame.schema import (
+    PopulationSchema,
+    SchemaError,
+    available_populations,
+    load_population,
+    schema_from_dict,
+)
+
+BATCH = 2000  # rows per INSERT/DELETE; keeps SQLite under its bound-variable limit
+ONE_DAY = timedelta(days=1)
+
+
+class FrameError(Exception):
+    """A user mistake with no file to point at: unknown population, nothing loaded yet."""
+
+
+@dataclass(frozen=True)
+class FrameUnit:
+    """A unit as the frame stood on a date: its key, name, codes and typed attributes."""
+
+    key: str
+    name: str
+    codes: dict[str, str | None]
+    attributes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The frame of a population on `as_of`, from the version loaded for `version_as_of`."""
+
+    population: str
+    title: str
+    as_of: date
+    version_as_of: date
+    units: list[FrameUnit]
+    columns: list[str] = field(default_factory=list)
+
+
+def load_frame(path: Path, as_of: date, population: str = "england-la") -> FrameVersion:
+    """Load a frame file as the population's frame from `as_of`, replacing any load that day.
+
+    Raises FrameFileError (every problem in the file) before anything is written, and
+    FrameError for an unknown population. The returned version also carries the summary
+    counts `new_units`, `left_units` and `changed_values` (values of continuing units).
+    """
+    schema = _schema(population)
+    rows = check_frame_csv(path, schema)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with transaction.atomic():
+        pop = _population(schema)
+        history = _History.load(pop)
+        unit_ids, created = _units(pop, [row.key for row in rows])
+        later = _first_later_membership(pop, as_of)
+        keep = history.snapshot(later, schema.value_names)
+        previous = _members_before(pop, as_of)
+        version = _replace_version(pop, as_of, path.name, digest, len(rows))
+        history.drop_day(pop, as_of)
+        changes = _write_values(history, rows, unit_ids, as_of, schema.value_names)
+        members = set(unit_ids.values())
+        Membership.objects.bulk_create([Membership(version=version, unit_id=uid) for uid in members], batch_size=BATCH)
+        history.restore(keep, later)
+    version.new_units = len(members - previous)
+    version.left_units = len(previous - members)
+    version.changed_values = sum(1 for c in changes if c.unit_id in previous)
+    version.created_units = created
+    return version
+
+
+def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Frame:
+    """The frame as it stood on `as_of` (None: the latest version), as plain dataclasses."""
+    pop = _existing_population(population)
+    versions = FrameVersion.objects.filter(population=pop).order_by("-as_of")
+    version = versions.filter(as_of__lte=as_of).first() if as_of else versions.first()
+    if version is None:
+        raise FrameError(_nothing_loaded(pop, as_of, versions))
+    day = as_of or version.as_of
+    schema = schema_from_dict(json.loads(pop.schema), pop.slug)
+    keys = dict(Membership.objects.filter(version=version).values_list("unit_id", "unit__key"))
+    values: dict[int, dict[str, str]] = defaultdict(dict)
+    found = (
+        AttributeValue.objects.filter(unit__memberships__version=version, valid_from__lte=day)
+        .order_by("valid_from")
+        .values_list("unit_id", "name", "value")
+    )
+    for unit_id, name, value in found.iterator(chunk_size=BATCH):
+        values[unit_id][name] = value  # later dates overwrite earlier ones
+    units = [_frame_unit(schema, key, values[uid]) for uid, key in keys.items()]
+    units.sort(key=lambda unit: unit.key)
+    return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names)
+
+
+def population_slug(population: str) -> str:
+    """The slug of a population given by slug or by schema file path."""
+    return _schema(population).slug if population.endswith((".yaml", ".yml")) else population
+
+
+def _schema(population: str) -> PopulationSchema:
+    try:
+        return load_population(population)
+    except SchemaError as exc:
+        raise FrameError(str(exc)) from exc
+
+
+def _population(schema: PopulationSchema) -> Population:
+    pop, _ = Population.objects.update_or_create(
+        slug=schema.slug, defaults={"title": schema.title, "schema": json.dumps(schema.source)}
+    )
+    return pop
+
+
+def _existing_population(population: str) -> Population:
+    slug = population_slug(population)
+    pop = Population.objects.filter(slug=slug).first()
+    if pop is None and slug not in available_populations():
+        _schema(slug)  # raises FrameError naming the populations there are
+    if pop is None:
+        raise FrameError(f"no frame has been loaded for population {slug!r} yet")
+    return pop
+
+
+def _nothing_loaded(pop: Population, as_of: date | None, versions: Any) -> str:
+    earliest = versions.last()
+    if earliest is None:
+        return f"no frame has been loaded for population {pop.slug!r} yet"
+    return f"no frame for {pop.slug!r} as of {as_of}: the earliest is as of {earliest.as_of}"
+
+
+def _units(pop: Population, keys: list[str]) -> tuple[dict[str, int], int]:
+    """Map each key to its unit id, creating the units not seen before; return (map, created)."""
+    existing = dict(Unit.objects.filter(population=pop).values_list("key", "id"))
+    fresh = [Unit(population=pop, key=key) for key in keys if key not in existing]
+    Unit.objects.bulk_create(fresh, batch_size=BATCH)
+    if fresh:  # re-read rather than rely on bulk_create returning ids on every backend
+        existing = dict(Unit.objects.filter(population=pop).values_list("key", "id"))
+    return {key: existing[key] for key in keys}, len(fresh)
+
+
+def _first_later_membership(pop: Population, as_of: date) -> dict[int, date]:
+    """For each unit in a version after `as_of`, the date of the first such version."""
+    later = (
+        Membership.objects.filter(version__population=pop, version__as_of__gt=as_of)
+        .values("unit_id")
+        .annotate(first=Min("version__as_of"))
+    )
+    return {row["unit_id"]: row["first"] for row in later}
+
+
+def _members_before(pop: Population, as_of: date) -> set[int]:
+    """The units of the version in force the day before `as_of` (empty if none)."""
+    previous = FrameVersion.objects.filter(population=pop, as_of__lt=as_of).order_by("-as_of")
+    version = previous.first()
+    if version is None:
+        return set()
+    return set(Membership.objects.filter(version=version).values_list("unit_id", flat=True))
+
+
+def _replace_version(pop: Population, as_of: date, source: str, digest: str, count: int) -> FrameVersion:
+    """Create the version for `as_of`, or reuse its row (so anything bound to it stays bound)."""
+    version, created = FrameVersion.objects.get_or_create(
+        population=pop,
+        as_of=as_of,
+        defaults={"source_name": source, "sha256": digest, "row_count": count},
+    )
+    if not created:
+        Membership.objects.filter(version=version).delete()
+        version.source_name, version.sha256, version.row_count = source, digest, count
+        version.loaded_at = timezone.now()
+        version.save(update_fields=["source_name", "sha256", "row_count", "loaded_at"])
+    return version
+
+
+def _write_values(
+    history: _History, rows: list[FrameRow], unit_ids: dict[str, int], as_of: date, names: list[str]
+) -> list[AttributeValue]:
+    """Store each value that differs from the one in force the day before `as_of`."""
+    changes = []
+    for row in rows:
+        unit_id = unit_ids[row.key]
+        for name in names:
+            value = row.values.get(name, "")
+            if history.at(unit_id, name, as_of - ONE_DAY) != value:
+                changes.append(AttributeValue(unit_id=unit_id, name=name, value=value, valid_from=as_of))
+    AttributeValue.objects.bulk_create(changes, batch_size=BATCH)
+    for change in changes:
+        history.add(change.unit_id, change.name, as_of, change.value, None)
+    return changes
+
+
+def _frame_unit(schema: PopulationSchema, key: str, values: dict[str, str]) -> FrameUnit:
+    codes = {name: (key if name == schema.key else values.get(name) or None) for name in schema.code_names}
+    attributes = {
+        column.name: column.typed(values.get(column.name)) for column in schema.columns if column.role == "attribute"
+    }
+    return FrameUnit(key=key, name=values.get(schema.name, ""), codes=codes, attributes=attributes)
+
+
+class _History:
+    """Every dated value of a population, in memory, to compare and repair without a query per unit."""
+
+    def __init__(self) -> None:
+        # (unit id, name) -> sorted dates, and the matching (value, row id) pairs
+        self.dates: dict[tuple[int, str], list[date]] = defaultdict(list)
+        self.entries: dict[tuple[int, str], list[tuple[str, int | None]]] = defaultdict(list)
+
+    @classmethod
+    def load(cls, pop: Population) -> _History:
+        history = cls()
+        rows = (
+            AttributeValue.objects.filter(unit__population=pop)
+            .order_by("valid_from")
+            .values_list("unit_id", "name", "valid_from", "value", "id")
+        )
+        for unit_id, name, valid_from, value, row_id in rows.iterator(chunk_size=BATCH):
+            history.dates[unit_id, name].append(valid_from)
+            history.entries[unit_id, name].append((value, row_id))
+        return history
+
+    def at(self, unit_id: int, name: str, day: date) -> str:
+        """The value in force on `day` ("" when none: blank and absent are the same)."""
+        dates = self.dates.get((unit_id, name))
+        if not dates:
+            return ""
+        index = bisect_right(dates, day)
+        return self.entries[unit_id, name][index - 1][0] if index else ""
+
+    def add(self, unit_id: int, name: str, day: date, value: str, row_id: int | None) -> None:
+        """Record a value dated `day` (no value for this unit and name may be dated that day)."""
+        dates = self.dates[unit_id, name]
+        index = bisect_right(dates, day)
+        dates.insert(index, day)
+        self.entries[unit_id, name].insert(index, (value, row_id))
+
+    def drop_day(self, pop: Population, day: date) -> None:
+        """Delete every value dated `day`, in the database and here."""
+        AttributeValue.objects.filter(unit__population=pop, valid_from=day).delete()
+        for key, dates in self.dates.items():
+            if day in dates:
+                index = dates.index(day)
+                del dates[index]
+                del self.entries[key][index]
+
+    def snapshot(self, later: dict[int, date], names: list[str]) -> dict[tuple[int, str], str]:
+        """The values each later-listed unit has on its first later version date."""
+        return {(u, n): self.at(u, n, day) for u, day in later.items() for n in names}
+
+    def restore(self, keep: dict[tuple[int, str], str], later: dict[int, date]) -> None:
+        """Make later versions read what they read before, storing only real changes."""
+        inserts, deletes = [], []
+        for (unit_id, name), wanted in keep.items():
+            day = later[unit_id]
+            dates = self.dates.get((unit_id, name), [])
+            if day in dates:
+                value, row_id = self.entries[unit_id, name][dates.index(day)]
+                if self.at(unit_id, name, day - ONE_DAY) == value:
+                    deletes.append(row_id)  # now the same as the day before: redundant
+            elif self.at(unit_id, name, day) != wanted:
+                inserts.append(AttributeValue(unit_id=unit_id, name=name, value=wanted, valid_from=day))
+        AttributeValue.objects.bulk_create(inserts, batch_size=BATCH)
+        for start in range(0, len(deletes), BATCH):
+            AttributeValue.objects.filter(id__in=deletes[start : start + BATCH]).delete()

@@ -1,0 +1,94 @@
+"""`omnibus questionnaire …`: check, render and import questionnaire files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from omnibus.questionnaire.loader import QuestionnaireError, load
+from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.variables import variables
+
+RENDER_FORMATS = ("text", "xlsx", "docx")
+
+
+@click.group()
+def questionnaire() -> None:
+    """Check, render and import questionnaire files (YAML)."""
+
+
+def _load_or_exit(path: str) -> Questionnaire:
+    """Load a questionnaire, or print its located problems and exit 1."""
+    try:
+        return load(path)
+    except QuestionnaireError as error:
+        for line in error.lines():
+            click.echo(line, err=True)
+        count = len(error.problems)
+        click.echo(f"{count} problem{'s' if count != 1 else ''} found", err=True)
+        raise SystemExit(1) from None
+
+
+def summary(q: Questionnaire) -> str:
+    """One line saying what a valid questionnaire holds."""
+    questions = [x for x in q.questions() if x.answerable]
+    return (
+        f"{q.path}: {q.survey} {q.version} is valid: {len(q.sections)} sections, "
+        f"{len(questions)} questions, {len(variables(q))} variables"
+    )
+
+
+@questionnaire.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+def check(file: str) -> None:
+    """Check FILE; print a summary (exit 0) or every problem as FILE:LINE: message (exit 1)."""
+    click.echo(summary(_load_or_exit(file)))
+
+
+@questionnaire.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(RENDER_FORMATS), default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Where to write (text: stdout when absent).")
+def render(file: str, fmt: str, output: str | None) -> None:
+    """Render FILE as the printed questionnaire (text, docx) or the Excel copy (xlsx)."""
+    q = _load_or_exit(file)
+    if fmt == "text":
+        from omnibus.questionnaire.render_text import render_text
+
+        text = render_text(q)
+        if output:
+            Path(output).write_text(text, encoding="utf-8")
+        else:
+            click.echo(text, nl=False)
+            return
+    elif not output:
+        raise click.UsageError(f"--format {fmt} writes a file: give -o OUT")
+    elif fmt == "xlsx":
+        from omnibus.questionnaire.render_xlsx import render_xlsx
+
+        render_xlsx(q, Path(output))
+    else:
+        from omnibus.questionnaire.render_docx import render_docx
+
+        render_docx(q, Path(output))
+    click.echo(f"Wrote {output}")
+
+
+@questionnaire.command("import-xlsform")
+@click.argument("form", type=click.Path(exists=True, dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The YAML file to write.")
+def import_xlsform(form: str, output: str) -> None:
+    """Convert an XLSForm (ODK, KoboToolbox) to a questionnaire file, reporting what cannot be carried over."""
+    from omnibus.questionnaire.xlsform import XLSFormError, convert
+
+    try:
+        result = convert(Path(form))
+    except XLSFormError as error:
+        for line in error.lines:
+            click.echo(line, err=True)
+        raise SystemExit(1) from None
+    Path(output).write_text(result.yaml_text, encoding="utf-8")
+    for line in result.not_carried:
+        click.echo(line, err=True)
+    click.echo(f"Wrote {output}; {len(result.not_carried)} row(s) not carried over (listed above)")

@@ -1,0 +1,210 @@
+"""The questionnaire as plain data: what the loader builds and every other stage reads.
+
+A questionnaire is a list of sections, each a list of questions. Each question has a
+`type` and the fields that type uses; the rest stay at their defaults. Every object keeps
+the line of the file it came from so that later checks can point at it.
+
+Variable names (what the dataset and the exports use) follow one rule, kept here so that
+no stage invents its own:
+
+- single, text, number: the question id;
+- multi: one 0/1 variable per option, `{id}_{code}`;
+- grid: one variable per item, the item id;
+- numbers: one variable per item, the item id;
+- an option with `specify: true`: its text in `{id}_{code}_text`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+QuestionType = Literal["single", "multi", "grid", "text", "number", "numbers", "statement"]
+QUESTION_TYPES: tuple[str, ...] = (
+    "single",
+    "multi",
+    "grid",
+    "text",
+    "number",
+    "numbers",
+    "statement",
+)
+CHOICE_TYPES = ("single", "multi")
+MISSING_KINDS = ("dont_know", "prefer_not_to_say")
+
+
+@dataclass
+class Option:
+    """One code of a code frame: `1: Very confident`."""
+
+    code: int
+    label: str
+    exclusive: bool = False  # "None of these": cannot be chosen with another code
+    specify: bool = False  # "Other (please specify)": asks for a text as well
+    missing: str | None = None  # "dont_know" or "prefer_not_to_say": a missing code
+    line: int = 0
+
+
+@dataclass
+class OptionsFrom:
+    """A code frame fed through from an earlier multiple-choice answer."""
+
+    question: str
+    chosen: bool = True  # True: only the options chosen there; False: only those not chosen
+    exclude: tuple[int, ...] = ()  # source codes never fed through (e.g. "None of these")
+    line: int = 0
+
+
+@dataclass
+class Item:
+    """A row of a grid or a numeric set: its own variable, asked against the shared scale."""
+
+    id: str
+    text: str
+    ask_if: str | None = None
+    min: float | None = None  # numeric sets only: overrides the question's range
+    max: float | None = None
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
+
+
+@dataclass
+class Consent:
+    """Marks a question whose answer is a consent, and which code means "yes"."""
+
+    purpose: str  # "link": answers may be linked to the unit's name for the client
+    agree: int
+    line: int = 0
+
+
+@dataclass
+class Question:
+    """One question of the questionnaire (or one statement shown without an answer)."""
+
+    id: str
+    type: str
+    text: str
+    section: str = ""
+    heading: str | None = None  # starts a sub-heading ("2.1 LA improvement")
+    preamble: str | None = None  # text shown before the question ("The next questions are…")
+    hint: str | None = None
+    note: str | None = None  # for the printed version only
+    ask_if: str | None = None
+    base: str | None = None  # the base description; derived from ask_if when absent
+    required: bool = True
+    options: list[Option] = field(default_factory=list)
+    options_from: OptionsFrom | None = None
+    min_choices: int | None = None
+    max_choices: int | None = None
+    items: list[Item] = field(default_factory=list)
+    max_length: int | None = None
+    min: float | None = None
+    max: float | None = None
+    integer: bool = True
+    prefix: str | None = None  # "£"
+    suffix: str | None = None  # "children", "%"
+    consent: Consent | None = None
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
+
+    def line_of(self, key: str) -> int:
+        """The line of one of the question's keys (its first line when the key is absent)."""
+        return self.lines.get(key, self.line)
+
+    def option(self, code: int) -> Option | None:
+        """The option with this code among the question's own options, if any."""
+        for option in self.options:
+            if option.code == code:
+                return option
+        return None
+
+    @property
+    def answerable(self) -> bool:
+        """False for statements, which show text and take no answer."""
+        return self.type != "statement"
+
+
+@dataclass
+class Section:
+    """A section of the questionnaire; may be routed as a whole with `ask_if`."""
+
+    id: str
+    title: str
+    intro: str | None = None
+    ask_if: str | None = None
+    questions: list[Question] = field(default_factory=list)
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
+
+
+@dataclass
+class Menu:
+    """The section menu (QSelect): the respondent picks a section and returns after each."""
+
+    id: str
+    text: str
+    hint: str | None = None
+    sections: dict[int, str] = field(default_factory=dict)  # menu code -> section id
+    line: int = 0
+
+
+@dataclass
+class Questionnaire:
+    """A whole questionnaire version: the survey it belongs to and its sections."""
+
+    survey: str
+    version: str
+    title: str
+    introduction: str | None = None
+    base_all: str = "All respondents"
+    menu: Menu | None = None
+    sections: list[Section] = field(default_factory=list)
+    option_sets: dict[str, list[Option]] = field(default_factory=dict)
+    path: str = "<questionnaire>"
+    # Built on first use; a loaded questionnaire is not changed afterwards.
+    _owners: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
+    _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def questions(self) -> list[Question]:
+        """Every question in file order."""
+        return [q for s in self.sections for q in s.questions]
+
+    def question(self, qid: str) -> Question | None:
+        """The question with this id, if any."""
+        owner = self.owner(qid)
+        return owner if owner is not None and owner.id == qid else None
+
+    def owner(self, name: str) -> Question | None:
+        """The question a name belongs to: the question itself, or the grid or set holding an item."""
+        if not self._owners:
+            for q in reversed(self.questions()):  # reversed: the first of duplicates wins
+                self._owners.update({item.id: q for item in q.items})
+                self._owners[q.id] = q
+        return self._owners.get(name)
+
+    def position(self, qid: str) -> int:
+        """A question's place in the questionnaire (0 first); -1 for an unknown id."""
+        if not self._positions:
+            for index, q in reversed(list(enumerate(self.questions()))):
+                self._positions[q.id] = index
+        return self._positions.get(qid, -1)
+
+    def options_of(self, question: Question, _seen: frozenset[str] = frozenset()) -> list[Option]:
+        """Every option the question can ever offer: fed-through source options, then its own.
+
+        Which of them a given unit is offered is the routing engine's business. A circular
+        feed-through (which the checker reports) feeds nothing rather than looping.
+        """
+        feed = question.options_from
+        source = self.question(feed.question) if feed else None
+        if feed is None or source is None or source.id in _seen:
+            return question.options
+        fed = self.options_of(source, _seen | {question.id})
+        return [o for o in fed if o.code not in feed.exclude] + question.options
+
+    def section(self, sid: str) -> Section | None:
+        """The section with this id, if any."""
+        for s in self.sections:
+            if s.id == sid:
+                return s
+        return None

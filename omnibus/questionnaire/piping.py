@@ -1,0 +1,50 @@
+"""Piping: an earlier answer written into a later question's text as `{Id}`.
+
+`{{` and `}}` are literal braces. The printed questionnaire shows `[answer at Id]`; the web
+survey shows the live answer in words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from omnibus.questionnaire.model import Questionnaire
+
+PIPE = re.compile(r"\{([^{}]*)\}")
+
+
+def piped_names(text: str) -> list[str]:
+    """The ids piped into a text with `{Id}` (literal braces are written `{{` and `}}`)."""
+    return [m.group(1) for m in PIPE.finditer(text.replace("{{", "").replace("}}", ""))]
+
+
+def pipe(text: str, questionnaire: Questionnaire, live: Mapping[str, object]) -> str:
+    """The text with each `{Id}` replaced by the live answer at Id (see the language guide)."""
+    # Escaped braces are set aside first so that `{{Id}}` stays literal text.
+    guarded = text.replace("{{", "\x00").replace("}}", "\x01")
+    piped = PIPE.sub(lambda m: answer_text(m.group(1), questionnaire, live), guarded)
+    return piped.replace("\x00", "{").replace("\x01", "}")
+
+
+def answer_text(name: str, questionnaire: Questionnaire, live: Mapping[str, object]) -> str:
+    """An answer as words: option labels for codes, the number or text otherwise."""
+    value = live.get(name)
+    owner = questionnaire.owner(name)
+    if value is None or owner is None:
+        return f"[answer at {name}]"
+    if owner.type in ("single", "multi", "grid"):
+        labels = {o.code: o.label for o in questionnaire.options_of(owner)}
+        codes = value if isinstance(value, list) else [value]
+        return _join([labels.get(code, str(code)) for code in codes])  # type: ignore[arg-type]
+    if isinstance(value, int | float) and owner.type in ("number", "numbers"):
+        number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+        return f"{owner.prefix or ''}{number}{' ' + owner.suffix if owner.suffix else ''}"
+    return str(value)
+
+
+def _join(labels: list[str]) -> str:
+    if len(labels) <= 1:
+        return "".join(labels)
+    return ", ".join(labels[:-1]) + " and " + labels[-1]
+

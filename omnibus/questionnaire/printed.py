@@ -1,0 +1,293 @@
+"""What the printed questionnaire says, worked out once for the text, Word and Excel copies.
+
+`printed_sections` turns a questionnaire into plain records (sections, questions, their lines
+and tables) in the printed form of Appendix 2 of the Wave 3 report: routing in words, the
+variable name, the piped text ("[answer at Id]"), numbered options, grids as items against a
+scale, numeric sets one line per item. The renderers only lay these records out, so the
+three copies cannot drift apart in wording. The smaller helpers (answer formats, option
+labels, sheet names' raw material) are public for the Excel copy, which lays out answer
+cells rather than printed lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from omnibus.questionnaire.model import Item, Option, Question, Questionnaire
+from omnibus.questionnaire.piping import pipe
+from omnibus.questionnaire.wording import ask_line, base_description, describe, section_line
+
+NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
+
+
+@dataclass
+class ItemLine:
+    """One row of a grid or numeric set as printed: "(a) under 5 years?"."""
+
+    letter: str  # "(a)"
+    text: str  # piped
+    variable: str
+    routing: str | None = None  # "Ask if …" when the item is routed on its own
+    answer: str | None = None  # numeric sets: "Numeric <range 0-10,000,000> £"
+
+
+@dataclass
+class PrintedQuestion:
+    """Everything printed for one question, in reading order."""
+
+    id: str
+    type: str
+    heading: str | None
+    routing: str  # "Ask all" / "Ask if …"
+    preamble: str | None
+    text: str
+    instructions: list[str] = field(default_factory=list)  # the hint, or the multi-choice instruction
+    feed: str | None = None  # "<Feed through a list of options they said they used from SuppSou>"
+    options: list[str] = field(default_factory=list)  # "1. Very confident"
+    scale: list[str] = field(default_factory=list)  # a grid's column labels
+    items: list[ItemLine] = field(default_factory=list)  # grid and numeric-set rows
+    answer: str | None = None  # "Open <150 characters>", "Numeric <range 0-10> £"
+    note: str | None = None
+    base: str | None = None  # "Base: …" only when it differs from the questionnaire's base_all
+
+
+@dataclass
+class PrintedSection:
+    """A section as printed: "Section 2: Children's Social Care" and its questions."""
+
+    id: str
+    number: int
+    title: str  # "Section 2: Children's Social Care"
+    routing: str | None  # "If QSelect = 2"
+    intro: str | None
+    questions: list[PrintedQuestion] = field(default_factory=list)
+
+
+@dataclass
+class PrintedMenu:
+    """The section menu (QSelect) as printed."""
+
+    id: str
+    text: str
+    hint: str | None
+    options: list[str]  # "1. Children's Social Care"
+
+
+def printed_sections(questionnaire: Questionnaire) -> list[PrintedSection]:
+    """Every section of the questionnaire in its printed form, in order."""
+    numbers = section_numbers(questionnaire)
+    return [
+        PrintedSection(
+            id=section.id,
+            number=numbers[section.id],
+            title=f"Section {numbers[section.id]}: {section.title}",
+            routing=section_line(section, questionnaire),
+            intro=section.intro,
+            questions=[printed_question(q, questionnaire) for q in section.questions],
+        )
+        for section in questionnaire.sections
+    ]
+
+
+def section_numbers(questionnaire: Questionnaire) -> dict[str, int]:
+    """Section numbers as printed: the menu, when there is one, is section 1 (as in Appendix 2)."""
+    first = 2 if questionnaire.menu is not None else 1
+    return {section.id: first + index for index, section in enumerate(questionnaire.sections)}
+
+
+def printed_menu(questionnaire: Questionnaire) -> PrintedMenu | None:
+    """The menu with its numbered sections, or None when the questionnaire has no menu."""
+    menu = questionnaire.menu
+    if menu is None:
+        return None
+    options = []
+    for code, sid in menu.sections.items():
+        section = questionnaire.section(sid)
+        options.append(f"{code}. {section.title if section else sid}")
+    return PrintedMenu(menu.id, menu.text, menu.hint, options)
+
+
+def printed_question(question: Question, questionnaire: Questionnaire) -> PrintedQuestion:
+    """One question in its printed form."""
+    printed = PrintedQuestion(
+        id=question.id,
+        type=question.type,
+        heading=question.heading,
+        routing=ask_line(question, questionnaire),
+        preamble=piped(question.preamble, questionnaire),
+        text=piped(question.text, questionnaire) or "",
+        instructions=[line for line in [instruction(question, questionnaire)] if line],
+        note=question.note,
+        base=base_line(question, questionnaire),
+    )
+    if question.type in ("single", "multi"):
+        printed.feed = feed_line(question, questionnaire)
+        # A fed-through question prints the feed line in place of the source's options.
+        own = question.options if question.options_from else questionnaire.options_of(question)
+        printed.options = [f"{o.code}. {option_label(o)}" for o in own]
+    elif question.type == "grid":
+        printed.scale = [option_label(o) for o in questionnaire.options_of(question)]
+        printed.items = [_item_line(i, item, question, questionnaire) for i, item in enumerate(question.items)]
+    elif question.type == "numbers":
+        printed.items = [_item_line(i, item, question, questionnaire) for i, item in enumerate(question.items)]
+    elif question.type in ("text", "number"):
+        printed.answer = answer_format(question)
+    return printed
+
+
+def _item_line(index: int, item: Item, question: Question, questionnaire: Questionnaire) -> ItemLine:
+    line = ItemLine(item_letter(index), piped(item.text, questionnaire) or "", item.id)
+    if item.ask_if:
+        line.routing = f"Ask if {describe(item.ask_if, questionnaire)}"
+    if question.type == "numbers":
+        line.answer = numeric_format(question, item)
+    return line
+
+
+def piped(text: str | None, questionnaire: Questionnaire) -> str | None:
+    """A text with each `{Id}` printed as "[answer at Id]" (None stays None)."""
+    return None if text is None else pipe(text, questionnaire, {})
+
+
+def instruction(question: Question, questionnaire: Questionnaire) -> str | None:
+    """The hint, or for a multiple choice without one the instruction its limits imply."""
+    if question.hint:
+        return piped(question.hint, questionnaire)
+    if question.type == "multi":
+        return choice_instruction(question)
+    return None
+
+
+def choice_instruction(question: Question) -> str:
+    """"Please select all that apply." or the wording of min_choices/max_choices."""
+    low, high = question.min_choices, question.max_choices
+    if low and high:
+        if low == high:
+            return f"Please select exactly {_count(low)}."
+        return f"Please select between {_number(low)} and {_count(high)}."
+    if high:
+        return f"Please select up to {_count(high)}."
+    if low:
+        return f"Please select at least {_count(low)}."
+    return "Please select all that apply."
+
+
+def _number(n: int) -> str:
+    return NUMBER_WORDS.get(n, str(n))
+
+
+def _count(n: int) -> str:
+    return "one option" if n == 1 else f"{_number(n)} options"
+
+
+def option_label(option: Option) -> str:
+    """An option's printed label, marking exclusive and specify codes unless the label says so."""
+    label = option.label
+    lowered = label.lower()
+    if option.specify and "specify" not in lowered:
+        label += " (please specify)"
+    if option.exclusive and "exclusive" not in lowered and "single code" not in lowered:
+        label += " [exclusive]"
+    return label
+
+
+def feed_line(question: Question, questionnaire: Questionnaire) -> str | None:
+    """"<Feed through a list of options they said they used from SuppSou>" for a fed-through question."""
+    feed = question.options_from
+    if feed is None:
+        return None
+    which = "used" if feed.chosen else "hadn't used"
+    return f"<Feed through a list of options they said they {which} from {feed.question}>"
+
+
+def answer_format(question: Question) -> str | None:
+    """The printed answer line of an open or numeric question: "Open <150 characters>"."""
+    if question.type == "text":
+        return f"Open <{question.max_length:,} characters>" if question.max_length else "Open"
+    if question.type == "number":
+        return numeric_format(question)
+    return None
+
+
+def numeric_format(question: Question, item: Item | None = None) -> str:
+    """"Numeric <range 0-10,000,000> £": the range (an item's own, if set), then prefix and suffix."""
+    low, high = value_range(question, item)
+    if low is not None and high is not None:
+        words = f"range {number_text(low)}-{number_text(high)}"
+    elif low is not None:
+        words = f"at least {number_text(low)}"
+    elif high is not None:
+        words = f"at most {number_text(high)}"
+    else:
+        words = ""
+    if not question.integer:
+        words = f"{words}, decimals allowed" if words else "decimals allowed"
+    parts = ["Numeric" + (f" <{words}>" if words else ""), question.prefix, question.suffix]
+    return " ".join(part for part in parts if part)
+
+
+def value_range(question: Question, item: Item | None = None) -> tuple[float | None, float | None]:
+    """The allowed range of a number: an item's own bounds override the question's."""
+    low = item.min if item is not None and item.min is not None else question.min
+    high = item.max if item is not None and item.max is not None else question.max
+    return low, high
+
+
+def number_text(value: float) -> str:
+    """A bound as printed: 10,000,000 (no ".0" on whole numbers)."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
+def base_line(question: Question, questionnaire: Questionnaire) -> str | None:
+    """"Base: …" when the question's base differs from the questionnaire's base_all."""
+    base = base_description(question, questionnaire)
+    return None if base == questionnaire.base_all else f"Base: {base}"
+
+
+def item_letter(index: int) -> str:
+    """The printed label of the index-th item (0 first): (a) … (z), (aa), (ab) …"""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("a") + rest) + letters
+    return f"({letters})"
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """A multi-line text split into paragraphs at blank lines.
+
+    Lines of a paragraph are joined with spaces, except in a list ("- " lines), which keeps
+    one item a line so that the copies can show it as a list.
+    """
+    if not text:
+        return []
+    result: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if any(line.startswith("- ") for line in lines):
+            result.append("\n".join(lines))
+        else:
+            result.append(" ".join(lines))
+    return result
+
+
+def bold_spans(text: str) -> list[tuple[str, bool]]:
+    """A text cut at `**bold**` marks into (text, bold) runs, for copies that can show bold."""
+    spans: list[tuple[str, bool]] = []
+    position = 0
+    for match in BOLD.finditer(text):
+        if match.start() > position:
+            spans.append((text[position : match.start()], False))
+        spans.append((match.group(1), True))
+        position = match.end()
+    if position < len(text):
+        spans.append((text[position:], False))
+    return spans
+
+
+def plain(text: str) -> str:
+    """A text without `**bold**` marks, for copies that cannot show bold."""
+    return "".join(span for span, _ in bold_spans(text))

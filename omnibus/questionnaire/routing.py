@@ -1,0 +1,197 @@
+"""The routing engine: which sections, questions, items and options are asked of a unit.
+
+This is the one implementation of "was this asked?" in Omnibus. The web survey uses it to
+find the next page, imports and cleaning to find answers that should not exist, the
+dataset to tell "not asked" from "not answered", tables for the base, and the printed
+questionnaire for its "Ask if …" lines (through `wording.py`).
+
+Answers are a mapping from answer key (see `variables.py`) to value:
+
+    {"SuppSou": [1, 6, 14], "SuppSou_14_text": "…", "HelpSupp": 6,
+     "SocWork_a": 2, "HLEspend1718": 25000, "SWreturn": "…"}
+
+The engine walks the questionnaire in order. A question is asked when its section is asked
+and its `ask_if` holds on the answers that are live so far; its own stored answers then
+become live if they fit what it offers. Everything else stored is off route: kept in the
+answer history by the stores, but never counted as an answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from omnibus.questionnaire import expressions as ex
+from omnibus.questionnaire.model import Option, Question, Questionnaire
+from omnibus.questionnaire.variables import specify_key
+
+Answers = Mapping[str, object]
+
+
+@dataclass
+class Route:
+    """What routing decided for one unit's answers."""
+
+    sections: list[str] = field(default_factory=list)  # asked sections, in order
+    questions: list[str] = field(default_factory=list)  # asked questions, in order
+    items: dict[str, list[str]] = field(default_factory=dict)  # grid/set id -> asked item ids
+    options: dict[str, list[Option]] = field(default_factory=dict)  # question id -> offered options
+    live: dict[str, object] = field(default_factory=dict)  # answers on route
+    off_route: dict[str, object] = field(default_factory=dict)  # stored answers now off route
+
+    def asked(self, name: str) -> bool:
+        """Whether a question (or a grid or set item) is asked."""
+        if name in self.questions:
+            return True
+        return any(name in ids for ids in self.items.values())
+
+
+@lru_cache(maxsize=4096)
+def parsed(text: str) -> ex.Expr:
+    """A parsed expression, cached: the same `ask_if` is evaluated on every page view."""
+    return ex.parse(text)
+
+
+class _Live:
+    """The evaluation context: answers that are live so far in the walk."""
+
+    def __init__(self, questionnaire: Questionnaire, live: dict[str, object]) -> None:
+        self.questionnaire = questionnaire
+        self.live = live
+
+    def value(self, name: str) -> object:
+        return self.live.get(name)
+
+    def count(self, name: str) -> int:
+        owner = self.questionnaire.owner(name)
+        if owner is not None and owner.id == name and owner.type in ("grid", "numbers"):
+            return sum(1 for item in owner.items if item.id in self.live)
+        value = self.live.get(name)
+        if isinstance(value, list):
+            return len(value)
+        return 0 if value is None else 1
+
+    def answered(self, name: str) -> bool:
+        return self.count(name) > 0
+
+
+def holds(condition: str | None, questionnaire: Questionnaire, live: dict[str, object]) -> bool:
+    """Whether an `ask_if` holds on these live answers (no condition: always)."""
+    if not condition:
+        return True
+    return ex.evaluate(parsed(condition), _Live(questionnaire, live))
+
+
+def route(questionnaire: Questionnaire, answers: Answers) -> Route:
+    """Walk the questionnaire over a unit's stored answers and say what is asked and live."""
+    result = Route()
+    for section in questionnaire.sections:
+        if not holds(section.ask_if, questionnaire, result.live):
+            continue
+        result.sections.append(section.id)
+        for question in section.questions:
+            if holds(question.ask_if, questionnaire, result.live):
+                _ask(question, questionnaire, answers, result)
+    result.off_route = _off_route(answers, result.live)
+    return result
+
+
+def _ask(question: Question, questionnaire: Questionnaire, answers: Answers, result: Route) -> None:
+    result.questions.append(question.id)
+    if question.type in ("grid", "numbers"):
+        asked = [i for i in question.items if holds(i.ask_if, questionnaire, result.live)]
+        result.items[question.id] = [i.id for i in asked]
+        codes = {o.code for o in question.options}
+        for item in asked:
+            value = answers.get(item.id)
+            if value is not None and (question.type == "numbers" or value in codes):
+                result.live[item.id] = value
+        if question.type == "grid":
+            result.options[question.id] = list(question.options)
+        return
+    if question.type in ("single", "multi"):
+        offered = offered_options(question, questionnaire, result.live)
+        result.options[question.id] = offered
+        _take_choice(question, offered, answers, result.live)
+        return
+    value = answers.get(question.id)
+    if value is not None and question.type != "statement":
+        result.live[question.id] = value
+
+
+def _take_choice(question: Question, offered: list[Option], answers: Answers, live: dict[str, object]) -> None:
+    codes = {o.code for o in offered}
+    value = answers.get(question.id)
+    if question.type == "multi" and isinstance(value, list | tuple | set):
+        kept = [code for code in value if code in codes]
+        if kept:
+            live[question.id] = kept
+        chosen = set(kept)
+    elif question.type == "single" and value in codes:
+        live[question.id] = value
+        chosen = {value}
+    else:
+        chosen = set()
+    for option in offered:
+        key = specify_key(question.id, option.code)
+        if option.specify and option.code in chosen and answers.get(key) not in (None, ""):
+            live[key] = answers[key]
+
+
+def offered_options(question: Question, questionnaire: Questionnaire, live: Mapping[str, object]) -> list[Option]:
+    """The options this unit is offered: a fed-through list follows the source's live answer."""
+    feed = question.options_from
+    if feed is None:
+        return list(question.options)
+    source = questionnaire.question(feed.question)
+    if source is None:
+        return list(question.options)
+    chosen = live.get(source.id)
+    chosen_codes = set(chosen) if isinstance(chosen, list) else set()
+    fed = [
+        o
+        for o in questionnaire.options_of(source)
+        if o.code not in feed.exclude and (o.code in chosen_codes) == feed.chosen
+    ]
+    return fed + list(question.options)
+
+
+def _off_route(answers: Answers, live: Mapping[str, object]) -> dict[str, object]:
+    off: dict[str, object] = {}
+    for key, value in answers.items():
+        if value is None:
+            continue
+        if key not in live:
+            off[key] = value
+        elif isinstance(value, list | tuple | set):
+            dropped = [code for code in value if code not in live[key]]  # type: ignore[operator]
+            if dropped:
+                off[key] = dropped
+    return off
+
+
+def dependencies(questionnaire: Questionnaire) -> dict[str, set[str]]:
+    """For each question, the questions whose answers decide whether or how it is asked.
+
+    A question depends on what its own `ask_if`, its items', its section's and its
+    fed-through options read. Piping changes wording, not routing, and is left out.
+    """
+    result: dict[str, set[str]] = {}
+    for section in questionnaire.sections:
+        section_reads = _reads(section.ask_if, questionnaire)
+        for question in section.questions:
+            reads = set(section_reads) | _reads(question.ask_if, questionnaire)
+            for item in question.items:
+                reads |= _reads(item.ask_if, questionnaire)
+            if question.options_from is not None:
+                reads.add(question.options_from.question)
+            result[question.id] = reads
+    return result
+
+
+def _reads(condition: str | None, questionnaire: Questionnaire) -> set[str]:
+    if not condition:
+        return set()
+    owners = (questionnaire.owner(name) for name in ex.references(parsed(condition)))
+    return {owner.id for owner in owners if owner is not None}

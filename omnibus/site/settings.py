@@ -1,0 +1,80 @@
+"""Django settings for Omnibus.
+
+Configuration comes from the environment so that the same code runs the embedded
+demo (SQLite under ./var) and a production or CI deployment (PostgreSQL via DATABASE_URL).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = BASE_DIR.parent
+DATA_DIR = Path(os.environ.get("OMNIBUS_DATA_DIR", PROJECT_DIR / "var"))
+
+# The demo key is only for a machine-local demo; a deployment sets its own.
+SECRET_KEY = os.environ.get("OMNIBUS_SECRET_KEY", "omnibus-demo-key-not-for-production")
+DEBUG = os.environ.get("OMNIBUS_DEBUG", "0") == "1"
+ALLOWED_HOSTS = os.environ.get("OMNIBUS_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "omnibus.site",
+    "omnibus.frame",
+    "omnibus.fieldwork",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "omnibus.site.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "omnibus.site.wsgi.application"
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'omnibus.sqlite3'}",
+        conn_max_age=60,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# GOV.UK Frontend comes from its npm package; `make` installs it into node_modules.
+GOVUK_FRONTEND_DIST = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist"
+STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIST)] if GOVUK_FRONTEND_DIST.exists() else []
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,77 @@
+"""The pages of the site: what is loaded, a questionnaire as printed, the frame."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from omnibus.fieldwork.models import QuestionnaireVersion
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.frame.store import FrameError, frame_as_of
+from omnibus.questionnaire.render_text import render_text
+from omnibus.questionnaire.variables import variables
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """What is loaded: questionnaire versions and the frame as it stands today."""
+    versions = [_summary(stored) for stored in QuestionnaireVersion.objects.all()]
+    try:
+        frame = frame_as_of()
+    except FrameError:
+        frame = None
+    return render(request, "site/home.html", {"versions": versions, "frame": frame})
+
+
+def _summary(stored: QuestionnaireVersion) -> dict[str, object]:
+    questionnaire = questionnaire_of(stored)
+    sections = [
+        {"id": s.id, "title": s.title, "questions": sum(1 for q in s.questions if q.answerable)}
+        for s in questionnaire.sections
+    ]
+    return {"stored": stored, "sections": sections, "variables": len(variables(questionnaire))}
+
+
+def questionnaire_detail(request: HttpRequest, survey: str, version: str) -> HttpResponse:
+    """A questionnaire version as printed (the same text as `omnibus questionnaire render`)."""
+    stored = get_object_or_404(QuestionnaireVersion, survey=survey, version=version)
+    text = render_text(questionnaire_of(stored))
+    return render(request, "site/questionnaire.html", {"stored": stored, "text": text})
+
+
+def frame_list(request: HttpRequest) -> HttpResponse:
+    """The population frame as of a date (today by default)."""
+    raw = request.GET.get("as_of", "").strip()
+    as_of = None
+    if raw:
+        try:
+            as_of = date.fromisoformat(raw)
+        except ValueError:
+            message = f"'{raw}' is not a date. Give the date as YYYY-MM-DD, for example 2017-09-01."
+            return render(request, "site/frame.html", {"error": message, "as_of": raw}, status=400)
+    try:
+        frame = frame_as_of(as_of=as_of)
+    except FrameError as error:
+        return render(request, "site/frame.html", {"error": str(error), "as_of": raw}, status=404)
+    rows = [[unit.key, unit.name, *(_cell(unit.attributes.get(c)) for c in frame.columns)] for unit in frame.units]
+    return render(request, "site/frame.html", {"frame": frame, "rows": rows, "as_of": raw})
+
+
+def _cell(value: object) -> str:
+    return "" if value is None else str(value)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A GOV.UK-style 'Page not found'."""
+    return render(request, "site/error.html", {"title": "Page not found"}, status=404)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A GOV.UK-style error for a malformed request."""
+    return render(request, "site/error.html", {"title": "Sorry, there is a problem with that request"}, status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A GOV.UK-style error for a fault of ours."""
+    return render(request, "site/error.html", {"title": "Sorry, there is a problem with the service"}, status=500)

@@ -1,0 +1,48 @@
+"""Population schemas: the shipped england-la schema and the checks on a schema file."""
+
+from decimal import Decimal
+
+import pytest
+
+from omnibus.frame.schema import SchemaError, available_populations, load_population, schema_from_dict
+
+
+def test_england_la_schema():
+    schema = load_population("england-la")
+    assert "england-la" in available_populations()
+    assert schema.key == "dfe_la_code"
+    assert schema.code_names == ["gss_code", "dfe_la_code"]
+    assert schema.column_names[:3] == ["gss_code", "dfe_la_code", "name"]
+    assert schema.column("ofsted").optional
+    assert not schema.column("type").optional
+    assert len(schema.column("region").values) == 9
+
+
+def test_bands_are_half_open():
+    band = load_population("england-la").column("cin_band")
+    assert band.band_for(Decimal("299.9")) == "100-300"
+    assert band.band_for(Decimal("300")) == "300-400"
+    assert band.band_for(Decimal("702.1")) == "500+"
+    assert band.band_for(Decimal("99")) is None
+
+
+def test_unknown_population_lists_the_known_ones():
+    with pytest.raises(SchemaError, match="unknown population 'nope' .*england-la"):
+        load_population("nope")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"key": "urn"}, "key 'urn' must be one of the codes"),
+        ({"title": None}, "'title' is required"),
+        ({"attributes": {"x": {"kind": "colour"}}}, "unknown kind 'colour'"),
+        ({"attributes": {"x": {"kind": "category"}}}, "a category needs 'values'"),
+        ({"attributes": {"x": {"kind": "band", "of": "y", "bands": [{"label": "a"}]}}}, "'of' must name"),
+        ({"attributes": {"name": {"kind": "text"}}}, "declared twice"),
+    ],
+)
+def test_bad_schemas_are_refused(change, message):
+    data = {"slug": "s", "title": "S", "key": "id", "name": "name", "codes": {"id": {}}, **change}
+    with pytest.raises(SchemaError, match=message):
+        schema_from_dict(data, "s.yaml")
