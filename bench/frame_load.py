@@ -42,7 +42,7 @@ def school(urn: int, rng: random.Random) -> dict[str, str]:
     """One synthetic school."""
     return {
         "urn": f"{urn:06d}",
-        "laestab": f"{rng.randint(201, 999)}{rng.randint(1000, 9999)}",
+        "laestab": f"{200 + urn // 10000}{urn % 10000:04d}",  # unique, as a real LAESTAB is
         "name": f"School {urn}",
         "phase": rng.choice(["Primary", "Primary", "Primary", "Secondary", "Special", "All-through"]),
         "region": rng.choice(["North", "Midlands", "South", "London"]),

@@ -107,7 +107,7 @@ def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Fr
         .order_by("valid_from")
         .values_list("unit_id", "name", "value")
     )
-    for unit_id, name, value in found.iterator(chunk_size=BATCH):
+    for unit_id, name, value in found:
         values[unit_id][name] = value  # later dates overwrite earlier ones
     units = [_frame_unit(schema, key, values[uid]) for uid, key in keys.items()]
     units.sort(key=lambda unit: unit.key)
@@ -235,7 +235,9 @@ class _History:
             .order_by("valid_from")
             .values_list("unit_id", "name", "valid_from", "value", "id")
         )
-        for unit_id, name, valid_from, value, row_id in rows.iterator(chunk_size=BATCH):
+        # Fetched in one go: a server-side cursor (iterator) makes PostgreSQL plan for the first
+        # rows and walk an index, many times slower for what is always a full read.
+        for unit_id, name, valid_from, value, row_id in rows:
             history.dates[unit_id, name].append(valid_from)
             history.entries[unit_id, name].append((value, row_id))
         return history

@@ -70,8 +70,14 @@ class _Checker:
             clash = seen.get(variable.name)
             if clash is not None and clash != variable.question:
                 self.add(line, f"variable '{variable.name}' of {variable.question} clashes with one of {clash}")
-            elif variable.name in ids and variable.name != variable.question and self.q.owner(variable.name) is not question:
-                self.add(line, f"variable '{variable.name}' of {variable.question} clashes with the id of another question")
+            elif (
+                variable.name in ids
+                and variable.name != variable.question
+                and self.q.owner(variable.name) is not question
+            ):
+                self.add(
+                    line, f"variable '{variable.name}' of {variable.question} clashes with the id of another question"
+                )
             seen[variable.name] = variable.question
 
     def check_menu(self) -> None:
@@ -104,7 +110,9 @@ class _Checker:
             self.check_expression(question.ask_if, question.line_of("ask_if"), position, where)
         for item in question.items:
             if item.ask_if:
-                self.check_expression(item.ask_if, item.lines.get("ask_if", item.line), position, f"{where} item {item.id}")
+                self.check_expression(
+                    item.ask_if, item.lines.get("ask_if", item.line), position, f"{where} item {item.id}"
+                )
         self.check_piping(question, position)
         if question.type in CODED:
             self.check_choice(question)
@@ -117,7 +125,9 @@ class _Checker:
         if question.consent is not None:
             codes = {o.code for o in self.q.options_of(question)}
             if question.consent.agree not in codes:
-                self.add(question.consent.line, f"{where}: consent agree code {question.consent.agree} is not an option")
+                self.add(
+                    question.consent.line, f"{where}: consent agree code {question.consent.agree} is not an option"
+                )
 
     def check_choice(self, question: Question) -> None:
         where = question.id
@@ -129,13 +139,19 @@ class _Checker:
         if question.type == "single":
             for option in question.options:
                 if option.exclusive:
-                    self.add(option.line, f"{where}: code {option.code} is exclusive, but a single-choice question allows one code anyway")
+                    self.add(
+                        option.line,
+                        f"{where}: code {option.code} is exclusive, but a single-choice question takes one code anyway",
+                    )
             return
         if question.max_choices is not None:
             if question.max_choices < 1:
                 self.add(question.line_of("max_choices"), f"{where}: max_choices must be at least 1")
             elif question.max_choices > len(options):
-                self.add(question.line_of("max_choices"), f"{where}: max_choices is {question.max_choices} but there are only {len(options)} options")
+                self.add(
+                    question.line_of("max_choices"),
+                    f"{where}: max_choices is {question.max_choices} but there are only {len(options)} options",
+                )
         low, high = question.min_choices, question.max_choices
         if low is not None and high is not None and low > high:
             self.add(question.line_of("min_choices"), f"{where}: min_choices ({low}) is above max_choices ({high})")
@@ -149,7 +165,9 @@ class _Checker:
             self.add(feed.line, f"{where}: options_from names '{feed.question}', which is not a question")
             return
         if source.type != "multi":
-            self.add(feed.line, f"{where}: options are fed through from {source.id}, which is not a multiple-choice question")
+            self.add(
+                feed.line, f"{where}: options are fed through from {source.id}, which is not a multiple-choice question"
+            )
         if self.q.position(source.id) >= self.q.position(question.id):
             self.add(feed.line, f"{where}: options are fed through from {source.id}, which is not asked before it")
             return
@@ -159,7 +177,10 @@ class _Checker:
                 self.add(feed.line, f"{where}: options_from excludes code {code}, which {source.id} does not have")
         for option in question.options:
             if option.code in source_codes and option.code not in feed.exclude:
-                self.add(option.line, f"{where}: code {option.code} clashes with code {option.code} fed through from {source.id}")
+                self.add(
+                    option.line,
+                    f"{where}: code {option.code} clashes with code {option.code} fed through from {source.id}",
+                )
 
     def check_grid(self, question: Question) -> None:
         if not question.options:
@@ -277,4 +298,3 @@ def _call_problems(call: ex.Call, questionnaire: Questionnaire) -> Iterable[str]
                 yield f"chosen({name}, …) takes codes after the question"
             else:
                 yield from _known_codes(name, (arg.value,), questionnaire)
-

@@ -49,7 +49,9 @@ def check(file: str) -> None:
 @questionnaire.command()
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(RENDER_FORMATS), default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Where to write (text: stdout when absent).")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Where to write (text: stdout when absent)."
+)
 def render(file: str, fmt: str, output: str | None) -> None:
     """Render FILE as the printed questionnaire (text, docx) or the Excel copy (xlsx)."""
     q = _load_or_exit(file)
@@ -77,7 +79,9 @@ def render(file: str, fmt: str, output: str | None) -> None:
 
 @questionnaire.command("import-xlsform")
 @click.argument("form", type=click.Path(exists=True, dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The YAML file to write.")
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True), help="The YAML file to write."
+)
 def import_xlsform(form: str, output: str) -> None:
     """Convert an XLSForm (ODK, KoboToolbox) to a questionnaire file, reporting what cannot be carried over."""
     from omnibus.questionnaire.xlsform import XLSFormError, convert
@@ -91,4 +95,4 @@ def import_xlsform(form: str, output: str) -> None:
     Path(output).write_text(result.yaml_text, encoding="utf-8")
     for line in result.not_carried:
         click.echo(line, err=True)
-    click.echo(f"Wrote {output}; {len(result.not_carried)} row(s) not carried over (listed above)")
+    click.echo(f"Wrote {output}; {len(result.not_carried)} line(s) in the report above")

@@ -326,7 +326,10 @@ class _Reader:
                 known = ", ".join(sorted(self.option_sets)) or "none defined"
                 self.problem(node, f"{where}: unknown option set '{node.value}' (option sets: {known})")
                 return []
-            return [Option(o.code, o.label, o.exclusive, o.specify, o.missing, node.start_mark.line + 1) for o in self.option_sets[node.value]]
+            return [
+                Option(o.code, o.label, o.exclusive, o.specify, o.missing, node.start_mark.line + 1)
+                for o in self.option_sets[node.value]
+            ]
         return self.option_list(node, f"{where} options")
 
     def option_list(self, node: yaml.Node, where: str) -> list[Option]:

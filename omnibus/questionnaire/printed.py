@@ -18,7 +18,18 @@ from omnibus.questionnaire.model import Item, Option, Question, Questionnaire
 from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.wording import ask_line, base_description, describe, section_line
 
-NUMBER_WORDS = {2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine", 10: "ten"}
+NUMBER_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+}
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
 
 
@@ -161,7 +172,7 @@ def instruction(question: Question, questionnaire: Questionnaire) -> str | None:
 
 
 def choice_instruction(question: Question) -> str:
-    """"Please select all that apply." or the wording of min_choices/max_choices."""
+    """The multi-choice instruction: "Please select all that apply.", or min_choices/max_choices in words."""
     low, high = question.min_choices, question.max_choices
     if low and high:
         if low == high:
@@ -194,7 +205,7 @@ def option_label(option: Option) -> str:
 
 
 def feed_line(question: Question, questionnaire: Questionnaire) -> str | None:
-    """"<Feed through a list of options they said they used from SuppSou>" for a fed-through question."""
+    """The feed-through line: "<Feed through a list of options they said they used from SuppSou>"."""
     feed = question.options_from
     if feed is None:
         return None
@@ -212,7 +223,7 @@ def answer_format(question: Question) -> str | None:
 
 
 def numeric_format(question: Question, item: Item | None = None) -> str:
-    """"Numeric <range 0-10,000,000> £": the range (an item's own, if set), then prefix and suffix."""
+    """A numeric answer line, "Numeric <range 0-10,000,000> £": the range (an item's own if set), prefix, suffix."""
     low, high = value_range(question, item)
     if low is not None and high is not None:
         words = f"range {number_text(low)}-{number_text(high)}"
@@ -241,7 +252,7 @@ def number_text(value: float) -> str:
 
 
 def base_line(question: Question, questionnaire: Questionnaire) -> str | None:
-    """"Base: …" when the question's base differs from the questionnaire's base_all."""
+    """The line "Base: …", when the question's base differs from the questionnaire's base_all."""
     base = base_description(question, questionnaire)
     return None if base == questionnaire.base_all else f"Base: {base}"
 

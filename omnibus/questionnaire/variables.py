@@ -35,9 +35,7 @@ def answer_keys(question: Question, questionnaire: Questionnaire) -> list[str]:
         return [item.id for item in question.items]
     if question.type == "statement":
         return []
-    specify = [
-        specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify
-    ]
+    specify = [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
     return [question.id, *specify]
 
 
@@ -57,9 +55,7 @@ def question_variables(question: Question, questionnaire: Questionnaire) -> list
         own = [Variable(qid, question.text, qid, "code", options)]
         return own + _specify_variables(question, options)
     if question.type == "multi":
-        flags = [
-            Variable(f"{qid}_{o.code}", f"{question.text}: {o.label}", qid, "flag") for o in options
-        ]
+        flags = [Variable(f"{qid}_{o.code}", f"{question.text}: {o.label}", qid, "flag") for o in options]
         return flags + _specify_variables(question, options)
     if question.type == "grid":
         return [Variable(i.id, f"{question.text} {i.text}", qid, "code", options) for i in question.items]
@@ -76,3 +72,8 @@ def _specify_variables(question: Question, options: list[Option]) -> list[Variab
         for o in options
         if o.specify
     ]
+
+
+def answer_key_owners(questionnaire: Questionnaire) -> dict[str, Question]:
+    """Each answer key with the question that writes it (specify texts included)."""
+    return {key: q for q in questionnaire.questions() for key in answer_keys(q, questionnaire)}

@@ -10,8 +10,22 @@ from omnibus.questionnaire import expressions as ex
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.routing import parsed
 
-OP_WORDS = {"=": "is", "!=": "is not", "<": "is less than", "<=": "is at most", ">": "is more than", ">=": "is at least"}
-COUNT_WORDS = {"=": "exactly", "!=": "other than", "<": "fewer than", "<=": "at most", ">": "more than", ">=": "at least"}
+OP_WORDS = {
+    "=": "is",
+    "!=": "is not",
+    "<": "is less than",
+    "<=": "is at most",
+    ">": "is more than",
+    ">=": "is at least",
+}
+COUNT_WORDS = {
+    "=": "exactly",
+    "!=": "other than",
+    "<": "fewer than",
+    "<=": "at most",
+    ">": "more than",
+    ">=": "at least",
+}
 
 
 def describe(condition: str, questionnaire: Questionnaire) -> str:
@@ -90,8 +104,8 @@ def _compare(node: ex.Compare, q: Questionnaire) -> str:
             return f"any answer given at {name}"
         noun = "answer" if n == 1 else "answers"
         return f"{COUNT_WORDS[node.op]} {n} {noun} given at {name}"
-    right = _codes(node.left, (node.right.value,), q, "") if isinstance(node.right, ex.Literal) else _operand(
-        node.right, q
+    right = (
+        _codes(node.left, (node.right.value,), q, "") if isinstance(node.right, ex.Literal) else _operand(node.right, q)
     )
     return f"{_operand(node.left, q)} {OP_WORDS[node.op]} {right}"
 
@@ -103,10 +117,11 @@ def _call(node: ex.Call, q: Questionnaire, negated: bool) -> str:
     if node.function == "count":
         return f"{'no' if negated else 'any'} answer given at {name}"
     codes = tuple(a.value for a in node.args[1:] if isinstance(a, ex.Literal))
-    joiner = " nor " if negated and len(codes) > 1 else " or "
-    lead = "neither " if negated and len(codes) > 1 else ""
-    verb = "chosen" if not negated or len(codes) > 1 else "not chosen"
-    return f"{lead}{_codes(node.args[0], codes, q, joiner)} {verb} at {name}"
+    if not negated:
+        return f"{name} includes {_codes(node.args[0], codes, q, ' or ')}"
+    if len(codes) == 1:
+        return f"{name} does not include {_codes(node.args[0], codes, q, '')}"
+    return f"{name} includes neither {_codes(node.args[0], codes, q, ' nor ')}"
 
 
 def _codes(ref: ex.Expr, values: tuple[object, ...], q: Questionnaire, joiner: str) -> str:

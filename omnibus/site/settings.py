@@ -73,7 +73,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Only a deployment that runs collectstatic needs a static root; WhiteNoise serves from the finders.
+STATIC_ROOT = os.environ.get("OMNIBUS_STATIC_ROOT") or None
 # GOV.UK Frontend comes from its npm package; `make` installs it into node_modules.
 GOVUK_FRONTEND_DIST = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist"
 STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIST)] if GOVUK_FRONTEND_DIST.exists() else []

@@ -131,24 +131,41 @@ HEAD = "survey: s\nversion: v\ntitle: T\nsections:\n  - id: a\n    title: A\n   
 @pytest.mark.parametrize(
     ("questions", "fragment"),
     [
-        ("      - {id: M, type: multi, text: t, options: {1: a}}\n"
-         "      - {id: X, type: text, text: t, ask_if: M = 1}\n", "test it with chosen(M, code)"),
-        ("      - {id: S, type: single, text: t, options: {1: a}}\n"
-         "      - {id: X, type: text, text: t, ask_if: 'S in (1, 7)'}\n", "code 7 is not an option of S"),
-        ("      - {id: X, type: text, text: 'Why {Later}?'}\n"
-         "      - {id: Later, type: text, text: t}\n", "piped answer refers to Later, which is not asked before it"),
+        (
+            "      - {id: M, type: multi, text: t, options: {1: a}}\n"
+            "      - {id: X, type: text, text: t, ask_if: M = 1}\n",
+            "test it with chosen(M, code)",
+        ),
+        (
+            "      - {id: S, type: single, text: t, options: {1: a}}\n"
+            "      - {id: X, type: text, text: t, ask_if: 'S in (1, 7)'}\n",
+            "code 7 is not an option of S",
+        ),
+        (
+            "      - {id: X, type: text, text: 'Why {Later}?'}\n      - {id: Later, type: text, text: t}\n",
+            "piped answer refers to Later, which is not asked before it",
+        ),
         ("      - {id: X, type: text, text: 'Open {brace'}\n", "unmatched brace"),
-        ("      - {id: X, type: single, text: t, options: {1: a}, max_length: 3}\n", "'max_length' is not used by a single"),
+        (
+            "      - {id: X, type: single, text: t, options: {1: a}, max_length: 3}\n",
+            "'max_length' is not used by a single",
+        ),
         ("      - {id: X, type: grid, text: t, options: {1: a}}\n", "a grid needs items"),
-        ("      - {id: X, type: single, text: t, options: {1: a}, consent: {purpose: link, agree: 2}}\n",
-         "consent agree code 2 is not an option"),
+        (
+            "      - {id: X, type: single, text: t, options: {1: a}, consent: {purpose: link, agree: 2}}\n",
+            "consent agree code 2 is not an option",
+        ),
         ("      - {id: X, type: single, text: t, options: nosuchset}\n", "unknown option set 'nosuchset'"),
         ("      - {id: X, type: single, text: t, options: {1: Yes}}\n", "quote it"),
-        ("      - {id: M, type: multi, text: t, options: {1: a, 2: b}}\n"
-         "      - {id: F, type: multi, text: t, options_from: {question: M, exclude: [9]}, options: {2: c}}\n",
-         "clashes with code 2 fed through from M"),
-        ("      - {id: M, type: multi, text: t, options: {1: a}}\n"
-         "      - {id: M_1, type: text, text: t}\n", "variable 'M_1' of M clashes"),
+        (
+            "      - {id: M, type: multi, text: t, options: {1: a, 2: b}}\n"
+            "      - {id: F, type: multi, text: t, options_from: {question: M, exclude: [9]}, options: {2: c}}\n",
+            "clashes with code 2 fed through from M",
+        ),
+        (
+            "      - {id: M, type: multi, text: t, options: {1: a}}\n      - {id: M_1, type: text, text: t}\n",
+            "variable 'M_1' of M clashes",
+        ),
         ("      - {id: 2bad, type: text, text: t}\n", "not a valid name"),
     ],
 )

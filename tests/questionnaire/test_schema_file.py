@@ -17,7 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from omnibus.questionnaire import model
+from omnibus.questionnaire import loader, model
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_PATH = ROOT / "omnibus" / "questionnaire" / "questionnaire.schema.json"
@@ -91,9 +91,9 @@ def test_example_points_editors_at_the_schema() -> None:
 
 
 def _fields(cls: type, *leave_out: str) -> set[str]:
-    """The dataclass's public fields: what a file may write (private ones are the loader's)."""
+    """The dataclass's public fields: what a file may write (private ones and locations are the loader's)."""
     names = {f.name for f in dataclasses.fields(cls) if not f.name.startswith("_")}
-    return names - set(leave_out)
+    return names - set(leave_out) - {"line", "lines"}
 
 
 def test_schema_keys_match_the_model(schema: dict) -> None:
@@ -107,6 +107,19 @@ def test_schema_keys_match_the_model(schema: dict) -> None:
     assert set(defs["optionsFrom"]["properties"]) == _fields(model.OptionsFrom, "line")
     assert set(defs["consent"]["properties"]) == _fields(model.Consent, "line")
     assert set(defs["menu"]["properties"]) == _fields(model.Menu, "line")
+
+
+def test_schema_keys_match_the_loader(schema: dict) -> None:
+    defs = schema["$defs"]
+    option_object = next(alt for alt in defs["option"]["oneOf"] if "properties" in alt)
+    assert set(schema["properties"]) == loader.TOP_KEYS
+    assert set(defs["section"]["properties"]) == loader.SECTION_KEYS
+    assert set(defs["question"]["properties"]) == loader.ALL_QUESTION_KEYS
+    assert set(defs["item"]["properties"]) == loader.ITEM_KEYS
+    assert set(option_object["properties"]) == loader.OPTION_KEYS
+    assert set(defs["optionsFrom"]["properties"]) == loader.OPTIONS_FROM_KEYS
+    assert set(defs["consent"]["properties"]) == loader.CONSENT_KEYS
+    assert set(defs["menu"]["properties"]) == loader.MENU_KEYS
 
 
 def test_schema_enums_match_the_model(schema: dict) -> None:

@@ -1,0 +1,5 @@
+"""`python -m omnibus` runs the `omnibus` command."""
+
+from omnibus.cli import main
+
+main()

@@ -1,0 +1,108 @@
+"""The site's pages, through Django's test client, and the demo served for real."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from omnibus.fieldwork.questionnaires import store_questionnaire
+from omnibus.frame.store import load_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
+
+
+@pytest.fixture
+def loaded(db: None) -> None:
+    store_questionnaire(EXAMPLE)
+    load_frame(FRAME, date(2017, 9, 1))
+
+
+def test_home_lists_questionnaire_and_frame(loaded: None, client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert "Children&#x27;s Services Omnibus – Wave 3" in page
+    assert "Special Educational Needs &amp; Disability" in page
+    assert "152 units" in page
+
+
+def test_home_without_anything_loaded_says_how_to_load(db: None, client: Client) -> None:
+    page = client.get("/").content.decode()
+    assert "omnibus questionnaire load FILE" in page
+    assert "omnibus frame load FILE.csv --as-of DATE" in page
+
+
+def test_questionnaire_page_shows_routing_in_words(loaded: None, client: Client) -> None:
+    page = client.get("/questionnaires/cso/wave-3/").content.decode()
+    assert "Ask if SBcosteff is 1 (Very cost-effective) or 2 (Fairly cost-effective)" in page
+    assert client.get("/questionnaires/cso/wave-9/").status_code == 404
+
+
+def test_frame_page_as_of_a_date(loaded: None, client: Client) -> None:
+    response = client.get("/frame/", {"as_of": "2018-01-01"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "152 units as of 1 January 2018" in page
+    assert "Kingston upon Hull, City of" in page
+
+
+def test_frame_page_refuses_a_malformed_date_clearly(loaded: None, client: Client) -> None:
+    response = client.get("/frame/", {"as_of": "2018-13-45"})
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+    assert "is not a date" in response.content.decode()
+
+
+def test_frame_page_before_the_first_frame(loaded: None, client: Client) -> None:
+    response = client.get("/frame/", {"as_of": "2001-01-01"})
+    assert response.status_code == 404
+    assert "the earliest is as of 2017-09-01" in response.content.decode()
+
+
+def test_govuk_frontend_assets_are_served(db: None, client: Client) -> None:
+    response = client.get("/static/govuk-frontend/govuk/govuk-frontend.min.css")
+    assert response.status_code == 200
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_demo_serves_the_overview_on_sqlite(tmp_path: Path) -> None:
+    """`omnibus demo` on the embedded default: set up from nothing, then serve the page."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["OMNIBUS_DATA_DIR"] = str(tmp_path)
+    command = [sys.executable, "-m", "omnibus", "demo", "--addrport", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        page = _fetch(f"http://127.0.0.1:{port}/", server)
+        assert "Children&#x27;s Services Omnibus – Wave 3" in page
+        assert "152 units" in page
+        assert (tmp_path / "omnibus.sqlite3").exists()
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=10)[0]
+    assert "Where to look:" in output
+
+
+def _fetch(url: str, server: subprocess.Popen, seconds: float = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"the demo stopped: {server.communicate()[0]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail("the demo did not answer in time")
