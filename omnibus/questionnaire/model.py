@@ -16,7 +16,7 @@ no stage invents its own:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 QuestionType = Literal["single", "multi", "grid", "text", "number", "numbers", "statement"]
@@ -200,7 +200,9 @@ class Questionnaire:
         if feed is None or source is None or source.id in _seen:
             return question.options
         fed = self.options_of(source, _seen | {question.id})
-        return [o for o in fed if o.code not in feed.exclude] + question.options
+        # A fed-through "Other (please specify)" was specified at the source already:
+        # it is offered again, but its text is not asked for twice.
+        return [replace(o, specify=False) for o in fed if o.code not in feed.exclude] + question.options
 
     def section(self, sid: str) -> Section | None:
         """The section with this id, if any."""

@@ -149,12 +149,8 @@ def offered_options(question: Question, questionnaire: Questionnaire, live: Mapp
         return list(question.options)
     chosen = live.get(source.id)
     chosen_codes = set(chosen) if isinstance(chosen, list) else set()
-    fed = [
-        o
-        for o in questionnaire.options_of(source)
-        if o.code not in feed.exclude and (o.code in chosen_codes) == feed.chosen
-    ]
-    return fed + list(question.options)
+    own = {o.code for o in question.options}
+    return [o for o in questionnaire.options_of(question) if o.code in own or (o.code in chosen_codes) == feed.chosen]
 
 
 def _off_route(answers: Answers, live: Mapping[str, object]) -> dict[str, object]:
