@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -55,26 +57,39 @@ def check(file: str) -> None:
 def render(file: str, fmt: str, output: str | None) -> None:
     """Render FILE as the printed questionnaire (text, docx) or the Excel copy (xlsx)."""
     q = _load_or_exit(file)
-    if fmt == "text":
+    if fmt == "text" and not output:
         from omnibus.questionnaire.render_text import render_text
 
-        text = render_text(q)
-        if output:
-            Path(output).write_text(text, encoding="utf-8")
-        else:
-            click.echo(text, nl=False)
-            return
-    elif not output:
+        click.echo(render_text(q), nl=False)
+        return
+    if not output:
         raise click.UsageError(f"--format {fmt} writes a file: give -o OUT")
-    elif fmt == "xlsx":
-        from omnibus.questionnaire.render_xlsx import render_xlsx
+    with _writing(output) as path:
+        if fmt == "text":
+            from omnibus.questionnaire.render_text import render_text
 
-        render_xlsx(q, Path(output))
-    else:
-        from omnibus.questionnaire.render_docx import render_docx
+            path.write_text(render_text(q), encoding="utf-8")
+        elif fmt == "xlsx":
+            from omnibus.questionnaire.render_xlsx import render_xlsx
 
-        render_docx(q, Path(output))
+            render_xlsx(q, path)
+        else:
+            from omnibus.questionnaire.render_docx import render_docx
+
+            render_docx(q, path)
     click.echo(f"Wrote {output}")
+
+
+@contextmanager
+def _writing(output: str) -> Iterator[Path]:
+    """A path to write to, its folder made; a file that cannot be written is a clear error, not a traceback."""
+    path = Path(output)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        yield path
+    except OSError as error:
+        click.echo(f"{output}: cannot write: {error.strerror or error}", err=True)
+        raise SystemExit(1) from None
 
 
 @questionnaire.command("import-xlsform")
@@ -92,7 +107,8 @@ def import_xlsform(form: str, output: str) -> None:
         for line in error.lines:
             click.echo(line, err=True)
         raise SystemExit(1) from None
-    Path(output).write_text(result.yaml_text, encoding="utf-8")
+    with _writing(output) as path:
+        path.write_text(result.yaml_text, encoding="utf-8")
     for line in result.not_carried:
         click.echo(line, err=True)
     click.echo(f"Wrote {output}; {len(result.not_carried)} line(s) in the report above")

@@ -60,8 +60,8 @@ class Problem:
     message: str
 
     def format(self, path: str) -> str:
-        """The `FILE:LINE: message` form every command prints."""
-        return f"{path}:{self.line}: {self.message}"
+        """The `FILE:LINE: message` form every command prints (`FILE: message` for the whole file)."""
+        return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
 
 
 class QuestionnaireError(Exception):

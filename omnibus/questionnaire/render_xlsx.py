@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import xlsxwriter
+import xlsxwriter.exceptions
 from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
@@ -90,7 +91,11 @@ def render_xlsx(questionnaire: Questionnaire, path: Path) -> None:
             rows.extend(question_rows(question, questionnaire, lists))
         _write_rows(sheet, rows, formats)
     lists.sheet.hide()
-    workbook.close()
+    try:
+        workbook.close()
+    except xlsxwriter.exceptions.FileCreateError as error:
+        # Callers handle a file that cannot be written as they do any other OSError.
+        raise OSError(str(error)) from error
 
 
 # -- sheet names ----------------------------------------------------------------------------
