@@ -97,7 +97,7 @@ def show(as_of: date | None, population: str, fmt: str) -> None:
         from omnibus.frame.store import frame_as_of
 
         current = frame_as_of(population, as_of)
-    rows = [_cells(current.columns, unit) for unit in current.units]
+    rows = [unit.cells(current.columns) for unit in current.units]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -128,15 +128,8 @@ def _user_errors() -> Iterator[None]:
     except FrameError as exc:
         raise click.ClickException(str(exc)) from exc
     except DatabaseError as exc:
-        message = f"the database is not ready ({exc}); run the migrations first"
+        message = f"the database is not ready ({exc}); run `omnibus django migrate` first"
         raise click.ClickException(message) from exc
-
-
-def _cells(columns: list[str], unit: Any) -> list[str]:
-    values = {**unit.codes, **unit.attributes}
-    # The one column that is neither a code nor an attribute is the name column.
-    cells = [values.get(c, unit.name) for c in columns]
-    return ["" if v is None else str(v) for v in cells]
 
 
 def _table(columns: list[str], rows: list[list[str]]) -> list[str]:

@@ -72,4 +72,3 @@ class AttributeValue(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "name", "valid_from"], name="frame_value_unique_date")]
-        indexes = [models.Index(fields=["valid_from"], name="frame_value_valid_from")]

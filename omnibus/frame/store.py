@@ -48,6 +48,13 @@ class FrameUnit:
     codes: dict[str, str | None]
     attributes: dict[str, Any]
 
+    def cells(self, columns: list[str]) -> list[str]:
+        """The unit's values as text, in the order of `columns` (blank for a missing value)."""
+        values = {**self.codes, **self.attributes}
+        # The one column that is neither a code nor an attribute is the name column.
+        found = [values.get(c, self.name) for c in columns]
+        return ["" if v is None else str(v) for v in found]
+
 
 @dataclass(frozen=True)
 class Frame:

@@ -11,3 +11,7 @@ def setup_django() -> None:
 
     if not apps.ready:
         django.setup()
+        from django.conf import settings
+
+        # The embedded SQLite database lives here; make it on first use.
+        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)

@@ -54,12 +54,8 @@ def frame_list(request: HttpRequest) -> HttpResponse:
         frame = frame_as_of(as_of=as_of)
     except FrameError as error:
         return render(request, "site/frame.html", {"error": str(error), "as_of": raw}, status=404)
-    rows = [[unit.key, unit.name, *(_cell(unit.attributes.get(c)) for c in frame.columns)] for unit in frame.units]
+    rows = [unit.cells(frame.columns) for unit in frame.units]
     return render(request, "site/frame.html", {"frame": frame, "rows": rows, "as_of": raw})
-
-
-def _cell(value: object) -> str:
-    return "" if value is None else str(value)
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
