@@ -27,6 +27,22 @@ from omnibus.questionnaire import expressions as ex
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.loader import read_text
 from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.xpath import (
+    Unmappable,
+    XCall,
+    XCmp,
+    XDot,
+    XLogic,
+    XName,
+    XNode,
+    XNum,
+    XRef,
+    XStr,
+    normalised,
+    number_value,
+    parse_xpath,
+    show,
+)
 
 SHEET_ORDER = ("settings", "survey", "choices")
 YES = {"yes", "true", "true()", "1"}
@@ -227,213 +243,6 @@ class _Report:
 
     def sorted_lines(self) -> list[str]:
         return [line for _, _, line in sorted(self.lines, key=lambda x: (x[0], x[1]))]
-
-
-# -- XPath expressions: a small parser ---------------------------------------------------------
-
-
-class _Unmappable(Exception):
-    """An expression (or part of one) with no equivalent in our language; the message says why."""
-
-
-@dataclass(frozen=True)
-class XRef:
-    name: str  # ${name}
-
-
-@dataclass(frozen=True)
-class XDot:
-    """`.`: the current question's answer."""
-
-
-@dataclass(frozen=True)
-class XNum:
-    value: int | float
-
-
-@dataclass(frozen=True)
-class XStr:
-    value: str
-
-
-@dataclass(frozen=True)
-class XName:
-    name: str  # a bare path such as `name` in a choice filter
-
-
-@dataclass(frozen=True)
-class XCall:
-    function: str
-    args: tuple[XNode, ...]
-
-
-@dataclass(frozen=True)
-class XCmp:
-    op: str
-    left: XNode
-    right: XNode
-
-
-@dataclass(frozen=True)
-class XLogic:
-    op: str  # and, or
-    operands: tuple[XNode, ...]
-
-
-XNode = XRef | XDot | XNum | XStr | XName | XCall | XCmp | XLogic
-
-_XTOKEN = re.compile(
-    r"""\s*(?:
-        (?P<ref>\$\{[^}]*\})
-      | (?P<number>\d+(?:\.\d+)?|\.\d+)
-      | (?P<string>'[^']*'|"[^"]*")
-      | (?P<op>!=|<=|>=|=|<|>|\(|\)|,|\+|-|\*|\||\.\.|\.|/|\[|\]|@)
-      | (?P<name>[A-Za-z_][A-Za-z0-9_:.\-]*)
-    )""",
-    re.VERBOSE,
-)
-_COMPARE_OPS = ("=", "!=", "<", "<=", ">", ">=")
-_FLIP = {"=": "=", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
-_ARITHMETIC = {"+", "-", "*", "/", "|", "div", "mod"}
-
-
-def _x_tokens(text: str) -> list[tuple[str, str]]:
-    tokens: list[tuple[str, str]] = []
-    pos = 0
-    while text[pos:].strip():
-        match = _XTOKEN.match(text, pos)
-        if not match:
-            raise _Unmappable(f"cannot read {text[pos:].strip()[:1]!r}")
-        kind = match.lastgroup or "op"
-        tokens.append((kind, match.group(kind)))
-        pos = match.end()
-    tokens.append(("end", ""))
-    return tokens
-
-
-class _XParser:
-    """Recursive descent over XPath's boolean core: or, and, comparisons, calls, literals."""
-
-    def __init__(self, text: str) -> None:
-        self.tokens = _x_tokens(text)
-        self.pos = 0
-
-    def peek(self) -> tuple[str, str]:
-        return self.tokens[self.pos]
-
-    def take(self) -> tuple[str, str]:
-        self.pos += 1
-        return self.tokens[self.pos - 1]
-
-    def accept(self, kind: str, text: str) -> bool:
-        if self.peek() == (kind, text):
-            self.pos += 1
-            return True
-        return False
-
-    def parse(self) -> XNode:
-        node = self.or_()
-        if self.peek()[0] != "end":
-            raise _Unmappable(f"cannot read from {self.peek()[1]!r}")
-        return node
-
-    def or_(self) -> XNode:
-        operands = [self.and_()]
-        while self.accept("name", "or"):
-            operands.append(self.and_())
-        return operands[0] if len(operands) == 1 else XLogic("or", tuple(operands))
-
-    def and_(self) -> XNode:
-        operands = [self.comparison()]
-        while self.accept("name", "and"):
-            operands.append(self.comparison())
-        return operands[0] if len(operands) == 1 else XLogic("and", tuple(operands))
-
-    def comparison(self) -> XNode:
-        left = self.value()
-        kind, text = self.peek()
-        if kind != "op" or text not in _COMPARE_OPS:
-            return left
-        self.take()
-        node = XCmp(text, left, self.value())
-        if self.peek()[0] == "op" and self.peek()[1] in _COMPARE_OPS:
-            raise _Unmappable("a chained comparison")
-        return node
-
-    def value(self) -> XNode:
-        node = self.primary()
-        if self.peek()[1] in _ARITHMETIC:
-            raise _Unmappable(f"arithmetic ('{self.peek()[1]}')")
-        return node
-
-    def primary(self) -> XNode:
-        kind, text = self.take()
-        if kind == "op" and text == "-" and self.peek()[0] == "number":
-            return XNum(-_x_number(self.take()[1]))
-        if kind == "op" and text == "(":
-            inner = self.or_()
-            if not self.accept("op", ")"):
-                raise _Unmappable("a missing ')'")
-            return inner
-        if kind == "ref":
-            return XRef(text[2:-1].strip())
-        if kind == "number":
-            return XNum(_x_number(text))
-        if kind == "string":
-            return XStr(text[1:-1])
-        if (kind, text) == ("op", "."):
-            return XDot()
-        if kind == "name" and self.accept("op", "("):
-            return XCall(text, self.arguments())
-        if kind == "name":
-            return XName(text)
-        raise _Unmappable(f"cannot read {text!r}" if text else "it ends too early")
-
-    def arguments(self) -> tuple[XNode, ...]:
-        args: list[XNode] = []
-        if self.accept("op", ")"):
-            return ()
-        args.append(self.or_())
-        while self.accept("op", ","):
-            args.append(self.or_())
-        if not self.accept("op", ")"):
-            raise _Unmappable("a missing ')'")
-        return tuple(args)
-
-
-def _x_number(text: str) -> int | float:
-    value = float(text)
-    return int(value) if value.is_integer() else value
-
-
-def _parse_xpath(text: str) -> XNode:
-    return _XParser(text).parse()
-
-
-def _show(node: XNode) -> str:
-    """An XPath node written back as text, for report lines."""
-    if isinstance(node, XRef):
-        return f"${{{node.name}}}"
-    if isinstance(node, XDot):
-        return "."
-    if isinstance(node, XNum):
-        return f"{node.value:g}"
-    if isinstance(node, XStr):
-        return f"'{node.value}'"
-    if isinstance(node, XName):
-        return node.name
-    if isinstance(node, XCall):
-        return f"{node.function}({', '.join(_show(a) for a in node.args)})"
-    if isinstance(node, XCmp):
-        return f"{_show(node.left)} {node.op} {_show(node.right)}"
-    return f" {node.op} ".join(_show(o) for o in node.operands)
-
-
-def _normalised(node: XCmp) -> XCmp:
-    """A comparison with the literal on the right (`5 < ${x}` becomes `${x} > 5`)."""
-    if isinstance(node.left, XNum | XStr) and not isinstance(node.right, XNum | XStr):
-        return XCmp(_FLIP[node.op], node.right, node.left)
-    return node
 
 
 # -- what has been carried over --------------------------------------------------------------
@@ -842,13 +651,13 @@ class _Converter:
         if not text:
             return None
         try:
-            condition = _Routing(self).condition(_parse_xpath(text))
+            condition = _Routing(self).condition(parse_xpath(text))
             ex.parse(condition)  # a last guard: what we write must be our grammar
             return condition
         except ex.ExpressionError as error:
             self.note(row, f"{what}: relevant '{text}' not carried over: {error.message}")
             return None
-        except _Unmappable as error:
+        except Unmappable as error:
             message = f"{what}: relevant '{text}' not carried over: {error}; it is asked of everyone who reaches it"
             self.note(row, message)
             return None
@@ -858,8 +667,8 @@ class _Converter:
         if not text or question["type"] == "statement":
             return
         try:
-            node = _parse_xpath(text)
-        except _Unmappable as error:
+            node = parse_xpath(text)
+        except Unmappable as error:
             self.note(row, f"'{row.get('name')}': constraint '{text}' not carried over: {error}")
             return
         limits = _Limits(question["type"], question.get("integer", True))
@@ -873,9 +682,9 @@ class _Converter:
         """`selected(${src}, name)` (or its not()) as (source, chosen, codes to exclude)."""
         text = row.get("choice_filter")
         try:
-            source, chosen = self.feed_source(_parse_xpath(text))
+            source, chosen = self.feed_source(parse_xpath(text))
             exclude = self.feed_exclude(source, choice_list)
-        except _Unmappable as error:
+        except Unmappable as error:
             self.note(
                 row,
                 f"'{row.get('name')}': choice_filter '{text}' not carried over: {error}; "
@@ -889,13 +698,13 @@ class _Converter:
         if isinstance(node, XCall) and node.function == "not" and len(node.args) == 1:
             node, chosen = node.args[0], False
         if not (isinstance(node, XCall) and node.function == "selected" and len(node.args) == 2):
-            raise _Unmappable("only selected(${question}, name) or its not() can feed options through")
+            raise Unmappable("only selected(${question}, name) or its not() can feed options through")
         ref, what = node.args
         if not isinstance(ref, XRef) or what != XName("name"):
-            raise _Unmappable("only selected(${question}, name) or its not() can feed options through")
+            raise Unmappable("only selected(${question}, name) or its not() can feed options through")
         source = self.lookup(ref.name)
         if source.type != "multi":
-            raise _Unmappable(f"{ref.name} is not a select_multiple, and only those can feed options through")
+            raise Unmappable(f"{ref.name} is not a select_multiple, and only those can feed options through")
         return source, chosen
 
     def feed_exclude(self, source: Carried, choice_list: ChoiceList) -> list[int]:
@@ -903,21 +712,21 @@ class _Converter:
         names = set(choice_list.codes())
         if not names <= set(source.codes):
             extra = ", ".join(sorted(names - set(source.codes)))
-            raise _Unmappable(
+            raise Unmappable(
                 f"list '{choice_list.name}' has choices ({extra}) that {source.id}'s list '{source.list_name}' lacks"
             )
         return [code for name, code in source.codes.items() if name not in names]
 
     def lookup(self, name: str) -> Carried:
-        """An earlier carried question, or _Unmappable saying why it cannot be referred to."""
+        """An earlier carried question, or Unmappable saying why it cannot be referred to."""
         if name in self.carried:
             return self.carried[name]
         if name not in self.rows_by_name:
-            raise _Unmappable(f"there is no question named '{name}'")
+            raise Unmappable(f"there is no question named '{name}'")
         row = self.rows_by_name[name]
         if row < self.current_row:
-            raise _Unmappable(f"'{name}' (row {row}) is not carried over")
-        raise _Unmappable(f"'{name}' (row {row}) is not asked before this, and our routing only looks back")
+            raise Unmappable(f"'{name}' (row {row}) is not carried over")
+        raise Unmappable(f"'{name}' (row {row}) is not asked before this, and our routing only looks back")
 
     def piped(self, row: Row, text: str, column: str) -> str:
         """`${x}` becomes `{x}`; literal braces are doubled; what cannot be piped is reported."""
@@ -930,9 +739,9 @@ class _Converter:
             try:
                 carried = self.lookup(part)
                 if carried.type == "statement":
-                    raise _Unmappable(f"'{part}' is a note and has no answer")
+                    raise Unmappable(f"'{part}' is a note and has no answer")
                 out.append(f"{{{carried.id}}}")
-            except _Unmappable as error:
+            except Unmappable as error:
                 self.note(
                     row,
                     f"'{row.get('name')}': piping ${{{part}}} in the {column} not carried over: {error}; "
@@ -943,7 +752,7 @@ class _Converter:
 
 
 class _Routing:
-    """Translates an XPath relevant into our routing grammar, or raises _Unmappable."""
+    """Translates an XPath relevant into our routing grammar, or raises Unmappable."""
 
     def __init__(self, converter: _Converter) -> None:
         self.converter = converter
@@ -956,10 +765,10 @@ class _Routing:
         if isinstance(node, XCall):
             return self.call(node)
         if isinstance(node, XCmp):
-            return self.comparison(_normalised(node))
+            return self.comparison(normalised(node))
         if isinstance(node, XRef):
             return f"answered({self.question(node.name).id})"
-        raise _Unmappable(f"'{_show(node)}' is not a condition")
+        raise Unmappable(f"'{show(node)}' is not a condition")
 
     def call(self, node: XCall) -> str:
         if node.function == "not" and len(node.args) == 1:
@@ -968,20 +777,20 @@ class _Routing:
         if node.function == "selected" and len(node.args) == 2 and isinstance(node.args[0], XRef):
             question = self.choice(node.args[0])
             return f"chosen({question.id}, {self.code(question, node.args[1])})"
-        raise _Unmappable(f"{node.function}() has no equivalent in our routing")
+        raise Unmappable(f"{node.function}() has no equivalent in our routing")
 
     def comparison(self, node: XCmp) -> str:
         left, right, op = node.left, node.right, node.op
         if isinstance(left, XCall) and left.function == "count-selected" and isinstance(right, XNum):
             if len(left.args) != 1 or not isinstance(left.args[0], XRef):
-                raise _Unmappable("count-selected() of something other than a question")
+                raise Unmappable("count-selected() of something other than a question")
             question = self.choice(left.args[0])
             return self.negatable(f"count({question.id}) {'=' if op == '!=' else op} {right.value}", op)
         for side in (left, right):
             if isinstance(side, XCall):
-                raise _Unmappable(f"{side.function}() has no equivalent in our routing")
+                raise Unmappable(f"{side.function}() has no equivalent in our routing")
         if not isinstance(left, XRef) or not isinstance(right, XNum | XStr):
-            raise _Unmappable(f"'{_show(node)}' compares something other than a question with a value")
+            raise Unmappable(f"'{show(node)}' compares something other than a question with a value")
         question = self.question(left.name)
         if isinstance(right, XStr) and right.value == "" and op in ("=", "!="):
             return f"{'not ' if op == '=' else ''}answered({question.id})"
@@ -1000,9 +809,9 @@ class _Routing:
             return self.negatable(f"{question.id} {equal} {_number_literal(right)}", op)
         if question.type == "text" and isinstance(right, XStr) and op in ("=", "!="):
             if "'" in right.value:
-                raise _Unmappable("a text containing a quote")
+                raise Unmappable("a text containing a quote")
             return self.negatable(f"{question.id} = '{right.value}'", op)
-        raise _Unmappable(f"{question.id} is a {question.type} question and cannot be compared so")
+        raise Unmappable(f"{question.id} is a {question.type} question and cannot be compared so")
 
     @staticmethod
     def negatable(text: str, op: str) -> str:
@@ -1011,25 +820,25 @@ class _Routing:
     @staticmethod
     def equality_only(op: str, question: Carried) -> None:
         if op not in ("=", "!="):
-            raise _Unmappable(f"{question.id} is a choice question; its codes can only be compared with = or !=")
+            raise Unmappable(f"{question.id} is a choice question; its codes can only be compared with = or !=")
 
     def question(self, name: str) -> Carried:
         question = self.converter.lookup(name)
         if question.type == "statement":
-            raise _Unmappable(f"'{name}' is a note and has no answer")
+            raise Unmappable(f"'{name}' is a note and has no answer")
         return question
 
     def choice(self, ref: XRef) -> Carried:
         question = self.converter.lookup(ref.name)
         if question.type not in ("single", "multi"):
-            raise _Unmappable(f"{ref.name} is not a select question")
+            raise Unmappable(f"{ref.name} is not a select question")
         return question
 
     @staticmethod
     def code(question: Carried, value: XNode) -> int:
-        name = value.value if isinstance(value, XStr) else _show(value) if isinstance(value, XNum) else None
+        name = value.value if isinstance(value, XStr) else show(value) if isinstance(value, XNum) else None
         if name is None or name not in question.codes:
-            raise _Unmappable(f"{question.id} has no choice named {_show(value)}")
+            raise Unmappable(f"{question.id} has no choice named {show(value)}")
         return question.codes[name]
 
 
@@ -1037,9 +846,9 @@ def _number_literal(node: XNum | XStr) -> str:
     if isinstance(node, XNum):
         return f"{node.value}"
     try:
-        return f"{_x_number(node.value)}"
+        return f"{number_value(node.value)}"
     except ValueError:
-        raise _Unmappable(f"'{node.value}' is not a number") from None
+        raise Unmappable(f"'{node.value}' is not a number") from None
 
 
 @dataclass
@@ -1052,9 +861,9 @@ class _Limits:
     notes: list[str] = field(default_factory=list)
 
     def add(self, part: XNode) -> None:
-        node = _normalised(part) if isinstance(part, XCmp) else None
+        node = normalised(part) if isinstance(part, XCmp) else None
         if node is None or not isinstance(node.right, XNum):
-            self.notes.append(f"'{_show(part)}' not carried over: only ranges, counts and lengths are")
+            self.notes.append(f"'{show(part)}' not carried over: only ranges, counts and lengths are")
         elif isinstance(node.left, XDot) and self.type == "number":
             self.bound(node.op, node.right.value, "min", "max", part)
         elif _is_call_on_dot(node.left, "count-selected") and self.type == "multi":
@@ -1062,7 +871,7 @@ class _Limits:
         elif _is_call_on_dot(node.left, "string-length") and self.type == "text" and node.op in ("<", "<="):
             self.bound(node.op, node.right.value, "min_length", "max_length", part)
         else:
-            self.notes.append(f"'{_show(part)}' not carried over: our {self.type} questions have no such limit")
+            self.notes.append(f"'{show(part)}' not carried over: our {self.type} questions have no such limit")
 
     def bound(self, op: str, value: int | float, low: str, high: str, part: XNode) -> None:
         whole = self.integer or low != "min"  # counts and lengths are whole numbers
@@ -1070,10 +879,10 @@ class _Limits:
             value = int(value) + (1 if op == ">" else -1)
         elif op in ("<", ">"):
             self.notes.append(
-                f"'{_show(part)}' kept as {low if op == '>' else high} {value:g}: our limits include their ends"
+                f"'{show(part)}' kept as {low if op == '>' else high} {value:g}: our limits include their ends"
             )
         if op in ("=", "!="):
-            self.notes.append(f"'{_show(part)}' not carried over: only ranges, counts and lengths are")
+            self.notes.append(f"'{show(part)}' not carried over: only ranges, counts and lengths are")
         elif op in (">", ">="):
             self.fields[low] = value
         else:
