@@ -66,6 +66,7 @@ class Frame:
     version_as_of: date
     units: list[FrameUnit]
     columns: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # the columns' labels, for people
 
 
 def load_frame(path: Path, as_of: date, population: str = "england-la") -> FrameVersion:
@@ -118,7 +119,8 @@ def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Fr
         values[unit_id][name] = value  # later dates overwrite earlier ones
     units = [_frame_unit(schema, key, values[uid]) for uid, key in keys.items()]
     units.sort(key=lambda unit: unit.key)
-    return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names)
+    labels = [c.label or c.name for c in schema.columns]
+    return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels)
 
 
 def population_slug(population: str) -> str:
