@@ -24,3 +24,58 @@ class QuestionnaireVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.survey} {self.version}"
+
+
+class Wave(models.Model):
+    """A round of fieldwork: a questionnaire version, the frame as of a date, and when it is open.
+
+    `kind` separates the main waves from pilots (which may ask pilot-only questions) and
+    previews (a researcher trying a questionnaire): answers of each stay with their own wave.
+    """
+
+    MAIN, PILOT, PREVIEW = "main", "pilot", "preview"
+    KINDS = [(MAIN, "Main"), (PILOT, "Pilot"), (PREVIEW, "Preview")]
+
+    slug = models.SlugField(max_length=64, unique=True)
+    title = models.CharField(max_length=300)
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="waves")
+    population = models.ForeignKey("frame.Population", on_delete=models.PROTECT, related_name="waves")
+    frame_as_of = models.DateField()
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    kind = models.CharField(max_length=10, choices=KINDS, default=MAIN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["opens_at", "slug"]
+
+    def __str__(self) -> str:
+        return self.slug
+
+    def state(self, now) -> str:  # noqa: ANN001 - a datetime
+        """'not_open', 'open' or 'closed' at `now`."""
+        if now < self.opens_at:
+            return "not_open"
+        return "open" if now < self.closes_at else "closed"
+
+
+class WaveUnit(models.Model):
+    """A unit taking part in a wave, with its access code.
+
+    The code itself is never stored in the clear: `code_digest` (a keyed hash) finds the unit
+    when a respondent types it, and `code_sealed` (encrypted with a key from the environment)
+    gives it back for the mail merge. A database dump alone reveals neither.
+    """
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="units")
+    unit = models.ForeignKey("frame.Unit", on_delete=models.PROTECT, null=True, related_name="wave_units")
+    name = models.CharField(max_length=300)  # the unit's name in the wave's frame
+    code_digest = models.CharField(max_length=64, unique=True)
+    code_sealed = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["wave", "unit"], name="one_code_per_unit_per_wave")]
+        ordering = ["wave", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}:{self.name}"

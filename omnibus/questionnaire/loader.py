@@ -37,7 +37,19 @@ OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
 OPTIONS_FROM_KEYS = {"question", "chosen", "exclude"}
 ITEM_KEYS = {"id", "text", "ask_if", "min", "max"}
 CONSENT_KEYS = {"purpose", "agree"}
-COMMON_QUESTION_KEYS = {"id", "type", "text", "heading", "preamble", "hint", "note", "ask_if", "base", "required"}
+COMMON_QUESTION_KEYS = {
+    "id",
+    "type",
+    "text",
+    "heading",
+    "preamble",
+    "hint",
+    "note",
+    "ask_if",
+    "base",
+    "required",
+    "pilot",
+}
 # Which keys each question type takes beyond the common ones: a key given to a type that
 # does not use it is a mistake worth reporting (max_length on a single choice, say).
 TYPE_KEYS = {
@@ -288,6 +300,7 @@ class _Reader:
             ask_if=self.text(fields.get("ask_if"), "ask_if"),
             base=self.text(fields.get("base"), "base"),
             required=self.boolean(fields.get("required"), "required", True),
+            pilot=self.boolean(fields.get("pilot"), "pilot", False),
             min_choices=self.integer(fields.get("min_choices"), "min_choices"),
             max_choices=self.integer(fields.get("max_choices"), "max_choices"),
             max_length=self.integer(fields.get("max_length"), "max_length"),

@@ -92,6 +92,7 @@ class Question:
     ask_if: str | None = None
     base: str | None = None  # the base description; derived from ask_if when absent
     required: bool = True
+    pilot: bool = False  # asked only in pilot waves; never part of the main dataset
     options: list[Option] = field(default_factory=list)
     options_from: OptionsFrom | None = None
     min_choices: int | None = None

@@ -83,15 +83,18 @@ def holds(condition: str | None, questionnaire: Questionnaire, live: dict[str, o
     return ex.evaluate(parsed(condition), _Live(questionnaire, live))
 
 
-def route(questionnaire: Questionnaire, answers: Answers) -> Route:
-    """Walk the questionnaire over a unit's stored answers and say what is asked and live."""
+def route(questionnaire: Questionnaire, answers: Answers, pilot: bool = False) -> Route:
+    """Walk the questionnaire over a unit's stored answers and say what is asked and live.
+
+    Questions marked `pilot` are asked only when `pilot` is true (a pilot wave).
+    """
     result = Route()
     for section in questionnaire.sections:
         if not holds(section.ask_if, questionnaire, result.live):
             continue
         result.sections.append(section.id)
         for question in section.questions:
-            if holds(question.ask_if, questionnaire, result.live):
+            if (pilot or not question.pilot) and holds(question.ask_if, questionnaire, result.live):
                 _ask(question, questionnaire, answers, result)
     result.off_route = _off_route(answers, result.live)
     return result

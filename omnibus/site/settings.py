@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "omnibus.site",
     "omnibus.frame",
     "omnibus.fieldwork",
+    "omnibus.collect",
 ]
 
 MIDDLEWARE = [

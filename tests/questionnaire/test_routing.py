@@ -266,3 +266,15 @@ def test_changing_an_answer_moves_exactly_its_dependents_off_route(
         is_item = owners[key].type in ("grid", "numbers")
         if owners[key].id in dependents and not after.asked(key if is_item else owners[key].id):
             assert key in after.off_route
+
+
+def test_pilot_questions_are_asked_only_in_pilot_waves() -> None:
+    text = CHAINS_TEXT.replace(
+        "      - id: D\n",
+        "      - id: Probe\n        type: text\n        text: Was that clear?\n        pilot: true\n      - id: D\n",
+    )
+    questionnaire, problems = read_text(text)
+    assert questionnaire is not None and not problems
+    assert "Probe" not in route(questionnaire, {"Probe": "yes"}).questions
+    assert route(questionnaire, {"Probe": "yes"}).off_route == {"Probe": "yes"}
+    assert route(questionnaire, {"Probe": "yes"}, pilot=True).live["Probe"] == "yes"
