@@ -1,0 +1,47 @@
+"""The analysis dataset: one row per unit of a wave, a column per variable. Pure Python, no Django.
+
+Layout of `Dataset.data` (a polars DataFrame):
+
+- `unit`: the unit's key (str); for a client export it may be a pseudonym;
+- frame attributes, each as `frame_<name>` (str or float; null where the frame has no value);
+- `section_<id>`: "complete", "partial" or "none" for each section;
+- the questionnaire's variables, named and ordered as `omnibus.questionnaire.variables.variables`.
+
+Missing values, kept apart so that a table can say who it leaves out:
+
+- coded and numeric variables (single, grid item, multi-choice flag, number, numeric item):
+  `NOT_ASKED` (-1) when routing did not ask it or its section was not reached,
+  `NOT_ANSWERED` (-2) when it was asked and left unanswered; "Don't know" and "Prefer not
+  to say" keep their questionnaire codes, which the variable's value labels mark as missing
+  (`Option.missing`);
+- a multiple-choice question that was answered has 1 for each chosen option and 0 for the
+  others; one that was asked but not answered has `NOT_ANSWERED` in every flag;
+- text variables (open text, "please specify"): null when not asked, "" when asked and not
+  answered (or the option was not chosen).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.variables import Variable
+
+NOT_ASKED = -1
+NOT_ANSWERED = -2
+SYSTEM_MISSING = (NOT_ASKED, NOT_ANSWERED)
+SECTION_STATES = ("complete", "partial", "none")
+
+
+@dataclass
+class Dataset:
+    """A wave's analysis dataset with what is needed to label and tabulate it."""
+
+    wave: str
+    questionnaire: Questionnaire
+    variables: list[Variable]
+    data: pl.DataFrame
+    population_size: int  # N: units in the wave's frame (the finite population)
+    frame_attributes: list[str] = field(default_factory=list)  # names without the `frame_` prefix

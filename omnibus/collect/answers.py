@@ -1,0 +1,158 @@
+"""Save a page of answers: history kept, routing re-applied, colleagues' edits never overwritten.
+
+Every save runs in one transaction holding a lock on the unit's row, so two colleagues
+saving at the same moment are put one after the other, never interleaved. What a page
+showed is remembered as a fingerprint of its answers; if the stored answers changed after
+the page was shown and the new submission differs from them, the save is refused as a
+conflict and the person sees the newer answers and decides.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from omnibus.collect.models import Answer, AnswerEvent, Respondent, SectionState
+from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.routing import Route, route
+from omnibus.questionnaire.variables import answer_key_owners
+
+
+def live_answers(wave_unit: WaveUnit) -> dict[str, object]:
+    """A unit's stored answers by key."""
+    return dict(Answer.objects.filter(wave_unit=wave_unit).values_list("key", "value"))
+
+
+def routed(questionnaire: Questionnaire, wave_unit: WaveUnit, answers: dict[str, object] | None = None) -> Route:
+    """The route of a unit's answers (pilot questions asked only in pilot waves)."""
+    stored = live_answers(wave_unit) if answers is None else answers
+    return route(questionnaire, stored, pilot=wave_unit.wave.kind == Wave.PILOT)
+
+
+def fingerprint(answers: dict[str, object], keys: list[str]) -> str:
+    """A short digest of the values of `keys`: what a page showed, to spot a colleague's change."""
+    shown = {key: answers.get(key) for key in sorted(keys)}
+    return hashlib.sha256(json.dumps(shown, sort_keys=True, default=str).encode()).hexdigest()[:32]
+
+
+@dataclass
+class SaveResult:
+    """What a save did: saved, or refused because a colleague changed the page first."""
+
+    saved: bool
+    conflict: dict[str, object] = field(default_factory=dict)  # the newer stored answers of the page
+    route: Route | None = None
+
+
+def save_page(
+    wave_unit: WaveUnit,
+    questionnaire: Questionnaire,
+    section: str,
+    page_keys: list[str],
+    submitted: dict[str, object],
+    seen: str | None,
+    respondent: Respondent | None,
+    mode: str = Answer.WEB,
+) -> SaveResult:
+    """Store a page's answers (None clears one), unless a colleague changed them since `seen`."""
+    with transaction.atomic():
+        WaveUnit.objects.select_for_update().filter(pk=wave_unit.pk).first()
+        stored = live_answers(wave_unit)
+        current = {key: stored.get(key) for key in page_keys}
+        wanted = {key: submitted.get(key) for key in page_keys}
+        if seen is not None and seen != fingerprint(stored, page_keys) and wanted != current:
+            return SaveResult(saved=False, conflict={k: v for k, v in current.items() if v is not None})
+        changed = _write(wave_unit, section, stored, submitted, respondent, mode)
+        result = routed(questionnaire, wave_unit, stored)
+        _move_off_route(wave_unit, questionnaire, stored, result, respondent, mode)
+        if changed or not SectionState.objects.filter(wave_unit=wave_unit, section=section).exists():
+            _touch_section(wave_unit, section, respondent)
+        return SaveResult(saved=True, route=result)
+
+
+def _write(
+    wave_unit: WaveUnit,
+    section: str,
+    stored: dict[str, object],
+    submitted: dict[str, object],
+    respondent: Respondent | None,
+    mode: str,
+) -> bool:
+    """Apply the page to `stored` and the database; whether anything changed."""
+    changed = False
+    for key, value in submitted.items():
+        if stored.get(key) == value:
+            continue
+        changed = True
+        kind = AnswerEvent.CLEARED if value is None else AnswerEvent.GIVEN
+        AnswerEvent.objects.create(
+            wave_unit=wave_unit, key=key, value=value, kind=kind, section=section, mode=mode, respondent=respondent
+        )
+        if value is None:
+            Answer.objects.filter(wave_unit=wave_unit, key=key).delete()
+            stored.pop(key, None)
+        else:
+            Answer.objects.update_or_create(
+                wave_unit=wave_unit,
+                key=key,
+                defaults={"value": value, "section": section, "mode": mode, "respondent": respondent},
+            )
+            stored[key] = value
+    return changed
+
+
+def _move_off_route(
+    wave_unit: WaveUnit,
+    questionnaire: Questionnaire,
+    stored: dict[str, object],
+    result: Route,
+    respondent: Respondent | None,
+    mode: str,
+) -> None:
+    """Answers the new route no longer asks for leave the live answers; the history keeps them."""
+    owners = answer_key_owners(questionnaire)
+    for key, value in result.off_route.items():
+        section = owners[key].section if key in owners else ""
+        AnswerEvent.objects.create(
+            wave_unit=wave_unit,
+            key=key,
+            value=value,
+            kind=AnswerEvent.OFF_ROUTE,
+            section=section,
+            mode=mode,
+            respondent=respondent,
+        )
+        if key in result.live:  # some codes of a multiple choice are no longer offered
+            Answer.objects.filter(wave_unit=wave_unit, key=key).update(value=result.live[key])
+            stored[key] = result.live[key]
+        else:
+            Answer.objects.filter(wave_unit=wave_unit, key=key).delete()
+            stored.pop(key, None)
+
+
+def _touch_section(wave_unit: WaveUnit, section: str, respondent: Respondent | None) -> None:
+    """A change makes a section in progress again, even a completed one, until it is checked."""
+    SectionState.objects.update_or_create(
+        wave_unit=wave_unit,
+        section=section,
+        defaults={"status": SectionState.IN_PROGRESS, "last_respondent": respondent, "completed_at": None},
+    )
+
+
+def complete_section(wave_unit: WaveUnit, section: str, respondent: Respondent | None) -> None:
+    """Mark a section completed (its "Check your answers" page was confirmed)."""
+    SectionState.objects.update_or_create(
+        wave_unit=wave_unit,
+        section=section,
+        defaults={"status": SectionState.COMPLETED, "last_respondent": respondent, "completed_at": timezone.now()},
+    )
+
+
+def section_states(wave_unit: WaveUnit) -> dict[str, SectionState]:
+    """The unit's section states by section id (a section never touched has none)."""
+    return {s.section: s for s in SectionState.objects.filter(wave_unit=wave_unit).select_related("last_respondent")}
