@@ -2,7 +2,7 @@
 
 import click
 
-from omnibus.fieldwork.commands import load_questionnaire
+from omnibus.fieldwork.commands import codes, load_questionnaire, wave
 from omnibus.frame.commands import frame
 from omnibus.questionnaire.commands import questionnaire
 from omnibus.site.commands import demo, django_admin, serve
@@ -16,6 +16,8 @@ def main() -> None:
 questionnaire.add_command(load_questionnaire)
 main.add_command(questionnaire)
 main.add_command(frame)
+main.add_command(wave)
+main.add_command(codes)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(django_admin)

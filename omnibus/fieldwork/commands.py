@@ -1,7 +1,8 @@
-"""Fieldwork commands. `omnibus questionnaire load` lives here because it writes to the database."""
+"""Fieldwork commands: waves, access codes, and `omnibus questionnaire load` (it writes to the database)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -29,3 +30,143 @@ def load_questionnaire(file: Path, replace: bool) -> None:
         raise SystemExit(1) from None
     state = "Loaded" if changed else "Already loaded, unchanged:"
     click.echo(f"{state} {stored.survey} {stored.version} ({stored.title})")
+
+
+def _when(text: str, what: str) -> datetime:
+    """A date or date-time typed on the command line, in the service's time zone."""
+    from django.utils import timezone
+
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a date or date-time like 2017-10-02 or 2017-10-02T09:00", param_hint=what
+        ) from None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@click.group()
+def wave() -> None:
+    """Create and list waves (a questionnaire version, the frame as of a date, opening and closing times)."""
+
+
+@wave.command("create")
+@click.argument("slug")
+@click.option(
+    "--questionnaire",
+    "questionnaire_ref",
+    required=True,
+    help="A questionnaire file, or SURVEY:VERSION already loaded.",
+)
+@click.option("--frame-as-of", "as_of", required=True, help="The frame's date, YYYY-MM-DD.")
+@click.option("--opens", required=True, help="When the survey opens: YYYY-MM-DD or YYYY-MM-DDTHH:MM.")
+@click.option("--closes", required=True, help="When it closes.")
+@click.option("--title", default=None, help="The wave's title (default: the questionnaire's).")
+@click.option("--kind", type=click.Choice(["main", "pilot"]), default="main", show_default=True)
+@click.option("--population", default="england-la", show_default=True)
+def wave_create(
+    slug: str,
+    questionnaire_ref: str,
+    as_of: str,
+    opens: str,
+    closes: str,
+    title: str | None,
+    kind: str,
+    population: str,
+) -> None:
+    """Create wave SLUG and an access code for every unit of the frame as of --frame-as-of."""
+    from omnibus.site.setup import setup_django
+
+    setup_django()
+    from omnibus.fieldwork.waves import WaveError, create_wave
+    from omnibus.frame.store import FrameError
+
+    try:
+        frame_date = date.fromisoformat(as_of)
+    except ValueError:
+        raise click.BadParameter(f"{as_of!r} is not a date like 2017-09-01", param_hint="--frame-as-of") from None
+    stored = _questionnaire(questionnaire_ref)
+    try:
+        made = create_wave(
+            slug,
+            title or stored.title,
+            stored,
+            population,
+            frame_date,
+            _when(opens, "--opens"),
+            _when(closes, "--closes"),
+            kind,
+        )
+    except (WaveError, FrameError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Created wave {made.slug}: {made.units.count()} units, {made.questionnaire}, open {opens} to {closes}")
+
+
+def _questionnaire(ref: str):  # noqa: ANN202 - a QuestionnaireVersion
+    from omnibus.fieldwork.models import QuestionnaireVersion
+    from omnibus.fieldwork.questionnaires import VersionConflict, store_questionnaire
+    from omnibus.questionnaire.loader import QuestionnaireError
+
+    path = Path(ref)
+    if path.suffix in (".yaml", ".yml"):
+        try:
+            return store_questionnaire(path)[0]
+        except QuestionnaireError as error:
+            for line in error.lines():
+                click.echo(line, err=True)
+            raise SystemExit(1) from None
+        except VersionConflict as error:
+            raise click.ClickException(str(error)) from None
+    survey, _, version = ref.partition(":")
+    stored = QuestionnaireVersion.objects.filter(survey=survey, version=version).first()
+    if stored is None:
+        raise click.ClickException(
+            f"no questionnaire {ref!r} is loaded; give a file, or SURVEY:VERSION of a loaded one"
+        )
+    return stored
+
+
+@wave.command("list")
+def wave_list() -> None:
+    """List the waves with their questionnaire, dates and number of units."""
+    from omnibus.site.setup import setup_django
+
+    setup_django()
+    from omnibus.fieldwork.models import Wave
+
+    for item in Wave.objects.exclude(kind=Wave.PREVIEW).select_related("questionnaire"):
+        click.echo(
+            f"{item.slug}\t{item.kind}\t{item.questionnaire}\t{item.opens_at:%Y-%m-%d %H:%M} to "
+            f"{item.closes_at:%Y-%m-%d %H:%M}\t{item.units.count()} units"
+        )
+
+
+@click.group()
+def codes() -> None:
+    """Access codes for mail merges."""
+
+
+@codes.command("export")
+@click.argument("wave_slug", metavar="WAVE")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="CSV file (default: standard output)."
+)
+def codes_export(wave_slug: str, output: Path | None) -> None:
+    """Write WAVE's units with their access codes and links, as CSV for a mail merge."""
+    from omnibus.site.setup import setup_django
+
+    setup_django()
+    from django.conf import settings
+
+    from omnibus.fieldwork.waves import WaveError, codes_csv, wave_by_slug
+
+    try:
+        text = codes_csv(wave_by_slug(wave_slug), settings.BASE_URL)
+    except (WaveError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"Wrote {output}")

@@ -39,7 +39,8 @@ class Wave(models.Model):
     slug = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=300)
     questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="waves")
-    population = models.ForeignKey("frame.Population", on_delete=models.PROTECT, related_name="waves")
+    # A preview wave has no population: its units are made one per preview.
+    population = models.ForeignKey("frame.Population", on_delete=models.PROTECT, null=True, related_name="waves")
     frame_as_of = models.DateField()
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()

@@ -20,8 +20,9 @@ def store_questionnaire(path: Path, replace: bool = False) -> tuple[Questionnair
     """Check a questionnaire file and keep it; returns the version and whether it changed.
 
     Raises QuestionnaireError for a file with mistakes (nothing is stored) and
-    VersionConflict when the label is taken by different content and `replace` is False:
-    a version label must always mean the same questions.
+    VersionConflict when the label is taken by different content and `replace` is False, or
+    by a version a wave uses (whatever `replace` says): a version label must always mean the
+    same questions.
     """
     questionnaire = load(path)
     text = path.read_text(encoding="utf-8")
@@ -34,6 +35,11 @@ def store_questionnaire(path: Path, replace: bool = False) -> tuple[Questionnair
         )
         if existing is not None and existing.sha256 == digest:
             return existing, False
+        if existing is not None and existing.waves.exclude(kind="preview").exists():
+            raise VersionConflict(
+                f"{path}: {questionnaire.survey} {questionnaire.version} is used by a wave, so it cannot change; "
+                "give the changed questionnaire a new version label"
+            )
         if existing is not None and not replace:
             raise VersionConflict(
                 f"{path}: {questionnaire.survey} {questionnaire.version} is already loaded with different "

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import click
@@ -10,6 +10,9 @@ import click
 DEMO_QUESTIONNAIRE = Path("examples/questionnaires/cso-wave3.yaml")
 DEMO_FRAME = Path("examples/frame/england-la-2017.csv")
 DEMO_FRAME_AS_OF = date(2017, 9, 1)
+DEMO_WAVE = "cso-wave3-demo"
+DEMO_USER = "researcher"
+DEMO_PASSWORD = "omnibus-demo"  # a demo on the researcher's own machine; never a deployment's
 
 
 def _django() -> None:
@@ -43,31 +46,85 @@ def demo(addrport: str, no_serve: bool) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
-    from omnibus.fieldwork.questionnaires import store_questionnaire
+    from omnibus.fieldwork.codes import unseal
+    from omnibus.fieldwork.waves import start_link
     from omnibus.frame.store import load_frame
 
     root = settings.PROJECT_DIR
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
-    stored, _ = store_questionnaire(root / DEMO_QUESTIONNAIRE, replace=True)
+    stored = _demo_questionnaire(root / DEMO_QUESTIONNAIRE)
     version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF)
+    demo_wave = _demo_wave(stored)
+    example = demo_wave.units.order_by("name").first()
+    code = unseal(example.code_sealed)
+    _demo_researcher()
     url = _address(addrport)
     click.echo(
         "\n".join(
             [
                 f"Questionnaire: {stored.title} ({stored.survey} {stored.version}) from {DEMO_QUESTIONNAIRE}",
                 f"Frame: {version.row_count} local authorities as of {DEMO_FRAME_AS_OF} from {DEMO_FRAME}",
+                f"Wave: {demo_wave.slug}, open until {demo_wave.closes_at:%d %B %Y}, "
+                f"{demo_wave.units.count()} access codes",
                 "",
                 "Where to look:",
                 f"  {url}                      what is loaded",
                 f"  {url}questionnaires/{stored.survey}/{stored.version}/   the questionnaire as printed",
                 f"  {url}frame/                the population frame (?as_of=YYYY-MM-DD)",
+                f"  {start_link(url, code)}   the survey as {example.name} answers it (access code {code})",
+                f"  {url}survey/preview/{stored.survey}/{stored.version}/   a preview "
+                f"(sign in as {DEMO_USER} / {DEMO_PASSWORD})",
+                f"  omnibus codes export {demo_wave.slug}      every LA's access code, for a mail merge",
                 f"  omnibus questionnaire render {DEMO_QUESTIONNAIRE} --format xlsx -o out/cso-wave3.xlsx",
             ]
         )
     )
     if not no_serve:
         call_command("runserver", addrport, use_reloader=False)
+
+
+def _demo_questionnaire(path: Path):  # noqa: ANN202 - QuestionnaireVersion
+    """The example questionnaire, stored; once the demo wave uses it, an edited file is reported, not loaded."""
+    from omnibus.fieldwork.models import QuestionnaireVersion
+    from omnibus.fieldwork.questionnaires import VersionConflict, store_questionnaire
+
+    try:
+        return store_questionnaire(path, replace=True)[0]
+    except VersionConflict as error:
+        click.echo(f"Note: {error}; the demo keeps the version it has (delete the data folder to start afresh).")
+        return QuestionnaireVersion.objects.get(waves__slug=DEMO_WAVE)
+
+
+def _demo_wave(stored):  # noqa: ANN001, ANN202 - QuestionnaireVersion -> Wave
+    """The demo's wave: open from yesterday for two months, made once and kept."""
+    from django.utils import timezone
+
+    from omnibus.fieldwork.models import Wave
+    from omnibus.fieldwork.waves import create_wave
+
+    existing = Wave.objects.filter(slug=DEMO_WAVE).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    return create_wave(
+        DEMO_WAVE,
+        stored.title,
+        stored,
+        "england-la",
+        DEMO_FRAME_AS_OF,
+        now - timedelta(days=1),
+        now + timedelta(days=60),
+    )
+
+
+def _demo_researcher() -> None:
+    """A researcher account for the demo's preview link (demo only: a deployment makes its own)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(username=DEMO_USER, defaults={"is_staff": True})
+    user.set_password(DEMO_PASSWORD)
+    user.save()
 
 
 @click.command("django", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

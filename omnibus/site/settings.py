@@ -80,3 +80,32 @@ STATIC_ROOT = os.environ.get("OMNIBUS_STATIC_ROOT") or None
 GOVUK_FRONTEND_DIST = PROJECT_DIR / "node_modules" / "govuk-frontend" / "dist"
 STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIST)] if GOVUK_FRONTEND_DIST.exists() else []
 WHITENOISE_USE_FINDERS = True
+
+# Sessions live in the database, so any server behind a load balancer can answer any request.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Secure cookies need HTTPS: production sets OMNIBUS_SECURE_COOKIES=1 (`omnibus serve` does by default).
+SECURE_COOKIES = os.environ.get("OMNIBUS_SECURE_COOKIES", "0") == "1"
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No page of a survey needs a large body: refuse big ones early (Django answers 400).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+
+# Where invitation links point (the mail merge and the demo print links built from it).
+BASE_URL = os.environ.get("OMNIBUS_BASE_URL", "http://127.0.0.1:8000")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"omnibus": {"handlers": ["console"], "level": "INFO"}},
+}

@@ -1,13 +1,20 @@
 """URL routes of the site."""
 
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 
+from omnibus.collect import views as collect_views
 from omnibus.site import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("questionnaires/<slug:survey>/<str:version>/", views.questionnaire_detail, name="questionnaire"),
     path("frame/", views.frame_list, name="frame"),
+    path("survey/", include("omnibus.collect.urls")),
+    # The invitation's link: it fills in the code on the start page (a GET changes nothing).
+    path("s/<str:code>", collect_views.start, name="start_with_code"),
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="site/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 
 handler404 = "omnibus.site.views.not_found"

@@ -1,0 +1,168 @@
+"""What a question page shows: plain data for the templates, built from routing and form values.
+
+The templates only lay out GOV.UK components; every decision (which options, which items,
+piped text, ids for error links, what is ticked) is made here, from the routing engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from omnibus.questionnaire.model import Option, Question, Questionnaire
+from omnibus.questionnaire.piping import pipe
+from omnibus.questionnaire.routing import Route
+from omnibus.questionnaire.validation import FieldError
+from omnibus.questionnaire.variables import specify_key
+
+FormData = dict[str, list[str]]
+
+
+@dataclass
+class SpecifyField:
+    """The text box revealed by an "Other (please specify)" option."""
+
+    name: str
+    input_id: str
+    label: str
+    value: str
+    error: str | None = None
+
+
+@dataclass
+class Choice:
+    """One radio or checkbox."""
+
+    value: str
+    label: str
+    input_id: str
+    checked: bool
+    exclusive: bool = False
+    specify: SpecifyField | None = None
+
+
+@dataclass
+class Field:
+    """One answer box of a page: a question's own, or a grid or numeric item's."""
+
+    name: str
+    input_id: str
+    label: str
+    value: str = ""
+    error: str | None = None
+    choices: list[Choice] = field(default_factory=list)
+
+
+@dataclass
+class PageView:
+    """Everything a question page shows."""
+
+    question: Question
+    kind: str
+    text: str
+    hint: str | None
+    preamble: str | None
+    main: Field
+    items: list[Field] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (anchor id, message) for the summary
+    inline: bool = False  # short scales sit on one line
+
+
+def form_data(question: Question, questionnaire: Questionnaire, answers: dict[str, object]) -> FormData:
+    """Stored answers as the values a form would have sent (to fill a page in)."""
+    data: FormData = {}
+    keys = [i.id for i in question.items] if question.items else [question.id]
+    keys += [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
+    for key in keys:
+        value = answers.get(key)
+        if isinstance(value, list):
+            data[key] = [str(v) for v in value]
+        elif value is not None:
+            data[key] = [_shown(value)]
+    return data
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def page_view(
+    question: Question,
+    questionnaire: Questionnaire,
+    route: Route,
+    data: FormData,
+    errors: list[FieldError] | None = None,
+) -> PageView:
+    """The page for a question, filled with `data` and showing `errors`."""
+    by_field = {e.field: e.message for e in errors or []}
+    live = route.live
+    view = PageView(
+        question=question,
+        kind=question.type,
+        text=pipe(question.text, questionnaire, live),
+        hint=pipe(question.hint, questionnaire, live) if question.hint else None,
+        preamble=pipe(question.preamble, questionnaire, live) if question.preamble else None,
+        main=Field(question.id, question.id, question.text, _first(data, question.id), by_field.get(question.id)),
+    )
+    if question.type in ("single", "multi"):
+        view.main.choices = _choices(question, route.options.get(question.id, []), data, by_field)
+        view.main.input_id = view.main.choices[0].input_id if view.main.choices else question.id
+    elif question.type in ("grid", "numbers"):
+        view.items = _items(question, questionnaire, route, data, by_field)
+        view.inline = question.type == "grid" and len(question.options) <= 5
+    view.errors = _summary(view, errors or [])
+    return view
+
+
+def _first(data: FormData, name: str) -> str:
+    values = data.get(name) or [""]
+    return values[0]
+
+
+def _choices(question: Question, offered: list[Option], data: FormData, errors: dict[str, str]) -> list[Choice]:
+    chosen = set(data.get(question.id, []))
+    choices = []
+    for position, option in enumerate(offered):
+        input_id = question.id if position == 0 else f"{question.id}-{option.code}"
+        choice = Choice(str(option.code), option.label, input_id, str(option.code) in chosen, option.exclusive)
+        if option.specify:
+            name = specify_key(question.id, option.code)
+            label = "Please specify"
+            choice.specify = SpecifyField(name, name, label, _first(data, name), errors.get(name))
+        choices.append(choice)
+    return choices
+
+
+def _items(
+    question: Question, questionnaire: Questionnaire, route: Route, data: FormData, errors: dict[str, str]
+) -> list[Field]:
+    asked = route.items.get(question.id, [])
+    fields = []
+    for item in question.items:
+        if item.id not in asked:
+            continue
+        label = pipe(item.text, questionnaire, route.live)
+        item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id))
+        if question.type == "grid":
+            item_field.choices = [
+                Choice(
+                    str(o.code),
+                    o.label,
+                    item.id if n == 0 else f"{item.id}-{o.code}",
+                    _first(data, item.id) == str(o.code),
+                )
+                for n, o in enumerate(question.options)
+            ]
+        fields.append(item_field)
+    return fields
+
+
+def _summary(view: PageView, errors: list[FieldError]) -> list[tuple[str, str]]:
+    """Error-summary links: each goes to the first input of its field."""
+    anchors = {view.main.name: view.main.input_id}
+    anchors.update({f.name: f.input_id for f in view.items})
+    for choice in view.main.choices:
+        if choice.specify:
+            anchors[choice.specify.name] = choice.specify.input_id
+    return [(anchors.get(e.field, e.field), e.message) for e in errors]

@@ -1,0 +1,60 @@
+"""Slow, then refuse, repeated wrong access codes from one address.
+
+Attempts are rows in the database (not process memory), so every server behind a load
+balancer sees the same count.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils import timezone
+
+from omnibus.collect.models import AccessAttempt
+
+log = logging.getLogger("omnibus.access")
+
+WINDOW = timedelta(minutes=15)
+SLOW_AFTER = 5  # wrong codes in the window before each new try must wait
+REFUSE_AFTER = 10  # wrong codes in the window before the address is refused for the window
+WAIT_STEP = timedelta(seconds=10)  # the wait grows by this much for each wrong code past SLOW_AFTER
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether an address may try a code now, and if not, for how many seconds it must wait."""
+
+    allowed: bool
+    wait_seconds: int = 0
+    refused: bool = False
+
+
+def may_try(address: str) -> Verdict:
+    """Whether this address may try a code now."""
+    now = timezone.now()
+    failures = list(
+        AccessAttempt.objects.filter(address=address, succeeded=False, at__gte=now - WINDOW)
+        .order_by("-at")
+        .values_list("at", flat=True)[:REFUSE_AFTER]
+    )
+    if len(failures) >= REFUSE_AFTER:
+        until = failures[REFUSE_AFTER - 1] + WINDOW
+        return Verdict(False, _seconds(until - now), refused=True)
+    if len(failures) >= SLOW_AFTER:
+        ready = failures[0] + WAIT_STEP * (len(failures) - SLOW_AFTER + 1)
+        if ready > now:
+            return Verdict(False, _seconds(ready - now))
+    return Verdict(True)
+
+
+def record(address: str, succeeded: bool) -> None:
+    """Keep an attempt; wrong codes are logged for the researchers."""
+    AccessAttempt.objects.create(address=address, succeeded=succeeded)
+    if not succeeded:
+        log.warning("wrong access code from %s", address)
+
+
+def _seconds(delta: timedelta) -> int:
+    return max(1, int(delta.total_seconds() + 0.999))

@@ -1,0 +1,318 @@
+"""The respondent's web survey: start with a code, pick a section, answer, check, finish."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from django.contrib.auth.decorators import user_passes_test
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from omnibus.collect import flow, throttle
+from omnibus.collect.answers import complete_section, fingerprint, routed, save_page, section_states
+from omnibus.collect.models import PageEvent, SectionState
+from omnibus.collect.pages import form_data, page_view
+from omnibus.collect.visit import Visit, current_visit, questionnaire_for, sign_in, sign_out
+from omnibus.fieldwork.codes import normalise
+from omnibus.fieldwork.models import QuestionnaireVersion, Wave
+from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
+from omnibus.questionnaire.model import Question, Section
+from omnibus.questionnaire.piping import answer_text
+from omnibus.questionnaire.routing import Route
+from omnibus.questionnaire.validation import MalformedInput, page_fields, read_page
+
+NAME_MAX = 200
+FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
+
+View = Callable[..., HttpResponse]
+
+
+def survey_page(view: View) -> View:
+    """Pages for a signed-in respondent of an open wave; others are sent to the start or told why."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        visit = current_visit(request)
+        if visit is None:
+            return redirect("collect:start")
+        state = visit.state()
+        if state != "open":
+            status = 403 if request.method == "POST" else 200
+            return render(request, "collect/not_open.html", {"wave": visit.wave, "state": state}, status=status)
+        return view(request, visit, *args, **kwargs)
+
+    return wrapped
+
+
+def _client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+# -- start ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, code: str = "") -> HttpResponse:
+    """The start page: the access code (typed, or carried by the invitation's link), name and role."""
+    if request.method == "GET":
+        return render(request, "collect/start.html", {"code": code})
+    typed = request.POST.get("code", "")[:64]
+    name = request.POST.get("name", "").strip()[:NAME_MAX]
+    role = request.POST.get("role", "").strip()[:NAME_MAX]
+    context = {"code": typed, "name": name, "role": role}
+    verdict = throttle.may_try(_client_address(request))
+    if not verdict.allowed:
+        return render(request, "collect/start.html", {**context, "verdict": verdict}, status=429)
+    canonical = normalise(typed)
+    wave_unit = find_wave_unit(canonical) if canonical else None
+    if wave_unit is None:
+        throttle.record(_client_address(request), succeeded=False)
+        message = (
+            "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
+            if not canonical
+            else "The access code is not right. Check it against your invitation email"
+        )
+        return render(request, "collect/start.html", {**context, "error": message}, status=200)
+    throttle.record(_client_address(request), succeeded=True)
+    state = wave_unit.wave.state(timezone.now())
+    if state != "open":
+        return render(request, "collect/not_open.html", {"wave": wave_unit.wave, "state": state})
+    sign_in(request, wave_unit, name, role)
+    return redirect("collect:menu")
+
+
+@require_http_methods(["GET", "POST"])
+def stop(request: HttpRequest) -> HttpResponse:
+    """Stop for now: the answers are saved; the code brings the respondent back."""
+    visit = current_visit(request)
+    if request.method == "POST":
+        sign_out(request)
+        return render(request, "collect/stopped.html", {"signed_out": True})
+    return render(request, "collect/stopped.html", {"visit": visit})
+
+
+# -- the menu ------------------------------------------------------------------------------
+
+
+@survey_page
+def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """The section menu: each section's status and who last worked on it."""
+    q = visit.questionnaire
+    route = routed(q, visit.wave_unit)
+    states = section_states(visit.wave_unit)
+    rows = []
+    for code, section in flow.menu_sections(q):
+        if section.id not in route.sections:
+            continue
+        state = states.get(section.id)
+        rows.append(
+            {
+                "code": code,
+                "section": section,
+                "status": state.status if state else SectionState.NOT_STARTED,
+                "status_label": state.get_status_display() if state else "Not started",
+                "by": str(state.last_respondent) if state and state.last_respondent else None,
+            }
+        )
+    _paradata(visit, "", "menu", PageEvent.SHOWN)
+    return render(request, "collect/menu.html", {"visit": visit, "rows": rows, "menu": q.menu})
+
+
+@survey_page
+def section_start(request: HttpRequest, visit: Visit, section_id: str) -> HttpResponse:
+    """Resume a section at its first unanswered page (or its check page when none is left)."""
+    section, route = _section(visit, section_id)
+    if section is None:
+        return redirect("collect:menu")
+    page = flow.first_unanswered(section, route)
+    if page is None:
+        return _after_section(section, visit)
+    return redirect("collect:question", section_id=section.id, question_id=page.id)
+
+
+def _section(visit: Visit, section_id: str) -> tuple[Section | None, Route]:
+    route = routed(visit.questionnaire, visit.wave_unit)
+    section = visit.questionnaire.section(section_id)
+    if section is None or section.id not in route.sections:
+        return None, route
+    return section, route
+
+
+def _is_closing(visit: Visit, section: Section) -> bool:
+    return section in flow.closing_sections(visit.questionnaire)
+
+
+def _after_section(section: Section, visit: Visit) -> HttpResponse:
+    if _is_closing(visit, section):
+        following = flow.closing_sections(visit.questionnaire)
+        later = following[following.index(section) + 1 :]
+        return redirect("collect:section", section_id=later[0].id) if later else redirect("collect:complete")
+    return redirect("collect:check", section_id=section.id)
+
+
+# -- a question page -------------------------------------------------------------------------
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, visit: Visit, section_id: str, question_id: str) -> HttpResponse:
+    """One question (or grid, or statement) per page."""
+    section, route = _section(visit, section_id)
+    q = visit.questionnaire
+    page = q.question(question_id)
+    if section is None or page is None or page.section != section.id or page.id not in route.questions:
+        return redirect("collect:section", section_id=section_id) if section else redirect("collect:menu")
+    if request.method == "GET":
+        _paradata(visit, section.id, page.id, PageEvent.SHOWN)
+        return _render_page(request, visit, section, page, route, form_data(page, q, route.live))
+    return _submit(request, visit, section, page, route)
+
+
+def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question, route: Route) -> HttpResponse:
+    q = visit.questionnaire
+    raw = {k: v for k, v in request.POST.lists() if k not in FORM_META}
+    items = route.items.get(page.id, [])
+    try:
+        given = read_page(page, q, route.options.get(page.id, []), items, raw)
+    except MalformedInput as error:
+        return HttpResponseBadRequest(f"That request could not be read: {error}")
+    if given.errors:
+        return _render_page(request, visit, section, page, route, raw, given.errors)
+    keys = sorted(page_fields(page, q, items))
+    seen = request.POST.get("seen") or None
+    result = save_page(visit.wave_unit, q, section.id, keys, given.answers, seen, visit.respondent)
+    if not result.saved:
+        fresh = routed(q, visit.wave_unit)
+        conflict = {"yours": raw, "theirs": result.conflict}
+        return _render_page(request, visit, section, page, fresh, form_data(page, q, fresh.live), conflict=conflict)
+    _paradata(visit, section.id, page.id, PageEvent.SUBMITTED)
+    assert result.route is not None
+    return _next(request, visit, section, page, result.route)
+
+
+def _next(request: HttpRequest, visit: Visit, section: Section, page: Question, route: Route) -> HttpResponse:
+    if request.POST.get("next") == "check" and flow.first_unanswered(section, route) is None:
+        return redirect("collect:check", section_id=section.id)
+    following = flow.page_after(section, route, page.id)
+    if following is None:
+        return _after_section(section, visit)
+    return redirect("collect:question", section_id=section.id, question_id=following.id)
+
+
+def _render_page(
+    request: HttpRequest,
+    visit: Visit,
+    section: Section,
+    page: Question,
+    route: Route,
+    data: dict[str, list[str]],
+    errors: list | None = None,
+    conflict: dict | None = None,
+) -> HttpResponse:
+    q = visit.questionnaire
+    view = page_view(page, q, route, data, errors)
+    before = flow.page_before(section, route, page.id)
+    back = reverse("collect:question", args=[section.id, before.id]) if before else reverse("collect:menu")
+    keys = sorted(page_fields(page, q, route.items.get(page.id, [])))
+    context = {
+        "visit": visit,
+        "section": section,
+        "view": view,
+        "back": back,
+        "seen": fingerprint(route.live, keys),
+        "next": request.GET.get("next") or request.POST.get("next") or "",
+        "conflict": conflict,
+        "is_last": _is_closing(visit, section) and flow.page_after(section, route, page.id) is None,
+    }
+    return render(request, "collect/question.html", context)
+
+
+# -- check, finish ----------------------------------------------------------------------------
+
+
+@survey_page
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest, visit: Visit, section_id: str) -> HttpResponse:
+    """ "Check your answers" for a section; confirming it completes the section."""
+    section, route = _section(visit, section_id)
+    if section is None or _is_closing(visit, section):
+        return redirect("collect:menu")
+    missing = flow.first_unanswered(section, route)
+    if missing is not None:
+        return redirect("collect:question", section_id=section.id, question_id=missing.id)
+    if request.method == "POST":
+        complete_section(visit.wave_unit, section.id, visit.respondent)
+        _paradata(visit, section.id, "check", PageEvent.SUBMITTED)
+        return redirect("collect:menu")
+    _paradata(visit, section.id, "check", PageEvent.SHOWN)
+    rows = [_check_row(visit, section, page, route) for page in flow.section_pages(section, route) if page.answerable]
+    return render(request, "collect/check.html", {"visit": visit, "section": section, "rows": rows})
+
+
+def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
+    q = visit.questionnaire
+    if page.type in ("grid", "numbers"):
+        lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
+    elif page.id in route.live:
+        lines = [answer_text(page.id, q, route.live)]
+        lines += [str(route.live[k]) for k in sorted(route.live) if k.startswith(f"{page.id}_") and k.endswith("_text")]
+    else:
+        lines = ["Not answered"]
+    link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
+    return {"question": page, "lines": lines, "change": link}
+
+
+@survey_page
+def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """After the menu: the closing sections (consent), then the thank-you page."""
+    closing = flow.closing_sections(visit.questionnaire)
+    if not closing:
+        return redirect("collect:complete")
+    return redirect("collect:section", section_id=closing[0].id)
+
+
+@survey_page
+def complete(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """Thank you: the closing sections are done; the unit may still change answers until the wave closes."""
+    for section in flow.closing_sections(visit.questionnaire):
+        complete_section(visit.wave_unit, section.id, visit.respondent)
+    _paradata(visit, "", "complete", PageEvent.SHOWN)
+    return render(request, "collect/complete.html", {"visit": visit})
+
+
+def _paradata(visit: Visit, section: str, page: str, event: str) -> None:
+    PageEvent.objects.create(
+        wave_unit=visit.wave_unit, respondent=visit.respondent, section=section, page=page, event=event
+    )
+
+
+# -- preview ---------------------------------------------------------------------------------
+
+
+@user_passes_test(lambda user: user.is_active and user.is_staff)
+def preview(request: HttpRequest, survey: str, version: str) -> HttpResponse:
+    """Try a questionnaire version as a respondent would, with answers kept in a preview wave of its own."""
+    stored = QuestionnaireVersion.objects.filter(survey=survey, version=version).first()
+    if stored is None:
+        return render(request, "site/error.html", {"title": "Page not found"}, status=404)
+    questionnaire_for(stored)  # a version that no longer reads fails here, not mid-survey
+    now = timezone.now()
+    wave, _ = Wave.objects.get_or_create(
+        slug=f"preview-{stored.pk}",
+        defaults={
+            "title": f"Preview of {stored.title}",
+            "questionnaire": stored,
+            "frame_as_of": now.date(),
+            "opens_at": now - timedelta(days=1),
+            "closes_at": now + timedelta(days=3650),
+            "kind": Wave.PREVIEW,
+        },
+    )
+    unit, _ = add_preview_unit(wave, label=f"Preview by {request.user.get_username()}")
+    sign_in(request, unit, name=request.user.get_username(), role="Preview")
+    return redirect("collect:menu")

@@ -1,0 +1,78 @@
+"""Who is answering, for which unit, in which wave: read from the session on every request.
+
+The session (in the database) holds only the wave unit's and the respondent's ids; the
+questionnaire is read from its stored version. Parsed questionnaires are cached by their
+content's digest: they never change, so any server may keep one and all agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from omnibus.collect.models import Respondent
+from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire.model import Questionnaire
+
+SESSION_UNIT = "omnibus_wave_unit"
+SESSION_RESPONDENT = "omnibus_respondent"
+
+
+@dataclass
+class Visit:
+    """A signed-in respondent's context."""
+
+    wave_unit: WaveUnit
+    respondent: Respondent | None
+    questionnaire: Questionnaire
+
+    @property
+    def wave(self) -> Wave:
+        """The wave being answered."""
+        return self.wave_unit.wave
+
+    def state(self) -> str:
+        """'not_open', 'open' or 'closed' now."""
+        return self.wave.state(timezone.now())
+
+
+def questionnaire_for(stored: QuestionnaireVersion) -> Questionnaire:
+    """The parsed questionnaire of a stored version."""
+    return _parsed(stored.pk, stored.sha256, stored.source_text, stored.source_name)
+
+
+@lru_cache(maxsize=32)
+def _parsed(pk: int, sha256: str, text: str, name: str) -> Questionnaire:
+    # pk and sha256 are the cache key: a replaced version has a new digest.
+    stored = QuestionnaireVersion(pk=pk, sha256=sha256, source_text=text, source_name=name)
+    return questionnaire_of(stored)
+
+
+def sign_in(request: HttpRequest, wave_unit: WaveUnit, name: str = "", role: str = "") -> Respondent:
+    """Start a respondent's session for a unit (a new session key, so an old one cannot be reused)."""
+    respondent = Respondent.objects.create(wave_unit=wave_unit, name=name, role=role)
+    request.session.cycle_key()
+    request.session[SESSION_UNIT] = wave_unit.pk
+    request.session[SESSION_RESPONDENT] = respondent.pk
+    return respondent
+
+
+def sign_out(request: HttpRequest) -> None:
+    """End the respondent's session; their answers stay."""
+    request.session.flush()
+
+
+def current_visit(request: HttpRequest) -> Visit | None:
+    """The signed-in respondent's visit, or None."""
+    unit_id = request.session.get(SESSION_UNIT)
+    if not isinstance(unit_id, int):
+        return None
+    wave_unit = WaveUnit.objects.select_related("wave", "wave__questionnaire").filter(pk=unit_id).first()
+    if wave_unit is None:
+        return None
+    respondent = Respondent.objects.filter(pk=request.session.get(SESSION_RESPONDENT), wave_unit=wave_unit).first()
+    return Visit(wave_unit, respondent, questionnaire_for(wave_unit.wave.questionnaire))
