@@ -1,0 +1,128 @@
+"""Starting the survey: codes, links, throttling, waves not open."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from omnibus.collect.models import AccessAttempt, Respondent
+from omnibus.collect.throttle import REFUSE_AFTER, SLOW_AFTER
+from omnibus.fieldwork.models import Wave, WaveUnit
+
+from .conftest import code_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_invitation_link_fills_in_the_code(unit: WaveUnit) -> None:
+    page = Client().get(f"/s/{code_of(unit)}").content.decode()
+    assert f'value="{code_of(unit)}"' in page
+
+
+def test_a_code_typed_loosely_signs_in_and_keeps_name_and_role(unit: WaveUnit) -> None:
+    client = Client()
+    typed = code_of(unit).replace("-", " ").lower()
+    response = client.post("/survey/", {"code": typed, "name": "Ada Example", "role": "Head of service"})
+    assert response.status_code == 302 and response.url == "/survey/sections/"
+    respondent = Respondent.objects.get()
+    assert (respondent.wave_unit, respondent.name, respondent.role) == (unit, "Ada Example", "Head of service")
+    assert unit.name in client.get("/survey/sections/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Enter the access code from your invitation"),
+        ("ABCD-EFGH-JKL1", "Enter the access code from your invitation"),
+        ("ABCD-EFGH-JKLM", "The access code is not right"),
+    ],
+)
+def test_wrong_codes_get_a_clear_message(wave: Wave, typed: str, message: str) -> None:
+    page = Client().post("/survey/", {"code": typed}).content.decode()
+    assert "govuk-error-summary" in page and message in page
+    assert 'href="#code"' in page
+
+
+def test_repeated_wrong_codes_are_slowed_then_refused_and_logged(wave: Wave, unit: WaveUnit, caplog) -> None:
+    client = Client()
+    for _ in range(SLOW_AFTER):
+        assert client.post("/survey/", {"code": "ABCD-EFGH-JKLM"}).status_code == 200
+    slowed = client.post("/survey/", {"code": code_of(unit)})
+    assert slowed.status_code == 429 and "Wait" in slowed.content.decode()
+    # Move the clock past each wait to reach the refusal.
+    for _ in range(REFUSE_AFTER - SLOW_AFTER):
+        AccessAttempt.objects.update(at=timezone.now() - timedelta(minutes=1))
+        client.post("/survey/", {"code": "ABCD-EFGH-JKLM"})
+    AccessAttempt.objects.update(at=timezone.now() - timedelta(minutes=1))
+    refused = client.post("/survey/", {"code": code_of(unit)})
+    assert refused.status_code == 429 and "Too many wrong access codes" in refused.content.decode()
+    assert "wrong access code from 127.0.0.1" in caplog.text
+    # Another address is not affected.
+    other = Client(REMOTE_ADDR="10.0.0.9").post("/survey/", {"code": code_of(unit)})
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("opens_in", "closes_in", "words"),
+    [
+        (timedelta(days=2), timedelta(days=9), "is not open yet"),
+        (timedelta(days=-40), timedelta(days=-10), "has closed"),
+    ],
+)
+def test_a_code_for_a_wave_not_open_says_so(
+    wave: Wave, unit: WaveUnit, opens_in: timedelta, closes_in: timedelta, words: str
+) -> None:
+    now = timezone.now()
+    Wave.objects.filter(pk=wave.pk).update(opens_at=now + opens_in, closes_at=now + closes_in)
+    page = Client().post("/survey/", {"code": code_of(unit)}).content.decode()
+    assert words in page
+
+
+def test_closing_mid_survey_stops_saving(wave: Wave, unit: WaveUnit) -> None:
+    from .conftest import signed_in
+
+    client = signed_in(unit)
+    Wave.objects.filter(pk=wave.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    assert "has closed" in client.get("/survey/sections/").content.decode()
+    assert client.post("/survey/sections/csc/SuppSou/", {"SuppSou": ["1"]}).status_code == 403
+
+
+def test_the_database_never_holds_a_code_in_the_clear(wave: Wave) -> None:
+    for wave_unit in wave.units.all()[:20]:
+        code = code_of(wave_unit)
+        assert code not in wave_unit.code_digest and code not in wave_unit.code_sealed
+        assert code.replace("-", "") not in wave_unit.code_sealed
+
+
+def test_codes_are_unique_and_well_formed(wave: Wave) -> None:
+    codes = [code_of(u) for u in wave.units.all()]
+    assert len(set(codes)) == len(codes) == 152
+    assert all(len(c) == 14 and c.count("-") == 2 and not set(c) & set("IO01") for c in codes)
+
+
+def test_csrf_token_is_required(unit: WaveUnit) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/survey/", {"code": code_of(unit)}).status_code == 403
+
+
+def test_stop_signs_out_and_the_code_resumes(unit: WaveUnit) -> None:
+    from .conftest import signed_in
+
+    client = signed_in(unit)
+    assert "Your answers are saved" in client.post("/survey/stop/").content.decode()
+    assert client.get("/survey/sections/").url == "/survey/"
+
+
+def test_session_cookie_flags(unit: WaveUnit) -> None:
+    response = Client().post("/survey/", {"code": code_of(unit)})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+
+
+def test_keys_come_from_the_environment_when_set(unit: WaveUnit) -> None:
+    from omnibus.fieldwork import codes
+
+    with mock.patch.dict("os.environ", {"OMNIBUS_CODE_HASH_KEY": "another key"}):
+        assert codes.digest(code_of(unit)) != unit.code_digest
