@@ -6,7 +6,7 @@ piped text, ids for error links, what is ticked) is made here, from the routing 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.piping import pipe
@@ -106,7 +106,8 @@ def page_view(
         main=Field(question.id, question.id, question.text, _first(data, question.id), by_field.get(question.id)),
     )
     if question.type in ("single", "multi"):
-        view.main.choices = _choices(question, route.options.get(question.id, []), data, by_field)
+        offered = _with_specified_texts(question, route.options.get(question.id, []), live)
+        view.main.choices = _choices(question, offered, data, by_field)
         view.main.input_id = view.main.choices[0].input_id if view.main.choices else question.id
     elif question.type in ("grid", "numbers"):
         view.items = _items(question, questionnaire, route, data, by_field)
@@ -118,6 +119,18 @@ def page_view(
 def _first(data: FormData, name: str) -> str:
     values = data.get(name) or [""]
     return values[0]
+
+
+def _with_specified_texts(question: Question, offered: list[Option], live: dict[str, object]) -> list[Option]:
+    """Fed-through "Other" options read as the respondent specified them: "Other (please specify): Peer review"."""
+    feed = question.options_from
+    if feed is None:
+        return offered
+    shown = []
+    for option in offered:
+        text = live.get(specify_key(feed.question, option.code))
+        shown.append(replace(option, label=f"{option.label}: {text}") if text else option)
+    return shown
 
 
 def _choices(question: Question, offered: list[Option], data: FormData, errors: dict[str, str]) -> list[Choice]:

@@ -89,7 +89,7 @@ def test_feed_through_chosen_and_not_chosen(unit: WaveUnit) -> None:
     assert labels(client.get("/survey/sections/csc/HelpSupp/").content.decode()) == [
         "Coaching and mentoring from another LA",
         "Development plan with identified priorities for improvement",
-        "Other (please specify)",
+        "Other (please specify): Regional peer challenge",
     ]
     assert answer(client, "csc", "HelpSupp", {"HelpSupp": "6"}).url.endswith("/SuppSouFut/")
     offered = labels(client.get("/survey/sections/csc/SuppSouFut/").content.decode())
