@@ -4,8 +4,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
+# The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: demo test lint setup clean
+.PHONY: demo test lint setup clean r-survey
 
 setup: $(INSTALLED) $(ASSETS)
 
@@ -23,13 +26,22 @@ $(ASSETS): package.json package-lock.json
 demo: setup
 	$(BIN)/omnibus demo
 
-## test: every test (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
-test: setup
+## test: every test, the browser tests too (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+test: setup $(CHROMIUM) r-survey
 	$(BIN)/pytest
+
+$(CHROMIUM):
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
 
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 clean:
-	rm -rf $(VENV) node_modules var .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules var .pytest_cache .hypothesis test-artefacts
+
+## r-survey: optional: R and its survey package, for the check of our estimates against R (skipped without them)
+r-survey:
+	-(command -v Rscript >/dev/null && Rscript -e 'library(survey)' >/dev/null 2>&1) || \
+	  (command -v apt-get >/dev/null && $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y r-base-core r-cran-survey) || \
+	  echo "R's survey package not installed: the R comparison test will be skipped"

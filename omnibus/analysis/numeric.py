@@ -1,0 +1,67 @@
+"""Numeric items (spend, children reached): n, mean, median, minimum, maximum, and outliers.
+
+The seed reports spend means "with one outlier removed": the mean leaves out the values an
+outlier rule marks, and a footnote says how many and by which rule; the median, minimum and
+maximum use every value (the median is what an outlier hardly moves). The default rule marks
+values more than 3 times the interquartile range beyond the quartiles (Tukey's "far out").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from omnibus.analysis.spec import OutlierRule
+
+
+@dataclass(frozen=True)
+class Fences:
+    """The limits outside which a value is an outlier (inclusive limits are kept)."""
+
+    low: float
+    high: float
+
+    def outside(self, values: np.ndarray) -> np.ndarray:
+        """A mask of the values beyond the fences."""
+        return (values < self.low) | (values > self.high)
+
+
+def fences(values: np.ndarray, rule: OutlierRule) -> Fences:
+    """Q1 − k·IQR and Q3 + k·IQR of `values` (quartiles as R's default type 7), or no limits."""
+    if rule.rule == "none" or len(values) < 4:
+        return Fences(-np.inf, np.inf)
+    q1, q3 = np.percentile(values, [25, 75])
+    iqr = q3 - q1
+    return Fences(float(q1 - rule.k * iqr), float(q3 + rule.k * iqr))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a numeric table row shows for one column."""
+
+    n: int  # units giving a value
+    n_mean: int  # of which kept for the mean
+    outliers: int
+    mean: float
+    median: float
+    minimum: float
+    maximum: float
+
+
+def summarise(values: np.ndarray, limits: Fences) -> Summary:
+    """n, mean without outliers, and median, minimum and maximum of all values."""
+    if len(values) == 0:
+        nan = float("nan")
+        return Summary(0, 0, 0, nan, nan, nan, nan)
+    kept = values[~limits.outside(values)]
+    mean = float(kept.mean()) if len(kept) else float("nan")
+    return Summary(
+        len(values),
+        len(kept),
+        len(values) - len(kept),
+        mean,
+        float(np.median(values)),
+        float(values.min()),
+        float(values.max()),
+    )

@@ -1,0 +1,672 @@
+"""Tables of a wave: per question, percentages and counts against a banner, with bases and tests.
+
+A `Table` is plain data (dataclasses of numbers and strings) that the tab book, the report
+and the web all render; nothing here formats a number. Who is in a base follows the dataset's
+missing codes: NOT_ASKED units were routed past the question, NOT_ANSWERED units were asked
+and gave nothing, and codes marked `missing:` ("Don't know") leave the base unless the spec
+keeps them. Every table says so in its base description.
+
+Each column's figure is `variance.ratio` over the units of the column's base, so the total,
+the breakdowns and earlier waves share one estimator (and one variance formula).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from omnibus.analysis import nets as netting
+from omnibus.analysis.banner import Column, Partition, breakdown_partition, build_banner, total_partition
+from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
+from omnibus.analysis.numeric import Fences, fences, summarise
+from omnibus.analysis.spec import AnalysisSpec, Ratio
+from omnibus.analysis.variance import Difference, Estimate, benjamini_hochberg, covariance, difference, ratio
+from omnibus.questionnaire.model import Item, Option, Question
+from omnibus.questionnaire.wording import base_description, describe
+
+Indicator = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass
+class Cell:
+    """One figure of a table; `value` is None where nothing can be shown (no base, or not in that wave)."""
+
+    value: float | None  # a percentage (0-100), a mean, median…, or a count for count rows
+    count: float | None = None  # percent rows: the (weighted) count; mean rows: units in the mean
+    se: float | None = None  # in the unit of `value`
+    low: float | None = None  # confidence interval, in the unit of `value`
+    high: float | None = None
+    letters: str = ""  # letters of the columns this cell is significantly higher than
+
+
+@dataclass
+class Row:
+    """A row: a code, a net, an information row (not in base) or a statistic."""
+
+    label: str
+    kind: str  # percent, net, excluded, not_answered, mean, median, minimum, maximum, n, outliers, ratio
+    cells: list[Cell]
+    code: int | None = None
+
+
+@dataclass
+class Base:
+    """A column's base: who the figures are of."""
+
+    n: int  # units (unweighted)
+    weighted: float
+    effective: float  # Kish's effective base
+    population: float  # N̂: the units the column describes
+    low: bool  # under the low-base threshold: read with care, counts shown
+
+
+@dataclass
+class Test:
+    """A significance test between two columns of one row; `difference` is column b − column a."""
+
+    row: int
+    a: int
+    b: int
+    difference: Difference
+    kind: str  # "breakdown" (groups of one wave, independent) or "wave" (with the overlap covariance)
+
+
+@dataclass
+class Table:
+    """One question (or grid item, numeric item, ratio) tabulated against the banner."""
+
+    name: str  # variable, item or ratio name
+    question: str
+    section: str
+    title: str
+    base_description: str
+    kind: str  # single, multi, grid_item, numeric, ratio
+    columns: list[Column]
+    bases: list[Base]
+    rows: list[Row]
+    notes: list[str] = field(default_factory=list)
+    tests: list[Test] = field(default_factory=list)
+    multi_response: bool = False  # percentages can sum past 100
+
+
+@dataclass
+class Prepared:
+    """A wave ready to tabulate: its variables as numpy arrays, weights, units and partitions."""
+
+    dataset: Dataset
+    weights: np.ndarray
+    units: np.ndarray
+    partitions: list[Partition]
+    cache: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def values(self, name: str) -> np.ndarray:
+        """A variable as floats, missing codes kept (null counts as not asked)."""
+        if name not in self.cache:
+            column = self.dataset.data.get_column(name).cast(pl.Float64).fill_null(NOT_ASKED)
+            self.cache[name] = column.to_numpy()
+        return self.cache[name]
+
+    def has(self, name: str) -> bool:
+        """Whether the wave has this variable."""
+        return name in self.dataset.data.columns
+
+    def reached(self, section: str) -> np.ndarray:
+        """Units that reached a section (complete or partial)."""
+        key = f"section_{section}"
+        if key not in self.cache:
+            data = self.dataset.data
+            self.cache[key] = (
+                (data.get_column(key) != "none").to_numpy() if key in data.columns else np.ones(data.height, bool)
+            )
+        return self.cache[key]
+
+
+def prepare(
+    dataset: Dataset, spec: AnalysisSpec, weights: np.ndarray | None = None, breakdowns: bool = True
+) -> Prepared:
+    """Read a wave once for tabulating: weights (1 when unweighted) and the banner's partitions."""
+    partitions = [total_partition(dataset)]
+    if breakdowns:
+        partitions += [breakdown_partition(dataset, b) for b in spec.breakdowns]
+    w = np.ones(dataset.data.height) if weights is None else np.asarray(weights, dtype=float)
+    units = dataset.data.get_column("unit").cast(pl.String).to_numpy().astype(object)
+    return Prepared(dataset, w, units, partitions)
+
+
+def shared_ids(waves: list[Prepared]) -> None:
+    """Number the units of all waves alike (a unit keeps its number in every wave).
+
+    Matching integers is far faster than matching strings, and the wave covariance matches
+    units for every tested row.
+    """
+    keys = pl.Series("unit", np.concatenate([p.units for p in waves]).astype(str))
+    ids = keys.rank("dense").cast(pl.Int64).to_numpy()
+    start = 0
+    for p in waves:
+        p.units = ids[start : start + len(p.units)]
+        start += len(p.units)
+    for p in waves[1:]:
+        p.cache["_common"] = np.array([len(np.intersect1d(waves[0].units, p.units, assume_unique=True))])
+
+
+def wave_tables(
+    dataset: Dataset,
+    spec: AnalysisSpec,
+    earlier: list[Dataset] | tuple[Dataset, ...] = (),
+    weights: dict[str, np.ndarray] | None = None,
+) -> list[Table]:
+    """Every table of a wave against the banner, earlier waves as columns, tests done and lettered.
+
+    `weights` maps a wave name to its unit weights (see `weighting.rake`), in the order of the
+    dataset's rows; waves not in it are unweighted. With `spec.fdr` the false discovery rate is
+    controlled across all the tests of all the tables.
+    """
+    weights = weights or {}
+    main = prepare(dataset, spec, weights.get(dataset.wave))
+    others = [prepare(d, spec, weights.get(d.wave), breakdowns=False) for d in earlier]
+    shared_ids([main, *others])
+    columns = build_banner(main.partitions, [d.wave for d in earlier], dataset.wave)
+    tables: list[Table] = []
+    for question in dataset.questionnaire.questions():
+        tables.extend(question_tables(main, others, question, spec, columns))
+    for r in spec.ratios:
+        tables.append(ratio_table(main, others, r, spec, columns))
+    finish(tables, spec)
+    return tables
+
+
+def finish(tables: list[Table], spec: AnalysisSpec) -> None:
+    """Decide significance across the tables (Benjamini-Hochberg when `spec.fdr`) and set the letters."""
+    if spec.fdr:
+        benjamini_hochberg([t.difference for table in tables for t in table.tests], 1 - spec.confidence)
+    for table in tables:
+        assign_letters(table)
+
+
+def assign_letters(table: Table) -> None:
+    """Put each significant difference's letter in the cell of the higher of the two columns."""
+    for row in table.rows:
+        for cell in row.cells:
+            cell.letters = ""
+    for test in table.tests:
+        if not test.difference.significant:
+            continue
+        higher, lower = (test.b, test.a) if test.difference.difference > 0 else (test.a, test.b)
+        cell = table.rows[test.row].cells[higher]
+        cell.letters = "".join(sorted(cell.letters + table.columns[lower].letter))
+
+
+def question_tables(
+    main: Prepared, others: list[Prepared], question: Question, spec: AnalysisSpec, columns: list[Column]
+) -> list[Table]:
+    """The tables of one question: one for a single or multiple choice, one per grid or numeric item."""
+    if question.type == "single":
+        return [coded_table(main, others, question, None, spec, columns)]
+    if question.type == "grid":
+        return [coded_table(main, others, question, item, spec, columns) for item in question.items]
+    if question.type == "multi":
+        return [multi_table(main, others, question, spec, columns)]
+    if question.type == "numbers":
+        return [numeric_table(main, others, question, item, spec, columns) for item in question.items]
+    if question.type == "number":
+        return [numeric_table(main, others, question, None, spec, columns)]
+    return []  # open text is coded elsewhere; statements take no answer
+
+
+# ---------------------------------------------------------------------------------------------
+# Bases and their descriptions
+
+
+def describe_base(question: Question, item: Item | None, excluded: list[Option], prepared: Prepared) -> str:
+    """Who was asked (from routing), then who is left out: "…, excluding 'Don't know'"."""
+    text = base_description(question, prepared.dataset.questionnaire)
+    if item is not None and item.ask_if:
+        text += f" and {describe(item.ask_if, prepared.dataset.questionnaire)}"
+    if excluded:
+        text += ", excluding " + " and ".join(f"'{o.label}'" for o in excluded)
+    return text + " (units that did not answer are not in the base)"
+
+
+def excluded_options(name: str, question: Question, options: list[Option], spec: AnalysisSpec) -> list[Option]:
+    """Options left out of the base: `missing:` codes (unless the spec keeps them) and codes it excludes."""
+    keep = name in spec.keep_missing or question.id in spec.keep_missing
+    extra = set(spec.exclude.get(question.id, ())) | set(spec.exclude.get(name, ()))
+    return [o for o in options if (o.missing and not keep) or o.code in extra]
+
+
+@dataclass
+class _ColumnBase:
+    """One banner column's base for one table: which units, and the N̂ they stand for."""
+
+    prepared: Prepared | None  # None: this wave lacks the variable
+    index: np.ndarray  # row numbers of the units in the base
+    population: float
+    mask: np.ndarray  # units of the column (base or not)
+
+
+def _column_bases(
+    main: Prepared, others: list[Prepared], names: list[str], section: str, valid_of: Callable[[Prepared], np.ndarray]
+) -> list[_ColumnBase]:
+    """Each banner column's base: the main wave's partitions, then each earlier wave's total."""
+    out: list[_ColumnBase] = []
+    valid = valid_of(main)
+    for part in main.partitions:
+        for j in range(len(part.labels)):
+            mask = part.codes == j
+            population = _domain(main, mask, names, section, part.population[j])
+            out.append(_ColumnBase(main, np.flatnonzero(mask & valid), population, mask))
+    for other in others:
+        if not all(other.has(n) for n in names):
+            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.zeros(0, bool)))
+            continue
+        mask = np.ones(other.dataset.data.height, bool)
+        population = _domain(other, mask, names, section, float(other.dataset.population_size))
+        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), population, mask))
+    return out
+
+
+def _domain(p: Prepared, mask: np.ndarray, names: list[str], section: str, population: float) -> float:
+    """N̂: the column's N times the share of its units reaching the section who were asked."""
+    reached = p.reached(section) & mask
+    asked = reached & (p.values(names[0]) != NOT_ASKED)
+    r = int(reached.sum())
+    return population * (int(asked.sum()) / r if r else 1.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows and tests
+
+
+class _Builder:
+    """Collects a table's rows and tests, column by column."""
+
+    def __init__(self, main: Prepared, others: list[Prepared], bases: list[_ColumnBase], spec: AnalysisSpec) -> None:
+        self.main = main
+        self.others = others
+        self.bases = bases
+        self.spec = spec
+        self.rows: list[Row] = []
+        self.tests: list[Test] = []
+
+    def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
+        """A row of percentages: each column's weighted share of its base with `indicator` true."""
+        estimates: list[Estimate | None] = []
+        counts: list[float | None] = []
+        for base in self.bases:
+            if base.prepared is None:
+                estimates.append(None)
+                counts.append(None)
+                continue
+            y = indicator(base.prepared.values(names[0]) if len(names) == 1 else _stack(base.prepared, names))
+            yi, wi = y[base.index], base.prepared.weights[base.index]
+            estimates.append(self._estimate(base, yi, np.ones(len(yi)), proportion=True))
+            counts.append(float(np.dot(wi, yi)))
+        self.estimate_row(label, kind, code, estimates, 100.0, counts)
+
+    def _estimate(self, base: _ColumnBase, y: np.ndarray, x: np.ndarray, proportion: bool, index=None) -> Estimate:
+        p = base.prepared
+        assert p is not None
+        index = base.index if index is None else index
+        return ratio(y, x, p.weights[index], base.population, self.spec.confidence, p.units[index], proportion)
+
+    def estimate_row(
+        self,
+        label: str,
+        kind: str,
+        code: int | None,
+        estimates: list[Estimate | None],
+        scale: float,
+        counts: list[float | None],
+    ) -> None:
+        """A row of estimates (None where a wave lacks the variable), tested across the banner."""
+        cells = [_cell(e, c, scale) for e, c in zip(estimates, counts, strict=True)]
+        self.rows.append(Row(label, kind, cells, code))
+        self._tests(len(self.rows) - 1, estimates)
+
+    def _tests(self, row: int, estimates: list[Estimate | None]) -> None:
+        alpha = 1 - self.spec.confidence
+        offset = 0
+        for part in self.main.partitions:
+            k = len(part.labels)
+            if part.name != "total":  # groups of one breakdown against each other: disjoint, independent
+                for a in range(offset, offset + k):
+                    for b in range(a + 1, offset + k):
+                        ea, eb = estimates[a], estimates[b]
+                        if _testable(ea) and _testable(eb):
+                            self.tests.append(Test(row, a, b, difference(ea, eb, alpha=alpha), "breakdown"))
+            offset += k
+        total = estimates[0]
+        for i, other in enumerate(self.others):
+            b = offset + i
+            earlier = estimates[b]
+            if not (_testable(total) and _testable(earlier)):
+                continue
+            cov, m = covariance(earlier, total, _common_population(self.main, other, earlier, total))
+            self.tests.append(Test(row, b, 0, difference(earlier, total, cov, m, alpha), "wave"))
+
+    def count_row(self, label: str, kind: str, counts: list[float | None], code: int | None = None) -> None:
+        """A row of counts only (codes not in the base, not answered, n)."""
+        self.rows.append(Row(label, kind, [Cell(c, c) for c in counts], code))
+
+    def value_row(self, label: str, kind: str, values: list[float | None]) -> None:
+        """A row of plain figures (median, minimum, maximum): no interval, no test."""
+        self.rows.append(Row(label, kind, [Cell(v if v is None or v == v else None) for v in values]))
+
+    def counts(self, test: Callable[[Prepared], np.ndarray]) -> list[float | None]:
+        """Unweighted counts per column of units meeting `test` (for rows outside the base)."""
+        out: list[float | None] = []
+        for base in self.bases:
+            p = base.prepared
+            out.append(None if p is None else float(np.count_nonzero(test(p) & base.mask)))
+        return out
+
+
+def _stack(p: Prepared, names: list[str]) -> np.ndarray:
+    return np.column_stack([p.values(n) for n in names])
+
+
+def _cell(e: Estimate | None, count: float | None, scale: float) -> Cell:
+    if e is None or e.value != e.value:
+        return Cell(None, count)
+
+    def scaled(v: float) -> float | None:
+        return float(v * scale) if v == v else None  # plain floats: tables are plain data
+
+    return Cell(float(e.value * scale), count, scaled(e.se), scaled(e.low), scaled(e.high))
+
+
+def _testable(e: Estimate | None) -> bool:
+    return e is not None and e.n >= 2 and e.value == e.value and e.se == e.se
+
+
+def _common_population(main: Prepared, other: Prepared, first: Estimate, second: Estimate) -> float:
+    """N₁₂: units in both waves' populations, scaled by the domains' shares of their populations."""
+    if main.dataset.data.height >= main.dataset.population_size:
+        known = other.cache.get("_common")
+        common = float(known[0] if known is not None else len(np.intersect1d(main.units, other.units)))
+    else:  # the dataset does not hold every frame unit: assume the smaller frame lies in the larger
+        common = float(min(main.dataset.population_size, other.dataset.population_size))
+    share = (first.population / other.dataset.population_size) * (second.population / main.dataset.population_size)
+    return common * math.sqrt(max(share, 0.0))
+
+
+def _bases(bases: list[_ColumnBase], spec: AnalysisSpec, index_of=None) -> list[Base]:
+    out = []
+    for base in bases:
+        index = base.index if index_of is None else index_of(base)
+        if base.prepared is None:
+            out.append(Base(0, 0.0, 0.0, math.nan, True))
+            continue
+        w = base.prepared.weights[index]
+        total, squares = float(w.sum()), float(np.dot(w, w))
+        effective = total**2 / squares if squares > 0 else 0.0
+        out.append(Base(len(index), total, effective, base.population, len(index) < spec.conventions.low_base))
+    return out
+
+
+def _notes(spec: AnalysisSpec, bases: list[Base], weighted: bool) -> list[str]:
+    notes = []
+    low = spec.conventions.low_base
+    if any(b.low and b.n > 0 for b in bases):
+        notes.append(f"Bases under {low} are flagged: read their percentages with care, beside their counts.")
+    if weighted:
+        notes.append("Weighted to the frame's margins; the effective base (Kish) is shown under each base.")
+    return notes
+
+
+# ---------------------------------------------------------------------------------------------
+# The tables
+
+
+def coded_table(
+    main: Prepared,
+    others: list[Prepared],
+    question: Question,
+    item: Item | None,
+    spec: AnalysisSpec,
+    columns: list[Column],
+) -> Table:
+    """A single-choice question or a grid item: a row per code, the nets, then who is not in the base."""
+    name = item.id if item else question.id
+    options = main.dataset.questionnaire.options_of(question)
+    excluded = excluded_options(name, question, options, spec)
+    left_out = np.array([o.code for o in excluded], dtype=float)
+
+    def valid_of(p: Prepared) -> np.ndarray:
+        x = p.values(name)
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED) & ~np.isin(x, left_out)
+
+    bases = _column_bases(main, others, [name], question.section, valid_of)
+    b = _Builder(main, others, bases, spec)
+    for option in options:
+        if option not in excluded:
+            b.proportion_row(option.label, "percent", option.code, lambda v, c=option.code: (v == c) * 1.0, [name])
+    for label, codes in spec.nets_for(name, question.id).items():
+        row_label = netting.net_label(label, codes, options)
+        b.proportion_row(row_label, "net", None, lambda v, cs=codes: netting.single_net(v, cs), [name])
+    for option in excluded:
+        counts = b.counts(lambda p, c=option.code: p.values(name) == c)
+        b.count_row(f"{option.label} (not in base)", "excluded", counts, option.code)
+    not_answered = b.counts(lambda p: p.values(name) == NOT_ANSWERED)
+    b.count_row("Not answered (not in base)", "not_answered", not_answered)
+    table_bases = _bases(bases, spec)
+    return Table(
+        name,
+        question.id,
+        question.section,
+        f"{question.text} {item.text}" if item else question.text,
+        describe_base(question, item, excluded, main),
+        "grid_item" if item else "single",
+        columns,
+        table_bases,
+        b.rows,
+        _notes(spec, table_bases, _weighted(main)),
+        b.tests,
+    )
+
+
+def multi_table(
+    main: Prepared, others: list[Prepared], question: Question, spec: AnalysisSpec, columns: list[Column]
+) -> Table:
+    """A multiple-choice question: the percentage of its base choosing each option (can sum past 100)."""
+    options = main.dataset.questionnaire.options_of(question)
+    names = [f"{question.id}_{o.code}" for o in options]
+    excluded = excluded_options(question.id, question, options, spec)
+    excluded_names = [f"{question.id}_{o.code}" for o in excluded]
+
+    def valid_of(p: Prepared) -> np.ndarray:
+        first = p.values(names[0])
+        valid = (first != NOT_ASKED) & (first != NOT_ANSWERED)
+        for n in excluded_names:  # a unit that chose "Don't know" is left out, as for a single choice
+            valid &= p.values(n) != 1
+        return valid
+
+    bases = _column_bases(main, others, names, question.section, valid_of)
+    b = _Builder(main, others, bases, spec)
+    for option, var in zip(options, names, strict=True):
+        if option not in excluded:
+            b.proportion_row(option.label, "percent", option.code, lambda v: (v == 1) * 1.0, [var])
+    for label, codes in spec.nets_for(question.id, question.id).items():
+        row_label = netting.net_label(label, codes, options)
+        chosen = [f"{question.id}_{c}" for c in codes]
+        b.proportion_row(row_label, "net", None, lambda v: (v == 1).any(axis=1) * 1.0, chosen)
+    for option, var in zip(excluded, excluded_names, strict=True):
+        b.count_row(f"{option.label} (not in base)", "excluded", b.counts(lambda p, v=var: p.values(v) == 1))
+    answered = b.counts(lambda p: p.values(names[0]) == NOT_ANSWERED)
+    b.count_row("Not answered (not in base)", "not_answered", answered)
+    table_bases = _bases(bases, spec)
+    notes = ["More than one answer could be given, so percentages can sum to more than 100."]
+    return Table(
+        question.id,
+        question.id,
+        question.section,
+        question.text,
+        describe_base(question, None, excluded, main),
+        "multi",
+        columns,
+        table_bases,
+        b.rows,
+        notes + _notes(spec, table_bases, _weighted(main)),
+        b.tests,
+        multi_response=True,
+    )
+
+
+def numeric_table(
+    main: Prepared,
+    others: list[Prepared],
+    question: Question,
+    item: Item | None,
+    spec: AnalysisSpec,
+    columns: list[Column],
+) -> Table:
+    """A numeric item: mean (outliers left out, footnoted), median, minimum, maximum and n."""
+    name = item.id if item else question.id
+    rule = spec.outlier_rule(name)
+
+    def valid_of(p: Prepared) -> np.ndarray:
+        x = p.values(name)
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED)
+
+    bases = _column_bases(main, others, [name], question.section, valid_of)
+    limits: dict[int, Fences] = {}  # per wave: the rule is applied to each wave's own distribution
+    b = _Builder(main, others, bases, spec)
+    summaries, means = [], []
+    for base in bases:
+        p = base.prepared
+        if p is None:
+            summaries.append(None)
+            means.append(None)
+            continue
+        key = id(p)
+        if key not in limits:
+            limits[key] = fences(p.values(name)[np.flatnonzero(valid_of(p))], rule)
+        values = p.values(name)[base.index]
+        summaries.append(summarise(values, limits[key]))
+        kept = base.index[~limits[key].outside(values)]
+        means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
+    b.estimate_row("Mean", "mean", None, means, 1.0, [s.n_mean if s else None for s in summaries])
+    b.value_row("Median", "median", [s.median if s else None for s in summaries])
+    b.value_row("Minimum", "minimum", [s.minimum if s else None for s in summaries])
+    b.value_row("Maximum", "maximum", [s.maximum if s else None for s in summaries])
+    b.count_row("Outliers left out of the mean", "outliers", [float(s.outliers) if s else None for s in summaries])
+    not_answered = b.counts(lambda p: p.values(name) == NOT_ANSWERED)
+    b.count_row("Not answered (not in base)", "not_answered", not_answered)
+    table_bases = _bases(bases, spec)
+    dropped = sum(s.outliers for s in summaries if s)
+    notes = [
+        f"Mean excludes outliers ({rule.describe()}): {dropped} value(s) left out across the columns; "
+        "the median, minimum and maximum use every value."
+        if rule.rule != "none"
+        else "Mean of every value given (no outlier rule)."
+    ]
+    unit = question.prefix or question.suffix or ""
+    title = f"{question.text} {item.text}" if item else question.text
+    return Table(
+        name,
+        question.id,
+        question.section,
+        f"{title} ({unit.strip()})" if unit else title,
+        describe_base(question, item, [], main),
+        "numeric",
+        columns,
+        table_bases,
+        b.rows,
+        notes + _notes(spec, table_bases, _weighted(main)),
+        b.tests,
+    )
+
+
+def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: AnalysisSpec, columns: list[Column]) -> Table:
+    """A ratio of sums (spend per child reached) over units answering both, outliers of either left out."""
+    questionnaire = main.dataset.questionnaire
+    owner = questionnaire.owner(r.numerator)
+    if owner is None or questionnaire.owner(r.denominator) is None:
+        raise ValueError(f"ratio {r.name!r}: {r.numerator} or {r.denominator} is not a variable of the questionnaire")
+    fence_cache: dict[tuple[int, str], Fences] = {}
+
+    def answered(p: Prepared, name: str) -> np.ndarray:
+        x = p.values(name)
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED)
+
+    def inside(p: Prepared, name: str) -> np.ndarray:
+        key = (id(p), name)
+        if key not in fence_cache:
+            fence_cache[key] = fences(p.values(name)[answered(p, name)], spec.outlier_rule(name))
+        return ~fence_cache[key].outside(p.values(name))
+
+    def valid_of(p: Prepared) -> np.ndarray:
+        both = answered(p, r.numerator) & answered(p, r.denominator)
+        return both & inside(p, r.numerator) & inside(p, r.denominator) & (p.values(r.denominator) > 0)
+
+    bases = _column_bases(main, others, [r.numerator, r.denominator], owner.section, valid_of)
+    b = _Builder(main, others, bases, spec)
+    estimates: list[Estimate | None] = []
+    for base in bases:
+        p = base.prepared
+        if p is None:
+            estimates.append(None)
+            continue
+        y, x = p.values(r.numerator)[base.index], p.values(r.denominator)[base.index]
+        estimates.append(b._estimate(base, y, x, False))
+    b.estimate_row(r.label, "ratio", None, estimates, 1.0, [float(len(x.index)) for x in bases])
+    table_bases = _bases(bases, spec)
+    base_text = base_description(owner, questionnaire)
+    notes = [
+        f"Ratio of sums: total {r.numerator} divided by total {r.denominator}, over units answering both "
+        f"(with a {r.denominator} above zero), outliers of either left out; its standard error is linearised."
+    ]
+    return Table(
+        r.name,
+        owner.id,
+        owner.section,
+        r.label,
+        f"{base_text} who answered both {r.numerator} and {r.denominator}",
+        "ratio",
+        columns,
+        table_bases,
+        b.rows,
+        notes + _notes(spec, table_bases, _weighted(main)),
+        b.tests,
+    )
+
+
+def _weighted(p: Prepared) -> bool:
+    return bool(len(p.weights)) and not np.all(p.weights == p.weights[0])
+
+
+@dataclass
+class GridSummary:
+    """A grid with items as rows and its codes (and nets) as columns: the total column only."""
+
+    question: str
+    title: str
+    base_description: str
+    items: list[str]  # item texts
+    headings: list[str]  # code labels, then nets
+    percents: list[list[float | None]]  # [item][heading]
+    bases: list[int]  # per item
+
+
+def grid_summary(tables: list[Table], question: Question) -> GridSummary:
+    """Gather a grid's item tables (from `wave_tables`) into one items-by-codes summary."""
+    items = {t.name: t for t in tables if t.question == question.id and t.kind == "grid_item"}
+    ordered = [items[i.id] for i in question.items if i.id in items]
+    if not ordered:
+        raise ValueError(f"no item tables of {question.id} among the tables")
+    shown = [r for r in ordered[0].rows if r.kind in ("percent", "net")]
+    headings = [r.label for r in shown]
+    percents = [[row.cells[0].value for row in t.rows if row.kind in ("percent", "net")] for t in ordered]
+    return GridSummary(
+        question.id,
+        question.text,
+        ordered[0].base_description,
+        [i.text for i in question.items if i.id in items],
+        headings,
+        percents,
+        [t.bases[0].n for t in ordered],
+    )

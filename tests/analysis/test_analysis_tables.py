@@ -1,0 +1,161 @@
+"""Tables: bases, missing codes, nets, multi-response, grids, numeric items, ratios, banners."""
+
+import math
+
+import numpy as np
+import pytest
+
+from omnibus.analysis.spec import parse_spec
+from omnibus.analysis.synthetic import synthetic_dataset
+from omnibus.analysis.tables import grid_summary, wave_tables
+
+from .conftest import make_small
+
+SPEC = {
+    "breakdowns": {"kind": {"label": "Kind"}},
+    "nets": {"Conf": {"Very or fairly": [1, 2]}, "Src": {"Peers or DfE": [1, 2]}, "Grid": {"Any good": [1]}},
+    "ratios": {"Per": {"label": "Spend per child", "numerator": "Spend1", "denominator": "Reach1"}},
+}
+
+
+def by_name(tables, name):
+    return next(t for t in tables if t.name == name)
+
+
+def row(table, label):
+    return next(r for r in table.rows if r.label == label)
+
+
+def test_missing_codes_and_not_answered_leave_the_base(small):
+    conf = by_name(wave_tables(small, parse_spec(SPEC)), "Conf")
+    assert conf.bases[0].n == 5  # 7 reached; one "Don't know", one not answered
+    assert row(conf, "Very").cells[0].value == pytest.approx(40.0)
+    assert row(conf, "Don't know (not in base)").cells[0].value == 1
+    assert row(conf, "Not answered (not in base)").cells[0].value == 1
+    assert "excluding 'Don't know'" in conf.base_description
+    assert conf.base_description.startswith("All responding units")
+
+
+def test_keep_missing_puts_dont_know_back_in_the_base(small):
+    conf = by_name(wave_tables(small, parse_spec({**SPEC, "keep_missing": ["Conf"]})), "Conf")
+    assert conf.bases[0].n == 6
+    assert row(conf, "Don't know").cells[0].value == pytest.approx(100 / 6)
+    assert "excluding" not in conf.base_description
+
+
+def test_spec_exclude_drops_a_code(small):
+    conf = by_name(wave_tables(small, parse_spec({**SPEC, "exclude": {"Conf": [3]}})), "Conf")
+    assert conf.bases[0].n == 3
+    assert "excluding 'Not very' and 'Don't know'" in conf.base_description or "'Not very'" in conf.base_description
+
+
+def test_routed_question_uses_its_base_wording_and_routed_units(small):
+    why = by_name(wave_tables(small, parse_spec(SPEC)), "Why")
+    assert why.base_description.startswith("Units not very confident")
+    assert why.bases[0].n == 1
+    assert why.bases[0].population == pytest.approx(10 * 2 / 7)  # N × asked / reached the section
+
+
+def test_nets_count_a_unit_once(small):
+    tables = wave_tables(small, parse_spec(SPEC))
+    assert row(by_name(tables, "Conf"), "NET: Very or fairly").cells[0].value == pytest.approx(60.0)
+    src = by_name(tables, "Src")
+    assert row(src, "NET: Peers or DfE").cells[0].value == pytest.approx(100 * 5 / 6)
+
+
+def test_multi_response_can_sum_past_100(small):
+    src = by_name(wave_tables(small, parse_spec(SPEC)), "Src")
+    assert src.multi_response
+    assert src.bases[0].n == 6
+    total = sum(r.cells[0].value for r in src.rows if r.kind == "percent")
+    assert total > 100
+    assert row(src, "Peers").cells[0].value == pytest.approx(100 * 4 / 6)
+
+
+def test_grid_items_are_tables_and_summarise_with_items_as_rows(small):
+    tables = wave_tables(small, parse_spec(SPEC))
+    assert by_name(tables, "Grid_b").bases[0].n == 6
+    summary = grid_summary(tables, small.questionnaire.question("Grid"))
+    assert summary.items == ["Health", "Schools"]
+    assert summary.headings == ["Good", "Poor", "NET: Any good"]
+    assert summary.percents[0][0] == pytest.approx(100 * 5 / 7)
+    assert summary.bases == [7, 6]
+
+
+def test_numeric_mean_leaves_out_the_outlier_and_footnotes_it(small):
+    spend = by_name(wave_tables(small, parse_spec(SPEC)), "Spend1")
+    values = [100, 200, 300, 400, 500, 100000, 150]
+    assert row(spend, "Mean").cells[0].value == pytest.approx(np.mean([v for v in values if v != 100000]))
+    assert row(spend, "Median").cells[0].value == pytest.approx(np.median(values))
+    assert row(spend, "Maximum").cells[0].value == 100000
+    assert row(spend, "Outliers left out of the mean").cells[0].value == 1
+    assert "interquartile range" in spend.notes[0]
+    kept_all = by_name(wave_tables(small, parse_spec({**SPEC, "numeric": {"outliers": {"rule": "none"}}})), "Spend1")
+    assert row(kept_all, "Mean").cells[0].value == pytest.approx(np.mean(values))
+
+
+def test_ratio_is_sum_over_sum_of_units_answering_both(small):
+    per = by_name(wave_tables(small, parse_spec({**SPEC, "numeric": {"outliers": {"rule": "none"}}})), "Per")
+    # unit 4 gave no reach: left out of both sums
+    spend = [100, 200, 300, 500, 100000, 150]
+    reach = [10, 10, 20, 40, 50, 15]
+    assert per.rows[0].cells[0].value == pytest.approx(sum(spend) / sum(reach))
+    assert per.bases[0].n == 6
+
+
+def test_breakdown_columns_and_low_bases(small):
+    conf = by_name(wave_tables(small, parse_spec(SPEC)), "Conf")
+    assert [c.label for c in conf.columns] == ["Total", "a", "b"]
+    assert [c.letter for c in conf.columns] == ["A", "B", "C"]
+    assert [b.n for b in conf.bases] == [5, 3, 2]  # the unit with no kind is in the total only
+    assert all(b.low for b in conf.bases)
+    assert any("Bases under 50" in n for n in conf.notes)
+
+
+def test_breakdown_groups_and_bands(small):
+    spec = parse_spec({"breakdowns": {"kind": {"groups": {"Only a": ["a"]}}}})
+    conf = by_name(wave_tables(small, spec), "Conf")
+    assert [c.label for c in conf.columns] == ["Total", "Only a"]
+    assert conf.bases[1].n == 3
+
+
+def test_earlier_wave_without_the_variable_shows_nothing(small, small_questionnaire):
+    earlier = make_small(small_questionnaire, [{"Conf": 1}, {"Conf": 2}], wave="w0")
+    earlier.data = earlier.data.drop("Why")
+    why = by_name(wave_tables(small, parse_spec(SPEC), [earlier]), "Why")
+    assert why.columns[-1].label == "w0"
+    assert why.rows[0].cells[-1].value is None
+
+
+def test_significance_letters_mark_the_higher_column(small_questionnaire):
+    rows = [{"kind": "a", "Conf": 1} for _ in range(40)] + [{"kind": "b", "Conf": 2} for _ in range(40)]
+    data = make_small(small_questionnaire, rows, population=400)
+    conf = by_name(wave_tables(data, parse_spec(SPEC)), "Conf")
+    very = row(conf, "Very")
+    assert very.cells[1].letters == "C" and very.cells[2].letters == ""
+    assert row(conf, "Fairly").cells[2].letters == "B"
+
+
+def test_wilson_interval_is_sensible_at_zero_and_hundred(small_questionnaire):
+    rows = [{"Conf": 1} for _ in range(20)]
+    conf = by_name(wave_tables(make_small(small_questionnaire, rows, population=152), parse_spec({})), "Conf")
+    very, fairly = row(conf, "Very").cells[0], row(conf, "Fairly").cells[0]
+    assert very.value == 100 and very.high == pytest.approx(100) and 80 < very.low < 100
+    assert fairly.value == 0 and fairly.low == 0 and 0 < fairly.high < 20
+
+
+def test_synthetic_wave3_tables_follow_the_contract(wave3):
+    data = synthetic_dataset(wave3, 152, seed=3)
+    tables = wave_tables(data, parse_spec({}))
+    help_supp = by_name(tables, "HelpSupp")
+    assert help_supp.base_description.startswith("LAs that used more than one source of support")
+    supp = by_name(tables, "SuppSou")
+    routed = data.data.filter(data.data["SuppSou_1"] >= 0)
+    assert supp.bases[0].n == routed.height
+    for table in tables:
+        for r in table.rows:
+            for cell in r.cells:
+                if r.kind in ("percent", "net") and cell.value is not None:
+                    assert 0 <= cell.value <= 100
+                    assert cell.low is None or cell.low <= cell.value + 1e-9 <= cell.high + 2e-9
+    assert not math.isnan(by_name(tables, "HLEspend1718").rows[0].cells[0].value)

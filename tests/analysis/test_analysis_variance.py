@@ -1,0 +1,106 @@
+"""Variance formulas: FPC, Wilson, ratio linearisation, the overlap covariance (by simulation), BH."""
+
+import math
+
+import numpy as np
+import pytest
+
+from omnibus.analysis.variance import (
+    Difference,
+    benjamini_hochberg,
+    covariance,
+    difference,
+    fpc,
+    kish,
+    ratio,
+    wilson,
+    z_value,
+)
+
+
+def test_proportion_variance_has_the_finite_population_correction():
+    y = np.array([1, 1, 0, 0, 1, 0, 1, 1, 0, 1], float)
+    est = ratio(y, np.ones(10), np.ones(10), population=40)
+    p = 0.6
+    assert est.value == pytest.approx(p)
+    assert est.se == pytest.approx(math.sqrt((1 - 10 / 40) * p * (1 - p) / 9))
+    assert ratio(y, np.ones(10), np.ones(10), population=10).se == 0.0  # everyone answered: exact
+
+
+def test_ratio_variance_is_linearised():
+    y = np.array([10.0, 30.0, 20.0, 50.0])
+    x = np.array([1.0, 2.0, 2.0, 3.0])
+    est = ratio(y, x, np.ones(4), population=20)
+    r = y.sum() / x.sum()
+    expected = (1 - 4 / 20) / (4 * 3) * np.sum((y - r * x) ** 2) / x.mean() ** 2
+    assert est.value == pytest.approx(r)
+    assert est.se == pytest.approx(math.sqrt(expected))
+
+
+def test_wilson_stays_inside_and_is_not_empty_at_the_edges():
+    z = z_value(0.95)
+    assert z == pytest.approx(1.959964, abs=1e-6)
+    low, high = wilson(0.0, 30, z)
+    assert low == 0 and 0.05 < high < 0.2
+    low, high = wilson(1.0, 30, z)
+    assert high == pytest.approx(1) and 0.8 < low < 0.95
+    assert wilson(0.4, math.inf, z) == (0.4, 0.4)
+
+
+def test_kish_and_fpc():
+    assert kish(np.ones(10)) == pytest.approx(10)
+    assert kish(np.array([1.0, 3.0])) == pytest.approx(16 / 10)
+    assert fpc(50, 152) == pytest.approx(1 - 50 / 152)
+
+
+def test_difference_of_exact_figures_is_significant_only_if_nonzero():
+    a = ratio(np.ones(5), np.ones(5), np.ones(5), population=5)
+    b = ratio(np.zeros(5), np.ones(5), np.ones(5), population=5)
+    assert difference(a, b).significant
+    assert not difference(a, a).significant
+
+
+def test_benjamini_hochberg_is_stricter_than_single_tests():
+    tests = [Difference(0.1, 0.05, 2.0, p, 0, 0.0, p < 0.05) for p in (0.01, 0.04, 0.045, 0.5)]
+    benjamini_hochberg(tests)
+    assert tests[0].significant and tests[0].q == pytest.approx(0.04)
+    assert tests[1].q == pytest.approx(0.06)  # 0.045·4/3 = 0.06 ≥ 0.05, and q is monotone
+    assert not tests[1].significant and not tests[2].significant
+
+
+def _population(rng, n_units=152):
+    y1 = (rng.random(n_units) < 0.45).astype(float)
+    flip = rng.random(n_units) < 0.2
+    y2 = np.where(flip, 1 - y1, y1)  # wave 2 answers mostly repeat wave 1's
+    return y1, y2
+
+
+@pytest.mark.parametrize("m", [65, 15])  # more overlap than chance (40.6), and less
+def test_overlap_covariance_matches_simulation(m):
+    rng = np.random.default_rng(7)
+    big_n, n1, n2 = 152, 80, 77
+    y1, y2 = _population(rng, big_n)
+    reps = 40000
+    order = np.argsort(rng.random((reps, big_n)), axis=1)
+    s1 = order[:, :n1]
+    s2 = np.concatenate([order[:, :m], order[:, n1 : n1 + n2 - m]], axis=1)
+    d = y2[s2].mean(axis=1) - y1[s1].mean(axis=1)
+    empirical = d.var()
+    s_11, s_22 = y1.var(ddof=1), y2.var(ddof=1)
+    s_12 = np.cov(y1, y2, ddof=1)[0, 1]
+    cov = s_12 * (m / (n1 * n2) - 1 / big_n)
+    formula = (1 - n1 / big_n) * s_11 / n1 + (1 - n2 / big_n) * s_22 / n2 - 2 * cov
+    independent = (1 - n1 / big_n) * s_11 / n1 + (1 - n2 / big_n) * s_22 / n2
+    assert empirical == pytest.approx(formula, rel=0.04)
+    assert abs(empirical - independent) > 0.1 * independent  # the overlap matters here
+    # The estimator from one sample's data is right on average.
+    estimated = []
+    units = np.array([f"U{i}" for i in range(big_n)], dtype=object)
+    for k in range(1500):
+        a, b = s1[k], s2[k]
+        e1 = ratio(y1[a], np.ones(n1), np.ones(n1), big_n, units=units[a], proportion=True)
+        e2 = ratio(y2[b], np.ones(n2), np.ones(n2), big_n, units=units[b], proportion=True)
+        c, overlap = covariance(e1, e2, big_n)
+        assert overlap == m
+        estimated.append(difference(e1, e2, c, overlap).se ** 2)
+    assert np.mean(estimated) == pytest.approx(formula, rel=0.06)
