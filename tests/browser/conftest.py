@@ -1,0 +1,62 @@
+"""Fixtures of the browser tests: one Chromium for the run, and a Wave 3 wave open now on the live server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, sync_playwright
+from pytest_django.live_server_helper import LiveServer
+
+from omnibus.fieldwork.codes import unseal
+from omnibus.fieldwork.questionnaires import store_questionnaire
+from omnibus.fieldwork.waves import create_wave
+from omnibus.frame.store import load_frame
+from tests.browser.survey_browser import LiveWave
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
+AS_OF = date(2017, 9, 1)
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, quiet: no sandbox (containers, root), no GPU, no calls home while the tests run.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser(django_db_setup: None, live_server: LiveServer) -> Iterator[Browser]:
+    """Debian's Chromium, driven by Playwright, for a module of tests (`make test` installs it).
+
+    Playwright's sync API keeps an event loop running in this thread, and Django refuses ORM
+    calls while one runs. The tests' own database calls (set-up, checks, flushes) never overlap
+    a browser call, so they are allowed for exactly as long as Playwright runs; it starts after
+    the test database and live server and stops before them, and before any other module's tests.
+    """
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (apt-get install chromium)")
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def live_wave(live_server: LiveServer, transactional_db: None) -> LiveWave:
+    """The Wave 3 questionnaire over the 2017 frame, open since yesterday for a month; Darlington's code."""
+    stored, _ = store_questionnaire(QUESTIONNAIRE)
+    load_frame(FRAME, AS_OF)
+    opens = timezone.now() - timedelta(days=1)
+    wave = create_wave("cso-w3-browser", stored.title, stored, "england-la", AS_OF, opens, opens + timedelta(days=31))
+    unit = wave.units.get(name="Darlington")
+    return LiveWave(base_url=live_server.url, wave_unit=unit, code=unseal(unit.code_sealed))
