@@ -2,6 +2,7 @@
 
 import click
 
+from omnibus.dataset.commands import dataset, export, responses, simulate_command
 from omnibus.fieldwork.commands import codes, load_questionnaire, wave
 from omnibus.frame.commands import frame
 from omnibus.questionnaire.commands import questionnaire
@@ -18,6 +19,10 @@ main.add_command(questionnaire)
 main.add_command(frame)
 main.add_command(wave)
 main.add_command(codes)
+main.add_command(simulate_command)
+main.add_command(responses)
+main.add_command(dataset)
+main.add_command(export)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(django_admin)

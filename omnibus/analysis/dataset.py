@@ -5,7 +5,10 @@ Layout of `Dataset.data` (a polars DataFrame):
 - `unit`: the unit's key (str); for a client export it may be a pseudonym;
 - frame attributes, each as `frame_<name>` (str or float; null where the frame has no value);
 - `section_<id>`: "complete", "partial" or "none" for each section;
-- the questionnaire's variables, named and ordered as `omnibus.questionnaire.variables.variables`.
+- the questionnaire's variables, named and ordered as `omnibus.questionnaire.variables.variables`;
+- after the variables, the paradata summary: `para_first_at`, `para_last_at` (UTC datetimes),
+  `para_minutes`, `para_minutes_<section>` (float), `para_pages_shown` (int),
+  `para_last_section`, `para_last_page` (str).
 
 Missing values, kept apart so that a table can say who it leaves out:
 

@@ -83,27 +83,45 @@ def _write(
     respondent: Respondent | None,
     mode: str,
 ) -> bool:
-    """Apply the page to `stored` and the database; whether anything changed."""
-    changed = False
-    for key, value in submitted.items():
-        if stored.get(key) == value:
-            continue
-        changed = True
-        kind = AnswerEvent.CLEARED if value is None else AnswerEvent.GIVEN
-        AnswerEvent.objects.create(
-            wave_unit=wave_unit, key=key, value=value, kind=kind, section=section, mode=mode, respondent=respondent
+    """Apply the page to `stored` and the database in a few statements; whether anything changed."""
+    changes = {key: value for key, value in submitted.items() if stored.get(key) != value}
+    if not changes:
+        return False
+    now = timezone.now()
+    AnswerEvent.objects.bulk_create(
+        AnswerEvent(
+            wave_unit=wave_unit,
+            key=key,
+            value=value,
+            kind=AnswerEvent.CLEARED if value is None else AnswerEvent.GIVEN,
+            section=section,
+            mode=mode,
+            respondent=respondent,
+            at=now,
         )
+        for key, value in changes.items()
+    )
+    cleared = [key for key, value in changes.items() if value is None]
+    Answer.objects.filter(wave_unit=wave_unit, key__in=cleared).delete()
+    given = [
+        Answer(
+            wave_unit=wave_unit, key=key, value=value, section=section, mode=mode, respondent=respondent, updated_at=now
+        )
+        for key, value in changes.items()
+        if value is not None
+    ]
+    Answer.objects.bulk_create(
+        given,
+        update_conflicts=True,
+        unique_fields=["wave_unit", "key"],
+        update_fields=["value", "section", "mode", "respondent", "updated_at"],
+    )
+    for key, value in changes.items():
         if value is None:
-            Answer.objects.filter(wave_unit=wave_unit, key=key).delete()
             stored.pop(key, None)
         else:
-            Answer.objects.update_or_create(
-                wave_unit=wave_unit,
-                key=key,
-                defaults={"value": value, "section": section, "mode": mode, "respondent": respondent},
-            )
             stored[key] = value
-    return changed
+    return True
 
 
 def _move_off_route(

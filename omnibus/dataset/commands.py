@@ -1,0 +1,155 @@
+"""`omnibus dataset build`, `omnibus responses import`, `omnibus export` and `omnibus simulate`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import click
+
+from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS, IMPORT_MODES
+
+WAVE = click.argument("wave", metavar="WAVE")
+
+
+def _wave(slug: str):  # noqa: ANN202 - a fieldwork Wave
+    """Start Django and find the wave, or stop with a message naming the waves there are."""
+    from omnibus.site.setup import setup_django
+
+    setup_django()
+    from omnibus.fieldwork.waves import WaveError, wave_by_slug
+
+    try:
+        return wave_by_slug(slug)
+    except WaveError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+def dataset() -> None:
+    """The analysis dataset: one row per unit of a wave, routing-aware missing codes."""
+
+
+@dataset.command("build")
+@WAVE
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it as Parquet here.")
+def build(wave: str, output: Path | None) -> None:
+    """Build WAVE's dataset and summarise it (write it with -o FILE.parquet)."""
+    found = _wave(wave)
+    from omnibus.dataset.build import build_dataset
+
+    data = build_dataset(found)
+    click.echo(summary(data))
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        data.data.write_parquet(output)
+        click.echo(f"Wrote {output} ({data.data.height} rows, {data.data.width} columns)")
+
+
+def summary(data) -> str:  # noqa: ANN001 - an analysis Dataset
+    """A few lines about a dataset: units, responding units, each section's complete/partial counts."""
+    import polars as pl
+
+    frame = data.data
+    sections = [c for c in frame.columns if c.startswith("section_")]
+    responding = frame.filter(pl.any_horizontal([pl.col(c) != "none" for c in sections])).height if sections else 0
+    lines = [
+        f"{data.wave}: {frame.height} units ({data.population_size} in the frame), {responding} responding, "
+        f"{len(data.variables)} variables"
+    ]
+    for column in sections:
+        counts = Counter(frame[column].to_list())
+        lines.append(
+            f"  {column.removeprefix('section_')}: {counts['complete']} complete, {counts['partial']} partial, "
+            f"{counts['none']} none"
+        )
+    return "\n".join(lines)
+
+
+@click.group()
+def responses() -> None:
+    """Responses from outside the web survey: telephone, paper, returned Excel copies, files."""
+
+
+@responses.command("import")
+@WAVE
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--mode",
+    type=click.Choice(IMPORT_MODES),
+    help="How the answers were given (default: import; returned_copy for an Excel copy).",
+)
+@click.option("--unit", "unit", metavar="KEY", help="The unit an Excel copy of the questionnaire belongs to.")
+def import_command(wave: str, file: Path, mode: str | None, unit: str | None) -> None:
+    """Import FILE (CSV, XLSX or .sav with a `unit` column, or a filled-in Excel copy) into WAVE.
+
+    Every value is checked against the questionnaire and its routing; a file with any problem is
+    refused whole, each problem printed as FILE:ROW: unit KEY: VARIABLE: message.
+    """
+    found = _wave(wave)
+    from omnibus.dataset.importing import ImportRefused, import_responses
+
+    try:
+        result = import_responses(found, file, mode=mode, unit=unit)
+    except ImportRefused as refused:
+        for line in refused.lines():
+            click.echo(line, err=True)
+        click.echo(f"{file}: {len(refused.problems)} problem(s); nothing imported", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Imported {result.units} unit(s) from {file} as {result.mode}: {result.changed} answer(s) changed")
+
+
+@click.command("export")
+@WAVE
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="The file format.")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write."
+)
+@click.option("--client", is_flag=True, help="The client's copy: pseudonyms for units that did not agree to be named.")
+@click.option("--with-open-text", is_flag=True, help="With --client: keep open text answers.")
+@click.option(
+    "--keep-attribute",
+    "keep",
+    multiple=True,
+    metavar="NAME",
+    help=f"With --client: a frame attribute kept for every unit (default: {', '.join(CLIENT_KEEP)}).",
+)
+def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool, keep: tuple[str, ...]) -> None:
+    """Export WAVE's dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook."""
+    found = _wave(wave)
+    from omnibus.dataset.build import build_dataset
+    from omnibus.dataset.exporting import export_dataset
+    from omnibus.frame.store import frame_as_of
+
+    frame = frame_as_of(found.population.slug, found.frame_as_of)
+    labels = dict(zip(frame.columns, frame.labels, strict=True))
+    try:
+        done = export_dataset(
+            build_dataset(found), fmt, output, client, with_open_text, keep or CLIENT_KEEP, frame_labels=labels
+        )
+    except OSError as error:
+        raise click.ClickException(f"{output}: {error}") from None
+    where = f", codebook in {done.codebook}" if done.codebook else ", codebook on its own sheet"
+    click.echo(f"Wrote {done.data}: {done.rows} rows, {done.columns} columns{where}")
+    if client:
+        click.echo(f"{done.pseudonymised} unit(s) without consent to be named carry a pseudonym")
+
+
+@click.command("simulate")
+@WAVE
+@click.option("--seed", type=int, help="Seed of the random choices, for the same answers again.")
+@click.option(
+    "--response-rate", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Share of units that respond."
+)
+def simulate_command(wave: str, seed: int | None, response_rate: float) -> None:
+    """Fill WAVE with synthetic answers, walked through the questionnaire's routing (for demos and tests)."""
+    found = _wave(wave)
+    from omnibus.dataset.simulate import simulate
+
+    done = simulate(found, seed=seed, response_rate=response_rate)
+    click.echo(
+        f"Simulated {done.responding} responding unit(s) of {done.units}"
+        + (f" ({done.skipped} already had answers)" if done.skipped else "")
+    )
+    for section, counts in done.sections.items():
+        click.echo(f"  {section}: {counts['completed']} completed, {counts['in_progress']} partial")

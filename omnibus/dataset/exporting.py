@@ -1,0 +1,191 @@
+"""Export a dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook; and the client's view of it.
+
+The codebook goes on a sheet of the XLSX and beside the other formats as `OUT.codebook.csv`
+(`results.csv` -> `results.codebook.csv`). The .sav carries variable labels, value labels and
+missing-value definitions. Pure Python: no Django.
+
+The client's view (`client_view`) follows the consent rule of the field: a unit's answers are
+linked to its name only where it agreed (the question with `consent.purpose == "link"`
+answered with its `agree` code). Every other unit gets a random pseudonym, and its frame
+attributes are blanked except those that cannot name it (authority type, region group).
+Open text can name an authority too ("as the only county in the North East…"), so it is left
+out unless asked for.
+"""
+
+from __future__ import annotations
+
+import csv
+import secrets
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import polars as pl
+import pyreadstat
+import xlsxwriter
+
+from omnibus.analysis.dataset import Dataset
+from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS
+from omnibus.dataset.codebook import CODEBOOK_COLUMNS, codebook, spss_missing, value_labels
+
+FORMATS = EXPORT_FORMATS
+PSEUDONYM_DIGITS = 6
+
+
+@dataclass
+class Exported:
+    """What an export wrote."""
+
+    data: Path
+    codebook: Path | None  # None when the codebook is a sheet of the data file
+    rows: int
+    columns: int
+    pseudonymised: int = 0
+
+
+def export_dataset(
+    dataset: Dataset,
+    fmt: str,
+    out: Path,
+    client: bool = False,
+    with_open_text: bool = False,
+    keep: tuple[str, ...] = CLIENT_KEEP,
+    frame_labels: dict[str, str] | None = None,
+) -> Exported:
+    """Write `dataset` in `fmt` to `out` with its codebook; the client's view when `client` is set."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    pseudonymised = 0
+    if client:
+        dataset, pseudonymised = client_view(dataset, with_open_text, keep)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    entries = codebook(dataset, frame_labels)
+    book = None if fmt == "xlsx" else codebook_path(out)
+    if fmt == "csv":
+        dataset.data.write_csv(out)
+    elif fmt == "parquet":
+        dataset.data.write_parquet(out)
+    elif fmt == "sav":
+        write_sav(dataset, out, frame_labels)
+    else:
+        write_xlsx(dataset, out, [e.row() for e in entries])
+    if book is not None:
+        write_codebook_csv([e.row() for e in entries], book)
+    return Exported(out, book, dataset.data.height, dataset.data.width, pseudonymised)
+
+
+def codebook_path(out: Path) -> Path:
+    """Where the codebook of a CSV, .sav or Parquet export goes: `results.csv` -> `results.codebook.csv`."""
+    return out.with_suffix(".codebook.csv")
+
+
+def consent_variable(dataset: Dataset) -> tuple[str, int] | None:
+    """The variable holding the consent to link answers to the unit's name, and its "yes" code."""
+    for question in dataset.questionnaire.questions():
+        if question.consent is not None and question.consent.purpose == "link":
+            return question.id, question.consent.agree
+    return None
+
+
+def client_view(
+    dataset: Dataset, with_open_text: bool = False, keep: tuple[str, ...] = CLIENT_KEEP
+) -> tuple[Dataset, int]:
+    """The dataset as a client may see it, and how many units were pseudonymised."""
+    data = dataset.data
+    consent = consent_variable(dataset)
+    if consent is not None and consent[0] in data.columns:
+        agreed = (data[consent[0]] == consent[1]).fill_null(False).to_list()
+    else:
+        agreed = [False] * data.height  # no consent asked: nobody agreed to be named
+    fresh = iter(pseudonyms(agreed.count(False)))
+    units = [key if ok else next(fresh) for key, ok in zip(data["unit"].to_list(), agreed, strict=True)]
+    mask = pl.Series("__agreed", agreed, dtype=pl.Boolean)
+    blank = [f"frame_{name}" for name in dataset.frame_attributes if name not in keep]
+    data = data.with_columns(
+        pl.Series("unit", units, dtype=pl.String),
+        *[pl.when(mask).then(pl.col(c)).otherwise(None).alias(c) for c in blank if c in data.columns],
+    )
+    variables = dataset.variables
+    if not with_open_text:
+        text = [v.name for v in variables if v.kind == "text"]
+        data = data.drop([c for c in text if c in data.columns])
+        variables = [v for v in variables if v.kind != "text"]
+    return replace(dataset, data=data, variables=variables), agreed.count(False)
+
+
+def pseudonyms(count: int) -> list[str]:
+    """`count` distinct random pseudonyms ("P482913"): random, so that they say nothing about the unit."""
+    made: set[str] = set()
+    result = []
+    while len(result) < count:
+        name = "P" + "".join(secrets.choice("0123456789") for _ in range(PSEUDONYM_DIGITS))
+        if name not in made:
+            made.add(name)
+            result.append(name)
+    return result
+
+
+def write_codebook_csv(rows: list[list[str]], path: Path) -> None:
+    """The codebook as CSV."""
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CODEBOOK_COLUMNS)
+        writer.writerows(rows)
+
+
+def write_xlsx(dataset: Dataset, path: Path, book: list[list[str]]) -> None:
+    """The data on a "Data" sheet (one row per unit) and the codebook on a "Codebook" sheet."""
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    bold = workbook.add_format({"bold": True})
+    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet = workbook.add_worksheet("Data")
+    data = _naive_times(dataset.data)
+    sheet.write_row(0, 0, data.columns, bold)
+    times = {i for i, dtype in enumerate(data.dtypes) if dtype.is_temporal()}
+    for number, row in enumerate(data.iter_rows(), start=1):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if column in times:
+                sheet.write_datetime(number, column, value, stamp)
+            elif isinstance(value, str):
+                sheet.write_string(number, column, value)
+            else:
+                sheet.write_number(number, column, value)
+    sheet.freeze_panes(1, 1)
+    notes = workbook.add_worksheet("Codebook")
+    notes.write_row(0, 0, CODEBOOK_COLUMNS, bold)
+    for number, row in enumerate(book, start=1):
+        notes.write_row(number, 0, row)
+    workbook.close()
+
+
+def write_sav(dataset: Dataset, path: Path, frame_labels: dict[str, str] | None = None) -> None:
+    """An SPSS file with variable labels, value labels and missing-value definitions."""
+    entries = {e.variable: e for e in codebook(dataset, frame_labels)}
+    data = _naive_times(dataset.data)
+    strings = [c for c, dtype in zip(data.columns, data.dtypes, strict=True) if dtype == pl.String]
+    data = data.with_columns([pl.col(c).fill_null("") for c in strings])
+    present = [v for v in dataset.variables if v.name in data.columns]
+    labels = {v.name: {float(k): text for k, text in value_labels(v).items()} for v in present if value_labels(v)}
+    missing = {v.name: spss_missing(v) for v in present if spss_missing(v)}
+    sections = {c: {} for c in data.columns if c.startswith("section_")}
+    pyreadstat.write_sav(
+        data,
+        str(path),
+        file_label=f"{dataset.questionnaire.title} ({dataset.wave})"[:64],
+        column_labels={c: entries[c].label[:255] for c in data.columns if c in entries},
+        variable_value_labels=labels,
+        missing_ranges=missing,
+        variable_measure={**{c: "nominal" for c in sections}, **_measures(dataset)},
+    )
+
+
+def _measures(dataset: Dataset) -> dict[str, str]:
+    kinds = {"code": "nominal", "flag": "nominal", "number": "scale", "text": "nominal"}
+    return {v.name: kinds[v.kind] for v in dataset.variables if v.name in dataset.data.columns}
+
+
+def _naive_times(data: pl.DataFrame) -> pl.DataFrame:
+    """Times in UTC without a zone: SPSS and Excel have no time zones."""
+    zoned = [c for c, dtype in zip(data.columns, data.dtypes, strict=True) if isinstance(dtype, pl.Datetime)]
+    return data.with_columns([pl.col(c).dt.convert_time_zone("UTC").dt.replace_time_zone(None) for c in zoned])

@@ -1,0 +1,201 @@
+"""Fill a wave with synthetic answers, made by walking the questionnaire with the routing engine.
+
+Each responding unit picks menu sections the way the Wave 3 seed did (of all 152 LAs, 47%
+answered Children's Social Care, 39% Early Years, 36% SEND), a few stop part-way through a
+section, and most answer the closing section (the consent questions). Every answer is one the
+routing engine offers at that point, so the store holds nothing off route. Page events are
+written for some pages, so that the paradata summary has something to summarise.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from omnibus.collect.flow import closing_sections, menu_sections
+from omnibus.questionnaire.model import Option, Question, Questionnaire, Section
+from omnibus.questionnaire.printed import value_range
+from omnibus.questionnaire.routing import holds, offered_options
+from omnibus.questionnaire.variables import specify_key
+
+SECTION_SHARES = (0.47, 0.39, 0.36)  # of all units, by menu order (Wave 3: CSC, EY, SEND)
+OTHER_SHARE = 0.4  # a menu section beyond the third
+PARTIAL_RATE = 0.06  # Wave 3: 11 partial of 185 section responses
+CLOSING_RATE = 0.9  # responding units that reach the closing section
+SKIP_OPTIONAL = 0.25  # an optional question left unanswered
+MISSING_WEIGHT = 0.3  # "Don't know" is chosen less often than a substantive answer
+EXCLUSIVE_RATE = 0.12  # "None of these" alone
+TEXTS = (
+    "Closer working with neighbouring authorities",
+    "Recruitment and retention of experienced staff",
+    "Better use of data to plan services",
+    "Early help and prevention",
+    "Joint commissioning with health partners",
+)
+
+
+@dataclass
+class SimulatedUnit:
+    """One unit's synthetic responses: answers, section states and the pages it was shown."""
+
+    answers: dict[str, object] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # section -> "completed" or "in_progress"
+    pages: list[tuple[str, str, datetime]] = field(default_factory=list)  # (section, page, at)
+
+
+@dataclass
+class SimulationSummary:
+    """What a simulation wrote."""
+
+    units: int
+    responding: int
+    skipped: int  # units that already had answers and were left alone
+    sections: dict[str, dict[str, int]]  # section -> {"completed": n, "in_progress": n}
+
+
+def simulate_unit(
+    questionnaire: Questionnaire, rng: random.Random, response_rate: float, start: datetime, pilot: bool = False
+) -> SimulatedUnit:
+    """A responding unit's synthetic answers: its sections, walked with the routing engine."""
+    taken = _pick_sections(questionnaire, rng, response_rate)
+    order = [s for s in taken if s.id in {m.id for _, m in menu_sections(questionnaire)}]
+    rng.shuffle(order)
+    closing = [s for s in closing_sections(questionnaire) if rng.random() < CLOSING_RATE]
+    result = SimulatedUnit()
+    walked: dict[str, list[str]] = {}
+    chosen = {s.id for s in order + closing}
+    for section in questionnaire.sections:  # questionnaire order: routing reads earlier answers
+        if section.id in chosen and holds(section.ask_if, questionnaire, result.answers):
+            partial = rng.random() < PARTIAL_RATE
+            walked[section.id] = _walk_section(section, questionnaire, rng, result.answers, partial, pilot)
+            result.states[section.id] = "in_progress" if partial else "completed"
+    clock = start
+    for section in order + closing:  # the respondent's own order, for the page times
+        for index, page in enumerate(walked.get(section.id, [])):
+            clock += timedelta(seconds=rng.uniform(15, 150))
+            if rng.random() < 0.02:
+                clock += timedelta(hours=rng.uniform(1, 20))  # came back the next day
+            if index == 0 or index % 4 == 0 or index == len(walked[section.id]) - 1:
+                result.pages.append((section.id, page, clock))
+    return result
+
+
+def _pick_sections(questionnaire: Questionnaire, rng: random.Random, response_rate: float) -> list[Section]:
+    """Menu sections a responding unit takes: the shares are of all units, so divide by the response rate."""
+    menu = [section for _, section in menu_sections(questionnaire)]
+    if not menu:
+        return []
+    taken = []
+    for index, section in enumerate(menu):
+        share = SECTION_SHARES[index] if index < len(SECTION_SHARES) else OTHER_SHARE
+        if rng.random() < min(1.0, share / max(response_rate, 1e-9)):
+            taken.append(section)
+    return taken or [rng.choice(menu)]  # a respondent answers at least one section
+
+
+def _walk_section(
+    section: Section,
+    questionnaire: Questionnaire,
+    rng: random.Random,
+    answers: dict[str, object],
+    partial: bool,
+    pilot: bool,
+) -> list[str]:
+    """Answer a section's asked questions in order (stopping early for a partial); the pages shown."""
+    asked = [q for q in section.questions if pilot or not q.pilot]
+    stop = rng.randint(1, max(1, len(asked) // 2)) if partial else None
+    pages: list[str] = []
+    answered = 0
+    for question in asked:
+        if not holds(question.ask_if, questionnaire, answers):
+            continue
+        pages.append(question.id)
+        if stop is not None and answered >= stop:
+            break  # the drop-off page: shown, not answered
+        if question.answerable and (question.required or rng.random() >= SKIP_OPTIONAL):
+            answers.update(synthetic_answer(question, questionnaire, rng, answers))
+            answered += 1
+    return pages
+
+
+def synthetic_answer(
+    question: Question, questionnaire: Questionnaire, rng: random.Random, answers: dict[str, object]
+) -> dict[str, object]:
+    """A plausible answer to one asked question, from what routing offers given `answers`."""
+    if question.type in ("single", "multi"):
+        offered = offered_options(question, questionnaire, answers)
+        if not offered:
+            return {}
+        codes = _pick_codes(question, offered, rng)
+        result: dict[str, object] = {question.id: codes[0] if question.type == "single" else codes}
+        for option in offered:
+            if option.specify and option.code in codes:
+                result[specify_key(question.id, option.code)] = rng.choice(TEXTS)
+        return result
+    if question.type == "grid":
+        asked = [i for i in question.items if holds(i.ask_if, questionnaire, answers)]
+        return {item.id: _weighted(question.options, rng).code for item in asked}
+    if question.type == "numbers":
+        asked = [i for i in question.items if holds(i.ask_if, questionnaire, answers)]
+        return {item.id: _number(question, rng, *value_range(question, item)) for item in asked}
+    if question.type == "number":
+        return {question.id: _number(question, rng, *value_range(question))}
+    if question.type == "text":
+        return {question.id: rng.choice(TEXTS)[: question.max_length or None]}
+    return {}
+
+
+def _pick_codes(question: Question, offered: list[Option], rng: random.Random) -> list[int]:
+    if question.type == "single":
+        return [_weighted(offered, rng).code]
+    exclusive = [o for o in offered if o.exclusive]
+    others = [o for o in offered if not o.exclusive]
+    if exclusive and (not others or rng.random() < EXCLUSIVE_RATE):
+        return [rng.choice(exclusive).code]
+    most = min(len(others), question.max_choices or 4)
+    least = min(question.min_choices or 1, most)
+    chosen = rng.sample(others, rng.randint(least, most))
+    return sorted(o.code for o in chosen)
+
+
+def _weighted(options: list[Option], rng: random.Random) -> Option:
+    weights = [MISSING_WEIGHT if o.missing else 1.0 for o in options]
+    return rng.choices(options, weights=weights)[0]
+
+
+def _number(question: Question, rng: random.Random, low: float | None, high: float | None) -> float | int:
+    low = 0 if low is None else low
+    high = low + 1000 if high is None else high
+    value = low + (high - low) * rng.random() ** 6  # most answers small, a long tail: like spend and counts
+    return int(round(value)) if question.integer else round(value, 2)
+
+
+def simulate(wave, seed: int | None = None, response_rate: float = 0.5) -> SimulationSummary:  # noqa: ANN001 - a Wave
+    """Fill a wave with synthetic answers (mode "import"); units that already have answers are left alone."""
+    from django.db import transaction
+
+    from omnibus.collect.models import Answer
+    from omnibus.dataset.writing import SyntheticUnit, store_bulk
+    from omnibus.fieldwork.models import Wave
+    from omnibus.fieldwork.questionnaires import questionnaire_of
+
+    if not 0 <= response_rate <= 1:
+        raise ValueError(f"the response rate must be between 0 and 1, not {response_rate}")
+    questionnaire = questionnaire_of(wave.questionnaire)
+    rng = random.Random(seed)
+    answered = set(Answer.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", flat=True).distinct())
+    ids = list(wave.units.order_by("pk").values_list("pk", flat=True))
+    window = max((wave.closes_at - wave.opens_at).total_seconds() * 0.8, 3600.0)
+    units, counts = [], {s.id: {"completed": 0, "in_progress": 0} for s in questionnaire.sections}
+    for unit_id in ids:
+        if unit_id in answered or rng.random() >= response_rate:
+            continue
+        start = wave.opens_at + timedelta(seconds=rng.uniform(0, window))
+        made = simulate_unit(questionnaire, rng, response_rate, start, pilot=wave.kind == Wave.PILOT)
+        units.append(SyntheticUnit(unit_id, made.answers, made.states, made.pages))
+        for section, status in made.states.items():
+            counts[section][status] += 1
+    with transaction.atomic():
+        store_bulk(units, questionnaire, mode=Answer.IMPORT)
+    return SimulationSummary(len(ids), len(units), len(answered), counts)
