@@ -6,6 +6,7 @@ from omnibus.dataset.commands import dataset, export, responses, simulate_comman
 from omnibus.fieldwork.commands import codes, load_questionnaire, wave
 from omnibus.frame.commands import frame
 from omnibus.questionnaire.commands import questionnaire
+from omnibus.report.commands import tables
 from omnibus.site.commands import demo, django_admin, serve
 
 
@@ -23,6 +24,7 @@ main.add_command(simulate_command)
 main.add_command(responses)
 main.add_command(dataset)
 main.add_command(export)
+main.add_command(tables)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(django_admin)

@@ -10,6 +10,7 @@ written for some pages, so that the paradata summary has something to summarise.
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -171,8 +172,13 @@ def _number(question: Question, rng: random.Random, low: float | None, high: flo
     return int(round(value)) if question.integer else round(value, 2)
 
 
-def simulate(wave, seed: int | None = None, response_rate: float = 0.5) -> SimulationSummary:  # noqa: ANN001 - a Wave
-    """Fill a wave with synthetic answers (mode "import"); units that already have answers are left alone."""
+def simulate(  # noqa: ANN001 - a Wave
+    wave, seed: int | None = None, response_rate: float = 0.5, leave: Collection[int] = ()
+) -> SimulationSummary:
+    """Fill a wave with synthetic answers (mode "import").
+
+    Units that already have answers, and the wave units whose ids are in `leave`, are left alone.
+    """
     from django.db import transaction
 
     from omnibus.collect.models import Answer
@@ -189,7 +195,7 @@ def simulate(wave, seed: int | None = None, response_rate: float = 0.5) -> Simul
     window = max((wave.closes_at - wave.opens_at).total_seconds() * 0.8, 3600.0)
     units, counts = [], {s.id: {"completed": 0, "in_progress": 0} for s in questionnaire.sections}
     for unit_id in ids:
-        if unit_id in answered or rng.random() >= response_rate:
+        if unit_id in answered or unit_id in leave or rng.random() >= response_rate:
             continue
         start = wave.opens_at + timedelta(seconds=rng.uniform(0, window))
         made = simulate_unit(questionnaire, rng, response_rate, start, pilot=wave.kind == Wave.PILOT)

@@ -11,6 +11,7 @@ DEMO_QUESTIONNAIRE = Path("examples/questionnaires/cso-wave3.yaml")
 DEMO_FRAME = Path("examples/frame/england-la-2017.csv")
 DEMO_FRAME_AS_OF = date(2017, 9, 1)
 DEMO_WAVE = "cso-wave3-demo"
+DEMO_SPEC = Path("examples/analysis/cso-wave3.yaml")
 DEMO_USER = "researcher"
 DEMO_PASSWORD = "omnibus-demo"  # a demo on the researcher's own machine; never a deployment's
 
@@ -27,14 +28,43 @@ def _address(addrport: str) -> str:
 
 @click.command()
 @click.option("--addrport", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
-def serve(addrport: str) -> None:
-    """Serve Omnibus with Django's server (for a deployment, use any WSGI server on omnibus.site.wsgi)."""
-    _django()
-    from django.core.management import call_command
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: 2 × cores + 1].")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Threads per worker (each holds its own database connection).",
+)
+@click.option("--insecure-cookies", is_flag=True, help="Cookies over plain HTTP: a local trial only.")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log each request to stdout.")
+@click.option(
+    "--forwarded-allow-ips",
+    help="Load balancers trusted to say a request came over HTTPS (X-Forwarded-Proto) [default: 127.0.0.1,::1].",
+)
+def serve(
+    addrport: str,
+    workers: int | None,
+    threads: int,
+    insecure_cookies: bool,
+    access_log: bool,
+    forwarded_allow_ips: str | None,
+) -> None:
+    """Serve Omnibus in production: migrate, then gunicorn with several workers (settings from the environment)."""
+    from omnibus.site.serve import ServeError, ServeOptions, run
 
-    call_command("migrate", verbosity=0)
-    click.echo(f"Omnibus at {_address(addrport)}")
-    call_command("runserver", addrport, use_reloader=False)
+    options = ServeOptions(
+        addrport=addrport,
+        workers=workers,
+        threads=threads,
+        secure_cookies=not insecure_cookies,
+        access_log=access_log,
+        forwarded_allow_ips=forwarded_allow_ips,
+    )
+    try:
+        run(options, say=lambda line: click.echo(line, err=line.startswith("Warning")))
+    except ServeError as error:
+        raise click.ClickException(str(error)) from error
 
 
 @click.command()
@@ -59,6 +89,7 @@ def demo(addrport: str, no_serve: bool) -> None:
     example = demo_wave.units.order_by("name").first()
     code = unseal(example.code_sealed)
     _demo_researcher()
+    tabbook = _demo_answers_and_tables(demo_wave, example, root)
     url = _address(addrport)
     click.echo(
         "\n".join(
@@ -76,6 +107,8 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  {url}survey/preview/{stored.survey}/{stored.version}/   a preview "
                 f"(sign in as {DEMO_USER} / {DEMO_PASSWORD})",
                 f"  omnibus codes export {demo_wave.slug}      every LA's access code, for a mail merge",
+                f"  {tabbook}   the tab book of the demo wave's simulated answers",
+                f"  omnibus export {demo_wave.slug} --format sav -o out/cso-wave3.sav   the dataset for SPSS",
                 f"  omnibus questionnaire render {DEMO_QUESTIONNAIRE} --format xlsx -o out/cso-wave3.xlsx",
             ]
         )
@@ -116,6 +149,23 @@ def _demo_wave(stored):  # noqa: ANN001, ANN202 - QuestionnaireVersion -> Wave
         now - timedelta(days=1),
         now + timedelta(days=60),
     )
+
+
+def _demo_answers_and_tables(demo_wave, example, root: Path) -> Path:  # noqa: ANN001 - Wave, WaveUnit
+    """Simulated answers for every LA but the one whose code is printed, and the wave's tab book."""
+    from django.conf import settings
+
+    from omnibus.analysis.spec import load_spec
+    from omnibus.collect.models import Answer
+    from omnibus.dataset.build import build_dataset
+    from omnibus.dataset.simulate import simulate
+    from omnibus.report.tabbook import write_tabbook
+
+    if not Answer.objects.filter(wave_unit__wave=demo_wave).exclude(wave_unit=example).exists():
+        simulate(demo_wave, seed=2017, response_rate=0.51, leave={example.pk})
+    path = Path(settings.DATA_DIR) / "cso-wave3-demo-tabbook.xlsx"
+    write_tabbook([build_dataset(demo_wave)], load_spec(root / DEMO_SPEC), path)
+    return path
 
 
 def _demo_researcher() -> None:
