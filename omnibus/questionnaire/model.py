@@ -165,6 +165,7 @@ class Questionnaire:
     # Built on first use; a loaded questionnaire is not changed afterwards.
     _owners: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
     _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _options: dict[str, list[Option]] = field(default_factory=dict, repr=False, compare=False)
 
     def questions(self) -> list[Question]:
         """Every question in file order."""
@@ -190,17 +191,23 @@ class Questionnaire:
                 self._positions[q.id] = index
         return self._positions.get(qid, -1)
 
-    def options_of(self, question: Question, _seen: frozenset[str] = frozenset()) -> list[Option]:
+    def options_of(self, question: Question) -> list[Option]:
         """Every option the question can ever offer: fed-through source options, then its own.
 
-        Which of them a given unit is offered is the routing engine's business. A circular
-        feed-through (which the checker reports) feeds nothing rather than looping.
+        Which of them a given unit is offered is the routing engine's business. Kept once
+        worked out: routing asks for them on every page.
         """
+        if question.id not in self._options:
+            self._options[question.id] = self._resolve_options(question, frozenset())
+        return self._options[question.id]
+
+    def _resolve_options(self, question: Question, seen: frozenset[str]) -> list[Option]:
+        # A circular feed-through (which the checker reports) feeds nothing rather than looping.
         feed = question.options_from
         source = self.question(feed.question) if feed else None
-        if feed is None or source is None or source.id in _seen:
+        if feed is None or source is None or source.id in seen:
             return question.options
-        fed = self.options_of(source, _seen | {question.id})
+        fed = self._resolve_options(source, seen | {question.id})
         # A fed-through "Other (please specify)" was specified at the source already:
         # it is offered again, but its text is not asked for twice.
         return [replace(o, specify=False) for o in fed if o.code not in feed.exclude] + question.options
