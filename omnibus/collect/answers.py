@@ -61,7 +61,7 @@ def save_page(
 ) -> SaveResult:
     """Store a page's answers (None clears one), unless a colleague changed them since `seen`."""
     with transaction.atomic():
-        WaveUnit.objects.select_for_update().filter(pk=wave_unit.pk).first()
+        lock_unit(wave_unit)
         stored = live_answers(wave_unit)
         current = {key: stored.get(key) for key in page_keys}
         wanted = {key: submitted.get(key) for key in page_keys}
@@ -73,6 +73,16 @@ def save_page(
         if changed or not SectionState.objects.filter(wave_unit=wave_unit, section=section).exists():
             _touch_section(wave_unit, section, respondent)
         return SaveResult(saved=True, route=result)
+
+
+def lock_unit(wave_unit: WaveUnit) -> None:
+    """Hold the unit's row until the transaction ends, so saves for one unit go one at a time.
+
+    `of=("self",)` and the plain ordering keep the lock on this one row: a join to the wave
+    (which a default ordering would add) would lock the wave's row too and make every save
+    in the wave wait for every other.
+    """
+    WaveUnit.objects.select_for_update(of=("self",)).filter(pk=wave_unit.pk).order_by("pk").values_list("pk").first()
 
 
 def _write(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
@@ -49,7 +50,12 @@ def survey_page(view: View) -> View:
     return wrapped
 
 
-def _client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str:
+    """The respondent's address: behind trusted proxies, the one they saw (not the load balancer's)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or "0.0.0.0"
 
 
@@ -65,20 +71,20 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
     context = {"code": typed, "name": name, "role": role}
-    verdict = throttle.may_try(_client_address(request))
+    verdict = throttle.may_try(client_address(request))
     if not verdict.allowed:
         return render(request, "collect/start.html", {**context, "verdict": verdict}, status=429)
     canonical = normalise(typed)
     wave_unit = find_wave_unit(canonical) if canonical else None
     if wave_unit is None:
-        throttle.record(_client_address(request), succeeded=False)
+        throttle.record(client_address(request), succeeded=False)
         message = (
             "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
             if not canonical
             else "The access code is not right. Check it against your invitation email"
         )
         return render(request, "collect/start.html", {**context, "error": message}, status=200)
-    throttle.record(_client_address(request), succeeded=True)
+    throttle.record(client_address(request), succeeded=True)
     state = wave_unit.wave.state(timezone.now())
     if state != "open":
         return render(request, "collect/not_open.html", {"wave": wave_unit.wave, "state": state})

@@ -76,7 +76,7 @@ class WaveUnit(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["wave", "unit"], name="one_code_per_unit_per_wave")]
-        ordering = ["wave", "name"]
+        ordering = ["wave_id", "name"]  # by id: ordering by the wave itself would join its table
 
     def __str__(self) -> str:
         return f"{self.wave_id}:{self.name}"

@@ -64,6 +64,7 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'omnibus.sqlite3'}",
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -104,6 +105,10 @@ X_FRAME_OPTIONS = "DENY"
 # No page of a survey needs a large body: refuse big ones early (Django answers 400).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
+
+# Behind N trusted proxies (a load balancer), the client's address is the Nth from the right of
+# X-Forwarded-For; without them REMOTE_ADDR is the client (wrong-code throttling counts by it).
+TRUSTED_PROXY_COUNT = int(os.environ.get("OMNIBUS_TRUSTED_PROXY_COUNT", "0"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -126,3 +126,30 @@ def test_keys_come_from_the_environment_when_set(unit: WaveUnit) -> None:
 
     with mock.patch.dict("os.environ", {"OMNIBUS_CODE_HASH_KEY": "another key"}):
         assert codes.digest(code_of(unit)) != unit.code_digest
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(settings, rf) -> None:
+    from omnibus.collect.views import client_address
+
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
+    assert client_address(request) == "10.0.0.1"  # no trusted proxy: the header could be forged
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert client_address(request) == "10.0.0.2"
+    settings.TRUSTED_PROXY_COUNT = 2
+    assert client_address(request) == "203.0.113.7"
+
+
+def test_a_save_locks_only_its_own_unit(unit: WaveUnit) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from omnibus.collect.answers import lock_unit
+
+    if not connection.features.has_select_for_update:
+        pytest.skip("this database has no row locks (SQLite serialises writes instead)")
+    from django.db import transaction
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        lock_unit(unit)
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert len(locking) == 1 and "JOIN" not in locking[0]

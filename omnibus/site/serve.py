@@ -1,0 +1,215 @@
+"""The production server: migrate the database, then serve omnibus.site.wsgi with gunicorn.
+
+`omnibus serve` is what a deployment runs on each machine behind the load balancer. Every
+worker is a separate process and keeps nothing between requests that another worker or
+server would need (sessions, answers, attempts at access codes are all in PostgreSQL), so
+any number of workers and servers can share one database.
+
+Settings are read from the environment when Django starts, so everything the workers must
+see (secure cookies above all) is put into the environment before Django is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from gunicorn.app.base import BaseApplication
+
+DEMO_SECRET_KEY = "omnibus-demo-key-not-for-production"  # the key settings.py falls back to
+WSGI_APP = "omnibus.site.wsgi:application"
+MIGRATE_LOCK = 0x6F6D6E69  # "omni": the advisory lock `serve` holds while it migrates
+SUPERUSER_RESERVED = 3  # PostgreSQL's superuser_reserved_connections default: not for us
+
+
+class ServeError(Exception):
+    """A server that must not start as configured; the message says what to set."""
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    """How to run the server (the options of `omnibus serve`)."""
+
+    addrport: str = "127.0.0.1:8000"
+    workers: int | None = None  # None: 2 × cores + 1
+    threads: int = 1
+    secure_cookies: bool = True
+    access_log: bool = True
+    forwarded_allow_ips: str | None = None  # None: gunicorn's default (FORWARDED_ALLOW_IPS or 127.0.0.1,::1)
+    timeout: int = 30
+
+    @property
+    def worker_count(self) -> int:
+        """The number of worker processes."""
+        return self.workers if self.workers else default_workers()
+
+    @property
+    def connections(self) -> int:
+        """Database connections this server may hold at once: one per worker thread."""
+        return self.worker_count * self.threads
+
+
+def default_workers() -> int:
+    """gunicorn's advice for sync workers: two per core, plus one."""
+    return 2 * (os.cpu_count() or 1) + 1
+
+
+def worker_environment(options: ServeOptions) -> dict[str, str]:
+    """The variables `serve` sets for itself and its workers before Django reads its settings."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "omnibus.site.settings",
+        "OMNIBUS_SECURE_COOKIES": "1" if options.secure_cookies else "0",
+    }
+
+
+def problems(options: ServeOptions, environ: Mapping[str, str]) -> list[str]:
+    """What stops the server from starting: a production server without its own secret key."""
+    secret = environ.get("OMNIBUS_SECRET_KEY", "")
+    if options.secure_cookies and (not secret or secret == DEMO_SECRET_KEY):
+        # The demo key is in the source code: with it anyone could forge what Django signs.
+        return [
+            "OMNIBUS_SECRET_KEY is not set: set it to a long random value "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))"), '
+            "or pass --insecure-cookies for a trial over plain HTTP that is not a deployment"
+        ]
+    return []
+
+
+def warnings(options: ServeOptions, environ: Mapping[str, str]) -> list[str]:
+    """What is allowed but not how production should run: said plainly at start-up."""
+    found = []
+    if not environ.get("DATABASE_URL"):
+        found.append(
+            "DATABASE_URL is not set: serving the embedded SQLite database, which is for the demo; "
+            "production uses PostgreSQL (DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME)"
+        )
+    if not (environ.get("OMNIBUS_CODE_HASH_KEY") and environ.get("OMNIBUS_CODE_KEY")):
+        found.append(
+            "OMNIBUS_CODE_HASH_KEY and OMNIBUS_CODE_KEY are not both set: access-code keys come from keys.json "
+            "in the data folder, which every server behind a load balancer would need an identical copy of"
+        )
+    if not options.secure_cookies:
+        found.append("--insecure-cookies: session and CSRF cookies are sent over plain HTTP (never in production)")
+    return found
+
+
+def connection_warning(options: ServeOptions, max_connections: int | None) -> str | None:
+    """A warning when this server alone could take more connections than PostgreSQL allows."""
+    if max_connections is None:
+        return None
+    usable = max_connections - SUPERUSER_RESERVED
+    if options.connections <= usable:
+        return None
+    return (
+        f"{options.worker_count} workers × {options.threads} threads may hold {options.connections} database "
+        f"connections, but PostgreSQL allows {usable}: use fewer workers or threads (see docs/deployment.md)"
+    )
+
+
+def gunicorn_options(options: ServeOptions) -> dict[str, object]:
+    """gunicorn's settings for these options."""
+    settings: dict[str, object] = {
+        "bind": options.addrport,
+        "workers": options.worker_count,
+        # Threads share a process but each holds its own database connection (see docs/deployment.md).
+        "worker_class": "gthread" if options.threads > 1 else "sync",
+        "threads": options.threads,
+        "timeout": options.timeout,
+        "graceful_timeout": 10,
+        "accesslog": "-" if options.access_log else None,
+        "errorlog": "-",
+        "proc_name": "omnibus",
+        # The control socket has one default path per user: a second server on the machine would take it over.
+        "control_socket_disable": True,
+    }
+    if options.forwarded_allow_ips is not None:
+        settings["forwarded_allow_ips"] = options.forwarded_allow_ips
+    return settings
+
+
+def prepare(options: ServeOptions, say: Callable[[str], None]) -> None:
+    """Check the environment, set the workers' variables, migrate; raise ServeError when it must not start."""
+    for problem in problems(options, os.environ):
+        raise ServeError(problem)
+    for warning in warnings(options, os.environ):
+        say(f"Warning: {warning}")
+    _check_settings_not_read(options)
+    os.environ.update(worker_environment(options))
+    from omnibus.site.setup import setup_django
+
+    setup_django()
+    from django.db import connections
+
+    _migrate()
+    warning = connection_warning(options, _max_connections())
+    if warning:
+        say(f"Warning: {warning}")
+    # Workers are forked from this process: a connection opened here must not be shared by them.
+    connections.close_all()
+
+
+def _migrate() -> None:
+    """Apply migrations; on PostgreSQL under a lock, so servers started together migrate one at a time."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        call_command("migrate", verbosity=0)
+        return
+    with connection.cursor() as cursor:
+        # A session-level advisory lock: the second server waits, then finds nothing left to apply.
+        cursor.execute("SELECT pg_advisory_lock(%s)", [MIGRATE_LOCK])
+        try:
+            call_command("migrate", verbosity=0)
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [MIGRATE_LOCK])
+
+
+def _check_settings_not_read(options: ServeOptions) -> None:
+    """Refuse to go on when Django read its settings already (in-process callers) with other cookies."""
+    from django.conf import settings
+
+    if settings.configured and options.secure_cookies != settings.SECURE_COOKIES:
+        raise ServeError("Django's settings were read before `serve` could choose the cookie settings")
+
+
+def _max_connections() -> int | None:
+    """PostgreSQL's max_connections, or None for another database."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_connections")
+        return int(cursor.fetchone()[0])
+
+
+def run(options: ServeOptions, say: Callable[[str], None] = print) -> None:
+    """Migrate, then serve until stopped (SIGTERM or Ctrl-C stop the workers gracefully)."""
+    prepare(options, say)
+    say(
+        f"Omnibus at http://{options.addrport}/ ({options.worker_count} workers"
+        f"{f' × {options.threads} threads' if options.threads > 1 else ''}, "
+        f"{'secure' if options.secure_cookies else 'insecure'} cookies)"
+    )
+    _Server(gunicorn_options(options)).run()
+
+
+class _Server(BaseApplication):
+    """gunicorn run from Python: our settings, and the WSGI application imported in each worker."""
+
+    def __init__(self, settings: dict[str, object]) -> None:
+        self._settings = settings
+        super().__init__(prog="omnibus serve")
+
+    def load_config(self) -> None:
+        """Apply our settings."""
+        for key, value in self._settings.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> object:
+        """The WSGI application (imported after the fork, so nothing is shared between workers)."""
+        from omnibus.site.wsgi import application
+
+        return application
