@@ -3,7 +3,8 @@
 Questions are matched across waves by variable name (and codes by their code). The test
 uses the covariance of the two estimates through the units that answered in both waves
 (`variance.covariance`), each wave's finite population correction, and optionally
-Benjamini-Hochberg across all the comparisons.
+Benjamini-Hochberg across all the comparisons. A percentage at 0% or 100% in either wave is
+tested with the pooled proportion under H0 instead (`variance.wave_difference`).
 """
 
 from __future__ import annotations

@@ -24,7 +24,14 @@ from omnibus.analysis.banner import Column, Partition, breakdown_partition, buil
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.analysis.numeric import Fences, fences, summarise
 from omnibus.analysis.spec import AnalysisSpec, Ratio
-from omnibus.analysis.variance import Difference, Estimate, benjamini_hochberg, covariance, difference, ratio
+from omnibus.analysis.variance import (
+    Difference,
+    Estimate,
+    benjamini_hochberg,
+    group_difference,
+    ratio,
+    wave_difference,
+)
 from omnibus.questionnaire.model import Item, Option, Question
 from omnibus.questionnaire.wording import base_description, describe
 
@@ -336,8 +343,8 @@ class _Builder:
                 for a in range(offset, offset + k):
                     for b in range(a + 1, offset + k):
                         ea, eb = estimates[a], estimates[b]
-                        if _testable(ea) and _testable(eb):
-                            self.tests.append(Test(row, a, b, difference(ea, eb, alpha=alpha), "breakdown"))
+                        if _testable(ea) and _testable(eb):  # percentages: pooled proportion under H0
+                            self.tests.append(Test(row, a, b, group_difference(ea, eb, alpha), "breakdown"))
             offset += k
         total = estimates[0]
         for i, other in enumerate(self.others):
@@ -345,8 +352,9 @@ class _Builder:
             earlier = estimates[b]
             if not (_testable(total) and _testable(earlier)):
                 continue
-            cov, m = covariance(earlier, total, _common_population(self.main, other, earlier, total))
-            self.tests.append(Test(row, b, 0, difference(earlier, total, cov, m, alpha), "wave"))
+            common = _common_population(self.main, other, earlier, total)
+            # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
+            self.tests.append(Test(row, b, 0, wave_difference(earlier, total, common, alpha), "wave"))
 
     def count_row(self, label: str, kind: str, counts: list[float | None], code: int | None = None) -> None:
         """A row of counts only (codes not in the base, not answered, n)."""
@@ -380,6 +388,7 @@ def _cell(e: Estimate | None, count: float | None, scale: float) -> Cell:
 
 
 def _testable(e: Estimate | None) -> bool:
+    """A figure that can be tested: at least two units in its base (else no test and no letter)."""
     return e is not None and e.n >= 2 and e.value == e.value and e.se == e.se
 
 

@@ -18,6 +18,16 @@ their covariance is
 with s₁₂ the covariance of the residuals over the m units in both bases and N₁₂ the units in
 both populations. It is positive when the overlap is larger than chance would give and
 negative when it is smaller, so the overlap can lower or raise the variance of a difference.
+
+Percentages of two groups of a breakdown are tested with the pooled proportion under the null
+hypothesis, p̂ = (n₁′p₁ + n₂′p₂)/(n₁′ + n₂′) on the effective bases n′:
+
+    Var₀(p₂ − p₁) = p̂(1 − p̂) · ((1 − f₁)/n₁′ + (1 − f₂)/n₂′)
+
+because a group's own variance is zero at 0% or 100%, which would make any difference from
+it "significant" (`group_difference`). Waves keep the design-based variance with the overlap
+covariance unless either wave is at 0% or 100%; then the variances and the covariance are
+taken under the pooled p̂ as well (`wave_difference`).
 """
 
 from __future__ import annotations
@@ -43,6 +53,9 @@ class Estimate:
     high: float
     units: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)  # unit keys of the base
     residuals: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)  # e_i, in `units` order
+    proportion: bool = False  # a percentage (y a 0/1 indicator, x = 1): tested with the pooled proportion
+    # n·w_i/Σw·x, in `units` order: e_i = scaled_i·(y_i − θ·x_i), so residuals about another θ can be had
+    scaled_weights: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
 
     @property
     def variance(self) -> float:
@@ -81,9 +94,10 @@ def ratio(
     total_x = float(np.dot(w, x))
     if n == 0 or total_x == 0:
         nan = math.nan
-        return Estimate(nan, nan, n, 0.0, population, nan, nan)
+        return Estimate(nan, nan, n, 0.0, population, nan, nan, proportion=proportion)
     theta = float(np.dot(w, y)) / total_x
-    e = n * w * (y - theta * x) / total_x
+    scaled = n * w / total_x
+    e = scaled * (y - theta * x)
     f = fpc(n, population)
     var = f * float(np.dot(e, e)) / (n * (n - 1)) if n > 1 else math.nan
     se = math.sqrt(var) if var == var else math.nan
@@ -94,7 +108,7 @@ def ratio(
     else:
         low, high = (theta - z * se, theta + z * se) if se == se else (math.nan, math.nan)
     keys = units if units is not None else np.arange(n)
-    return Estimate(theta, se, n, n_eff, population, low, high, keys, e)
+    return Estimate(theta, se, n, n_eff, population, low, high, keys, e, proportion, scaled)
 
 
 def effective_base(p: float, var: float, n_eff: float, f: float) -> float:
@@ -146,6 +160,7 @@ class Difference:
     covariance: float
     significant: bool = False
     q: float | None = None  # Benjamini-Hochberg adjusted p, when the false discovery rate is controlled
+    pooled: bool = False  # the variance was taken under the null hypothesis, with the pooled proportion
 
 
 def difference(
@@ -153,17 +168,101 @@ def difference(
 ) -> Difference:
     """second − first, its standard error (with the covariance) and a two-sided normal test."""
     d = second.value - first.value
-    var = first.variance + second.variance - 2 * cov
+    return _test(d, first.variance + second.variance - 2 * cov, cov, overlap, alpha)
+
+
+def _test(d: float, var: float, cov: float, overlap: int, alpha: float, pooled: bool = False) -> Difference:
+    """The two-sided normal test of a difference d with variance var."""
     if math.isnan(var) or math.isnan(d):
-        return Difference(d, math.nan, math.nan, math.nan, overlap, cov)
+        return Difference(d, math.nan, math.nan, math.nan, overlap, cov, pooled=pooled)
     if var <= 0:
         # Both figures are exact (every unit answered): any difference is real, none is noise.
         p = 0.0 if d != 0 else 1.0
-        return Difference(d, 0.0, math.copysign(math.inf, d) if d else 0.0, p, overlap, cov, p < alpha)
+        z = math.copysign(math.inf, d) if d else 0.0
+        return Difference(d, 0.0, z, p, overlap, cov, p < alpha, pooled=pooled)
     se = math.sqrt(var)
     z = d / se
     p = math.erfc(abs(z) / math.sqrt(2))  # two-sided normal p; scipy's sf is slow per call
-    return Difference(d, se, z, p, overlap, cov, p < alpha)
+    return Difference(d, se, z, p, overlap, cov, p < alpha, pooled=pooled)
+
+
+def _no_test(first: Estimate, second: Estimate, overlap: int = 0) -> Difference:
+    nan = math.nan
+    return Difference(second.value - first.value, nan, nan, nan, overlap, 0.0)
+
+
+def degenerate(e: Estimate) -> bool:
+    """A percentage at 0% or 100%: its own (unpooled) variance is zero, whatever its base."""
+    return e.proportion and (e.value <= 0 or e.value >= 1)
+
+
+def pooled_proportion(first: Estimate, second: Estimate) -> float:
+    """p̂ = (n₁′p₁ + n₂′p₂)/(n₁′ + n₂′) on Kish's effective bases ((x₁ + x₂)/(n₁ + n₂) unweighted)."""
+    total = first.n_eff + second.n_eff
+    return (first.n_eff * first.value + second.n_eff * second.value) / total if total > 0 else math.nan
+
+
+def pooled_variance(first: Estimate, second: Estimate, p: float) -> float:
+    """p̂(1 − p̂)·((1 − f₁)/n₁′ + (1 − f₂)/n₂′): the variance of p₂ − p₁ under p₁ = p₂ = p̂, as if independent."""
+    if first.n_eff <= 0 or second.n_eff <= 0:
+        return math.nan
+    f1, f2 = fpc(first.n, first.population), fpc(second.n, second.population)
+    return p * (1 - p) * (f1 / first.n_eff + f2 / second.n_eff)
+
+
+def pooled_covariance(first: Estimate, second: Estimate, p: float, common_population: float) -> tuple[float, int]:
+    """The overlap covariance of two waves' percentages under the null hypothesis, and the overlap m.
+
+    As `covariance`, but s₁₂ is the mean cross-product of the residuals about the common p̂,
+    s₁₂⁰ = Σ e⁰₁ᵢ e⁰₂ᵢ / m with e⁰ᵢ = n·wᵢ(yᵢ − p̂)/Σw, rather than the covariance about each
+    wave's own mean (which is zero when a wave is at 0% or 100%). It is kept within the
+    correlation bound |s₁₂⁰| ≤ s₁⁰ s₂⁰, sⱼ⁰² = p̂(1 − p̂)·nⱼ/nⱼ′, so the variance stays positive.
+    """
+    shared, i1, i2 = np.intersect1d(first.units, second.units, assume_unique=True, return_indices=True)
+    m = len(shared)
+    if m < 2 or first.n == 0 or second.n == 0 or len(first.scaled_weights) != first.n:
+        return 0.0, m
+    # e⁰ = scaled·(y − p̂) = e + scaled·(θ − p̂), for a percentage (x = 1)
+    e1 = first.residuals[i1] + first.scaled_weights[i1] * (first.value - p)
+    e2 = second.residuals[i2] + second.scaled_weights[i2] * (second.value - p)
+    s12 = float(np.dot(e1, e2)) / m
+    bound = p * (1 - p) * math.sqrt(first.n * second.n / (first.n_eff * second.n_eff))
+    s12 = min(max(s12, -bound), bound)
+    factor = m / (first.n * second.n) - common_population / (first.population * second.population)
+    return s12 * factor, m
+
+
+def group_difference(first: Estimate, second: Estimate, alpha: float = 0.05) -> Difference:
+    """Two groups of one breakdown (disjoint, independent): second − first and its test.
+
+    Percentages use the pooled proportion under the null hypothesis (`pooled_variance`); means
+    and ratios their own variances. A group of fewer than two units gives no test.
+    """
+    if first.n < 2 or second.n < 2:
+        return _no_test(first, second)
+    if not (first.proportion and second.proportion):
+        return difference(first, second, alpha=alpha)
+    d = second.value - first.value
+    return _test(d, pooled_variance(first, second, pooled_proportion(first, second)), 0.0, 0, alpha, True)
+
+
+def wave_difference(earlier: Estimate, current: Estimate, common_population: float, alpha: float = 0.05) -> Difference:
+    """current − earlier for one figure in two waves sharing units, and its test.
+
+    The design-based variance with the overlap covariance (`covariance`), except for a
+    percentage at 0% or 100% in either wave: its own variance is degenerate, so the variances
+    and the covariance are taken under the pooled p̂ (`pooled_variance`, `pooled_covariance`).
+    A wave with fewer than two units in the base gives no test.
+    """
+    if earlier.n < 2 or current.n < 2:
+        return _no_test(earlier, current)
+    if earlier.proportion and current.proportion and (degenerate(earlier) or degenerate(current)):
+        p = pooled_proportion(earlier, current)
+        cov, m = pooled_covariance(earlier, current, p, common_population)
+        var = pooled_variance(earlier, current, p) - 2 * cov
+        return _test(current.value - earlier.value, var, cov, m, alpha, True)
+    cov, m = covariance(earlier, current, common_population)
+    return difference(earlier, current, cov, m, alpha)
 
 
 def benjamini_hochberg(tests: list[Difference], alpha: float = 0.05) -> None:

@@ -263,6 +263,11 @@ def _legend(sheet, f: _Formats, spec: AnalysisSpec, main: Dataset, earlier: list
                   "units answering as a simple random sample without replacement of the population it "
                   "describes, with the finite population correction (1 − n/N)."),
         ("", "Groups of one breakdown are disjoint: their estimates are treated as independent."),
+        (
+            "",
+            "Percentages are compared with the pooled proportion under the null hypothesis; a wave at 0% or 100% "
+            "likewise. Columns with a base under 2 are not tested.",
+        ),
         ("", "Waves: the covariance of the two estimates through units answering in both waves is "
              "subtracted: Var(d) = V1 + V2 − 2·Cov, Cov = s12·(m/(n1·n2) − N12/(N1·N2))."),
         ("", "Ratios (e.g. spend per child reached) are ratios of sums with linearised variances."),

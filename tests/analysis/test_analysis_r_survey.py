@@ -3,6 +3,7 @@
 Skips when `Rscript` (or R's survey package) is missing: `make r-survey` installs both.
 """
 
+import math
 import shutil
 import subprocess
 
@@ -144,5 +145,22 @@ def test_estimates_and_standard_errors_equal_r_survey(wave3, tmp_path):
         assert cell.value / scale == pytest.approx(r[case][0], abs=1e-6), case
         assert cell.se / scale == pytest.approx(r[case][1], abs=1e-6), case
     assert test.difference.overlap == 0
+    # The design-based (unpooled) variance is what R computes: neither wave is at 0% or 100%,
+    # where Omnibus would fall back to the pooled variance (test_analysis_significance.py).
+    assert 0 < conf.rows[0].cells[0].value < 100 and 0 < conf.rows[0].cells[-1].value < 100
+    assert not test.difference.pooled
     assert test.difference.difference == pytest.approx(r["waves"][0], abs=1e-6)
     assert test.difference.se == pytest.approx(r["waves"][1], abs=1e-6)
+
+
+def test_pooled_group_test_equals_r_prop_test(tmp_path):
+    """Without a finite population correction the pooled test is the textbook one: z² = prop.test's X²."""
+    from omnibus.analysis.variance import group_difference, ratio
+
+    county = ratio(np.zeros(6), np.ones(6), np.ones(6), math.inf, proportion=True)
+    unitary = ratio((np.arange(48) < 3) * 1.0, np.ones(48), np.ones(48), math.inf, proportion=True)
+    d = group_difference(county, unitary)
+    script = tmp_path / "prop.R"
+    script.write_text('r <- prop.test(c(0, 3), c(6, 48), correct = FALSE)\ncat(sprintf("%.12f", r$statistic))\n')
+    done = subprocess.run([RSCRIPT, str(script)], capture_output=True, text=True, timeout=120, check=True)
+    assert d.pooled and d.z**2 == pytest.approx(float(done.stdout), abs=1e-9)
