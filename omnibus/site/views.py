@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
-from omnibus.fieldwork.models import QuestionnaireVersion
+from omnibus.collect.models import Answer
+from omnibus.fieldwork.models import QuestionnaireVersion, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.store import FrameError, frame_as_of
 from omnibus.questionnaire.render_text import render_text
@@ -21,7 +24,28 @@ def home(request: HttpRequest) -> HttpResponse:
         frame = frame_as_of()
     except FrameError:
         frame = None
-    return render(request, "site/home.html", {"versions": versions, "frame": frame})
+    return render(request, "site/home.html", {"versions": versions, "frame": frame, "waves": _waves()})
+
+
+def _waves() -> list[dict[str, object]]:
+    """Each wave with its state and how many units have answered anything."""
+    now = timezone.now()
+    waves = Wave.objects.exclude(kind=Wave.PREVIEW).select_related("questionnaire")
+    answering = dict(
+        Answer.objects.filter(wave_unit__wave__in=waves)
+        .values("wave_unit__wave")
+        .annotate(units=Count("wave_unit", distinct=True))
+        .values_list("wave_unit__wave", "units")
+    )
+    return [
+        {
+            "wave": w,
+            "state": w.state(now).replace("_", " "),
+            "units": w.units.count(),
+            "answering": answering.get(w.pk, 0),
+        }
+        for w in waves
+    ]
 
 
 def _summary(stored: QuestionnaireVersion) -> dict[str, object]:

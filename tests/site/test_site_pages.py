@@ -33,6 +33,27 @@ def test_home_lists_questionnaire_and_frame(loaded: None, client: Client) -> Non
     assert "152 units" in page
 
 
+def test_home_lists_waves_with_their_response(loaded: None, client: Client) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from omnibus.collect.models import Answer
+    from omnibus.fieldwork.models import QuestionnaireVersion
+    from omnibus.fieldwork.waves import create_wave
+
+    now = timezone.now()
+    stored = QuestionnaireVersion.objects.get()
+    wave = create_wave(
+        "w3", "W3", stored, "england-la", date(2017, 9, 1), now - timedelta(days=1), now + timedelta(days=9)
+    )
+    for unit in wave.units.all()[:3]:
+        Answer.objects.create(wave_unit=unit, key="ConfUnd", value=1, section="csc")
+    page = client.get("/").content.decode()
+    row = page.split(">w3<")[1].split("</tr>")[0]
+    assert "Open" in row and ">152<" in row and ">3<" in row
+
+
 def test_home_without_anything_loaded_says_how_to_load(db: None, client: Client) -> None:
     page = client.get("/").content.decode()
     assert "omnibus questionnaire load FILE" in page
