@@ -1,4 +1,4 @@
-"""Fieldwork records. For now: the questionnaire versions that waves will bind to."""
+"""Questionnaire versions, waves and the units of a wave with their access codes."""
 
 from django.db import models
 

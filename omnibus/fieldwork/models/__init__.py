@@ -1,0 +1,8 @@
+"""The fieldwork app's models, a module each: waves (and questionnaire versions), and more to come.
+
+Django finds models through this package; each module is imported here by name.
+"""
+
+from omnibus.fieldwork.models.waves import QuestionnaireVersion, Wave, WaveUnit
+
+__all__ = ["QuestionnaireVersion", "Wave", "WaveUnit"]
