@@ -64,7 +64,7 @@ class PageView:
     main: Field
     items: list[Field] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (anchor id, message) for the summary
-    inline: bool = False  # short scales sit on one line
+    inline: bool = False  # a short scale sits on one line
 
 
 def form_data(question: Question, questionnaire: Questionnaire, answers: dict[str, object]) -> FormData:
@@ -111,7 +111,10 @@ def page_view(
         view.main.input_id = view.main.choices[0].input_id if view.main.choices else question.id
     elif question.type in ("grid", "numbers"):
         view.items = _items(question, questionnaire, route, data, by_field)
-        view.inline = question.type == "grid" and len(question.options) <= 5
+        # GOV.UK: inline radios only for two or three short options (Yes / No / Don't know).
+        view.inline = (
+            question.type == "grid" and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
+        )
     view.errors = _summary(view, errors or [])
     return view
 
