@@ -4,6 +4,8 @@ import click
 
 from omnibus.dataset.commands import dataset, export, responses, simulate_command
 from omnibus.fieldwork.commands import codes, load_questionnaire, wave
+from omnibus.fieldwork.contact_commands import audit, contacts, erase_contacts_command, wave_retention
+from omnibus.fieldwork.message_commands import messages, worker
 from omnibus.frame.commands import frame
 from omnibus.questionnaire.commands import questionnaire
 from omnibus.report.commands import tables
@@ -18,8 +20,14 @@ def main() -> None:
 questionnaire.add_command(load_questionnaire)
 main.add_command(questionnaire)
 main.add_command(frame)
+wave.add_command(wave_retention)
+wave.add_command(erase_contacts_command)
 main.add_command(wave)
 main.add_command(codes)
+main.add_command(contacts)
+main.add_command(messages)
+main.add_command(worker)
+main.add_command(audit)
 main.add_command(simulate_command)
 main.add_command(responses)
 main.add_command(dataset)

@@ -158,12 +158,15 @@ def codes_export(wave_slug: str, output: Path | None) -> None:
     setup_django()
     from django.conf import settings
 
+    from omnibus.fieldwork.audit import cli_actor, record
     from omnibus.fieldwork.waves import WaveError, codes_csv, wave_by_slug
 
     try:
-        text = codes_csv(wave_by_slug(wave_slug), settings.BASE_URL)
+        chosen = wave_by_slug(wave_slug)
+        text = codes_csv(chosen, settings.BASE_URL)
     except (WaveError, ValueError) as error:
         raise click.ClickException(str(error)) from None
+    record(cli_actor(), "exported", wave=chosen, detail="access codes for a mail merge")
     if output is None:
         click.echo(text, nl=False)
         return

@@ -86,8 +86,10 @@ def wave_by_slug(slug: str) -> Wave:
 
 
 def unit_codes(wave: Wave) -> list[UnitCode]:
-    """Every unit of the wave with its code in the clear, by name."""
-    rows = wave.units.select_related("unit").order_by("name")
+    """Every unit of the wave with its code in the clear, by name (erased codes are gone for good)."""
+    from omnibus.fieldwork.retention import ERASED_DIGEST_PREFIX
+
+    rows = wave.units.select_related("unit").exclude(code_digest__startswith=ERASED_DIGEST_PREFIX).order_by("name")
     return [UnitCode(w.unit.key if w.unit else "", w.name, unseal(w.code_sealed)) for w in rows]
 
 

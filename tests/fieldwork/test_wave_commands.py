@@ -100,3 +100,15 @@ def test_a_questionnaire_used_by_a_wave_cannot_change(frame: None, tmp_path: Pat
     edited.write_text(Path(EXAMPLE).read_text(encoding="utf-8").replace("Thank you", "Many thanks"))
     with pytest.raises(VersionConflict, match="used by a wave"):
         store_questionnaire(edited, replace=True)
+
+
+def test_exporting_codes_is_audited_and_erased_codes_are_gone(frame: None) -> None:
+    from omnibus.fieldwork.models import AuditEvent
+    from omnibus.fieldwork.retention import erase_contacts
+
+    assert create().exit_code == 0
+    assert CliRunner().invoke(codes, ["export", "cso-w3"]).exit_code == 0
+    assert AuditEvent.objects.filter(action="exported", wave__slug="cso-w3").count() == 1
+    erase_contacts(Wave.objects.get(slug="cso-w3"), "test", before_retention=True)
+    result = CliRunner().invoke(codes, ["export", "cso-w3"])
+    assert result.exit_code == 0 and result.output.strip() == "unit_key,unit_name,access_code,link"

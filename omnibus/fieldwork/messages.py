@@ -1,0 +1,256 @@
+"""Message templates with merge fields, audiences of a wave, recipients, and previews.
+
+A template is a small text file (see examples/messages/): header lines `subject:` and
+optionally `attach: excel-copy`, a line `---`, then the body. Merge fields are written
+`{{ field }}` and only the fields in `FIELDS` exist: a template naming any other field, or
+using any other `{{`/`{%` syntax, is refused when it is loaded, with the field and line. The
+values are pasted in as plain text (the emails are plain text), so a unit's name can never
+inject anything.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.utils import timezone
+
+from omnibus.fieldwork.codes import unseal
+from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.fieldwork.waves import start_link
+
+FIELDS = {
+    "la_name": "the local authority's name",
+    "contact_name": "the recipient's name (or 'colleague')",
+    "link": "the link that signs the unit in with its code",
+    "access_code": "the unit's access code",
+    "closing_date": "the day the wave closes, e.g. Friday 13 October 2017",
+    "sections_to_do": "the sections not yet completed, one per line",
+    "survey_title": "the wave's title",
+}
+ATTACH_COPY = "excel-copy"
+MERGE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+# Anything else that looks like template syntax is a mistake, not text to send as is.
+STRAY = re.compile(r"\{\{|\}\}|\{%|%\}")
+TEMPLATE_DIR = Path(settings.PROJECT_DIR) / "examples" / "messages"
+
+
+class TemplateError(Exception):
+    """A template that cannot be used; the message names the file, line and field."""
+
+
+class AudienceError(Exception):
+    """An audience that is not one of the known ones."""
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who a message goes to."""
+
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """A checked message template."""
+
+    name: str
+    subject: str
+    body: str
+    attach_copy: bool
+    text: str  # the file as read, kept with the campaign
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A message with its merge fields filled."""
+
+    subject: str
+    body: str
+
+
+def parse_template(text: str, name: str) -> Template:
+    """Check a template's text and split it into subject, body and options."""
+    head, sep, body = text.partition("\n---\n")
+    if not sep:
+        raise TemplateError(f"{name}: the header (subject: ...) must end with a line '---' before the body")
+    headers = _headers(head, name)
+    if "subject" not in headers:
+        raise TemplateError(f"{name}: line 1: the header has no 'subject:' line")
+    attach = headers.get("attach", "")
+    if attach not in ("", ATTACH_COPY):
+        raise TemplateError(f"{name}: 'attach:' can only be {ATTACH_COPY!r}, not {attach!r}")
+    _check_fields(text, name)
+    return Template(name, headers["subject"], body.strip("\n") + "\n", attach == ATTACH_COPY, text)
+
+
+def _headers(head: str, name: str) -> dict[str, str]:
+    found = {}
+    for number, line in enumerate(head.splitlines(), start=1):
+        key, colon, value = line.partition(":")
+        if not line.strip():
+            continue
+        if not colon or key.strip().lower() not in ("subject", "attach"):
+            raise TemplateError(f"{name}: line {number}: expected 'subject:' or 'attach:', found {line!r}")
+        found[key.strip().lower()] = value.strip()
+    return found
+
+
+def _check_fields(text: str, name: str) -> None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in MERGE.finditer(line):
+            if match.group(1) not in FIELDS:
+                known = ", ".join(sorted(FIELDS))
+                raise TemplateError(f"{name}: line {number}: unknown merge field {match.group(1)!r} (fields: {known})")
+        if STRAY.search(MERGE.sub("", line)):
+            raise TemplateError(f"{name}: line {number}: only {{{{ field }}}} is allowed here, found {line.strip()!r}")
+
+
+def load_template(ref: str | Path) -> Template:
+    """A template from a file, or by name from examples/messages/ (`invitation` is invitation.md)."""
+    path = Path(ref)
+    if not path.exists():
+        path = TEMPLATE_DIR / f"{ref}.md"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in TEMPLATE_DIR.glob("*.md"))) or "none"
+        raise TemplateError(f"no template file {ref!r} (templates in {TEMPLATE_DIR}: {known})")
+    return parse_template(path.read_text(encoding="utf-8"), path.stem)
+
+
+def fill(template: Template, values: dict[str, str]) -> Rendered:
+    """The template with its fields filled; the values are plain text, pasted in once."""
+
+    def one(text: str) -> str:
+        return MERGE.sub(lambda m: values[m.group(1)], text)
+
+    return Rendered(one(template.subject), one(template.body))
+
+
+def merge_values(wave_unit: WaveUnit, recipient: Recipient, base_url: str | None = None) -> dict[str, str]:
+    """Every merge field's value for one unit and recipient (unseals the unit's code)."""
+    wave = wave_unit.wave
+    code = unseal(wave_unit.code_sealed)
+    todo = sections_to_do(wave_unit)
+    return {
+        "la_name": wave_unit.name,
+        "contact_name": recipient.name or "colleague",
+        "link": start_link(base_url or settings.BASE_URL, code),
+        "access_code": code,
+        "closing_date": _day(wave),
+        "sections_to_do": "\n".join(f"- {title}" for title in todo.values()) or "- (none: all sections are complete)",
+        "survey_title": wave.title,
+    }
+
+
+def _day(wave: Wave) -> str:
+    local = timezone.localtime(wave.closes_at)
+    return f"{local:%A} {local.day} {local:%B %Y}"
+
+
+def render_for(template: Template, wave_unit: WaveUnit, recipient: Recipient) -> Rendered:
+    """The message one recipient of one unit gets."""
+    return fill(template, merge_values(wave_unit, recipient))
+
+
+def preview(template: Template, wave_unit: WaveUnit) -> list[tuple[Recipient, Rendered]]:
+    """What each recipient of the unit would get (a placeholder recipient when it has none); sends nothing."""
+    people = recipients_for(wave_unit) or [Recipient("", "(no contact yet)")]
+    return [(person, render_for(template, wave_unit, person)) for person in people]
+
+
+# --- Recipients -------------------------------------------------------------------------------
+
+
+def recipients_for(wave_unit: WaveUnit) -> list[Recipient]:
+    """The people a unit's messages go to: its contacts with an email, the main contact first.
+
+    Reads `wave_unit.contacts` when the Contact model provides it, and finds nobody otherwise,
+    so this module works before and after contacts exist.
+    """
+    manager = getattr(wave_unit, "contacts", None)
+    if manager is None:
+        return []
+    rows = list(manager.all())
+    rows.sort(key=lambda c: (not getattr(c, "is_main", False), getattr(c, "pk", 0) or 0))
+    return [Recipient(getattr(c, "name", "") or "", c.email) for c in rows if getattr(c, "email", "")]
+
+
+# --- Sections and audiences -------------------------------------------------------------------
+
+
+def menu_of(wave: Wave) -> dict[str, str]:
+    """The sections a unit is asked to complete, id to title, in menu order."""
+    from omnibus.collect.flow import menu_sections
+    from omnibus.fieldwork.questionnaires import questionnaire_of
+
+    return {section.id: section.title for _, section in menu_sections(questionnaire_of(wave.questionnaire))}
+
+
+def section_states(wave_units: Iterable[WaveUnit]) -> dict[int, dict[str, str]]:
+    """Each unit's section statuses (a section with no row is not started)."""
+    from omnibus.collect.models import SectionState
+
+    found: dict[int, dict[str, str]] = {}
+    rows = SectionState.objects.filter(wave_unit__in=list(wave_units)).values_list("wave_unit_id", "section", "status")
+    for unit_id, section, status in rows:
+        found.setdefault(unit_id, {})[section] = status
+    return found
+
+
+def sections_to_do(wave_unit: WaveUnit, menu: dict[str, str] | None = None) -> dict[str, str]:
+    """The unit's menu sections not yet completed, id to title."""
+    from omnibus.collect.models import SectionState
+
+    menu = menu if menu is not None else menu_of(wave_unit.wave)
+    states = section_states([wave_unit]).get(wave_unit.pk, {})
+    return {sid: title for sid, title in menu.items() if states.get(sid) != SectionState.COMPLETED}
+
+
+AUDIENCES = {
+    "everyone": "every unit of the wave",
+    "not-started": "units that have not started any section",
+    "partial": "units that have started but not completed every section",
+    "unfinished": "units that have not completed every section (not started and partial)",
+    "section:ID": "units that have not completed section ID",
+}
+
+
+def audience_filter(audience: str, menu: dict[str, str]) -> Callable[[dict[str, str]], bool]:
+    """A test of a unit's section statuses for the audience; AudienceError for an unknown one."""
+    from omnibus.collect.models import SectionState
+
+    done, fresh = SectionState.COMPLETED, SectionState.NOT_STARTED
+
+    def started(states: dict[str, str]) -> bool:
+        return any(status != fresh for status in states.values())
+
+    def finished(states: dict[str, str]) -> bool:
+        return all(states.get(sid) == done for sid in menu)
+
+    if audience.startswith("section:"):
+        sid = audience.partition(":")[2]
+        if sid not in menu:
+            raise AudienceError(f"no section {sid!r} on the menu (sections: {', '.join(menu)})")
+        return lambda states: states.get(sid) != done
+    tests = {
+        "everyone": lambda states: True,
+        "not-started": lambda states: not started(states),
+        "partial": lambda states: started(states) and not finished(states),
+        "unfinished": lambda states: not finished(states),
+    }
+    if audience not in tests:
+        raise AudienceError(f"unknown audience {audience!r} (audiences: {', '.join(AUDIENCES)})")
+    return tests[audience]
+
+
+def select_units(wave: Wave, audience: str) -> list[WaveUnit]:
+    """The wave's units in the audience, by name."""
+    menu = menu_of(wave)
+    wanted = audience_filter(audience, menu)
+    units = list(wave.units.select_related("wave").order_by("name"))
+    states = section_states(units)
+    return [u for u in units if wanted(states.get(u.pk, {}))]

@@ -1,0 +1,267 @@
+"""The outbox: queue a campaign's messages, and work them off once each, with retries.
+
+Queueing writes one `Message` row per recipient (the durable queue). A worker claims a batch
+of due rows in a short transaction — `SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL, so two
+workers take different rows; SQLite's IMMEDIATE transactions put claims one after the other —
+marking them `sending` with a lease. It then sends each and records the outcome, but only if
+it still holds the lease (a token check), so a worker that outlived its lease cannot overwrite
+another's result.
+
+Exactly once, and its honest limit: a worker that dies before sending leaves a lease that
+expires, and the message is sent later by another worker (once). A worker that dies *after*
+the mail server accepted the message but *before* it recorded `sent` leaves the same expired
+lease, and the message is sent again: that window (one SMTP reply to one UPDATE) cannot be
+closed with SMTP, which has no idempotent submission. The copy carries the same Message-ID
+header, so mail systems that de-duplicate on it drop it and a reader can see it is the same.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tasks import task
+
+from omnibus.fieldwork.mail import Attachment, Mailer, Outgoing, PermanentError, TransientError, mailer_from_env
+from omnibus.fieldwork.messages import Recipient, Template, parse_template, recipients_for, render_for, select_units
+from omnibus.fieldwork.models import Campaign, Message, Wave, WaveUnit
+
+log = logging.getLogger("omnibus.fieldwork.outbox")
+
+LEASE = timedelta(minutes=5)  # far longer than one SMTP conversation
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+MAX_ATTEMPTS = 8  # about 4 hours of retries in all before a message is marked failed
+
+
+@dataclass
+class Queued:
+    """What queueing a campaign did."""
+
+    campaign: Campaign
+    messages: int
+    units_without_recipients: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Worked:
+    """What one pass of the worker did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def claimed(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def queue_campaign(
+    wave: Wave,
+    template: Template,
+    audience: str,
+    recipients=recipients_for,  # noqa: ANN001 - a function of a wave unit giving recipients
+) -> Queued:
+    """Queue `template` for every recipient of the units in `audience`; the worker sends them."""
+    units = select_units(wave, audience)
+    now = timezone.now()
+    domain = _message_domain()
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            wave=wave,
+            template_name=template.name,
+            template_text=template.text,
+            audience=audience,
+            attach_copy=template.attach_copy,
+        )
+        rows, missing = [], []
+        for unit in units:
+            people = _unique(recipients(unit))
+            if not people:
+                missing.append(unit.name)
+            rows += [_message(campaign, unit, person, now, domain) for person in people]
+        Message.objects.bulk_create(rows, batch_size=500)
+    return Queued(campaign, len(rows), missing)
+
+
+def _unique(people: list[Recipient]) -> list[Recipient]:
+    seen, kept = set(), []
+    for person in people:
+        if person.email.lower() not in seen:
+            seen.add(person.email.lower())
+            kept.append(person)
+    return kept
+
+
+def _message(campaign: Campaign, unit: WaveUnit, person: Recipient, now: datetime, domain: str) -> Message:
+    return Message(
+        campaign=campaign,
+        wave_unit=unit,
+        recipient_name=person.name,
+        recipient_email=person.email,
+        next_attempt_at=now,
+        message_id=f"<omnibus.{uuid.uuid4().hex}@{domain}>",
+    )
+
+
+def _message_domain() -> str:
+    from omnibus.fieldwork.mail import SmtpConfig
+
+    address = SmtpConfig.from_env().from_address
+    return address.rsplit("@", 1)[-1].strip(" >") or "localhost"
+
+
+# --- Claiming --------------------------------------------------------------------------------
+
+
+def claim(batch: int, now: datetime | None = None, lease: timedelta = LEASE) -> tuple[str, list[Message]]:
+    """Take up to `batch` due messages for this worker: queued and due, or sending with an expired lease."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        locked = Message.objects.filter(_due_q(now)).order_by("next_attempt_at", "id")
+        if connection.features.has_select_for_update_skip_locked:
+            locked = locked.select_for_update(skip_locked=True)
+        ids = list(locked.values_list("id", flat=True)[:batch])
+        if not ids:
+            return token, []
+        # Re-checking due-ness in the UPDATE keeps a claim safe even where rows cannot be locked.
+        Message.objects.filter(_due_q(now), id__in=ids).update(
+            status=Message.SENDING, lease_token=token, lease_expires_at=now + lease
+        )
+    claimed = list(Message.objects.filter(lease_token=token, status=Message.SENDING).select_related(*_RELATED))
+    return token, claimed
+
+
+_RELATED = ("campaign", "campaign__wave", "campaign__wave__questionnaire", "wave_unit", "wave_unit__wave")
+
+
+def _due_q(now: datetime):  # noqa: ANN202 - a Q
+    from django.db.models import Q
+
+    return Q(status=Message.QUEUED, next_attempt_at__lte=now) | Q(status=Message.SENDING, lease_expires_at__lte=now)
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def work_outbox(batch: int = 50, mailer: Mailer | None = None, now: datetime | None = None) -> Worked:
+    """Claim one batch and send it; the Excel copy is made once per campaign in the batch."""
+    token, messages = claim(batch, now)
+    worked = Worked()
+    if not messages:
+        return worked
+    mailer = mailer or mailer_from_env()
+    copies: dict[int, Attachment] = {}
+    for message in messages:
+        outcome = _send_one(message, token, mailer, copies)
+        setattr(worked, outcome, getattr(worked, outcome) + 1)
+    return worked
+
+
+def work_until_idle(batch: int = 50, mailer: Mailer | None = None) -> Worked:
+    """Work batches until nothing is due now (messages waiting for a later retry stay queued)."""
+    total = Worked()
+    while True:
+        worked = work_outbox(batch, mailer)
+        if not worked.claimed:
+            return total
+        total.sent += worked.sent
+        total.retrying += worked.retrying
+        total.failed += worked.failed
+
+
+def _send_one(message: Message, token: str, mailer: Mailer, copies: dict[int, Attachment]) -> str:
+    try:
+        outgoing = outgoing_for(message, copies)
+        provider_id = mailer.send(outgoing)
+    except TransientError as error:
+        return _retry_later(message, token, str(error))
+    except (PermanentError, ValueError) as error:
+        # ValueError: a template or code that cannot be rendered; retrying would not help.
+        return _finish(message, token, Message.FAILED, last_error=str(error))
+    return _finish(message, token, Message.SENT, provider_id=provider_id, sent_at=timezone.now(), last_error="")
+
+
+def outgoing_for(message: Message, copies: dict[int, Attachment]) -> Outgoing:
+    """The email for a message row, rendered now (the code is unsealed only in memory)."""
+    campaign = message.campaign
+    template = parse_template(campaign.template_text, campaign.template_name)
+    recipient = Recipient(message.recipient_name, message.recipient_email)
+    rendered = render_for(template, message.wave_unit, recipient)
+    attachments = [excel_copy(campaign, copies)] if campaign.attach_copy else []
+    return Outgoing(recipient.name, recipient.email, rendered.subject, rendered.body, message.message_id, attachments)
+
+
+def excel_copy(campaign: Campaign, copies: dict[int, Attachment]) -> Attachment:
+    """The Excel copy of the campaign's questionnaire, made once per campaign per batch."""
+    if campaign.pk not in copies:
+        from omnibus.fieldwork.questionnaires import questionnaire_of
+        from omnibus.questionnaire.render_xlsx import render_xlsx
+
+        stored = campaign.wave.questionnaire
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "copy.xlsx"
+            render_xlsx(questionnaire_of(stored), path)
+            content = path.read_bytes()
+        copies[campaign.pk] = Attachment(f"{stored.survey}-{stored.version}-questions.xlsx", content)
+    return copies[campaign.pk]
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed try: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def _retry_later(message: Message, token: str, error: str) -> str:
+    attempts = message.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        return _finish(message, token, Message.FAILED, attempts=attempts, last_error=f"gave up: {error}")
+    _finish(
+        message,
+        token,
+        Message.QUEUED,
+        attempts=attempts,
+        last_error=error,
+        next_attempt_at=timezone.now() + backoff(attempts),
+    )
+    return "retrying"
+
+
+def _finish(message: Message, token: str, status: str, **changes: object) -> str:
+    """Record an outcome if this worker still holds the lease; says which count it goes in."""
+    changes.setdefault("attempts", message.attempts + 1)
+    held = Message.objects.filter(pk=message.pk, lease_token=token, status=Message.SENDING)
+    if not held.update(status=status, lease_token="", lease_expires_at=None, **changes):
+        log.warning("lost the lease on %s before recording %s", message.message_id, status)
+    return {Message.SENT: "sent", Message.FAILED: "failed"}.get(status, "retrying")
+
+
+# --- Bounces and status ----------------------------------------------------------------------
+
+
+def record_bounce(ref: str, reason: str) -> Message:
+    """Mark a message bounced, found by its row id or its Message-ID header (DSNs are not parsed)."""
+    found = Message.objects.filter(pk=int(ref)) if ref.isdigit() else Message.objects.filter(message_id=ref)
+    message = found.first()
+    if message is None:
+        raise LookupError(f"no message {ref!r}")
+    message.status, message.last_error, message.bounced_at = Message.BOUNCED, reason, timezone.now()
+    message.save(update_fields=["status", "last_error", "bounced_at"])
+    return message
+
+
+# --- django-tasks ----------------------------------------------------------------------------
+
+
+@task()
+def work_outbox_task(batch: int = 50) -> dict[str, int]:
+    """The outbox as a django-tasks task: enqueue it to have a task worker send what is due."""
+    worked = work_until_idle(batch)
+    return {"sent": worked.sent, "retrying": worked.retrying, "failed": worked.failed}
