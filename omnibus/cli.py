@@ -9,7 +9,7 @@ from omnibus.fieldwork.message_commands import messages, worker
 from omnibus.frame.commands import frame
 from omnibus.questionnaire.commands import questionnaire
 from omnibus.report.commands import tables
-from omnibus.site.commands import demo, django_admin, serve
+from omnibus.site.commands import demo, django_admin, serve, user
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -36,3 +36,4 @@ main.add_command(tables)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(django_admin)
+main.add_command(user)

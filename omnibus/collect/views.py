@@ -7,7 +7,6 @@ from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
-from django.contrib.auth.decorators import user_passes_test
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.routing import Route
 from omnibus.questionnaire.validation import MalformedInput, page_fields, read_page
+from omnibus.site.roles import researcher_required
 
 NAME_MAX = 200
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
@@ -300,7 +300,7 @@ def _paradata(visit: Visit, section: str, page: str, event: str) -> None:
 # -- preview ---------------------------------------------------------------------------------
 
 
-@user_passes_test(lambda user: user.is_active and user.is_staff)
+@researcher_required
 def preview(request: HttpRequest, survey: str, version: str) -> HttpResponse:
     """Try a questionnaire version as a respondent would, with answers kept in a preview wave of its own."""
     stored = QuestionnaireVersion.objects.filter(survey=survey, version=version).first()

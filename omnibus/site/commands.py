@@ -171,10 +171,12 @@ def _demo_answers_and_tables(demo_wave, example, root: Path) -> Path:  # noqa: A
 def _demo_researcher() -> None:
     """A researcher account for the demo's preview link (demo only: a deployment makes its own)."""
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
 
-    user, _ = get_user_model().objects.get_or_create(username=DEMO_USER, defaults={"is_staff": True})
-    user.set_password(DEMO_PASSWORD)
-    user.save()
+    account, _ = get_user_model().objects.get_or_create(username=DEMO_USER, defaults={"is_staff": True})
+    account.set_password(DEMO_PASSWORD)
+    account.save()
+    account.groups.add(Group.objects.get_or_create(name="researcher")[0])
 
 
 @click.command("django", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -185,3 +187,31 @@ def django_admin(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["omnibus django", *args])
+
+
+@click.group()
+def user() -> None:
+    """Back-office users and their roles (researcher: everything; client: tracking and outputs)."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(["researcher", "client"]), required=True)
+@click.option("--email", default="", help="The user's email address.")
+@click.password_option(help="The password (asked for twice when not given).")
+def user_add(username: str, role: str, email: str, password: str) -> None:
+    """Add a back-office user with a role, or change an existing user's role and password."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.contrib.auth.password_validation import ValidationError, validate_password
+
+    account, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+    try:
+        validate_password(password, account)
+    except ValidationError as error:
+        raise click.ClickException(" ".join(error.messages)) from None
+    account.set_password(password)
+    account.save()
+    account.groups.set([Group.objects.get_or_create(name=role)[0]])
+    click.echo(f"{'Added' if created else 'Updated'} {username} as a {role}")

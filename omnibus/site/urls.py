@@ -11,6 +11,7 @@ urlpatterns = [
     path("questionnaires/<slug:survey>/<str:version>/", views.questionnaire_detail, name="questionnaire"),
     path("frame/", views.frame_list, name="frame"),
     path("survey/", include("omnibus.collect.urls")),
+    path("office/", include("omnibus.fieldwork.urls")),
     # The invitation's link: it fills in the code on the start page (a GET changes nothing).
     path("s/<str:code>", collect_views.start, name="start_with_code"),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="site/login.html"), name="login"),

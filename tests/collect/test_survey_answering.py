@@ -233,7 +233,10 @@ def test_one_code_reaches_only_its_own_unit(wave, unit: WaveUnit) -> None:
 def test_preview_is_for_researchers_and_kept_apart(wave, unit: WaveUnit, django_user_model) -> None:
     client = Client()
     assert client.get("/survey/preview/cso/wave-3/").status_code == 302  # to the sign-in page
-    django_user_model.objects.create_user("researcher", password="pw", is_staff=True)
+    from django.contrib.auth.models import Group
+
+    researcher = django_user_model.objects.create_user("researcher", password="pw")
+    researcher.groups.add(Group.objects.create(name="researcher"))
     client.login(username="researcher", password="pw")
     assert client.get("/survey/preview/cso/wave-3/").url == "/survey/sections/"
     answer(client, "csc", "ConfUnd", {"ConfUnd": "2"})

@@ -1,0 +1,3 @@
+"""Back-office screens: contacts."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Back-office screens: messages."""
+
+urlpatterns: list = []
