@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import click
 
 
@@ -139,25 +137,16 @@ def messages_bounce(ref: str, reason: str) -> None:
 
 
 @click.command("worker")
-@click.option("--once", is_flag=True, help="Send everything due now, then stop (for cron or a test).")
-@click.option("--batch", default=50, show_default=True, help="Messages claimed at a time.")
-@click.option("--poll", default=5.0, show_default=True, help="Seconds to wait when nothing is due.")
-def worker(once: bool, batch: int, poll: float) -> None:
-    """Work the outbox: send queued messages, retry failures with back-off. Run as many as you like."""
+@click.option("--once", is_flag=True, help="Run the tasks due now, then stop (for cron or a test).")
+@click.option("--poll", default=1.0, show_default=True, help="Seconds to wait when no task is due.")
+def worker(once: bool, poll: float) -> None:
+    """Run background tasks from the database queue (sending the outbox, with retries). Run as many as you like."""
     _setup()
-    from omnibus.fieldwork.outbox import work_outbox, work_until_idle
+    from django.core.management import call_command
 
-    if once:
-        done = work_until_idle(batch)
-        click.echo(f"Sent {done.sent}, retrying {done.retrying}, failed {done.failed}")
-        return
-    click.echo(f"Working the outbox ({batch} at a time); Ctrl-C to stop")
-    try:
-        while True:
-            done = work_outbox(batch)
-            if done.claimed:
-                click.echo(f"Sent {done.sent}, retrying {done.retrying}, failed {done.failed}")
-            else:
-                time.sleep(poll)
-    except KeyboardInterrupt:
-        click.echo("Stopped")
+    from omnibus.fieldwork.outbox import outbox_task_waiting, work_outbox_task
+
+    # A kick at start: messages queued while no task was waiting for them are picked up too.
+    if not outbox_task_waiting():
+        work_outbox_task.enqueue()
+    call_command("db_worker", batch=once, interval=poll, startup_delay=False, reload=False, verbosity=1)

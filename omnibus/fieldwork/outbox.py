@@ -87,6 +87,8 @@ def queue_campaign(
                 missing.append(unit.name)
             rows += [_message(campaign, unit, person, now, domain) for person in people]
         Message.objects.bulk_create(rows, batch_size=500)
+        # The task is queued only if the messages are: a rolled-back campaign leaves no work behind.
+        transaction.on_commit(lambda: work_outbox_task.enqueue())
     return Queued(campaign, len(rows), missing)
 
 
@@ -262,6 +264,33 @@ def record_bounce(ref: str, reason: str) -> Message:
 
 @task()
 def work_outbox_task(batch: int = 50) -> dict[str, int]:
-    """The outbox as a django-tasks task: enqueue it to have a task worker send what is due."""
+    """The outbox as a task on the database queue: send what is due, then come back for retries.
+
+    When messages wait to be retried, the task enqueues itself again for the earliest of them,
+    so back-off needs no timer of its own. Claims are leased, so extra tasks are harmless.
+    """
     worked = work_until_idle(batch)
+    following = next_retry_at()
+    if following is not None and not outbox_task_waiting(until=following):
+        work_outbox_task.using(run_after=following).enqueue(batch)
     return {"sent": worked.sent, "retrying": worked.retrying, "failed": worked.failed}
+
+
+def outbox_task_waiting(until: datetime | None = None) -> bool:
+    """Whether a run of the outbox task is already queued (to run by `until`, when given).
+
+    Checked so that workers and retries do not pile up copies of the same task.
+    """
+    from django.db.models import Q
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=work_outbox_task.module_path)
+    if until is not None:  # "as soon as possible" is stored as the latest date there is
+        waiting = waiting.filter(Q(run_after__lte=until) | Q(run_after=get_date_max()))
+    return waiting.exists()
+
+
+def next_retry_at() -> datetime | None:
+    """When the earliest queued message falls due, or None when nothing is queued."""
+    first = Message.objects.filter(status=Message.QUEUED).order_by("next_attempt_at").first()
+    return first.next_attempt_at if first else None

@@ -28,7 +28,13 @@ INSTALLED_APPS = [
     "omnibus.frame",
     "omnibus.fieldwork",
     "omnibus.collect",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (sending the outbox) runs as tasks on a queue kept in the database:
+# `omnibus worker` works it; no other server is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
