@@ -3,6 +3,7 @@
 import click
 
 from omnibus.dataset.commands import dataset, export, responses, simulate_command
+from omnibus.fieldwork.call_commands import calls
 from omnibus.fieldwork.commands import codes, load_questionnaire, wave
 from omnibus.fieldwork.contact_commands import audit, contacts, erase_contacts_command, wave_retention
 from omnibus.fieldwork.message_commands import messages, worker
@@ -25,6 +26,7 @@ wave.add_command(erase_contacts_command)
 main.add_command(wave)
 main.add_command(codes)
 main.add_command(contacts)
+main.add_command(calls)
 main.add_command(messages)
 main.add_command(worker)
 main.add_command(audit)

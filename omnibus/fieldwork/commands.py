@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from omnibus.fieldwork.wave_state_commands import wave_close, wave_open, wave_reopen
+
 
 @click.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -173,3 +175,8 @@ def codes_export(wave_slug: str, output: Path | None) -> None:
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {output}")
+
+
+wave.add_command(wave_open)
+wave.add_command(wave_close)
+wave.add_command(wave_reopen)

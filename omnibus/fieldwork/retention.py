@@ -42,6 +42,7 @@ class Erase:
 ERASED: tuple[Erase, ...] = (
     Erase("contacts", "fieldwork.Contact", "wave_unit__wave"),
     Erase("respondent names and roles", "collect.Respondent", "wave_unit__wave", blank=("name", "role")),
+    Erase("call notes", "fieldwork.CallNote", "wave_unit__wave"),
 )
 
 

@@ -53,7 +53,7 @@ def test_erasing_after_the_date_removes_contacts_and_codes_and_keeps_answers(wav
     answers = Answer.objects.filter(wave_unit=unit).count()
     set_retention(wave, date(2030, 1, 1), "ada")
     result = erase_contacts(wave, "ada", now=AFTER)
-    assert result.counts == {"access codes": 152, "contacts": 6, "respondent names and roles": 1}
+    assert result.counts == {"access codes": 152, "contacts": 6, "respondent names and roles": 1, "call notes": 0}
     assert not Contact.objects.filter(wave_unit__wave=wave).exists()
     assert wave.units.count() == 152 and Answer.objects.filter(wave_unit=unit).count() == answers > 0
     assert Respondent.objects.filter(wave_unit=unit, name="").exists()  # the row stays, the name goes
@@ -74,7 +74,7 @@ def test_erasing_is_idempotent_and_audited(wave: Wave) -> None:
     assert again.nothing_left and set(wave.units.values_list("code_digest", flat=True)) == digests
     erased = list(AuditEvent.objects.filter(action="erased").values_list("actor", "detail"))
     assert erased == [
-        ("ada", "erased 152 access codes, 6 contacts, 0 respondent names and roles"),
+        ("ada", "erased 152 access codes, 6 contacts, 0 respondent names and roles, 0 call notes"),
         ("bea", "nothing left to erase"),
     ]
     assert Retention.objects.get(wave=wave).erased_at == AFTER
@@ -101,7 +101,8 @@ def test_the_erase_and_retention_commands(wave: Wave) -> None:
     forced = runner.invoke(erase_contacts_command, ["w3", "--before-retention"])
     assert forced.exit_code == 0, forced.output
     assert forced.output == (
-        "Erased from wave w3 before its retention date: 152 access codes, 6 contacts, 0 respondent names and roles\n"
+        "Erased from wave w3 before its retention date: 152 access codes, 6 contacts, 0 respondent names and roles, "
+        "0 call notes\n"
     )
     again = runner.invoke(erase_contacts_command, ["w3", "--before-retention"])
     assert again.exit_code == 0 and "nothing left to erase" in again.output

@@ -1,0 +1,183 @@
+"""The back office's wave screens through Django's test client: roles, the tracking, the new wave form, audit."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.test import Client
+from django.utils import timezone
+
+from omnibus.collect.models import SectionState
+from omnibus.fieldwork.audit import record
+from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
+from omnibus.fieldwork.questionnaires import store_questionnaire
+from omnibus.fieldwork.waves import create_wave
+from omnibus.frame.store import load_frame
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
+KNOWN_LA = "Darlington"  # a unit of the frame, unit key 841
+
+pytestmark = pytest.mark.django_db
+
+
+def make_wave(
+    slug: str = "w3", opens_in: timedelta = timedelta(days=-1), length: timedelta = timedelta(days=10)
+) -> Wave:
+    """The example questionnaire and frame, and a wave over them opening `opens_in` from now."""
+    if not QuestionnaireVersion.objects.exists():
+        store_questionnaire(EXAMPLE)
+        load_frame(FRAME, date(2017, 9, 1))
+    opens = timezone.now() + opens_in
+    stored = QuestionnaireVersion.objects.get()
+    return create_wave(slug, "Wave 3", stored, "england-la", date(2017, 9, 1), opens, opens + length)
+
+
+def login(role: str) -> Client:
+    """A test client signed in as a user of the role's group."""
+    user = User.objects.create_user(role, password="x")
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def wave() -> Wave:
+    made = make_wave()
+    darlington = made.units.get(unit__key="841")
+    SectionState.objects.create(wave_unit=darlington, section="csc", status=SectionState.COMPLETED)
+    return made
+
+
+@pytest.mark.parametrize("url", ["/office/", "/office/waves/w3/", "/office/waves/new/", "/office/audit/"])
+def test_anonymous_is_sent_to_sign_in(wave: Wave, client: Client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_a_user_of_no_role_is_refused(wave: Wave) -> None:
+    client = Client()
+    client.force_login(User.objects.create_user("nobody"))
+    assert client.get("/office/").status_code == 403
+
+
+def test_client_sees_figures_but_no_unit_names(wave: Wave) -> None:
+    client = login("client")
+    for url in ("/office/", "/office/waves/w3/"):
+        page = client.get(url).content.decode()
+        assert "Children&#x27;s Social Care" in page and "1 of 152 units have responded" in page
+        assert KNOWN_LA not in page and "/contacts/" not in page
+        assert "Create a wave" not in page and "Open the wave" not in page and "Close the wave" not in page
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/office/waves/new/"),
+        ("post", "/office/waves/new/"),
+        ("post", "/office/waves/w3/state/"),
+        ("get", "/office/audit/"),
+    ],
+)
+def test_client_may_not_change_or_read_the_trail(wave: Wave, method: str, url: str) -> None:
+    response = getattr(login("client"), method)(url, {"action": "close"})
+    assert response.status_code == 403
+    assert wave.state(timezone.now()) == "open" and Wave.objects.get().closes_at == wave.closes_at
+
+
+def test_researcher_sees_units_with_links_to_their_contacts(wave: Wave) -> None:
+    page = login("researcher").get("/office/waves/w3/").content.decode()
+    row = page.split(KNOWN_LA)[0].rsplit("<tr", 1)[1] + page.split(KNOWN_LA)[1].split("</tr>")[0]
+    assert 'href="/office/waves/w3/units/841/contacts/"' in row
+    assert "Completed" in row and "Not started" in row
+    assert "Close the wave now" in page
+
+
+def test_list_shows_state_dates_units_and_rates(wave: Wave) -> None:
+    page = login("researcher").get("/office/").content.decode()
+    assert "Create a wave" in page and "Open" in page and ">152<" in page
+    csc = page.split("Children&#x27;s Social Care")[1].split("</tr>")[0]
+    assert re.findall(r'numeric">([^<]*)</td>', csc) == ["1", "0", "1%"]
+
+
+def form(**changes: str) -> dict[str, str]:
+    data = {
+        "slug": "w4",
+        "title": "Wave 4",
+        "questionnaire": str(QuestionnaireVersion.objects.get().pk),
+        "frame_as_of": "2017-09-01",
+        "opens": "2018-03-01 09:00",
+        "closes": "2018-04-01 17:00",
+        "kind": "pilot",
+    }
+    return {**data, **changes}
+
+
+def test_researcher_creates_a_wave(wave: Wave) -> None:
+    client = login("researcher")
+    assert "Questionnaire version" in client.get("/office/waves/new/").content.decode()
+    response = client.post("/office/waves/new/", form())
+    assert response.status_code == 302 and response["Location"] == "/office/waves/w4/"
+    made = Wave.objects.get(slug="w4")
+    assert made.kind == "pilot" and made.units.count() == 152
+    assert timezone.localtime(made.opens_at).hour == 9
+    event = AuditEvent.objects.get(action="changed", wave=made)
+    assert event.actor == "researcher" and "created wave" in event.detail
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"opens": "1 March"}, "Enter a date and time like 2017-10-02 09:00"),
+        ({"closes": "2018-02-01 09:00"}, "The wave must close after it opens"),
+        ({"slug": "w3"}, "There is already a wave called w3"),
+        ({"frame_as_of": "2001-01-01"}, "2001-01-01"),
+        ({"title": ""}, "Enter the wave&#x27;s title"),
+    ],
+)
+def test_new_wave_errors_are_in_the_summary(wave: Wave, changes: dict[str, str], message: str) -> None:
+    response = login("researcher").post("/office/waves/new/", form(**changes))
+    page = response.content.decode()
+    assert response.status_code == 400 and "There is a problem" in page
+    assert message in page.split("govuk-error-summary__list")[1].split("</ul>")[0]
+    assert not Wave.objects.filter(slug="w4").exists()
+
+
+def test_researcher_closes_and_reopens_from_the_page(wave: Wave) -> None:
+    client = login("researcher")
+    assert client.post("/office/waves/w3/state/", {"action": "close"}).status_code == 302
+    assert Wave.objects.get().state(timezone.now()) == "closed"
+    until = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
+    assert client.post("/office/waves/w3/state/", {"action": "reopen", "until": until}).status_code == 302
+    assert Wave.objects.get().state(timezone.now()) == "open"
+    assert AuditEvent.objects.filter(action="changed", wave=wave, actor="researcher").count() == 2
+
+
+def test_a_refused_state_change_is_explained(wave: Wave) -> None:
+    client = login("researcher")
+    response = client.post("/office/waves/w3/state/", {"action": "open"})
+    assert response.status_code == 400 and "wave w3 is already open" in response.content.decode()
+    client.post("/office/waves/w3/state/", {"action": "close"})
+    response = client.post("/office/waves/w3/state/", {"action": "reopen", "until": "soon"})
+    assert response.status_code == 400 and "Enter the new closing time like" in response.content.decode()
+    assert client.get("/office/waves/w3/state/").status_code == 405
+
+
+def test_audit_screen_filters_and_explains_bad_filters(wave: Wave) -> None:
+    other = make_wave("w5")
+    record("system", "viewed", wave=wave, detail="seen in w3")
+    record("system", "exported", wave=other, detail="exported from w5")
+    client = login("researcher")
+    page = client.get("/office/audit/", {"wave": "w3"}).content.decode()
+    assert "seen in w3" in page and "exported from w5" not in page
+    page = client.get("/office/audit/", {"action": "exported"}).content.decode()
+    assert "exported from w5" in page and "seen in w3" not in page
+    for params, message in (({"wave": "nope"}, "There is no wave called"), ({"action": "ate"}, "is not an action")):
+        response = client.get("/office/audit/", params)
+        assert response.status_code == 400 and message in response.content.decode()
