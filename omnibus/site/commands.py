@@ -106,7 +106,7 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  {start_link(url, code)}   the survey as {example.name} answers it (access code {code})",
                 f"  {url}office/               the back office: tracking, contacts, messages, calls, audit "
                 f"(sign in as {DEMO_USER} / {DEMO_PASSWORD})",
-                f"  {url}survey/preview/{stored.survey}/{stored.version}/   a preview of the survey, as that researcher",
+                f"  {url}survey/preview/{stored.survey}/{stored.version}/   a preview, as that researcher",
                 f"  omnibus codes export {demo_wave.slug}      every LA's access code, for a mail merge",
                 f"  {tabbook}   the tab book of the demo wave's simulated answers",
                 f"  omnibus export {demo_wave.slug} --format sav -o out/cso-wave3.sav   the dataset for SPSS",
