@@ -31,11 +31,11 @@ class Verdict:
     refused: bool = False
 
 
-def may_try(address: str) -> Verdict:
-    """Whether this address may try a code now."""
+def may_try(address: str, kind: str = AccessAttempt.CODE) -> Verdict:
+    """Whether this address may try a code (or, with kind "login", a password) now."""
     now = timezone.now()
     failures = list(
-        AccessAttempt.objects.filter(address=address, succeeded=False, at__gte=now - WINDOW)
+        AccessAttempt.objects.filter(address=address, kind=kind, succeeded=False, at__gte=now - WINDOW)
         .order_by("-at")
         .values_list("at", flat=True)[:REFUSE_AFTER]
     )
@@ -49,11 +49,11 @@ def may_try(address: str) -> Verdict:
     return Verdict(True)
 
 
-def record(address: str, succeeded: bool) -> None:
-    """Keep an attempt; wrong codes are logged for the researchers."""
-    AccessAttempt.objects.create(address=address, succeeded=succeeded)
+def record(address: str, succeeded: bool, kind: str = AccessAttempt.CODE) -> None:
+    """Keep an attempt; wrong codes and failed sign-ins are logged for the researchers."""
+    AccessAttempt.objects.create(address=address, succeeded=succeeded, kind=kind)
     if not succeeded:
-        log.warning("wrong access code from %s", address)
+        log.warning("%s from %s", "failed sign-in" if kind == AccessAttempt.LOGIN else "wrong access code", address)
 
 
 def _seconds(delta: timedelta) -> int:

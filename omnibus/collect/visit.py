@@ -1,14 +1,12 @@
 """Who is answering, for which unit, in which wave: read from the session on every request.
 
 The session (in the database) holds only the wave unit's and the respondent's ids; the
-questionnaire is read from its stored version. Parsed questionnaires are cached by their
-content's digest: they never change, so any server may keep one and all agree.
+questionnaire is read from its stored version (parsed once per process and version).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,14 +39,7 @@ class Visit:
 
 
 def questionnaire_for(stored: QuestionnaireVersion) -> Questionnaire:
-    """The parsed questionnaire of a stored version."""
-    return _parsed(stored.pk, stored.sha256, stored.source_text, stored.source_name)
-
-
-@lru_cache(maxsize=32)
-def _parsed(pk: int, sha256: str, text: str, name: str) -> Questionnaire:
-    # pk and sha256 are the cache key: a replaced version has a new digest.
-    stored = QuestionnaireVersion(pk=pk, sha256=sha256, source_text=text, source_name=name)
+    """The parsed questionnaire of a stored version (cached: see `questionnaire_of`)."""
     return questionnaire_of(stored)
 
 

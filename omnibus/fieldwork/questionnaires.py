@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 from django.db import transaction
@@ -55,8 +56,18 @@ def store_questionnaire(path: Path, replace: bool = False) -> tuple[Questionnair
 
 
 def questionnaire_of(stored: QuestionnaireVersion) -> Questionnaire:
-    """The questionnaire a stored version holds (it was checked when it was stored)."""
-    questionnaire, problems = read_text(stored.source_text, stored.source_name)
+    """The questionnaire a stored version holds (it was checked when it was stored).
+
+    Parsed once per process and version: a stored version never changes (a replaced one has a
+    new digest), so every caller, on every server, gets the same questions.
+    """
+    return _parsed(stored.pk, stored.sha256, stored.source_text, stored.source_name)
+
+
+@lru_cache(maxsize=32)
+def _parsed(pk: int, sha256: str, text: str, name: str) -> Questionnaire:
+    # pk and sha256 make the key; the text comes along to be parsed on a miss.
+    questionnaire, problems = read_text(text, name)
     if questionnaire is None or problems:
-        raise ValueError(f"stored questionnaire {stored} no longer reads: {problems[:1]}")
+        raise ValueError(f"stored questionnaire {pk} no longer reads: {problems[:1]}")
     return questionnaire

@@ -4,6 +4,9 @@ A section is *complete* for a unit when its SectionState is completed and *parti
 progress; the response rate is (complete + partial) / units, as in the seed's Table 1 (and
 `omnibus.analysis.profile.response_by_section`, which works on a dataset rather than the live
 tables). Only the menu's sections are counted: the closing ones (consent, thanks) are not topics.
+
+The wave page's Table 1 and Table 3 (`wave_tables`) are not recomputed here: a light Dataset of the
+frame and the section states goes through `omnibus.analysis.profile`, as the report's tables do.
 """
 
 from __future__ import annotations
@@ -13,12 +16,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+import polars as pl
 from django.db.models import Max
 
+from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.profile import (
+    ProfileAttribute,
+    SectionResponse,
+    response_by_section,
+    response_profile,
+    took_part,
+)
+from omnibus.analysis.spec import Breakdown
 from omnibus.collect.flow import menu_sections
 from omnibus.collect.models import SectionState
 from omnibus.collect.visit import questionnaire_for
 from omnibus.fieldwork.models import Wave
+from omnibus.frame.store import frame_as_of
 
 STATUS_LABELS = dict(SectionState.STATUSES)
 
@@ -109,3 +123,107 @@ def _unit_row(wave: Wave, unit, states: dict[str, str], sections: list[str]) -> 
     path = f"/office/waves/{wave.slug}/units/{key}/contacts/" if key else ""
     labels = [STATUS_LABELS[states.get(s, SectionState.NOT_STARTED)] for s in sections]
     return UnitRow(key, unit.name, labels, unit.last, path)
+
+
+# -- Table 1 and Table 3 of the report, live ----------------------------------------------------
+
+NO_RATING = "No rating available"
+# The seed's Table 3 breakdowns of the england-la frame. The seed's "Unitary" is every authority that is
+# not a county; an LA with no Ofsted judgement is a row of its own, not left out. FSM is not banded in the
+# frame, so it is not shown.
+PROFILE_BREAKDOWNS = [
+    Breakdown(
+        "type",
+        "Authority type",
+        "type",
+        groups={"County": ("county",), "Unitary": ("unitary", "metropolitan district", "London borough")},
+    ),
+    Breakdown(
+        "region_group",
+        "Region",
+        "region_group",
+        groups={v: (v,) for v in ("North", "East & Midlands", "London & South")},
+    ),
+    Breakdown(
+        "cin_band",
+        "Numbers of CiN (rate per 10,000)",
+        "cin_band",
+        groups={v: (v,) for v in ("100-300", "300-400", "400-500", "500+")},
+    ),
+    Breakdown(
+        "ofsted",
+        "Ofsted rating",
+        "ofsted_or_none",
+        groups={
+            "Outstanding": ("Outstanding",),
+            "Good": ("Good",),
+            "Requires improvement": ("Requires improvement to be good",),
+            "Inadequate": ("Inadequate",),
+            NO_RATING: (NO_RATING,),
+        },
+    ),
+]
+# The seed's Table 3 gives the population % over all N units and the respondents' % over those with a value.
+POPULATION_PERCENT_OF = "all"
+_SECTION_FLAGS = {SectionState.COMPLETED: "complete", SectionState.IN_PROGRESS: "partial"}
+
+
+@dataclass(frozen=True)
+class WaveTables:
+    """The report's Table 1 (response by section) and Table 3 (response profile), from the live wave."""
+
+    units: int
+    took_part: int
+    sections: list[SectionResponse]
+    profile: list[ProfileAttribute]
+
+
+def profile_dataset(wave: Wave) -> Dataset:
+    """A light Dataset of the wave for `omnibus.analysis.profile`: frame attributes and section flags only.
+
+    Every wave unit is a row (the profile's contract); a section is complete or partial as its SectionState
+    says, as the tracking table counts it (the full `build_dataset` reads answers too, too slow for a page).
+    """
+    questionnaire = questionnaire_for(wave.questionnaire)
+    keys = list(wave.units.order_by("unit__key", "pk").values_list("pk", "unit__key"))
+    attributes = _frame_attributes(wave)
+    names = sorted({name for values in attributes.values() for name in values})
+    states = _section_flags(wave)
+    columns: dict[str, list[object]] = {"unit": [key or f"preview-{pk}" for pk, key in keys]}
+    for name in names:
+        columns[f"frame_{name}"] = [attributes.get(key or "", {}).get(name) for _, key in keys]
+    if "frame_ofsted" in columns:  # the seed shows LAs with no judgement as a row of their own
+        columns["frame_ofsted_or_none"] = [v or NO_RATING for v in columns["frame_ofsted"]]
+    for section in questionnaire.sections:
+        columns[f"section_{section.id}"] = [states.get((pk, section.id), "none") for pk, _ in keys]
+    schema = {name: pl.String for name in columns}
+    data = pl.DataFrame(columns, schema=schema)
+    derived = [c.removeprefix("frame_") for c in columns if c.startswith("frame_")]
+    return Dataset(wave.slug, questionnaire, [], data, len(keys), derived)
+
+
+def _frame_attributes(wave: Wave) -> dict[str, dict[str, str | None]]:
+    """Each frame unit's attributes as text (None for a blank), by key; nothing for a wave without a frame."""
+    if wave.population is None:
+        return {}
+    frame = frame_as_of(wave.population.slug, wave.frame_as_of)
+    return {u.key: {k: None if v in (None, "") else str(v) for k, v in u.attributes.items()} for u in frame.units}
+
+
+def _section_flags(wave: Wave) -> dict[tuple[int, str], str]:
+    """(wave unit id, section) -> complete or partial, from the wave's SectionState rows."""
+    found = SectionState.objects.filter(wave_unit__wave=wave, status__in=list(_SECTION_FLAGS))
+    return {
+        (unit, section): _SECTION_FLAGS[status]
+        for unit, section, status in found.values_list("wave_unit_id", "section", "status")
+    }
+
+
+def wave_tables(wave: Wave) -> WaveTables:
+    """Table 1 and Table 3 of the wave, computed by `omnibus.analysis.profile` (figures only, no names)."""
+    dataset = profile_dataset(wave)
+    sections = response_by_section(dataset) if dataset.population_size else []
+    breakdowns = [b for b in PROFILE_BREAKDOWNS if f"frame_{b.of}" in dataset.data.columns]
+    profile = response_profile(dataset, breakdowns, POPULATION_PERCENT_OF) if dataset.population_size else []
+    took = int(took_part(dataset).sum()) if dataset.population_size else 0
+    return WaveTables(dataset.population_size, took, sections, profile)

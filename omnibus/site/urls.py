@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from omnibus.collect import views as collect_views
 from omnibus.site import views
+from omnibus.site.login import ThrottledLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +15,7 @@ urlpatterns = [
     path("office/", include("omnibus.fieldwork.urls")),
     # The invitation's link: it fills in the code on the start page (a GET changes nothing).
     path("s/<str:code>", collect_views.start, name="start_with_code"),
-    path("accounts/login/", auth_views.LoginView.as_view(template_name="site/login.html"), name="login"),
+    path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
 

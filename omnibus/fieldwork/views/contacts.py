@@ -8,8 +8,12 @@ the GOV.UK error summary and status 400, so that what was typed is never kept in
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from django.contrib import messages as flash
-from django.db.models import Count
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Count, Model
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -17,9 +21,11 @@ from django.urls import path
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.contacts import (
     ContactError,
+    ImportResult,
     add_contact,
     contacts_of,
     edit_contact,
+    import_contacts,
     nomination_of,
     remove_contact,
     set_main,
@@ -57,7 +63,11 @@ def contact_or_404(wave: Wave, pk: int) -> Contact:
 @researcher_required
 def wave_contacts(request: HttpRequest, slug: str) -> HttpResponse:
     """Every unit of the wave with its main contact, how many contacts it has and its nomination status."""
-    wave = wave_or_404(slug)
+    return _wave_page(request, wave_or_404(slug))
+
+
+def _wave_page(request: HttpRequest, wave: Wave, problems: list[str] | None = None, status: int = 200) -> HttpResponse:
+    """The wave's contacts page, with the problems of a contacts file that was not imported."""
     units = wave.units.select_related("unit").annotate(contact_count=Count("contacts")).order_by("name")
     mains = {c.wave_unit_id: c for c in Contact.objects.filter(wave_unit__wave=wave, is_main=True)}
     statuses = dict(Nomination.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "status"))
@@ -72,7 +82,37 @@ def wave_contacts(request: HttpRequest, slug: str) -> HttpResponse:
         if unit.unit_id  # a unit without a frame key has no contacts page to link to
     ]
     audit.record(request.user, AuditEvent.VIEWED, wave=wave, detail="wave contacts list")
-    return render(request, "fieldwork/contacts_wave.html", {"wave": wave, "rows": rows})
+    context = {"wave": wave, "rows": rows, "problems": problems or []}
+    return render(request, "fieldwork/contacts_wave.html", context, status=status)
+
+
+@researcher_required
+def import_file(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add or update contacts from an uploaded CSV file: all of it, or (showing every problem) none of it."""
+    wave = wave_or_404(slug)
+    if request.method != "POST":
+        return redirect("office:wave_contacts", slug=wave.slug)
+    upload = request.FILES.get("contacts_file")
+    if upload is None:
+        return _wave_page(request, wave, ["Select a contacts file (CSV)"], status=400)
+    result = _import_upload(wave, upload, request.user)
+    if not result.ok:
+        return _wave_page(request, wave, result.lines(), status=400)
+    flash.success(request, f"{result.file}: {result.added} contacts added, {result.updated} updated")
+    return redirect("office:wave_contacts", slug=wave.slug)
+
+
+def _import_upload(wave: Wave, upload: UploadedFile, actor: Model) -> ImportResult:
+    """Import the uploaded file from a private temporary copy; problems name the file as it was uploaded."""
+    name = Path(upload.name or "contacts.csv").name
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        with path.open("wb") as copy:
+            for chunk in upload.chunks():
+                copy.write(chunk)
+        result = import_contacts(wave, path, actor)
+    result.file = name
+    return result
 
 
 @researcher_required
@@ -185,6 +225,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 urlpatterns = [
     path("waves/<slug:slug>/contacts/", wave_contacts, name="wave_contacts"),
+    path("waves/<slug:slug>/contacts/import/", import_file, name="import_contacts"),
     path("waves/<slug:slug>/units/<str:key>/contacts/", unit_contacts, name="unit_contacts"),
     path("waves/<slug:slug>/contacts/<int:pk>/", edit, name="edit_contact"),
 ]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
-from omnibus.fieldwork.tracking import unit_rows, wave_figures
+from omnibus.fieldwork.tracking import unit_rows, wave_figures, wave_tables
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, create_wave
 from omnibus.frame.store import FrameError
@@ -100,6 +100,7 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
     context = {
         "wave": wave,
         "figures": wave_figures(wave),
+        "tables": wave_tables(wave),  # the report's Table 1 and Table 3: figures only, shown to clients too
         "state": wave.state(timezone.now()),
         "is_researcher": researcher,
         # Unit names are identities: never computed, let alone rendered, for a client.
