@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from pathlib import Path
-
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -17,36 +13,8 @@ from omnibus.fieldwork.contacts import add_contact
 from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import AuditEvent, Campaign, Message, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
-
-
-@pytest.fixture
-def wave(db: None) -> Wave:
-    """An open wave of the Wave 3 questionnaire over the 152 local authorities, closing 13 October 2017."""
-    stored, _ = store_questionnaire(EXAMPLE)
-    load_frame(FRAME, date(2017, 9, 1))
-    closes = timezone.make_aware(datetime(2017, 10, 13, 17, 0))
-    return create_wave("w3", stored.title, stored, "england-la", date(2017, 9, 1), closes - timedelta(days=40), closes)
-
-
-def signed_in(role: str) -> Client:
-    """A test client signed in as a user in the group `role`."""
-    user = User.objects.create_user(f"{role}-user", password="x")
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def researcher(db: None) -> Client:
-    return signed_in("researcher")
+from .conftest import signed_in
 
 
 @pytest.fixture
