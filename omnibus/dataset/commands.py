@@ -8,21 +8,9 @@ from pathlib import Path
 import click
 
 from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS, IMPORT_MODES
+from omnibus.fieldwork.command_line import wave_named
 
 WAVE = click.argument("wave", metavar="WAVE")
-
-
-def _wave(slug: str):  # noqa: ANN202 - a fieldwork Wave
-    """Start Django and find the wave, or stop with a message naming the waves there are."""
-    from omnibus.site.setup import setup_django
-
-    setup_django()
-    from omnibus.fieldwork.waves import WaveError, wave_by_slug
-
-    try:
-        return wave_by_slug(slug)
-    except WaveError as error:
-        raise click.ClickException(str(error)) from None
 
 
 @click.group()
@@ -35,7 +23,7 @@ def dataset() -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it as Parquet here.")
 def build(wave: str, output: Path | None) -> None:
     """Build WAVE's dataset and summarise it (write it with -o FILE.parquet)."""
-    found = _wave(wave)
+    found = wave_named(wave)
     from omnibus.dataset.build import build_dataset
 
     data = build_dataset(found)
@@ -86,7 +74,7 @@ def import_command(wave: str, file: Path, mode: str | None, unit: str | None) ->
     Every value is checked against the questionnaire and its routing; a file with any problem is
     refused whole, each problem printed as FILE:ROW: unit KEY: VARIABLE: message.
     """
-    found = _wave(wave)
+    found = wave_named(wave)
     from omnibus.dataset.importing import ImportRefused, import_responses
 
     try:
@@ -116,7 +104,7 @@ def import_command(wave: str, file: Path, mode: str | None, unit: str | None) ->
 )
 def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool, keep: tuple[str, ...]) -> None:
     """Export WAVE's dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook."""
-    found = _wave(wave)
+    found = wave_named(wave)
     from omnibus.dataset.build import build_dataset
     from omnibus.dataset.exporting import export_dataset
     from omnibus.frame.store import frame_as_of
@@ -143,7 +131,7 @@ def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool
 )
 def simulate_command(wave: str, seed: int | None, response_rate: float) -> None:
     """Fill WAVE with synthetic answers, walked through the questionnaire's routing (for demos and tests)."""
-    found = _wave(wave)
+    found = wave_named(wave)
     from omnibus.dataset.simulate import simulate
 
     done = simulate(found, seed=seed, response_rate=response_rate)

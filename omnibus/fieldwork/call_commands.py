@@ -11,28 +11,13 @@ from pathlib import Path
 
 import click
 
+from omnibus.fieldwork.command_line import date_given, wave_named
+
 OUTCOMES = ["called_no_answer", "spoke_to", "left_message", "promised_date", "new_contact_given", "declined"]
 
 
-def _wave(slug: str):  # noqa: ANN202 - a Wave, imported once Django is set up
-    from omnibus.site.setup import setup_django
-
-    setup_django()
-    from omnibus.fieldwork.waves import WaveError, wave_by_slug
-
-    try:
-        return wave_by_slug(slug)
-    except WaveError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _date(text: str | None, what: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not a date like 2018-03-31", param_hint=what) from None
+def _optional_date(text: str | None, what: str) -> date | None:
+    return None if text is None else date_given(text, what)
 
 
 @click.group()
@@ -62,8 +47,8 @@ def calls_log(
     new_contact_role: str,
 ) -> None:
     """Record a call to unit UNIT_KEY (its frame key, e.g. the DfE LA number) of WAVE."""
-    promised = _date(promised_for, "--promised-for")
-    wave = _wave(wave_slug)
+    promised = _optional_date(promised_for, "--promised-for")
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.calls import CallError, NewContact, log_call
     from omnibus.fieldwork.contacts import ContactError, wave_unit_by_key
@@ -84,7 +69,7 @@ def calls_log(
 @click.option("--unit", "unit_key", default=None, help="Only this unit (its frame key).")
 def calls_list(wave_slug: str, unit_key: str | None) -> None:
     """List WAVE's calls: time, unit key, unit, caller, outcome, promised date, note (tab-separated; audited)."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from django.utils import timezone
 
     from omnibus.fieldwork import audit
@@ -110,7 +95,7 @@ def calls_list(wave_slug: str, unit_key: str | None) -> None:
 @click.option("--include", "include", type=click.Choice(["partial"]), default=None, help="Add units part-way through.")
 def calls_call_list(wave_slug: str, output: Path, include: str | None) -> None:
     """Write WAVE's units still to ring, with the main contact's number, to a CSV file (audited)."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.calls import call_list_csv
 

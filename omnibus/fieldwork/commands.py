@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import click
 
+from omnibus.fieldwork.command_line import moment_given, wave_named
 from omnibus.fieldwork.wave_state_commands import wave_close, wave_open, wave_reopen
 
 
@@ -32,19 +33,6 @@ def load_questionnaire(file: Path, replace: bool) -> None:
         raise SystemExit(1) from None
     state = "Loaded" if changed else "Already loaded, unchanged:"
     click.echo(f"{state} {stored.survey} {stored.version} ({stored.title})")
-
-
-def _when(text: str, what: str) -> datetime:
-    """A date or date-time typed on the command line, in the service's time zone."""
-    from django.utils import timezone
-
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is not a date or date-time like 2017-10-02 or 2017-10-02T09:00", param_hint=what
-        ) from None
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
 @click.group()
@@ -95,8 +83,8 @@ def wave_create(
             stored,
             population,
             frame_date,
-            _when(opens, "--opens"),
-            _when(closes, "--closes"),
+            moment_given(opens, "--opens"),
+            moment_given(closes, "--closes"),
             kind,
         )
     except (WaveError, FrameError) as error:
@@ -161,12 +149,12 @@ def codes_export(wave_slug: str, output: Path | None) -> None:
     from django.conf import settings
 
     from omnibus.fieldwork.audit import cli_actor, record
-    from omnibus.fieldwork.waves import WaveError, codes_csv, wave_by_slug
+    from omnibus.fieldwork.waves import codes_csv
 
+    chosen = wave_named(wave_slug)
     try:
-        chosen = wave_by_slug(wave_slug)
         text = codes_csv(chosen, settings.BASE_URL)
-    except (WaveError, ValueError) as error:
+    except ValueError as error:  # the codes were sealed with another key
         raise click.ClickException(str(error)) from None
     record(cli_actor(), "exported", wave=chosen, detail="access codes for a mail merge")
     if output is None:

@@ -7,36 +7,12 @@ the actor "cli:USER".
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 
 import click
 
-
-def _setup():  # noqa: ANN202 - returns the wave lookup, imported once Django is set up
-    from omnibus.site.setup import setup_django
-
-    setup_django()
-    from omnibus.fieldwork.waves import wave_by_slug
-
-    return wave_by_slug
-
-
-def _wave(slug: str):  # noqa: ANN202 - a Wave
-    wave_by_slug = _setup()
-    from omnibus.fieldwork.waves import WaveError
-
-    try:
-        return wave_by_slug(slug)
-    except WaveError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _date(text: str, what: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not a date like 2018-03-31", param_hint=what) from None
+from omnibus.fieldwork.command_line import date_given, moment_given, wave_named
+from omnibus.site.setup import setup_django
 
 
 @click.group()
@@ -49,7 +25,7 @@ def contacts() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def contacts_import(wave_slug: str, file: Path) -> None:
     """Add or update WAVE's contacts from a CSV FILE; a file with any problem loads nothing."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.contacts import import_contacts
 
@@ -74,7 +50,7 @@ def contacts_import(wave_slug: str, file: Path) -> None:
 @click.option("--main", "is_main", is_flag=True, help="Make this the unit's main contact.")
 def contacts_add(wave_slug: str, unit_key: str, name: str, email: str, phone: str, role: str, is_main: bool) -> None:
     """Add a contact to unit UNIT (its frame key, e.g. the DfE LA number) of WAVE."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.contacts import ContactError, add_contact, wave_unit_by_key
 
@@ -90,7 +66,7 @@ def contacts_add(wave_slug: str, unit_key: str, name: str, email: str, phone: st
 @click.option("--unit", "unit_key", default=None, help="Only this unit (its frame key).")
 def contacts_list(wave_slug: str, unit_key: str | None) -> None:
     """List WAVE's contacts with each unit's nomination status (the viewing is audited)."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork import audit
     from omnibus.fieldwork.contacts import contacts_of
     from omnibus.fieldwork.models import Nomination
@@ -117,7 +93,7 @@ def contacts_list(wave_slug: str, unit_key: str | None) -> None:
 @click.argument("status", type=click.Choice(["not_requested", "requested", "nominated", "declined"]))
 def contacts_nomination(wave_slug: str, unit_key: str, status: str) -> None:
     """Set unit UNIT's nomination status in WAVE."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.contacts import ContactError, set_nomination, wave_unit_by_key
 
@@ -133,13 +109,13 @@ def contacts_nomination(wave_slug: str, unit_key: str, status: str) -> None:
 @click.option("--erase-after", "erase_after", default=None, help="The last day contact details are kept, YYYY-MM-DD.")
 def wave_retention(wave_slug: str, erase_after: str | None) -> None:
     """Show or set the date after which WAVE's contact details and codes may be erased."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.models import Retention
     from omnibus.fieldwork.retention import set_retention
 
     if erase_after is not None:
-        set_retention(wave, _date(erase_after, "--erase-after"), cli_actor())
+        set_retention(wave, date_given(erase_after, "--erase-after"), cli_actor())
     retention = Retention.objects.filter(wave=wave).first()
     if retention is None:
         click.echo(f"Wave {wave.slug} has no retention date")
@@ -153,7 +129,7 @@ def wave_retention(wave_slug: str, erase_after: str | None) -> None:
 @click.option("--before-retention", is_flag=True, help="Erase even though the retention date has not passed (audited).")
 def erase_contacts_command(wave_slug: str, before_retention: bool) -> None:
     """Erase WAVE's contacts, access codes and call notes for good; answers and units stay."""
-    wave = _wave(wave_slug)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.audit import cli_actor
     from omnibus.fieldwork.retention import RetentionError, erase_contacts
 
@@ -180,18 +156,14 @@ def audit() -> None:
 @click.option("--action", type=click.Choice(["viewed", "changed", "sent", "exported", "imported", "erased"]))
 def audit_list(wave_slug: str | None, since: str | None, actor: str | None, action: str | None) -> None:
     """List audit events oldest first: time, actor, action, wave, object, detail (tab-separated)."""
-    wave = _wave(wave_slug) if wave_slug else _setup() and None
-    from django.utils import timezone
-
+    if wave_slug:
+        wave = wave_named(wave_slug)
+    else:
+        setup_django()
+        wave = None
     from omnibus.fieldwork import audit as trail
 
-    start = None
-    if since:
-        try:
-            start = datetime.fromisoformat(since)
-        except ValueError:
-            raise click.BadParameter(f"{since!r} is not a date like 2018-03-31", param_hint="--since") from None
-        start = timezone.make_aware(start) if timezone.is_naive(start) else start
+    start = moment_given(since, "--since") if since else None
     found = trail.events(wave=wave, since=start, actor=actor, action=action)
     for event in found:
         click.echo(trail.line(event))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from omnibus.fieldwork.command_line import wave_named
+
 
 def _setup() -> None:
     from omnibus.site.setup import setup_django
@@ -12,12 +14,12 @@ def _setup() -> None:
 
 
 def _wave_and_template(wave_slug: str, template_ref: str):  # noqa: ANN202 - (Wave, Template)
+    wave = wave_named(wave_slug)
     from omnibus.fieldwork.messages import TemplateError, load_template
-    from omnibus.fieldwork.waves import WaveError, wave_by_slug
 
     try:
-        return wave_by_slug(wave_slug), load_template(template_ref)
-    except (WaveError, TemplateError) as error:
+        return wave, load_template(template_ref)
+    except TemplateError as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -100,12 +102,8 @@ def messages_status(wave_slug: str) -> None:
     from django.db.models import Count
 
     from omnibus.fieldwork.models import Message
-    from omnibus.fieldwork.waves import WaveError, wave_by_slug
 
-    try:
-        wave = wave_by_slug(wave_slug)
-    except WaveError as error:
-        raise click.ClickException(str(error)) from None
+    wave = wave_named(wave_slug)
     for campaign in wave.campaigns.all():
         counts = dict(campaign.messages.values_list("status").annotate(n=Count("id")))
         shown = ", ".join(f"{counts.get(s, 0)} {s}" for s, _ in Message.STATUSES)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from omnibus.fieldwork.command_line import wave_named
+
 
 @click.command("tables")
 @click.argument("wave_slug", metavar="WAVE")
@@ -21,14 +23,14 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
     setup_django()
     from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
     from omnibus.dataset.build import build_dataset
-    from omnibus.fieldwork.waves import WaveError, wave_by_slug
     from omnibus.report.tabbook import write_tabbook
 
+    waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
     try:
         analysis = load_spec(spec) if spec else AnalysisSpec()
-        datasets = [build_dataset(wave_by_slug(slug)) for slug in (wave_slug, *earlier)]
-    except (WaveError, SpecError) as error:
+    except SpecError as error:
         raise click.ClickException(str(error)) from None
+    datasets = [build_dataset(wave) for wave in waves]
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         write_tabbook(datasets, analysis, output)
