@@ -6,6 +6,7 @@ INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
+REPORT_TOOLS := /usr/bin/pdftoppm /usr/bin/soffice
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint setup clean r-survey
@@ -15,7 +16,7 @@ setup: $(INSTALLED) $(ASSETS)
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet -e ".[dev,embeddings]"
 	touch $@
 
 $(ASSETS): package.json package-lock.json
@@ -27,11 +28,15 @@ demo: setup
 	$(BIN)/omnibus demo
 
 ## test: every test, the browser tests too (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
-test: setup $(CHROMIUM) r-survey
+test: setup $(CHROMIUM) $(REPORT_TOOLS) r-survey
 	$(BIN)/pytest
 
 $(CHROMIUM):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
+
+# The report's checks: pdftoppm renders PDF pages to PNG; LibreOffice opens the Word file.
+$(REPORT_TOOLS):
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends poppler-utils libreoffice-writer-nogui
 
 lint: setup
 	$(BIN)/ruff check .

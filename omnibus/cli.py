@@ -2,6 +2,8 @@
 
 import click
 
+from omnibus.coding.commands import coding
+from omnibus.context.commands import context
 from omnibus.dataset.commands import dataset, export, responses, simulate_command
 from omnibus.fieldwork.call_commands import calls
 from omnibus.fieldwork.commands import codes, load_questionnaire, wave
@@ -35,6 +37,8 @@ main.add_command(responses)
 main.add_command(dataset)
 main.add_command(export)
 main.add_command(tables)
+main.add_command(coding)
+main.add_command(context)
 main.add_command(serve)
 main.add_command(demo)
 main.add_command(django_admin)

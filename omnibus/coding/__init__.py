@@ -1,0 +1,1 @@
+"""Open responses: code frames, coding, theme suggestions and quotes."""

@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "omnibus.frame",
     "omnibus.fieldwork",
     "omnibus.collect",
+    "omnibus.coding",
+    "omnibus.context",
     "django_tasks",
     "django_tasks_db",
 ]

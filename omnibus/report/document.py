@@ -1,0 +1,112 @@
+"""The report as plain data: chapters of paragraphs, figures, tables and quotes.
+
+Builders (the wave's findings, the context chapter, the open-response themes) make these;
+writers (HTML, PDF, DOCX) only lay them out, so every format says the same thing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Series:
+    """One set of bars (a wave, or a point of a scale) across a chart's categories."""
+
+    label: str
+    values: list[float | None]  # percentages (0-100) or values, one per category; None: no figure
+    significant: list[bool] = field(default_factory=list)  # paired bars: differs from the other wave
+
+
+@dataclass
+class Point:
+    """One unit in a scatter chart."""
+
+    label: str  # the unit's name, shown only when the chart asks for labels
+    x: float
+    y: float
+    highlight: bool = False
+
+
+@dataclass
+class Chart:
+    """What a figure draws.
+
+    kind: "bar" (horizontal, one series), "stacked" (a scale or grid, a series per answer),
+    "paired" (a series per wave), "scatter" (points, optional fitted line) or "distribution"
+    (values of one indicator, with reference lines).
+    """
+
+    kind: str
+    categories: list[str] = field(default_factory=list)
+    series: list[Series] = field(default_factory=list)
+    points: list[Point] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)  # distribution: one value per unit
+    reference: dict[str, float] = field(default_factory=dict)  # distribution: named lines, e.g. England
+    x_label: str = ""
+    y_label: str = ""
+    unit: str = "%"  # what the values are in, for axis and labels
+    fit: tuple[float, float] | None = None  # scatter: intercept and slope of a fitted line
+    label_points: bool = False
+
+
+@dataclass
+class DataTable:
+    """A table as the reader sees it: header row, body rows of text, notes below."""
+
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    notes: list[str] = field(default_factory=list)
+    number: int | None = None  # "Table 3"; set when the report numbers its tables
+
+
+@dataclass
+class Figure:
+    """A chart with its question, base line, alt text and the data behind it."""
+
+    title: str
+    chart: Chart
+    data: DataTable  # the figures drawn, as a real table
+    alt: str  # written from the data, for screen readers
+    question: str = ""  # "Q. … Please select up to three."
+    base: str = ""  # "Base: All responding authorities (n=70)"
+    notes: list[str] = field(default_factory=list)
+    number: int | None = None  # "Figure 2"; set when the report numbers its figures
+
+
+@dataclass
+class Paragraph:
+    """Running text; a draft is a sentence written from the tables for the researcher to edit."""
+
+    text: str
+    draft: bool = False
+
+
+@dataclass
+class Quote:
+    """A respondent's words, attributed coarsely ("Unitary, South West"), never by name."""
+
+    text: str
+    attribution: str
+
+
+@dataclass
+class Chapter:
+    """A numbered chapter (or an appendix) and what is in it, in order."""
+
+    title: str
+    blocks: list[Paragraph | Figure | DataTable | Quote | Chapter] = field(default_factory=list)
+    appendix: bool = False
+    key: str = ""  # a stable anchor for links ("methodology", "appendix-1")
+
+
+@dataclass
+class Report:
+    """A whole report: title page facts and the chapters."""
+
+    title: str
+    subtitle: str
+    date: str  # as printed on the title page
+    chapters: list[Chapter] = field(default_factory=list)
+    summary: list[Paragraph] = field(default_factory=list)  # the executive summary
