@@ -48,3 +48,5 @@ class Dataset:
     data: pl.DataFrame
     population_size: int  # N: units in the wave's frame (the finite population)
     frame_attributes: list[str] = field(default_factory=list)  # names without the `frame_` prefix
+    # Nets that come with the data rather than the analysis spec: a code frame's nets of themes.
+    nets: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)

@@ -499,7 +499,8 @@ def multi_table(
     for option, var in zip(options, names, strict=True):
         if option not in excluded:
             b.proportion_row(option.label, "percent", option.code, lambda v: (v == 1) * 1.0, [var])
-    for label, codes in spec.nets_for(question.id, question.id).items():
+    nets = {**main.dataset.nets.get(question.id, {}), **spec.nets_for(question.id, question.id)}
+    for label, codes in nets.items():
         row_label = netting.net_label(label, codes, options)
         chosen = [f"{question.id}_{c}" for c in codes]
         b.proportion_row(row_label, "net", None, lambda v: (v == 1).any(axis=1) * 1.0, chosen)

@@ -66,9 +66,19 @@ class VarSpec:
     item: bool = False  # a grid or numeric-set item (asked per item)
 
 
-def build_dataset(wave) -> Dataset:  # noqa: ANN001 - a fieldwork Wave (Django model)
-    """The analysis dataset of a wave: one row per wave unit, per the contract in analysis.dataset."""
-    return assemble(read_wave(wave))
+def build_dataset(wave, themes: bool = True) -> Dataset:  # noqa: ANN001 - a fieldwork Wave (Django model)
+    """The analysis dataset of a wave: one row per wave unit, per the contract in analysis.dataset.
+
+    With `themes`, each coded open variable is followed by its themes as a multiple-response
+    question (see coding.themes).
+    """
+    dataset = assemble(read_wave(wave))
+    if not themes:
+        return dataset
+    from omnibus.coding.codings import theme_codings
+    from omnibus.coding.themes import with_themes
+
+    return with_themes(dataset, theme_codings(wave))
 
 
 def dataset_variables(questionnaire: Questionnaire, pilot: bool) -> list[Variable]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from omnibus.collect.flow import closing_sections, menu_sections
+from omnibus.dataset.simulated_texts import GENERIC, answers_for
 from omnibus.questionnaire.model import Option, Question, Questionnaire, Section
 from omnibus.questionnaire.printed import value_range
 from omnibus.questionnaire.routing import holds, offered_options
@@ -27,13 +28,6 @@ CLOSING_RATE = 0.9  # responding units that reach the closing section
 SKIP_OPTIONAL = 0.25  # an optional question left unanswered
 MISSING_WEIGHT = 0.3  # "Don't know" is chosen less often than a substantive answer
 EXCLUSIVE_RATE = 0.12  # "None of these" alone
-TEXTS = (
-    "Closer working with neighbouring authorities",
-    "Recruitment and retention of experienced staff",
-    "Better use of data to plan services",
-    "Early help and prevention",
-    "Joint commissioning with health partners",
-)
 
 
 @dataclass
@@ -132,7 +126,7 @@ def synthetic_answer(
         result: dict[str, object] = {question.id: codes[0] if question.type == "single" else codes}
         for option in offered:
             if option.specify and option.code in codes:
-                result[specify_key(question.id, option.code)] = rng.choice(TEXTS)
+                result[specify_key(question.id, option.code)] = rng.choice(GENERIC)
         return result
     if question.type == "grid":
         asked = [i for i in question.items if holds(i.ask_if, questionnaire, answers)]
@@ -143,7 +137,7 @@ def synthetic_answer(
     if question.type == "number":
         return {question.id: _number(question, rng, *value_range(question))}
     if question.type == "text":
-        return {question.id: rng.choice(TEXTS)[: question.max_length or None]}
+        return {question.id: rng.choice(answers_for(question.id))[: question.max_length or None]}
     return {}
 
 

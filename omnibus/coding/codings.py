@@ -1,0 +1,260 @@
+"""Coding a wave's open answers: who said what, which themes they have, and the suggestions to review.
+
+An open variable's answers are read from the live answers (routing keeps off-route answers
+out of that table), one per unit. Codes are given and taken away per answer or for many answers
+at once; each change is one transaction and is safe to repeat (a double submit codes once).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
+from omnibus.coding.themes import ThemeCoding
+from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.variables import specify_key
+
+
+@dataclass
+class OpenVariable:
+    """An open text variable of the questionnaire that can be coded."""
+
+    name: str  # "SocImprov", "SuppSou_14_text"
+    question: str  # the owning question's id
+    text: str  # what was asked
+
+
+@dataclass
+class OpenResponse:
+    """One unit's answer to an open variable, with its codes."""
+
+    wave_unit: int
+    unit: str  # the unit's key
+    name: str  # the unit's name (researchers only)
+    text: str
+    codes: set[int] = field(default_factory=set)
+    suggestions: list[Suggestion] = field(default_factory=list)
+
+
+def open_variables(questionnaire: Questionnaire) -> list[OpenVariable]:
+    """Every open question and "Other (please specify)" text, in questionnaire order."""
+    found = []
+    for question in questionnaire.questions():
+        if question.type == "text":
+            found.append(OpenVariable(question.id, question.id, question.text))
+        for option in questionnaire.options_of(question) if question.type in ("single", "multi") else []:
+            if option.specify:
+                text = f"{question.text} – {option.label}"
+                found.append(OpenVariable(specify_key(question.id, option.code), question.id, text))
+    return found
+
+
+def open_variable(wave: Wave, name: str) -> OpenVariable | None:
+    """The wave's open variable of this name, if it has one."""
+    return next((v for v in open_variables(questionnaire_of(wave.questionnaire)) if v.name == name), None)
+
+
+def frame_of(wave: Wave, variable: str) -> CodeFrame:
+    """The code frame a wave's open variable is coded with (its survey's, shared by every wave)."""
+    frame, _ = CodeFrame.objects.get_or_create(survey=wave.questionnaire.survey, variable=variable)
+    return frame
+
+
+def responses(wave: Wave, variable: str) -> list[OpenResponse]:
+    """Every non-blank answer to the variable in the wave, by unit name, with its codes and open suggestions."""
+    from omnibus.collect.models import Answer
+
+    rows = (
+        Answer.objects.filter(wave_unit__wave=wave, key=variable)
+        .select_related("wave_unit__unit")
+        .order_by("wave_unit__name", "wave_unit_id")
+    )
+    found = {}
+    for answer in rows:
+        text = answer.value if isinstance(answer.value, str) else ""
+        if text.strip():
+            unit = answer.wave_unit
+            key = unit.unit.key if unit.unit_id else f"preview-{unit.pk}"
+            found[unit.pk] = OpenResponse(unit.pk, key, unit.name, text.strip())
+    codings = Coding.objects.filter(wave_unit__wave=wave, variable=variable).values_list("wave_unit_id", "theme__code")
+    for unit_id, code in codings:
+        if unit_id in found:
+            found[unit_id].codes.add(code)
+    open_ones = Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.OPEN)
+    for suggestion in open_ones.select_related("theme"):
+        if suggestion.wave_unit_id in found:
+            found[suggestion.wave_unit_id].suggestions.append(suggestion)
+    return list(found.values())
+
+
+def theme_counts(found: list[OpenResponse]) -> Counter[int]:
+    """Answers per theme code (an answer with several codes counts under each)."""
+    return Counter(code for r in found for code in r.codes)
+
+
+def set_codes(wave: Wave, variable: str, wave_unit_ids: list[int], add: list[Theme], remove: list[Theme], user) -> int:  # noqa: ANN001
+    """Add and remove themes on many answers at once; returns how many codings were made."""
+    units = _units(wave, wave_unit_ids)
+    made = 0
+    with transaction.atomic():
+        for unit in units:
+            for theme in add:
+                _, created = Coding.objects.get_or_create(
+                    wave_unit=unit, variable=variable, theme=theme, defaults={"coded_by": _user(user)}
+                )
+                made += created
+            Coding.objects.filter(wave_unit=unit, variable=variable, theme__in=remove).delete()
+            # A theme given by hand settles any suggestion of it.
+            Suggestion.objects.filter(wave_unit=unit, variable=variable, theme__in=add).update(
+                state=Suggestion.ACCEPTED
+            )
+    return made
+
+
+def replace_codes(wave: Wave, variable: str, wave_unit_id: int, themes: list[Theme], user) -> None:  # noqa: ANN001
+    """Make one answer's codes exactly `themes` (the one-at-a-time screen's save)."""
+    unit = _units(wave, [wave_unit_id])[0]
+    with transaction.atomic():
+        Coding.objects.filter(wave_unit=unit, variable=variable).exclude(theme__in=themes).delete()
+        for theme in themes:
+            Coding.objects.get_or_create(
+                wave_unit=unit, variable=variable, theme=theme, defaults={"coded_by": _user(user)}
+            )
+
+
+def decide_suggestions(suggestion_ids: list[int], accept: bool, user) -> int:  # noqa: ANN001
+    """Accept (code the answer) or reject open suggestions; returns how many were decided."""
+    decided = 0
+    with transaction.atomic():
+        for s in Suggestion.objects.select_for_update().filter(pk__in=suggestion_ids, state=Suggestion.OPEN):
+            if accept:
+                Coding.objects.get_or_create(
+                    wave_unit_id=s.wave_unit_id,
+                    variable=s.variable,
+                    theme=s.theme,
+                    defaults={"source": Coding.SUGGESTION, "coded_by": _user(user)},
+                )
+            s.state = Suggestion.ACCEPTED if accept else Suggestion.REJECTED
+            s.save(update_fields=["state"])
+            decided += 1
+    return decided
+
+
+def _units(wave: Wave, ids: list[int]) -> list[WaveUnit]:
+    units = list(WaveUnit.objects.filter(wave=wave, pk__in=ids))
+    if len(units) != len(set(ids)):
+        raise ValueError("some of the chosen answers are not in this wave")
+    return units
+
+
+def _user(user):  # noqa: ANN001, ANN202 - a Django user or None (command line)
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+# -- suggestions ------------------------------------------------------------------------------
+
+
+def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, int]:
+    """Propose themes for uncoded answers from those already coded; returns (method, proposals made).
+
+    Earlier open suggestions are replaced; rejected ones are not proposed again.
+    """
+    from omnibus.coding.suggest import embedder, propose_codes
+
+    frame = frame_of(wave, variable)
+    themes = {t.code: t for t in frame.themes.all()}
+    found = responses(wave, variable)
+    coded = {str(r.wave_unit): (r.text, r.codes) for r in found if r.codes}
+    uncoded = {str(r.wave_unit): r.text for r in found if not r.codes}
+    if not coded or not uncoded:
+        return "", 0
+    embed = embedder(prefer)
+    proposals = propose_codes(coded, uncoded, embed)
+    rejected = set(
+        Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.REJECTED).values_list(
+            "wave_unit_id", "theme__code"
+        )
+    )
+    made = 0
+    with transaction.atomic():
+        Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.OPEN).delete()
+        for p in proposals:
+            unit_id = int(p.response)
+            if p.code in themes and (unit_id, p.code) not in rejected:
+                Suggestion.objects.update_or_create(
+                    wave_unit_id=unit_id,
+                    variable=variable,
+                    theme=themes[p.code],
+                    defaults={"confidence": p.confidence, "method": embed.method, "state": Suggestion.OPEN},
+                )
+                made += 1
+    return embed.method, made
+
+
+def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, list[CandidateTheme]]:
+    """Group the uncoded answers into candidate themes (replacing the last candidates of this wave)."""
+    from omnibus.coding.suggest import embedder, group_responses
+
+    frame = frame_of(wave, variable)
+    found = responses(wave, variable)
+    uncoded = {r.unit: r.text for r in found if not r.codes}
+    if not uncoded:
+        return "", []
+    embed = embedder(prefer)
+    groups = group_responses(uncoded, embed)
+    with transaction.atomic():
+        CandidateTheme.objects.filter(frame=frame, wave=wave).delete()
+        made = [
+            CandidateTheme.objects.create(
+                frame=frame,
+                wave=wave,
+                label=g.label[:200],
+                key_terms=list(g.key_terms),
+                examples=list(g.examples),
+                members=list(g.members),
+                method=embed.method,
+            )
+            for g in groups
+        ]
+    return embed.method, made
+
+
+def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme, int]:  # noqa: ANN001
+    """Add a candidate as a theme of its frame and code its members' answers with it."""
+    from omnibus.coding.frames import add_theme
+
+    with transaction.atomic():
+        theme = add_theme(candidate.frame, label or candidate.label, ", ".join(candidate.key_terms))
+        units = WaveUnit.objects.filter(wave=candidate.wave, unit__key__in=candidate.members)
+        made = 0
+        for unit in units:
+            _, created = Coding.objects.get_or_create(
+                wave_unit=unit,
+                variable=candidate.frame.variable,
+                theme=theme,
+                defaults={"source": Coding.SUGGESTION, "coded_by": _user(user)},
+            )
+            made += created
+        candidate.delete()
+    return theme, made
+
+
+def theme_codings(wave: Wave) -> list[ThemeCoding]:
+    """Each coded open variable of the wave, as plain data for the dataset (see coding.themes)."""
+    frames = CodeFrame.objects.filter(survey=wave.questionnaire.survey).prefetch_related("themes", "nets__themes")
+    given: dict[str, dict[str, set[int]]] = {}
+    rows = Coding.objects.filter(wave_unit__wave=wave).values_list("variable", "wave_unit__unit__key", "theme__code")
+    for variable, unit, code in rows:
+        given.setdefault(variable, {}).setdefault(unit, set()).add(code)
+    found = []
+    for frame in frames:
+        themes = [(t.code, t.label) for t in frame.themes.all()]
+        if themes and frame.variable in given:
+            nets = {n.label: tuple(sorted(t.code for t in n.themes.all())) for n in frame.nets.all()}
+            found.append(ThemeCoding(frame.variable, themes, given[frame.variable], nets))
+    return found
