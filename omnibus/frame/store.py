@@ -87,7 +87,7 @@ def load_frame(path: Path, as_of: date, population: str = "england-la") -> Frame
         keep = history.snapshot(later, schema.value_names)
         previous = _members_before(pop, as_of)
         version = _replace_version(pop, as_of, path.name, digest, len(rows))
-        history.drop_day(pop, as_of)
+        history.drop_day(pop, as_of, schema.value_names)
         changes = _write_values(history, rows, unit_ids, as_of, schema.value_names)
         members = set(unit_ids.values())
         Membership.objects.bulk_create([Membership(version=version, unit_id=uid) for uid in members], batch_size=BATCH)
@@ -136,8 +136,18 @@ def _schema(population: str) -> PopulationSchema:
 
 
 def _population(schema: PopulationSchema) -> Population:
+    source = schema.source
+    existing = Population.objects.filter(slug=schema.slug).first()
+    if existing is not None:
+        # Derived attributes (bands of an official statistic) are not in frame files: keep them.
+        derived = {
+            name: spec
+            for name, spec in (json.loads(existing.schema).get("attributes") or {}).items()
+            if isinstance(spec, dict) and spec.get("derived") and name not in schema.column_names
+        }
+        source = {**source, "attributes": {**(source.get("attributes") or {}), **derived}}
     pop, _ = Population.objects.update_or_create(
-        slug=schema.slug, defaults={"title": schema.title, "schema": json.dumps(schema.source)}
+        slug=schema.slug, defaults={"title": schema.title, "schema": json.dumps(source)}
     )
     return pop
 
@@ -266,11 +276,11 @@ class _History:
         dates.insert(index, day)
         self.entries[unit_id, name].insert(index, (value, row_id))
 
-    def drop_day(self, pop: Population, day: date) -> None:
-        """Delete every value dated `day`, in the database and here."""
-        AttributeValue.objects.filter(unit__population=pop, valid_from=day).delete()
+    def drop_day(self, pop: Population, day: date, names: list[str]) -> None:
+        """Delete every value of the file's columns (`names`) dated `day`, in the database and here."""
+        AttributeValue.objects.filter(unit__population=pop, valid_from=day, name__in=names).delete()
         for key, dates in self.dates.items():
-            if day in dates:
+            if key[1] in names and day in dates:
                 index = dates.index(day)
                 del dates[index]
                 del self.entries[key][index]

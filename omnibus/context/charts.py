@@ -1,0 +1,100 @@
+"""Draw the context charts: a scatter of two measures and the distribution of one indicator.
+
+`draw_chart(chart, ax)` draws a `Chart` of kind "scatter" or "distribution" on a matplotlib
+axes, for the report's renderer; `write_chart` writes one as a PNG or SVG file for the
+commands. Colours come from the one palette.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only, never a window
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from omnibus.report.document import Chart  # noqa: E402
+from omnibus.report.palette import FONT, GRID, TEXT, colours  # noqa: E402
+
+KINDS = ("scatter", "distribution")
+BINS = 20
+
+
+def draw_chart(chart: Chart, ax: Axes) -> None:
+    """Draw a scatter or distribution chart on `ax`."""
+    if chart.kind == "scatter":
+        _scatter(chart, ax)
+    elif chart.kind == "distribution":
+        _distribution(chart, ax)
+    else:
+        raise ValueError(f"context charts draw {' and '.join(KINDS)}, not {chart.kind!r}")
+    _style(ax, chart)
+
+
+def write_chart(chart: Chart, path: Path, title: str = "", notes: list[str] | None = None) -> Path:
+    """Write the chart to `path` (.png or .svg), with a title above and notes below; returns the path."""
+    if path.suffix.lower() not in (".png", ".svg"):
+        raise ValueError(f"{path}: a chart is written as .png or .svg")
+    plt.rcParams["font.family"] = FONT
+    figure, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    try:
+        draw_chart(chart, ax)
+        if title:
+            ax.set_title(title, loc="left", fontsize=11, color=TEXT)
+        if notes:
+            figure.text(0.01, 0.01, "\n".join(notes), fontsize=7, color=TEXT, va="bottom", wrap=True)
+            figure.subplots_adjust(bottom=0.12 + 0.035 * len(notes))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path)
+    finally:
+        plt.close(figure)
+    return path
+
+
+def _scatter(chart: Chart, ax: Axes) -> None:
+    main, accent = colours(2)
+    xs = np.array([p.x for p in chart.points])
+    ys = np.array([p.y for p in chart.points])
+    marked = np.array([p.highlight for p in chart.points], dtype=bool)
+    ax.scatter(xs[~marked], ys[~marked], s=22, color=main, alpha=0.75, edgecolors="white", linewidths=0.5, zorder=3)
+    if marked.any():
+        ax.scatter(xs[marked], ys[marked], s=40, color=accent, edgecolors=TEXT, linewidths=0.6, zorder=4)
+    if chart.fit is not None and xs.size:
+        intercept, slope = chart.fit
+        line = np.array([xs.min(), xs.max()])
+        ax.plot(
+            line, intercept + slope * line, color=TEXT, linewidth=1.2, linestyle="--", zorder=2, label="Fitted line"
+        )
+    if chart.label_points:
+        labelled = [p for p in chart.points if p.highlight] or chart.points
+        for point in labelled:
+            ax.annotate(point.label, (point.x, point.y), xytext=(3, 3), textcoords="offset points", fontsize=6.5,
+                        color=TEXT)  # fmt: skip
+
+
+def _distribution(chart: Chart, ax: Axes) -> None:
+    values = np.array(chart.values, dtype=float)
+    ax.hist(values, bins=min(BINS, max(5, values.size // 4)), color=colours(1)[0], edgecolor="white", zorder=3)
+    line_colours = colours(len(chart.reference) + 1)[1:]
+    for (name, where), colour in zip(chart.reference.items(), line_colours, strict=True):
+        ax.axvline(where, color=colour, linewidth=1.5, linestyle="--", zorder=4, label=name)
+    if chart.reference:
+        ax.legend(frameon=False, fontsize=8, loc="upper right")
+    if not chart.y_label:
+        ax.set_ylabel("Number of LAs", color=TEXT)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of LAs has no halves
+
+
+def _style(ax: Axes, chart: Chart) -> None:
+    ax.set_xlabel(chart.x_label, color=TEXT)
+    if chart.y_label:
+        ax.set_ylabel(chart.y_label, color=TEXT)
+    ax.grid(True, color=GRID, linewidth=0.5, alpha=0.6, zorder=0)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(colors=TEXT, labelsize=8)

@@ -1,0 +1,134 @@
+"""Report figures of the context: an indicator's variation and two measures against each other.
+
+Each figure carries its chart, the numbers drawn as a real table, alt text written from the
+data, the base and the notes (the exclusion rule, the test). Pure Python: no Django import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from omnibus.context.correlation import Correlation, correlate
+from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, describe_variation
+from omnibus.report.document import Chart, DataTable, Figure, Point
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A measure of units to plot: its label, unit, period, source and each unit's value."""
+
+    label: str
+    unit: str
+    period: str
+    values: dict[str, AreaValue]  # unit key -> value
+    source: str = ""
+
+    @property
+    def title(self) -> str:
+        """The label with its period, as an axis says it."""
+        return f"{self.label} ({self.period})" if self.period else self.label
+
+
+def variation_figure(summary: VariationSummary, unit: str = "", source: str = "") -> Figure:
+    """The distribution of an indicator across LAs, with England, half and double marked."""
+    s = summary
+    reference = {}
+    if s.national is not None:
+        reference = {
+            f"England ({s.national:g})": s.national,
+            f"Half of England ({s.national / 2:g})": s.national / 2,
+            f"Double England ({s.national * 2:g})": s.national * 2,
+        }
+    axis = s.label if not unit or unit in s.label else f"{s.label} ({unit})"
+    chart = Chart("distribution", values=[a.value for a in s.values], reference=reference, unit=unit, x_label=axis)
+    notes = s.footnotes() + ([f"Source: {source}"] if source else [])
+    return Figure(
+        title=f"{s.label}, {s.period}: how LAs vary",
+        chart=chart,
+        data=variation_table(s, unit),
+        alt=describe_variation(s, unit) + f" Deciles run from {s.deciles[0]:g} to {s.deciles[-1]:g}.",
+        base=f"Base: all LAs with a published value (n={s.n})",
+        notes=notes,
+    )
+
+
+def variation_table(summary: VariationSummary, unit: str = "") -> DataTable:
+    """The variation summary as rows of figures."""
+    s = summary
+
+    def names(areas: list[AreaValue]) -> str:
+        return ", ".join(a.name for a in areas) or "none"
+
+    rows = [
+        ["England", "-" if s.national is None else f"{s.national:g}"],
+        ["LAs summarised (n)", str(s.n)],
+        ["Lowest", f"{s.minimum:g} ({names(s.lowest)})"],
+        ["Highest", f"{s.maximum:g} ({names(s.highest)})"],
+        ["Highest ÷ lowest", "-" if s.ratio is None else f"{s.ratio:.1f}"],
+        ["At half of England or less", f"{len(s.half_or_less)} ({names(s.half_or_less)})"],
+        ["At double England or more", f"{len(s.double_or_more)} ({names(s.double_or_more)})"],
+    ]
+    rows += [[f"{10 * (i + 1)}th percentile", f"{d:g}"] for i, d in enumerate(s.deciles)]
+    caption = f"{s.label}, {s.period}" + (f" ({unit})" if unit else "")
+    return DataTable(caption, ["Measure", "Value"], rows, notes=s.footnotes())
+
+
+def scatter_figure(
+    x: Measure,
+    y: Measure,
+    label_points: bool = False,
+    highlight: set[str] | None = None,
+    rule: ExclusionRule | None = None,
+) -> Figure:
+    """Units by `x` and `y` with the fitted line, Pearson's r and R²; the base is the units with both.
+
+    `rule` (default: leave out a value of 0 on either measure) is stated in the notes.
+    """
+    rule = rule if rule is not None else ExclusionRule()
+    left = {k: why for m in (x, y) for k, a in m.values.items() if (why := rule.reason(a)) is not None}
+    keys = sorted(k for k in set(x.values) & set(y.values) if k not in left)
+    result = correlate([x.values[k].value for k in keys], [y.values[k].value for k in keys])
+    highlight = highlight or set()
+    points = [Point(x.values[k].name, x.values[k].value, y.values[k].value, k in highlight) for k in keys]
+    chart = Chart("scatter", points=points, x_label=x.title, y_label=y.title, unit=y.unit,
+                  fit=(result.intercept, result.slope), label_points=label_points)  # fmt: skip
+    only = sorted(a.name for k, a in {**x.values, **y.values}.items() if k not in keys and k not in left)
+    names = {k: a.name for m in (x, y) for k, a in m.values.items()}
+    excluded = sorted(f"{names[k]} ({why})" for k, why in left.items())
+    notes = [result.test_note(), rule.describe() + (": " + ", ".join(excluded) if excluded else ".")]
+    if only:
+        notes.append(f"Left out for want of both values: {', '.join(only)}.")
+    notes += [f"Source: {m.source}" for m in (x, y) if m.source]
+    rows = [[x.values[k].name, f"{x.values[k].value:g}", f"{y.values[k].value:g}"] for k in keys]
+    return Figure(
+        title=f"{y.label} against {x.label}",
+        chart=chart,
+        data=DataTable(f"{y.title} and {x.title}, by LA", ["LA", x.title, y.title], rows, notes=notes),
+        alt=scatter_alt(x, y, result),
+        base=f"Base: LAs with both values (n={result.n})",
+        notes=notes,
+    )
+
+
+def scatter_alt(x: Measure, y: Measure, result: Correlation) -> str:
+    """Alt text of a scatter, written from the correlation."""
+    strength = _strength(abs(result.r))
+    direction = "higher" if result.r > 0 else "lower"
+    text = f"Scatter of {result.n} LAs: {y.label} against {x.label}. "
+    if strength == "no clear":
+        return text + f"There is no clear linear relation (r = {result.r:.2f}, R² = {result.r_squared:.2f})."
+    return text + (
+        f"A {strength} relation: LAs with a higher {x.label} tend to have a {direction} {y.label} "
+        f"(r = {result.r:.2f}, R² = {result.r_squared:.2f}, so {x.label} accounts for "
+        f"{100 * result.r_squared:.0f}% of the variation)."
+    )
+
+
+def _strength(r: float) -> str:
+    if r >= 0.7:
+        return "strong"
+    if r >= 0.4:
+        return "moderate"
+    if r >= 0.2:
+        return "weak"
+    return "no clear"

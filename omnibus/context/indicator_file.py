@@ -1,0 +1,237 @@
+"""Read a file of official statistics about areas into plain rows, or every reason it cannot be read.
+
+Two layouts are read:
+
+- DfE's tidy open-data layout: `time_period`, `geographic_level` ("National", "Regional",
+  "Local authority"), `new_la_code` (GSS), `old_la_code` (DfE LA number), `la_name`, and one
+  column per indicator. Rows of other levels (local authority district, ward …) are skipped.
+- a plain CSV keyed by GSS code (`gss_code`) or DfE LA number (`dfe_la_code`), one row per
+  area; a GSS code of E92… is England and E12…/E13… a region, so national and regional values
+  can sit beside the LAs.
+
+DfE marks values it does not publish with symbols: `c` (confidential, suppressed), `x` (not
+available), `z` (not applicable) and `low` (rounds to zero). Each is read as a missing value
+that keeps its symbol, never as zero. Pure Python: no Django import.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SYMBOLS = {
+    "c": "suppressed (confidential)",
+    "x": "not available",
+    "z": "not applicable",
+    "low": "rounds to zero",
+}
+NATIONAL, REGIONAL, LOCAL = "national", "regional", "la"
+TIDY_LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
+NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
+DFE_RE = re.compile(r"^\d{3}$")
+GSS_RE = re.compile(r"^E\d{8}$")
+ENGLAND_GSS = "E92000001"
+NAME_COLUMNS = ("la_name", "name", "area_name", "region_name")
+SOURCE_COLUMNS = ("source", "source_note")
+
+
+class IndicatorFileError(Exception):
+    """An indicator file cannot be loaded; `errors` holds one `FILE:LINE: ...` message per problem."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One area's value as read: `dfe` or `gss` identifies an LA; `value` is None when `symbol` says why."""
+
+    line: int
+    level: str  # national, regional or la
+    code: str  # the area's code as given: GSS code, or the DfE LA number
+    code_kind: str  # "dfe" or "gss"
+    name: str
+    value: float | None
+    symbol: str = ""  # c, x, z, low or "" (blank cell)
+    gss: str = ""  # the GSS code too, when the file gives both
+    text: str = ""  # a category's value ("Good"); `value` is then None
+
+
+@dataclass
+class IndicatorFile:
+    """What was read from a file: the layout, its rows, source notes, and every error."""
+
+    name: str
+    layout: str = ""  # "tidy" or "plain"
+    rows: list[IndicatorRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # distinct source notes, in order of first use
+    skipped: int = 0  # rows of another period or geographic level
+    errors: list[str] = field(default_factory=list)
+
+    def error(self, line: int, message: str, column: str | None = None) -> None:
+        """Record an error at a line, naming the column when there is one."""
+        where = f"column {column}: " if column else ""
+        self.errors.append(f"{self.name}:{line}: {where}{message}")
+
+
+def read_indicator_file(path: Path, column: str, period: str | None = None, categorical: bool = False) -> IndicatorFile:
+    """Read `column` of an indicator file (tidy or plain); for tidy files keep only `period`'s rows.
+
+    A `categorical` column holds text (Ofsted judgements) rather than numbers.
+
+    Raises IndicatorFileError listing every problem: the file is loaded whole or not at all.
+    """
+    name = str(path)
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        raise IndicatorFileError([f"{name}:1: cannot read the file: {exc.strerror or exc}"]) from None
+    except UnicodeDecodeError as exc:
+        raise IndicatorFileError([f"{name}:1: not UTF-8 (byte {exc.start}); save the file as CSV UTF-8"]) from None
+    result = read_indicator_text(text, column, period, name, categorical)
+    if result.errors:
+        raise IndicatorFileError(result.errors)
+    return result
+
+
+def read_indicator_text(
+    text: str, column: str, period: str | None = None, name: str = "<text>", categorical: bool = False
+) -> IndicatorFile:
+    """Read indicator CSV from text; errors are collected in the result rather than raised."""
+    result = IndicatorFile(name=name)
+    records = _records(text, result)
+    if not records:
+        if not result.errors:
+            result.error(1, "the file is empty")
+        return result
+    header_line, header = records[0]
+    columns = [h.strip() for h in header]
+    result.layout = "tidy" if {"time_period", "geographic_level"} <= set(columns) else "plain"
+    if column not in columns:
+        result.error(header_line, f"no column {column!r} (the file has: {', '.join(c for c in columns if c)})")
+        return result
+    if result.layout == "tidy" and period is None:
+        result.error(header_line, "a DfE tidy file holds many periods: say which with --period")
+        return result
+    if result.layout == "plain" and not {"gss_code", "dfe_la_code"} & set(columns):
+        result.error(header_line, "a plain file needs a gss_code or dfe_la_code column to say which area a row is")
+        return result
+    for line, cells in records[1:]:
+        if len(cells) != len(columns):
+            result.error(line, f"this row has {len(cells)} values but the header has {len(columns)}")
+            continue
+        cells_by_name = dict(zip(columns, (c.strip() for c in cells), strict=True))
+        _read_row(result, line, cells_by_name, column, period, categorical)
+    if not result.rows and not result.errors:
+        wanted = f" for period {period}" if period and result.layout == "tidy" else ""
+        result.error(header_line, f"no rows{wanted}")
+    _check_unique(result)
+    return result
+
+
+def _records(text: str, result: IndicatorFile) -> list[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return records
+        except csv.Error as exc:
+            result.error(start, f"cannot read this row as CSV: {exc}")
+            return records
+        if any(cell.strip() for cell in cells):
+            records.append((start, cells))
+
+
+def _read_row(
+    result: IndicatorFile, line: int, row: dict[str, str], column: str, period: str | None, categorical: bool
+) -> None:
+    if result.layout == "tidy":
+        if row["time_period"] != period:
+            result.skipped += 1
+            return
+        level = TIDY_LEVELS.get(row["geographic_level"].casefold())
+        if level is None:
+            result.skipped += 1  # a level below or beside LAs (district, ward): not ours
+            return
+        found = _tidy_area(result, line, row, level)
+    else:
+        found = _plain_area(result, line, row)
+    if found is None:
+        return
+    level, code, kind, gss = found
+    cell = row[column]
+    text = cell if categorical and cell and cell.casefold() not in SYMBOLS else ""
+    value, symbol = (None, "") if text else _value(result, line, cell, column)
+    if value is None and symbol is None:
+        return
+    name = next((row[c] for c in NAME_COLUMNS if row.get(c)), "England" if level == NATIONAL else "")
+    result.rows.append(IndicatorRow(line, level, code, kind, name, value, symbol or "", gss, text))
+    note = next((row[c] for c in SOURCE_COLUMNS if row.get(c)), "")
+    if note and note not in result.notes:
+        result.notes.append(note)
+
+
+def _tidy_area(result: IndicatorFile, line: int, row: dict[str, str], level: str) -> tuple[str, str, str, str] | None:
+    if level == NATIONAL:
+        return level, row.get("country_code") or ENGLAND_GSS, "gss", row.get("country_code") or ENGLAND_GSS
+    if level == REGIONAL:
+        code = row.get("region_code", "")
+        if not GSS_RE.match(code):
+            result.error(line, f"a regional row needs a region code, not {code!r}", "region_code")
+            return None
+        return level, code, "gss", code
+    return _la_code(result, line, row.get("old_la_code", ""), row.get("new_la_code", ""), "old_la_code", level)
+
+
+def _plain_area(result: IndicatorFile, line: int, row: dict[str, str]) -> tuple[str, str, str, str] | None:
+    gss, dfe = row.get("gss_code", ""), row.get("dfe_la_code", "")
+    if gss == ENGLAND_GSS:
+        return NATIONAL, gss, "gss", gss
+    if gss.startswith(("E12", "E13")):
+        return REGIONAL, gss, "gss", gss
+    return _la_code(result, line, dfe, gss, "dfe_la_code", LOCAL)
+
+
+def _la_code(
+    result: IndicatorFile, line: int, dfe: str, gss: str, dfe_column: str, level: str
+) -> tuple[str, str, str, str] | None:
+    if dfe:
+        if not DFE_RE.match(dfe):
+            result.error(line, f"{dfe!r} is not a DfE LA number (three digits)", dfe_column)
+            return None
+        return level, dfe, "dfe", gss
+    if GSS_RE.match(gss):
+        return level, gss, "gss", gss
+    result.error(line, "no DfE LA number and no GSS code: which LA is this?")
+    return None
+
+
+def _value(result: IndicatorFile, line: int, text: str, column: str) -> tuple[float | None, str | None]:
+    """(value, None) for a number; (None, symbol) for a DfE symbol or a blank; (None, None) for an error."""
+    folded = text.casefold()
+    if folded in SYMBOLS:
+        return None, folded
+    if text == "":
+        return None, ""
+    if NUMBER_RE.match(text):
+        return float(text), None
+    known = ", ".join(SYMBOLS)
+    result.error(line, f"{text!r} is not a number nor one of the DfE symbols ({known})", column)
+    return None, None
+
+
+def _check_unique(result: IndicatorFile) -> None:
+    seen: dict[tuple[str, str], int] = {}
+    for row in result.rows:
+        key = (row.level, row.code)
+        if key in seen:
+            result.error(row.line, f"a second value for {row.name or row.code} (also on line {seen[key]})")
+        else:
+            seen[key] = row.line

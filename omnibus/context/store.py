@@ -1,0 +1,232 @@
+"""Load indicator files into the database and read an indicator's values back as plain data.
+
+A load is all or nothing: the file is read and every LA matched to a unit of the population
+before anything is written, and the writing is one transaction. Loading again for the same
+indicator and period replaces the values of the areas in the file and keeps the others, so a
+file of LAs and a file of the national and regional figures can be loaded one after the other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from omnibus.context.figures import Measure
+from omnibus.context.indicator_file import (
+    LOCAL,
+    NATIONAL,
+    REGIONAL,
+    SYMBOLS,
+    IndicatorFileError,
+    read_indicator_file,
+)
+from omnibus.context.models import Indicator, Series, Value
+from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, variation_summary
+from omnibus.frame.models import AttributeValue, Population, Unit
+
+
+class ContextError(Exception):
+    """A user mistake with no file line to point at: an unknown indicator or period."""
+
+
+@dataclass
+class Loaded:
+    """What a load wrote."""
+
+    indicator: str
+    period: str
+    layout: str
+    las: int
+    national: int
+    regional: int
+    missing: int  # areas with a symbol or a blank instead of a number
+    skipped: int
+    notes: list[str]
+
+
+@dataclass
+class IndicatorValues:
+    """An indicator for one period, read back: LA values by unit key, England, the regions, the source."""
+
+    code: str
+    label: str
+    unit: str
+    period: str
+    source_note: str
+    national: float | None
+    regions: dict[str, tuple[str, float | None]] = field(default_factory=dict)  # GSS -> (name, value)
+    las: dict[str, AreaValue] = field(default_factory=dict)  # unit key -> value (numbers only)
+    no_value: dict[str, tuple[str, str]] = field(default_factory=dict)  # unit key -> (name, symbol)
+    kind: str = "number"
+    categories: dict[str, tuple[str, str]] = field(default_factory=dict)  # category indicator: key -> (name, text)
+
+    def areas(self) -> list[AreaValue]:
+        """The LAs with a value."""
+        return list(self.las.values())
+
+    def by_key(self) -> dict[str, float | None]:
+        """Each LA's value by unit key (None where there is no value)."""
+        found: dict[str, float | None] = {k: a.value for k, a in self.las.items()}
+        found.update({k: None for k in self.no_value})
+        return found
+
+
+def load_indicator(
+    path: Path,
+    code: str,
+    period: str,
+    column: str | None = None,
+    label: str | None = None,
+    unit: str | None = None,
+    source: str | None = None,
+    population: str = "england-la",
+    categorical: bool = False,
+) -> Loaded:
+    """Load `column` (default: `code`) of an indicator file as indicator `code` for `period`.
+
+    A `categorical` indicator holds text (Ofsted judgements). Raises IndicatorFileError naming
+    every bad row (nothing is written), or ContextError.
+    """
+    kind = "category" if categorical else "number"
+    existing = Indicator.objects.filter(code=code).exclude(kind=kind).first()
+    if existing is not None:
+        raise ContextError(f"indicator {code!r} is loaded as a {existing.kind}: load this file under another code")
+    file = read_indicator_file(path, column or code, period, categorical)
+    pop = Population.objects.filter(slug=population).first()
+    if pop is None:
+        raise ContextError(f"load the {population} frame first: indicators are matched to its units")
+    keys = _unit_keys(pop, file.rows, str(path))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    notes = [source] if source else file.notes
+    with transaction.atomic():
+        indicator = _indicator(code, label, unit, kind)
+        series, _ = Series.objects.get_or_create(indicator=indicator, period=period)
+        _note(series, notes, f"{path.name} sha256:{digest[:12]} column {column or code}")
+        values = [
+            Value(series=series, level=row.level, area=keys.get(row.line, row.code), name=row.name, value=row.value,
+                  symbol=row.symbol, text=row.text)
+            for row in file.rows
+        ]  # fmt: skip
+        for level in (NATIONAL, REGIONAL, LOCAL):
+            areas = [v.area for v in values if v.level == level]
+            Value.objects.filter(series=series, level=level, area__in=areas).delete()
+        Value.objects.bulk_create(values, batch_size=2000)
+    count = {level: sum(1 for r in file.rows if r.level == level) for level in (NATIONAL, REGIONAL, LOCAL)}
+    missing = sum(1 for r in file.rows if r.value is None and not r.text)
+    return Loaded(code, period, file.layout, count[LOCAL], count[NATIONAL], count[REGIONAL], missing, file.skipped,
+                  notes)  # fmt: skip
+
+
+def indicator_values(code: str, period: str) -> IndicatorValues:
+    """An indicator's values for a period; ContextError names what is loaded when it is not."""
+    series = Series.objects.select_related("indicator").filter(indicator__code=code, period=period).first()
+    if series is None:
+        raise ContextError(_not_loaded(code, period))
+    ind = series.indicator
+    result = IndicatorValues(ind.code, ind.label, ind.unit, period, series.source_note, None, kind=ind.kind)
+    for value in Value.objects.filter(series=series).order_by("level", "area"):
+        if value.level == Value.NATIONAL and not value.text:
+            result.national = value.value
+        elif value.level == Value.REGIONAL:
+            result.regions[value.area] = (value.name, value.value)
+        elif value.text:
+            result.categories[value.area] = (value.name, value.text)
+        elif value.value is None:
+            result.no_value[value.area] = (value.name, value.symbol)
+        else:
+            result.las[value.area] = AreaValue(value.area, value.name, value.value)
+    return result
+
+
+def loaded_series() -> list[Series]:
+    """Every indicator and period loaded, with counts of LA values (`las`) and missing ones (`missing`)."""
+    from django.db.models import Count, Q
+
+    return list(
+        Series.objects.select_related("indicator").annotate(
+            las=Count("values", filter=Q(values__level=Value.LA, values__value__isnull=False)),
+            missing=Count("values", filter=Q(values__level=Value.LA, values__value__isnull=True)),
+            national=Count("values", filter=Q(values__level=Value.NATIONAL)),
+        )
+    )
+
+
+def _not_loaded(code: str, period: str) -> str:
+    periods = list(Series.objects.filter(indicator__code=code).values_list("period", flat=True))
+    if periods:
+        return f"indicator {code!r} has no period {period!r} (loaded: {', '.join(periods)})"
+    codes = sorted(Indicator.objects.values_list("code", flat=True))
+    return f"no indicator {code!r} is loaded (loaded: {', '.join(codes) or 'none'})"
+
+
+def _indicator(code: str, label: str | None, unit: str | None, kind: str) -> Indicator:
+    indicator, created = Indicator.objects.get_or_create(
+        code=code, defaults={"label": label or code, "unit": unit or "", "kind": kind}
+    )
+    if not created and (label or unit):
+        indicator.label = label or indicator.label
+        indicator.unit = unit if unit is not None else indicator.unit
+        indicator.save(update_fields=["label", "unit"])
+    return indicator
+
+
+def _note(series: Series, notes: list[str], file_line: str) -> None:
+    lines = [line for line in series.source_note.splitlines() if line]
+    series.source_note = "\n".join(dict.fromkeys([*lines, *notes]))
+    series.files = "\n".join(dict.fromkeys([*series.files.splitlines(), file_line]))
+    series.loaded_at = timezone.now()
+    series.save(update_fields=["source_note", "files", "loaded_at"])
+
+
+def _unit_keys(pop: Population, rows: list, name: str) -> dict[int, str]:
+    """Each LA row's unit key (by line); IndicatorFileError names every row whose LA is not a unit."""
+    keys = set(Unit.objects.filter(population=pop).values_list("key", flat=True))
+    # Every GSS code a unit has ever had, so a file from before or after a re-coding still matches.
+    by_gss = dict(
+        AttributeValue.objects.filter(unit__population=pop, name="gss_code").values_list("value", "unit__key")
+    )
+    found, errors = {}, []
+    for row in rows:
+        if row.level != LOCAL:
+            continue
+        key = row.code if row.code_kind == "dfe" else by_gss.get(row.code)
+        if key is None or key not in keys:
+            what = f"DfE LA number {row.code}" if row.code_kind == "dfe" else f"GSS code {row.code}"
+            errors.append(f"{name}:{row.line}: {what} ({row.name or 'no name'}) is not a unit of {pop.slug}")
+        elif key in found.values():
+            first = next(line for line, k in found.items() if k == key)
+            errors.append(f"{name}:{row.line}: a second row for LA {key} ({row.name or 'no name'}; also line {first})")
+        else:
+            found[row.line] = key
+    if errors:
+        raise IndicatorFileError(errors)
+    return found
+
+
+def numeric_values(code: str, period: str) -> IndicatorValues:
+    """An indicator's values, refusing a category indicator (it has no numbers to summarise)."""
+    values = indicator_values(code, period)
+    if values.kind != "number":
+        raise ContextError(f"{code} is a category indicator: it has no numbers to summarise or correlate")
+    return values
+
+
+def measure_of(code: str, period: str) -> Measure:
+    """An indicator's LA values as a `Measure` for charts and correlations."""
+    values = numeric_values(code, period)
+    source = values.source_note.replace("\n", "; ")
+    return Measure(values.label, values.unit, period, values.las, source)
+
+
+def summary_of(code: str, period: str, rule: ExclusionRule) -> VariationSummary:
+    """The variation summary of an indicator for a period, under an exclusion rule."""
+    values = numeric_values(code, period)
+    no_value = sorted(f"{name} ({SYMBOLS.get(symbol, 'blank')})" for name, symbol in values.no_value.values())
+    try:
+        return variation_summary(values.areas(), values.national, rule, code, values.label, period, no_value)
+    except ValueError as exc:
+        raise ContextError(str(exc)) from exc

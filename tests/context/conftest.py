@@ -1,0 +1,52 @@
+"""Fixtures of the context tests: the 2017 frame, the reference indicators, a simulated wave over them."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REFERENCE = ROOT / "examples" / "reference"
+CONTEXT = ROOT / "examples" / "context"
+FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
+QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+AS_OF = date(2017, 9, 1)
+CLA = REFERENCE / "la_cla_rate_2016.csv"
+CIN = REFERENCE / "la_cin_rate_2016.csv"
+ENGLAND = CONTEXT / "england_2016.csv"
+IMD = CONTEXT / "la_imd2019_utla_NOT_2015.csv"
+
+
+@pytest.fixture
+def frame(db):
+    from omnibus.frame.store import load_frame
+
+    return load_frame(FRAME, AS_OF)
+
+
+@pytest.fixture
+def indicators(frame):
+    """Looked-after and children-in-need rates 2016 with England's, and IMD 2019."""
+    from omnibus.context.store import load_indicator
+
+    load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", "Children looked after per 10,000")
+    load_indicator(ENGLAND, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
+    load_indicator(CIN, "cin_rate", "2016", "cin_rate_per_10000_31mar2016", "Children in need per 10,000")
+    load_indicator(ENGLAND, "cin_rate", "2016", "cin_rate_per_10000_31mar2016")
+    load_indicator(IMD, "imd_score", "2019", "imd2019_average_score", "IMD 2019 average score")
+
+
+@pytest.fixture
+def wave(frame):
+    """A wave over the 2017 frame with simulated answers (a fixed seed)."""
+    from omnibus.dataset.simulate import simulate
+    from omnibus.fieldwork.questionnaires import store_questionnaire
+    from omnibus.fieldwork.waves import create_wave
+
+    stored, _ = store_questionnaire(QUESTIONNAIRE)
+    opens, closes = datetime(2017, 10, 4, 9, tzinfo=UTC), datetime(2017, 11, 17, 17, tzinfo=UTC)
+    made = create_wave("cso-w3", "CSO Wave 3", stored, "england-la", AS_OF, opens, closes)
+    simulate(made, seed=3, response_rate=0.6)
+    return made

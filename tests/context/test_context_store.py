@@ -1,0 +1,103 @@
+"""Loading indicators into the database: all or nothing, symbols kept missing, England beside the LAs."""
+
+import pytest
+
+from omnibus.context.indicator_file import IndicatorFileError
+from omnibus.context.models import Value
+from omnibus.context.store import ContextError, indicator_values, load_indicator, summary_of
+from omnibus.context.variation import ExclusionRule
+from tests.context.conftest import CIN, CLA, ENGLAND, REFERENCE
+
+TIDY = """\
+time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,rate
+2016,Financial year,National,E92000001,England,,,,,,60
+2016,Financial year,Regional,E92000001,England,E12000001,North East,,,,92
+2016,Financial year,Local authority,E92000001,England,E12000001,North East,805,E06000001,Hartlepool,c
+2016,Financial year,Local authority,E92000001,England,E12000001,North East,806,E06000002,Middlesbrough,low
+2016,Financial year,Local authority,E92000001,England,E12000001,North East,840,E06000047,County Durham,68
+"""
+
+
+def test_loads_las_and_england_from_two_files_with_their_source_notes(frame):
+    done = load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", "Looked after", "per 10,000")
+    assert (done.las, done.national, done.layout) == (152, 0, "plain")
+    load_indicator(ENGLAND, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
+    values = indicator_values("cla_rate", "2016")
+    assert values.national == 60.0 and len(values.las) == 152
+    assert values.las["890"].value == 164.0 and values.las["890"].name == "Blackpool"
+    assert values.source_note.splitlines()[0].startswith("S2: DfE SFR41/2016")
+    assert "looked-after rate 60" in values.source_note.splitlines()[1]
+
+
+def test_the_appg_summary_from_the_database(indicators):
+    summary = summary_of("cla_rate", "2016", ExclusionRule())
+    assert (summary.minimum, summary.maximum, summary.national) == (22.0, 164.0, 60.0)
+    assert (len(summary.half_or_less), len(summary.double_or_more)) == (6, 3)
+
+
+def test_suppressed_cells_of_dfe_tidy_data_are_stored_missing_never_zero(frame, tmp_path):
+    path = tmp_path / "cla_tidy.csv"
+    path.write_text(TIDY)
+    done = load_indicator(path, "cla_tidy", "2016", "rate")
+    assert (done.layout, done.las, done.national, done.regional, done.missing) == ("tidy", 3, 1, 1, 2)
+    stored = {v.area: (v.value, v.symbol) for v in Value.objects.filter(level=Value.LA)}
+    assert stored == {"805": (None, "c"), "806": (None, "low"), "840": (68.0, "")}
+    values = indicator_values("cla_tidy", "2016")
+    assert set(values.las) == {"840"} and values.no_value == {
+        "805": ("Hartlepool", "c"),
+        "806": ("Middlesbrough", "low"),
+    }
+    assert values.regions == {"E12000001": ("North East", 92.0)}
+    summary = summary_of("cla_tidy", "2016", ExclusionRule())
+    assert summary.n == 1 and summary.minimum == 68.0  # never a 0 from a suppressed cell
+    assert summary.footnotes()[1] == "No published value for 2 LA(s): Hartlepool (suppressed (confidential)), " + (
+        "Middlesbrough (rounds to zero)."
+    )
+
+
+def test_a_bad_file_changes_nothing_and_names_its_rows(frame, tmp_path):
+    load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("dfe_la_code,name,rate\n890,Blackpool,1\n999,Nowhere,5\n841,Darlington,lots\n")
+    with pytest.raises(IndicatorFileError) as caught:
+        load_indicator(bad, "cla_rate", "2016", "rate")
+    assert caught.value.errors == [
+        f"{bad}:4: column rate: 'lots' is not a number nor one of the DfE symbols (c, x, z, low)"
+    ]
+    bad.write_text("dfe_la_code,name,rate\n890,Blackpool,1\n999,Nowhere,5\n")
+    with pytest.raises(IndicatorFileError) as caught:
+        load_indicator(bad, "cla_rate", "2016", "rate")
+    assert caught.value.errors == [f"{bad}:3: DfE LA number 999 (Nowhere) is not a unit of england-la"]
+    assert indicator_values("cla_rate", "2016").las["890"].value == 164.0  # unchanged
+
+
+def test_gss_codes_are_matched_to_units(frame, tmp_path):
+    path = tmp_path / "gss.csv"
+    path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\nE99999999,Nowhere,1\n")
+    with pytest.raises(IndicatorFileError, match="GSS code E99999999 \\(Nowhere\\) is not a unit"):
+        load_indicator(path, "x", "2016", "rate")
+    path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\n")
+    load_indicator(path, "x", "2016", "rate")
+    assert indicator_values("x", "2016").las["890"].value == 7.0
+
+
+def test_unknown_indicator_or_period_says_what_is_loaded(indicators):
+    with pytest.raises(ContextError, match=r"has no period '2017' \(loaded: 2016\)"):
+        indicator_values("cla_rate", "2017")
+    with pytest.raises(ContextError, match="no indicator 'nope' is loaded"):
+        indicator_values("nope", "2016")
+
+
+def test_ofsted_judgements_load_as_a_category(frame):
+    load_indicator(REFERENCE / "la_ofsted_sif_2017.csv", "ofsted_sif", "2017", "sif_overall_as_at_2017_12_31",
+                   categorical=True)  # fmt: skip
+    values = indicator_values("ofsted_sif", "2017")
+    assert values.kind == "category" and len(values.categories) == 152
+    counts = {}
+    for _, text in values.categories.values():
+        counts[text] = counts.get(text, 0) + 1
+    assert counts == {"Outstanding": 3, "Good": 52, "Requires improvement to be good": 69, "Inadequate": 28}
+    with pytest.raises(ContextError, match="category indicator"):
+        summary_of("ofsted_sif", "2017", ExclusionRule())
+    with pytest.raises(ContextError, match="loaded as a category"):
+        load_indicator(CIN, "ofsted_sif", "2017", "cin_rate_per_10000_31mar2016")
