@@ -164,7 +164,8 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
 
     Earlier open suggestions are replaced; rejected ones are not proposed again.
     """
-    from omnibus.coding.suggest import embedder, propose_codes
+    from omnibus.coding.embedding import embedder
+    from omnibus.coding.suggest import propose_codes
 
     frame = frame_of(wave, variable)
     themes = {t.code: t for t in frame.themes.all()}
@@ -198,7 +199,8 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
 
 def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, list[CandidateTheme]]:
     """Group the uncoded answers into candidate themes (replacing the last candidates of this wave)."""
-    from omnibus.coding.suggest import embedder, group_responses
+    from omnibus.coding.embedding import embedder
+    from omnibus.coding.suggest import group_responses
 
     frame = frame_of(wave, variable)
     found = responses(wave, variable)

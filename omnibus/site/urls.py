@@ -12,6 +12,7 @@ urlpatterns = [
     path("questionnaires/<slug:survey>/<str:version>/", views.questionnaire_detail, name="questionnaire"),
     path("frame/", views.frame_list, name="frame"),
     path("survey/", include("omnibus.collect.urls")),
+    path("office/coding/", include("omnibus.coding.urls")),
     path("office/", include("omnibus.fieldwork.urls")),
     # The invitation's link: it fills in the code on the start page (a GET changes nothing).
     path("s/<str:code>", collect_views.start, name="start_with_code"),

@@ -1,0 +1,340 @@
+"""The coding screens (researchers only): a wave's open variables, the coding list, one answer at a time, quotes.
+
+Every change is a POST that redirects back (so a refresh repeats nothing) and is safe to
+repeat: a double submit codes once. Errors come back as a GOV.UK error summary on the page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+
+from omnibus.coding import codings, frames, quotes
+from omnibus.coding.codings import OpenResponse, OpenVariable
+from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
+from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.fieldwork.waves import WaveError, wave_by_slug
+from omnibus.site.roles import office_required, researcher_required
+
+app_name = "coding"
+
+
+class ActionError(Exception):
+    """A posted change that cannot be made; the message is shown in the error summary."""
+
+
+def _wave(slug: str) -> Wave:
+    try:
+        return wave_by_slug(slug)
+    except WaveError:
+        raise Http404(f"no wave {slug}") from None
+
+
+def _open(wave: Wave, variable: str) -> OpenVariable:
+    found = codings.open_variable(wave, variable)
+    if found is None:
+        raise Http404(f"{variable} is not an open variable of {wave.slug}")
+    return found
+
+
+@researcher_required
+def wave_coding(request: HttpRequest, slug: str) -> HttpResponse:
+    """The wave's open variables with how many answers each has and how many are coded."""
+    wave = _wave(slug)
+    rows = []
+    for variable in codings.open_variables(questionnaire_of(wave.questionnaire)):
+        found = codings.responses(wave, variable.name)
+        rows.append({"variable": variable, "answers": len(found), "coded": sum(1 for r in found if r.codes)})
+    return render(request, "coding/wave.html", {"wave": wave, "rows": rows})
+
+
+@researcher_required
+def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
+    """The coding list: themes with live counts, suggestions, and the answers filtered and searched."""
+    wave = _wave(slug)
+    open_variable = _open(wave, variable)
+    frame = codings.frame_of(wave, variable)
+    if request.method == "POST":
+        return _post(request, wave, frame)
+    found = codings.responses(wave, variable)
+    themes = list(frame.themes.all())
+    counts = codings.theme_counts(found)
+    shown = _filtered(found, request.GET.get("q", ""), request.GET.get("show", ""))
+    context = {
+        "wave": wave,
+        "variable": open_variable,
+        "frame": frame,
+        "themes": [{"theme": t, "count": counts[t.code], "percent": _percent(counts[t.code], found)} for t in themes],
+        "nets": frame.nets.prefetch_related("themes"),
+        "answers": shown,
+        "total": len(found),
+        "uncoded": sum(1 for r in found if not r.codes),
+        "candidates": CandidateTheme.objects.filter(frame=frame, wave=wave),
+        "method": _method(wave, frame),
+        "q": request.GET.get("q", ""),
+        "show": request.GET.get("show", ""),
+        "errors": request.session.pop("coding_errors", []),
+        "labels": {t.code: t.label for t in themes},
+        "quoted": set(
+            Quote.objects.filter(wave_unit__wave=wave, variable=variable).values_list("wave_unit_id", flat=True)
+        ),
+    }
+    return render(request, "coding/screen.html", context)
+
+
+def _percent(count: int, found: list[OpenResponse]) -> float:
+    return 100 * count / len(found) if found else 0.0
+
+
+def _method(wave: Wave, frame: CodeFrame) -> str:
+    """Which method made the suggestions on screen, so the researcher knows what they are reading."""
+    candidate = CandidateTheme.objects.filter(frame=frame, wave=wave).first()
+    suggestion = Suggestion.objects.filter(theme__frame=frame, wave_unit__wave=wave, state=Suggestion.OPEN).first()
+    return (suggestion or candidate).method if (suggestion or candidate) else ""
+
+
+def _filtered(found: list[OpenResponse], q: str, show: str) -> list[OpenResponse]:
+    words = q.lower().split()
+    if words:
+        found = [r for r in found if all(w in r.text.lower() for w in words)]
+    if show == "uncoded":
+        found = [r for r in found if not r.codes]
+    elif show == "suggested":
+        found = sorted((r for r in found if r.suggestions), key=lambda r: -max(s.confidence for s in r.suggestions))
+    elif show.isdigit():
+        found = [r for r in found if int(show) in r.codes]
+    return found
+
+
+def _post(request: HttpRequest, wave: Wave, frame: CodeFrame) -> HttpResponse:
+    action = request.POST.get("action", "")
+    handler = ACTIONS.get(action)
+    back = request.POST.get("back") or reverse("coding:screen", args=[wave.slug, frame.variable])
+    if not back.startswith("/"):
+        back = reverse("coding:screen", args=[wave.slug, frame.variable])
+    if handler is None:
+        request.session["coding_errors"] = [f"Unknown action {action!r}"]
+        return redirect(back)
+    try:
+        done = handler(request, wave, frame)
+    except (ActionError, frames.FrameError) as error:
+        request.session["coding_errors"] = [getattr(error, "message", str(error))]
+    else:
+        messages.success(request, done)
+    return redirect(back)
+
+
+def _themes_posted(request: HttpRequest, frame: CodeFrame, name: str = "theme") -> list[Theme]:
+    ids = [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    return list(frame.themes.filter(pk__in=ids))
+
+
+def _units_posted(request: HttpRequest) -> list[int]:
+    ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit()]
+    if not ids:
+        raise ActionError("Select at least one answer")
+    return ids
+
+
+def _add_theme(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    theme = frames.add_theme(frame, request.POST.get("label", ""), request.POST.get("description", ""))
+    return f"Added theme {theme.code}: {theme.label}"
+
+
+def _code(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    themes = _themes_posted(request, frame)
+    if not themes:
+        raise ActionError("Choose a theme to give the selected answers")
+    units = _units_posted(request)
+    codings.set_codes(wave, frame.variable, units, themes, [], request.user)
+    return f"Coded {len(units)} answer(s) as {', '.join(t.label for t in themes)}"
+
+
+def _uncode(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    themes = _themes_posted(request, frame)
+    if not themes:
+        raise ActionError("Choose the theme to take off the selected answers")
+    units = _units_posted(request)
+    codings.set_codes(wave, frame.variable, units, [], themes, request.user)
+    return f"Took {', '.join(t.label for t in themes)} off {len(units)} answer(s)"
+
+
+def _merge(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    keep = _themes_posted(request, frame, "keep")
+    others = [t for t in _themes_posted(request, frame, "merge") if not keep or t.pk != keep[0].pk]
+    if not keep or not others:
+        raise ActionError("Choose the theme to keep and at least one other theme to merge into it")
+    frames.merge_themes(keep[0], others)
+    return f"Merged {', '.join(t.label for t in others)} into {keep[0].label}"
+
+
+def _split(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    source = _themes_posted(request, frame, "split")
+    if not source:
+        raise ActionError("Choose the theme to split")
+    new = frames.split_theme(source[0], request.POST.get("label", ""), _units_posted(request))
+    return f"Split {new.label} from {source[0].label}"
+
+
+def _net(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    net = frames.set_net(frame, request.POST.get("label", ""), _themes_posted(request, frame))
+    return f"Net ‘{net.label}’ saved"
+
+
+def _accept(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    return _decide(request, wave, frame, accept=True)
+
+
+def _reject(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    return _decide(request, wave, frame, accept=False)
+
+
+def _decide(request: HttpRequest, wave: Wave, frame: CodeFrame, accept: bool) -> str:
+    ids = [int(v) for v in request.POST.getlist("suggestion") if v.isdigit()]
+    if request.POST.get("at_least"):
+        try:
+            floor = float(request.POST["at_least"]) / 100
+        except ValueError:
+            raise ActionError("Enter the lowest confidence to accept as a number from 0 to 100") from None
+        open_ones = Suggestion.objects.filter(theme__frame=frame, wave_unit__wave=wave, state=Suggestion.OPEN)
+        ids = list(open_ones.filter(confidence__gte=floor).values_list("pk", flat=True))
+    ids = list(Suggestion.objects.filter(pk__in=ids, theme__frame=frame).values_list("pk", flat=True))
+    if not ids:
+        raise ActionError("No suggestions were chosen")
+    decided = codings.decide_suggestions(ids, accept, request.user)
+    return f"{'Accepted' if accept else 'Rejected'} {decided} suggestion(s)"
+
+
+def _suggest_codes(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    method, made = codings.suggest_codes(wave, frame.variable)
+    if not method:
+        raise ActionError("Code some answers first: codes are suggested from the answers already coded")
+    return f"{made} code(s) suggested by {method}"
+
+
+def _suggest_themes(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    method, made = codings.suggest_themes(wave, frame.variable)
+    if not method:
+        raise ActionError("Every answer is coded: there is nothing to group")
+    return f"{len(made)} candidate theme(s) found by {method}"
+
+
+def _accept_candidate(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
+    candidate = CandidateTheme.objects.filter(pk=request.POST.get("candidate") or 0, frame=frame).first()
+    if candidate is None:
+        raise ActionError("That candidate theme has already been added or replaced")
+    theme, made = codings.accept_candidate(candidate, request.POST.get("label", ""), request.user)
+    return f"Added theme {theme.code}: {theme.label}, coding {made} answer(s)"
+
+
+ACTIONS = {
+    "add_theme": _add_theme,
+    "code": _code,
+    "uncode": _uncode,
+    "merge": _merge,
+    "split": _split,
+    "net": _net,
+    "accept": _accept,
+    "reject": _reject,
+    "suggest_codes": _suggest_codes,
+    "suggest_themes": _suggest_themes,
+    "accept_candidate": _accept_candidate,
+}
+
+
+@researcher_required
+def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
+    """One answer at a time: tick its themes and go on to the next uncoded answer."""
+    wave = _wave(slug)
+    open_variable = _open(wave, variable)
+    frame = codings.frame_of(wave, variable)
+    found = codings.responses(wave, variable)
+    current = next((r for r in found if r.wave_unit == wave_unit), None)
+    if current is None:
+        raise Http404("no answer from that unit")
+    if request.method == "POST":
+        codings.replace_codes(wave, variable, wave_unit, _themes_posted(request, frame), request.user)
+        following = [r for r in found if r.wave_unit != wave_unit and not r.codes]
+        after = [r for r in following if r.unit > current.unit] or following
+        if after and "next" in request.POST:
+            return redirect("coding:one", wave.slug, variable, after[0].wave_unit)
+        return redirect("coding:screen", wave.slug, variable)
+    context = {"wave": wave, "variable": open_variable, "answer": current, "themes": frame.themes.all()}
+    context["position"] = found.index(current) + 1
+    context["total"] = len(found)
+    return render(request, "coding/one.html", context)
+
+
+@researcher_required
+def mark_quote(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
+    """Mark words of an answer as a quote; the disclosure check runs as it is saved."""
+    wave = _wave(slug)
+    _open(wave, variable)
+    unit = WaveUnit.objects.filter(wave=wave, pk=wave_unit).first()
+    answer = next((r for r in codings.responses(wave, variable) if r.wave_unit == wave_unit), None)
+    if unit is None or answer is None:
+        raise Http404("no answer from that unit")
+    frame = codings.frame_of(wave, variable)
+    error = ""
+    if request.method == "POST":
+        theme = frame.themes.filter(pk=request.POST.get("theme") or 0).first()
+        try:
+            quote = quotes.mark_quote(unit, variable, request.POST.get("text", ""), theme, request.user)
+        except quotes.QuoteError as problem:
+            error = str(problem)
+        else:
+            state = "flagged by the disclosure check" if quote.flags else "passed the disclosure check"
+            messages.success(request, f"Quote marked: it {state}")
+            return redirect("coding:quotes", wave.slug)
+    context = {"wave": wave, "variable": variable, "answer": answer, "themes": frame.themes.all(), "error": error}
+    return render(request, "coding/quote.html", context)
+
+
+@office_required
+def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The wave's quotes: researchers see every quote and its flags; a client only usable, consented ones."""
+    from omnibus.dataset.build import build_dataset
+    from omnibus.site.roles import RESEARCHER, role_of
+
+    wave = _wave(slug)
+    researcher = role_of(request.user) == RESEARCHER
+    error = ""
+    if request.method == "POST" and researcher:
+        error = _quote_change(request, wave)
+        if not error:
+            return redirect("coding:quotes", wave.slug)
+    usable = quotes.report_quotes(wave, build_dataset(wave, themes=False), client=not researcher)
+    context = {"wave": wave, "usable": usable, "researcher": researcher, "error": error}
+    if researcher:
+        context["all"] = [{"quote": q, "usable": quotes.usable(q)} for q in Quote.objects.filter(wave_unit__wave=wave)]
+    return render(request, "coding/quotes.html", context)
+
+
+def _quote_change(request: HttpRequest, wave: Wave) -> str:
+    quote = Quote.objects.filter(wave_unit__wave=wave, pk=request.POST.get("quote") or 0).first()
+    if quote is None:
+        return "That quote no longer exists"
+    try:
+        if request.POST.get("action") == "edit":
+            quotes.edit_quote(quote, request.POST.get("text", ""))
+        elif request.POST.get("action") == "dismiss":
+            quotes.dismiss_flag(quote, request.POST.get("words", ""))
+        elif request.POST.get("action") == "delete":
+            quote.delete()
+        else:
+            return "Unknown action"
+    except quotes.QuoteError as problem:
+        return str(problem)
+    return ""
+
+
+urlpatterns = [
+    path("<slug:slug>/", wave_coding, name="wave"),
+    path("<slug:slug>/quotes/", quote_list, name="quotes"),
+    path("<slug:slug>/<str:variable>/", screen, name="screen"),
+    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/", one_answer, name="one"),
+    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", mark_quote, name="quote"),
+]
