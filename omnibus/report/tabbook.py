@@ -23,6 +23,7 @@ from omnibus.analysis.profile import response_by_section, response_profile
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
+from omnibus.report.document import DataTable
 
 LABEL_WIDTH = 48
 
@@ -32,11 +33,13 @@ def write_tabbook(
     spec: AnalysisSpec,
     path: str | Path,
     weights: dict[str, np.ndarray] | None = None,
+    context: Sequence[DataTable] = (),
 ) -> Path:
     """Write the tab book of `datasets[0]`, with `datasets[1:]` (earlier waves) as columns.
 
     Weights: as given per wave name, else raked as the spec's `weighting` asks, else none.
-    Returns the path written.
+    `context` tables (official statistics about the units: variation summaries, answers by an
+    indicator's bands) go on a "Context" sheet. Returns the path written.
     """
     if not datasets:
         raise ValueError("write_tabbook needs at least the wave to tabulate")
@@ -62,6 +65,8 @@ def write_tabbook(
         name = _sheet_name(section.title, used)
         sheet = book.add_worksheet(name)
         entries.extend(_section_sheet(sheet, name, section_tables, formats, main, spec))
+    if context:
+        entries.extend(_context_sheet(book.add_worksheet(_sheet_name("Context", used)), context, formats))
     _contents(contents, formats, main, earlier, entries)
     book.close()
     return path
@@ -227,6 +232,39 @@ def _grid_summary(sheet, row: int, summary, f: _Formats) -> int:
         sheet.write_number(row, 1 + 2 * len(percents), base, f.base)
         row += 1
     return row + 2
+
+
+def _context_sheet(sheet, tables: Sequence[DataTable], f: _Formats) -> list[tuple[str, str, str, int]]:
+    """Context tables one under another: caption, header, rows (numbers as numbers), notes."""
+    sheet.set_column(0, 0, LABEL_WIDTH)
+    sheet.set_column(1, 12, 16)
+    row, entries = 0, []
+    for index, table in enumerate(tables, start=1):
+        entries.append((sheet.get_name(), f"Context {index}", table.caption, row))
+        sheet.write(row, 0, table.caption, f.title)
+        for j, head in enumerate(table.header):
+            sheet.write(row + 1, j, head, f.head)
+        row += 2
+        for cells in table.rows:
+            for j, cell in enumerate(cells):
+                number = _number(cell) if j else None  # the first column holds labels, even "2016"
+                if number is None:
+                    sheet.write(row, j, cell)
+                else:
+                    sheet.write_number(row, j, number)
+            row += 1
+        for note in table.notes:
+            sheet.write(row, 0, f"Note: {note}", f.italic)
+            row += 1
+        row += 2
+    return entries
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 def _contents(sheet, f: _Formats, main: Dataset, earlier: list[Dataset], entries) -> None:

@@ -1,0 +1,158 @@
+"""The report's context chapter, from the `context:` key of the report specification.
+
+```yaml
+context:
+  title: Local context                       # optional
+  variation:                                 # how LAs vary on an indicator
+    - {indicator: cla_rate, period: "2016"}  # keep_zero: true keeps LAs with a value of 0
+  scatter:                                   # one indicator against another
+    - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}
+  breakdowns:                                # a question by a banded frame attribute
+    - {question: ConfUnd, by: cin_rate_band, label: Children in need rate band}
+  correlations:                              # a numeric answer, or a ratio, against an indicator
+    - {variable: HLEcost1718, indicator: "cin_rate:2016", label: HLE spend per child reached,
+       numerator: HLEspend1718, denominator: HLEreach1718}
+```
+
+Every figure has its chart, the numbers as a table, alt text from the data, the base and the
+notes (the exclusion rule, the test).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.spec import AnalysisSpec, Breakdown, Ratio
+from omnibus.analysis.tables import Table
+from omnibus.context.answers import AnswersError, band_tables, correlate_answer
+from omnibus.context.figures import Measure, scatter_figure, variation_figure
+from omnibus.context.store import ContextError, indicator_values, measure_of, summary_of
+from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
+from omnibus.report.document import Chapter, DataTable, Paragraph
+
+KEYS = {"title", "variation", "scatter", "breakdowns", "correlations"}
+ENTRY_KEYS = {
+    "variation": ({"indicator", "period"}, {"keep_zero"}),
+    "scatter": ({"x", "y"}, {"label_points", "highlight"}),
+    "breakdowns": ({"question", "by"}, {"label"}),
+    "correlations": ({"variable", "indicator"}, {"label", "numerator", "denominator"}),
+}
+
+
+class ContextSpecError(ValueError):
+    """A mistake in the `context:` part of a report specification, named by its key."""
+
+
+def context_chapter(raw: dict, wave: Any, dataset: Dataset | None) -> Chapter:  # noqa: ANN401 - a Wave
+    """The context chapter the `context:` specification asks for."""
+    spec = check_context_spec(raw)
+    chapter = Chapter(str(spec.get("title", "Local context")), key="context")
+    try:
+        for entry in spec.get("variation", []):
+            _variation(chapter, entry)
+        for entry in spec.get("scatter", []):
+            chapter.blocks.append(scatter_figure(*_measures(entry), entry.get("label_points", False),
+                                                 {str(k) for k in entry.get("highlight", [])}))  # fmt: skip
+        for entry in spec.get("breakdowns", []):
+            chapter.blocks += [_table(t, entry) for t in band_tables(_need(dataset, "breakdowns"), *_breakdown(entry))]
+        for entry in spec.get("correlations", []):
+            chapter.blocks.append(_correlation(_need(dataset, "correlations"), entry, wave))
+    except (ContextError, AnswersError, ValueError) as exc:
+        if isinstance(exc, ContextSpecError):
+            raise
+        raise ContextSpecError(f"context: {exc}") from exc
+    return chapter
+
+
+def check_context_spec(raw: Any) -> dict:  # noqa: ANN401 - parsed YAML
+    """Check the keys and entries of a `context:` specification; raise ContextSpecError naming the key."""
+    if not isinstance(raw, dict):
+        raise ContextSpecError("context: expected a mapping with some of: " + ", ".join(sorted(KEYS)))
+    unknown = set(raw) - KEYS
+    if unknown:
+        raise ContextSpecError(
+            f"context: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KEYS))}"
+        )
+    for name, (required, optional) in ENTRY_KEYS.items():
+        entries = raw.get(name, [])
+        if not isinstance(entries, list):
+            raise ContextSpecError(f"context.{name}: expected a list of entries")
+        for i, entry in enumerate(entries):
+            where = f"context.{name}[{i}]"
+            if not isinstance(entry, dict):
+                raise ContextSpecError(f"{where}: expected a mapping with {', '.join(sorted(required))}")
+            if missing := required - set(entry):
+                raise ContextSpecError(f"{where}: missing {', '.join(sorted(missing))}")
+            if extra := set(entry) - required - optional:
+                raise ContextSpecError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
+            for key in ("x", "y", "indicator") if name != "variation" else ():
+                if key in entry and ":" not in str(entry[key]):
+                    raise ContextSpecError(f"{where}.{key}: expected CODE:PERIOD, e.g. cla_rate:2016")
+            if name == "correlations" and ("numerator" in entry) != ("denominator" in entry):
+                raise ContextSpecError(f"{where}: a ratio needs both numerator and denominator")
+    return raw
+
+
+def _variation(chapter: Chapter, entry: dict) -> None:
+    code, period = str(entry["indicator"]), str(entry["period"])
+    summary = summary_of(code, period, ExclusionRule(zero=not entry.get("keep_zero", False)))
+    values = indicator_values(code, period)
+    chapter.blocks.append(Paragraph(describe_variation(summary, values.unit), draft=True))
+    chapter.blocks.append(variation_figure(summary, values.unit, values.source_note.replace("\n", "; ")))
+
+
+def _measures(entry: dict) -> tuple[Measure, Measure]:
+    return measure_of(*_series(entry["x"])), measure_of(*_series(entry["y"]))
+
+
+def _series(text: str) -> tuple[str, str]:
+    code, _, period = str(text).partition(":")
+    return code, period
+
+
+def _breakdown(entry: dict) -> tuple[str, Breakdown]:
+    by = str(entry["by"])
+    return str(entry["question"]), Breakdown(by, str(entry.get("label", by)), by)
+
+
+def _need(dataset: Dataset | None, key: str) -> Dataset:
+    if dataset is None:
+        raise ContextSpecError(f"context.{key}: needs the wave's dataset, and none was given")
+    return dataset
+
+
+def _table(table: Table, entry: dict) -> DataTable:
+    """An analysis table as the report shows it: bases, then each row's percentages with their letters."""
+    header = ["", *[f"{c.label} ({c.letter})" for c in table.columns]]
+    rows = [["Base (n)", *[str(b.n) for b in table.bases]]]
+    for row in table.rows:
+        cells = ["-" if c.value is None else f"{c.value:.0f}{c.letters and ' ' + c.letters}" for c in row.cells]
+        rows.append([row.label + (" (%)" if row.kind in ("percent", "net") else ""), *cells])
+    notes = [f"Base: {table.base_description}", *table.notes]
+    notes.append("A letter marks a figure significantly higher than the column with that letter.")
+    return DataTable(f"{table.title}, by {entry.get('label', entry['by'])}", header, rows, notes)
+
+
+def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN401 - a Wave; returns a Figure
+    code, period = _series(entry["indicator"])
+    values = indicator_values(code, period)
+    variable = str(entry["variable"])
+    label = str(entry.get("label", variable))
+    spec = AnalysisSpec()
+    if "numerator" in entry:
+        spec.ratios = [Ratio(variable, label, str(entry["numerator"]), str(entry["denominator"]))]
+    found = correlate_answer(dataset, variable, values.las, f"{values.label} ({period})", spec)
+    # A report goes to clients: the points and the table name no LA (answers are not linked to names here).
+    answers = {k: AreaValue(k, "", y) for k, _, y in found.pairs}
+    x = Measure(values.label, values.unit, period, {k: AreaValue(k, "", v) for k, v, _ in found.pairs})
+    y = Measure(label, "", getattr(wave, "slug", str(wave)), answers)
+    figure = scatter_figure(x, y, rule=ExclusionRule(zero=False))
+    c = found.correlation
+    rows = [["LAs (n)", str(c.n)], ["Pearson's r", f"{c.r:.2f}"], ["R²", f"{c.r_squared:.2f}"],
+            ["p (two-sided t-test)", f"{c.p:.3f}"], ["Spearman's rho", f"{c.rho:.2f}"],
+            ["Fitted slope", f"{c.slope:.3g}"]]  # fmt: skip
+    figure.data = DataTable(f"{label} against {x.title}", ["Measure", "Value"], rows, found.notes)
+    figure.base = found.base
+    figure.notes = list(found.notes)
+    return figure

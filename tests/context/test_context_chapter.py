@@ -1,0 +1,67 @@
+"""The context chapter of the report, from the `context:` specification."""
+
+import pytest
+
+from omnibus.context.bands import apply_bands
+from omnibus.context.chapter import ContextSpecError, check_context_spec, context_chapter
+from omnibus.dataset.build import build_dataset
+from omnibus.report.document import DataTable, Figure, Paragraph
+from tests.context.conftest import AS_OF
+
+SPEC = {
+    "variation": [{"indicator": "cla_rate", "period": "2016"}],
+    "scatter": [{"x": "imd_score:2019", "y": "cla_rate:2016", "highlight": ["890"], "label_points": True}],
+    "breakdowns": [{"question": "ConfUnd", "by": "cin_rate_band", "label": "Children in need rate band"}],
+    "correlations": [
+        {"variable": "HLEcost1718", "indicator": "cin_rate:2016", "label": "HLE spend per child reached",
+         "numerator": "HLEspend1718", "denominator": "HLEreach1718"}
+    ],
+}  # fmt: skip
+
+
+def test_the_chapter_has_figures_tables_and_their_notes(indicators, wave):
+    apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
+    chapter = context_chapter(SPEC, wave, build_dataset(wave))
+    assert chapter.title == "Local context" and chapter.key == "context"
+    paragraph, variation, scatter, breakdown, correlation = chapter.blocks
+    assert (
+        isinstance(paragraph, Paragraph) and "from 22" in paragraph.text and "against a national 60" in paragraph.text
+    )
+    assert isinstance(variation, Figure) and variation.chart.kind == "distribution"
+    assert len(variation.chart.values) == 151 and variation.chart.reference["England (60)"] == 60
+    assert variation.notes[0] == "LAs with a value of 0 are left out: Isles of Scilly (a value of 0)"
+    assert ["At double England or more", "3 (Middlesbrough, Southampton, Blackpool)"] in variation.data.rows
+    assert scatter.chart.kind == "scatter" and scatter.base == "Base: LAs with both values (n=148)"
+    assert [p.label for p in scatter.chart.points if p.highlight] == ["Blackpool"]
+    assert "Scatter of 148 LAs" in scatter.alt and "R² = " in scatter.alt
+    assert isinstance(breakdown, DataTable) and breakdown.header[1:] == [
+        "Total (A)", "100-300 (B)", "300-400 (C)", "400-500 (D)", "500+ (E)",
+    ]  # fmt: skip
+    assert breakdown.rows[0][0] == "Base (n)"
+    assert correlation.chart.kind == "scatter" and correlation.base.startswith("Base: ")
+    assert all(p.label == "" for p in correlation.chart.points)  # answers are never linked to a name here
+    assert correlation.data.rows[0][0] == "LAs (n)"
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ([], "context: expected a mapping"),
+        ({"charts": []}, r"context: unknown key\(s\) charts"),
+        ({"variation": {"indicator": "x"}}, "context.variation: expected a list"),
+        ({"variation": [{"indicator": "x"}]}, r"context.variation\[0\]: missing period"),
+        ({"scatter": [{"x": "a:1", "y": "b"}]}, r"context.scatter\[0\].y: expected CODE:PERIOD"),
+        ({"breakdowns": [{"question": "Q", "by": "b", "colour": 1}]}, r"breakdowns\[0\]: unknown key\(s\) colour"),
+        ({"correlations": [{"variable": "v", "indicator": "a:1", "numerator": "n"}]}, "numerator and denominator"),
+    ],
+)
+def test_spec_mistakes_are_named_by_key(raw, message):
+    with pytest.raises(ContextSpecError, match=message):
+        check_context_spec(raw)
+
+
+def test_an_indicator_not_loaded_is_a_spec_error(indicators):
+    with pytest.raises(ContextSpecError, match="context: no indicator 'fsm' is loaded"):
+        context_chapter({"variation": [{"indicator": "fsm", "period": "2016"}]}, None, None)
+    with pytest.raises(ContextSpecError, match="context.breakdowns: needs the wave's dataset"):
+        context_chapter({"breakdowns": [{"question": "ConfUnd", "by": "x"}]}, None, None)
