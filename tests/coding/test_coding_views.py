@@ -1,0 +1,69 @@
+"""The coding screens over HTTP: who may use them, errors shown not raised, repeats harmless."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+
+def _user(name: str, role: str):
+    user = get_user_model().objects.create_user(name, password="x-password-1")
+    user.groups.add(Group.objects.get_or_create(name=role)[0])
+    return user
+
+
+@pytest.fixture
+def researcher(client, db):
+    client.force_login(_user("rita", "researcher"))
+    return client
+
+
+def test_the_screen_lists_answers_with_live_counts(researcher, wave, answers, coded):
+    page = researcher.get(f"/office/coding/{wave.slug}/SocImprov/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    workforce = sum(1 for c in coded.values() if 1 in c)
+    assert f'data-theme="1">{workforce} (' in html
+    assert f"<strong>{len(answers)}</strong> answers, <strong>0</strong> not yet coded" in html
+
+
+def test_bulk_coding_twice_codes_once(researcher, wave, answers, frame):
+    from omnibus.coding.models import Coding
+
+    theme = frame.themes.get(code=1)
+    post = {"action": "code", "theme": theme.pk, "answer": [answers[0].wave_unit, answers[1].wave_unit]}
+    for _ in range(2):
+        response = researcher.post(f"/office/coding/{wave.slug}/SocImprov/", post)
+        assert response.status_code == 302
+    assert Coding.objects.filter(theme=theme).count() == 2
+
+
+def test_mistakes_come_back_as_an_error_summary(researcher, wave, answers, frame):
+    url = f"/office/coding/{wave.slug}/SocImprov/"
+    researcher.post(url, {"action": "code", "theme": frame.themes.first().pk})
+    assert "Select at least one answer" in researcher.get(url).content.decode()
+    researcher.post(url, {"action": "add_theme", "label": "workforce"})
+    assert "There is already a theme called" in researcher.get(url).content.decode()
+    researcher.post(url, {"action": "accept", "at_least": "lots"})
+    assert "as a number from 0 to 100" in researcher.get(url).content.decode()
+    researcher.post(url, {"action": "nonsense"})
+    assert "Unknown action" in researcher.get(url).content.decode()
+    assert researcher.get(f"/office/coding/{wave.slug}/NoSuchVariable/").status_code == 404
+    assert researcher.get(f"/office/coding/{wave.slug}/SocImprov/answer/999999/").status_code == 404
+
+
+def test_a_client_cannot_code_but_reads_only_usable_consented_quotes(client, wave, answers, frame):
+    from omnibus.coding.quotes import mark_quote
+    from omnibus.fieldwork.models import WaveUnit
+
+    unit = WaveUnit.objects.get(pk=answers[0].wave_unit)
+    mark_quote(unit, "SocImprov", f"{unit.name} needs more social workers", None, None)
+    client.force_login(_user("carl", "client"))
+    assert client.get(f"/office/coding/{wave.slug}/SocImprov/").status_code == 403
+    page = client.get(f"/office/coding/{wave.slug}/quotes/").content.decode()
+    assert unit.name not in page and "All marked quotes" not in page
+    assert client.post(f"/office/coding/{wave.slug}/quotes/", {"action": "delete", "quote": 1}).status_code == 200
+    from omnibus.coding.models import Quote
+
+    assert Quote.objects.count() == 1
