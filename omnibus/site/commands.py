@@ -89,7 +89,7 @@ def demo(addrport: str, no_serve: bool) -> None:
     example = demo_wave.units.order_by("name").first()
     code = unseal(example.code_sealed)
     _demo_researcher()
-    tabbook = _demo_answers_and_tables(demo_wave, example, root)
+    tabbook, coding_line = _demo_answers_and_tables(demo_wave, example, root)
     url = _address(addrport)
     click.echo(
         "\n".join(
@@ -108,7 +108,10 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"(sign in as {DEMO_USER} / {DEMO_PASSWORD})",
                 f"  {url}survey/preview/{stored.survey}/{stored.version}/   a preview, as that researcher",
                 f"  omnibus codes export {demo_wave.slug}      every LA's access code, for a mail merge",
-                f"  {tabbook}   the tab book of the demo wave's simulated answers",
+                f"  {url}office/coding/{demo_wave.slug}/SocImprov/   coding open answers ({coding_line})",
+                f"  {url}office/coding/{demo_wave.slug}/quotes/   quotes for the report, checked for disclosure",
+                f"  {tabbook}   the tab book of the demo wave's simulated answers (with SocImprov's themes)",
+                f"  omnibus coding export {demo_wave.slug} SocImprov -o out/socimprov.csv   coding in a spreadsheet",
                 f"  omnibus export {demo_wave.slug} --format sav -o out/cso-wave3.sav   the dataset for SPSS",
                 f"  omnibus questionnaire render {DEMO_QUESTIONNAIRE} --format xlsx -o out/cso-wave3.xlsx",
             ]
@@ -152,11 +155,12 @@ def _demo_wave(stored):  # noqa: ANN001, ANN202 - QuestionnaireVersion -> Wave
     )
 
 
-def _demo_answers_and_tables(demo_wave, example, root: Path) -> Path:  # noqa: ANN001 - Wave, WaveUnit
-    """Simulated answers for every LA but the one whose code is printed, and the wave's tab book."""
+def _demo_answers_and_tables(demo_wave, example, root: Path) -> tuple[Path, str]:  # noqa: ANN001 - Wave, WaveUnit
+    """Simulated answers for every LA but the one whose code is printed, SocImprov coded, and the tab book."""
     from django.conf import settings
 
     from omnibus.analysis.spec import load_spec
+    from omnibus.coding.demo import code_demo
     from omnibus.collect.models import Answer
     from omnibus.dataset.build import build_dataset
     from omnibus.dataset.simulate import simulate
@@ -164,9 +168,10 @@ def _demo_answers_and_tables(demo_wave, example, root: Path) -> Path:  # noqa: A
 
     if not Answer.objects.filter(wave_unit__wave=demo_wave).exclude(wave_unit=example).exists():
         simulate(demo_wave, seed=2017, response_rate=0.51, leave={example.pk})
+    coding_line = code_demo(demo_wave)
     path = Path(settings.DATA_DIR) / "cso-wave3-demo-tabbook.xlsx"
     write_tabbook([build_dataset(demo_wave)], load_spec(root / DEMO_SPEC), path)
-    return path
+    return path, coding_line
 
 
 def _demo_researcher() -> None:

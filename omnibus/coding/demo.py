@@ -1,0 +1,33 @@
+"""The demo's coding: SocImprov's frame built from the suggestions, its answers coded, two quotes marked."""
+
+from __future__ import annotations
+
+from omnibus.coding import codings, quotes
+from omnibus.coding.models import Coding, Quote, Suggestion
+from omnibus.fieldwork.models import Wave, WaveUnit
+
+DEMO_VARIABLE = "SocImprov"
+ACCEPT_AT = 0.4  # the demo accepts suggestions at least this confident, as a researcher might
+
+
+def code_demo(wave: Wave) -> str:
+    """Code the demo wave's SocImprov answers once (kept on later runs); a line saying what was done."""
+    if Coding.objects.filter(wave_unit__wave=wave, variable=DEMO_VARIABLE).exists():
+        return f"{DEMO_VARIABLE} is coded already"
+    method, candidates = codings.suggest_themes(wave, DEMO_VARIABLE)
+    for candidate in candidates:
+        codings.accept_candidate(candidate, "", None)
+    codings.suggest_codes(wave, DEMO_VARIABLE)
+    frame = codings.frame_of(wave, DEMO_VARIABLE)
+    open_ones = Suggestion.objects.filter(
+        wave_unit__wave=wave, variable=DEMO_VARIABLE, state=Suggestion.OPEN, confidence__gte=ACCEPT_AT
+    )
+    codings.decide_suggestions(list(open_ones.values_list("pk", flat=True)), True, None)
+    found = codings.responses(wave, DEMO_VARIABLE)
+    for answer in [r for r in found if r.codes][:2]:
+        if not Quote.objects.filter(wave_unit_id=answer.wave_unit, variable=DEMO_VARIABLE).exists():
+            theme = frame.themes.filter(code__in=answer.codes).first()
+            quotes.mark_quote(WaveUnit.objects.get(pk=answer.wave_unit), DEMO_VARIABLE, answer.text, theme, None)
+    coded = sum(1 for r in codings.responses(wave, DEMO_VARIABLE) if r.codes)
+    themes = frame.themes.count()
+    return f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"
