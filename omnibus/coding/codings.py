@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
@@ -200,7 +201,7 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
 def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, list[CandidateTheme]]:
     """Group the uncoded answers into candidate themes (replacing the last candidates of this wave)."""
     from omnibus.coding.embedding import embedder
-    from omnibus.coding.suggest import group_responses
+    from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes
 
     frame = frame_of(wave, variable)
     found = responses(wave, variable)
@@ -208,7 +209,7 @@ def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str
     if not uncoded:
         return "", []
     embed = embedder(prefer)
-    groups = group_responses(uncoded, embed)
+    groups = name_themes(group_responses(uncoded, embed), LlmEndpoint.from_settings(settings.CODING_LLM))
     with transaction.atomic():
         CandidateTheme.objects.filter(frame=frame, wave=wave).delete()
         made = [
@@ -219,7 +220,7 @@ def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str
                 key_terms=list(g.key_terms),
                 examples=list(g.examples),
                 members=list(g.members),
-                method=embed.method,
+                method=embed.method + (", named by a language model" if g.label_source == "language model" else ""),
             )
             for g in groups
         ]

@@ -130,3 +130,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"omnibus": {"handlers": ["console"], "level": "INFO"}},
 }
+
+# Coding suggestions may ask an OpenAI-compatible endpoint to name candidate themes. Off unless
+# OMNIBUS_LLM_URL is set; nothing depends on it (the key terms name the themes otherwise).
+CODING_LLM = {
+    "url": os.environ.get("OMNIBUS_LLM_URL", ""),
+    "key": os.environ.get("OMNIBUS_LLM_KEY", ""),
+    "model": os.environ.get("OMNIBUS_LLM_MODEL", ""),
+}
