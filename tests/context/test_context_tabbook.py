@@ -24,8 +24,8 @@ def test_tab_book_breaks_down_by_bands_and_has_a_context_sheet(indicators, wave,
     ctx = book["Context"]
     rows = [[c.value for c in row] for row in ctx.iter_rows()]
     assert rows[0][0] == "Children looked after per 10,000, 2016 (per 10,000)"
-    assert ["England", 60] == rows[2][:2]
-    assert ["Lowest", "22 (Wokingham)"] == rows[4][:2]
+    assert rows[2][:2] == ["England", 60]
+    assert rows[4][:2] == ["Lowest", "22 (Wokingham)"]
     assert any(r[0] == "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" for r in rows)
     contents = [[c.value for c in row] for row in book["Contents"].iter_rows()]
     assert ["Context 1", "Children looked after per 10,000, 2016 (per 10,000)"] in [r[:2] for r in contents]

@@ -1,0 +1,70 @@
+"""`omnibus context`: load, list, bands, variation, scatter, neighbours, breakdown; mistakes exit 1."""
+
+import pytest
+from click.testing import CliRunner
+
+from omnibus.context.commands import context
+from omnibus.context.demo import load_demo_context
+from omnibus.context.models import Value
+from tests.context.conftest import CLA, ENGLAND, IMD
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    return CliRunner().invoke(context, list(args), catch_exceptions=False)
+
+
+def test_load_variation_and_scatter_write_their_charts(frame, tmp_path):
+    col = "cla_rate_per_10000_31mar2016"
+    result = run("load", str(CLA), "--indicator", "cla_rate", "--period", "2016", "--column", col)
+    assert result.exit_code == 0 and "Loaded cla_rate 2016" in result.output and "152 LA" in result.output
+    assert "Source: S2: DfE SFR41/2016" in result.output
+    run("load", str(ENGLAND), "--indicator", "cla_rate", "--period", "2016", "--column", col)
+    run("load", str(IMD), "--indicator", "imd", "--period", "2019", "--column", "imd2019_average_score")
+    result = run("variation", "cla_rate:2016", "-o", str(tmp_path / "cla.png"))
+    assert result.exit_code == 0
+    assert "Lowest                      22 (Wokingham)" in result.output
+    assert "At double England or more   3 (Middlesbrough, Southampton, Blackpool)" in result.output
+    assert "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" in result.output
+    assert (tmp_path / "cla.png").stat().st_size > 10000
+    result = run("scatter", "imd:2019", "cla_rate:2016", "--label-points", "-o", str(tmp_path / "s.svg"))
+    assert result.exit_code == 0 and "Base: LAs with both values (n=148)" in result.output
+    assert "Pearson's r = 0.7" in result.output and (tmp_path / "s.svg").exists()
+    result = run("neighbours", "890", "--by", "cla_rate:2016,imd:2019", "--count", "3")
+    assert result.exit_code == 0 and result.output.count("distance") == 3
+    assert "Not compared (a value missing): Bournemouth, Dorset, Poole" in result.output
+
+
+def test_a_bad_file_exits_1_naming_rows_and_loads_nothing(frame, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("dfe_la_code,name,rate\n890,Blackpool,1O4\n123,Nowhere,5\n")
+    result = CliRunner().invoke(context, ["load", str(bad), "--indicator", "x", "--period", "2016", "--column", "rate"])
+    assert result.exit_code == 1
+    assert f"{bad}:2: column rate: '1O4' is not a number" in result.output
+    assert "Nothing loaded: 1 error(s)" in result.output
+    assert Value.objects.count() == 0
+
+
+def test_user_mistakes_are_one_line_not_a_traceback(frame):
+    result = CliRunner().invoke(context, ["variation", "cla_rate:2016"])
+    assert result.exit_code == 1 and "Error: no indicator 'cla_rate' is loaded" in result.output
+    result = CliRunner().invoke(context, ["variation", "cla_rate"])
+    assert result.exit_code == 2 and "give an indicator and its period as CODE:PERIOD" in result.output
+
+
+def test_bands_and_breakdown_commands(indicators, wave):
+    result = run(
+        "bands", "cin_rate:2016", "--attribute", "cin_rate_band", "--as-of", "2017-09-01", "--cuts", "100,300,400,500"
+    )
+    assert result.exit_code == 0 and "500+:" in result.output
+    result = run("breakdown", "cso-w3", "ConfUnd", "--by", "cin_rate_band")
+    assert result.exit_code == 0
+    assert "Total (A)" in result.output and "500+ (E)" in result.output and "Base (n)" in result.output
+
+
+def test_the_demo_loads_the_reference_indicators_and_bands(frame):
+    lines = load_demo_context()
+    assert any(line.startswith("  ofsted_sif:2017") for line in lines)
+    assert "frame attribute cin_rate_band from 2017-09-01: 100-300, 300-400, 400-500, 500+" in lines[-3]
+    assert "ranged from 22 per 10,000 (Wokingham) to 164 per 10,000 (Blackpool)" in lines[-1]
