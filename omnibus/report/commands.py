@@ -39,3 +39,92 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
     click.echo(
         f"Wrote {output}: the tab book of {wave_slug}" + (f" compared with {', '.join(earlier)}" if earlier else "")
     )
+
+
+class _ReportGroup(click.Group):
+    """`omnibus report WAVE …` builds a report; `omnibus report init WAVE` writes a first specification.
+
+    A group whose first argument is either the `init` command or a wave's name: anything that is not
+    a command name (or --help) is handed to the hidden `build` command.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage("omnibus report", "WAVE [--compare WAVE] [--spec FILE] --format html,pdf,docx -o DIR")
+        formatter.write_usage("omnibus report", "init WAVE [-o FILE]")
+
+
+@click.group("report", cls=_ReportGroup)
+def report() -> None:
+    """The research report of a wave in HTML, PDF and Word, driven by a report specification (docs/report.md)."""
+
+
+@report.command("build", hidden=True)
+@click.argument("wave_slug", metavar="WAVE")
+@click.option("--compare", "earlier_slug", metavar="WAVE", help="An earlier wave: paired bars and tested changes.")
+@click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="The report specification (YAML).")
+@click.option("--format", "formats", default="html,pdf,docx", show_default=True, help="Formats, comma-separated.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
+@click.option("--client", is_flag=True, help="The client's copy: quotes attributed only as consent allows.")
+def build(
+    wave_slug: str, earlier_slug: str | None, spec: Path | None, formats: str, output: Path, client: bool
+) -> None:
+    """Build WAVE's report in each format into the output folder."""
+    from omnibus.report.making import ReportError, make_report, parse_formats
+    from omnibus.report.spec import ReportSpecError
+
+    try:
+        chosen = parse_formats(formats)
+    except ReportError as error:
+        raise click.UsageError(str(error)) from None
+    wave = wave_named(wave_slug)
+    earlier = wave_named(earlier_slug) if earlier_slug else None
+    if spec is not None and not spec.exists():
+        raise click.ClickException(f"{spec}: no such report specification")
+
+    def say(line: str) -> None:
+        click.echo(f"  {line}", err=True)
+
+    try:
+        written = make_report(wave, spec, chosen, output, earlier, client, say)
+    except (ReportSpecError, ReportError) as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+    for fmt, path in written.items():
+        click.echo(f"Wrote {path} ({fmt.upper()})")
+
+
+@report.command("init")
+@click.argument("wave_slug", metavar="WAVE")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the specification [default: WAVE-report.yaml in the current folder].",
+)
+@click.option("--analysis", help="The analysis spec the report uses, as a path relative to the specification.")
+@click.option("--units", default="units", show_default=True, help="What the units are called in sentences (LAs).")
+@click.option("--force", is_flag=True, help="Replace an existing file.")
+def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, force: bool) -> None:
+    """Write a first report specification for WAVE: a figure for every question, drafts for all the text."""
+    from omnibus.fieldwork.questionnaires import questionnaire_of
+    from omnibus.report.spec import default_spec_text
+
+    wave = wave_named(wave_slug)
+    path = output or Path(f"{wave.slug}-report.yaml")
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists: give --force to replace it, or another -o")
+    text = default_spec_text(questionnaire_of(wave.questionnaire), analysis, units)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"{path}: cannot write: {error.strerror or error}") from None
+    click.echo(
+        f"Wrote {path}: the report specification of {wave.slug}; build with omnibus report {wave.slug} --spec {path}"
+    )

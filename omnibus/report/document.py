@@ -59,6 +59,8 @@ class DataTable:
     rows: list[list[str]]
     notes: list[str] = field(default_factory=list)
     number: int | None = None  # "Table 3"; set when the report numbers its tables
+    numbered: bool = True  # False: a table inside the printed questionnaire, not in the list of tables
+    source: str = ""  # the question (or variable) the table was made from
 
 
 @dataclass
@@ -73,6 +75,7 @@ class Figure:
     base: str = ""  # "Base: All responding authorities (n=70)"
     notes: list[str] = field(default_factory=list)
     number: int | None = None  # "Figure 2"; set when the report numbers its figures
+    source: str = ""  # the question (or variable) the figure was drawn from
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Paragraph:
 
     text: str
     draft: bool = False
+    style: str = ""  # "routing", "variable", "note": how a writer sets a line of the printed questionnaire
 
 
 @dataclass
@@ -110,3 +114,5 @@ class Report:
     date: str  # as printed on the title page
     chapters: list[Chapter] = field(default_factory=list)
     summary: list[Paragraph] = field(default_factory=list)  # the executive summary
+    author: str = ""  # as printed under the title
+    language: str = "en-GB"

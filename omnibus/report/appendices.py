@@ -1,0 +1,132 @@
+"""Appendix 1 (the response profile) and Appendix 2 (the questionnaire as printed).
+
+Appendix 1 is `omnibus.analysis.profile.response_profile`, the tab book's Table 3. Appendix 2
+lays out the records of `omnibus.questionnaire.printed` (the same records the text, Word and
+Excel copies of the questionnaire are made from) as paragraphs and unnumbered tables.
+"""
+
+from __future__ import annotations
+
+import math
+
+from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.profile import response_by_section, response_profile
+from omnibus.analysis.spec import Breakdown
+from omnibus.questionnaire.printed import PrintedQuestion, paragraphs, plain, printed_menu, printed_sections
+from omnibus.report.document import Chapter, DataTable, Paragraph
+from omnibus.report.methodology import response_of
+
+
+def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) -> Chapter:
+    """Appendix 1: response by section again, then who took part against the population, attribute by attribute."""
+    response = response_of(dataset)
+    chapter = Chapter("Appendix 1 – Response profile", appendix=True, key="appendix-1")
+    chapter.blocks.append(
+        Paragraph(
+            f"The survey was a census: all {dataset.population_size} {units} were invited to take part. "
+            f"{response.complete} completed every section and {response.partial} completed some, so "
+            f"{response.took_part} took part: a response rate of {response.rate:.0f} per cent."
+        )
+    )
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_by_section(dataset)]
+    chapter.blocks.append(
+        DataTable(
+            f"{dataset.wave} response rate by questionnaire section",
+            ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
+            rows,
+            source="response",
+        )
+    )
+    if not breakdowns or dataset.data.height != dataset.population_size:
+        chapter.blocks.append(Paragraph("No frame attributes were given for a response profile.", style="note"))
+        return chapter
+    chapter.blocks.append(
+        Paragraph(
+            "Table below compares, for each attribute of the population frame, the units that took part with the "
+            "whole population; a chi-square test says whether those who took part differ from the population."
+        )
+    )
+    for block in response_profile(dataset, breakdowns):
+        body = [
+            [
+                r.label,
+                str(r.population),
+                _percent(r.population_percent),
+                str(r.took_part),
+                _percent(r.took_part_percent),
+                _percent(r.response_rate),
+            ]
+            for r in block.rows
+        ]
+        caveat = " (an expected count is under 5: approximate)" if block.small_expected else ""
+        notes = [
+            f"Chi-square goodness of fit against the population: {block.chi2:.2f} on {block.df} df, "
+            f"p = {block.p:.3f}{caveat}.",
+        ]
+        if block.unknown_population:
+            notes.append(f"Units with no value: {block.unknown_population} in the population (left out).")
+        chapter.blocks.append(
+            DataTable(
+                f"Response profile by {block.label.lower()}",
+                [block.label, "Population (N)", "Population (%)", "Took part (n)", "Took part (%)", "Response rate"],
+                body,
+                notes,
+                source=f"profile:{block.name}",
+            )
+        )
+    return chapter
+
+
+def _percent(value: float) -> str:
+    return "-" if value is None or math.isnan(value) else f"{value:.0f}%"
+
+
+def questionnaire_appendix(dataset: Dataset) -> Chapter:
+    """Appendix 2: the questionnaire, printed as Appendix 2 of the seed report prints it."""
+    questionnaire = dataset.questionnaire
+    chapter = Chapter("Appendix 2 – Questionnaire", appendix=True, key="appendix-2")
+    chapter.blocks.extend(Paragraph(plain(p)) for p in paragraphs(questionnaire.introduction))
+    menu = printed_menu(questionnaire)
+    if menu is not None:
+        chapter.blocks.append(Paragraph(menu.id, style="variable"))
+        chapter.blocks.append(Paragraph(menu.text))
+        chapter.blocks.extend(Paragraph(line) for line in menu.options)
+    for section in printed_sections(questionnaire):
+        part = Chapter(section.title, key=f"questionnaire-{section.id}")
+        if section.routing:
+            part.blocks.append(Paragraph(section.routing, style="routing"))
+        part.blocks.extend(Paragraph(plain(p)) for p in paragraphs(section.intro))
+        for question in section.questions:
+            part.blocks.extend(question_blocks(question))
+        chapter.blocks.append(part)
+    return chapter
+
+
+def question_blocks(question: PrintedQuestion) -> list[Paragraph | DataTable]:
+    """One printed question: routing, variable, text, answers, then the grid or numeric set as a table."""
+    blocks: list[Paragraph | DataTable] = []
+    if question.heading:
+        blocks.append(Paragraph(question.heading, style="subheading"))
+    blocks.append(Paragraph(question.routing, style="routing"))
+    blocks.append(Paragraph(question.id, style="variable"))
+    blocks.extend(Paragraph(plain(p)) for p in paragraphs(question.preamble))
+    blocks.extend(Paragraph(plain(p)) for p in paragraphs(question.text))
+    blocks.extend(Paragraph(line, style="note") for line in question.instructions)
+    if question.feed:
+        blocks.append(Paragraph(question.feed, style="note"))
+    blocks.extend(Paragraph(line, style="option") for line in question.options)
+    if question.type == "grid":
+        rows = [[f"{i.letter} {i.text}" + (f" ({i.routing})" if i.routing else ""), i.variable] for i in question.items]
+        blocks.append(
+            DataTable(f"{question.id}: items and scale", ["Item", "Variable", *question.scale],
+                      [r + ["☐"] * len(question.scale) for r in rows], numbered=False, source=question.id)
+        )  # fmt: skip
+    if question.type == "numbers":
+        rows = [[f"{i.letter} {i.text}", i.variable, i.answer or ""] for i in question.items]
+        blocks.append(
+            DataTable(f"{question.id}: items", ["Item", "Variable", "Answer"], rows, numbered=False, source=question.id)
+        )
+    blocks.extend(Paragraph(line, style="note") for line in (question.answer, question.note) if line)
+    if question.base:
+        blocks.append(Paragraph(question.base, style="routing"))
+    return blocks

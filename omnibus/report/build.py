@@ -1,0 +1,210 @@
+"""Build a wave's `Report` (plain data) from its dataset, the tab book's tables and the report specification.
+
+Order of the report, after the seed: executive summary, introduction (background, methodology
+with Table 1, presentation of data), a chapter per questionnaire section with its figures and
+draft findings, the open-response chapters and the context chapter when there are any, then
+Appendix 1 (response profile) and Appendix 2 (questionnaire). Writers only lay this out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.profile import response_by_section
+from omnibus.analysis.spec import AnalysisSpec
+from omnibus.analysis.tables import Table, wave_tables
+from omnibus.analysis.weighting import rake_spec
+from omnibus.report.appendices import profile_appendix, questionnaire_appendix
+from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
+from omnibus.report.figures import (
+    bar_figure,
+    bars_of,
+    numeric_table,
+    paired_figure,
+    stack_of,
+    stacked_figure,
+)
+from omnibus.report.findings import bar_findings, comparison_findings, stack_findings
+from omnibus.report.methodology import Fieldwork, introduction_chapter
+from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
+
+Say = Callable[[str], None]
+SUMMARY_FINDINGS = 4  # findings per chapter in a draft executive summary
+
+
+@dataclass
+class ReportInputs:
+    """What a report is built from: the wave's dataset, any earlier wave's, the specs and the fieldwork facts."""
+
+    dataset: Dataset
+    earlier: list[Dataset]
+    analysis: AnalysisSpec
+    spec: ReportSpec
+    fieldwork: Fieldwork
+
+
+def report_tables(inputs: ReportInputs) -> list[Table]:
+    """The tab book's tables of the wave (earlier waves as columns), weighted as the tab book weights them."""
+    datasets = [inputs.dataset, *inputs.earlier]
+    weights = {d.wave: w for d in datasets if (w := rake_spec(d, inputs.analysis)) is not None}
+    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, weights)
+
+
+def build_report(
+    inputs: ReportInputs,
+    extra_chapters: Callable[[], list[Chapter]] = list,
+    say: Say = lambda line: None,
+) -> Report:
+    """The whole report; `extra_chapters` gives the open-response and context chapters (placed after the sections)."""
+    spec, dataset = inputs.spec, inputs.dataset
+    say(f"Tabulating {dataset.wave}" + (f" against {inputs.earlier[0].wave}" if inputs.earlier else ""))
+    tables = report_tables(inputs)
+    by_question: dict[str, list[Table]] = {}
+    for table in tables:
+        by_question.setdefault(table.question, []).append(table)
+    earlier_wave = inputs.earlier[0].wave if inputs.earlier else None
+    sections, headlines = [], []
+    for section_spec in spec.sections:
+        say(f"Chapter: {_section_title(dataset, section_spec)}")
+        chapter, first_findings = section_chapter(section_spec, by_question, inputs, earlier_wave)
+        sections.append(chapter)
+        headlines.append((chapter, first_findings))
+    extra = extra_chapters()
+    intro = introduction_chapter(
+        inputs.fieldwork,
+        dataset,
+        spec.units,
+        spec.introduction,
+        spec.methodology,
+        [d.wave for d in inputs.earlier],
+    )
+    say("Appendices: response profile and questionnaire")
+    appendices = [
+        profile_appendix(dataset, inputs.analysis.breakdowns, spec.units),
+        questionnaire_appendix(dataset),
+    ]
+    report = Report(
+        spec.title,
+        spec.subtitle or f"{inputs.fieldwork.title}: research report",
+        spec.date or f"{inputs.fieldwork.closes:%B %Y}",
+        [intro, *sections, *extra, *appendices],
+        summary_paragraphs(spec, headlines),
+    )
+    number_blocks(report)
+    return report
+
+
+def _section_title(dataset: Dataset, spec: SectionSpec) -> str:
+    section = dataset.questionnaire.section(spec.id)
+    return spec.title or (section.title if section else spec.id)
+
+
+def section_chapter(
+    spec: SectionSpec, by_question: dict[str, list[Table]], inputs: ReportInputs, earlier_wave: str | None
+) -> tuple[Chapter, list[Paragraph]]:
+    """A section's chapter (its intro, then each figure with its findings), and each figure's first finding."""
+    dataset = inputs.dataset
+    chapter = Chapter(_section_title(dataset, spec), key=f"section-{spec.id}")
+    headlines: list[Paragraph] = []
+    answered = next((r for r in response_by_section(dataset) if r.section == spec.id), None)
+    if spec.intro:
+        chapter.blocks.extend(Paragraph(" ".join(p.split())) for p in spec.intro.split("\n\n") if p.strip())
+    if answered is not None:
+        chapter.blocks.append(
+            Paragraph(
+                f"A total of {answered.complete + answered.partial} {inputs.spec.units} answered questions on "
+                f"{chapter.title} ({answered.complete} completed the section, {answered.partial} in part).",
+                draft=True,
+            )
+        )
+    for figure_spec in spec.figures:
+        tables = by_question.get(figure_spec.question, [])
+        if not tables:
+            chapter.blocks.append(
+                Paragraph(f"{figure_spec.question}: no table in this wave's tab book.", draft=True, style="note")
+            )
+            continue
+        blocks = figure_blocks(figure_spec, tables, inputs, earlier_wave)
+        headlines.extend(b for b in blocks[:1] if isinstance(b, Paragraph))
+        chapter.blocks.extend(blocks)
+    return chapter, headlines
+
+
+def figure_blocks(
+    spec: FigureSpec, tables: list[Table], inputs: ReportInputs, earlier_wave: str | None
+) -> list[Paragraph | Figure | DataTable]:
+    """A figure (or table) of one question, with the researcher's text or draft findings before it."""
+    question = inputs.dataset.questionnaire.question(spec.question)
+    assert question is not None  # the spec was checked against the questionnaire
+    c = inputs.analysis.conventions
+    units = inputs.spec.units
+    if spec.kind == "table":
+        drawn: Figure | DataTable = numeric_table(tables, question, spec, c)
+        drafts: list[Paragraph] = []
+    elif spec.kind == "stacked" or question.type == "grid":
+        stack = stack_of(tables, question, spec)
+        drawn, drafts = stacked_figure(stack, question, c), stack_findings(stack, units, c)
+    else:
+        table = tables[0]
+        column = _earlier_column(table, earlier_wave) if spec.compare or spec.kind == "paired" else None
+        bars = bars_of(table, spec, column)
+        if column is not None:
+            drawn = paired_figure(bars, question, c, inputs.analysis.confidence)
+            drafts = comparison_findings(bars, units, c)
+        else:
+            drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
+    text = [Paragraph(t) for t in spec.text] if spec.text else drafts
+    return [*text, drawn]
+
+
+def _earlier_column(table: Table, earlier_wave: str | None) -> int | None:
+    if earlier_wave is None:
+        return None
+    for index, column in enumerate(table.columns):
+        if column.key == f"wave:{earlier_wave}":
+            return index
+    return None
+
+
+def summary_paragraphs(spec: ReportSpec, headlines: list[tuple[Chapter, list[Paragraph]]]) -> list[Paragraph]:
+    """The researcher's summary, or a draft: per chapter, who answered and the first finding of its first figures."""
+    if spec.summary:
+        return [Paragraph(p) for p in spec.summary]
+    out = []
+    for chapter, firsts in headlines:
+        answered = next((b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("A total")), None)
+        out.append(Paragraph(f"{chapter.title}. {answered.text if answered else ''}".strip(), draft=True))
+        out.extend(Paragraph(p.text, draft=p.draft) for p in firsts[:SUMMARY_FINDINGS])
+    return out
+
+
+def number_blocks(report: Report) -> None:
+    """Number figures and tables in reading order (tables inside the questionnaire stay unnumbered)."""
+    figures = tables = 0
+
+    def walk(blocks: list) -> None:
+        nonlocal figures, tables
+        for block in blocks:
+            if isinstance(block, Figure):
+                figures += 1
+                block.number = figures
+            elif isinstance(block, DataTable) and block.numbered:
+                tables += 1
+                block.number = tables
+            elif isinstance(block, Chapter):
+                walk(block.blocks)
+
+    for chapter in report.chapters:
+        walk(chapter.blocks)
+
+
+def walk_blocks(blocks: list) -> list:
+    """Every block of a list of blocks, chapters opened, in reading order."""
+    out = []
+    for block in blocks:
+        out.append(block)
+        if isinstance(block, Chapter):
+            out.extend(walk_blocks(block.blocks))
+    return out

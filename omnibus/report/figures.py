@@ -1,0 +1,330 @@
+"""Figures and tables of the report from the tab book's tables: the same numbers, laid out for reading.
+
+Every figure reads `omnibus.analysis.tables.Table` objects made by `wave_tables`, as the tab
+book does: the total column's percentages, its base, and (for paired bars) the earlier wave's
+column and the wave test between them. Nothing is recomputed; cells become text through the
+analysis spec's `Conventions` (`*`, `0`, `-`), and a base under the low-base threshold puts
+counts beside the percentages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.tables import Row, Table
+from omnibus.questionnaire.model import Question
+from omnibus.questionnaire.printed import choice_instruction
+from omnibus.report.document import Chart, DataTable, Figure, Series
+from omnibus.report.spec import FigureSpec
+
+NOT_IN_BASE = " (units that did not answer are not in the base)"
+SIGNIFICANT_MARK = "◆"
+
+
+@dataclass
+class Bar:
+    """One category of a figure: its label, this wave's figure and, for paired bars, the earlier wave's."""
+
+    label: str
+    value: float | None
+    count: float | None
+    earlier: float | None = None
+    earlier_count: float | None = None
+    significant: bool | None = None  # None: not tested (no earlier figure, or too small a base)
+    net: bool = False
+
+
+@dataclass
+class Bars:
+    """What a bar or paired figure shows, kept as numbers for the draft findings."""
+
+    question: str
+    title: str
+    bars: list[Bar]
+    base: int
+    base_text: str
+    earlier_base: int | None = None
+    wave: str = ""
+    earlier_wave: str = ""
+    multi: bool = False
+
+
+@dataclass
+class Stack:
+    """A stacked figure: an item (a grid row) per bar, a code per segment."""
+
+    question: str
+    title: str
+    items: list[str]
+    headings: list[str]
+    values: list[list[float | None]]  # [item][heading]
+    counts: list[list[float | None]]
+    bases: list[int]
+    base_text: str
+    nets: list[tuple[str, list[float | None]]] = field(default_factory=list)  # (label, per item)
+
+
+def base_text(table: Table) -> str:
+    """The table's base description without the tab book's note on non-response (the base line says n)."""
+    return table.base_description.removesuffix(NOT_IN_BASE)
+
+
+def question_line(question: Question) -> str:
+    """ "Q. … Please select up to three.": the question with its answering instruction."""
+    text = " ".join(question.text.split())
+    hint = " ".join((question.hint or "").split())
+    if question.type == "multi" and not hint:
+        hint = choice_instruction(question)
+    return f"Q. {text}" + (f" {hint}" if hint else "")
+
+
+def _percent_rows(table: Table, spec: FigureSpec) -> list[Row]:
+    rows = [r for r in table.rows if r.kind == "percent" and r.code not in spec.exclude]
+    if spec.nets:
+        rows += [r for r in table.rows if r.kind == "net"]
+    return rows
+
+
+def bars_of(table: Table, spec: FigureSpec, earlier_column: int | None) -> Bars:
+    """The bars of a single or multiple choice question, sorted as the spec asks."""
+    tests = {t.row: t for t in table.tests if t.kind == "wave" and t.a == earlier_column and t.b == 0}
+    bars = []
+    for row in _percent_rows(table, spec):
+        index = table.rows.index(row)
+        bar = Bar(row.label, row.cells[0].value, row.cells[0].count, net=row.kind == "net")
+        if earlier_column is not None:
+            cell = row.cells[earlier_column]
+            bar.earlier, bar.earlier_count = cell.value, cell.count
+            test = tests.get(index)
+            bar.significant = None if test is None else bool(test.difference.significant)
+        bars.append(bar)
+    bars = sort_bars(bars, spec.sort)
+    earlier = table.columns[earlier_column] if earlier_column is not None else None
+    return Bars(
+        table.question,
+        spec.title,
+        bars,
+        table.bases[0].n,
+        base_text(table),
+        table.bases[earlier_column].n if earlier_column is not None else None,
+        table.columns[0].wave,
+        earlier.wave if earlier else "",
+        table.multi_response,
+    )
+
+
+def sort_bars(bars: list[Bar], sort: str) -> list[Bar]:
+    """Largest first (descending), smallest first, or the questionnaire's order; nets stay last."""
+    if sort == "questionnaire":
+        return bars
+    plain = [b for b in bars if not b.net]
+    nets = [b for b in bars if b.net]
+    key = lambda b: -1.0 if b.value is None else b.value  # noqa: E731 - a sort key
+    return sorted(plain, key=key, reverse=sort == "descending") + nets
+
+
+def stack_of(tables: list[Table], question: Question, spec: FigureSpec) -> Stack:
+    """A grid's items (or one single choice) as stacked bars of their codes, total column only."""
+    first = tables[0]
+    rows = [r for r in first.rows if r.kind == "percent" and r.code not in spec.exclude]
+    codes = [r.code for r in rows]
+    values, counts = [], []
+    for table in tables:
+        by_code = {r.code: r.cells[0] for r in table.rows if r.kind == "percent"}
+        values.append([by_code[c].value if c in by_code else None for c in codes])
+        counts.append([by_code[c].count if c in by_code else None for c in codes])
+    nets = []
+    for index, row in enumerate(r for r in first.rows if r.kind == "net"):
+        per_item = [[r for r in t.rows if r.kind == "net"][index].cells[0].value for t in tables]
+        nets.append((row.label, per_item))
+    items = [t.title.removeprefix(question.text).strip() or spec.title for t in tables]
+    return Stack(
+        question.id,
+        spec.title,
+        items,
+        [r.label for r in rows],
+        values,
+        counts,
+        [t.bases[0].n for t in tables],
+        base_text(first),
+        nets,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# From numbers to a Figure
+
+
+def percent_text(value: float | None, count: float | None, c: Conventions) -> str:
+    """A percentage as the tables show it: the house style's symbols, rounded, no % sign."""
+    return c.show_percent(value, count)
+
+
+def spoken_percent(value: float | None, count: float | None, c: Conventions) -> str:
+    """A percentage for a sentence or alt text: "85%", "less than 0.5%", "0%", "no figure"."""
+    text = c.show_percent(value, count)
+    if value is None:
+        return "no figure"
+    if text == c.rounds_to_zero:
+        return "less than 0.5%"
+    return f"{text}%"
+
+
+def count_text(count: float | None, c: Conventions) -> str:
+    """A count as the tables show it."""
+    if count is None:
+        return c.not_applicable
+    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+
+
+def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
+    """A horizontal bar chart of one wave, largest first, with its data as a table."""
+    low = bars.base < c.low_base
+    chart = Chart("bar", [b.label for b in bars.bars], [Series(bars.wave, [b.value for b in bars.bars])])
+    header = ["Answer", "%"] + (["Count"] if low else [])
+    rows = [[b.label, percent_text(b.value, b.count, c)] + ([count_text(b.count, c)] if low else []) for b in bars.bars]
+    rows.append(["Base (n)", str(bars.base)] + ([""] if low else []))
+    notes = _notes(bars.multi, low, c)
+    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
+    alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c)) for b in bars.bars])
+    return Figure(
+        bars.title,
+        chart,
+        data,
+        alt,
+        question_line(question),
+        f"Base: {bars.base_text} (n={bars.base})",
+        notes,
+        source=bars.question,
+    )
+
+
+def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: float) -> Figure:
+    """Paired bars: this wave and the earlier one per category, significant differences marked."""
+    low = bars.base < c.low_base or (bars.earlier_base or 0) < c.low_base
+    marks = [bool(b.significant) for b in bars.bars]
+    chart = Chart(
+        "paired",
+        [b.label for b in bars.bars],
+        [
+            Series(bars.wave, [b.value for b in bars.bars], marks),
+            Series(bars.earlier_wave, [b.earlier for b in bars.bars]),
+        ],
+    )
+    header = ["Answer", f"{bars.wave} %", f"{bars.earlier_wave} %", "Significant difference"]
+    if low:
+        header[3:3] = [f"{bars.wave} count", f"{bars.earlier_wave} count"]
+    rows = []
+    for b in bars.bars:
+        row = [b.label, percent_text(b.value, b.count, c), percent_text(b.earlier, b.earlier_count, c)]
+        if low:
+            row += [count_text(b.count, c), count_text(b.earlier_count, c)]
+        row.append({True: "Yes", False: "No", None: "Not tested"}[b.significant])
+        rows.append(row)
+    earlier_n = "" if bars.earlier_base is None else str(bars.earlier_base)
+    rows.append(["Base (n)", str(bars.base), earlier_n] + (["", ""] if low else []) + [""])
+    level = round(confidence * 100)
+    notes = [
+        f"{SIGNIFICANT_MARK} beside an answer: the difference between {bars.wave} and {bars.earlier_wave} "
+        f"is significant at the {level}% level."
+    ] + _notes(bars.multi, low, c)
+    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
+    pairs = [
+        (
+            b.label,
+            f"{spoken_percent(b.value, b.count, c)} in {bars.wave}, {spoken_percent(b.earlier, b.earlier_count, c)} in "
+            f"{bars.earlier_wave}" + (", a significant difference" if b.significant else ""),
+        )
+        for b in bars.bars
+    ]
+    return Figure(
+        bars.title,
+        chart,
+        data,
+        f"Paired bar chart of {bars.wave} against {bars.earlier_wave}. " + _alt_list(pairs),
+        question_line(question),
+        f"Base: {bars.base_text} ({bars.wave} n={bars.base}; {bars.earlier_wave} n={earlier_n or 0})",
+        notes,
+        source=bars.question,
+    )
+
+
+def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
+    """Stacked bars: each item's answers along one bar of 100%."""
+    chart = Chart(
+        "stacked",
+        stack.items,
+        [Series(h, [values[j] for values in stack.values]) for j, h in enumerate(stack.headings)],
+    )
+    low = min(stack.bases, default=0) < c.low_base
+    header = ["Item", *stack.headings, *(label for label, _ in stack.nets), "Base (n)"]
+    rows = []
+    for i, item in enumerate(stack.items):
+        cells = []
+        for value, count in zip(stack.values[i], stack.counts[i], strict=True):
+            text = percent_text(value, count, c)
+            cells.append(f"{text} ({count_text(count, c)})" if low and value is not None else text)
+        nets = [percent_text(values[i], None, c) for _, values in stack.nets]
+        rows.append([item, *cells, *nets, str(stack.bases[i])])
+    notes = [c.rounding_note()] + (
+        [f"Bases under {c.low_base}: each percentage has its count beside it in brackets."] if low else []
+    )
+    data = DataTable(f"Data of the figure: {stack.title}", header, rows, notes, numbered=False, source=stack.question)
+    parts = [
+        (item, ", ".join(f"{h} {spoken_percent(v, n, c)}" for h, v, n in zip(stack.headings, vs, ns, strict=True)))
+        for item, vs, ns in zip(stack.items, stack.values, stack.counts, strict=True)
+    ]
+    return Figure(
+        stack.title,
+        chart,
+        data,
+        "Stacked bar chart, percentages of each row. " + _alt_list(parts),
+        question_line(question),
+        f"Base: {stack.base_text} ({base_range(stack.bases)})",
+        notes[1:],
+        source=stack.question,
+    )
+
+
+def base_range(bases: list[int]) -> str:
+    """ "n=70", or "n=65–70" when a grid's items have bases of their own."""
+    low, high = min(bases, default=0), max(bases, default=0)
+    return f"n={low}" if low == high else f"n={low}–{high}"
+
+
+def numeric_table(tables: list[Table], question: Question, spec: FigureSpec, c: Conventions) -> DataTable:
+    """A numeric question's items: mean, median, minimum, maximum and base (a table, not a chart)."""
+    unit = question.prefix or ""
+    kinds = ["mean", "median", "minimum", "maximum"]
+    rows = []
+    for table in tables:
+        by_kind = {r.kind: r.cells[0].value for r in table.rows}
+        item = table.title.removeprefix(question.text).strip() or spec.title
+        rows.append([item, *(_number(by_kind.get(k), unit, c) for k in kinds), str(table.bases[0].n)])
+    notes = [n for n in tables[0].notes if n.startswith("Mean")] if tables else []
+    caption = f"{spec.title}. Base: {base_text(tables[0])} ({base_range([t.bases[0].n for t in tables])})"
+    return DataTable(
+        caption, ["Item", "Mean", "Median", "Minimum", "Maximum", "Base (n)"], rows, notes, source=spec.question
+    )
+
+
+def _number(value: float | None, unit: str, c: Conventions) -> str:
+    if value is None:
+        return c.not_available
+    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+    return f"{unit}{text}"
+
+
+def _notes(multi: bool, low: bool, c: Conventions) -> list[str]:
+    notes = []
+    if multi:
+        notes.append("More than one answer could be given, so percentages can sum to more than 100.")
+    if low:
+        notes.append(f"Base under {c.low_base}: read the percentages with care, beside their counts.")
+    return notes
+
+
+def _alt_list(pairs: list[tuple[str, str]]) -> str:
+    """Every category with its figure: the alt text carries the data, not a description of shapes."""
+    return "; ".join(f"{label}: {value}" for label, value in pairs) + "."

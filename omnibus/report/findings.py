@@ -1,0 +1,104 @@
+"""Draft findings: sentences written from a figure's numbers, for the researcher to edit.
+
+Every sentence is a `Paragraph(draft=True)`; the researcher replaces drafts with their own text
+under `text:` in the report specification. A difference between waves is written as a change
+("rose", "fell") only where the wave test found it significant; otherwise the two figures are
+called similar and the sentence says the difference was not significant (or not tested).
+"""
+
+from __future__ import annotations
+
+from omnibus.analysis.conventions import Conventions
+from omnibus.report.document import Paragraph
+from omnibus.report.figures import Bar, Bars, Stack, spoken_percent
+
+CHANGE_WORDS = ("rose", "fell", "increase", "decrease", "up from", "down from")  # only for significant differences
+
+
+def bar_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
+    """The most common answers and the nets, as draft sentences."""
+    plain = sorted((b for b in bars.bars if not b.net and b.value is not None), key=lambda b: -(b.value or 0))
+    if not plain:
+        return [Paragraph(f"No responding {units} were in the base of this question.", draft=True)]
+    top = plain[0]
+    text = (
+        f"{_capital(top.label)} was the most common answer, given by {spoken_percent(top.value, top.count, c)} "
+        f"of responding {units} (n={bars.base})."
+    )
+    following = [f"{_lower(b.label)} ({spoken_percent(b.value, b.count, c)})" for b in plain[1:3]]
+    if following:
+        text += f" It was followed by {' and '.join(following)}."
+    out = [Paragraph(text, draft=True)]
+    for net in (b for b in bars.bars if b.net):
+        out.append(
+            Paragraph(
+                f"Taken together, {spoken_percent(net.value, net.count, c)} of responding {units} "
+                f"answered {_lower(net.label)}.",
+                draft=True,
+            )
+        )
+    return out
+
+
+def comparison_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
+    """This wave against the earlier one: the largest answers and every significant difference."""
+    shown = [b for b in bars.bars if b.value is not None and b.earlier is not None]
+    chosen = shown[:3] + [b for b in shown[3:] if b.significant]
+    out = bar_findings(bars, units, c)[:1]
+    for bar in chosen:
+        out.append(Paragraph(change_sentence(bar, bars.wave, bars.earlier_wave, units, c), draft=True))
+    return out
+
+
+def change_sentence(bar: Bar, wave: str, earlier: str, units: str, c: Conventions) -> str:
+    """One answer in two waves: a change only when the test found the difference significant."""
+    now = spoken_percent(bar.value, bar.count, c)
+    then = spoken_percent(bar.earlier, bar.earlier_count, c)
+    subject = f"The share of responding {units} answering {_quoted(bar.label)}"
+    if bar.significant and bar.value is not None and bar.earlier is not None and bar.value != bar.earlier:
+        verb = "rose" if bar.value > bar.earlier else "fell"
+        return f"{subject} {verb} from {then} in {earlier} to {now} in {wave}, a significant difference."
+    why = "was not tested (too small a base)" if bar.significant is None else "was not significant"
+    return f"{subject} in {wave} ({now}) was similar to {earlier} ({then}): the difference {why}."
+
+
+def stack_findings(stack: Stack, units: str, c: Conventions) -> list[Paragraph]:
+    """For a grid: the item with the highest share in its first net (or first answer), and the lowest."""
+    if stack.nets:
+        label, values = stack.nets[0]
+        counts: list[float | None] = [None] * len(values)
+    elif stack.headings:
+        label = stack.headings[0]
+        values = [row[0] for row in stack.values]
+        counts = [row[0] for row in stack.counts]
+    else:
+        return []
+    ranked = sorted(
+        ((v, n, item) for v, n, item in zip(values, counts, stack.items, strict=True) if v is not None),
+        key=lambda t: -t[0],
+    )
+    if not ranked:
+        return [Paragraph(f"No responding {units} were in the base of this question.", draft=True)]
+    high = ranked[0]
+    share = spoken_percent(high[0], high[1], c)
+    text = f"Responding {units} most often answered {_lower(label)} for {_quoted(high[2])} ({share})"
+    if len(ranked) > 1:
+        low = ranked[-1]
+        text += f", and least often for {_quoted(low[2])} ({spoken_percent(low[0], low[1], c)})"
+    return [Paragraph(text + ".", draft=True)]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    # Keep acronyms and proper names ("DfE", "LA") as written: only lower a capitalised ordinary word.
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].islower():
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _quoted(text: str) -> str:
+    return f"‘{text}’"

@@ -1,0 +1,127 @@
+"""Make a wave's report files: read the wave and its specs, build the Report once, write each format.
+
+Files are written to a temporary name in the output folder and moved into place only when
+every format asked for has been written, so a failure leaves no half-written report.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from omnibus.analysis.spec import AnalysisSpec, load_spec
+from omnibus.report.build import ReportInputs, build_report
+from omnibus.report.document import Chapter, Report
+from omnibus.report.spec import ReportSpec, load_report_spec, parse_report_spec
+
+FORMATS = ("html", "pdf", "docx")
+Say = Callable[[str], None]
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (bad format, unreadable spec); the message says why."""
+
+
+def parse_formats(text: str) -> list[str]:
+    """ "html,pdf,docx" as a list, each checked."""
+    formats = [f.strip().lower() for f in text.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ReportError(f"--format: {', '.join(unknown) or 'nothing'} is not one of {', '.join(FORMATS)}")
+    return list(dict.fromkeys(formats))
+
+
+def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:  # noqa: ANN001 - a Wave
+    """The report spec (checked against the wave's questionnaire; defaults without a file) and its analysis spec."""
+    from omnibus.analysis.spec import SpecError
+    from omnibus.fieldwork.questionnaires import questionnaire_of
+
+    questionnaire = questionnaire_of(wave.questionnaire)
+    spec = load_report_spec(spec_path, questionnaire) if spec_path else parse_report_spec({}, questionnaire)
+    try:
+        analysis = load_spec(spec.analysis) if spec.analysis else AnalysisSpec()
+    except (OSError, SpecError) as error:
+        raise ReportError(f"{spec.path}: analysis: {error}") from None
+    return spec, analysis
+
+
+def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: Say) -> ReportInputs:  # noqa: ANN001
+    """Datasets of the wave and the earlier wave, and the fieldwork facts."""
+    from omnibus.dataset.build import build_dataset
+    from omnibus.report.methodology import fieldwork_of
+
+    say(f"Reading the answers of {wave.slug}")
+    dataset = build_dataset(wave)
+    others = []
+    if earlier is not None:
+        say(f"Reading the answers of {earlier.slug}")
+        others.append(build_dataset(earlier))
+    return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
+
+
+def open_response_chapters(wave, dataset, client: bool) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
+    """The coded open responses: a chapter per question with its themes and quotes that passed disclosure.
+
+    Made by the coding room (`omnibus.coding.report`); until that module exists there are none.
+    TODO: drop the ImportError guard once omnibus.coding.report is part of every installation.
+    """
+    try:
+        from omnibus.coding.report import open_response_chapters as chapters_of
+    except ImportError:
+        return []
+    return chapters_of(wave, dataset, client)
+
+
+def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
+    """The context chapter (official statistics beside the answers) when the spec has a `context:` key."""
+    if not raw:
+        return []
+    from omnibus.context.chapter import context_chapter  # lazy: only reports with context need it
+
+    return [context_chapter(raw, wave, dataset)]
+
+
+def make_report(
+    wave,  # noqa: ANN001 - a Wave
+    spec_path: Path | None,
+    formats: list[str],
+    out_dir: Path,
+    earlier=None,  # noqa: ANN001 - a Wave or None
+    client: bool = False,
+    say: Say = lambda line: None,
+) -> dict[str, Path]:
+    """Build the report of `wave` and write it in each format to `out_dir`; returns format -> file."""
+    spec, analysis = read_specs(wave, spec_path)
+    inputs = report_inputs(wave, earlier, spec, analysis, say)
+
+    def extra() -> list[Chapter]:
+        chapters = open_response_chapters(wave, inputs.dataset, client) if spec.open_responses else []
+        return chapters + context_chapters(spec.context, wave, inputs.dataset)
+
+    report = build_report(inputs, extra, say)
+    return write_formats(report, formats, out_dir, wave.slug, say)
+
+
+def write_formats(report: Report, formats: list[str], out_dir: Path, stem: str, say: Say) -> dict[str, Path]:
+    """Each format to a temporary folder, then all moved into `out_dir` together."""
+    from omnibus.report.write_docx import write_docx
+    from omnibus.report.write_html import write_html
+    from omnibus.report.write_pdf import write_pdf
+
+    writers = {"html": write_html, "pdf": write_pdf, "docx": write_docx}
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch:
+        for fmt in formats:
+            started = time.perf_counter()
+            say(f"Writing {fmt.upper()}")
+            writers[fmt](report, Path(scratch) / f"{stem}-report.{fmt}", say)
+            say(f"Wrote {fmt.upper()} in {time.perf_counter() - started:.1f} s")
+        for fmt in formats:
+            target = out_dir / f"{stem}-report.{fmt}"
+            shutil.move(str(Path(scratch) / target.name), target)
+            written[fmt] = target
+    return written

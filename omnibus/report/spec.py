@@ -1,0 +1,331 @@
+"""The report specification: which questions make which figure, and the researcher's own text.
+
+A small YAML file kept beside the questionnaire (docs/report.md), for example:
+
+```yaml
+title: Children's Services Omnibus
+subtitle: Wave 3 Research Report
+date: May 2018                      # as printed; default: the month the wave closed
+analysis: ../analysis/cso-wave3.yaml  # the analysis spec (nets, exclusions, breakdowns), relative to this file
+units: LAs                          # what the units are called in sentences ("85% of responding LAs")
+summary: []                         # the researcher's executive summary; empty: drafts from the figures
+introduction: |                     # the background; empty: a paragraph written from the wave
+sections:
+  csc:                              # a questionnaire section id
+    intro: |
+    figures:
+      - question: SuppSou
+        title: Most commonly used sources of support
+        kind: bar                   # bar, stacked, paired or table
+        sort: descending            # descending, ascending or questionnaire
+        exclude: [15]               # codes not drawn
+        nets: false                 # draw the analysis spec's nets as bars too
+        compare: true               # paired bars against the earlier wave, when one is given
+        text: []                    # the researcher's findings; empty: draft sentences
+open_responses: true                # chapters of coded open responses, after the sections
+context: {}                         # a context chapter, passed through untouched
+```
+
+Unknown keys, unknown sections and questions and bad codes are errors naming the file and line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from omnibus.questionnaire.model import Question, Questionnaire
+
+KINDS = ("bar", "stacked", "paired", "table")
+SORTS = ("descending", "ascending", "questionnaire")
+TOP_KEYS = {
+    "title",
+    "subtitle",
+    "date",
+    "analysis",
+    "units",
+    "summary",
+    "introduction",
+    "methodology",
+    "sections",
+    "open_responses",
+    "context",
+}
+SECTION_KEYS = {"title", "intro", "figures"}
+FIGURE_KEYS = {"question", "title", "kind", "sort", "exclude", "nets", "compare", "text"}
+CHARTED = ("single", "multi", "grid")
+TABULATED = ("number", "numbers")
+
+
+class ReportSpecError(ValueError):
+    """A mistake in a report specification, named by file and line."""
+
+
+@dataclass
+class FigureSpec:
+    """One figure (or table) of a section: a question and how it is drawn."""
+
+    question: str
+    title: str
+    kind: str
+    sort: str = "descending"
+    exclude: tuple[int, ...] = ()
+    nets: bool = False
+    compare: bool = True
+    text: list[str] = field(default_factory=list)
+    line: int = 0
+
+
+@dataclass
+class SectionSpec:
+    """A chapter of the report: a questionnaire section's figures, in order."""
+
+    id: str
+    title: str | None = None
+    intro: str | None = None
+    figures: list[FigureSpec] = field(default_factory=list)
+
+
+@dataclass
+class ReportSpec:
+    """Everything the report needs beyond the wave itself."""
+
+    title: str = ""
+    subtitle: str = ""
+    date: str = ""
+    analysis: Path | None = None
+    units: str = "units"
+    summary: list[str] = field(default_factory=list)
+    introduction: str = ""
+    methodology: str = ""
+    sections: list[SectionSpec] = field(default_factory=list)
+    open_responses: bool = True
+    context: dict | None = None
+    path: str = "<report spec>"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """A YAML loader whose mappings remember the line of each key."""
+
+
+class _Mapping(dict):
+    lines: dict[str, int]
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    mapping = _Mapping(loader.construct_mapping(node, deep=True))
+    mapping.lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
+    mapping.lines["<self>"] = node.start_mark.line + 1
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def load_report_spec(path: str | Path, questionnaire: Questionnaire) -> ReportSpec:
+    """Read and check a report specification against the wave's questionnaire."""
+    path = Path(path)
+    try:
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+    except OSError as error:
+        raise ReportSpecError(f"{path}: cannot read: {error.strerror or error}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise ReportSpecError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+    return parse_report_spec(raw if raw is not None else _Mapping(), questionnaire, str(path))
+
+
+def parse_report_spec(raw: object, questionnaire: Questionnaire, source: str = "<report spec>") -> ReportSpec:
+    """A `ReportSpec` from parsed YAML, every key and question id checked."""
+    if not isinstance(raw, dict):
+        raise ReportSpecError(f"{source}:1: the report specification must be a mapping of keys")
+    _known(raw, TOP_KEYS, source, "")
+    analysis = raw.get("analysis")
+    base = Path(source).parent
+    spec = ReportSpec(
+        title=_text(raw, "title", source) or questionnaire.title,
+        subtitle=_text(raw, "subtitle", source),
+        date=_text(raw, "date", source),
+        analysis=(base / str(analysis)) if analysis else None,
+        units=_text(raw, "units", source) or "units",
+        summary=_texts(raw, "summary", source),
+        introduction=_text(raw, "introduction", source),
+        methodology=_text(raw, "methodology", source),
+        open_responses=bool(raw.get("open_responses", True)),
+        context=raw.get("context"),
+        path=source,
+    )
+    sections = raw.get("sections")
+    if sections is None:
+        spec.sections = default_sections(questionnaire)
+        return spec
+    if not isinstance(sections, dict):
+        raise ReportSpecError(f"{source}:{_line(raw, 'sections')}: sections: expected a mapping of section ids")
+    for sid, value in sections.items():
+        spec.sections.append(_section(sid, value, sections, questionnaire, source))
+    return spec
+
+
+def _section(sid: str, raw: object, parent: dict, questionnaire: Questionnaire, source: str) -> SectionSpec:
+    line = _line(parent, sid)
+    section = questionnaire.section(str(sid))
+    if section is None:
+        known = ", ".join(s.id for s in questionnaire.sections)
+        raise ReportSpecError(f"{source}:{line}: sections: no section {sid!r} in the questionnaire (sections: {known})")
+    raw = raw if raw is not None else _Mapping()
+    if not isinstance(raw, dict):
+        raise ReportSpecError(f"{source}:{line}: sections.{sid}: expected a mapping (title, intro, figures)")
+    _known(raw, SECTION_KEYS, source, f"sections.{sid}.")
+    figures = raw.get("figures") or []
+    if not isinstance(figures, list):
+        raise ReportSpecError(f"{source}:{_line(raw, 'figures')}: sections.{sid}.figures: expected a list")
+    out = SectionSpec(str(sid), _text(raw, "title", source) or None, _text(raw, "intro", source) or None)
+    for index, figure in enumerate(figures):
+        out.figures.append(_figure(figure, f"sections.{sid}.figures[{index}]", questionnaire, source, line))
+    return out
+
+
+def _figure(raw: object, where: str, questionnaire: Questionnaire, source: str, parent_line: int) -> FigureSpec:
+    if not isinstance(raw, dict) or "question" not in raw:
+        raise ReportSpecError(
+            f"{source}:{_line(raw, '<self>', parent_line)}: {where}: expected a mapping with question"
+        )
+    _known(raw, FIGURE_KEYS, source, f"{where}.")
+    qid = str(raw["question"])
+    question = questionnaire.question(qid)
+    if question is None or question.type not in CHARTED + TABULATED:
+        why = "no such question" if question is None else f"a {question.type} question has no figure"
+        raise ReportSpecError(f"{source}:{_line(raw, 'question')}: {where}.question: {qid!r}: {why}")
+    kind = str(raw.get("kind", default_kind(question)))
+    if kind not in KINDS:
+        raise ReportSpecError(f"{source}:{_line(raw, 'kind')}: {where}.kind: {kind!r} is not one of {', '.join(KINDS)}")
+    if question.type in TABULATED and kind != "table":
+        raise ReportSpecError(
+            f"{source}:{_line(raw, 'kind')}: {where}.kind: numeric question {qid} is shown as a table"
+        )
+    sort = str(raw.get("sort", default_sort(question)))
+    if sort not in SORTS:
+        raise ReportSpecError(f"{source}:{_line(raw, 'sort')}: {where}.sort: {sort!r} is not one of {', '.join(SORTS)}")
+    exclude = raw.get("exclude") or []
+    codes = {o.code for o in questionnaire.options_of(question)}
+    if not isinstance(exclude, list) or any(not isinstance(c, int) or c not in codes for c in exclude):
+        raise ReportSpecError(
+            f"{source}:{_line(raw, 'exclude')}: {where}.exclude: expected codes of {qid} "
+            f"({', '.join(str(c) for c in sorted(codes))})"
+        )
+    return FigureSpec(
+        question=qid,
+        title=_text(raw, "title", source) or short_title(question),
+        kind=kind,
+        sort=sort,
+        exclude=tuple(exclude),
+        nets=bool(raw.get("nets", False)),
+        compare=bool(raw.get("compare", True)),
+        text=_texts(raw, "text", source),
+        line=_line(raw, "<self>"),
+    )
+
+
+def _known(raw: dict, known: set[str], source: str, prefix: str) -> None:
+    for key in raw:
+        if key not in known:
+            raise ReportSpecError(
+                f"{source}:{_line(raw, str(key))}: unknown key {prefix}{key} (known: {', '.join(sorted(known))})"
+            )
+
+
+def _line(raw: object, key: str, default: int = 1) -> int:
+    return getattr(raw, "lines", {}).get(key, default)
+
+
+def _text(raw: dict, key: str, source: str) -> str:
+    value = raw.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        raise ReportSpecError(f"{source}:{_line(raw, key)}: {key}: expected text")
+    return str(value).strip()
+
+
+def _texts(raw: dict, key: str, source: str) -> list[str]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [p.strip() for p in value.split("\n\n") if p.strip()]
+    if not isinstance(value, list) or any(isinstance(v, dict | list) for v in value):
+        raise ReportSpecError(f"{source}:{_line(raw, key)}: {key}: expected text or a list of paragraphs")
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Defaults: what `omnibus report init` writes, and what a report without a spec uses
+
+
+def default_kind(question: Question) -> str:
+    """Grids as stacked bars, choices as bars, numbers as tables."""
+    if question.type == "grid":
+        return "stacked"
+    return "table" if question.type in TABULATED else "bar"
+
+
+def default_sort(question: Question) -> str:
+    """Scales (single choices and grids) keep the questionnaire's order; lists of things (multiple choices,
+    choices fed from them) sort by size."""
+    return "descending" if question.type == "multi" or question.options_from else "questionnaire"
+
+
+def short_title(question: Question) -> str:
+    """A figure title from the question text: its first sentence, without the question mark."""
+    text = " ".join(question.text.split())
+    first = text.split("? ")[0].split(". ")[0].rstrip("?.").strip()
+    return first[:1].upper() + first[1:]
+
+
+def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
+    """A figure (or table) for every question that has one, section by section."""
+    out = []
+    topics = set(questionnaire.menu.sections.values()) if questionnaire.menu else None
+    for section in questionnaire.sections:
+        if topics is not None and section.id not in topics:
+            continue  # closing sections (consent, thanks) are not topics of the report
+        figures = [
+            FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q))
+            for q in section.questions
+            if q.type in CHARTED + TABULATED and not q.pilot
+        ]
+        if figures:
+            out.append(SectionSpec(section.id, figures=figures))
+    return out
+
+
+def default_spec_text(questionnaire: Questionnaire, analysis: str | None = None, units: str = "units") -> str:
+    """The YAML of a first specification: every figure, drafts for all the text (`omnibus report init`)."""
+    lines = [
+        f"# The report specification of {questionnaire.title}: written by `omnibus report init`.",
+        "# Edit titles, kinds, sorting and exclusions; put your own findings under `text:` to replace the drafts.",
+        "# The format is described in docs/report.md.",
+        f"title: {_quoted(questionnaire.title)}",
+        "subtitle: Research report",
+        f"units: {_quoted(units)}",
+    ]
+    if analysis:
+        lines.append(f"analysis: {_quoted(analysis)}")
+    lines += ["summary: []", "introduction: ''", "open_responses: true", "sections:"]
+    for section in default_sections(questionnaire):
+        lines.append(f"  {section.id}:")
+        lines.append("    figures:")
+        for figure in section.figures:
+            lines.append(f"      - question: {figure.question}")
+            lines.append(f"        title: {_quoted(figure.title)}")
+            lines.append(f"        kind: {figure.kind}")
+            if figure.kind != "table":
+                lines.append(f"        sort: {figure.sort}")
+    return "\n".join(lines) + "\n"
+
+
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, default_style='"', width=10_000, allow_unicode=True).strip().removesuffix("\n...")
