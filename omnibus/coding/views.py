@@ -70,6 +70,7 @@ def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
         "themes": [{"theme": t, "count": counts[t.code], "percent": _percent(counts[t.code], found)} for t in themes],
         "nets": frame.nets.prefetch_related("themes"),
         "answers": shown,
+        "first_uncoded": next((r for r in found if not r.codes), found[0] if found else None),
         "total": len(found),
         "uncoded": sum(1 for r in found if not r.codes),
         "candidates": CandidateTheme.objects.filter(frame=frame, wave=wave),
@@ -246,6 +247,18 @@ ACTIONS = {
 
 
 @researcher_required
+def download(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
+    """The answers and their codes as CSV, for coding in a spreadsheet (read back with `omnibus coding import`)."""
+    from omnibus.coding.csvfile import export_csv
+
+    wave = _wave(slug)
+    _open(wave, variable)
+    response = HttpResponse(export_csv(wave, variable), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{wave.slug}-{variable}-coding.csv"'
+    return response
+
+
+@researcher_required
 def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
     """One answer at a time: tick its themes and go on to the next uncoded answer."""
     wave = _wave(slug)
@@ -257,10 +270,10 @@ def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
         raise Http404("no answer from that unit")
     if request.method == "POST":
         codings.replace_codes(wave, variable, wave_unit, _themes_posted(request, frame), request.user)
-        following = [r for r in found if r.wave_unit != wave_unit and not r.codes]
-        after = [r for r in following if r.unit > current.unit] or following
-        if after and "next" in request.POST:
-            return redirect("coding:one", wave.slug, variable, after[0].wave_unit)
+        at = found.index(current)
+        following = [r for r in found[at + 1 :] + found[:at] if not r.codes]  # on from here, then from the top
+        if following and "next" in request.POST:
+            return redirect("coding:one", wave.slug, variable, following[0].wave_unit)
         return redirect("coding:screen", wave.slug, variable)
     context = {"wave": wave, "variable": open_variable, "answer": current, "themes": frame.themes.all()}
     context["position"] = found.index(current) + 1
@@ -335,6 +348,7 @@ urlpatterns = [
     path("<slug:slug>/", wave_coding, name="wave"),
     path("<slug:slug>/quotes/", quote_list, name="quotes"),
     path("<slug:slug>/<str:variable>/", screen, name="screen"),
+    path("<slug:slug>/<str:variable>/coding.csv", download, name="download"),
     path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/", one_answer, name="one"),
     path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", mark_quote, name="quote"),
 ]

@@ -67,3 +67,23 @@ def test_a_client_cannot_code_but_reads_only_usable_consented_quotes(client, wav
     from omnibus.coding.models import Quote
 
     assert Quote.objects.count() == 1
+
+
+def test_one_at_a_time_saves_and_moves_to_the_next_uncoded_answer(researcher, wave, answers, frame):
+    from omnibus.coding.codings import responses
+
+    first, second = answers[0], answers[1]
+    theme = frame.themes.get(code=2)
+    url = f"/office/coding/{wave.slug}/SocImprov/answer/{first.wave_unit}/"
+    assert first.text in researcher.get(url).content.decode()
+    response = researcher.post(url, {"theme": [theme.pk], "next": "1"})
+    assert response.status_code == 302
+    assert response.url.endswith(f"/answer/{second.wave_unit}/")
+    assert {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}[first.wave_unit] == {2}
+
+
+def test_the_csv_download_is_the_coding_export(researcher, wave, answers, coded):
+    response = researcher.get(f"/office/coding/{wave.slug}/SocImprov/coding.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "unit,name,answer,codes,themes" and len(lines) == len(answers) + 1

@@ -1,0 +1,383 @@
+"""Suggestions for coding open responses: candidate themes for uncoded answers, and codes proposed from coded ones.
+
+Pure Python (no Django). The vectors come from `omnibus.coding.embedding` (sentence embeddings, or TF-IDF
+without the embeddings extra); nothing here reaches the network except `name_themes`, and only when a
+language-model endpoint is configured. Every suggestion is for the researcher to accept or reject.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from omnibus.coding.embedding import Embedder
+
+# Answers that say nothing: they are neither grouped nor given codes, only flagged.
+NON_ANSWERS = frozenset(
+    (
+        "n/a",
+        "na",
+        "n.a",
+        "none",
+        "nothing",
+        "nil",
+        "no",
+        "x",
+        "?",
+        "no comment",
+        "no comments",
+        "not applicable",
+        "not known",
+        "unknown",
+        "dk",
+        "don't know",
+        "dont know",
+        "do not know",
+        "not sure",
+        "unsure",
+        "see above",
+        "as above",
+        "same as above",
+        "tbc",
+        "none at present",
+        "nothing to add",
+    )
+)
+# Words that every answer to these questions uses: they would make every theme "Children / services".
+SURVEY_STOP_WORDS = frozenset(
+    (
+        "la",
+        "las",
+        "authority",
+        "authorities",
+        "council",
+        "local",
+        "children",
+        "child",
+        "young",
+        "people",
+        "services",
+        "service",
+        "need",
+        "needs",
+        "ensure",
+        "continue",
+        "continuing",
+        "continued",
+        "improve",
+        "improving",
+        "improved",
+        "improvement",
+        "including",
+        "better",
+        "good",
+        "use",
+        "using",
+        "make",
+        "making",
+        "new",
+        "currently",
+        "current",
+        "also",
+        "etc",
+        "eg",
+        "ie",
+    )
+)
+DEFAULT_MAX_THEMES = 12
+NEIGHBOURS = 10  # coded responses that vote on each uncoded one
+SHARPNESS = 1.0
+PRIOR_WEIGHT = 1.0  # a pseudo-neighbour carrying each code at its overall rate: shrinks votes from far neighbours
+DEFAULT_THRESHOLD = 0.5  # used when too few responses are coded to calibrate one
+MIN_CALIBRATION = 20
+CHUNK = 2048  # uncoded responses compared with the coded ones at a time, to bound memory
+
+
+@dataclass
+class CandidateTheme:
+    """A group of similar uncoded responses, for the researcher to name, merge or discard."""
+
+    label: str  # proposed from key terms, e.g. "Recruitment / social workers"
+    key_terms: list[str]
+    members: list[str]  # response ids
+    examples: list[str]  # up to 3 response texts nearest the centre
+    label_source: str = "key terms"  # or "language model" when `name_themes` renamed it
+
+
+@dataclass
+class Proposal:
+    """A code proposed for one uncoded response; confidence is 0..1 and sortable."""
+
+    response: str  # response id
+    code: int  # theme code
+    confidence: float
+
+
+@dataclass
+class Suggestions:
+    """Everything the coding screen shows for one question: themes, proposals, and how they were made."""
+
+    method: str
+    themes: list[CandidateTheme]
+    proposals: list[Proposal]
+    non_answers: list[str] = field(default_factory=list)  # response ids of "n/a", "none", "-" and the like
+    threshold: float = DEFAULT_THRESHOLD  # the confidence above which codes were proposed
+
+
+@dataclass
+class LlmEndpoint:
+    """An OpenAI-compatible chat endpoint used only to name themes; off unless configured."""
+
+    url: str  # e.g. https://api.example.com/v1 (the request goes to {url}/chat/completions)
+    key: str
+    model: str = "gpt-4o-mini"
+    timeout: float = 20.0
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^https?://", self.url):
+            raise ValueError(f"the language-model URL must start with http:// or https://, not {self.url!r}")
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, object] | None) -> LlmEndpoint | None:
+        """The endpoint from a settings mapping (url, key, model, timeout), or None when no URL is set."""
+        if not settings or not settings.get("url"):
+            return None
+        known = {k: settings[k] for k in ("model", "timeout") if settings.get(k)}
+        return cls(url=str(settings["url"]), key=str(settings.get("key") or ""), **known)
+
+
+def is_non_answer(text: str) -> bool:
+    """True for answers that say nothing: empty, "n/a", "none", "-", "don't know" and the like."""
+    cleaned = re.sub(r"\s+", " ", text.strip().lower()).strip(" .!")
+    letters = re.sub(r"[^a-z]", "", cleaned)
+    return len(letters) < 2 or cleaned in NON_ANSWERS or cleaned.replace("'", "") in NON_ANSWERS
+
+
+def suggest(
+    coded: dict[str, tuple[str, set[int]]],
+    uncoded: dict[str, str],
+    embed: Embedder,
+    max_themes: int | None = None,
+    threshold: float | None = None,
+) -> Suggestions:
+    """Group the uncoded responses into candidate themes and propose codes for them from the coded ones."""
+    non_answers = [rid for rid, text in uncoded.items() if is_non_answer(text)]
+    coded = {rid: value for rid, value in coded.items() if not is_non_answer(value[0])}
+    answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
+    vectors = embed.encode([text for text, _ in coded.values()] + list(answers.values()))
+    coded_vectors, answer_vectors = vectors[: len(coded)], vectors[len(coded) :]
+    themes = _group(list(answers), list(answers.values()), answer_vectors, max_themes)
+    proposals, used = _propose(coded, coded_vectors, list(answers), answer_vectors, threshold)
+    return Suggestions(embed.method, themes, proposals, non_answers, used)
+
+
+def group_responses(texts: dict[str, str], embed: Embedder, max_themes: int | None = None) -> list[CandidateTheme]:
+    """Cluster responses (id -> text) into candidate themes, largest first; non-answers are left out."""
+    answers = {rid: text for rid, text in texts.items() if not is_non_answer(text)}
+    return _group(list(answers), list(answers.values()), embed.encode(list(answers.values())), max_themes)
+
+
+def propose_codes(
+    coded: dict[str, tuple[str, set[int]]],
+    uncoded: dict[str, str],
+    embed: Embedder,
+    threshold: float | None = None,
+) -> list[Proposal]:
+    """Propose codes for uncoded responses (id -> text) from coded ones (id -> (text, codes)), most confident first.
+
+    A response gets every code whose confidence reaches the threshold (several codes where several fit;
+    none for non-answers). Confidence is the similarity-weighted share of the nearest coded responses
+    that carry the code. With no threshold given, one is chosen by leave-one-out on the coded responses.
+    """
+    coded = {rid: value for rid, value in coded.items() if not is_non_answer(value[0])}
+    answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
+    vectors = embed.encode([text for text, _ in coded.values()] + list(answers.values()))
+    proposals, _ = _propose(coded, vectors[: len(coded)], list(answers), vectors[len(coded) :], threshold)
+    return proposals
+
+
+def name_themes(themes: list[CandidateTheme], endpoint: LlmEndpoint | None) -> list[CandidateTheme]:
+    """Ask a language model to name each theme; any failure keeps the key-term labels (nothing depends on it)."""
+    if endpoint is None:
+        return list(themes)
+    named = []
+    for position, theme in enumerate(themes):
+        label = _ask_for_label(theme, endpoint)
+        if label is None:  # the endpoint is down or confused: don't make the researcher wait for every theme
+            return named + list(themes[position:])
+        named.append(replace(theme, label=label, label_source="language model"))
+    return named
+
+
+def _propose(
+    coded: dict[str, tuple[str, set[int]]],
+    coded_vectors: np.ndarray,
+    ids: list[str],
+    vectors: np.ndarray,
+    threshold: float | None,
+) -> tuple[list[Proposal], float]:
+    if not coded or not ids:
+        return [], DEFAULT_THRESHOLD if threshold is None else threshold
+    codes = sorted(set().union(*(c for _, c in coded.values())))
+    if not codes:
+        return [], DEFAULT_THRESHOLD if threshold is None else threshold
+    carries = np.array([[code in c for code in codes] for _, c in coded.values()], dtype=np.float32)
+    if threshold is None:
+        threshold = _calibrate(coded_vectors, carries)
+    proposals = []
+    for start in range(0, len(ids), CHUNK):
+        confidence = _confidence(vectors[start : start + CHUNK] @ coded_vectors.T, carries)
+        rows, columns = np.nonzero(confidence >= threshold)
+        proposals += [
+            Proposal(ids[start + r], codes[c], round(float(confidence[r, c]), 4))
+            for r, c in zip(rows, columns, strict=True)
+        ]
+    proposals.sort(key=lambda p: (-p.confidence, p.response, p.code))
+    return proposals, threshold
+
+
+def _confidence(similarity: np.ndarray, carries: np.ndarray) -> np.ndarray:
+    """Similarity-weighted share of the nearest coded responses carrying each code, shrunk towards its base rate."""
+    k = min(NEIGHBOURS, similarity.shape[1])
+    nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
+    weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0, None) ** SHARPNESS
+    votes = np.einsum("rk,rkc->rc", weights, carries[nearest])
+    prior = carries.mean(axis=0)
+    return (votes + PRIOR_WEIGHT * prior) / (weights.sum(axis=1, keepdims=True) + PRIOR_WEIGHT)
+
+
+def _calibrate(coded_vectors: np.ndarray, carries: np.ndarray) -> float:
+    """The threshold that best reproduces the coded responses' own codes, each left out in turn (micro F1)."""
+    if len(carries) < MIN_CALIBRATION:
+        return DEFAULT_THRESHOLD
+    sample = np.random.default_rng(0).permutation(len(carries))[:CHUNK]
+    similarity = coded_vectors[sample] @ coded_vectors.T
+    similarity[np.arange(len(sample)), sample] = -np.inf  # leave each one out of its own vote
+    confidence = _confidence(similarity, carries)
+    truth = carries[sample] > 0
+    best, best_f1 = DEFAULT_THRESHOLD, -1.0
+    for threshold in np.arange(0.2, 0.81, 0.05):
+        chosen = confidence >= threshold
+        hits = np.logical_and(chosen, truth).sum()
+        f1 = 2 * hits / max(chosen.sum() + truth.sum(), 1)
+        if f1 > best_f1 + 1e-9:
+            best, best_f1 = round(float(threshold), 2), f1
+    return best
+
+
+def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None) -> list[CandidateTheme]:
+    if not ids:
+        return []
+    labels = _cluster(vectors, max_themes)
+    terms = _key_terms(texts, labels)
+    themes = []
+    for cluster in range(labels.max() + 1):
+        members = np.flatnonzero(labels == cluster)
+        if len(members) == 0:
+            continue
+        centre = vectors[members].mean(axis=0)
+        nearest = members[np.argsort(-(vectors[members] @ centre), kind="stable")[:3]]
+        key_terms = terms[cluster]
+        label = " / ".join(key_terms[:2]).capitalize() if key_terms else "Miscellaneous"
+        themes.append(CandidateTheme(label, key_terms, [ids[m] for m in members], [texts[m] for m in nearest]))
+    themes.sort(key=lambda t: -len(t.members))
+    return themes
+
+
+def _cluster(vectors: np.ndarray, max_themes: int | None) -> np.ndarray:
+    """K-means on the unit vectors (so, by cosine), with the number of themes chosen by silhouette."""
+    from sklearn.cluster import KMeans, MiniBatchKMeans
+    from sklearn.metrics import silhouette_score
+
+    n = len(vectors)
+    most = min(max_themes or DEFAULT_MAX_THEMES, n // 3)
+    if most < 2 or np.allclose(vectors, vectors[0]):
+        return np.zeros(n, dtype=int)
+    best_labels, best_score = np.zeros(n, dtype=int), -1.0
+    for k in range(2, most + 1):
+        # Full k-means is exact and quick for a wave's answers; mini-batches keep 20,000 answers fast.
+        model = KMeans(k, n_init=4, random_state=0) if n <= 5000 else MiniBatchKMeans(k, n_init=3, random_state=0)
+        labels = model.fit_predict(vectors)
+        if len(set(labels)) < 2:
+            continue
+        score = silhouette_score(vectors, labels, metric="cosine", sample_size=min(n, 2000), random_state=0)
+        if score > best_score:
+            best_labels, best_score = labels, score
+    return best_labels
+
+
+def _key_terms(texts: list[str], labels: np.ndarray, count: int = 5) -> list[list[str]]:
+    """Class-based TF-IDF: words and word pairs common in a theme's responses and rare in the others."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    themes = labels.max() + 1
+    vectoriser = CountVectorizer(
+        stop_words=sorted(ENGLISH_STOP_WORDS | SURVEY_STOP_WORDS),
+        ngram_range=(1, 2),
+        binary=True,  # a term counts once per response: one wordy answer cannot name a theme
+        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
+    )
+    try:
+        present = vectoriser.fit_transform(texts)
+    except ValueError:  # nothing but stop words
+        return [[] for _ in range(themes)]
+    membership = sparse.csr_matrix((np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(themes, len(texts)))
+    counts = np.asarray((membership @ present).todense())  # responses in each theme using each term
+    sizes = np.bincount(labels, minlength=themes)[:, None]
+    everywhere = counts.sum(axis=0)
+    scores = counts / np.maximum(sizes, 1) * np.log1p(counts.sum() / themes / np.maximum(everywhere, 1))
+    scores[(counts < 2) & (sizes >= 4)] = 0  # a term used once is a quirk of one answer, not a theme
+    vocabulary = vectoriser.get_feature_names_out()
+    return [
+        _distinct_terms([vocabulary[i] for i in np.argsort(-row, kind="stable") if row[i] > 0], count) for row in scores
+    ]
+
+
+def _distinct_terms(ranked: list[str], count: int) -> list[str]:
+    """Top terms without repeats: "social workers" replaces "workers" rather than sitting beside it."""
+    chosen: list[str] = []
+    for term in ranked:
+        words = set(term.split())
+        overlapping = [c for c in chosen if words & set(c.split())]
+        if not overlapping:
+            chosen.append(term)
+        elif len(overlapping) == 1 and set(overlapping[0].split()) < words:
+            chosen[chosen.index(overlapping[0])] = term
+        if len(chosen) == count:
+            break
+    return chosen
+
+
+def _ask_for_label(theme: CandidateTheme, endpoint: LlmEndpoint) -> str | None:
+    """One chat completion naming the theme, or None on any failure."""
+    prompt = (
+        "These are answers from local authority children's services leaders to an open survey question. "
+        "Name the theme they share in at most six words. Reply with the name only.\n"
+        f"Key terms: {', '.join(theme.key_terms)}\nAnswers:\n" + "\n".join(f"- {e}" for e in theme.examples)
+    )
+    body = json.dumps(
+        {"model": endpoint.model, "messages": [{"role": "user", "content": prompt}], "temperature": 0}
+    ).encode()
+    request = urllib.request.Request(
+        endpoint.url.rstrip("/") + "/chat/completions",
+        data=body,
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {endpoint.key}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=endpoint.timeout) as response:
+            reply = json.loads(response.read().decode("utf-8"))
+        content = reply["choices"][0]["message"]["content"]
+    except (OSError, ValueError, KeyError, IndexError, TypeError):  # URLError and timeouts are OSErrors
+        return None
+    if not isinstance(content, str):
+        return None
+    label = content.strip().splitlines()[0].strip(" \"'`*.") if content.strip() else ""
+    return label[:80] or None
