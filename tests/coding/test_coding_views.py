@@ -87,3 +87,8 @@ def test_the_csv_download_is_the_coding_export(researcher, wave, answers, coded)
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
     assert lines[0] == "unit,name,answer,codes,themes" and len(lines) == len(answers) + 1
+
+
+def test_the_wave_page_leads_to_the_coding(researcher, wave):
+    html = researcher.get(f"/office/waves/{wave.slug}/").content.decode()
+    assert f'href="/office/coding/{wave.slug}/"' in html and f'href="/office/coding/{wave.slug}/quotes/"' in html
