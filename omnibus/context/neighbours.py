@@ -43,7 +43,8 @@ def statistical_neighbours(
     if not indicators:
         raise ValueError("choose at least one indicator to find neighbours by")
     complete = [k for k, v in values.items() if all(v.get(i) is not None for i in indicators)]
-    left_out = sorted(names.get(k, k) for k in values if k not in set(complete))
+    have = set(complete)
+    left_out = sorted(names.get(k, k) for k in values if k not in have)
     if target not in values:
         raise ValueError(f"unit {target} has no values of {', '.join(indicators)}")
     if target not in complete:
