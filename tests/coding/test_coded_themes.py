@@ -62,3 +62,23 @@ def test_theme_table_is_in_the_tab_book(wave, coded, tmp_path):
     cells = [str(c) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert any(c.startswith("Themes mentioned: In your opinion, what are your local authority") for c in cells)
     assert "NET: Workforce or practice" in cells
+
+
+def test_other_please_specify_answers_are_coded_like_open_questions(wave):
+    from omnibus.coding.codings import frame_of, open_variables, replace_codes, responses
+    from omnibus.coding.frames import add_theme
+    from omnibus.dataset.build import build_dataset
+    from omnibus.fieldwork.questionnaires import questionnaire_of
+
+    specify = [v for v in open_variables(questionnaire_of(wave.questionnaire)) if v.name.endswith("_text")]
+    assert specify, "Wave 3 has 'Other (please specify)' options"
+    variable = next(v for v in specify if responses(wave, v.name))
+    theme = add_theme(frame_of(wave, variable.name), "Partnerships")
+    given = responses(wave, variable.name)
+    replace_codes(wave, variable.name, given[0].wave_unit, [theme], None)
+    dataset = build_dataset(wave)
+    question = dataset.questionnaire.question(f"{variable.name}_themes")
+    assert question is not None and question.type == "multi" and question.section
+    assert question.text.endswith("(other answers)")
+    column = dataset.data.get_column(f"{variable.name}_themes_{theme.code}")
+    assert column.to_list().count(1) == 1
