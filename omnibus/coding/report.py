@@ -1,0 +1,76 @@
+"""The report's open-response chapters: a chapter per coded question, its themes as a figure, then quotes.
+
+The figure's numbers come from the same table code as the tab book (the themes are a multiple-
+response question of the dataset); quotes are those that passed the disclosure check, attributed
+by type and region, and for a client only those of authorities that agreed to be linked.
+"""
+
+from __future__ import annotations
+
+from omnibus.analysis.banner import build_banner
+from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.spec import AnalysisSpec
+from omnibus.analysis.tables import multi_table, prepare, shared_ids
+from omnibus.coding.codings import theme_codings
+from omnibus.coding.quotes import UsableQuote, report_quotes
+from omnibus.coding.themes import themes_question_id
+from omnibus.questionnaire.model import Question
+from omnibus.questionnaire.variables import answer_key_owners
+from omnibus.report.document import Chapter, Paragraph, Quote
+from omnibus.report.figures import bar_figure, bars_of
+from omnibus.report.findings import bar_findings
+from omnibus.report.spec import FigureSpec, short_title
+
+QUOTES_PER_THEME = 3
+
+
+def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
+    wave, dataset: Dataset, client: bool, units: str = "authorities", spec: AnalysisSpec | None = None
+) -> list[Chapter]:
+    """One chapter holding a sub-chapter per coded open variable of the wave (none if nothing is coded)."""
+    spec = spec or AnalysisSpec()
+    coded = [c for c in theme_codings(wave) if dataset.questionnaire.question(themes_question_id(c.variable))]
+    if not coded:
+        return []
+    quotes = report_quotes(wave, dataset, client)
+    owners = answer_key_owners(dataset.questionnaire)
+    parts = [
+        _variable_chapter(dataset, owners[c.variable], c.variable, quotes, units, spec)
+        for c in coded
+        if c.variable in owners
+    ]
+    intro = Paragraph(
+        f"Open questions let {units} answer in their own words. Researchers coded each answer into themes "
+        "(an answer can mention several); the figures give the share of answering "
+        f"{units} mentioning each theme. Quotes are attributed by authority type and region only."
+    )
+    return [Chapter("Open responses", [intro, *parts], key="open-responses")]
+
+
+def _variable_chapter(
+    dataset: Dataset, owner: Question, variable: str, quotes: list[UsableQuote], units: str, spec: AnalysisSpec
+) -> Chapter:
+    derived = dataset.questionnaire.question(themes_question_id(variable))
+    assert derived is not None  # the caller kept only coded variables with a themes question
+    main = prepare(dataset, spec, breakdowns=False)
+    shared_ids([main])
+    table = multi_table(main, [], derived, spec, build_banner(main.partitions, [], dataset.wave))
+    title = short_title(owner) if variable == owner.id else f"{short_title(owner)} (other answers)"
+    figure_spec = FigureSpec(question=derived.id, title=f"Themes: {title}", kind="bar", nets=True)
+    bars = bars_of(table, figure_spec, None)
+    figure = bar_figure(bars, owner, spec.conventions)
+    blocks: list = [figure, *bar_findings(bars, units, spec.conventions)]
+    mine = [q for q in quotes if q.variable == variable]
+    for theme in [label for _, label in _theme_order(bars)]:
+        chosen = [q for q in mine if q.theme == theme][:QUOTES_PER_THEME]
+        if chosen:
+            blocks.append(Paragraph(f"{theme}:"))
+            blocks.extend(Quote(q.text, q.attribution) for q in chosen)
+    loose = [q for q in mine if not q.theme][:QUOTES_PER_THEME]
+    blocks.extend(Quote(q.text, q.attribution) for q in loose)
+    return Chapter(title, blocks, key=f"open-{variable.lower()}")
+
+
+def _theme_order(bars) -> list[tuple[int, str]]:  # noqa: ANN001 - figures.Bars
+    """Themes in the figure's order (most mentioned first), nets left out."""
+    return [(index, b.label) for index, b in enumerate(bars.bars) if not b.net]
