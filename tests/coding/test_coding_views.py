@@ -92,3 +92,17 @@ def test_the_csv_download_is_the_coding_export(researcher, wave, answers, coded)
 def test_the_wave_page_leads_to_the_coding(researcher, wave):
     html = researcher.get(f"/office/waves/{wave.slug}/").content.decode()
     assert f'href="/office/coding/{wave.slug}/"' in html and f'href="/office/coding/{wave.slug}/quotes/"' in html
+
+
+def test_split_from_the_screen_moves_the_selected_answers(researcher, wave, coded, frame):
+    from omnibus.coding.codings import responses
+
+    workforce = frame.themes.get(code=1)
+    chosen = sorted(u for u, c in coded.items() if 1 in c)[:2]
+    url = f"/office/coding/{wave.slug}/SocImprov/"
+    post = {"action": "split", "split": workforce.pk, "label": "Agency staff", "answer": chosen}
+    assert researcher.post(url, post).status_code == 302
+    new = frame.themes.get(label="Agency staff")
+    after = {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}
+    assert all(after[u] >= {new.code} and 1 not in after[u] for u in chosen)
+    assert "Split Agency staff from Workforce" in researcher.get(url).content.decode()
