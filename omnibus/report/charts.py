@@ -25,6 +25,7 @@ from omnibus.report.figures import SIGNIFICANT_MARK  # noqa: E402
 
 WIDTH = 6.3  # inches: the text width of an A4 page with 2 cm margins
 LABEL_CHARS = 38  # category labels wrap at this many characters
+CHAR_WIDTH = 0.066  # inches: an average character of 9 pt DejaVu Sans
 CONTEXT_KINDS = ("scatter", "distribution")
 MIN_LABELLED = 5.0  # stacked segments narrower than this (per cent) carry no label
 
@@ -55,7 +56,9 @@ def _render(chart: Chart, fmt: str, dpi: int) -> bytes:
     figure = draw(chart)
     buffer = io.BytesIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "omnibus"}):
-        figure.savefig(buffer, format=fmt, dpi=dpi, bbox_inches="tight", metadata=_metadata(fmt))
+        # Context charts size themselves; ours are laid out in `_margins`, which saves a second drawing pass.
+        tight = "tight" if chart.kind in CONTEXT_KINDS else None
+        figure.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=tight, metadata=_metadata(fmt))
     plt.close(figure)
     return buffer.getvalue()
 
@@ -85,7 +88,17 @@ def draw(chart: Chart) -> MplFigure:
             draw_chart(chart, ax)
         else:
             raise ValueError(f"unknown chart kind {chart.kind!r}")
+        if chart.kind not in CONTEXT_KINDS:
+            _margins(figure, chart, height)
     return figure
+
+
+def _margins(figure: MplFigure, chart: Chart, height: float) -> None:
+    """Room for the wrapped labels on the left and a legend above, worked out from the text, not measured."""
+    widest = max((len(line) for c in chart.categories for line in textwrap.wrap(c, LABEL_CHARS)), default=10)
+    left = min(0.55, (widest * CHAR_WIDTH + 0.2) / WIDTH)
+    top = 1 - (0.45 if chart.kind != "bar" else 0.1) / height
+    figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1 / height)
 
 
 def _style() -> dict:

@@ -1,0 +1,203 @@
+"""Every number of every figure is the tab book's; base lines match the bases; no untested change is written.
+
+Two simulated waves over the Wave 3 questionnaire: the report of the second, compared with the
+first, is built once (no files), and the tab book of the same two waves is written with
+`write_tabbook` and read back with openpyxl, so the check goes through the workbook a reader opens.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from omnibus.analysis.conventions import SEED
+from omnibus.report.build import walk_blocks
+from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
+from omnibus.report.figures import Bar
+from omnibus.report.findings import CHANGE_WORDS, change_sentence
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
+REPORT_SPEC = ROOT / "examples" / "reports" / "cso-wave3.yaml"
+
+pytestmark = pytest.mark.django_db  # the test database is made before the module fixture uses it
+
+
+@pytest.fixture(scope="module")
+def compared(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201 - pytest fixtures
+    """The report of wave w3 against w2 (a Report, not files) and the two waves' tab book, read back."""
+    from django.db import transaction
+
+    from omnibus.dataset.simulate import simulate
+    from omnibus.fieldwork.questionnaires import store_questionnaire
+    from omnibus.fieldwork.waves import create_wave
+    from omnibus.frame.store import load_frame
+    from omnibus.report.build import build_report
+    from omnibus.report.making import read_specs, report_inputs
+    from omnibus.report.tabbook import write_tabbook
+
+    book = tmp_path_factory.mktemp("tabbook") / "w3.xlsx"
+    with django_db_blocker.unblock(), transaction.atomic():
+        stored, _ = store_questionnaire(QUESTIONNAIRE)
+        load_frame(FRAME, date(2017, 9, 1))
+        waves = {}
+        for slug, seed, opens in (
+            ("w2", 2, datetime(2017, 3, 1, tzinfo=UTC)),
+            ("w3", 3, datetime(2017, 10, 4, tzinfo=UTC)),
+        ):
+            waves[slug] = create_wave(slug, slug, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
+            simulate(waves[slug], seed=seed, response_rate=0.5)
+        spec, analysis = read_specs(waves["w3"], REPORT_SPEC)
+        inputs = report_inputs(waves["w3"], waves["w2"], spec, analysis, lambda line: None)
+        report = build_report(inputs)
+        write_tabbook([inputs.dataset, *inputs.earlier], analysis, book)
+        questionnaire = inputs.dataset.questionnaire
+        transaction.set_rollback(True)
+    return {"report": report, "book": read_tabbook(book), "questionnaire": questionnaire}
+
+
+def read_tabbook(path: Path) -> dict[str, dict]:
+    """Each table of the section sheets: its column labels, bases, and per row its counts, percentages and letters."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    tables: dict[str, dict] = {}
+    for sheet in book.worksheets[3:]:
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        current = None
+        for i, row in enumerate(rows):
+            first = row[0] if row else None
+            following = rows[i + 1][0] if i + 1 < len(rows) and rows[i + 1] else None
+            if isinstance(first, str) and isinstance(following, str) and following.startswith("Base: "):
+                name = first.split(":", 1)[0]
+                current = None if "(summary)" in name else tables.setdefault(name, {"rows": {}})
+                continue
+            if current is None:
+                continue
+            if first == "Base (unweighted n)":
+                width = (len(row) - 1) // 2
+                current["columns"] = [rows[i - 2][1 + 2 * j] for j in range(width) if rows[i - 2][1 + 2 * j]]
+                current["bases"] = [row[1 + 2 * j] for j in range(len(current["columns"]))]
+            elif first == "  %":
+                label = rows[i - 1][0]
+                n = len(current["columns"])
+                current["rows"][label] = {
+                    "percent": [row[1 + 2 * j] for j in range(n)],
+                    "count": [rows[i - 1][1 + 2 * j] for j in range(n)],
+                    "letters": [row[2 + 2 * j] or "" for j in range(n)],
+                }
+    return tables
+
+
+def _figures(report) -> list[Figure]:  # noqa: ANN001
+    return [b for b in walk_blocks(report.chapters) if isinstance(b, Figure)]
+
+
+def _close(a: float | None, b: object) -> bool:
+    if a is None:
+        return b in (None, "-")
+    return isinstance(b, int | float) and abs(a - b) < 1e-9
+
+
+def test_every_bar_and_paired_figure_has_the_tab_books_numbers(compared) -> None:  # noqa: ANN001
+    book = compared["book"]
+    figures = [f for f in _figures(compared["report"]) if f.chart.kind in ("bar", "paired")]
+    assert len(figures) > 15 and any(f.chart.kind == "paired" for f in figures)
+    checked = 0
+    for figure in figures:
+        table = book[figure.source]
+        columns = table["columns"]
+        for series, column in zip(figure.chart.series, [columns[0], "w2"], strict=False):
+            j = columns.index(column)
+            for category, value in zip(figure.chart.categories, series.values, strict=True):
+                assert _close(value, table["rows"][category]["percent"][j]), (figure.title, category, column)
+                checked += 1
+        # The data table shows the same figures with the house style's symbols.
+        for row in figure.data.rows[:-1]:
+            cells = table["rows"][row[0]]
+            assert row[1] == SEED.show_percent(cells["percent"][0], cells["count"][0]), (figure.title, row)
+    assert checked > 200
+
+
+def test_every_stacked_figure_has_the_tab_books_numbers(compared) -> None:  # noqa: ANN001
+    book, questionnaire = compared["book"], compared["questionnaire"]
+    figures = [f for f in _figures(compared["report"]) if f.chart.kind == "stacked"]
+    assert figures
+    for figure in figures:
+        items = [i for i in questionnaire.question(figure.source).items if i.id in book]
+        assert len(items) == len(figure.chart.categories)
+        for series in figure.chart.series:
+            for item, value in zip(items, series.values, strict=True):
+                assert _close(value, book[item.id]["rows"][series.label]["percent"][0]), (figure.title, item.id)
+
+
+def test_base_lines_match_the_bases(compared) -> None:  # noqa: ANN001
+    book, questionnaire = compared["book"], compared["questionnaire"]
+    for figure in _figures(compared["report"]):
+        assert figure.base.startswith("Base: ")
+        if figure.chart.kind == "paired":
+            table = book[figure.source]
+            wave_n = re.search(r"w3 n=(\d+); w2 n=(\d+)\)$", figure.base).groups()
+            assert [int(n) for n in wave_n] == [table["bases"][0], table["bases"][table["columns"].index("w2")]]
+            assert figure.data.rows[-1][:3] == ["Base (n)", *wave_n]
+        elif figure.chart.kind == "bar":
+            assert figure.base.endswith(f"(n={book[figure.source]['bases'][0]})"), figure.base
+        else:
+            bases = [book[i.id]["bases"][0] for i in questionnaire.question(figure.source).items if i.id in book]
+            low, high = min(bases), max(bases)
+            assert figure.base.endswith(f"(n={low})" if low == high else f"(n={low}–{high})"), figure.base
+
+
+def test_significance_marks_are_the_tab_books_letters(compared) -> None:  # noqa: ANN001
+    book = compared["book"]
+    for figure in (f for f in _figures(compared["report"]) if f.chart.kind == "paired"):
+        table = book[figure.source]
+        earlier = table["columns"].index("w2")
+        for category, marked in zip(figure.chart.categories, figure.chart.series[0].significant, strict=True):
+            letters = table["rows"][category]["letters"]
+            lettered = bool(letters[0]) or "A" in letters[earlier]
+            assert marked == lettered, (figure.title, category, letters)
+
+
+def _chapters_with_figures(report) -> list[tuple[list[Paragraph], Figure]]:  # noqa: ANN001
+    """Each figure with the paragraphs written before it (its findings)."""
+    out = []
+    for chapter in (c for c in report.chapters if isinstance(c, Chapter)):
+        pending: list[Paragraph] = []
+        for block in chapter.blocks:
+            if isinstance(block, Paragraph):
+                pending.append(block)
+            elif isinstance(block, Figure | DataTable):
+                if isinstance(block, Figure):
+                    out.append((pending, block))
+                pending = []
+    return out
+
+
+def test_a_difference_not_found_significant_is_never_written_as_a_change(compared) -> None:  # noqa: ANN001
+    not_significant = 0
+    for paragraphs, figure in _chapters_with_figures(compared["report"]):
+        if figure.chart.kind != "paired":
+            continue
+        for category, marked in zip(figure.chart.categories, figure.chart.series[0].significant, strict=True):
+            about = [p.text for p in paragraphs if f"‘{category}’" in p.text]
+            for text in about:
+                changed = any(word in text for word in CHANGE_WORDS)
+                assert changed == marked, (figure.title, category, text)
+                not_significant += not marked
+    assert not_significant > 10, "the simulated waves give many differences that are not significant"
+
+
+def test_change_sentences_follow_the_test_not_the_size_of_the_difference() -> None:
+    big_but_not_significant = Bar("Peer review", 70.0, 14, earlier=20.0, earlier_count=4, significant=False)
+    small_but_significant = Bar("Peer review", 52.0, 52, earlier=48.0, earlier_count=48, significant=True)
+    untested = Bar("Peer review", 70.0, 1, earlier=20.0, earlier_count=1, significant=None)
+    quiet = change_sentence(big_but_not_significant, "w3", "w2", "LAs", SEED)
+    assert "similar to w2 (20%)" in quiet and not any(w in quiet for w in CHANGE_WORDS)
+    assert "rose from 48% in w2 to 52% in w3" in change_sentence(small_but_significant, "w3", "w2", "LAs", SEED)
+    fell = Bar("Peer review", 40.0, 40, earlier=60.0, earlier_count=60, significant=True)
+    assert "fell from 60% in w2 to 40% in w3" in change_sentence(fell, "w3", "w2", "LAs", SEED)
+    assert "not tested" in change_sentence(untested, "w3", "w2", "LAs", SEED)

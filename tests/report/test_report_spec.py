@@ -1,0 +1,149 @@
+"""The report specification and `omnibus report`: mistakes named by file and line, exit 1, nothing written."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from omnibus.questionnaire.loader import load
+from omnibus.report.commands import report
+from omnibus.report.spec import ReportSpecError, default_sections, load_report_spec, parse_report_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
+REPORT_SPEC = ROOT / "examples" / "reports" / "cso-wave3.yaml"
+
+
+@pytest.fixture(scope="module")
+def questionnaire():  # noqa: ANN201
+    return load(QUESTIONNAIRE)
+
+
+def _spec(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_demo_spec_loads_with_its_analysis_spec(questionnaire) -> None:  # noqa: ANN001
+    spec = load_report_spec(REPORT_SPEC, questionnaire)
+    assert spec.analysis == REPORT_SPEC.parent / "../analysis/cso-wave3.yaml" and spec.analysis.exists()
+    assert [s.id for s in spec.sections] == ["csc", "eyc", "send"]
+    first = spec.sections[0].figures[0]
+    assert (first.question, first.kind, first.sort) == ("SuppSou", "bar", "descending")
+    assert first.title.startswith("Most commonly used sources of support")
+    assert spec.units == "LAs"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("title: T\ncolours: red\n", "report.yaml:2: unknown key colours"),
+        ("sections:\n  nope: {}\n", "report.yaml:2: sections: no section 'nope' in the questionnaire"),
+        (
+            "sections:\n  csc:\n    figures:\n      - question: Nope\n",
+            "report.yaml:4: sections.csc.figures[0].question",
+        ),
+        (
+            "sections:\n  csc:\n    figures:\n      - question: SuppSou\n        shade: blue\n",
+            "report.yaml:5: unknown key sections.csc.figures[0].shade",
+        ),
+        (
+            "sections:\n  csc:\n    figures:\n      - question: SuppSou\n        kind: pie\n",
+            "report.yaml:5: sections.csc.figures[0].kind: 'pie' is not one of bar, stacked, paired, table",
+        ),
+        (
+            "sections:\n  csc:\n    figures:\n      - question: SuppSou\n        exclude: [99]\n",
+            "report.yaml:5: sections.csc.figures[0].exclude: expected codes of SuppSou",
+        ),
+        (
+            "sections:\n  eyc:\n    figures:\n      - question: HLEspend\n        kind: bar\n",
+            "numeric question HLEspend is shown as a table",
+        ),
+        ("title: [unclosed\n", "report.yaml:2: not valid YAML"),
+    ],
+)
+def test_mistakes_are_named_by_file_and_line(tmp_path: Path, questionnaire, text: str, message: str) -> None:  # noqa: ANN001
+    with pytest.raises(ReportSpecError) as raised:
+        load_report_spec(_spec(tmp_path, text), questionnaire)
+    assert message in str(raised.value)
+
+
+def test_no_sections_means_every_topic_question(questionnaire) -> None:  # noqa: ANN001
+    spec = parse_report_spec({"title": "T"}, questionnaire)
+    assert [s.id for s in spec.sections] == ["csc", "eyc", "send"], "closing sections (consent) are not topics"
+    kinds = {f.question: f.kind for s in default_sections(questionnaire) for f in s.figures}
+    assert kinds["SuppSou"] == "bar" and kinds["SufCare"] == "stacked" and kinds["HLEspend"] == "table"
+
+
+@pytest.fixture
+def wave(db):  # noqa: ANN001, ANN201
+    from omnibus.dataset.simulate import simulate
+    from omnibus.fieldwork.questionnaires import store_questionnaire
+    from omnibus.fieldwork.waves import create_wave
+    from omnibus.frame.store import load_frame
+
+    stored, _ = store_questionnaire(QUESTIONNAIRE)
+    load_frame(FRAME, date(2017, 9, 1))
+    opens = datetime(2017, 10, 4, 9, tzinfo=UTC)
+    made = create_wave("w3", "Wave 3", stored, "england-la", date(2017, 9, 1), opens, opens.replace(month=11))
+    simulate(made, seed=3, response_rate=0.5)
+    return made
+
+
+def test_init_writes_a_spec_that_loads_back(wave, tmp_path: Path, questionnaire) -> None:  # noqa: ANN001
+    path = tmp_path / "specs" / "w3.yaml"
+    result = CliRunner().invoke(report, ["init", "w3", "-o", str(path), "--units", "LAs"])
+    assert result.exit_code == 0, result.output
+    assert f"Wrote {path}" in result.output
+    spec = load_report_spec(path, questionnaire)
+    written = [f.question for s in spec.sections for f in s.figures]
+    assert written == [f.question for s in default_sections(questionnaire) for f in s.figures]
+    assert yaml.safe_load(path.read_text())["units"] == "LAs"
+    again = CliRunner().invoke(report, ["init", "w3", "-o", str(path)])
+    assert again.exit_code == 1 and "exists: give --force" in again.output
+
+
+def test_report_command_builds_the_formats_asked_for(wave, tmp_path: Path) -> None:  # noqa: ANN001
+    spec = _spec(
+        tmp_path,
+        "units: LAs\nanalysis: " + str(ROOT / "examples/analysis/cso-wave3.yaml") + "\nsections:\n  csc:\n"
+        "    figures:\n      - {question: SuppSou, title: Sources of support}\n"
+        "      - {question: SufCare, title: Sufficient care placements}\n",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(report, ["w3", "--spec", str(spec), "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"Wrote {out / 'w3-report.html'} (HTML)"
+    assert "Tabulating w3" in result.stderr and "Drawing figure 2 of 2" in result.stderr
+    html = (out / "w3-report.html").read_text(encoding="utf-8")
+    assert "Figure 1: Sources of support" in html and "Figure 2: Sufficient care placements" in html
+    assert sorted(p.name for p in out.iterdir()) == ["w3-report.html"]
+
+
+def test_report_command_mistakes_exit_1_and_write_nothing(wave, tmp_path: Path) -> None:  # noqa: ANN001
+    out = tmp_path / "out"
+    bad = _spec(tmp_path, "sections:\n  csc:\n    figures:\n      - question: SuppSou\n        kind: pie\n")
+    result = CliRunner().invoke(report, ["w3", "--spec", str(bad), "--format", "html,pdf", "-o", str(out)])
+    assert result.exit_code == 1 and f"{bad}:5: sections.csc.figures[0].kind" in result.output
+    assert not out.exists() or not list(out.iterdir())
+    result = CliRunner().invoke(report, ["nope", "--format", "html", "-o", str(out)])
+    assert result.exit_code == 1 and "no wave called 'nope'" in result.output
+    result = CliRunner().invoke(report, ["w3", "--format", "html,odt", "-o", str(out)])
+    assert result.exit_code == 2 and "odt is not one of html, pdf, docx" in result.output
+    result = CliRunner().invoke(report, ["w3", "--compare", "w0", "-o", str(out)])
+    assert result.exit_code == 1 and "no wave called 'w0'" in result.output
+    missing = CliRunner().invoke(report, ["w3", "--spec", str(tmp_path / "absent.yaml"), "-o", str(out)])
+    assert missing.exit_code == 1 and "no such report specification" in missing.output
+    assert "Traceback" not in result.output + missing.output
+
+
+def test_help_shows_both_forms() -> None:
+    result = CliRunner().invoke(report, ["--help"])
+    assert result.exit_code == 0
+    assert "WAVE [--compare WAVE]" in result.output and "init WAVE" in result.output
