@@ -7,6 +7,7 @@ commands. Colours come from the one palette.
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -23,6 +24,9 @@ from omnibus.report.palette import FONT, GRID, TEXT, colours  # noqa: E402
 
 KINDS = ("scatter", "distribution")
 BINS = 20
+TITLE_WIDTH = 80  # characters a line of the title holds at this size
+LABEL_WIDTH = 55
+NOTE_WIDTH = 150
 
 
 def draw_chart(chart: Chart, ax: Axes) -> None:
@@ -41,14 +45,15 @@ def write_chart(chart: Chart, path: Path, title: str = "", notes: list[str] | No
     if path.suffix.lower() not in (".png", ".svg"):
         raise ValueError(f"{path}: a chart is written as .png or .svg")
     plt.rcParams["font.family"] = FONT
-    figure, ax = plt.subplots(figsize=(8, 5.5), dpi=120)
+    figure, ax = plt.subplots(figsize=(8, 6), dpi=120)
     try:
         draw_chart(chart, ax)
         if title:
-            ax.set_title(title, loc="left", fontsize=11, color=TEXT)
+            ax.set_title(textwrap.fill(title, TITLE_WIDTH), loc="left", fontsize=11, color=TEXT)
         if notes:
-            figure.text(0.01, 0.01, "\n".join(notes), fontsize=7, color=TEXT, va="bottom", wrap=True)
-            figure.subplots_adjust(bottom=0.12 + 0.035 * len(notes))
+            lines = [line for note in notes for line in textwrap.wrap(note, NOTE_WIDTH)]
+            figure.text(0.01, 0.01, "\n".join(lines), fontsize=7, color=TEXT, va="bottom")
+            figure.subplots_adjust(bottom=0.12 + 0.022 * len(lines), top=0.88)
         path.parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path)
     finally:
@@ -79,7 +84,7 @@ def _scatter(chart: Chart, ax: Axes) -> None:
 
 def _distribution(chart: Chart, ax: Axes) -> None:
     values = np.array(chart.values, dtype=float)
-    ax.hist(values, bins=min(BINS, max(5, values.size // 4)), color=colours(1)[0], edgecolor="white", zorder=3)
+    ax.hist(values, bins=_edges(values), color=colours(1)[0], edgecolor="white", zorder=3)
     line_colours = colours(len(chart.reference) + 1)[1:]
     for (name, where), colour in zip(chart.reference.items(), line_colours, strict=True):
         ax.axvline(where, color=colour, linewidth=1.5, linestyle="--", zorder=4, label=name)
@@ -90,10 +95,22 @@ def _distribution(chart: Chart, ax: Axes) -> None:
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of LAs has no halves
 
 
+def _edges(values: np.ndarray) -> np.ndarray:
+    """Bin edges at a round width (1, 2, 2.5 or 5 times a power of ten), so a reader can read the bins."""
+    low, high = float(values.min()), float(values.max())
+    if high == low:
+        return np.array([low - 0.5, high + 0.5])
+    raw = (high - low) / BINS
+    power = 10 ** np.floor(np.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    start = np.floor(low / step) * step
+    return np.arange(start, high + step, step)
+
+
 def _style(ax: Axes, chart: Chart) -> None:
-    ax.set_xlabel(chart.x_label, color=TEXT)
+    ax.set_xlabel(textwrap.fill(chart.x_label, LABEL_WIDTH), color=TEXT)
     if chart.y_label:
-        ax.set_ylabel(chart.y_label, color=TEXT)
+        ax.set_ylabel(textwrap.fill(chart.y_label, LABEL_WIDTH), color=TEXT)
     ax.grid(True, color=GRID, linewidth=0.5, alpha=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

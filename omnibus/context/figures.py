@@ -47,7 +47,7 @@ def variation_figure(summary: VariationSummary, unit: str = "", source: str = ""
         chart=chart,
         data=variation_table(s, unit),
         alt=describe_variation(s, unit) + f" Deciles run from {s.deciles[0]:g} to {s.deciles[-1]:g}.",
-        base=f"Base: all LAs with a published value (n={s.n})",
+        base=f"Base: LAs with a published value, less those the rule below leaves out (n={s.n})",
         notes=notes,
     )
 

@@ -148,8 +148,10 @@ def loaded_series() -> list[Series]:
 
     return list(
         Series.objects.select_related("indicator").annotate(
-            las=Count("values", filter=Q(values__level=Value.LA, values__value__isnull=False)),
-            missing=Count("values", filter=Q(values__level=Value.LA, values__value__isnull=True)),
+            las=Count(
+                "values", filter=Q(values__level=Value.LA) & (Q(values__value__isnull=False) | ~Q(values__text=""))
+            ),
+            missing=Count("values", filter=Q(values__level=Value.LA, values__value__isnull=True, values__text="")),
             national=Count("values", filter=Q(values__level=Value.NATIONAL)),
         )
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -21,14 +22,57 @@ IMD = CONTEXT / "la_imd2019_utla_NOT_2015.csv"
 
 @pytest.fixture
 def frame(db):
-    from omnibus.frame.store import load_frame
-
-    return load_frame(FRAME, AS_OF)
+    return load_the_frame()
 
 
 @pytest.fixture
 def indicators(frame):
     """Looked-after and children-in-need rates 2016 with England's, and IMD 2019."""
+    load_the_indicators()
+
+
+@pytest.fixture
+def wave(frame):
+    """A wave over the 2017 frame with simulated answers (a fixed seed)."""
+    return make_simulated_wave()
+
+
+@dataclass
+class Simulated:
+    """A simulated wave's dataset with two band attributes, built once for the tests that only read it."""
+
+    dataset: object  # omnibus.analysis.dataset.Dataset
+    cin: dict  # unit key -> AreaValue of the 2016 children-in-need rate
+    cla_fifths: dict  # band label -> LAs, as banding counted them
+
+
+@pytest.fixture(scope="session")
+def simulated(django_db_setup, django_db_blocker):
+    """The wave of `wave`, banded by cin_rate (cuts) and cla_rate (fifths), built in a transaction then undone."""
+    from django.db import transaction
+
+    from omnibus.context.bands import apply_bands
+    from omnibus.context.store import indicator_values
+    from omnibus.dataset.build import build_dataset
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_the_frame()
+        load_the_indicators()
+        made = make_simulated_wave()
+        apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
+        fifths = apply_bands("cla_rate", "2016", "cla_fifth", AS_OF, groups=5, label="Looked-after rate, fifths")
+        result = Simulated(build_dataset(made), indicator_values("cin_rate", "2016").las, fifths.counts)
+        transaction.set_rollback(True)
+    return result
+
+
+def load_the_frame():
+    from omnibus.frame.store import load_frame
+
+    return load_frame(FRAME, AS_OF)
+
+
+def load_the_indicators() -> None:
     from omnibus.context.store import load_indicator
 
     load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", "Children looked after per 10,000")
@@ -38,9 +82,7 @@ def indicators(frame):
     load_indicator(IMD, "imd_score", "2019", "imd2019_average_score", "IMD 2019 average score")
 
 
-@pytest.fixture
-def wave(frame):
-    """A wave over the 2017 frame with simulated answers (a fixed seed)."""
+def make_simulated_wave():
     from omnibus.dataset.simulate import simulate
     from omnibus.fieldwork.questionnaires import store_questionnaire
     from omnibus.fieldwork.waves import create_wave

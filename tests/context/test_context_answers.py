@@ -8,18 +8,13 @@ from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED
 from omnibus.analysis.profile import response_profile, took_part
 from omnibus.analysis.spec import Breakdown, parse_spec
 from omnibus.context.answers import AnswersError, band_tables, correlate_answer
-from omnibus.context.bands import apply_bands
-from omnibus.context.store import indicator_values
-from omnibus.dataset.build import build_dataset
-from tests.context.conftest import AS_OF
 
 CIN_BAND = Breakdown("cin_rate_band", "Children in need per 10,000 (2016)", "cin_rate_band")
 
 
 @pytest.fixture
-def banded(indicators, wave):
-    apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
-    return build_dataset(wave)
+def banded(simulated):
+    return simulated.dataset
 
 
 def test_a_question_broken_down_by_children_in_need_band(banded):
@@ -43,13 +38,11 @@ def test_a_question_broken_down_by_children_in_need_band(banded):
     assert all(t.kind == "breakdown" for t in table.tests) and table.tests  # the bands are tested against each other
 
 
-def test_a_profile_table_by_bands_computed_from_the_indicator(indicators, wave):
-    done = apply_bands("cla_rate", "2016", "cla_fifth", AS_OF, groups=5, label="Looked-after rate, fifths")
-    dataset = build_dataset(wave)
-    labels = [b.label for b in done.bands]
+def test_a_profile_table_by_bands_computed_from_the_indicator(simulated):
+    dataset = simulated.dataset
     (block,) = response_profile(dataset, [Breakdown("cla_fifth", "Looked-after rate, fifths", "cla_fifth")])
-    assert [r.label for r in block.rows] == sorted(labels)
-    assert {r.label: r.population for r in block.rows} == done.counts
+    assert [r.label for r in block.rows] == sorted(simulated.cla_fifths)
+    assert {r.label: r.population for r in block.rows} == simulated.cla_fifths  # as banding counted them
     responded = took_part(dataset)
     bands = dataset.data["frame_cla_fifth"].to_numpy()
     for row in block.rows:
@@ -57,7 +50,7 @@ def test_a_profile_table_by_bands_computed_from_the_indicator(indicators, wave):
     assert block.df == 4 and 0 <= block.p <= 1
 
 
-def test_spend_per_child_correlated_with_children_in_need_rate(indicators, wave):
+def test_spend_per_child_correlated_with_children_in_need_rate(simulated):
     spec = parse_spec(
         {
             "numeric": {"outliers": {"rule": "none"}},
@@ -65,8 +58,7 @@ def test_spend_per_child_correlated_with_children_in_need_rate(indicators, wave)
                                        "denominator": "HLEreach1718"}},
         }
     )  # fmt: skip
-    dataset = build_dataset(wave)
-    cin = indicator_values("cin_rate", "2016").las
+    dataset, cin = simulated.dataset, simulated.cin
     found = correlate_answer(dataset, "HLEcost1718", cin, "CIN rate 2016", spec)
     data = dataset.data
     spend, reach = data["HLEspend1718"].to_numpy(), data["HLEreach1718"].to_numpy()
@@ -83,10 +75,10 @@ def test_spend_per_child_correlated_with_children_in_need_rate(indicators, wave)
     assert "two-sided t-test" in found.notes[0]
 
 
-def test_answers_against_context_name_what_is_wrong(banded, indicators):
+def test_answers_against_context_name_what_is_wrong(banded, simulated):
     with pytest.raises(AnswersError, match="no question 'Nope'"):
         band_tables(banded, "Nope", CIN_BAND)
     with pytest.raises(AnswersError, match="no frame attribute 'imd_band'"):
         band_tables(banded, "ConfUnd", Breakdown("imd_band", "IMD", "imd_band"))
     with pytest.raises(AnswersError, match="only numeric answers"):
-        correlate_answer(banded, "ConfUnd", indicator_values("cin_rate", "2016").las, "CIN")
+        correlate_answer(banded, "ConfUnd", simulated.cin, "CIN")

@@ -2,11 +2,8 @@
 
 import pytest
 
-from omnibus.context.bands import apply_bands
 from omnibus.context.chapter import ContextSpecError, check_context_spec, context_chapter
-from omnibus.dataset.build import build_dataset
 from omnibus.report.document import DataTable, Figure, Paragraph
-from tests.context.conftest import AS_OF
 
 SPEC = {
     "variation": [{"indicator": "cla_rate", "period": "2016"}],
@@ -19,9 +16,8 @@ SPEC = {
 }  # fmt: skip
 
 
-def test_the_chapter_has_figures_tables_and_their_notes(indicators, wave):
-    apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
-    chapter = context_chapter(SPEC, wave, build_dataset(wave))
+def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
+    chapter = context_chapter(SPEC, "cso-w3", simulated.dataset)
     assert chapter.title == "Local context" and chapter.key == "context"
     paragraph, variation, scatter, breakdown, correlation = chapter.blocks
     assert (

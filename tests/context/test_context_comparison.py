@@ -5,7 +5,6 @@ import pytest
 from omnibus.context.comparison import ComparisonError, compare_with_neighbours
 from omnibus.context.neighbours import statistical_neighbours
 from omnibus.context.store import indicator_values
-from omnibus.dataset.build import build_dataset
 from omnibus.dataset.exporting import consent_variable
 
 
@@ -21,8 +20,8 @@ def neighbourhood_of_a_consenting_unit(dataset, agreed):
     return statistical_neighbours(target, values, names, ["cla_rate", "imd_score"], count=10)
 
 
-def test_researchers_see_every_neighbour_clients_only_those_that_consented(indicators, wave):
-    dataset = build_dataset(wave)
+def test_researchers_see_every_neighbour_clients_only_those_that_consented(indicators, simulated):
+    dataset = simulated.dataset
     variable, yes = consent_variable(dataset)
     data = dataset.data
     agreed = set(data.filter(data[variable] == yes)["unit"].to_list())

@@ -3,20 +3,16 @@
 from openpyxl import load_workbook
 
 from omnibus.analysis.spec import parse_spec
-from omnibus.context.bands import apply_bands
 from omnibus.context.figures import variation_table
 from omnibus.context.store import summary_of
 from omnibus.context.variation import ExclusionRule
-from omnibus.dataset.build import build_dataset
 from omnibus.report.tabbook import write_tabbook
-from tests.context.conftest import AS_OF
 
 
-def test_tab_book_breaks_down_by_bands_and_has_a_context_sheet(indicators, wave, tmp_path):
-    apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
+def test_tab_book_breaks_down_by_bands_and_has_a_context_sheet(indicators, simulated, tmp_path):
     spec = parse_spec({"breakdowns": {"cin_rate_band": {"label": "Children in need rate band"}}})
     context = [variation_table(summary_of("cla_rate", "2016", ExclusionRule()), "per 10,000")]
-    path = write_tabbook([build_dataset(wave)], spec, tmp_path / "tabbook.xlsx", context=context)
+    path = write_tabbook([simulated.dataset], spec, tmp_path / "tabbook.xlsx", context=context)
     book = load_workbook(path)
     sheet = book["Children's Social Care"] if "Children's Social Care" in book.sheetnames else book.worksheets[3]
     cells = {str(c.value) for row in sheet.iter_rows(max_row=8) for c in row if c.value is not None}
