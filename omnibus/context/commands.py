@@ -28,6 +28,7 @@ def context() -> None:
 @click.option("--unit", help="The unit of its figures, e.g. 'per 10,000 children'.")
 @click.option("--source", help="The source note (default: the file's `source` column).")
 @click.option("--category", is_flag=True, help="The column holds categories (Ofsted judgements), not numbers.")
+@click.option("--where", multiple=True, metavar="COLUMN=VALUE", help="Keep only rows with this value; repeatable.")
 @POPULATION
 def load_command(
     file: Path,
@@ -38,6 +39,7 @@ def load_command(
     unit: str | None,
     source: str | None,
     category: bool,
+    where: tuple[str, ...],
     population: str,
 ) -> None:
     """Load an indicator from FILE: DfE tidy open data, or CSV keyed by gss_code or dfe_la_code.
@@ -45,12 +47,13 @@ def load_command(
     DfE's symbols c, x, z and low are kept as missing values, never zero. A file with any bad
     row loads nothing; every bad row is listed as FILE:LINE: message.
     """
+    filters = _filters(where)
     with _user_errors():
         from omnibus.context.indicator_file import IndicatorFileError
         from omnibus.context.store import load_indicator
 
         try:
-            done = load_indicator(file, code, period, column, label, unit, source, population, category)
+            done = load_indicator(file, code, period, column, label, unit, source, population, category, filters)
         except IndicatorFileError as exc:
             for line in exc.errors:
                 click.echo(line, err=True)
@@ -294,6 +297,16 @@ def _series(text: str) -> tuple[str, str]:
     if not sep or not code or not period:
         raise click.BadParameter(f"{text!r}: give {SERIES_HELP}")
     return code, period
+
+
+def _filters(where: tuple[str, ...]) -> dict[str, str]:
+    found = {}
+    for given in where:
+        name, sep, value = given.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{given!r}: give COLUMN=VALUE, e.g. characteristic=Total", param_hint="--where")
+        found[name.strip()] = value.strip()
+    return found
 
 
 def _cuts(text: str) -> list[float]:

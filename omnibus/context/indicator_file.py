@@ -78,10 +78,18 @@ class IndicatorFile:
         self.errors.append(f"{self.name}:{line}: {where}{message}")
 
 
-def read_indicator_file(path: Path, column: str, period: str | None = None, categorical: bool = False) -> IndicatorFile:
+def read_indicator_file(
+    path: Path,
+    column: str,
+    period: str | None = None,
+    categorical: bool = False,
+    where: dict[str, str] | None = None,
+) -> IndicatorFile:
     """Read `column` of an indicator file (tidy or plain); for tidy files keep only `period`'s rows.
 
-    A `categorical` column holds text (Ofsted judgements) rather than numbers.
+    A `categorical` column holds text (Ofsted judgements) rather than numbers. `where` keeps only
+    rows whose filter columns hold the given values (DfE files break figures down by, say,
+    `characteristic`; {"characteristic": "Total"} picks the total).
 
     Raises IndicatorFileError listing every problem: the file is loaded whole or not at all.
     """
@@ -92,14 +100,19 @@ def read_indicator_file(path: Path, column: str, period: str | None = None, cate
         raise IndicatorFileError([f"{name}:1: cannot read the file: {exc.strerror or exc}"]) from None
     except UnicodeDecodeError as exc:
         raise IndicatorFileError([f"{name}:1: not UTF-8 (byte {exc.start}); save the file as CSV UTF-8"]) from None
-    result = read_indicator_text(text, column, period, name, categorical)
+    result = read_indicator_text(text, column, period, name, categorical, where)
     if result.errors:
         raise IndicatorFileError(result.errors)
     return result
 
 
 def read_indicator_text(
-    text: str, column: str, period: str | None = None, name: str = "<text>", categorical: bool = False
+    text: str,
+    column: str,
+    period: str | None = None,
+    name: str = "<text>",
+    categorical: bool = False,
+    where: dict[str, str] | None = None,
 ) -> IndicatorFile:
     """Read indicator CSV from text; errors are collected in the result rather than raised."""
     result = IndicatorFile(name=name)
@@ -117,6 +130,12 @@ def read_indicator_text(
     if result.layout == "tidy" and period is None:
         result.error(header_line, "a DfE tidy file holds many periods: say which with --period")
         return result
+    where = where or {}
+    if unknown := [c for c in where if c not in columns]:
+        result.error(
+            header_line, f"no filter column {', '.join(map(repr, unknown))} (the file has: {', '.join(columns)})"
+        )
+        return result
     if result.layout == "plain" and not {"gss_code", "dfe_la_code"} & set(columns):
         result.error(header_line, "a plain file needs a gss_code or dfe_la_code column to say which area a row is")
         return result
@@ -125,9 +144,13 @@ def read_indicator_text(
             result.error(line, f"this row has {len(cells)} values but the header has {len(columns)}")
             continue
         cells_by_name = dict(zip(columns, (c.strip() for c in cells), strict=True))
+        if any(cells_by_name[c] != v for c, v in where.items()):
+            result.skipped += 1
+            continue
         _read_row(result, line, cells_by_name, column, period, categorical)
     if not result.rows and not result.errors:
         wanted = f" for period {period}" if period and result.layout == "tidy" else ""
+        wanted += "".join(f" with {c} = {v!r}" for c, v in where.items())
         result.error(header_line, f"no rows{wanted}")
     _check_unique(result)
     return result

@@ -85,17 +85,19 @@ def load_indicator(
     source: str | None = None,
     population: str = "england-la",
     categorical: bool = False,
+    where: dict[str, str] | None = None,
 ) -> Loaded:
     """Load `column` (default: `code`) of an indicator file as indicator `code` for `period`.
 
-    A `categorical` indicator holds text (Ofsted judgements). Raises IndicatorFileError naming
+    A `categorical` indicator holds text (Ofsted judgements); `where` picks rows by filter
+    columns ({"characteristic": "Total"}). Raises IndicatorFileError naming
     every bad row (nothing is written), or ContextError.
     """
     kind = "category" if categorical else "number"
     existing = Indicator.objects.filter(code=code).exclude(kind=kind).first()
     if existing is not None:
         raise ContextError(f"indicator {code!r} is loaded as a {existing.kind}: load this file under another code")
-    file = read_indicator_file(path, column or code, period, categorical)
+    file = read_indicator_file(path, column or code, period, categorical, where)
     pop = Population.objects.filter(slug=population).first()
     if pop is None:
         raise ContextError(f"load the {population} frame first: indicators are matched to its units")

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 from omnibus.context.commands import context
 from omnibus.context.demo import load_demo_context
 from omnibus.context.models import Value
-from tests.context.conftest import CLA, ENGLAND, IMD
+from tests.context.conftest import CLA, ENGLAND, IMD, ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,26 @@ def test_a_bad_file_exits_1_naming_rows_and_loads_nothing(frame, tmp_path):
     assert Value.objects.count() == 0
 
 
+def test_where_picks_rows_of_a_tidy_file(frame, tmp_path):
+    tidy = tmp_path / "tidy.csv"
+    tidy.write_text(
+        "time_period,geographic_level,country_code,old_la_code,new_la_code,la_name,characteristic,rate\n"
+        "2016,National,E92000001,,,,Total,60\n"
+        "2016,Local authority,E92000001,840,E06000047,County Durham,Total,x\n"
+        "2016,Local authority,E92000001,840,E06000047,County Durham,Male,70\n"
+    )
+    result = run(
+        "load", str(tidy), "--indicator", "r", "--period", "2016", "--column", "rate", "--where", "characteristic=Total"
+    )
+    assert result.exit_code == 0 and "1 LA, 1 national value(s)" in result.output
+    assert "1 area(s) with no figure" in result.output and "1 row(s) of other periods" in result.output
+    assert Value.objects.get(area="840").value is None
+    result = CliRunner().invoke(
+        context, ["load", str(tidy), "--indicator", "r", "--period", "2016", "--where", "Total"]
+    )
+    assert result.exit_code == 2 and "give COLUMN=VALUE" in result.output
+
+
 def test_user_mistakes_are_one_line_not_a_traceback(frame):
     result = CliRunner().invoke(context, ["variation", "cla_rate:2016"])
     assert result.exit_code == 1 and "Error: no indicator 'cla_rate' is loaded" in result.output
@@ -53,7 +73,7 @@ def test_user_mistakes_are_one_line_not_a_traceback(frame):
     assert result.exit_code == 2 and "give an indicator and its period as CODE:PERIOD" in result.output
 
 
-def test_bands_and_breakdown_commands(indicators, wave):
+def test_bands_breakdown_correlate_and_compare_commands(indicators, wave):
     result = run(
         "bands", "cin_rate:2016", "--attribute", "cin_rate_band", "--as-of", "2017-09-01", "--cuts", "100,300,400,500"
     )
@@ -61,6 +81,24 @@ def test_bands_and_breakdown_commands(indicators, wave):
     result = run("breakdown", "cso-w3", "ConfUnd", "--by", "cin_rate_band")
     assert result.exit_code == 0
     assert "Total (A)" in result.output and "500+ (E)" in result.output and "Base (n)" in result.output
+    spec = str(ROOT / "examples" / "analysis" / "cso-wave3.yaml")
+    result = run("correlate", "cso-w3", "HLEcost1718", "cin_rate:2016", "--spec", spec)
+    assert result.exit_code == 0 and "HLE spend per child reached 2017-18 against Children in need" in result.output
+    assert "Base: " in result.output and "two-sided t-test" in result.output
+    args = [
+        "compare",
+        "cso-w3",
+        "890",
+        "--by",
+        "cla_rate:2016,imd_score:2019",
+        "--variables",
+        "ConfUnd",
+        "--count",
+        "4",
+    ]
+    result = run(*args)
+    assert result.exit_code == 0 and "Blackpool (this LA)" in result.output and "For researchers only" in result.output
+    assert result.output.count("(neighbour, distance") == 4
 
 
 def test_the_demo_loads_the_reference_indicators_and_bands(frame):

@@ -81,3 +81,18 @@ def test_category_column_reads_text():
     rows = read_indicator_text(text, "judgement", categorical=True).rows
     assert (rows[0].text, rows[0].value) == ("Good", None)
     assert (rows[1].text, rows[1].symbol) == ("", "x")
+
+
+def test_filter_columns_pick_one_breakdown_of_a_tidy_file():
+    text = (
+        "time_period,geographic_level,country_code,old_la_code,new_la_code,la_name,characteristic,rate\n"
+        "2016,National,E92000001,,,,Total,60\n"
+        "2016,National,E92000001,,,,Male,64\n"
+        "2016,Local authority,E92000001,840,E06000047,County Durham,Total,68\n"
+        "2016,Local authority,E92000001,840,E06000047,County Durham,Male,c\n"
+    )
+    read = read_indicator_text(text, "rate", "2016", where={"characteristic": "Total"})
+    assert [(r.code, r.value) for r in read.rows] == [("E92000001", 60.0), ("840", 68.0)] and read.skipped == 2
+    assert "no filter column 'sex'" in read_indicator_text(text, "rate", "2016", where={"sex": "Total"}).errors[0]
+    none = read_indicator_text(text, "rate", "2016", where={"characteristic": "All"})
+    assert none.errors == ["<text>:1: no rows for period 2016 with characteristic = 'All'"]
