@@ -1,0 +1,240 @@
+"""How well coding suggestions agree with a researcher's coding, and how long they take. Prints figures only.
+
+    .venv/bin/python bench/coding_eval.py [--splits 5] [--sizes 200 20000] [--methods tfidf embeddings]
+
+Agreement: the gold set (bench/data/coding_gold.csv, coded against bench/data/coding_frame.yaml) is split
+at random, 30% coded as the researcher would and 70% left for suggestions; every proposed code is accepted
+as is, and the result is compared with the gold coding: Cohen's kappa per theme (present or not, over the
+70%), precision, recall and F1 per theme, and how often the confidence was right, over several splits.
+The candidate themes of one split are printed with their purity (the share of members whose gold codes
+include the theme's most common code).
+
+Speed: `suggest` (encode, group, propose) on 200 and on 20,000 answers made by resampling and perturbing
+the gold texts (typos, dropped words, abbreviations), 30% of them coded; with the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+from sklearn.metrics import cohen_kappa_score  # noqa: E402
+
+from omnibus.coding.embedding import EmbeddingsUnavailable, embedder  # noqa: E402
+from omnibus.coding.suggest import propose_codes, suggest  # noqa: E402
+
+DATA = ROOT / "bench" / "data"
+CODED_SHARE = 0.3
+BINS = [(0.0, 0.5), (0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 1.01)]
+ABBREVIATIONS = {
+    "social workers": "SWs",
+    "social worker": "SW",
+    "looked after children": "LAC",
+    "children in care": "CiC",
+    "early help": "EH",
+    "recruitment": "recruitmnet",
+    "and": "&",
+    "multi-agency": "multi agency",
+    "practice": "pracitce",
+}
+OPENINGS = ["", "", "", "Priority: ", "For us - ", "Key priority is ", "Main focus: ", "We need "]
+ENDINGS = ["", "", "", ".", " over the next 3 years", " as a priority", " (see our plan)"]
+
+
+def load_gold(path: Path) -> list[tuple[str, str, set[int]]]:
+    """The gold set: (response id, text, codes) per row."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            (row["response"], row["text"], {int(c) for c in row["codes"].split(";") if c})
+            for row in csv.DictReader(handle)
+        ]
+
+
+def split(gold, seed: int):
+    """Code a random 30% as the researcher would; leave the rest for suggestions."""
+    rows = gold[:]
+    random.Random(seed).shuffle(rows)
+    cut = round(len(rows) * CODED_SHARE)
+    coded = {rid: (text, codes) for rid, text, codes in rows[:cut]}
+    return coded, rows[cut:]
+
+
+def agreement(gold, themes: dict[int, str], embed, splits: int) -> dict:
+    """Kappa and precision/recall/F1 per theme of accepted-as-is proposals, summed over splits."""
+    kappas: dict[int, list[float]] = {code: [] for code in themes}
+    counts = {code: Counter() for code in themes}
+    calibration = [[0, 0] for _ in BINS]
+    covered = substantive = exact = total = 0
+    for seed in range(1, splits + 1):
+        coded, rest = split(gold, seed)
+        proposals = propose_codes(coded, {rid: text for rid, text, _ in rest}, embed)
+        proposed: dict[str, set[int]] = {rid: set() for rid, _, _ in rest}
+        truth = {rid: codes for rid, _, codes in rest}
+        for p in proposals:
+            proposed[p.response].add(p.code)
+            right = p.code in truth[p.response]
+            for i, (low, high) in enumerate(BINS):
+                if low <= p.confidence < high:
+                    calibration[i][0] += 1
+                    calibration[i][1] += right
+        for rid, _, codes in rest:
+            substantive += bool(codes)
+            covered += bool(codes) and bool(proposed[rid])
+            exact += proposed[rid] == codes
+            total += 1
+        for code in themes:
+            g = [code in truth[rid] for rid, _, _ in rest]
+            s = [code in proposed[rid] for rid, _, _ in rest]
+            if any(g) or any(s):
+                kappas[code].append(cohen_kappa_score(g, s))
+            hits = sum(a and b for a, b in zip(g, s, strict=True))
+            counts[code].update(tp=hits, fp=sum(s) - hits, fn=sum(g) - hits)
+    return {
+        "kappas": kappas,
+        "counts": counts,
+        "calibration": calibration,
+        "coverage": covered / max(substantive, 1),
+        "exact": exact / max(total, 1),
+    }
+
+
+def print_agreement(method: str, themes: dict[int, str], result: dict, splits: int, test_n: int) -> None:
+    print(f"\n== {method}: accepted-as-is proposals vs gold ({splits} splits, {test_n} answers suggested each) ==")
+    print(f"{'theme':<42} {'kappa':>6} {'prec':>6} {'recall':>6} {'F1':>6}")
+    f1s, kappa_means = [], []
+    total = Counter()
+    for code, label in themes.items():
+        c = result["counts"][code]
+        total.update(c)
+        precision, recall, f1 = _prf(c)
+        kappa = float(np.mean(result["kappas"][code])) if result["kappas"][code] else float("nan")
+        kappa_means.append(kappa)
+        f1s.append(f1)
+        print(f"{code:>2} {label:<39} {kappa:6.2f} {precision:6.2f} {recall:6.2f} {f1:6.2f}")
+    precision, recall, f1 = _prf(total)
+    print(f"{'mean over themes (macro)':<42} {np.nanmean(kappa_means):6.2f} {'':>6} {'':>6} {np.mean(f1s):6.2f}")
+    print(f"{'all codes pooled (micro)':<42} {'':>6} {precision:6.2f} {recall:6.2f} {f1:6.2f}")
+    print(
+        f"answers with at least one proposal: {result['coverage']:.0%} of substantive answers;"
+        f" proposals exactly the gold codes: {result['exact']:.0%} of answers"
+    )
+    print("confidence  proposals  right")
+    for (low, high), (n, right) in zip(BINS, result["calibration"], strict=True):
+        if n:
+            print(f"{low:4.1f}-{min(high, 1.0):3.1f}  {n:9d}  {right / n:5.0%}")
+
+
+def print_themes(gold, embed) -> None:
+    """The candidate themes for one split's uncoded answers, with purity against the gold codes."""
+    coded, rest = split(gold, 1)
+    truth = {rid: codes for rid, _, codes in rest}
+    result = suggest(coded, {rid: text for rid, text, _ in rest}, embed)
+    pure = sum(_purity(t.members, truth) * len(t.members) for t in result.themes)
+    members = sum(len(t.members) for t in result.themes)
+    print(
+        f"candidate themes ({len(result.themes)}; purity {pure / max(members, 1):.0%};"
+        f" non-answers flagged {len(result.non_answers)}; threshold {result.threshold:.2f}):"
+    )
+    for theme in result.themes:
+        print(
+            f"  {len(theme.members):3d}  {_purity(theme.members, truth):4.0%}  {theme.label:<40} "
+            f"[{', '.join(theme.key_terms)}]"
+        )
+
+
+def timing(gold, embed, sizes: list[int]) -> None:
+    """Seconds for suggest() on synthetic answer sets of each size, and the process's peak memory."""
+    print(f"\n{'answers':>8} {'coded':>6} {'themes':>6} {'proposals':>9} {'seconds':>8} {'peak_MB':>8}")
+    for size in sizes:
+        rows = synthetic_answers(gold, size, seed=size)
+        cut = round(size * CODED_SHARE)
+        coded = {rid: (text, codes) for rid, text, codes in rows[:cut]}
+        uncoded = {rid: text for rid, text, _ in rows[cut:]}
+        start = time.perf_counter()
+        result = suggest(coded, uncoded, embed)
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{size:8d} {cut:6d} {len(result.themes):6d} {len(result.proposals):9d} {seconds:8.2f} {peak:8.0f}")
+
+
+def synthetic_answers(gold, size: int, seed: int) -> list[tuple[str, str, set[int]]]:
+    """`size` answers resampled from the gold set, each perturbed the way real answers vary."""
+    rng = random.Random(seed)
+    return [(f"s{i:06d}", _perturb(text, rng), codes) for i, (_, text, codes) in enumerate(rng.choices(gold, k=size))]
+
+
+def _perturb(text: str, rng: random.Random) -> str:
+    for long, short in ABBREVIATIONS.items():
+        if long in text.lower() and rng.random() < 0.3:
+            text = text.replace(long, short)
+    words = text.split()
+    if len(words) > 4 and rng.random() < 0.4:
+        del words[rng.randrange(len(words))]
+    if words and rng.random() < 0.3:
+        i = rng.randrange(len(words))
+        if len(words[i]) > 3:
+            j = rng.randrange(len(words[i]) - 1)
+            w = words[i]
+            words[i] = w[:j] + w[j + 1] + w[j] + w[j + 2 :]
+    text = " ".join(words)
+    text = rng.choice(OPENINGS) + (text[0].lower() + text[1:] if text else text) + rng.choice(ENDINGS)
+    return text.lower() if rng.random() < 0.2 else text
+
+
+def _purity(members: list[str], truth: dict[str, set[int]]) -> float:
+    tally = Counter(code for rid in members for code in truth[rid])
+    if not tally:
+        return 0.0
+    top = tally.most_common(1)[0][0]
+    return sum(top in truth[rid] for rid in members) / len(members)
+
+
+def _prf(c: Counter) -> tuple[float, float, float]:
+    precision = c["tp"] / max(c["tp"] + c["fp"], 1)
+    recall = c["tp"] / max(c["tp"] + c["fn"], 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    return precision, recall, f1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--splits", type=int, default=5)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[200, 20_000])
+    parser.add_argument("--methods", nargs="*", default=["tfidf", "embeddings"])
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (other work on the machine slows the figures)")
+    gold = load_gold(DATA / "coding_gold.csv")
+    frame = yaml.safe_load((DATA / "coding_frame.yaml").read_text(encoding="utf-8"))
+    themes = {int(code): theme["label"] for code, theme in frame["themes"].items()}
+    print(
+        f"gold set: {len(gold)} answers, {sum(len(c) for _, _, c in gold)} codes, {len(themes)} themes;"
+        f" {sum(not c for _, _, c in gold)} non-answers"
+    )
+    for prefer in args.methods:
+        start = time.perf_counter()
+        try:
+            embed = embedder(prefer)
+        except EmbeddingsUnavailable as error:
+            print(f"\n== {prefer}: skipped ({error}) ==")
+            continue
+        print(f"\n{embed.method}: ready in {time.perf_counter() - start:.1f} s")
+        result = agreement(gold, themes, embed, args.splits)
+        print_agreement(embed.method, themes, result, args.splits, len(gold) - round(len(gold) * CODED_SHARE))
+        print_themes(gold, embed)
+        timing(gold, embed, args.sizes)
+
+
+if __name__ == "__main__":
+    main()
