@@ -26,7 +26,7 @@ from omnibus.report.figures import (
     stack_of,
     stacked_figure,
 )
-from omnibus.report.findings import bar_findings, comparison_findings, stack_findings
+from omnibus.report.findings import bar_findings, comparison_findings, lower_first, stack_findings
 from omnibus.report.methodology import Fieldwork, introduction_chapter
 from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
 
@@ -186,18 +186,33 @@ def number_blocks(report: Report) -> None:
 
     def walk(blocks: list) -> None:
         nonlocal figures, tables
-        for block in blocks:
+        for index, block in enumerate(blocks):
             if isinstance(block, Figure):
                 figures += 1
                 block.number = figures
+                _point_to(blocks, index, f"Figure {figures}")
             elif isinstance(block, DataTable) and block.numbered:
                 tables += 1
                 block.number = tables
+                if block.source != "response":  # Table 1 is introduced by the methodology's own text
+                    _point_to(blocks, index, f"Table {tables}")
             elif isinstance(block, Chapter):
                 walk(block.blocks)
 
     for chapter in report.chapters:
         walk(chapter.blocks)
+
+
+def _point_to(blocks: list, index: int, name: str) -> None:
+    """Start the draft findings before a figure or table with "As Figure 3 shows, …", as the seed report does."""
+    start = index
+    while start > 0 and isinstance(blocks[start - 1], Paragraph) and blocks[start - 1].draft:
+        start -= 1
+    first = blocks[start] if start < index else None
+    if first is None or first.text.startswith("A total of"):
+        first = blocks[start + 1] if start + 1 < index else None
+    if first is not None and not first.text.startswith("As "):
+        first.text = f"As {name} shows, {lower_first(first.text)}"
 
 
 def walk_blocks(blocks: list) -> list:

@@ -25,7 +25,7 @@ def bar_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
         f"{_capital(top.label)} was the most common answer, given by {spoken_percent(top.value, top.count, c)} "
         f"of responding {units} (n={bars.base})."
     )
-    following = [f"{_lower(b.label)} ({spoken_percent(b.value, b.count, c)})" for b in plain[1:3]]
+    following = [f"{lower_first(b.label)} ({spoken_percent(b.value, b.count, c)})" for b in plain[1:3]]
     if following:
         text += f" It was followed by {' and '.join(following)}."
     out = [Paragraph(text, draft=True)]
@@ -33,7 +33,7 @@ def bar_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
         out.append(
             Paragraph(
                 f"Taken together, {spoken_percent(net.value, net.count, c)} of responding {units} "
-                f"answered {_lower(net.label)}.",
+                f"answered {lower_first(net.label)}.",
                 draft=True,
             )
         )
@@ -81,7 +81,7 @@ def stack_findings(stack: Stack, units: str, c: Conventions) -> list[Paragraph]:
         return [Paragraph(f"No responding {units} were in the base of this question.", draft=True)]
     high = ranked[0]
     share = spoken_percent(high[0], high[1], c)
-    text = f"Responding {units} most often answered {_lower(label)} for {_quoted(high[2])} ({share})"
+    text = f"Responding {units} most often answered {lower_first(label)} for {_quoted(high[2])} ({share})"
     if len(ranked) > 1:
         low = ranked[-1]
         text += f", and least often for {_quoted(low[2])} ({spoken_percent(low[0], low[1], c)})"
@@ -92,7 +92,8 @@ def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _lower(text: str) -> str:
+def lower_first(text: str) -> str:
+    """Lower the first letter of a label for the middle of a sentence, unless it starts an acronym or a name."""
     # Keep acronyms and proper names ("DfE", "LA") as written: only lower a capitalised ordinary word.
     first = text.split(" ", 1)[0]
     if len(first) > 1 and first[1:].islower():

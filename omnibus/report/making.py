@@ -62,17 +62,14 @@ def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: 
     return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
 
 
-def open_response_chapters(wave, dataset, client: bool) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
-    """The coded open responses: a chapter per question with its themes and quotes that passed disclosure.
+def open_response_chapters(wave, inputs: ReportInputs, client: bool) -> list[Chapter]:  # noqa: ANN001 - a Wave
+    """The coded open responses: a chapter per question with its themes and the quotes that passed disclosure.
 
-    Made by the coding room (`omnibus.coding.report`); until that module exists there are none.
-    TODO: drop the ImportError guard once omnibus.coding.report is part of every installation.
+    Made by the coding room; for a client (`client`), only quotes of units that agreed to be linked.
     """
-    try:
-        from omnibus.coding.report import open_response_chapters as chapters_of
-    except ImportError:
-        return []
-    return chapters_of(wave, dataset, client)
+    from omnibus.coding.report import open_response_chapters as chapters_of  # lazy: a Django app's module
+
+    return chapters_of(wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis)
 
 
 def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
@@ -98,7 +95,7 @@ def make_report(
     inputs = report_inputs(wave, earlier, spec, analysis, say)
 
     def extra() -> list[Chapter]:
-        chapters = open_response_chapters(wave, inputs.dataset, client) if spec.open_responses else []
+        chapters = open_response_chapters(wave, inputs, client) if spec.open_responses else []
         return chapters + context_chapters(spec.context, wave, inputs.dataset)
 
     report = build_report(inputs, extra, say)

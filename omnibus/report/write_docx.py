@@ -9,6 +9,7 @@ whose header row repeats across pages.
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Quote
 
 TABLE_STYLE = "Table Grid"
 PICTURE_WIDTH = Cm(16)
+PICTURE_HEIGHT = Cm(20)
+TEXT_WIDTH = Cm(17)
 
 
 def write_docx(report: Report, path: Path, say: Callable[[str], None] = lambda line: None) -> Path:
@@ -149,7 +152,12 @@ def _figure(document: DocumentObject, figure: Figure) -> None:
     heading.paragraph_format.keep_with_next = True
     question = document.add_paragraph(figure.question)
     question.paragraph_format.keep_with_next = True
-    picture = document.add_picture(io.BytesIO(charts.render(figure.chart, "png")), width=PICTURE_WIDTH)
+    png = charts.render(figure.chart, "png")
+    width, height = struct.unpack(">II", png[16:24])  # the PNG header's size in pixels
+    if PICTURE_WIDTH * height / width > PICTURE_HEIGHT:  # a tall chart: fit the page's height instead
+        picture = document.add_picture(io.BytesIO(png), height=PICTURE_HEIGHT)
+    else:
+        picture = document.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
     properties = picture._inline.docPr
     properties.set("descr", figure.alt)  # Word's alt text
     properties.set("title", f"Figure {figure.number}: {figure.title}")
@@ -157,10 +165,12 @@ def _figure(document: DocumentObject, figure: Figure) -> None:
     base.runs[0].italic = True
     for note in figure.notes:
         document.add_paragraph(note).runs[0].font.size = Pt(9)
-    _table(document, figure.data, figure.number)
+    _table(document, figure.data, figure.number, figure.notes)
 
 
-def _table(document: DocumentObject, table: DataTable, figure_number: int | None = None) -> None:
+def _table(
+    document: DocumentObject, table: DataTable, figure_number: int | None = None, shown: list[str] | None = None
+) -> None:
     if table.number:
         caption = f"Table {table.number}: {table.caption}"
     elif figure_number:
@@ -179,8 +189,21 @@ def _table(document: DocumentObject, table: DataTable, figure_number: int | None
         cells = grid.add_row().cells
         for cell, text in zip(cells, row, strict=False):
             cell.text = text
-    for note in table.notes:
+    _widths(grid, len(table.header))
+    for note in (n for n in table.notes if n not in (shown or [])):
         document.add_paragraph(note).runs[0].font.size = Pt(9)
+
+
+def _widths(grid, columns: int) -> None:  # noqa: ANN001 - a docx Table
+    """The label column wide, the figures narrow: Word would otherwise share the width equally."""
+    if columns < 2:
+        return
+    first = TEXT_WIDTH * (0.45 if columns > 3 else 0.6)
+    rest = int((TEXT_WIDTH - first) / (columns - 1))
+    grid.autofit = False
+    for row in grid.rows:
+        for index, cell in enumerate(row.cells):
+            cell.width = int(first) if index == 0 else rest
 
 
 def _repeat_header(row) -> None:  # noqa: ANN001 - a docx table row

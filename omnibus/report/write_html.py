@@ -149,12 +149,12 @@ def _figure(figure: Figure, svg: bytes) -> str:
         f'<img src="{source}" alt="{escape(figure.alt)}">'
         f'<p class="base">{escape(figure.base)}</p>{notes}'
         f'<details class="figure-data" open><summary>Data of figure {figure.number}</summary>'
-        f"{_table(figure.data, figure_number=figure.number)}</details>"
+        f"{_table(figure.data, figure_number=figure.number, shown=figure.notes)}</details>"
         "</figure>"
     )
 
 
-def _table(table: DataTable, figure_number: int | None = None) -> str:
+def _table(table: DataTable, figure_number: int | None = None, shown: list[str] | None = None) -> str:
     if table.number:
         caption, anchor = f"Table {table.number}: {table.caption}", f' id="table-{table.number}"'
     elif figure_number:
@@ -166,7 +166,7 @@ def _table(table: DataTable, figure_number: int | None = None) -> str:
     for row in table.rows:
         cells = [f'<th scope="row">{escape(row[0])}</th>'] + [f"<td>{escape(c)}</td>" for c in row[1:]]
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    notes = "".join(f'<p class="note">{escape(n)}</p>' for n in table.notes)
+    notes = "".join(f'<p class="note">{escape(n)}</p>' for n in table.notes if n not in (shown or []))
     classes = "data" if table.numbered else "data questionnaire-table"
     return (
         f'<div class="table-wrap"><table class="{classes}"{anchor}><caption>{escape(caption)}</caption>'

@@ -23,6 +23,7 @@ def report_html(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:  
     """The demo report as HTML, built before the browser starts (Django refuses the ORM beside Playwright)."""
     from django.db import transaction
 
+    from omnibus.context.demo import load_demo_context
     from omnibus.dataset.simulate import simulate
     from omnibus.fieldwork.questionnaires import store_questionnaire
     from omnibus.fieldwork.waves import create_wave
@@ -37,6 +38,7 @@ def report_html(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:  
         wave = create_wave("cso-w3-html", stored.title, stored, "england-la", date(2017, 9, 1), opens,
                            opens.replace(month=11))  # fmt: skip
         simulate(wave, seed=2017, response_rate=0.51)
+        load_demo_context()  # the indicators of the report's context chapter
         files = build_demo_report(wave, out, formats=("html",))
         transaction.set_rollback(True)
     return files["html"]

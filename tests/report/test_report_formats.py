@@ -68,6 +68,7 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001
     """The demo's report in the three formats, the Report itself, and what the wave sent."""
     from django.db import transaction
 
+    from omnibus.context.demo import load_demo_context
     from omnibus.dataset.simulate import simulate
     from omnibus.fieldwork.questionnaires import store_questionnaire
     from omnibus.fieldwork.waves import create_wave
@@ -97,6 +98,7 @@ def built(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001
             datetime(2017, 11, 17, 17, tzinfo=UTC),
         )
         simulate(wave, seed=2017, response_rate=0.51)
+        load_demo_context()  # the indicators of the report's context chapter
         invitations, reminders = _sent_campaigns(wave)
         patch.setattr(making, "build_report", keep)
         files = build_demo_report(wave, out, say=progress.append)
@@ -232,3 +234,20 @@ def test_libreoffice_converts_the_docx(built, tmp_path: Path) -> None:  # noqa: 
     assert result.returncode == 0, result.stderr
     converted = tmp_path / built["files"]["docx"].with_suffix(".pdf").name
     assert converted.exists() and converted.read_bytes().startswith(b"%PDF")
+
+
+def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
+    report = built["report"]
+    keys = [c.key for c in report.chapters]
+    assert keys == [
+        "introduction",
+        "section-csc",
+        "section-eyc",
+        "section-send",
+        "context",
+        "appendix-1",
+        "appendix-2",
+    ], "no coded open responses in this wave: no open-response chapter"
+    assert report.summary and all(p.draft for p in report.summary)
+    first = next(b for b in report.chapters[1].blocks if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
+    assert first.text.startswith("As Figure 1 shows, ") and first.draft

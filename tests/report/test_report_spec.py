@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -81,21 +82,27 @@ def test_no_sections_means_every_topic_question(questionnaire) -> None:  # noqa:
     assert kinds["SuppSou"] == "bar" and kinds["SufCare"] == "stacked" and kinds["HLEspend"] == "table"
 
 
-@pytest.fixture
-def wave(db):  # noqa: ANN001, ANN201
+@pytest.fixture(scope="module")
+def wave(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201
+    """One simulated wave for the module's commands, inside a transaction rolled back after the last test."""
+    from django.db import transaction
+
     from omnibus.dataset.simulate import simulate
     from omnibus.fieldwork.questionnaires import store_questionnaire
     from omnibus.fieldwork.waves import create_wave
     from omnibus.frame.store import load_frame
 
-    stored, _ = store_questionnaire(QUESTIONNAIRE)
-    load_frame(FRAME, date(2017, 9, 1))
-    opens = datetime(2017, 10, 4, 9, tzinfo=UTC)
-    made = create_wave("w3", "Wave 3", stored, "england-la", date(2017, 9, 1), opens, opens.replace(month=11))
-    simulate(made, seed=3, response_rate=0.5)
-    return made
+    with django_db_blocker.unblock(), transaction.atomic():
+        stored, _ = store_questionnaire(QUESTIONNAIRE)
+        load_frame(FRAME, date(2017, 9, 1))
+        opens = datetime(2017, 10, 4, 9, tzinfo=UTC)
+        made = create_wave("w3", "Wave 3", stored, "england-la", date(2017, 9, 1), opens, opens.replace(month=11))
+        simulate(made, seed=3, response_rate=0.5)
+        yield made
+        transaction.set_rollback(True)
 
 
+@pytest.mark.django_db
 def test_init_writes_a_spec_that_loads_back(wave, tmp_path: Path, questionnaire) -> None:  # noqa: ANN001
     path = tmp_path / "specs" / "w3.yaml"
     result = CliRunner().invoke(report, ["init", "w3", "-o", str(path), "--units", "LAs"])
@@ -109,6 +116,7 @@ def test_init_writes_a_spec_that_loads_back(wave, tmp_path: Path, questionnaire)
     assert again.exit_code == 1 and "exists: give --force" in again.output
 
 
+@pytest.mark.django_db
 def test_report_command_builds_the_formats_asked_for(wave, tmp_path: Path) -> None:  # noqa: ANN001
     spec = _spec(
         tmp_path,
@@ -126,6 +134,7 @@ def test_report_command_builds_the_formats_asked_for(wave, tmp_path: Path) -> No
     assert sorted(p.name for p in out.iterdir()) == ["w3-report.html"]
 
 
+@pytest.mark.django_db
 def test_report_command_mistakes_exit_1_and_write_nothing(wave, tmp_path: Path) -> None:  # noqa: ANN001
     out = tmp_path / "out"
     bad = _spec(tmp_path, "sections:\n  csc:\n    figures:\n      - question: SuppSou\n        kind: pie\n")
@@ -147,3 +156,47 @@ def test_help_shows_both_forms() -> None:
     result = CliRunner().invoke(report, ["--help"])
     assert result.exit_code == 0
     assert "WAVE [--compare WAVE]" in result.output and "init WAVE" in result.output
+
+
+@pytest.mark.django_db
+def test_open_responses_and_context_follow_the_sections(wave, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The coding room's chapters (as `omnibus.coding.report` gives them) and the context chapter, in their place."""
+    from omnibus.coding import report as coding_report
+    from omnibus.context.demo import load_demo_context
+    from omnibus.report.document import Chapter, Paragraph, Quote
+
+    load_demo_context()
+    asked = {}
+
+    def chapters(wave, dataset, client, units, spec):  # noqa: ANN001, ANN202 - the coding room's signature
+        asked.update(wave=wave.slug, client=client, units=units, rows=dataset.data.height)
+        quote = Quote("We could not recruit experienced social workers.", "Unitary, South West")
+        return [Chapter("Open responses", [Paragraph("Themes of the answers."), quote], key="open-responses")]
+
+    monkeypatch.setattr(coding_report, "open_response_chapters", chapters)
+    spec = _spec(
+        tmp_path,
+        "units: LAs\nsections:\n  csc:\n    figures:\n      - {question: ConfUnd}\n"
+        "context:\n  title: Local context\n  variation:\n    - {indicator: cla_rate, period: '2016'}\n",
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(report, ["w3", "--spec", str(spec), "--format", "html", "--client", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert asked == {"wave": "w3", "client": True, "units": "LAs", "rows": 152}
+    html = (out / "w3-report.html").read_text(encoding="utf-8")
+    chapters_in_order = re.findall(r'<section class="chapter[^"]*" id="[^"]+">\s*<h2>([^<]+)</h2>', html)
+    assert chapters_in_order == [
+        "Executive summary",
+        "Introduction",
+        "Children&#x27;s Social Care",
+        "Open responses",
+        "Local context",
+        "Appendix 1 – Response profile",
+        "Appendix 2 – Questionnaire",
+    ]
+    assert (
+        "<blockquote><p>We could not recruit experienced social workers.</p></blockquote>"
+        "<figcaption>Unitary, South West</figcaption>"
+    ) in html
+    context = html[html.index("<h2>Local context</h2>") : html.index("<h2>Appendix 1 – Response profile</h2>")]
+    assert '<img src="data:image/svg+xml;base64,' in context, "the context chart is drawn by the context room"
