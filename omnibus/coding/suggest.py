@@ -334,15 +334,11 @@ def _cluster(vectors: np.ndarray, max_themes: int | None) -> np.ndarray:
 def _key_terms(texts: list[str], labels: np.ndarray, count: int = 5) -> list[list[str]]:
     """Class-based TF-IDF: words and word pairs common in a theme's responses and rare in the others."""
     from scipy import sparse
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
     themes = labels.max() + 1
-    vectoriser = CountVectorizer(
-        stop_words=sorted(ENGLISH_STOP_WORDS | SURVEY_STOP_WORDS),
-        ngram_range=(1, 2),
-        binary=True,  # a term counts once per response: one wordy answer cannot name a theme
-        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
-    )
+    # binary: a term counts once per response, so one wordy answer cannot name a theme
+    vectoriser = CountVectorizer(analyzer=_terms, binary=True)
     try:
         present = vectoriser.fit_transform(texts)
     except ValueError:  # nothing but stop words
@@ -357,6 +353,23 @@ def _key_terms(texts: list[str], labels: np.ndarray, count: int = 5) -> list[lis
     return [
         _distinct_terms([vocabulary[i] for i in np.argsort(-row, kind="stable") if row[i] > 0], count) for row in scores
     ]
+
+
+def _terms(text: str) -> list[str]:
+    """The words of an answer that could name a theme, and pairs of them that stand side by side.
+
+    Pairs are of neighbouring words only ("early help", "foster carers"), never words brought together
+    by dropping the stop words between them ("approach with the CCG" gives no "approach ccg").
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    terms, pairs = [], []
+    for clause in re.split(r"[^\w\s'-]+|\s-+\s", text.lower().replace("'s", "")):  # a pair never spans punctuation
+        words = [w for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", clause) if len(w) > 1]
+        useful = [w not in ENGLISH_STOP_WORDS and w not in SURVEY_STOP_WORDS for w in words]
+        terms += [w for w, keep in zip(words, useful, strict=True) if keep]
+        pairs += [f"{a} {b}" for a, b, x, y in zip(words, words[1:], useful, useful[1:], strict=False) if x and y]
+    return terms + pairs
 
 
 def _distinct_terms(ranked: list[str], count: int) -> list[str]:

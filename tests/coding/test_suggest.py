@@ -148,6 +148,12 @@ def test_theme_labels_prefer_a_phrase_to_its_words():
     assert chosen == ["early help", "families", "family hubs"]
 
 
+def test_key_term_pairs_are_neighbouring_words_only():
+    terms = suggest._terms("A joined-up approach with the CCG; children's social care - early help")
+    assert {"joined-up approach", "social care", "early help", "ccg"} <= set(terms)
+    assert not {"approach ccg", "ccg social", "care early", "children", "the"} & set(terms)
+
+
 def test_grouping_nothing_or_only_non_answers_gives_no_themes(tfidf):
     assert group_responses({}, tfidf) == []
     assert group_responses({"a": "n/a", "b": "-"}, tfidf) == []
