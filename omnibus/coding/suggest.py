@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -148,8 +147,12 @@ class LlmEndpoint:
         """The endpoint from a settings mapping (url, key, model, timeout), or None when no URL is set."""
         if not settings or not settings.get("url"):
             return None
-        known = {k: settings[k] for k in ("model", "timeout") if settings.get(k)}
-        return cls(url=str(settings["url"]), key=str(settings.get("key") or ""), **known)
+        endpoint = cls(url=str(settings["url"]), key=str(settings.get("key") or ""))
+        if settings.get("model"):
+            endpoint.model = str(settings["model"])
+        if settings.get("timeout"):
+            endpoint.timeout = float(settings["timeout"])  # type: ignore[arg-type]
+        return endpoint
 
 
 def is_non_answer(text: str) -> bool:
@@ -192,8 +195,10 @@ def propose_codes(
     """Propose codes for uncoded responses (id -> text) from coded ones (id -> (text, codes)), most confident first.
 
     A response gets every code whose confidence reaches the threshold (several codes where several fit;
-    none for non-answers). Confidence is the similarity-weighted share of the nearest coded responses
-    that carry the code. With no threshold given, one is chosen by leave-one-out on the coded responses.
+    none for non-answers). The evidence is the similarity-weighted share of the nearest coded responses
+    that carry the code; with 20 or more coded responses it is calibrated by proposing each coded
+    response's codes from the others, so that a confidence of 0.8 means about 80% of such proposals
+    were right, and the threshold (when not given) is the one that best reproduced the coded codes.
     """
     coded = {rid: value for rid, value in coded.items() if not is_non_answer(value[0])}
     answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
@@ -222,6 +227,8 @@ def _propose(
     vectors: np.ndarray,
     threshold: float | None,
 ) -> tuple[list[Proposal], float]:
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"the confidence threshold must be between 0 and 1, not {threshold}")
     codes = sorted(set().union(*(c for _, c in coded.values()))) if coded else []
     if not codes or not ids:
         return [], DEFAULT_THRESHOLD if threshold is None else threshold
@@ -294,6 +301,8 @@ def _best_threshold(confidence: np.ndarray, truth: np.ndarray) -> float:
 
 
 def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None) -> list[CandidateTheme]:
+    if max_themes is not None and max_themes < 1:
+        raise ValueError(f"max_themes must be at least 1, not {max_themes}")
     if not ids:
         return []
     labels = _cluster(vectors, max_themes)

@@ -184,6 +184,13 @@ def test_an_explicit_threshold_is_respected(tfidf):
     assert len(propose_codes(CODED, UNCODED, tfidf, threshold=0.0)) > len(proposals)
 
 
+def test_out_of_range_settings_are_refused(tfidf):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        propose_codes(CODED, UNCODED, tfidf, threshold=1.5)
+    with pytest.raises(ValueError, match="at least 1"):
+        group_responses(_answers(), tfidf, max_themes=0)
+
+
 def test_too_few_coded_answers_use_the_default_threshold(tfidf):
     few = dict(list(CODED.items())[:5]) | dict(list(CODED.items())[8:12])
     result = suggest.suggest(few, UNCODED, tfidf)
@@ -289,8 +296,10 @@ def test_no_endpoint_means_key_term_labels():
     assert name_themes(THEMES, None) == THEMES
     assert LlmEndpoint.from_settings({"url": "", "key": "k"}) is None
     assert LlmEndpoint.from_settings(None) is None
-    endpoint = LlmEndpoint.from_settings({"url": "https://llm.example.com/v1", "key": "k", "model": "m"})
-    assert endpoint == LlmEndpoint("https://llm.example.com/v1", "k", "m")
+    endpoint = LlmEndpoint.from_settings(
+        {"url": "https://llm.example.com/v1", "key": "k", "model": "m", "timeout": "5"}
+    )
+    assert endpoint == LlmEndpoint("https://llm.example.com/v1", "k", "m", 5.0)
 
 
 def test_an_endpoint_must_be_http():
