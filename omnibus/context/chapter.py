@@ -24,12 +24,13 @@ from typing import Any
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.spec import AnalysisSpec, Breakdown, Ratio
-from omnibus.analysis.tables import Table
+from omnibus.analysis.tables import Cell, Table
 from omnibus.context.answers import AnswersError, band_tables, correlate_answer
 from omnibus.context.figures import Measure, scatter_figure, variation_figure
 from omnibus.context.store import ContextError, indicator_values, measure_of, summary_of
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
 from omnibus.report.document import Chapter, DataTable, Paragraph
+from omnibus.report.spec import ReportSpecError
 
 KEYS = {"title", "variation", "scatter", "breakdowns", "correlations"}
 ENTRY_KEYS = {
@@ -40,8 +41,11 @@ ENTRY_KEYS = {
 }
 
 
-class ContextSpecError(ValueError):
-    """A mistake in the `context:` part of a report specification, named by its key."""
+class ContextSpecError(ReportSpecError):
+    """A mistake in the `context:` part of a report specification, named by its key.
+
+    A kind of report specification error, so `omnibus report` reports it in one line like the others.
+    """
 
 
 def context_chapter(raw: dict, wave: Any, dataset: Dataset | None) -> Chapter:  # noqa: ANN401 - a Wave
@@ -125,13 +129,28 @@ def _need(dataset: Dataset | None, key: str) -> Dataset:
 def _table(table: Table, entry: dict) -> DataTable:
     """An analysis table as the report shows it: bases, then each row's percentages with their letters."""
     header = ["", *[f"{c.label} ({c.letter})" for c in table.columns]]
-    rows = [["Base (n)", *[str(b.n) for b in table.bases]]]
+    rows = [["Base (n)", *[f"{b.n}{'†' if b.low else ''}" for b in table.bases]]]
     for row in table.rows:
-        cells = ["-" if c.value is None else f"{c.value:.0f}{c.letters and ' ' + c.letters}" for c in row.cells]
+        cells = [figure_text(c, row.kind, b.low) for c, b in zip(row.cells, table.bases, strict=True)]
         rows.append([row.label + (" (%)" if row.kind in ("percent", "net") else ""), *cells])
     notes = [f"Base: {table.base_description}", *table.notes]
     notes.append("A letter marks a figure significantly higher than the column with that letter.")
+    if any(b.low for b in table.bases):
+        notes.append("† A base under the low-base threshold: the count is given beside each percentage.")
     return DataTable(f"{table.title}, by {entry.get('label', entry['by'])}", header, rows, notes)
+
+
+def figure_text(cell: Cell, kind: str, low_base: bool) -> str:
+    """A cell as the reports print it: "*" under 0.5%, "-" with no figure, the count beside it on a low base."""
+    if cell.value is None:
+        return "-"
+    if kind in ("percent", "net"):
+        text = "*" if 0 < cell.value < 0.5 else f"{cell.value:.0f}"
+        if low_base and cell.count is not None:
+            text += f" ({cell.count:g})"
+    else:
+        text = f"{cell.value:.0f}"
+    return text + (f" {cell.letters}" if cell.letters else "")
 
 
 def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN401 - a Wave; returns a Figure
@@ -152,7 +171,7 @@ def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN4
     rows = [["LAs (n)", str(c.n)], ["Pearson's r", f"{c.r:.2f}"], ["R²", f"{c.r_squared:.2f}"],
             ["p (two-sided t-test)", f"{c.p:.3f}"], ["Spearman's rho", f"{c.rho:.2f}"],
             ["Fitted slope", f"{c.slope:.3g}"]]  # fmt: skip
-    figure.data = DataTable(f"{label} against {x.title}", ["Measure", "Value"], rows, found.notes)
+    figure.data = DataTable(f"{label} against {x.title}", ["Measure", "Value"], rows)
     figure.base = found.base
     figure.notes = list(found.notes)
     return figure

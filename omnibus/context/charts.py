@@ -26,6 +26,7 @@ KINDS = ("scatter", "distribution")
 BINS = 20
 TITLE_WIDTH = 80  # characters a line of the title holds at this size
 LABEL_WIDTH = 55
+Y_LABEL_WIDTH = 40  # the y axis is shorter than the x axis
 NOTE_WIDTH = 150
 
 
@@ -110,7 +111,7 @@ def _edges(values: np.ndarray) -> np.ndarray:
 def _style(ax: Axes, chart: Chart) -> None:
     ax.set_xlabel(textwrap.fill(chart.x_label, LABEL_WIDTH), color=TEXT)
     if chart.y_label:
-        ax.set_ylabel(textwrap.fill(chart.y_label, LABEL_WIDTH), color=TEXT)
+        ax.set_ylabel(textwrap.fill(chart.y_label, Y_LABEL_WIDTH), color=TEXT)
     ax.grid(True, color=GRID, linewidth=0.5, alpha=0.6, zorder=0)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

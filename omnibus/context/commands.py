@@ -280,15 +280,19 @@ def compare_command(wave_slug: str, la: str, by: str, variables: str, count: int
 
 def table_lines(table) -> list[str]:  # noqa: ANN001 - omnibus.analysis.tables.Table
     """A table as text: its title, base, banner with letters, bases, and each row's figures and letters."""
+    from omnibus.context.chapter import figure_text
+
     header = ["", *[f"{c.label} ({c.letter})" for c in table.columns]]
     rows = [["Base (n)", *[f"{b.n}{'†' if b.low else ''}" for b in table.bases]]]
     for row in table.rows:
-        cells = ["-" if c.value is None else f"{c.value:.0f}{' ' + c.letters if c.letters else ''}" for c in row.cells]
+        cells = [figure_text(c, row.kind, b.low) for c, b in zip(row.cells, table.bases, strict=True)]
         rows.append([row.label + (" %" if row.kind in ("percent", "net") else ""), *cells])
     lines = [f"{table.name}: {table.title}", f"Base: {table.base_description}"]
     lines += _grid([header, *rows])
     lines += [f"Note: {note}" for note in table.notes]
     lines.append("Letters: the figure is significantly higher than the column with that letter (independent groups).")
+    if any(b.low for b in table.bases):
+        lines.append("†: a base under the low-base threshold; the count is given beside each percentage.")
     return lines
 
 

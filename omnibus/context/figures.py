@@ -6,7 +6,7 @@ data, the base and the notes (the exclusion rule, the test). Pure Python: no Dja
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from omnibus.context.correlation import Correlation, correlate
 from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, describe_variation
@@ -45,7 +45,7 @@ def variation_figure(summary: VariationSummary, unit: str = "", source: str = ""
     return Figure(
         title=f"{s.label}, {s.period}: how LAs vary",
         chart=chart,
-        data=variation_table(s, unit),
+        data=replace(variation_table(s, unit), notes=[]),  # the figure's notes say it once
         alt=describe_variation(s, unit) + f" Deciles run from {s.deciles[0]:g} to {s.deciles[-1]:g}.",
         base=f"Base: LAs with a published value, less those the rule below leaves out (n={s.n})",
         notes=notes,
@@ -99,11 +99,11 @@ def scatter_figure(
     if only:
         notes.append(f"Left out for want of both values: {', '.join(only)}.")
     notes += [f"Source: {m.source}" for m in (x, y) if m.source]
-    rows = [[x.values[k].name, f"{x.values[k].value:g}", f"{y.values[k].value:g}"] for k in keys]
+    rows = sorted([x.values[k].name, f"{x.values[k].value:g}", f"{y.values[k].value:g}"] for k in keys)
     return Figure(
         title=f"{y.label} against {x.label}",
         chart=chart,
-        data=DataTable(f"{y.title} and {x.title}, by LA", ["LA", x.title, y.title], rows, notes=notes),
+        data=DataTable(f"{y.title} and {x.title}, by LA", ["LA", x.title, y.title], rows),
         alt=scatter_alt(x, y, result),
         base=f"Base: LAs with both values (n={result.n})",
         notes=notes,

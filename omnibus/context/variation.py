@@ -128,9 +128,19 @@ def describe_variation(summary: VariationSummary, unit: str = "") -> str:
     s = summary
     per = f" {unit}" if unit else ""
     names = ", ".join(a.name for a in s.lowest), ", ".join(a.name for a in s.highest)
-    text = f"Across {s.n} LAs, {s.label or s.indicator} ranged from {s.minimum:g}{per} ({names[0]}) "
+    text = f"Across {s.n} LAs, {_in_sentence(s.label or s.indicator)} ranged from {s.minimum:g}{per} ({names[0]}) "
     text += f"to {s.maximum:g}{per} ({names[1]})"
     if s.national is None:
         return text + "."
-    text += f", against a national {s.national:g}; {len(s.half_or_less)} LA(s) were at half or less of the "
-    return text + f"national value and {len(s.double_or_more)} at double or more."
+    half, double = len(s.half_or_less), len(s.double_or_more)
+    text += f", against a national {s.national:g}; {_las(half)} {'was' if half == 1 else 'were'} at half or less of "
+    return text + f"the national value and {double} at double or more."
+
+
+def _in_sentence(label: str) -> str:
+    """A label as it reads mid-sentence: "Children looked after" -> "children looked after", "IMD" stays."""
+    return label[0].lower() + label[1:] if label[:1].isupper() and label[1:2].islower() else label
+
+
+def _las(count: int) -> str:
+    return f"{count} LA" if count == 1 else f"{count} LAs"

@@ -1,5 +1,7 @@
 """The context chapter of the report, from the `context:` specification."""
 
+import re
+
 import pytest
 
 from omnibus.context.chapter import ContextSpecError, check_context_spec, context_chapter
@@ -33,7 +35,11 @@ def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
     assert isinstance(breakdown, DataTable) and breakdown.header[1:] == [
         "Total (A)", "100-300 (B)", "300-400 (C)", "400-500 (D)", "500+ (E)",
     ]  # fmt: skip
-    assert breakdown.rows[0][0] == "Base (n)"
+    bases = breakdown.rows[0]
+    assert bases[0] == "Base (n)" and all(b.endswith("†") for b in bases[2:])  # every band's base is under 50
+    very = next(r for r in breakdown.rows if r[0] == "Very confident (%)")
+    assert all(re.fullmatch(r"(\d+|\*) \(\d+\)( [A-E]+)?", cell) for cell in very[2:])  # counts beside low bases
+    assert any(note.startswith("† A base under the low-base threshold") for note in breakdown.notes)
     assert correlation.chart.kind == "scatter" and correlation.base.startswith("Base: ")
     assert all(p.label == "" for p in correlation.chart.points)  # answers are never linked to a name here
     assert correlation.data.rows[0][0] == "LAs (n)"
