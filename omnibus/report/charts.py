@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from dataclasses import dataclass, field
 
 import matplotlib
 
@@ -30,36 +31,42 @@ CONTEXT_KINDS = ("scatter", "distribution")
 MIN_LABELLED = 5.0  # stacked segments narrower than this (per cent) carry no label
 
 
-_drawn: dict[tuple[int, str], tuple[Chart, bytes]] = {}
+@dataclass
+class _Drawn:
+    """A chart drawn once, kept with the files saved from it (the HTML, PDF and Word of one report share it)."""
+
+    chart: Chart
+    figure: MplFigure
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+_drawn: dict[int, _Drawn] = {}
+KEEP = 200  # charts kept drawn; a long-running process making many reports forgets older ones
 
 
 def render(chart: Chart, fmt: str = "svg", dpi: int = 150) -> bytes:
     """The chart as an SVG or PNG file's bytes.
 
     SVG text stays text (in DejaVu Sans, which matplotlib ships): a quarter the size of text drawn
-    as paths, selectable, and four times quicker for WeasyPrint to put into a PDF.
-
-    Kept while the chart lives: the HTML and the PDF of one report draw each chart once.
+    as paths, selectable, and four times quicker for WeasyPrint to put into a PDF. Each chart is
+    drawn once while it lives, whatever formats are saved from it.
     """
-    key = (id(chart), fmt)
-    kept = _drawn.get(key)
-    if kept is not None and kept[0] is chart:
-        return kept[1]
-    data = _render(chart, fmt, dpi)
-    if len(_drawn) > 500:  # a long-running process making many reports: forget old charts
-        _drawn.clear()
-    _drawn[key] = (chart, data)
-    return data
+    kept = _drawn.get(id(chart))
+    if kept is None or kept.chart is not chart:
+        if len(_drawn) >= KEEP:
+            _drawn.clear()
+        kept = _drawn[id(chart)] = _Drawn(chart, draw(chart))
+    if fmt not in kept.files:
+        kept.files[fmt] = _save(kept.figure, chart, fmt, dpi)
+    return kept.files[fmt]
 
 
-def _render(chart: Chart, fmt: str, dpi: int) -> bytes:
-    figure = draw(chart)
+def _save(figure: MplFigure, chart: Chart, fmt: str, dpi: int) -> bytes:
     buffer = io.BytesIO()
     with plt.rc_context({"svg.fonttype": "none", "svg.hashsalt": "omnibus"}):
         # Context charts size themselves; ours are laid out in `_margins`, which saves a second drawing pass.
         tight = "tight" if chart.kind in CONTEXT_KINDS else None
         figure.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=tight, metadata=_metadata(fmt))
-    plt.close(figure)
     return buffer.getvalue()
 
 
@@ -75,7 +82,8 @@ def draw(chart: Chart) -> MplFigure:
     per_row = max(0.6 if chart.kind == "paired" else 0.32, 0.17 * lines + 0.12)  # room for wrapped labels
     height = 2.6 if chart.kind in CONTEXT_KINDS else 0.5 + per_row * rows + (0.5 if chart.kind != "bar" else 0)
     with plt.rc_context(_style()):
-        figure, ax = plt.subplots(figsize=(WIDTH, height))
+        figure = MplFigure(figsize=(WIDTH, height))  # not pyplot's: kept figures are not registered there
+        ax = figure.subplots()
         if chart.kind == "bar":
             _bar(chart, ax)
         elif chart.kind == "stacked":

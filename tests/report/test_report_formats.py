@@ -186,7 +186,7 @@ def test_pdf_pages_render_to_png(built) -> None:  # noqa: ANN001
     if ARTEFACTS.exists():
         shutil.rmtree(ARTEFACTS)
     ARTEFACTS.mkdir(parents=True)
-    subprocess.run([str(PDFTOPPM), "-r", "60", "-png", str(pdf), str(ARTEFACTS / "page")], check=True)
+    subprocess.run([str(PDFTOPPM), "-r", "40", "-png", str(pdf), str(ARTEFACTS / "page")], check=True)
     rendered = sorted(ARTEFACTS.glob("page-*.png"))
     assert len(rendered) == pages
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "4", str(pdf), "-"], capture_output=True, text=True).stdout
