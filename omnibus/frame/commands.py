@@ -99,10 +99,12 @@ def show(as_of: date | None, population: str, fmt: str) -> None:
         current = frame_as_of(population, as_of)
     rows = [unit.cells(current.columns) for unit in current.units]
     if fmt == "csv":
+        # Derived attributes (bands of an indicator) are not frame-file columns: left out, `frame load` reads it.
+        kept = [c for c in current.columns if c not in current.derived]
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(current.columns)
-        writer.writerows(rows)
+        writer.writerow(kept)
+        writer.writerows(unit.cells(kept) for unit in current.units)
         click.echo(buffer.getvalue(), nl=False)
         return
     click.echo(

@@ -67,6 +67,7 @@ class Frame:
     units: list[FrameUnit]
     columns: list[str] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)  # the columns' labels, for people
+    derived: list[str] = field(default_factory=list)  # attributes worked out from other data, not in frame files
 
 
 def load_frame(path: Path, as_of: date, population: str = "england-la") -> FrameVersion:
@@ -120,7 +121,8 @@ def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Fr
     units = [_frame_unit(schema, key, values[uid]) for uid, key in keys.items()]
     units.sort(key=lambda unit: unit.key)
     labels = [c.label or c.name for c in schema.columns]
-    return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels)
+    derived = [name for name, spec in (schema.source.get("attributes") or {}).items() if spec.get("derived")]
+    return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels, derived)
 
 
 def population_slug(population: str) -> str:

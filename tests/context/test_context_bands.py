@@ -53,3 +53,20 @@ def test_values_below_the_first_cut_have_no_band(indicators):
     middle = sum(1 for r in rates if 100 <= r < 120)
     assert done.counts == {"100-120": middle, "120+": 3}  # the three at double England or more
     assert len(done.no_band) == 152 - middle - 3 and "Wokingham" in done.no_band
+
+
+def test_frame_show_lists_bands_but_its_csv_still_loads(indicators, tmp_path):
+    from click.testing import CliRunner
+
+    from omnibus.frame.commands import frame
+
+    apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
+    table = CliRunner().invoke(frame, ["show", "--as-of", "2017-09-01"])
+    assert table.exit_code == 0 and "cin_rate_band" in table.output.splitlines()[2]
+    shown = CliRunner().invoke(frame, ["show", "--as-of", "2017-09-01", "--format", "csv"])
+    assert "cin_rate_band" not in shown.output.splitlines()[0]
+    path = tmp_path / "frame.csv"
+    path.write_text(shown.output)
+    assert CliRunner().invoke(frame, ["load", str(path), "--as-of", "2018-03-31"]).exit_code == 0
+    later = frame_as_of("england-la", date(2018, 3, 31))
+    assert sum(1 for u in later.units if u.attributes["cin_rate_band"]) == 152  # carried on to the later version
