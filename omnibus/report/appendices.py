@@ -42,8 +42,8 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
         return chapter
     chapter.blocks.append(
         Paragraph(
-            "Table below compares, for each attribute of the population frame, the units that took part with the "
-            "whole population; a chi-square test says whether those who took part differ from the population."
+            "The tables below compare, for each attribute of the population frame, the units that took part with "
+            "the whole population; a chi-square test says whether those who took part differ from the population."
         )
     )
     for block in response_profile(dataset, breakdowns):
@@ -85,7 +85,7 @@ def questionnaire_appendix(dataset: Dataset) -> Chapter:
     """Appendix 2: the questionnaire, printed as Appendix 2 of the seed report prints it."""
     questionnaire = dataset.questionnaire
     chapter = Chapter("Appendix 2 – Questionnaire", appendix=True, key="appendix-2")
-    chapter.blocks.extend(Paragraph(plain(p)) for p in paragraphs(questionnaire.introduction))
+    chapter.blocks.extend(text_blocks(questionnaire.introduction))
     menu = printed_menu(questionnaire)
     if menu is not None:
         chapter.blocks.append(Paragraph(menu.id, style="variable"))
@@ -95,11 +95,23 @@ def questionnaire_appendix(dataset: Dataset) -> Chapter:
         part = Chapter(section.title, key=f"questionnaire-{section.id}")
         if section.routing:
             part.blocks.append(Paragraph(section.routing, style="routing"))
-        part.blocks.extend(Paragraph(plain(p)) for p in paragraphs(section.intro))
+        part.blocks.extend(text_blocks(section.intro))
         for question in section.questions:
             part.blocks.extend(question_blocks(question))
         chapter.blocks.append(part)
     return chapter
+
+
+def text_blocks(text: str | None) -> list[Paragraph]:
+    """Paragraphs of a questionnaire text; a list of "- " lines becomes one paragraph per item."""
+    out = []
+    for block in paragraphs(text):
+        lines = block.split("\n")
+        if all(line.startswith("- ") for line in lines):
+            out.extend(Paragraph(plain(line[2:]), style="option") for line in lines)
+        else:
+            out.append(Paragraph(plain(block)))
+    return out
 
 
 def question_blocks(question: PrintedQuestion) -> list[Paragraph | DataTable]:
@@ -109,8 +121,8 @@ def question_blocks(question: PrintedQuestion) -> list[Paragraph | DataTable]:
         blocks.append(Paragraph(question.heading, style="subheading"))
     blocks.append(Paragraph(question.routing, style="routing"))
     blocks.append(Paragraph(question.id, style="variable"))
-    blocks.extend(Paragraph(plain(p)) for p in paragraphs(question.preamble))
-    blocks.extend(Paragraph(plain(p)) for p in paragraphs(question.text))
+    blocks.extend(text_blocks(question.preamble))
+    blocks.extend(text_blocks(question.text))
     blocks.extend(Paragraph(line, style="note") for line in question.instructions)
     if question.feed:
         blocks.append(Paragraph(question.feed, style="note"))

@@ -251,3 +251,17 @@ def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
     assert report.summary and all(p.draft for p in report.summary)
     first = next(b for b in report.chapters[1].blocks if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
     assert first.text.startswith("As Figure 1 shows, ") and first.draft
+
+
+def test_appendix_2_is_the_printed_questionnaire(built) -> None:  # noqa: ANN001
+    from omnibus.questionnaire.loader import load
+    from omnibus.questionnaire.printed import printed_sections
+
+    appendix = next(c for c in built["report"].chapters if c.key == "appendix-2")
+    parts = [b for b in appendix.blocks if type(b).__name__ == "Chapter"]
+    printed = printed_sections(load(QUESTIONNAIRE))
+    assert [p.title for p in parts] == [s.title for s in printed]
+    first = printed[0].questions[0]
+    lines = [b.text for b in parts[0].blocks if type(b).__name__ == "Paragraph"]
+    assert [first.routing, first.id] == lines[lines.index(first.id) - 1 : lines.index(first.id) + 1]
+    assert all(option in lines for option in first.options)
