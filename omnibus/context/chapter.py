@@ -20,7 +20,11 @@ notes (the exclusion rule, the test).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.spec import AnalysisSpec, Breakdown, Ratio
@@ -29,7 +33,7 @@ from omnibus.context.answers import AnswersError, band_tables, correlate_answer
 from omnibus.context.figures import Measure, scatter_figure, variation_figure
 from omnibus.context.store import ContextError, indicator_values, measure_of, summary_of
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
-from omnibus.report.document import Chapter, DataTable, Paragraph
+from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
 from omnibus.report.spec import ReportSpecError
 
 KEYS = {"title", "variation", "scatter", "breakdowns", "correlations"}
@@ -175,3 +179,26 @@ def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN4
     figure.base = found.base
     figure.notes = list(found.notes)
     return figure
+
+
+def context_tables(raw: dict, wave: Any, dataset: Dataset | None) -> list[DataTable]:  # noqa: ANN401 - a Wave
+    """The context chapter's numbers as tables for the tab book: each figure's data with its base and notes."""
+    tables = []
+    for block in context_chapter(raw, wave, dataset).blocks:
+        if isinstance(block, Figure):
+            notes = [block.base, *block.notes] if block.base else list(block.notes)
+            tables.append(replace(block.data, caption=block.title, notes=notes))
+        elif isinstance(block, DataTable):
+            tables.append(block)
+    return tables
+
+
+def read_context_spec(path: Path) -> dict:
+    """The `context:` part of a report specification file (or a file holding only those keys)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ContextSpecError(f"{path}: cannot read it as YAML: {exc}") from exc
+    if isinstance(raw, dict) and "context" in raw:
+        raw = raw["context"]
+    return check_context_spec(raw)

@@ -278,6 +278,36 @@ def compare_command(wave_slug: str, la: str, by: str, variables: str, count: int
         click.echo(f"Note: {note}")
 
 
+@context.command("tables")
+@click.argument("wave_slug", metavar="WAVE")
+@click.option(
+    "--context",
+    "context_spec",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A report specification with a `context:` key (or a YAML file of those keys).",
+)
+@click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx.")
+def tables_command(wave_slug: str, context_spec: Path, spec: Path | None, output: Path) -> None:
+    """WAVE's tab book with a Context sheet: the context chapter's tables (variation, scatter, breakdowns)."""
+    from omnibus.fieldwork.command_line import wave_named
+
+    wave = wave_named(wave_slug)
+    with _user_errors():
+        from omnibus.context.chapter import context_tables, read_context_spec
+        from omnibus.dataset.build import build_dataset
+        from omnibus.report.tabbook import write_tabbook
+
+        dataset = build_dataset(wave)
+        found = context_tables(read_context_spec(context_spec), wave, dataset)
+        try:
+            write_tabbook([dataset], _spec(spec), output, context=found)
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
+    click.echo(f"Wrote {output}: the tab book of {wave_slug} with {len(found)} context table(s)")
+
+
 def table_lines(table) -> list[str]:  # noqa: ANN001 - omnibus.analysis.tables.Table
     """A table as text: its title, base, banner with letters, bases, and each row's figures and letters."""
     from omnibus.context.chapter import figure_text
@@ -376,12 +406,13 @@ def _user_errors() -> Iterator[None]:
 
     from omnibus.analysis.spec import SpecError
     from omnibus.context.answers import AnswersError
+    from omnibus.context.chapter import ContextSpecError
     from omnibus.context.store import ContextError
     from omnibus.frame.store import FrameError
 
     try:
         yield
-    except (ContextError, FrameError, AnswersError, SpecError) as exc:
+    except (ContextError, FrameError, AnswersError, SpecError, ContextSpecError) as exc:
         raise click.ClickException(str(exc)) from None
     except DatabaseError as exc:
         raise click.ClickException(f"the database is not ready ({exc}); run `omnibus django migrate` first") from None

@@ -68,7 +68,7 @@ def variation_table(summary: VariationSummary, unit: str = "") -> DataTable:
         ["At half of England or less", f"{len(s.half_or_less)} ({names(s.half_or_less)})"],
         ["At double England or more", f"{len(s.double_or_more)} ({names(s.double_or_more)})"],
     ]
-    rows += [[f"{10 * (i + 1)}th percentile", f"{d:g}"] for i, d in enumerate(s.deciles)]
+    rows += [[f"{10 * (i + 1)}th percentile", f"{round(d, 1):g}"] for i, d in enumerate(s.deciles)]
     caption = f"{s.label}, {s.period}" + (f" ({unit})" if unit else "")
     return DataTable(caption, ["Measure", "Value"], rows, notes=s.footnotes())
 

@@ -106,3 +106,30 @@ def test_the_demo_loads_the_reference_indicators_and_bands(frame):
     assert any(line.startswith("  ofsted_sif:2017") for line in lines)
     assert "frame attribute cin_rate_band from 2017-09-01: 100-300, 300-400, 400-500, 500+" in lines[-3]
     assert "ranged from 22 per 10,000 (Wokingham) to 164 per 10,000 (Blackpool)" in lines[-1]
+
+
+def test_tables_command_writes_the_tab_book_with_the_context_sheet(indicators, wave, tmp_path):
+    from openpyxl import load_workbook
+
+    run("bands", "cin_rate:2016", "--attribute", "cin_rate_band", "--as-of", "2017-09-01", "--cuts", "100,300,400,500")
+    spec = tmp_path / "report.yaml"
+    spec.write_text(
+        "title: CSO\n"
+        "context:\n"
+        "  variation: [{indicator: cla_rate, period: '2016'}]\n"
+        "  breakdowns: [{question: ConfUnd, by: cin_rate_band, label: Children in need rate band}]\n"
+    )
+    out = tmp_path / "tabbook.xlsx"
+    result = run("tables", "cso-w3", "--context", str(spec), "-o", str(out))
+    assert result.exit_code == 0 and "with 2 context table(s)" in result.output
+    sheet = load_workbook(out)["Context"]
+    captions = [
+        row[0].value for row in sheet.iter_rows() if row[0].value and str(row[0].value).startswith(("Child", "How"))
+    ]
+    assert captions[0] == "Children looked after per 10,000, 2016: how LAs vary"
+    assert any(c.endswith("by Children in need rate band") for c in captions)
+    notes = [row[0].value for row in sheet.iter_rows() if str(row[0].value).startswith("Note: ")]
+    assert "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" in notes
+    spec.write_text("context:\n  variation: [{indicator: cla_rate}]\n")
+    bad = CliRunner().invoke(context, ["tables", "cso-w3", "--context", str(spec), "-o", str(out)])
+    assert bad.exit_code == 1 and "context.variation[0]: missing period" in bad.output
