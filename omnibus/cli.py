@@ -11,7 +11,7 @@ from omnibus.fieldwork.contact_commands import audit, contacts, erase_contacts_c
 from omnibus.fieldwork.message_commands import messages, worker
 from omnibus.frame.commands import frame
 from omnibus.questionnaire.commands import questionnaire
-from omnibus.report.commands import tables
+from omnibus.report.commands import report, tables
 from omnibus.site.commands import demo, django_admin, serve, user
 
 
@@ -37,6 +37,7 @@ main.add_command(responses)
 main.add_command(dataset)
 main.add_command(export)
 main.add_command(tables)
+main.add_command(report)
 main.add_command(coding)
 main.add_command(context)
 main.add_command(serve)

@@ -198,7 +198,9 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
     return embed.method, made
 
 
-def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, list[CandidateTheme]]:
+def suggest_themes(
+    wave: Wave, variable: str, prefer: str = "auto", max_themes: int | None = None
+) -> tuple[str, list[CandidateTheme]]:
     """Group the uncoded answers into candidate themes (replacing the last candidates of this wave)."""
     from omnibus.coding.embedding import embedder
     from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes
@@ -209,7 +211,8 @@ def suggest_themes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str
     if not uncoded:
         return "", []
     embed = embedder(prefer)
-    groups = name_themes(group_responses(uncoded, embed), LlmEndpoint.from_settings(settings.CODING_LLM))
+    groups = group_responses(uncoded, embed, max_themes)
+    groups = name_themes(groups, LlmEndpoint.from_settings(settings.CODING_LLM))
     with transaction.atomic():
         CandidateTheme.objects.filter(frame=frame, wave=wave).delete()
         made = [

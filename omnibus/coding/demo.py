@@ -8,13 +8,14 @@ from omnibus.fieldwork.models import Wave, WaveUnit
 
 DEMO_VARIABLE = "SocImprov"
 ACCEPT_AT = 0.4  # the demo accepts suggestions at least this confident, as a researcher might
+THEMES = 6  # a frame of a handful of themes, as reports use
 
 
 def code_demo(wave: Wave) -> str:
     """Code the demo wave's SocImprov answers once (kept on later runs); a line saying what was done."""
     if Coding.objects.filter(wave_unit__wave=wave, variable=DEMO_VARIABLE).exists():
         return f"{DEMO_VARIABLE} is coded already"
-    method, candidates = codings.suggest_themes(wave, DEMO_VARIABLE)
+    method, candidates = codings.suggest_themes(wave, DEMO_VARIABLE, max_themes=THEMES)
     for candidate in candidates:
         codings.accept_candidate(candidate, "", None)
     codings.suggest_codes(wave, DEMO_VARIABLE)
