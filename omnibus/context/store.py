@@ -27,6 +27,7 @@ from omnibus.context.indicator_file import (
 from omnibus.context.models import Indicator, Series, Value
 from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, variation_summary
 from omnibus.frame.models import AttributeValue, Population, Unit
+from omnibus.frame.store import BATCH
 
 
 class ContextError(Exception):
@@ -115,8 +116,9 @@ def load_indicator(
         ]  # fmt: skip
         for level in (NATIONAL, REGIONAL, LOCAL):
             areas = [v.area for v in values if v.level == level]
-            Value.objects.filter(series=series, level=level, area__in=areas).delete()
-        Value.objects.bulk_create(values, batch_size=2000)
+            for start in range(0, len(areas), BATCH):  # under SQLite's limit on bound variables
+                Value.objects.filter(series=series, level=level, area__in=areas[start : start + BATCH]).delete()
+        Value.objects.bulk_create(values, batch_size=BATCH)
     count = {level: sum(1 for r in file.rows if r.level == level) for level in (NATIONAL, REGIONAL, LOCAL)}
     missing = sum(1 for r in file.rows if r.value is None and not r.text)
     return Loaded(code, period, file.layout, count[LOCAL], count[NATIONAL], count[REGIONAL], missing, file.skipped,
