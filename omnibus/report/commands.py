@@ -112,10 +112,10 @@ def build(
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, force: bool) -> None:
     """Write a first report specification for WAVE: a figure for every question, drafts for all the text."""
+    wave = wave_named(wave_slug)  # starts Django, which the questionnaire store needs
     from omnibus.fieldwork.questionnaires import questionnaire_of
     from omnibus.report.spec import default_spec_text
 
-    wave = wave_named(wave_slug)
     path = output or Path(f"{wave.slug}-report.yaml")
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists: give --force to replace it, or another -o")
