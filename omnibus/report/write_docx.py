@@ -201,7 +201,9 @@ def _widths(grid, columns: int) -> None:  # noqa: ANN001 - a docx Table
     first = TEXT_WIDTH * (0.45 if columns > 3 else 0.6)
     rest = int((TEXT_WIDTH - first) / (columns - 1))
     grid.autofit = False
-    for row in grid.rows:
+    for index, column in enumerate(grid.columns):  # the grid's widths, which LibreOffice reads
+        column.width = int(first) if index == 0 else rest
+    for row in grid.rows:  # and each cell's, which Word reads
         for index, cell in enumerate(row.cells):
             cell.width = int(first) if index == 0 else rest
 
