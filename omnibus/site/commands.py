@@ -85,6 +85,9 @@ def demo(addrport: str, no_serve: bool) -> None:
     call_command("migrate", verbosity=0)
     stored = _demo_questionnaire(root / DEMO_QUESTIONNAIRE)
     version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF)
+    from omnibus.context.demo import load_demo_context
+
+    context_lines = load_demo_context()
     demo_wave = _demo_wave(stored)
     example = demo_wave.units.order_by("name").first()
     code = unseal(example.code_sealed)
@@ -96,6 +99,8 @@ def demo(addrport: str, no_serve: bool) -> None:
             [
                 f"Questionnaire: {stored.title} ({stored.survey} {stored.version}) from {DEMO_QUESTIONNAIRE}",
                 f"Frame: {version.row_count} local authorities as of {DEMO_FRAME_AS_OF} from {DEMO_FRAME}",
+                "Local context (official statistics; bands as frame attributes):",
+                *context_lines,
                 f"Wave: {demo_wave.slug}, open until {demo_wave.closes_at:%d %B %Y}, "
                 f"{demo_wave.units.count()} access codes",
                 "",
@@ -113,6 +118,9 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  {tabbook}   the tab book of the demo wave's simulated answers (with SocImprov's themes)",
                 f"  omnibus coding export {demo_wave.slug} SocImprov -o out/socimprov.csv   coding in a spreadsheet",
                 f"  omnibus export {demo_wave.slug} --format sav -o out/cso-wave3.sav   the dataset for SPSS",
+                "  omnibus context variation cla_rate:2016 -o out/cla-2016.png   how LAs vary (the APPG's figures)",
+                "  omnibus context scatter imd_score:2019 cla_rate:2016 -o out/cla-imd.png   care rate vs IMD",
+                f"  omnibus context breakdown {demo_wave.slug} ConfUnd --by cin_rate_band   answers by CiN band",
                 f"  omnibus questionnaire render {DEMO_QUESTIONNAIRE} --format xlsx -o out/cso-wave3.xlsx",
             ]
         )
