@@ -26,8 +26,14 @@ from omnibus.report.figures import (
     stack_of,
     stacked_figure,
 )
-from omnibus.report.findings import bar_findings, comparison_findings, lower_first, stack_findings
-from omnibus.report.methodology import Fieldwork, introduction_chapter
+from omnibus.report.findings import (
+    bar_findings,
+    comparison_findings,
+    lower_first,
+    stack_comparison_findings,
+    stack_findings,
+)
+from omnibus.report.methodology import Fieldwork, day, introduction_chapter, response_of
 from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
 
 Say = Callable[[str], None]
@@ -90,7 +96,7 @@ def build_report(
         spec.subtitle or f"{inputs.fieldwork.title}: research report",
         spec.date or f"{inputs.fieldwork.closes:%B %Y}",
         [intro, *sections, *extra, *appendices],
-        summary_paragraphs(spec, headlines),
+        summary_paragraphs(inputs, headlines),
     )
     number_blocks(report)
     return report
@@ -144,8 +150,10 @@ def figure_blocks(
         drawn: Figure | DataTable = numeric_table(tables, question, spec, c)
         drafts: list[Paragraph] = []
     elif spec.kind == "stacked" or question.type == "grid":
-        stack = stack_of(tables, question, spec)
-        drawn, drafts = stacked_figure(stack, question, c), stack_findings(stack, units, c)
+        column = _earlier_column(tables[0], earlier_wave) if spec.compare else None
+        stack = stack_of(tables, question, spec, column)
+        drawn = stacked_figure(stack, question, c)
+        drafts = stack_findings(stack, units, c) + stack_comparison_findings(stack, units, c)
     else:
         table = tables[0]
         column = _earlier_column(table, earlier_wave) if spec.compare or spec.kind == "paired" else None
@@ -168,11 +176,23 @@ def _earlier_column(table: Table, earlier_wave: str | None) -> int | None:
     return None
 
 
-def summary_paragraphs(spec: ReportSpec, headlines: list[tuple[Chapter, list[Paragraph]]]) -> list[Paragraph]:
-    """The researcher's summary, or a draft: per chapter, who answered and the first finding of its first figures."""
-    if spec.summary:
-        return [Paragraph(p) for p in spec.summary]
-    out = []
+def response_summary(inputs: ReportInputs) -> Paragraph:
+    """The summary's opening: who was asked, who took part, when (a draft, as the seed report opens)."""
+    response = response_of(inputs.dataset)
+    fieldwork = inputs.fieldwork
+    return Paragraph(
+        f"The survey was sent to all {fieldwork.units} {inputs.spec.units} between {day(fieldwork.opens)} and "
+        f"{day(fieldwork.closes)}. In total, {response.took_part} {inputs.spec.units} took part, an overall response "
+        f"rate of {response.rate:.0f}%; not all of them answered every question, so each figure gives its base.",
+        draft=True,
+    )
+
+
+def summary_paragraphs(inputs: ReportInputs, headlines: list[tuple[Chapter, list[Paragraph]]]) -> list[Paragraph]:
+    """The researcher's summary, or a draft: who took part, then per chapter who answered and its first findings."""
+    if inputs.spec.summary:
+        return [Paragraph(p) for p in inputs.spec.summary]
+    out = [response_summary(inputs)]
     for chapter, firsts in headlines:
         answered = next((b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("A total")), None)
         out.append(Paragraph(f"{chapter.title}. {answered.text if answered else ''}".strip(), draft=True))

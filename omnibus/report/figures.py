@@ -20,6 +20,7 @@ from omnibus.report.spec import FigureSpec
 
 NOT_IN_BASE = " (units that did not answer are not in the base)"
 SIGNIFICANT_MARK = "◆"
+SIGNIFICANT_WORDS = {True: "Yes", False: "No", None: "Not tested"}
 
 
 @dataclass
@@ -63,6 +64,10 @@ class Stack:
     bases: list[int]
     base_text: str
     nets: list[tuple[str, list[float | None]]] = field(default_factory=list)  # (label, per item)
+    compared: list[Bar] = field(default_factory=list)  # per item: the compared answer in both waves
+    compared_answer: str = ""  # the first net, else the first answer: what the waves are compared on
+    wave: str = ""
+    earlier_wave: str = ""
 
 
 def base_text(table: Table) -> str:
@@ -124,8 +129,12 @@ def sort_bars(bars: list[Bar], sort: str) -> list[Bar]:
     return sorted(plain, key=key, reverse=sort == "descending") + nets
 
 
-def stack_of(tables: list[Table], question: Question, spec: FigureSpec) -> Stack:
-    """A grid's items (or one single choice) as stacked bars of their codes, total column only."""
+def stack_of(tables: list[Table], question: Question, spec: FigureSpec, earlier_column: int | None = None) -> Stack:
+    """A grid's items (or one single choice) as stacked bars of their codes, total column only.
+
+    With an earlier wave's column, each item's first net (else its first answer) is compared across
+    the waves, with the tab book's wave test.
+    """
     first = tables[0]
     rows = [r for r in first.rows if r.kind == "percent" and r.code not in spec.exclude]
     codes = [r.code for r in rows]
@@ -139,7 +148,7 @@ def stack_of(tables: list[Table], question: Question, spec: FigureSpec) -> Stack
         per_item = [[r for r in t.rows if r.kind == "net"][index].cells[0].value for t in tables]
         nets.append((row.label, per_item))
     items = [t.title.removeprefix(question.text).strip() or spec.title for t in tables]
-    return Stack(
+    stack = Stack(
         question.id,
         spec.title,
         items,
@@ -150,6 +159,32 @@ def stack_of(tables: list[Table], question: Question, spec: FigureSpec) -> Stack
         base_text(first),
         nets,
     )
+    if earlier_column is not None:
+        _compare_items(stack, tables, earlier_column, spec)
+    return stack
+
+
+def _compare_items(stack: Stack, tables: list[Table], earlier_column: int, spec: FigureSpec) -> None:
+    """Each item's first net (else first answer drawn) in both waves, with the wave test of that row."""
+    first = tables[0]
+    shown = [r for r in first.rows if r.kind == "net"] or [
+        r for r in first.rows if r.kind == "percent" and r.code not in spec.exclude
+    ]
+    if not shown:
+        return
+    stack.compared_answer = shown[0].label
+    stack.wave, stack.earlier_wave = first.columns[0].wave, first.columns[earlier_column].wave
+    for item, table in zip(stack.items, tables, strict=True):
+        index = next(i for i, r in enumerate(table.rows) if r.label == stack.compared_answer)
+        row = table.rows[index]
+        test = next(
+            (t for t in table.tests if t.kind == "wave" and t.row == index and t.a == earlier_column and t.b == 0),
+            None,
+        )
+        bar = Bar(item, row.cells[0].value, row.cells[0].count, row.cells[earlier_column].value)
+        bar.earlier_count = row.cells[earlier_column].count
+        bar.significant = None if test is None else bool(test.difference.significant)
+        stack.compared.append(bar)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,7 +255,7 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         row = [b.label, percent_text(b.value, b.count, c), percent_text(b.earlier, b.earlier_count, c)]
         if low:
             row += [count_text(b.count, c), count_text(b.earlier_count, c)]
-        row.append({True: "Yes", False: "No", None: "Not tested"}[b.significant])
+        row.append(SIGNIFICANT_WORDS[b.significant])
         rows.append(row)
     earlier_n = "" if bars.earlier_base is None else str(bars.earlier_base)
     rows.append(["Base (n)", str(bars.base), earlier_n] + (["", ""] if low else []) + [""])
@@ -270,6 +305,11 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
     notes = [c.rounding_note()] + (
         [f"Bases under {c.low_base}: each percentage has its count beside it in brackets."] if low else []
     )
+    if stack.compared:
+        header[-1:-1] = [f"{stack.compared_answer}: {stack.earlier_wave}", "Significant difference"]
+        for row, bar in zip(rows, stack.compared, strict=True):
+            row[-1:-1] = [percent_text(bar.earlier, bar.earlier_count, c), SIGNIFICANT_WORDS[bar.significant]]
+        notes.append(f"{stack.compared_answer}: {stack.earlier_wave} against {stack.wave}, tested at the 95% level.")
     data = DataTable(f"Data of the figure: {stack.title}", header, rows, notes, numbered=False, source=stack.question)
     parts = [
         (item, ", ".join(f"{h} {spoken_percent(v, n, c)}" for h, v, n in zip(stack.headings, vs, ns, strict=True)))

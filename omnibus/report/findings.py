@@ -50,11 +50,16 @@ def comparison_findings(bars: Bars, units: str, c: Conventions) -> list[Paragrap
     return out
 
 
-def change_sentence(bar: Bar, wave: str, earlier: str, units: str, c: Conventions) -> str:
-    """One answer in two waves: a change only when the test found the difference significant."""
+def change_sentence(bar: Bar, wave: str, earlier: str, units: str, c: Conventions, answer: str = "") -> str:
+    """One answer (or, for a grid, `answer` for the item `bar.label`) in two waves.
+
+    A change only when the test found the difference significant.
+    """
     now = spoken_percent(bar.value, bar.count, c)
     then = spoken_percent(bar.earlier, bar.earlier_count, c)
-    subject = f"The share of responding {units} answering {_quoted(bar.label)}"
+    subject = f"The share of responding {units} answering {_quoted(answer or bar.label)}"
+    if answer:
+        subject += f" for {_quoted(bar.label)}"
     if bar.significant and bar.value is not None and bar.earlier is not None and bar.value != bar.earlier:
         verb = "rose" if bar.value > bar.earlier else "fell"
         return f"{subject} {verb} from {then} in {earlier} to {now} in {wave}, a significant difference."
@@ -86,6 +91,15 @@ def stack_findings(stack: Stack, units: str, c: Conventions) -> list[Paragraph]:
         low = ranked[-1]
         text += f", and least often for {_quoted(low[2])} ({spoken_percent(low[0], low[1], c)})"
     return [Paragraph(text + ".", draft=True)]
+
+
+def stack_comparison_findings(stack: Stack, units: str, c: Conventions) -> list[Paragraph]:
+    """A grid against the earlier wave: each item's compared answer, a change only where significant."""
+    return [
+        Paragraph(change_sentence(bar, stack.wave, stack.earlier_wave, units, c, stack.compared_answer), draft=True)
+        for bar in stack.compared
+        if bar.value is not None and bar.earlier is not None
+    ]
 
 
 def _capital(text: str) -> str:

@@ -201,3 +201,25 @@ def test_change_sentences_follow_the_test_not_the_size_of_the_difference() -> No
     fell = Bar("Peer review", 40.0, 40, earlier=60.0, earlier_count=60, significant=True)
     assert "fell from 60% in w2 to 40% in w3" in change_sentence(fell, "w3", "w2", "LAs", SEED)
     assert "not tested" in change_sentence(untested, "w3", "w2", "LAs", SEED)
+
+
+def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa: ANN001
+    """A grid's first net in both waves: the data table's verdict and the sentence follow the tab book's letters."""
+    book, questionnaire = compared["book"], compared["questionnaire"]
+    items_seen = 0
+    for paragraphs, figure in _chapters_with_figures(compared["report"]):
+        if figure.chart.kind != "stacked":
+            continue
+        verdict = figure.data.header.index("Significant difference")
+        answer = figure.data.header[verdict - 1].removesuffix(": w2")
+        items = [i for i in questionnaire.question(figure.source).items if i.id in book]
+        for item, row in zip(items, figure.data.rows, strict=True):
+            cells = book[item.id]["rows"][answer]
+            earlier = book[item.id]["columns"].index("w2")
+            lettered = bool(cells["letters"][0]) or "A" in cells["letters"][earlier]
+            assert (row[verdict] == "Yes") == lettered, (figure.title, item.id)
+            assert row[verdict - 1] == SEED.show_percent(cells["percent"][earlier], cells["count"][earlier])
+            sentence = next(p.text for p in paragraphs if f"answering ‘{answer}’ for ‘{row[0]}’" in p.text)
+            assert any(word in sentence for word in CHANGE_WORDS) == lettered, sentence
+            items_seen += 1
+    assert items_seen > 10
