@@ -200,3 +200,19 @@ def test_open_responses_and_context_follow_the_sections(wave, tmp_path: Path, mo
     ) in html
     context = html[html.index("<h2>Local context</h2>") : html.index("<h2>Appendix 1 – Response profile</h2>")]
     assert '<img src="data:image/svg+xml;base64,' in context, "the context chart is drawn by the context room"
+
+
+@pytest.mark.django_db
+def test_a_format_that_fails_leaves_no_report_behind(wave, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from omnibus.report import write_pdf
+
+    def full_disk(report, path, say):  # noqa: ANN001, ANN202 - the writer's signature
+        path.write_bytes(b"%PDF-1.7 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write_pdf, "write_pdf", full_disk)
+    spec = _spec(tmp_path, "sections:\n  csc:\n    figures:\n      - {question: ConfUnd}\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(report, ["w3", "--spec", str(spec), "--format", "html,pdf", "-o", str(out)])
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    assert list(out.iterdir()) == [], "neither the HTML written first nor the half PDF is left"
