@@ -19,6 +19,7 @@ import argparse
 import csv
 import os
 import random
+import re
 import resource
 import sys
 import time
@@ -155,18 +156,30 @@ def print_themes(gold, embed) -> None:
 
 
 def timing(gold, embed, sizes: list[int]) -> None:
-    """Seconds for suggest() on synthetic answer sets of each size, and the process's peak memory."""
-    print(f"\n{'answers':>8} {'coded':>6} {'themes':>6} {'proposals':>9} {'seconds':>8} {'peak_MB':>8}")
+    """Seconds for suggest() on synthetic answer sets of each size, and the process's peak memory.
+
+    The first run starts with no cached vectors; the second repeats it, as the coding screen does
+    when it groups answers and then proposes codes for the same answers.
+    """
+    print(f"\n{'answers':>8} {'coded':>6} {'themes':>6} {'proposals':>9} {'seconds':>8} {'again_s':>8} {'peak_MB':>8}")
     for size in sizes:
         rows = synthetic_answers(gold, size, seed=size)
         cut = round(size * CODED_SHARE)
         coded = {rid: (text, codes) for rid, text, codes in rows[:cut]}
         uncoded = {rid: text for rid, text, _ in rows[cut:]}
+        if embed.cache is not None:
+            embed.cache.clear()
         start = time.perf_counter()
         result = suggest(coded, uncoded, embed)
         seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        suggest(coded, uncoded, embed)
+        again = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{size:8d} {cut:6d} {len(result.themes):6d} {len(result.proposals):9d} {seconds:8.2f} {peak:8.0f}")
+        print(
+            f"{size:8d} {cut:6d} {len(result.themes):6d} {len(result.proposals):9d} {seconds:8.2f} {again:8.2f}"
+            f" {peak:8.0f}"
+        )
 
 
 def synthetic_answers(gold, size: int, seed: int) -> list[tuple[str, str, set[int]]]:
@@ -177,8 +190,8 @@ def synthetic_answers(gold, size: int, seed: int) -> list[tuple[str, str, set[in
 
 def _perturb(text: str, rng: random.Random) -> str:
     for long, short in ABBREVIATIONS.items():
-        if long in text.lower() and rng.random() < 0.3:
-            text = text.replace(long, short)
+        if rng.random() < 0.3:
+            text = re.sub(rf"\b{re.escape(long)}\b", short, text, flags=re.IGNORECASE)
     words = text.split()
     if len(words) > 4 and rng.random() < 0.4:
         del words[rng.randrange(len(words))]

@@ -34,18 +34,45 @@ class Embedder:
 
     Encode all the texts that are to be compared in one call: the TF-IDF embedder learns its
     vocabulary from the texts it is given, so two calls give vectors in two different spaces.
+    The sentence embedder's vectors do not depend on the other texts, so it keeps them in `cache`:
+    grouping a question's answers and then proposing codes for them encodes each answer once.
     """
 
     method: str
     encode_batch: Callable[[list[str]], np.ndarray]
+    cache: VectorCache | None = None
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """One L2-normalised float32 row per text; identical texts are encoded once."""
         if not texts:
             return np.zeros((0, 1), dtype=np.float32)
         unique, inverse = np.unique(np.asarray(texts, dtype=object), return_inverse=True)
-        vectors = np.asarray(self.encode_batch([str(t) for t in unique]), dtype=np.float32)
-        return _normalise(vectors)[inverse.ravel()]
+        unique = [str(t) for t in unique]
+        if self.cache is None:
+            return self._encode_new(unique)[inverse.ravel()]
+        missing = [t for t in unique if t not in self.cache]
+        if missing:
+            self.cache.update(zip(missing, self._encode_new(missing), strict=True))
+        return np.stack([self.cache[t] for t in unique])[inverse.ravel()]
+
+    def _encode_new(self, texts: list[str]) -> np.ndarray:
+        return _normalise(np.asarray(self.encode_batch(texts), dtype=np.float32))
+
+
+class VectorCache(dict):
+    """Vectors of texts already encoded, forgetting the oldest beyond `limit` (20,000 rows of 384 floats: 30 MB)."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def update(self, pairs) -> None:  # noqa: ANN001 - the dict interface
+        super().update(pairs)
+        for oldest in list(self)[: max(len(self) - self.limit, 0)]:
+            del self[oldest]
+
+
+_SENTENCE_CACHE = VectorCache()  # one cache for the one model of the process
 
 
 def embedder(prefer: str = "auto") -> Embedder:
@@ -69,7 +96,7 @@ def embedder(prefer: str = "auto") -> Embedder:
             ) from error
         return tfidf_embedder()
     model = _sentence_model()
-    return Embedder(SENTENCE_METHOD, functools.partial(_encode_sentences, model))
+    return Embedder(SENTENCE_METHOD, functools.partial(_encode_sentences, model), _SENTENCE_CACHE)
 
 
 def tfidf_embedder() -> Embedder:

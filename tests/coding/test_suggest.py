@@ -91,6 +91,7 @@ def test_short_real_answers_are_not_non_answers(text):
 
 
 def test_tfidf_rows_are_unit_length_and_repeats_encode_alike(tfidf):
+    assert tfidf.cache is None  # its vectors depend on the corpus, so they cannot be kept
     vectors = tfidf.encode(["Recruit social workers", "Early help", "Recruit social workers"])
     assert vectors.shape[0] == 3
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
@@ -109,6 +110,23 @@ def test_tfidf_reduces_large_corpora_by_lsa_and_keeps_rows_unit_length(tfidf, mo
 def test_tfidf_of_stop_words_only_gives_zero_rows_not_an_error(tfidf):
     vectors = tfidf.encode(["the and of", "to be"])
     assert vectors.shape[0] == 2 and not vectors.any()
+
+
+def test_the_cache_encodes_each_text_once_and_forgets_the_oldest():
+    asked: list[list[str]] = []
+
+    def letters(texts: list[str]) -> np.ndarray:
+        asked.append(texts)
+        return np.array([[t.count("a") + 1, t.count("e") + 1] for t in texts], dtype=float)
+
+    embed = embedding.Embedder("letters", letters, embedding.VectorCache(limit=3))
+    first = embed.encode(["alpha", "beta", "alpha"])
+    again = embed.encode(["beta", "gamma", "alpha"])
+    assert asked == [["alpha", "beta"], ["gamma"]]
+    assert np.allclose(again, np.vstack([first[1], embed.encode(["gamma"])[0], first[0]]))
+    embed.encode(["delta"])
+    assert "alpha" not in embed.cache and set(embed.cache) == {"beta", "gamma", "delta"}
+    assert np.allclose(np.linalg.norm(again, axis=1), 1.0)
 
 
 def test_prefer_tfidf_names_the_method():
@@ -318,7 +336,7 @@ def sentences():
 
 
 def test_the_method_names_the_sentence_model(sentences):
-    assert sentences.method == SENTENCE_METHOD
+    assert sentences.method == SENTENCE_METHOD and sentences.cache is not None
     assert "all-MiniLM-L6-v2" in sentences.method
     assert embedder("auto").method == SENTENCE_METHOD
 
