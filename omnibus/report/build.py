@@ -195,7 +195,7 @@ def summary_paragraphs(inputs: ReportInputs, headlines: list[tuple[Chapter, list
     out = [response_summary(inputs)]
     for chapter, firsts in headlines:
         answered = next((b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("A total")), None)
-        out.append(Paragraph(f"{chapter.title}. {answered.text if answered else ''}".strip(), draft=True))
+        out.append(Paragraph(answered.text if answered else f"{chapter.title}.", draft=True))
         out.extend(Paragraph(p.text, draft=p.draft) for p in firsts[:SUMMARY_FINDINGS])
     return out
 

@@ -86,7 +86,7 @@ def stack_findings(stack: Stack, units: str, c: Conventions) -> list[Paragraph]:
         return [Paragraph(f"No responding {units} were in the base of this question.", draft=True)]
     high = ranked[0]
     share = spoken_percent(high[0], high[1], c)
-    text = f"Responding {units} most often answered {lower_first(label)} for {_quoted(high[2])} ({share})"
+    text = f"Responding {units} most often answered {_quoted(label)} for {_quoted(high[2])} ({share})"
     if len(ranked) > 1:
         low = ranked[-1]
         text += f", and least often for {_quoted(low[2])} ({spoken_percent(low[0], low[1], c)})"
@@ -107,12 +107,19 @@ def _capital(text: str) -> str:
 
 
 def lower_first(text: str) -> str:
-    """Lower the first letter of a label for the middle of a sentence, unless it starts an acronym or a name."""
-    # Keep acronyms and proper names ("DfE", "LA") as written: only lower a capitalised ordinary word.
-    first = text.split(" ", 1)[0]
-    if len(first) > 1 and first[1:].islower():
-        return text[:1].lower() + text[1:]
-    return text
+    """Lower the first letter of a label for the middle of a sentence, unless it is a name or starts an acronym.
+
+    "Peer review of services" becomes "peer review of services"; "DfE support", "Every Child a
+    Talker (ECAT)" and "Incredible Years (toddler)" (names: half their other words capitalised) stay.
+    """
+    words = text.split()
+    if not words or len(words[0]) < 2 or not words[0][1:].islower():
+        return text
+    others = [w.strip("()‘’'\"") for w in words[1:]]
+    others = [w for w in others if w[:1].isalpha()]
+    if others and sum(w[0].isupper() for w in others) * 2 >= len(others):
+        return text
+    return text[:1].lower() + text[1:]
 
 
 def _quoted(text: str) -> str:
