@@ -223,3 +223,19 @@ def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa:
             assert any(word in sentence for word in CHANGE_WORDS) == lettered, sentence
             items_seen += 1
     assert items_seen > 10
+
+
+@pytest.mark.parametrize(
+    ("label", "in_a_sentence"),
+    [
+        ("Peer review of children's services", "peer review of children's services"),
+        ("Support from DfE's innovation programme", "support from DfE's innovation programme"),
+        ("Every Child a Talker (ECAT)", "Every Child a Talker (ECAT)"),
+        ("Incredible Years (toddler)", "Incredible Years (toddler)"),
+        ("DfE support", "DfE support"),
+    ],
+)
+def test_labels_in_sentences_keep_names(label: str, in_a_sentence: str) -> None:
+    from omnibus.report.findings import lower_first
+
+    assert lower_first(label) == in_a_sentence
