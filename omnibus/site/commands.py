@@ -12,6 +12,7 @@ DEMO_FRAME = Path("examples/frame/england-la-2017.csv")
 DEMO_FRAME_AS_OF = date(2017, 9, 1)
 DEMO_WAVE = "cso-wave3-demo"
 DEMO_SPEC = Path("examples/analysis/cso-wave3.yaml")
+DEMO_CONTEXT = Path("examples/context/context.yaml")
 DEMO_USER = "researcher"
 DEMO_PASSWORD = "omnibus-demo"  # a demo on the researcher's own machine; never a deployment's
 
@@ -93,6 +94,7 @@ def demo(addrport: str, no_serve: bool) -> None:
     code = unseal(example.code_sealed)
     _demo_researcher()
     tabbook, coding_line = _demo_answers_and_tables(demo_wave, example, root)
+    report_files = _demo_report(demo_wave)
     url = _address(addrport)
     click.echo(
         "\n".join(
@@ -115,7 +117,9 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  omnibus codes export {demo_wave.slug}      every LA's access code, for a mail merge",
                 f"  {url}office/coding/{demo_wave.slug}/SocImprov/   coding open answers ({coding_line})",
                 f"  {url}office/coding/{demo_wave.slug}/quotes/   quotes for the report, checked for disclosure",
-                f"  {tabbook}   the tab book of the demo wave's simulated answers (with SocImprov's themes)",
+                f"  {tabbook}   the tab book of the demo wave (SocImprov's themes; a Context sheet)",
+                f"  {report_files['html']}   the demo wave's report (its .pdf and .docx beside it)",
+                f"  omnibus report {demo_wave.slug} --spec examples/reports/cso-wave3.yaml -o out/report   again",
                 f"  omnibus coding export {demo_wave.slug} SocImprov -o out/socimprov.csv   coding in a spreadsheet",
                 f"  omnibus export {demo_wave.slug} --format sav -o out/cso-wave3.sav   the dataset for SPSS",
                 "  omnibus context variation cla_rate:2016 -o out/cla-2016.png   how LAs vary (the APPG's figures)",
@@ -170,6 +174,7 @@ def _demo_answers_and_tables(demo_wave, example, root: Path) -> tuple[Path, str]
     from omnibus.analysis.spec import load_spec
     from omnibus.coding.demo import code_demo
     from omnibus.collect.models import Answer
+    from omnibus.context.chapter import context_tables, read_context_spec
     from omnibus.dataset.build import build_dataset
     from omnibus.dataset.simulate import simulate
     from omnibus.report.tabbook import write_tabbook
@@ -178,8 +183,22 @@ def _demo_answers_and_tables(demo_wave, example, root: Path) -> tuple[Path, str]
         simulate(demo_wave, seed=2017, response_rate=0.51, leave={example.pk})
     coding_line = code_demo(demo_wave)
     path = Path(settings.DATA_DIR) / "cso-wave3-demo-tabbook.xlsx"
-    write_tabbook([build_dataset(demo_wave)], load_spec(root / DEMO_SPEC), path)
+    dataset = build_dataset(demo_wave)
+    context = context_tables(read_context_spec(root / DEMO_CONTEXT), demo_wave, dataset)
+    write_tabbook([dataset], load_spec(root / DEMO_SPEC), path, context=context)
     return path, coding_line
+
+
+def _demo_report(demo_wave) -> dict[str, Path]:  # noqa: ANN001 - a Wave
+    """The demo wave's research report in HTML, PDF and Word, progress on stderr."""
+    from django.conf import settings
+
+    from omnibus.report.demo import build_demo_report
+
+    click.echo("Building the demo wave's report:", err=True)
+    return build_demo_report(
+        demo_wave, Path(settings.DATA_DIR) / "report", say=lambda line: click.echo(f"  {line}", err=True)
+    )
 
 
 def _demo_researcher() -> None:
