@@ -106,14 +106,18 @@ def test_demo_serves_the_overview_on_sqlite(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "omnibus", "demo", "--addrport", f"127.0.0.1:{port}"]
     server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        page = _fetch(f"http://127.0.0.1:{port}/", server)
+        # Set-up codes the open answers and builds the report in three formats before serving.
+        page = _fetch(f"http://127.0.0.1:{port}/", server, seconds=600)
         assert "Children&#x27;s Services Omnibus – Wave 3" in page
         assert "152 units" in page
         assert (tmp_path / "omnibus.sqlite3").exists()
+        for suffix in ("html", "pdf", "docx"):
+            assert (tmp_path / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Where to look:" in output
+    assert "answers coded" in output and "6 LAs were at half or less" in output
 
 
 def _fetch(url: str, server: subprocess.Popen, seconds: float = 60) -> str:
