@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
 from omnibus.coding import codings, frames, quotes
@@ -16,7 +16,6 @@ from omnibus.coding.codings import OpenResponse, OpenVariable
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.fieldwork.waves import WaveError, wave_by_slug
 from omnibus.site.roles import office_required, researcher_required
 
 app_name = "coding"
@@ -27,10 +26,7 @@ class ActionError(Exception):
 
 
 def _wave(slug: str) -> Wave:
-    try:
-        return wave_by_slug(slug)
-    except WaveError:
-        raise Http404(f"no wave {slug}") from None
+    return get_object_or_404(Wave, slug=slug)
 
 
 def _open(wave: Wave, variable: str) -> OpenVariable:

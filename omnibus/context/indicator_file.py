@@ -16,11 +16,11 @@ that keeps its symbol, never as zero. Pure Python: no Django import.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from omnibus.frame.csvfile import csv_records
 
 SYMBOLS = {
     "c": "suppressed (confidential)",
@@ -116,7 +116,7 @@ def read_indicator_text(
 ) -> IndicatorFile:
     """Read indicator CSV from text; errors are collected in the result rather than raised."""
     result = IndicatorFile(name=name)
-    records = _records(text, result)
+    records = csv_records(text, result)
     if not records:
         if not result.errors:
             result.error(1, "the file is empty")
@@ -154,22 +154,6 @@ def read_indicator_text(
         result.error(header_line, f"no rows{wanted}")
     _check_unique(result)
     return result
-
-
-def _records(text: str, result: IndicatorFile) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return records
-        except csv.Error as exc:
-            result.error(start, f"cannot read this row as CSV: {exc}")
-            return records
-        if any(cell.strip() for cell in cells):
-            records.append((start, cells))
 
 
 def _read_row(

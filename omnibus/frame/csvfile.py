@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from omnibus.frame.schema import Column, PopulationSchema
 
@@ -81,7 +82,7 @@ def read_frame_text(text: str, schema: PopulationSchema, name: str = "<text>") -
         expected = ", ".join(schema.column_names)
         result.error(1, f"the file is empty; expected a header row with columns: {expected}")
         return result
-    records = _records(text, result)
+    records = csv_records(text, result)
     if not records:
         return result
     header_line, header = records[0]
@@ -98,8 +99,18 @@ def read_frame_text(text: str, schema: PopulationSchema, name: str = "<text>") -
     return result
 
 
-def _records(text: str, result: FrameFile) -> list[tuple[int, list[str]]]:
-    """Split CSV text into (first line number, cells) pairs, skipping blank lines."""
+class LineErrors(Protocol):
+    """Where a reader of a file reports problems by line (a frame file, an indicator file)."""
+
+    def error(self, line: int, message: str) -> None:
+        """Record a problem found at a line of the file."""
+
+
+def csv_records(text: str, result: LineErrors) -> list[tuple[int, list[str]]]:
+    """Split CSV text into (first line number, cells) pairs, skipping blank lines.
+
+    A row that is not CSV is reported through `result.error(line, message)` and ends the reading.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     while True:
