@@ -117,17 +117,6 @@ def set_codes(wave: Wave, variable: str, wave_unit_ids: list[int], add: list[The
     return made
 
 
-def replace_codes(wave: Wave, variable: str, wave_unit_id: int, themes: list[Theme], user) -> None:  # noqa: ANN001
-    """Make one answer's codes exactly `themes` (the one-at-a-time screen's save)."""
-    unit = _units(wave, [wave_unit_id])[0]
-    with transaction.atomic():
-        Coding.objects.filter(wave_unit=unit, variable=variable).exclude(theme__in=themes).delete()
-        for theme in themes:
-            Coding.objects.get_or_create(
-                wave_unit=unit, variable=variable, theme=theme, defaults={"coded_by": _user(user)}
-            )
-
-
 def decide_suggestions(suggestion_ids: list[int], accept: bool, user) -> int:  # noqa: ANN001
     """Accept (code the answer) or reject open suggestions; returns how many were decided."""
     decided = 0

@@ -265,7 +265,11 @@ def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
     if current is None:
         raise Http404("no answer from that unit")
     if request.method == "POST":
-        codings.replace_codes(wave, variable, wave_unit, _themes_posted(request, frame), request.user)
+        # Only what this coder changed: a theme a colleague gave meanwhile is not taken off.
+        ticked = _themes_posted(request, frame)
+        shown = _themes_posted(request, frame, "was")
+        untick = [t for t in shown if t not in ticked]
+        codings.set_codes(wave, variable, [wave_unit], ticked, untick, request.user)
         at = found.index(current)
         following = [r for r in found[at + 1 :] + found[:at] if not r.codes]  # on from here, then from the top
         if following and "next" in request.POST:

@@ -54,7 +54,7 @@ def frame(wave):
 @pytest.fixture
 def coded(wave, answers, frame) -> dict[int, set[int]]:
     """Code every answer by keywords (3: anything else); returns the codes given per wave unit."""
-    from omnibus.coding.codings import replace_codes
+    from omnibus.coding.codings import set_codes
 
     themes = {t.code: t for t in frame.themes.all()}
     given = {}
@@ -69,6 +69,6 @@ def coded(wave, answers, frame) -> dict[int, set[int]]:
             if any(w in text for w in words)
         }
         codes = codes or {3}
-        replace_codes(wave, "SocImprov", r.wave_unit, [themes[c] for c in codes], None)
+        set_codes(wave, "SocImprov", [r.wave_unit], [themes[c] for c in codes], [], None)
         given[r.wave_unit] = codes
     return given

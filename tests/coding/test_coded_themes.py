@@ -41,11 +41,11 @@ def test_theme_table_base_is_units_that_answered_and_shows_the_net(wave, answers
 
 
 def test_uncoded_answers_count_as_not_yet_coded(wave, answers, frame):
-    from omnibus.coding.codings import replace_codes
+    from omnibus.coding.codings import set_codes
     from omnibus.dataset.build import build_dataset
 
     first = frame.themes.get(code=1)
-    replace_codes(wave, "SocImprov", answers[0].wave_unit, [first], None)
+    set_codes(wave, "SocImprov", [answers[0].wave_unit], [first], [], None)
     data = build_dataset(wave).data
     answered = data.filter(pl.col("SocImprov").is_not_null() & (pl.col("SocImprov") != ""))
     assert answered.get_column("SocImprov_themes_0").sum() == len(answers) - 1
@@ -65,7 +65,7 @@ def test_theme_table_is_in_the_tab_book(wave, coded, tmp_path):
 
 
 def test_other_please_specify_answers_are_coded_like_open_questions(wave):
-    from omnibus.coding.codings import frame_of, open_variables, replace_codes, responses
+    from omnibus.coding.codings import frame_of, open_variables, responses, set_codes
     from omnibus.coding.frames import add_theme
     from omnibus.dataset.build import build_dataset
     from omnibus.fieldwork.questionnaires import questionnaire_of
@@ -75,7 +75,7 @@ def test_other_please_specify_answers_are_coded_like_open_questions(wave):
     variable = next(v for v in specify if responses(wave, v.name))
     theme = add_theme(frame_of(wave, variable.name), "Partnerships")
     given = responses(wave, variable.name)
-    replace_codes(wave, variable.name, given[0].wave_unit, [theme], None)
+    set_codes(wave, variable.name, [given[0].wave_unit], [theme], [], None)
     dataset = build_dataset(wave)
     question = dataset.questionnaire.question(f"{variable.name}_themes")
     assert question is not None and question.type == "multi" and question.section

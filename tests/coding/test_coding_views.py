@@ -106,3 +106,16 @@ def test_split_from_the_screen_moves_the_selected_answers(researcher, wave, code
     after = {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}
     assert all(after[u] >= {new.code} and 1 not in after[u] for u in chosen)
     assert "Split Agency staff from Workforce" in researcher.get(url).content.decode()
+
+
+def test_one_at_a_time_keeps_a_theme_a_colleague_gave_meanwhile(researcher, wave, answers, frame):
+    from omnibus.coding.codings import responses, set_codes
+
+    workforce, practice, demand = (frame.themes.get(code=c) for c in (1, 2, 3))
+    unit = answers[0].wave_unit
+    set_codes(wave, "SocImprov", [unit], [workforce], [], None)
+    url = f"/office/coding/{wave.slug}/SocImprov/answer/{unit}/"
+    assert f'name="was" value="{workforce.pk}"' in researcher.get(url).content.decode()
+    set_codes(wave, "SocImprov", [unit], [demand], [], None)  # a colleague, after the page was shown
+    researcher.post(url, {"was": [workforce.pk], "theme": [practice.pk], "done": "1"})
+    assert {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}[unit] == {2, 3}

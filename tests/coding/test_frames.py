@@ -17,14 +17,14 @@ def test_theme_codes_number_on_and_labels_are_unique(frame):
 
 
 def test_merge_moves_codings_without_doubling(wave, answers, frame):
-    from omnibus.coding.codings import replace_codes, responses
+    from omnibus.coding.codings import responses, set_codes
     from omnibus.coding.frames import merge_themes
     from omnibus.coding.models import Coding
 
     workforce, practice = frame.themes.get(code=1), frame.themes.get(code=2)
     both = answers[0].wave_unit
-    replace_codes(wave, "SocImprov", both, [workforce, practice], None)
-    replace_codes(wave, "SocImprov", answers[1].wave_unit, [practice], None)
+    set_codes(wave, "SocImprov", [both], [workforce, practice], [], None)
+    set_codes(wave, "SocImprov", [answers[1].wave_unit], [practice], [], None)
     merge_themes(workforce, [practice])
     assert not frame.themes.filter(code=2).exists()
     coded = {r.wave_unit: r.codes for r in responses(wave, "SocImprov") if r.codes}

@@ -10,15 +10,15 @@ import pytest
 
 
 def test_codes_are_proposed_for_uncoded_answers_and_rejections_stick(wave, answers, frame):
-    from omnibus.coding.codings import decide_suggestions, replace_codes, responses, suggest_codes
+    from omnibus.coding.codings import decide_suggestions, responses, set_codes, suggest_codes
     from omnibus.coding.models import Coding, Suggestion
 
     themes = {t.code: t for t in frame.themes.all()}
     workforce = [r for r in answers if "recruit" in r.text.lower() or "workforce" in r.text.lower()]
     for r in workforce[:3]:
-        replace_codes(wave, "SocImprov", r.wave_unit, [themes[1]], None)
+        set_codes(wave, "SocImprov", [r.wave_unit], [themes[1]], [], None)
     for r in [r for r in answers if "demand" in r.text.lower()][:3]:
-        replace_codes(wave, "SocImprov", r.wave_unit, [themes[3]], None)
+        set_codes(wave, "SocImprov", [r.wave_unit], [themes[3]], [], None)
     method, made = suggest_codes(wave, "SocImprov", prefer="tfidf")
     assert method == "TF-IDF" and made > 0
     stored = Suggestion.objects.filter(state=Suggestion.OPEN)
