@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def stored_answers(wave) -> dict[int, dict[str, object]]:
     found: dict[int, dict[str, object]] = defaultdict(dict)
-    for unit, key, value in Answer.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "key", "value"):
+    # In unit order: without ORDER BY, PostgreSQL may return the rows in any order.
+    rows = Answer.objects.filter(wave_unit__wave=wave).order_by("wave_unit_id", "key")
+    for unit, key, value in rows.values_list("wave_unit_id", "key", "value"):
         found[unit][key] = value
     return found
 
