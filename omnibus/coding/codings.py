@@ -106,7 +106,7 @@ def set_codes(wave: Wave, variable: str, wave_unit_ids: list[int], add: list[The
         for unit in units:
             for theme in add:
                 _, created = Coding.objects.get_or_create(
-                    wave_unit=unit, variable=variable, theme=theme, defaults={"coded_by": _user(user)}
+                    wave_unit=unit, variable=variable, theme=theme, defaults={"coded_by": acting_user(user)}
                 )
                 made += created
             Coding.objects.filter(wave_unit=unit, variable=variable, theme__in=remove).delete()
@@ -127,7 +127,7 @@ def decide_suggestions(suggestion_ids: list[int], accept: bool, user) -> int:  #
                     wave_unit_id=s.wave_unit_id,
                     variable=s.variable,
                     theme=s.theme,
-                    defaults={"source": Coding.SUGGESTION, "coded_by": _user(user)},
+                    defaults={"source": Coding.SUGGESTION, "coded_by": acting_user(user)},
                 )
             s.state = Suggestion.ACCEPTED if accept else Suggestion.REJECTED
             s.save(update_fields=["state"])
@@ -142,7 +142,8 @@ def _units(wave: Wave, ids: list[int]) -> list[WaveUnit]:
     return units
 
 
-def _user(user):  # noqa: ANN001, ANN202 - a Django user or None (command line)
+def acting_user(user):  # noqa: ANN001, ANN201 - a Django user, or None from the command line
+    """The signed-in user to record as having made a change; None from the command line."""
     return user if getattr(user, "is_authenticated", False) else None
 
 
@@ -232,7 +233,7 @@ def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme
                 wave_unit=unit,
                 variable=candidate.frame.variable,
                 theme=theme,
-                defaults={"source": Coding.SUGGESTION, "coded_by": _user(user)},
+                defaults={"source": Coding.SUGGESTION, "coded_by": acting_user(user)},
             )
             made += created
         candidate.delete()

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from omnibus.coding.codings import frame_of, responses
+from omnibus.coding.codings import acting_user, frame_of, responses
 from omnibus.coding.models import Coding, Suggestion
 from omnibus.fieldwork.models import Wave
 
@@ -79,7 +79,7 @@ def import_csv(wave: Wave, variable: str, text: str, user=None) -> int:  # noqa:
                     wave_unit_id=unit_id,
                     variable=variable,
                     theme=themes[code],
-                    defaults={"source": Coding.IMPORT, "coded_by": user if getattr(user, "pk", None) else None},
+                    defaults={"source": Coding.IMPORT, "coded_by": acting_user(user)},
                 )
             Suggestion.objects.filter(wave_unit_id=unit_id, variable=variable, state=Suggestion.OPEN).delete()
     return sum(1 for codes in wanted.values() if codes)

@@ -15,6 +15,7 @@ from django.db import transaction
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import took_part
 from omnibus.coding.attribution import UnitProfile, attributions
+from omnibus.coding.codings import acting_user
 from omnibus.coding.disclosure import DISMISSIBLE, blocking, check_quote
 from omnibus.coding.models import Quote, Theme
 from omnibus.dataset.exporting import consent_variable
@@ -46,7 +47,7 @@ def mark_quote(wave_unit: WaveUnit, variable: str, text: str, theme: Theme | Non
     text = _clean(text)
     flags = [f.as_dict() for f in check_quote(text, unit_names(wave_unit.wave))]
     return Quote.objects.create(
-        wave_unit=wave_unit, variable=variable, text=text, theme=theme, flags=flags, marked_by=_user(user)
+        wave_unit=wave_unit, variable=variable, text=text, theme=theme, flags=flags, marked_by=acting_user(user)
     )
 
 
@@ -129,7 +130,3 @@ def _clean(text: str) -> str:
     if len(text) > 1000:
         raise QuoteError("A quote must be 1,000 characters or fewer")
     return text
-
-
-def _user(user):  # noqa: ANN001, ANN202
-    return user if getattr(user, "is_authenticated", False) else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from omnibus.analysis.banner import build_banner
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.spec import AnalysisSpec
-from omnibus.analysis.tables import multi_table, prepare, shared_ids
+from omnibus.analysis.tables import Prepared, multi_table, prepare, shared_ids
 from omnibus.coding.codings import theme_codings
 from omnibus.coding.quotes import UsableQuote, report_quotes
 from omnibus.coding.themes import themes_question_id
@@ -34,8 +34,10 @@ def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
         return []
     quotes = report_quotes(wave, dataset, client)
     owners = answer_key_owners(dataset.questionnaire)
+    prepared = prepare(dataset, spec, breakdowns=False)  # read once for every coded variable
+    shared_ids([prepared])
     parts = [
-        _variable_chapter(dataset, owners[c.variable], c.variable, quotes, units, spec)
+        _variable_chapter(prepared, owners[c.variable], c.variable, quotes, units, spec)
         for c in coded
         if c.variable in owners
     ]
@@ -48,12 +50,11 @@ def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
 
 
 def _variable_chapter(
-    dataset: Dataset, owner: Question, variable: str, quotes: list[UsableQuote], units: str, spec: AnalysisSpec
+    main: Prepared, owner: Question, variable: str, quotes: list[UsableQuote], units: str, spec: AnalysisSpec
 ) -> Chapter:
+    dataset = main.dataset
     derived = dataset.questionnaire.question(themes_question_id(variable))
     assert derived is not None  # the caller kept only coded variables with a themes question
-    main = prepare(dataset, spec, breakdowns=False)
-    shared_ids([main])
     table = multi_table(main, [], derived, spec, build_banner(main.partitions, [], dataset.wave))
     title = short_title(owner) if variable == owner.id else f"{short_title(owner)} (other answers)"
     figure_spec = FigureSpec(question=derived.id, title=f"Themes: {title}", kind="bar", nets=True)

@@ -73,7 +73,7 @@ def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
         "method": _method(wave, frame),
         "q": request.GET.get("q", ""),
         "show": request.GET.get("show", ""),
-        "errors": request.session.pop("coding_errors", []),
+        "errors": [("", e) for e in request.session.pop("coding_errors", [])],
         "labels": {t.code: t.label for t in themes},
         "quoted": set(
             Quote.objects.filter(wave_unit__wave=wave, variable=variable).values_list("wave_unit_id", flat=True)
@@ -142,21 +142,23 @@ def _add_theme(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
 
 
 def _code(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    themes = _themes_posted(request, frame)
-    if not themes:
-        raise ActionError("Choose a theme to give the selected answers")
-    units = _units_posted(request)
+    themes, units = _chosen(request, frame, "Choose a theme to give the selected answers")
     codings.set_codes(wave, frame.variable, units, themes, [], request.user)
     return f"Coded {len(units)} answer(s) as {', '.join(t.label for t in themes)}"
 
 
 def _uncode(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    themes = _themes_posted(request, frame)
-    if not themes:
-        raise ActionError("Choose the theme to take off the selected answers")
-    units = _units_posted(request)
+    themes, units = _chosen(request, frame, "Choose the theme to take off the selected answers")
     codings.set_codes(wave, frame.variable, units, [], themes, request.user)
     return f"Took {', '.join(t.label for t in themes)} off {len(units)} answer(s)"
+
+
+def _chosen(request: HttpRequest, frame: CodeFrame, no_theme: str) -> tuple[list[Theme], list[int]]:
+    """The posted themes and answers of a bulk change; an ActionError when either is missing."""
+    themes = _themes_posted(request, frame)
+    if not themes:
+        raise ActionError(no_theme)
+    return themes, _units_posted(request)
 
 
 def _merge(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
@@ -302,7 +304,8 @@ def mark_quote(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
             state = "flagged by the disclosure check" if quote.flags else "passed the disclosure check"
             messages.success(request, f"Quote marked: it {state}")
             return redirect("coding:quotes", wave.slug)
-    context = {"wave": wave, "variable": variable, "answer": answer, "themes": frame.themes.all(), "error": error}
+    errors = [("text", error)] if error else []
+    context = {"wave": wave, "variable": variable, "answer": answer, "themes": frame.themes.all(), "errors": errors}
     return render(request, "coding/quote.html", context)
 
 
@@ -320,7 +323,7 @@ def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
         if not error:
             return redirect("coding:quotes", wave.slug)
     usable = quotes.report_quotes(wave, build_dataset(wave, themes=False), client=not researcher)
-    context = {"wave": wave, "usable": usable, "researcher": researcher, "error": error}
+    context = {"wave": wave, "usable": usable, "researcher": researcher, "errors": [("", error)] if error else []}
     if researcher:
         context["all"] = [{"quote": q, "usable": quotes.usable(q)} for q in Quote.objects.filter(wave_unit__wave=wave)]
     return render(request, "coding/quotes.html", context)
