@@ -38,9 +38,11 @@ $(CHROMIUM):
 $(REPORT_TOOLS):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends poppler-utils libreoffice-writer-nogui
 
+## lint: ruff, and the import contract (the layers, and no Django in questionnaire or analysis)
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) node_modules var .pytest_cache .hypothesis test-artefacts

@@ -31,7 +31,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ["OMNIBUS_DATA_DIR"] = tempfile.mkdtemp(prefix="omnibus-bench-")
     sys.path.insert(0, str(ROOT))
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.core.management import call_command

@@ -113,7 +113,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-dataset-"))
     os.environ["OMNIBUS_DATA_DIR"] = str(folder)
     os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder / 'bench.sqlite3'}"
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.core.management import call_command

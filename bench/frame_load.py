@@ -89,7 +89,7 @@ def main() -> None:
     os.environ.pop("DATABASE_URL", None)
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.core.management import call_command

@@ -30,7 +30,7 @@ RUNS = ["html", "pdf", "docx", "html,pdf,docx"]
 
 def set_up() -> None:
     """The demo's questionnaire, frame and wave with simulated answers, in the scratch database."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.core.management import call_command
@@ -55,7 +55,7 @@ def set_up() -> None:
 
 def build(formats: str, out: str) -> None:
     """Build the demo report in `formats` and print its seconds and peak memory as JSON."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from omnibus.fieldwork.models import Wave

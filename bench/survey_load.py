@@ -490,7 +490,7 @@ def main() -> None:
     }
     os.environ.update(env)
     scratch_database(args.database_url)
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.db import connections

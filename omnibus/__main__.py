@@ -1,5 +1,5 @@
 """`python -m omnibus` runs the `omnibus` command."""
 
-from omnibus.cli import main
+from omnibus.site.cli import main
 
 main()

@@ -4,7 +4,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from omnibus.cli import main
+from omnibus.site.cli import main
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import transaction
 
+from omnibus.analysis.dataset import Dataset
 from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
-from omnibus.coding.themes import ThemeCoding
+from omnibus.coding.themes import ThemeCoding, with_themes
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.questionnaire.model import Questionnaire
@@ -254,3 +255,8 @@ def theme_codings(wave: Wave) -> list[ThemeCoding]:
             nets = {n.label: tuple(sorted(t.code for t in n.themes.all())) for n in frame.nets.all()}
             found.append(ThemeCoding(frame.variable, themes, given[frame.variable], nets))
     return found
+
+
+def dataset_with_themes(wave: Wave, dataset: Dataset) -> Dataset:
+    """The wave's dataset with its coded themes: the function coding hands down to `build_dataset`."""
+    return with_themes(dataset, theme_codings(wave))

@@ -14,9 +14,9 @@ from django.urls import path, reverse
 from omnibus.coding import codings, frames, quotes
 from omnibus.coding.codings import OpenResponse, OpenVariable
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
+from omnibus.core.roles import office_required, researcher_required
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.site.roles import office_required, researcher_required
 
 app_name = "coding"
 
@@ -312,8 +312,8 @@ def mark_quote(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
 @office_required
 def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The wave's quotes: researchers see every quote and its flags; a client only usable, consented ones."""
+    from omnibus.core.roles import RESEARCHER, role_of
     from omnibus.dataset.build import build_dataset
-    from omnibus.site.roles import RESEARCHER, role_of
 
     wave = _wave(slug)
     researcher = role_of(request.user) == RESEARCHER

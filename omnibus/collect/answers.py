@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from omnibus.collect.models import Answer, AnswerEvent, Respondent, SectionState
-from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.collect.models import Answer, AnswerEvent
+from omnibus.fieldwork.models import Respondent, SectionState, Wave, WaveUnit
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.routing import Route, route
 from omnibus.questionnaire.variables import answer_key_owners

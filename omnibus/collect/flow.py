@@ -6,7 +6,7 @@ state of its own, so any server can answer any request.
 
 from __future__ import annotations
 
-from omnibus.questionnaire.model import Question, Questionnaire, Section
+from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.routing import Route
 
 
@@ -50,19 +50,3 @@ def page_before(section: Section, route: Route, question_id: str) -> Question | 
     if question_id not in ids or ids.index(question_id) == 0:
         return None
     return section_pages(section, route)[ids.index(question_id) - 1]
-
-
-def menu_sections(questionnaire: Questionnaire) -> list[tuple[int, Section]]:
-    """The sections offered on the menu, with their menu codes (all sections when there is no menu)."""
-    if questionnaire.menu is None:
-        return [(number, s) for number, s in enumerate(questionnaire.sections, start=1)]
-    found = ((code, questionnaire.section(sid)) for code, sid in sorted(questionnaire.menu.sections.items()))
-    return [(code, section) for code, section in found if section is not None]
-
-
-def closing_sections(questionnaire: Questionnaire) -> list[Section]:
-    """The sections every respondent answers after the menu (consent, thanks)."""
-    if questionnaire.menu is None:
-        return []
-    listed = set(questionnaire.menu.sections.values())
-    return [s for s in questionnaire.sections if s.id not in listed]

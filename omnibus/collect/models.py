@@ -7,19 +7,7 @@ ever lost, even when routing no longer asks for it.
 
 from django.db import models
 
-from omnibus.fieldwork.models import WaveUnit
-
-
-class Respondent(models.Model):
-    """A person answering for a unit, in one browser: who last worked on a section."""
-
-    wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="respondents")
-    name = models.CharField(max_length=200, blank=True)
-    role = models.CharField(max_length=200, blank=True)
-    started_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return self.name or "A colleague"
+from omnibus.fieldwork.models import Respondent, WaveUnit
 
 
 class Answer(models.Model):
@@ -65,23 +53,6 @@ class AnswerEvent(models.Model):
         indexes = [models.Index(fields=["wave_unit", "key"])]
 
 
-class SectionState(models.Model):
-    """Where a unit stands in one section: not started, in progress or completed."""
-
-    NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
-    STATUSES = [(NOT_STARTED, "Not started"), (IN_PROGRESS, "In progress"), (COMPLETED, "Completed")]
-
-    wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="sections")
-    section = models.CharField(max_length=64)
-    status = models.CharField(max_length=12, choices=STATUSES, default=NOT_STARTED)
-    last_respondent = models.ForeignKey(Respondent, on_delete=models.SET_NULL, null=True, related_name="+")
-    updated_at = models.DateTimeField(auto_now=True)
-    completed_at = models.DateTimeField(null=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["wave_unit", "section"], name="one_state_per_section")]
-
-
 class PageEvent(models.Model):
     """Paradata: a page shown to or submitted by a respondent, with its time."""
 
@@ -96,19 +67,3 @@ class PageEvent(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["wave_unit", "at"])]
-
-
-class AccessAttempt(models.Model):
-    """A try at the start page or the sign-in page, kept to slow and then refuse repeated failures from one address."""
-
-    CODE = "code"
-    LOGIN = "login"
-    KINDS = [(CODE, "access code"), (LOGIN, "back-office sign-in")]
-
-    address = models.GenericIPAddressField()
-    kind = models.CharField(max_length=5, choices=KINDS, default=CODE)
-    succeeded = models.BooleanField()
-    at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["address", "at"])]

@@ -6,26 +6,27 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from omnibus.collect import flow, throttle
+from omnibus.collect import flow
 from omnibus.collect.answers import complete_section, fingerprint, routed, save_page, section_states
-from omnibus.collect.models import PageEvent, SectionState
+from omnibus.collect.models import PageEvent
 from omnibus.collect.pages import form_data, page_view
-from omnibus.collect.visit import Visit, current_visit, questionnaire_for, sign_in, sign_out
+from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
+from omnibus.core import throttle
+from omnibus.core.roles import researcher_required
 from omnibus.fieldwork.codes import normalise
-from omnibus.fieldwork.models import QuestionnaireVersion, Wave
+from omnibus.fieldwork.models import QuestionnaireVersion, SectionState, Wave
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.routing import Route
 from omnibus.questionnaire.validation import MalformedInput, page_fields, read_page
-from omnibus.site.roles import researcher_required
 
 NAME_MAX = 200
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
@@ -50,15 +51,6 @@ def survey_page(view: View) -> View:
     return wrapped
 
 
-def client_address(request: HttpRequest) -> str:
-    """The respondent's address: behind trusted proxies, the one they saw (not the load balancer's)."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
-
-
 # -- start ---------------------------------------------------------------------------------
 
 
@@ -71,20 +63,20 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
     context = {"code": typed, "name": name, "role": role}
-    verdict = throttle.may_try(client_address(request))
+    verdict = throttle.may_try(throttle.client_address(request))
     if not verdict.allowed:
         return render(request, "collect/start.html", {**context, "verdict": verdict}, status=429)
     canonical = normalise(typed)
     wave_unit = find_wave_unit(canonical) if canonical else None
     if wave_unit is None:
-        throttle.record(client_address(request), succeeded=False)
+        throttle.record(throttle.client_address(request), succeeded=False)
         message = (
             "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
             if not canonical
             else "The access code is not right. Check it against your invitation email"
         )
         return render(request, "collect/start.html", {**context, "error": message}, status=200)
-    throttle.record(client_address(request), succeeded=True)
+    throttle.record(throttle.client_address(request), succeeded=True)
     state = wave_unit.wave.state(timezone.now())
     if state != "open":
         return render(request, "collect/not_open.html", {"wave": wave_unit.wave, "state": state})
@@ -112,7 +104,7 @@ def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
     route = routed(q, visit.wave_unit)
     states = section_states(visit.wave_unit)
     rows = []
-    for code, section in flow.menu_sections(q):
+    for code, section in q.menu_sections:
         if section.id not in route.sections:
             continue
         state = states.get(section.id)
@@ -150,12 +142,12 @@ def _section(visit: Visit, section_id: str) -> tuple[Section | None, Route]:
 
 
 def _is_closing(visit: Visit, section: Section) -> bool:
-    return section in flow.closing_sections(visit.questionnaire)
+    return section in visit.questionnaire.closing_sections
 
 
 def _after_section(section: Section, visit: Visit) -> HttpResponse:
     if _is_closing(visit, section):
-        following = flow.closing_sections(visit.questionnaire)
+        following = visit.questionnaire.closing_sections
         later = following[following.index(section) + 1 :]
         return redirect("collect:section", section_id=later[0].id) if later else redirect("collect:complete")
     return redirect("collect:check", section_id=section.id)
@@ -276,7 +268,7 @@ def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> 
 @survey_page
 def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
     """After the menu: the closing sections (consent), then the thank-you page."""
-    closing = flow.closing_sections(visit.questionnaire)
+    closing = visit.questionnaire.closing_sections
     if not closing:
         return redirect("collect:complete")
     return redirect("collect:section", section_id=closing[0].id)
@@ -285,7 +277,7 @@ def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
 @survey_page
 def complete(request: HttpRequest, visit: Visit) -> HttpResponse:
     """Thank you: the closing sections are done; the unit may still change answers until the wave closes."""
-    for section in flow.closing_sections(visit.questionnaire):
+    for section in visit.questionnaire.closing_sections:
         complete_section(visit.wave_unit, section.id, visit.respondent)
     _paradata(visit, "", "complete", PageEvent.SHOWN)
     return render(request, "collect/complete.html", {"visit": visit})
@@ -305,8 +297,8 @@ def preview(request: HttpRequest, survey: str, version: str) -> HttpResponse:
     """Try a questionnaire version as a respondent would, with answers kept in a preview wave of its own."""
     stored = QuestionnaireVersion.objects.filter(survey=survey, version=version).first()
     if stored is None:
-        return render(request, "site/error.html", {"title": "Page not found"}, status=404)
-    questionnaire_for(stored)  # a version that no longer reads fails here, not mid-survey
+        return render(request, "core/error.html", {"title": "Page not found"}, status=404)
+    questionnaire_of(stored)  # a version that no longer reads fails here, not mid-survey
     now = timezone.now()
     wave, _ = Wave.objects.get_or_create(
         slug=f"preview-{stored.pk}",

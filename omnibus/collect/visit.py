@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils import timezone
 
-from omnibus.collect.models import Respondent
-from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
+from omnibus.fieldwork.models import Respondent, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.questionnaire.model import Questionnaire
 
@@ -38,11 +37,6 @@ class Visit:
         return self.wave.state(timezone.now())
 
 
-def questionnaire_for(stored: QuestionnaireVersion) -> Questionnaire:
-    """The parsed questionnaire of a stored version (cached: see `questionnaire_of`)."""
-    return questionnaire_of(stored)
-
-
 def sign_in(request: HttpRequest, wave_unit: WaveUnit, name: str = "", role: str = "") -> Respondent:
     """Start a respondent's session for a unit (a new session key, so an old one cannot be reused)."""
     respondent = Respondent.objects.create(wave_unit=wave_unit, name=name, role=role)
@@ -66,4 +60,4 @@ def current_visit(request: HttpRequest) -> Visit | None:
     if wave_unit is None:
         return None
     respondent = Respondent.objects.filter(pk=request.session.get(SESSION_RESPONDENT), wave_unit=wave_unit).first()
-    return Visit(wave_unit, respondent, questionnaire_for(wave_unit.wave.questionnaire))
+    return Visit(wave_unit, respondent, questionnaire_of(wave_unit.wave.questionnaire))

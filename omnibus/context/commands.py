@@ -131,9 +131,9 @@ def variation_command(
     if (base is None) != (min_base is None):
         raise click.UsageError("--base and --min-base go together")
     with _user_errors():
-        from omnibus.context.figures import variation_figure
         from omnibus.context.store import indicator_values, summary_of
         from omnibus.context.variation import ExclusionRule
+        from omnibus.report.chapters.context_figures import variation_figure
 
         bases = {}
         if base:
@@ -160,8 +160,8 @@ def scatter_command(
 ) -> None:
     """One indicator against another across LAs: the correlation, R² and a scatter chart."""
     with _user_errors():
-        from omnibus.context.figures import scatter_figure
         from omnibus.context.store import measure_of
+        from omnibus.report.chapters.context_figures import scatter_figure
 
         x, y = measure_of(*_series(x_series)), measure_of(*_series(y_series))
         try:
@@ -295,8 +295,8 @@ def tables_command(wave_slug: str, context_spec: Path, spec: Path | None, output
 
     wave = wave_named(wave_slug)
     with _user_errors():
-        from omnibus.context.chapter import context_tables, read_context_spec
         from omnibus.dataset.build import build_dataset
+        from omnibus.report.chapters.context import context_tables, read_context_spec
         from omnibus.report.tabbook import write_tabbook
 
         dataset = build_dataset(wave)
@@ -310,7 +310,7 @@ def tables_command(wave_slug: str, context_spec: Path, spec: Path | None, output
 
 def table_lines(table) -> list[str]:  # noqa: ANN001 - omnibus.analysis.tables.Table
     """A table as text: its title, base, banner with letters, bases, and each row's figures and letters."""
-    from omnibus.context.chapter import figure_text
+    from omnibus.report.chapters.context import figure_text
 
     header = ["", *[f"{c.label} ({c.letter})" for c in table.columns]]
     rows = [["Base (n)", *[f"{b.n}{'†' if b.low else ''}" for b in table.bases]]]
@@ -374,7 +374,7 @@ def _indicator_table(chosen: list[tuple[str, str]]) -> tuple[dict[str, str], dic
 
 
 def _write(figure, output: Path) -> None:  # noqa: ANN001 - omnibus.report.document.Figure
-    from omnibus.context.charts import write_chart
+    from omnibus.report.chapters.context_charts import write_chart
 
     try:
         write_chart(figure.chart, output, figure.title, [figure.base, *figure.notes])
@@ -399,16 +399,16 @@ def _grid(rows: list[list[str]]) -> list[str]:
 @contextmanager
 def _user_errors() -> Iterator[None]:
     """Start Django and turn the errors a user can cause into one line and exit 1, not a traceback."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.db import Error as DatabaseError
 
     from omnibus.analysis.spec import SpecError
     from omnibus.context.answers import AnswersError
-    from omnibus.context.chapter import ContextSpecError
     from omnibus.context.store import ContextError
     from omnibus.frame.store import FrameError
+    from omnibus.report.chapters.context import ContextSpecError
 
     try:
         yield

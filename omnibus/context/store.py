@@ -15,7 +15,6 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from omnibus.context.figures import Measure
 from omnibus.context.indicator_file import (
     LOCAL,
     NATIONAL,
@@ -24,6 +23,7 @@ from omnibus.context.indicator_file import (
     IndicatorFileError,
     read_indicator_file,
 )
+from omnibus.context.measure import Measure
 from omnibus.context.models import Indicator, Series, Value
 from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, variation_summary
 from omnibus.frame.models import AttributeValue, Population, Unit

@@ -12,8 +12,10 @@ it into the dataset. Paradata (`para_…` columns) follow the questionnaire's va
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import polars as pl
 
@@ -66,19 +68,33 @@ class VarSpec:
     item: bool = False  # a grid or numeric-set item (asked per item)
 
 
+VariableSource = Callable[[Any, Dataset], Dataset]
+"""Adds variables that a room above the dataset keeps (coded themes): given the wave and the dataset."""
+
+_SOURCES: list[VariableSource] = []
+
+
+def add_variable_source(source: VariableSource) -> None:
+    """Have every built dataset pass through `source` (the coding app adds its themes when Django starts).
+
+    The dataset sits below coding, so coding hands its function down rather than being imported here.
+    """
+    if source not in _SOURCES:
+        _SOURCES.append(source)
+
+
 def build_dataset(wave, themes: bool = True) -> Dataset:  # noqa: ANN001 - a fieldwork Wave (Django model)
     """The analysis dataset of a wave: one row per wave unit, per the contract in analysis.dataset.
 
-    With `themes`, each coded open variable is followed by its themes as a multiple-response
-    question (see coding.themes).
+    With `themes`, the variables of the rooms above are added: each coded open variable is followed
+    by its themes as a multiple-response question (see `add_variable_source` and coding.themes).
     """
     dataset = assemble(read_wave(wave))
     if not themes:
         return dataset
-    from omnibus.coding.codings import theme_codings
-    from omnibus.coding.themes import with_themes
-
-    return with_themes(dataset, theme_codings(wave))
+    for source in _SOURCES:
+        dataset = source(wave, dataset)
+    return dataset
 
 
 def dataset_variables(questionnaire: Questionnaire, pilot: bool) -> list[Variable]:
@@ -99,8 +115,8 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
-    from omnibus.collect.models import Answer, PageEvent, SectionState
-    from omnibus.fieldwork.models import Wave
+    from omnibus.collect.models import Answer, PageEvent
+    from omnibus.fieldwork.models import SectionState, Wave
     from omnibus.fieldwork.questionnaires import questionnaire_of
 
     questionnaire = questionnaire_of(wave.questionnaire)

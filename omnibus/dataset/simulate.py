@@ -14,7 +14,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from omnibus.collect.flow import closing_sections, menu_sections
 from omnibus.dataset.simulated_texts import GENERIC, answers_for
 from omnibus.questionnaire.model import Option, Question, Questionnaire, Section
 from omnibus.questionnaire.printed import value_range
@@ -54,9 +53,9 @@ def simulate_unit(
 ) -> SimulatedUnit:
     """A responding unit's synthetic answers: its sections, walked with the routing engine."""
     taken = _pick_sections(questionnaire, rng, response_rate)
-    order = [s for s in taken if s.id in {m.id for _, m in menu_sections(questionnaire)}]
+    order = [s for s in taken if s.id in {m.id for _, m in questionnaire.menu_sections}]
     rng.shuffle(order)
-    closing = [s for s in closing_sections(questionnaire) if rng.random() < CLOSING_RATE]
+    closing = [s for s in questionnaire.closing_sections if rng.random() < CLOSING_RATE]
     result = SimulatedUnit()
     walked: dict[str, list[str]] = {}
     chosen = {s.id for s in order + closing}
@@ -78,7 +77,7 @@ def simulate_unit(
 
 def _pick_sections(questionnaire: Questionnaire, rng: random.Random, response_rate: float) -> list[Section]:
     """Menu sections a responding unit takes: the shares are of all units, so divide by the response rate."""
-    menu = [section for _, section in menu_sections(questionnaire)]
+    menu = [section for _, section in questionnaire.menu_sections]
     if not menu:
         return []
     taken = []

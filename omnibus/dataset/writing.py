@@ -20,9 +20,9 @@ from django.db.models import CharField, DateTimeField, Field, ForeignKey, Model
 from django.utils import timezone
 
 from omnibus.collect.answers import complete_section, routed, save_page
-from omnibus.collect.models import Answer, AnswerEvent, PageEvent, SectionState
+from omnibus.collect.models import Answer, AnswerEvent, PageEvent
 from omnibus.dataset.build import section_answered
-from omnibus.fieldwork.models import WaveUnit
+from omnibus.fieldwork.models import SectionState, WaveUnit
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.variables import answer_key_owners
 

@@ -16,10 +16,9 @@ from datetime import date, datetime
 from django.db import models, transaction
 from django.utils import timezone
 
-from omnibus.collect.models import SectionState
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.contacts import ContactError, add_contact
-from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, Retention, Wave, WaveUnit
+from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, Retention, SectionState, Wave, WaveUnit
 
 OUTCOMES = dict(CallNote.OUTCOMES)
 NON_RESPONDER, PARTIAL = "non_responder", "partial"

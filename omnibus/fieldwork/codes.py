@@ -3,7 +3,7 @@
 Twelve characters from a 32-letter alphabet without look-alikes (no I, O, 0 or 1) give 60
 bits: guessing one code of 152 at a thousand tries a second would take millions of years,
 and the start page throttles far below that. The keys come from the environment (see
-`omnibus.site.keys`), never from the database, so a dump of the database alone neither
+`omnibus.core.keys`), never from the database, so a dump of the database alone neither
 lists the codes nor lets anyone test a guess offline.
 """
 
@@ -15,7 +15,7 @@ import secrets
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from omnibus.site.keys import code_encryption_key, code_hash_key
+from omnibus.core.keys import code_encryption_key, code_hash_key
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LENGTH = 12

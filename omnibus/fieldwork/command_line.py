@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 def wave_named(slug: str) -> Wave:
     """Start Django and find the wave called `slug`, or stop with a message naming the waves there are."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from omnibus.fieldwork.waves import WaveError, wave_by_slug

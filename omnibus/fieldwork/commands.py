@@ -16,7 +16,7 @@ from omnibus.fieldwork.wave_state_commands import wave_close, wave_open, wave_re
 @click.option("--replace", is_flag=True, help="Replace a version of the same label loaded with different content.")
 def load_questionnaire(file: Path, replace: bool) -> None:
     """Check FILE and store it as a questionnaire version that waves can use."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from omnibus.fieldwork.questionnaires import VersionConflict, store_questionnaire
@@ -65,7 +65,7 @@ def wave_create(
     population: str,
 ) -> None:
     """Create wave SLUG and an access code for every unit of the frame as of --frame-as-of."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from omnibus.fieldwork.waves import WaveError, create_wave
@@ -119,7 +119,7 @@ def _questionnaire(ref: str):  # noqa: ANN202 - a QuestionnaireVersion
 @wave.command("list")
 def wave_list() -> None:
     """List the waves with their questionnaire, dates and number of units."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from omnibus.fieldwork.models import Wave
@@ -143,7 +143,7 @@ def codes() -> None:
 )
 def codes_export(wave_slug: str, output: Path | None) -> None:
     """Write WAVE's units with their access codes and links, as CSV for a mail merge."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.conf import settings

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
+from omnibus.core.setup import setup_django
 from omnibus.fieldwork.command_line import date_given, moment_given, wave_named
-from omnibus.site.setup import setup_django
 
 
 @click.group()

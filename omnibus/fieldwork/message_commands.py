@@ -8,7 +8,7 @@ from omnibus.fieldwork.command_line import wave_named
 
 
 def _setup() -> None:
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
 

@@ -184,15 +184,14 @@ def recipients_for(wave_unit: WaveUnit) -> list[Recipient]:
 
 def menu_of(wave: Wave) -> dict[str, str]:
     """The sections a unit is asked to complete, id to title, in menu order."""
-    from omnibus.collect.flow import menu_sections
     from omnibus.fieldwork.questionnaires import questionnaire_of
 
-    return {section.id: section.title for _, section in menu_sections(questionnaire_of(wave.questionnaire))}
+    return {section.id: section.title for _, section in questionnaire_of(wave.questionnaire).menu_sections}
 
 
 def section_states(wave_units: Iterable[WaveUnit]) -> dict[int, dict[str, str]]:
     """Each unit's section statuses (a section with no row is not started)."""
-    from omnibus.collect.models import SectionState
+    from omnibus.fieldwork.models import SectionState
 
     found: dict[int, dict[str, str]] = {}
     rows = SectionState.objects.filter(wave_unit__in=list(wave_units)).values_list("wave_unit_id", "section", "status")
@@ -203,7 +202,7 @@ def section_states(wave_units: Iterable[WaveUnit]) -> dict[int, dict[str, str]]:
 
 def sections_to_do(wave_unit: WaveUnit, menu: dict[str, str] | None = None) -> dict[str, str]:
     """The unit's menu sections not yet completed, id to title."""
-    from omnibus.collect.models import SectionState
+    from omnibus.fieldwork.models import SectionState
 
     menu = menu if menu is not None else menu_of(wave_unit.wave)
     states = section_states([wave_unit]).get(wave_unit.pk, {})
@@ -221,7 +220,7 @@ AUDIENCES = {
 
 def audience_filter(audience: str, menu: dict[str, str]) -> Callable[[dict[str, str]], bool]:
     """A test of a unit's section statuses for the audience; AudienceError for an unknown one."""
-    from omnibus.collect.models import SectionState
+    from omnibus.fieldwork.models import SectionState
 
     done, fresh = SectionState.COMPLETED, SectionState.NOT_STARTED
 

@@ -28,10 +28,8 @@ from omnibus.analysis.profile import (
     took_part,
 )
 from omnibus.analysis.spec import Breakdown
-from omnibus.collect.flow import menu_sections
-from omnibus.collect.models import SectionState
-from omnibus.collect.visit import questionnaire_for
-from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.models import SectionState, Wave
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.store import frame_as_of
 
 STATUS_LABELS = dict(SectionState.STATUSES)
@@ -85,7 +83,7 @@ def section_figures(
 
 def wave_sections(wave: Wave) -> list[tuple[str, str]]:
     """The wave's counted sections as (id, title), in menu order."""
-    return [(s.id, s.title) for _, s in menu_sections(questionnaire_for(wave.questionnaire))]
+    return [(s.id, s.title) for _, s in questionnaire_of(wave.questionnaire).menu_sections]
 
 
 def _started(wave: Wave, section_ids: list[str]):  # noqa: ANN202 - a QuerySet of SectionState
@@ -184,7 +182,7 @@ def profile_dataset(wave: Wave) -> Dataset:
     Every wave unit is a row (the profile's contract); a section is complete or partial as its SectionState
     says, as the tracking table counts it (the full `build_dataset` reads answers too, too slow for a page).
     """
-    questionnaire = questionnaire_for(wave.questionnaire)
+    questionnaire = questionnaire_of(wave.questionnaire)
     keys = list(wave.units.order_by("unit__key", "pk").values_list("pk", "unit__key"))
     attributes = _frame_attributes(wave)
     names = sorted({name for values in attributes.values() for name in values})

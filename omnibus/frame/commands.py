@@ -13,8 +13,8 @@ from typing import Any
 
 import click
 
+from omnibus.core.setup import setup_django
 from omnibus.frame.csvfile import FrameFileError
-from omnibus.site.setup import setup_django
 
 DEFAULT_POPULATION = "england-la"
 

@@ -167,6 +167,22 @@ class Questionnaire:
     _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _options: dict[str, list[Option]] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def menu_sections(self) -> list[tuple[int, Section]]:
+        """The sections offered on the menu, with their menu codes (all sections when there is no menu)."""
+        if self.menu is None:
+            return list(enumerate(self.sections, start=1))
+        found = ((code, self.section(sid)) for code, sid in sorted(self.menu.sections.items()))
+        return [(code, section) for code, section in found if section is not None]
+
+    @property
+    def closing_sections(self) -> list[Section]:
+        """The sections every respondent answers after the menu (consent, thanks)."""
+        if self.menu is None:
+            return []
+        listed = set(self.menu.sections.values())
+        return [s for s in self.sections if s.id not in listed]
+
     def questions(self) -> list[Question]:
         """Every question in file order."""
         return [q for s in self.sections for q in s.questions]

@@ -3,7 +3,7 @@
 Bars are horizontal and labelled directly (no axis to read across), stacked bars run to 100%
 with each segment labelled when it is wide enough, paired bars put this wave above the earlier
 one and mark a significant difference beside the answer. Scatter and distribution charts are
-drawn by the context module (`omnibus.context.charts.draw_chart`).
+drawn by the context module (`omnibus.report.chapters.context_charts.draw_chart`).
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def draw(chart: Chart) -> MplFigure:
         elif chart.kind == "paired":
             _paired(chart, ax)
         elif chart.kind in CONTEXT_KINDS:
-            from omnibus.context.charts import draw_chart  # lazy: the context module is optional here
+            from omnibus.report.chapters.context_charts import draw_chart  # lazy: the context module is optional here
 
             draw_chart(chart, ax)
         else:

@@ -18,7 +18,7 @@ from omnibus.fieldwork.command_line import wave_named
 )
 def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: Path) -> None:
     """Write WAVE's tab book: every question with its base, breakdowns, nets, means and wave comparisons."""
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec

@@ -67,7 +67,9 @@ def open_response_chapters(wave, inputs: ReportInputs, client: bool) -> list[Cha
 
     Made by the coding room; for a client (`client`), only quotes of units that agreed to be linked.
     """
-    from omnibus.coding.report import open_response_chapters as chapters_of  # lazy: a Django app's module
+    from omnibus.report.chapters.open_responses import (
+        open_response_chapters as chapters_of,  # lazy: a Django app's module
+    )
 
     return chapters_of(wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis)
 
@@ -76,7 +78,7 @@ def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa:
     """The context chapter (official statistics beside the answers) when the spec has a `context:` key."""
     if not raw:
         return []
-    from omnibus.context.chapter import context_chapter  # lazy: only reports with context need it
+    from omnibus.report.chapters.context import context_chapter  # lazy: only reports with context need it
 
     return [context_chapter(raw, wave, dataset)]
 

@@ -18,7 +18,7 @@ DEMO_PASSWORD = "omnibus-demo"  # a demo on the researcher's own machine; never 
 
 
 def _django() -> None:
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
 
@@ -174,9 +174,9 @@ def _demo_answers_and_tables(demo_wave, example, root: Path) -> tuple[Path, str]
     from omnibus.analysis.spec import load_spec
     from omnibus.coding.demo import code_demo
     from omnibus.collect.models import Answer
-    from omnibus.context.chapter import context_tables, read_context_spec
     from omnibus.dataset.build import build_dataset
     from omnibus.dataset.simulate import simulate
+    from omnibus.report.chapters.context import context_tables, read_context_spec
     from omnibus.report.tabbook import write_tabbook
 
     if not Answer.objects.filter(wave_unit__wave=demo_wave).exclude(wave_unit=example).exists():

@@ -1,6 +1,6 @@
 """The back-office sign-in, slowed and then refused after repeated failures from one address.
 
-Failed sign-ins are counted with the same rules as wrong access codes (`omnibus.collect.throttle`),
+Failed sign-ins are counted with the same rules as wrong access codes (`omnibus.core.throttle`),
 but apart from them: a respondent mistyping a code does not slow a researcher signing in.
 """
 
@@ -10,9 +10,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 
-from omnibus.collect import throttle
-from omnibus.collect.models import AccessAttempt
-from omnibus.collect.views import client_address
+from omnibus.core import throttle
+from omnibus.core.models import AccessAttempt
+from omnibus.core.throttle import client_address
 
 LOGIN = AccessAttempt.LOGIN
 

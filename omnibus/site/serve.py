@@ -58,7 +58,7 @@ def default_workers() -> int:
 def worker_environment(options: ServeOptions) -> dict[str, str]:
     """The variables `serve` sets for itself and its workers before Django reads its settings."""
     return {
-        "DJANGO_SETTINGS_MODULE": "omnibus.site.settings",
+        "DJANGO_SETTINGS_MODULE": "omnibus.core.settings",
         "OMNIBUS_SECURE_COOKIES": "1" if options.secure_cookies else "0",
     }
 
@@ -136,7 +136,7 @@ def prepare(options: ServeOptions, say: Callable[[str], None]) -> None:
         say(f"Warning: {warning}")
     _check_settings_not_read(options)
     os.environ.update(worker_environment(options))
-    from omnibus.site.setup import setup_django
+    from omnibus.core.setup import setup_django
 
     setup_django()
     from django.db import connections

@@ -84,14 +84,14 @@ def frame_list(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A GOV.UK-style 'Page not found'."""
-    return render(request, "site/error.html", {"title": "Page not found"}, status=404)
+    return render(request, "core/error.html", {"title": "Page not found"}, status=404)
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """A GOV.UK-style error for a malformed request."""
-    return render(request, "site/error.html", {"title": "Sorry, there is a problem with that request"}, status=400)
+    return render(request, "core/error.html", {"title": "Sorry, there is a problem with that request"}, status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """A GOV.UK-style error for a fault of ours."""
-    return render(request, "site/error.html", {"title": "Sorry, there is a problem with the service"}, status=500)
+    return render(request, "core/error.html", {"title": "Sorry, there is a problem with the service"}, status=500)

@@ -110,7 +110,7 @@ def test_a_researcher_codes_socimprov_and_the_themes_reach_the_tab_book(coder, t
         assert re.match(r"(Unitary|County|Metropolitan district|London borough|A local authority)", caption)
 
     # The themes are a table of the tab book, like any multiple-response question.
-    from omnibus.cli import main
+    from omnibus.site.cli import main
 
     book = tmp_path / "tabbook.xlsx"
     result = CliRunner().invoke(main, ["tables", slug, "-o", str(book)], catch_exceptions=False)

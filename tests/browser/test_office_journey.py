@@ -19,8 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from omnibus.collect.models import AccessAttempt
-from omnibus.collect.throttle import SLOW_AFTER
+from omnibus.core.models import AccessAttempt
+from omnibus.core.throttle import SLOW_AFTER
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.models import CallNote, Wave
 from omnibus.fieldwork.outbox import work_until_idle

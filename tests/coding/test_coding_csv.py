@@ -7,10 +7,10 @@ import io
 
 from click.testing import CliRunner
 
+from omnibus.site.cli import main
+
 
 def _run(*args):
-    from omnibus.cli import main
-
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
@@ -49,7 +49,7 @@ def test_a_bad_file_changes_nothing_and_names_its_rows(wave, answers, frame, tmp
         encoding="utf-8",
     )
     result = CliRunner().invoke(
-        __import__("omnibus.cli").cli.main, ["coding", "import", wave.slug, "SocImprov", str(bad)]
+        main, ["coding", "import", wave.slug, "SocImprov", str(bad)]
     )
     assert result.exit_code == 1
     assert "row 3: codes: 9 is not a theme of SocImprov's frame (codes: 1, 2, 3)" in result.output
@@ -62,7 +62,7 @@ def test_a_bad_file_changes_nothing_and_names_its_rows(wave, answers, frame, tmp
 
 def test_unknown_variable_is_named_with_the_open_ones(wave):
     result = CliRunner().invoke(
-        __import__("omnibus.cli").cli.main, ["coding", "export", wave.slug, "SuppSou", "-o", "x.csv"]
+        main, ["coding", "export", wave.slug, "SuppSou", "-o", "x.csv"]
     )
     assert result.exit_code == 1
     assert "SuppSou is not an open variable" in result.output and "SocImprov" in result.output

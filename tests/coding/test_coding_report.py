@@ -17,9 +17,9 @@ def test_themes_figure_equals_the_table_and_quotes_are_cleared_ones(wave, answer
     from omnibus.analysis.spec import AnalysisSpec
     from omnibus.analysis.tables import wave_tables
     from omnibus.coding.quotes import mark_quote
-    from omnibus.coding.report import open_response_chapters
     from omnibus.dataset.build import build_dataset
     from omnibus.fieldwork.models import WaveUnit
+    from omnibus.report.chapters.open_responses import open_response_chapters
 
     first, second = (WaveUnit.objects.get(pk=a.wave_unit) for a in answers[:2])
     workforce = frame.themes.get(code=1)
@@ -40,7 +40,7 @@ def test_themes_figure_equals_the_table_and_quotes_are_cleared_ones(wave, answer
 
 
 def test_no_coding_no_chapter(wave, answers):
-    from omnibus.coding.report import open_response_chapters
     from omnibus.dataset.build import build_dataset
+    from omnibus.report.chapters.open_responses import open_response_chapters
 
     assert open_response_chapters(wave, build_dataset(wave), client=True) == []

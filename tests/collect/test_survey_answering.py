@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from omnibus.collect.answers import live_answers
-from omnibus.collect.models import AnswerEvent, PageEvent, SectionState
-from omnibus.fieldwork.models import WaveUnit
+from omnibus.collect.models import AnswerEvent, PageEvent
+from omnibus.fieldwork.models import SectionState, WaveUnit
 
 from .conftest import answer, seen_of, signed_in
 

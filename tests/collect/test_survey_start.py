@@ -7,9 +7,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from omnibus.collect.models import AccessAttempt, Respondent
-from omnibus.collect.throttle import REFUSE_AFTER, SLOW_AFTER
-from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.core.models import AccessAttempt
+from omnibus.core.throttle import REFUSE_AFTER, SLOW_AFTER
+from omnibus.fieldwork.models import Respondent, Wave, WaveUnit
 
 from .conftest import code_of
 
@@ -129,7 +129,7 @@ def test_keys_come_from_the_environment_when_set(unit: WaveUnit) -> None:
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(settings, rf) -> None:
-    from omnibus.collect.views import client_address
+    from omnibus.core.throttle import client_address
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
     assert client_address(request) == "10.0.0.1"  # no trusted proxy: the header could be forged

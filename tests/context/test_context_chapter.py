@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from omnibus.context.chapter import ContextSpecError, check_context_spec, context_chapter
+from omnibus.report.chapters.context import ContextSpecError, check_context_spec, context_chapter
 from omnibus.report.document import DataTable, Figure, Paragraph
 
 SPEC = {

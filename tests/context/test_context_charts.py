@@ -6,9 +6,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 
-from omnibus.context.charts import draw_chart, write_chart  # noqa: E402
-from omnibus.context.figures import Measure, scatter_figure  # noqa: E402
+from omnibus.context.measure import Measure  # noqa: E402
 from omnibus.context.variation import AreaValue  # noqa: E402
+from omnibus.report.chapters.context_charts import draw_chart, write_chart  # noqa: E402
+from omnibus.report.chapters.context_figures import scatter_figure  # noqa: E402
 from omnibus.report.document import Chart, Point  # noqa: E402
 from omnibus.report.palette import OKABE_ITO  # noqa: E402
 

@@ -9,10 +9,10 @@ PURE = [
     "omnibus.context.correlation",
     "omnibus.context.neighbours",
     "omnibus.context.banding",
-    "omnibus.context.figures",
+    "omnibus.report.chapters.context_figures",
     "omnibus.context.answers",
     "omnibus.context.comparison",
-    "omnibus.context.charts",
+    "omnibus.report.chapters.context_charts",
 ]
 
 

@@ -3,9 +3,9 @@
 from openpyxl import load_workbook
 
 from omnibus.analysis.spec import parse_spec
-from omnibus.context.figures import variation_table
 from omnibus.context.store import summary_of
 from omnibus.context.variation import ExclusionRule
+from omnibus.report.chapters.context_figures import variation_table
 from omnibus.report.tabbook import write_tabbook
 
 

@@ -10,11 +10,10 @@ from email.message import EmailMessage
 
 import pytest
 
-from omnibus.collect.models import SectionState
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.contacts import add_contact
 from omnibus.fieldwork.messages import load_template
-from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.outbox import queue_campaign, work_until_idle
 
 from .test_outbox import XLSX, Keeper, smtp  # noqa: F401 - a fixture

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from omnibus.collect.models import SectionState
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.messages import (
     AudienceError,
@@ -22,7 +21,7 @@ from omnibus.fieldwork.messages import (
     render_for,
     select_units,
 )
-from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
 from omnibus.frame.store import load_frame

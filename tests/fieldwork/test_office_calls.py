@@ -9,9 +9,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from omnibus.collect.models import SectionState
 from omnibus.fieldwork.contacts import import_contacts, wave_unit_by_key
-from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, Wave
+from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, SectionState, Wave
 
 from .test_contacts import EXAMPLE_CONTACTS, make_wave
 

@@ -7,11 +7,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from omnibus.collect.models import SectionState
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.contacts import add_contact
 from omnibus.fieldwork.messages import load_template
-from omnibus.fieldwork.models import AuditEvent, Campaign, Message, Wave, WaveUnit
+from omnibus.fieldwork.models import AuditEvent, Campaign, Message, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
 
 from .conftest import signed_in

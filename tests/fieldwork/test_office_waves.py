@@ -11,9 +11,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.utils import timezone
 
-from omnibus.collect.models import SectionState
 from omnibus.fieldwork.audit import record
-from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
+from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, SectionState, Wave
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
 from omnibus.frame.store import load_frame

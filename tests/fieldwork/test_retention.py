@@ -9,11 +9,11 @@ from click.testing import CliRunner
 from django.test import Client
 from django.utils import timezone
 
-from omnibus.collect.models import Answer, Respondent
+from omnibus.collect.models import Answer
 from omnibus.fieldwork.codes import digest, unseal
 from omnibus.fieldwork.contact_commands import erase_contacts_command, wave_retention
 from omnibus.fieldwork.contacts import ContactError, add_contact, import_contacts, wave_unit_by_key
-from omnibus.fieldwork.models import AuditEvent, Contact, Retention, Wave, WaveUnit
+from omnibus.fieldwork.models import AuditEvent, Contact, Respondent, Retention, Wave, WaveUnit
 from omnibus.fieldwork.retention import RetentionError, erase_contacts, set_retention
 
 from .test_contacts import EXAMPLE_CONTACTS, make_wave

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from omnibus.collect.models import SectionState
+from omnibus.fieldwork.models import SectionState
 from omnibus.fieldwork.tracking import section_figures, unit_rows, wave_figures
 
 from .test_office_waves import make_wave

@@ -16,8 +16,7 @@ import pytest
 from django.utils import timezone
 from scipy import stats
 
-from omnibus.collect.models import SectionState
-from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.tracking import profile_dataset, wave_tables
 from omnibus.fieldwork.waves import create_wave

@@ -160,9 +160,9 @@ def test_help_shows_both_forms() -> None:
 
 @pytest.mark.django_db
 def test_open_responses_and_context_follow_the_sections(wave, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
-    """The coding room's chapters (as `omnibus.coding.report` gives them) and the context chapter, in their place."""
-    from omnibus.coding import report as coding_report
+    """The open-response chapters (`omnibus.report.chapters.open_responses`) and the context chapter, in place."""
     from omnibus.context.demo import load_demo_context
+    from omnibus.report.chapters import open_responses as coding_report
     from omnibus.report.document import Chapter, Paragraph, Quote
 
     load_demo_context()

@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from omnibus.collect import throttle
-from omnibus.collect.models import AccessAttempt
-from omnibus.collect.throttle import REFUSE_AFTER, SLOW_AFTER
+from omnibus.core import throttle
+from omnibus.core.models import AccessAttempt
+from omnibus.core.throttle import REFUSE_AFTER, SLOW_AFTER
 
 pytestmark = pytest.mark.django_db
 

@@ -119,7 +119,7 @@ SET_UP = """
 import sys, uuid
 from pathlib import Path
 from datetime import date, timedelta
-from omnibus.site.setup import setup_django
+from omnibus.core.setup import setup_django
 setup_django()
 from django.core.management import call_command
 from django.utils import timezone

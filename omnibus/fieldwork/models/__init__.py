@@ -7,6 +7,7 @@ from omnibus.fieldwork.models.audit import AuditEvent
 from omnibus.fieldwork.models.calls import CallNote
 from omnibus.fieldwork.models.contacts import Contact, Nomination, Retention
 from omnibus.fieldwork.models.messages import Campaign, Message
+from omnibus.fieldwork.models.progress import Respondent, SectionState
 from omnibus.fieldwork.models.waves import QuestionnaireVersion, Wave, WaveUnit
 
 __all__ = [
@@ -17,7 +18,9 @@ __all__ = [
     "Message",
     "Nomination",
     "QuestionnaireVersion",
+    "Respondent",
     "Retention",
+    "SectionState",
     "Wave",
     "WaveUnit",
 ]

@@ -12,12 +12,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
+from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.calls import OUTCOMES, CallError, NewContact, call_list, call_list_csv, calls_of, log_call
 from omnibus.fieldwork.contacts import ContactError, wave_unit_by_key
 from omnibus.fieldwork.models import AuditEvent, CallNote, Wave, WaveUnit
 from omnibus.fieldwork.waves import WaveError, wave_by_slug
-from omnibus.site.roles import researcher_required
 
 FIELDS = ("outcome", "promised_for", "note", "new_contact_name", "new_contact_email", "new_contact_phone")
 

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.contacts import (
     ContactError,
@@ -33,7 +34,6 @@ from omnibus.fieldwork.contacts import (
     wave_unit_by_key,
 )
 from omnibus.fieldwork.models import AuditEvent, Contact, Message, Nomination, Wave, WaveUnit
-from omnibus.site.roles import researcher_required
 
 FIELDS = ("name", "email", "phone", "role")
 # Messages a researcher should notice next to the contact they were sent to.

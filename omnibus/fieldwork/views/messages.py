@@ -14,12 +14,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.messages import TEMPLATE_DIR, AudienceError, TemplateError, load_template, menu_of, preview
 from omnibus.fieldwork.models import AuditEvent, Campaign, Message, Wave
 from omnibus.fieldwork.outbox import queue_campaign, record_bounce
 from omnibus.fieldwork.views.contacts import wave_or_404
-from omnibus.site.roles import researcher_required
 
 STATUSES = [value for value, _ in Message.STATUSES]
 FIXED_AUDIENCES = {

@@ -14,13 +14,13 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
 from omnibus.fieldwork.tracking import unit_rows, wave_figures, wave_tables
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, create_wave
 from omnibus.frame.store import FrameError
-from omnibus.site.roles import RESEARCHER, office_required, researcher_required, role_of
 
 AUDIT_LIMIT = 200
 DATETIME_HINT = "For example, 2017-10-02 09:00"

@@ -10,9 +10,11 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
-from omnibus.collect.models import AccessAttempt
+from omnibus.core.models import AccessAttempt
 
 log = logging.getLogger("omnibus.access")
 
@@ -58,3 +60,12 @@ def record(address: str, succeeded: bool, kind: str = AccessAttempt.CODE) -> Non
 
 def _seconds(delta: timedelta) -> int:
     return max(1, int(delta.total_seconds() + 0.999))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The respondent's address: behind trusted proxies, the one they saw (not the load balancer's)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if proxies and len(forwarded) >= proxies:
+        return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"

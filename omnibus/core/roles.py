@@ -38,7 +38,7 @@ def _needs(allowed: tuple[str, ...]) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if role_of(request.user) not in allowed:
-                return render(request, "site/error.html", {"title": "You do not have access to this page"}, status=403)
+                return render(request, "core/error.html", {"title": "You do not have access to this page"}, status=403)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -5,7 +5,7 @@ import os
 
 def setup_django() -> None:
     """Configure and start Django once; commands that touch the database call this first."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omnibus.site.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omnibus.core.settings")
     import django
     from django.apps import apps
 

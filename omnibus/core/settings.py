@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "omnibus.core",
     "omnibus.site",
     "omnibus.frame",
     "omnibus.fieldwork",

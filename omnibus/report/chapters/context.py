@@ -30,9 +30,10 @@ from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.spec import AnalysisSpec, Breakdown, Ratio
 from omnibus.analysis.tables import Cell, Table
 from omnibus.context.answers import AnswersError, band_tables, correlate_answer
-from omnibus.context.figures import Measure, scatter_figure, variation_figure
+from omnibus.context.measure import Measure
 from omnibus.context.store import ContextError, indicator_values, measure_of, summary_of
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
+from omnibus.report.chapters.context_figures import scatter_figure, variation_figure
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
 from omnibus.report.spec import ReportSpecError
 

@@ -6,27 +6,12 @@ data, the base and the notes (the exclusion rule, the test). Pure Python: no Dja
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from omnibus.context.correlation import Correlation, correlate
+from omnibus.context.measure import Measure
 from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, describe_variation
 from omnibus.report.document import Chart, DataTable, Figure, Point
-
-
-@dataclass(frozen=True)
-class Measure:
-    """A measure of units to plot: its label, unit, period, source and each unit's value."""
-
-    label: str
-    unit: str
-    period: str
-    values: dict[str, AreaValue]  # unit key -> value
-    source: str = ""
-
-    @property
-    def title(self) -> str:
-        """The label with its period, as an axis says it."""
-        return f"{self.label} ({self.period})" if self.period else self.label
 
 
 def variation_figure(summary: VariationSummary, unit: str = "", source: str = "") -> Figure:
