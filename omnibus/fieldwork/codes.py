@@ -20,6 +20,9 @@ from omnibus.core.keys import code_encryption_key, code_hash_key
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LENGTH = 12
 GROUP = 4
+# A replaced code digest starts with this. It holds letters outside hex, so no HMAC-SHA256 hex
+# digest of any typed code can ever equal it, and the random tail keeps the column unique.
+ERASED_DIGEST_PREFIX = "erased-"
 
 
 def new_code() -> str:

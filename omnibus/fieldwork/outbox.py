@@ -28,9 +28,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks import task
 
-from omnibus.fieldwork.mail import Attachment, Mailer, Outgoing, PermanentError, TransientError, mailer_from_env
+from omnibus.fieldwork.mail import (
+    Attachment,
+    Mailer,
+    Outgoing,
+    PermanentError,
+    SmtpConfig,
+    TransientError,
+    mailer_from_env,
+)
 from omnibus.fieldwork.messages import Recipient, Template, parse_template, recipients_for, render_for, select_units
 from omnibus.fieldwork.models import Campaign, Message, Wave, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire import render_xlsx
 
 log = logging.getLogger("omnibus.fieldwork.outbox")
 
@@ -113,8 +123,6 @@ def _message(campaign: Campaign, unit: WaveUnit, person: Recipient, now: datetim
 
 
 def _message_domain() -> str:
-    from omnibus.fieldwork.mail import SmtpConfig
-
     address = SmtpConfig.from_env().from_address
     return address.rsplit("@", 1)[-1].strip(" >") or "localhost"
 
@@ -204,13 +212,10 @@ def outgoing_for(message: Message, copies: dict[int, Attachment]) -> Outgoing:
 def excel_copy(campaign: Campaign, copies: dict[int, Attachment]) -> Attachment:
     """The Excel copy of the campaign's questionnaire, made once per campaign per batch."""
     if campaign.pk not in copies:
-        from omnibus.fieldwork.questionnaires import questionnaire_of
-        from omnibus.questionnaire.render_xlsx import render_xlsx
-
         stored = campaign.wave.questionnaire
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "copy.xlsx"
-            render_xlsx(questionnaire_of(stored), path)
+            render_xlsx.render_xlsx(questionnaire_of(stored), path)
             content = path.read_bytes()
         copies[campaign.pk] = Attachment(f"{stored.survey}-{stored.version}-questions.xlsx", content)
     return copies[campaign.pk]

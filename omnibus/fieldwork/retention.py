@@ -16,11 +16,8 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from omnibus.fieldwork import audit
+from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX
 from omnibus.fieldwork.models import AuditEvent, Retention, Wave, WaveUnit
-
-# A replaced code digest starts with this. It holds letters outside hex, so no HMAC-SHA256 hex
-# digest of any typed code can ever equal it, and the random tail keeps the column unique.
-ERASED_DIGEST_PREFIX = "erased-"
 
 
 @dataclass(frozen=True)
@@ -41,7 +38,7 @@ class Erase:
 # line such as Erase("call notes", "fieldwork.CallNote", "wave_unit__wave") when it is built.
 ERASED: tuple[Erase, ...] = (
     Erase("contacts", "fieldwork.Contact", "wave_unit__wave"),
-    Erase("respondent names and roles", "collect.Respondent", "wave_unit__wave", blank=("name", "role")),
+    Erase("respondent names and roles", "fieldwork.Respondent", "wave_unit__wave", blank=("name", "role")),
     Erase("call notes", "fieldwork.CallNote", "wave_unit__wave"),
 )
 

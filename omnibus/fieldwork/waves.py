@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
-from omnibus.fieldwork.codes import digest, new_code, seal, unseal
+from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX, digest, new_code, seal, unseal
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.frame.models import Population, Unit
 from omnibus.frame.store import frame_as_of
@@ -87,8 +87,6 @@ def wave_by_slug(slug: str) -> Wave:
 
 def unit_codes(wave: Wave) -> list[UnitCode]:
     """Every unit of the wave with its code in the clear, by name (erased codes are gone for good)."""
-    from omnibus.fieldwork.retention import ERASED_DIGEST_PREFIX
-
     rows = wave.units.select_related("unit").exclude(code_digest__startswith=ERASED_DIGEST_PREFIX).order_by("name")
     return [UnitCode(w.unit.key if w.unit else "", w.name, unseal(w.code_sealed)) for w in rows]
 

@@ -21,6 +21,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
 from omnibus.report import palette  # noqa: E402
+from omnibus.report.chapters.context_charts import draw_chart  # noqa: E402
 from omnibus.report.document import Chart  # noqa: E402
 from omnibus.report.figures import SIGNIFICANT_MARK  # noqa: E402
 
@@ -91,8 +92,6 @@ def draw(chart: Chart) -> MplFigure:
         elif chart.kind == "paired":
             _paired(chart, ax)
         elif chart.kind in CONTEXT_KINDS:
-            from omnibus.report.chapters.context_charts import draw_chart  # lazy: the context module is optional here
-
             draw_chart(chart, ax)
         else:
             raise ValueError(f"unknown chart kind {chart.kind!r}")

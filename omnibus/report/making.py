@@ -12,9 +12,15 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from omnibus.analysis.spec import AnalysisSpec, load_spec
+from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
+from omnibus.dataset.build import build_dataset
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.report import write_docx, write_html, write_pdf
 from omnibus.report.build import ReportInputs, build_report
+from omnibus.report.chapters import open_responses
+from omnibus.report.chapters.context import context_chapter
 from omnibus.report.document import Chapter, Report
+from omnibus.report.methodology import fieldwork_of
 from omnibus.report.spec import ReportSpec, load_report_spec, parse_report_spec
 
 FORMATS = ("html", "pdf", "docx")
@@ -36,9 +42,6 @@ def parse_formats(text: str) -> list[str]:
 
 def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:  # noqa: ANN001 - a Wave
     """The report spec (checked against the wave's questionnaire; defaults without a file) and its analysis spec."""
-    from omnibus.analysis.spec import SpecError
-    from omnibus.fieldwork.questionnaires import questionnaire_of
-
     questionnaire = questionnaire_of(wave.questionnaire)
     spec = load_report_spec(spec_path, questionnaire) if spec_path else parse_report_spec({}, questionnaire)
     try:
@@ -50,9 +53,6 @@ def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:
 
 def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: Say) -> ReportInputs:  # noqa: ANN001
     """Datasets of the wave and the earlier wave, and the fieldwork facts."""
-    from omnibus.dataset.build import build_dataset
-    from omnibus.report.methodology import fieldwork_of
-
     say(f"Reading the answers of {wave.slug}")
     dataset = build_dataset(wave)
     others = []
@@ -67,19 +67,15 @@ def open_response_chapters(wave, inputs: ReportInputs, client: bool) -> list[Cha
 
     Made by the coding room; for a client (`client`), only quotes of units that agreed to be linked.
     """
-    from omnibus.report.chapters.open_responses import (
-        open_response_chapters as chapters_of,  # lazy: a Django app's module
+    return open_responses.open_response_chapters(
+        wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis
     )
-
-    return chapters_of(wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis)
 
 
 def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
     """The context chapter (official statistics beside the answers) when the spec has a `context:` key."""
     if not raw:
         return []
-    from omnibus.report.chapters.context import context_chapter  # lazy: only reports with context need it
-
     return [context_chapter(raw, wave, dataset)]
 
 
@@ -106,11 +102,8 @@ def make_report(
 
 def write_formats(report: Report, formats: list[str], out_dir: Path, stem: str, say: Say) -> dict[str, Path]:
     """Each format to a temporary folder, then all moved into `out_dir` together."""
-    from omnibus.report.write_docx import write_docx
-    from omnibus.report.write_html import write_html
-    from omnibus.report.write_pdf import write_pdf
-
-    writers = {"html": write_html, "pdf": write_pdf, "docx": write_docx}
+    # Looked up on their modules when called, so a test can stand in for one writer.
+    writers = {"html": write_html.write_html, "pdf": write_pdf.write_pdf, "docx": write_docx.write_docx}
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     with tempfile.TemporaryDirectory(dir=out_dir, prefix=".report-") as scratch:

@@ -13,6 +13,7 @@ from datetime import date
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import response_by_section, took_part
+from omnibus.fieldwork.models import Campaign, Message
 from omnibus.report.document import Chapter, DataTable, Paragraph
 
 INVITATION = "invitation"  # campaigns of templates named invitation*; every other campaign is a reminder
@@ -35,8 +36,6 @@ class Fieldwork:
 
 def fieldwork_of(wave) -> Fieldwork:  # noqa: ANN001 - a fieldwork Wave
     """The wave's fieldwork dates and the invitations and reminders its campaigns sent."""
-    from omnibus.fieldwork.models import Campaign, Message
-
     campaigns = list(Campaign.objects.filter(wave=wave))
     invitation_ids = [c.pk for c in campaigns if c.template_name.startswith(INVITATION)]
     reminder_ids = [c.pk for c in campaigns if c.pk not in invitation_ids]

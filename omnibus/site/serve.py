@@ -15,7 +15,10 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from gunicorn import util
 from gunicorn.app.base import BaseApplication
+
+from omnibus.core.setup import setup_django
 
 DEMO_SECRET_KEY = "omnibus-demo-key-not-for-production"  # the key settings.py falls back to
 WSGI_APP = "omnibus.site.wsgi:application"
@@ -136,8 +139,6 @@ def prepare(options: ServeOptions, say: Callable[[str], None]) -> None:
         say(f"Warning: {warning}")
     _check_settings_not_read(options)
     os.environ.update(worker_environment(options))
-    from omnibus.core.setup import setup_django
-
     setup_django()
     from django.db import connections
 
@@ -210,6 +211,4 @@ class _Server(BaseApplication):
 
     def load(self) -> object:
         """The WSGI application (imported after the fork, so nothing is shared between workers)."""
-        from omnibus.site.wsgi import application
-
-        return application
+        return util.import_app(WSGI_APP)
