@@ -19,7 +19,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+# A cycle on purpose: a question's kind is looked up in `kinds`, whose kinds delegate to
+# modules that read the model. The package's `__init__` imports `kinds` first, so by the
+# time a question asks for its kind the registry is complete.
+from omnibus.questionnaire import kinds
+
 QuestionType = Literal["single", "multi", "grid", "text", "number", "numbers", "statement"]
+# The types the file may name, in the language guide's order: the keys of `kinds.KINDS`.
 QUESTION_TYPES: tuple[str, ...] = (
     "single",
     "multi",
@@ -120,9 +126,14 @@ class Question:
         return None
 
     @property
+    def kind(self) -> kinds.QuestionKind:
+        """What the question's type means: its predicates, variables, reading, printing (see `kinds`)."""
+        return kinds.KINDS[self.type]
+
+    @property
     def answerable(self) -> bool:
         """False for statements, which show text and take no answer."""
-        return self.type != "statement"
+        return self.kind.answerable
 
 
 @dataclass
