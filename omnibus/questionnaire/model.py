@@ -4,8 +4,8 @@ A questionnaire is a list of sections, each a list of questions. Each question h
 `type` and the fields that type uses; the rest stay at their defaults. Every object keeps
 the line of the file it came from so that later checks can point at it.
 
-Variable names (what the dataset and the exports use) follow one rule, kept here so that
-no stage invents its own:
+Variable names (what the dataset and the exports use) follow one rule, which each question's
+kind (`kinds.py`) implements and `variables.py` hands out, so that no stage invents its own:
 
 - single, text, number: the question id;
 - multi: one 0/1 variable per option, `{id}_{code}`;

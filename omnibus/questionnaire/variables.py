@@ -1,9 +1,10 @@
-"""Variable names and answer keys: the one place that says what each question stores.
+"""Variable names and answer keys: the one place the stages ask what each question stores.
 
 An *answer key* is where the routing engine and the web survey keep an answer: a choice
 question's chosen code (or list of codes), a grid item's code, a number or a text, and the
 text of an "Other (please specify)". A *variable* is a column of the analysis dataset: the
 same, except that a multiple-choice question spreads into one 0/1 variable per option.
+Each question's kind (`kinds.py`) works out its own; the functions here are what callers use.
 """
 
 from __future__ import annotations
