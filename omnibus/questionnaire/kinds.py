@@ -93,7 +93,7 @@ class QuestionKind:
         """The dataset variables of one question, in order."""
         raise self._unwritten("variables")
 
-    def is_asked(self, question: Question, variable: str, route: routing.Route) -> bool:
+    def is_asked(self, question: Question, name: str, route: routing.Route) -> bool:
         """Whether routing asked the answer that a variable (or answer key) holds."""
         return route.asked(question.id)
 
@@ -237,9 +237,9 @@ class _Items(QuestionKind):
         """The item ids."""
         return [item.id for item in question.items]
 
-    def is_asked(self, question: Question, variable: str, route: routing.Route) -> bool:
+    def is_asked(self, question: Question, name: str, route: routing.Route) -> bool:
         """Whether routing asked this item."""
-        return route.asked(question.id) and variable in route.items.get(question.id, [])
+        return route.asked(question.id) and name in route.items.get(question.id, [])
 
     def print_answers(self, record: PrintedQuestion, question: Question, questionnaire: Questionnaire) -> None:
         """A line per item."""
