@@ -29,11 +29,12 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from omnibus.questionnaire.kinds import NOT_ANSWERED, NOT_ASKED
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.variables import Variable
 
-NOT_ASKED = -1
-NOT_ANSWERED = -2
+# NOT_ASKED (-1) and NOT_ANSWERED (-2) are defined with the one rule that writes them,
+# `questionnaire.kinds.dataset_value`, which the dataset builder and the synthetic data share.
 SYSTEM_MISSING = (NOT_ASKED, NOT_ANSWERED)
 SECTION_STATES = ("complete", "partial", "none")
 

@@ -13,13 +13,17 @@ in Python would take minutes and add nothing to a benchmark of the tables).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+
 import numpy as np
 import polars as pl
 
-from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
-from omnibus.questionnaire.model import Question, Questionnaire
-from omnibus.questionnaire.routing import offered_options, route
-from omnibus.questionnaire.variables import Variable, question_variables, specify_key, variables
+from omnibus.analysis.dataset import NOT_ASKED, Dataset
+from omnibus.questionnaire.kinds import dataset_value
+from omnibus.questionnaire.model import Item, Option, Question, Questionnaire
+from omnibus.questionnaire.routing import Route, route
+from omnibus.questionnaire.variables import Variable, question_variables, variables
 
 # Shares of the Wave 3 frame (Table 3 of the seed), used to draw frame attributes.
 FRAME_SHARES: dict[str, dict[str, float]] = {
@@ -126,40 +130,47 @@ def _answer(
     """Random stored answers for one question (some left blank)."""
     if rng.random() < skip:
         return {}
-    if question.type in ("grid", "numbers"):
-        out: dict[str, object] = {}
-        scale = [o.code for o in question.options]
-        for item in question.items:
-            if question.type == "grid":
-                out[item.id] = int(scale[_skewed(rng, len(scale))])
-            else:
-                out[item.id] = _number(question, rng, item.min, item.max)
-        return out
-    if question.type == "number":
-        return {question.id: _number(question, rng, question.min, question.max)}
-    if question.type == "text":
-        return {question.id: "Some words"}
-    offered = offered_options(question, questionnaire, answers)
-    if not offered:
-        return {}
-    if question.type == "single":
-        option = offered[_skewed(rng, len(offered))]
-        chosen = [option]
-    else:
+    return question.kind.random_answer(question, questionnaire, answers, SyntheticDraw(rng))
+
+
+@dataclass
+class SyntheticDraw:
+    """How synthetic answers are drawn: earlier codes more often, skewed numbers, fixed texts; every item answered."""
+
+    rng: np.random.Generator
+
+    def items(self, question: Question, questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[Item]:
+        """Every item (routing later decides which were asked)."""
+        return list(question.items)
+
+    def code(self, question: Question, options: list[Option]) -> int:
+        """One code, earlier ones more often."""
+        return int(options[_skewed(self.rng, len(options))].code)
+
+    def codes(self, question: Question, offered: list[Option]) -> list[int]:
+        """Now and then the exclusive code alone, else up to max_choices of the others (earlier ones more often)."""
         exclusive = [o for o in offered if o.exclusive]
         plain = [o for o in offered if not o.exclusive]
-        if exclusive and rng.random() < 0.08 or not plain:
-            chosen = [exclusive[0]] if exclusive else []
-        else:
-            limit = question.max_choices or len(plain)
-            k = int(rng.integers(1, min(limit, len(plain)) + 1))
-            picks = rng.choice(len(plain), size=k, replace=False, p=_weights(len(plain)))
-            chosen = [plain[i] for i in sorted(picks)]
-    if not chosen:
-        return {}
-    out = {question.id: chosen[0].code if question.type == "single" else [o.code for o in chosen]}
-    out.update({specify_key(question.id, o.code): "Something else" for o in chosen if o.specify})
-    return out
+        if exclusive and self.rng.random() < 0.08 or not plain:
+            return [exclusive[0].code] if exclusive else []
+        limit = question.max_choices or len(plain)
+        k = int(self.rng.integers(1, min(limit, len(plain)) + 1))
+        picks = self.rng.choice(len(plain), size=k, replace=False, p=_weights(len(plain)))
+        return [plain[i].code for i in sorted(picks)]
+
+    def number(self, question: Question, item: Item | None) -> float:
+        """A skewed number within the item's bounds, else the question's."""
+        if item is None:
+            return _number(question, self.rng, question.min, question.max)
+        return _number(question, self.rng, item.min, item.max)
+
+    def text(self, question: Question) -> str:
+        """The same few words for every open answer."""
+        return "Some words"
+
+    def specify(self, question: Question, option: Option) -> str:
+        """The same words for every "please specify"."""
+        return "Something else"
 
 
 def _weights(k: int) -> np.ndarray:
@@ -179,25 +190,10 @@ def _number(question: Question, rng: np.random.Generator, low: float | None, hig
     return float(round(value)) if question.integer else round(float(value), 2)
 
 
-def _coded(var: Variable, question: Question, routed, reached: bool) -> object:
+def _coded(var: Variable, question: Question, routed: Route, reached: bool) -> object:
     """One variable's dataset value, with the contract's missing codes."""
-    asked = reached and routed.asked(question.id)
-    if question.type in ("grid", "numbers"):
-        asked = asked and var.name in routed.items.get(question.id, [])
-    if var.kind == "text":
-        if not asked:
-            return None
-        return routed.live.get(var.name, "") or ""
-    if not asked:
-        return NOT_ASKED
-    if var.kind == "flag":
-        chosen = routed.live.get(question.id)
-        if not chosen:
-            return NOT_ANSWERED
-        code = int(var.name.rsplit("_", 1)[1])
-        return int(code in chosen)
-    value = routed.live.get(var.name)
-    return NOT_ANSWERED if value is None else value
+    asked = reached and question.kind.is_asked(question, var.name, routed)
+    return dataset_value(var, asked, routed.live)
 
 
 def _to_frame(rows: list[dict[str, object]], names: list[Variable], questionnaire: Questionnaire) -> pl.DataFrame:

@@ -211,16 +211,14 @@ def question_tables(
     main: Prepared, others: list[Prepared], question: Question, spec: AnalysisSpec, columns: list[Column]
 ) -> list[Table]:
     """The tables of one question: one for a single or multiple choice, one per grid or numeric item."""
-    if question.type == "single":
-        return [coded_table(main, others, question, None, spec, columns)]
-    if question.type == "grid":
-        return [coded_table(main, others, question, item, spec, columns) for item in question.items]
-    if question.type == "multi":
+    kind = question.kind
+    items: list[Item | None] = list(question.items) if kind.has_items else [None]
+    if kind.multiple:
         return [multi_table(main, others, question, spec, columns)]
-    if question.type == "numbers":
-        return [numeric_table(main, others, question, item, spec, columns) for item in question.items]
-    if question.type == "number":
-        return [numeric_table(main, others, question, None, spec, columns)]
+    if kind.coded:
+        return [coded_table(main, others, question, item, spec, columns) for item in items]
+    if kind.numeric:
+        return [numeric_table(main, others, question, item, spec, columns) for item in items]
     return []  # open text is coded elsewhere; statements take no answer
 
 

@@ -47,9 +47,9 @@ def open_variables(questionnaire: Questionnaire) -> list[OpenVariable]:
     """Every open question and "Other (please specify)" text, in questionnaire order."""
     found = []
     for question in questionnaire.questions():
-        if question.type == "text":
+        if question.kind.open_text:
             found.append(OpenVariable(question.id, question.id, question.text))
-        for option in questionnaire.options_of(question) if question.type in ("single", "multi") else []:
+        for option in questionnaire.options_of(question) if question.kind.choice else []:
             if option.specify:
                 text = f"{question.text} – {option.label}"
                 found.append(OpenVariable(specify_key(question.id, option.code), question.id, text))

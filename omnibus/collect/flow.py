@@ -23,7 +23,7 @@ def is_answered(question: Question, route: Route) -> bool:
     """
     if not question.answerable or not question.required:
         return True
-    if question.type in ("grid", "numbers"):
+    if question.kind.has_items:
         return all(item in route.live for item in route.items.get(question.id, []))
     return question.id in route.live
 

@@ -105,15 +105,15 @@ def page_view(
         preamble=pipe(question.preamble, questionnaire, live) if question.preamble else None,
         main=Field(question.id, question.id, question.text, _first(data, question.id), by_field.get(question.id)),
     )
-    if question.type in ("single", "multi"):
+    if question.kind.choice:
         offered = _with_specified_texts(question, route.options.get(question.id, []), live)
         view.main.choices = _choices(question, offered, data, by_field)
         view.main.input_id = view.main.choices[0].input_id if view.main.choices else question.id
-    elif question.type in ("grid", "numbers"):
+    elif question.kind.has_items:
         view.items = _items(question, questionnaire, route, data, by_field)
         # GOV.UK: inline radios only for two or three short options (Yes / No / Don't know).
         view.inline = (
-            question.type == "grid" and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
+            question.kind.scale and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
         )
     view.errors = _summary(view, errors or [])
     return view
@@ -160,7 +160,7 @@ def _items(
             continue
         label = pipe(item.text, questionnaire, route.live)
         item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id))
-        if question.type == "grid":
+        if question.kind.scale:
             item_field.choices = [
                 Choice(
                     str(o.code),

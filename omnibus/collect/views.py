@@ -254,7 +254,7 @@ def check(request: HttpRequest, visit: Visit, section_id: str) -> HttpResponse:
 
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
     q = visit.questionnaire
-    if page.type in ("grid", "numbers"):
+    if page.kind.has_items:
         lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
     elif page.id in route.live:
         lines = [answer_text(page.id, q, route.live)]

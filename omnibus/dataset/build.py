@@ -19,8 +19,9 @@ from typing import Any
 
 import polars as pl
 
-from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
+from omnibus.analysis.dataset import NOT_ASKED, Dataset
 from omnibus.collect.flow import is_answered
+from omnibus.questionnaire.kinds import dataset_value
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.routing import Route, route
 from omnibus.questionnaire.variables import Variable, answer_key_owners, variables
@@ -246,7 +247,7 @@ def var_specs(questionnaire: Questionnaire, dataset_vars: list[Variable]) -> lis
             code = int(variable.name.rsplit("_", 1)[1])
             specs.append(VarSpec(variable, section, question.id, code=code))
         else:
-            item = question.type in ("grid", "numbers")
+            item = question.kind.has_items
             specs.append(VarSpec(variable, section, variable.name, item=item))
     return specs
 
@@ -256,24 +257,8 @@ def value_of(spec: VarSpec, live: dict[str, object], asked: set[str], reached: s
 
     `asked` holds the questions and items routing asks; `reached` the sections the unit reached.
     """
-    kind = spec.variable.kind
     is_asked = spec.section in reached and (spec.key if spec.item else spec.variable.question) in asked
-    if kind == "text":
-        if not is_asked:
-            return None
-        value = live.get(spec.key)
-        return "" if value is None else str(value)
-    if not is_asked:
-        return NOT_ASKED
-    if kind == "flag":
-        chosen = live.get(spec.key)
-        if not isinstance(chosen, list):
-            return NOT_ANSWERED
-        return 1 if spec.code in chosen else 0
-    value = live.get(spec.key)
-    if value is None:
-        return NOT_ANSWERED
-    return float(value) if kind == "number" else int(value)  # type: ignore[arg-type]
+    return dataset_value(spec.variable, is_asked, live)
 
 
 def section_flag(q: Questionnaire, section: str, unit: UnitStore, result: Route, owners: dict[str, Question]) -> str:

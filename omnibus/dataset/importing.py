@@ -401,7 +401,7 @@ def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, Cell]) 
             continue  # an "Other" chosen without saying what: allowed in an import, the text stays blank
         name, cell = read.cells.get(error.field) or next(iter(present.items()))
         read.problems.append((name, cell, error.message))
-    covered = {question.id if question.type == "multi" and "_" in n and not n.endswith("_text") else n for n in present}
+    covered = {question.id if question.kind.multiple and "_" in n and not n.endswith("_text") else n for n in present}
     answered = page.answers.get(question.id) is not None
     for key in shape.keys:
         value = page.answers.get(key)
@@ -416,7 +416,7 @@ def _page_data(shape: QuestionShape, present: dict[str, Cell], read: QuestionRea
     """The cells as the fields a web page would send, checking codes and flags on the way."""
     data: dict[str, list[str]] = {}
     question, options, codes = shape.question, shape.options, shape.codes
-    if question.type == "multi":
+    if question.kind.multiple:
         chosen = []
         for option in options:
             name = f"{question.id}_{option.code}"
@@ -433,11 +433,11 @@ def _page_data(shape: QuestionShape, present: dict[str, Cell], read: QuestionRea
             data[question.id] = chosen
     for name, cell in present.items():
         read.cells.setdefault(name, (name, cell))
-        if question.type == "multi" and name != question.id and not name.endswith("_text"):
+        if question.kind.multiple and name != question.id and not name.endswith("_text"):
             continue  # a flag, read above
-        if name.endswith("_text") or question.type == "text":
+        if name.endswith("_text") or question.kind.open_text:
             text = cell.text
-        elif question.type in ("single", "grid"):
+        elif question.kind.coded:
             text = _code(cell, codes, question, name, read)
         else:
             text = _number(cell.text, question)

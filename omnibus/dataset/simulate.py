@@ -10,15 +10,14 @@ written for some pages, so that the paradata summary has something to summarise.
 from __future__ import annotations
 
 import random
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from omnibus.dataset.simulated_texts import GENERIC, answers_for
-from omnibus.questionnaire.model import Option, Question, Questionnaire, Section
+from omnibus.questionnaire.model import Item, Option, Question, Questionnaire, Section
 from omnibus.questionnaire.printed import value_range
-from omnibus.questionnaire.routing import holds, offered_options
-from omnibus.questionnaire.variables import specify_key
+from omnibus.questionnaire.routing import holds
 
 SECTION_SHARES = (0.47, 0.39, 0.36)  # of all units, by menu order (Wave 3: CSC, EY, SEND)
 OTHER_SHARE = 0.4  # a menu section beyond the third
@@ -117,40 +116,45 @@ def synthetic_answer(
     question: Question, questionnaire: Questionnaire, rng: random.Random, answers: dict[str, object]
 ) -> dict[str, object]:
     """A plausible answer to one asked question, from what routing offers given `answers`."""
-    if question.type in ("single", "multi"):
-        offered = offered_options(question, questionnaire, answers)
-        if not offered:
-            return {}
-        codes = _pick_codes(question, offered, rng)
-        result: dict[str, object] = {question.id: codes[0] if question.type == "single" else codes}
-        for option in offered:
-            if option.specify and option.code in codes:
-                result[specify_key(question.id, option.code)] = rng.choice(GENERIC)
-        return result
-    if question.type == "grid":
-        asked = [i for i in question.items if holds(i.ask_if, questionnaire, answers)]
-        return {item.id: _weighted(question.options, rng).code for item in asked}
-    if question.type == "numbers":
-        asked = [i for i in question.items if holds(i.ask_if, questionnaire, answers)]
-        return {item.id: _number(question, rng, *value_range(question, item)) for item in asked}
-    if question.type == "number":
-        return {question.id: _number(question, rng, *value_range(question))}
-    if question.type == "text":
-        return {question.id: rng.choice(answers_for(question.id))[: question.max_length or None]}
-    return {}
+    return question.kind.random_answer(question, questionnaire, answers, SimulationDraw(rng))
 
 
-def _pick_codes(question: Question, offered: list[Option], rng: random.Random) -> list[int]:
-    if question.type == "single":
-        return [_weighted(offered, rng).code]
-    exclusive = [o for o in offered if o.exclusive]
-    others = [o for o in offered if not o.exclusive]
-    if exclusive and (not others or rng.random() < EXCLUSIVE_RATE):
-        return [rng.choice(exclusive).code]
-    most = min(len(others), question.max_choices or 4)
-    least = min(question.min_choices or 1, most)
-    chosen = rng.sample(others, rng.randint(least, most))
-    return sorted(o.code for o in chosen)
+@dataclass
+class SimulationDraw:
+    """How a simulated unit answers: "Don't know" less often, small numbers, texts from real-looking answers."""
+
+    rng: random.Random
+
+    def items(self, question: Question, questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[Item]:
+        """The items routing asks given the answers so far."""
+        return [i for i in question.items if holds(i.ask_if, questionnaire, answers)]
+
+    def code(self, question: Question, options: list[Option]) -> int:
+        """One code, missing codes weighted down."""
+        return _weighted(options, self.rng).code
+
+    def codes(self, question: Question, offered: list[Option]) -> list[int]:
+        """An exclusive code alone now and then, else a few of the others within the question's limits."""
+        exclusive = [o for o in offered if o.exclusive]
+        others = [o for o in offered if not o.exclusive]
+        if exclusive and (not others or self.rng.random() < EXCLUSIVE_RATE):
+            return [self.rng.choice(exclusive).code]
+        most = min(len(others), question.max_choices or 4)
+        least = min(question.min_choices or 1, most)
+        chosen = self.rng.sample(others, self.rng.randint(least, most))
+        return sorted(o.code for o in chosen)
+
+    def number(self, question: Question, item: Item | None) -> float | int:
+        """A number in the question's (or the item's) range, most of them small."""
+        return _number(question, self.rng, *value_range(question, item))
+
+    def text(self, question: Question) -> str:
+        """One of the stock answers to this question, cut to its length."""
+        return self.rng.choice(answers_for(question.id))[: question.max_length or None]
+
+    def specify(self, question: Question, option: Option) -> str:
+        """A stock "Other" answer."""
+        return self.rng.choice(GENERIC)
 
 
 def _weighted(options: list[Option], rng: random.Random) -> Option:

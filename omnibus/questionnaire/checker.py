@@ -14,8 +14,6 @@ from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import piped_names
 from omnibus.questionnaire.variables import variables
 
-CODED = ("single", "multi")
-
 
 def check(questionnaire: Questionnaire) -> list[Problem]:
     """Every problem of meaning in a questionnaire whose structure has been read."""
@@ -114,13 +112,14 @@ class _Checker:
                     item.ask_if, item.lines.get("ask_if", item.line), position, f"{where} item {item.id}"
                 )
         self.check_piping(question, position)
-        if question.type in CODED:
+        kind = question.kind
+        if kind.choice:
             self.check_choice(question)
-        elif question.type == "grid":
+        elif kind.scale:
             self.check_grid(question)
-        elif question.type in ("number", "numbers"):
+        elif kind.numeric:
             self.check_numbers(question)
-        elif question.type == "text" and question.max_length is not None and question.max_length < 1:
+        elif kind.open_text and question.max_length is not None and question.max_length < 1:
             self.add(question.line_of("max_length"), f"{where}: max_length must be at least 1")
         if question.consent is not None:
             codes = {o.code for o in self.q.options_of(question)}
@@ -136,7 +135,7 @@ class _Checker:
         if question.options_from is not None:
             self.check_feed(question)
         options = self.q.options_of(question)
-        if question.type == "single":
+        if not question.kind.multiple:
             for option in question.options:
                 if option.exclusive:
                     self.add(
@@ -164,7 +163,7 @@ class _Checker:
         if source is None:
             self.add(feed.line, f"{where}: options_from names '{feed.question}', which is not a question")
             return
-        if source.type != "multi":
+        if not source.kind.multiple:
             self.add(
                 feed.line, f"{where}: options are fed through from {source.id}, which is not a multiple-choice question"
             )
@@ -192,7 +191,7 @@ class _Checker:
                 self.add(option.line, f"{question.id}: a grid's scale cannot have exclusive or specify codes")
 
     def check_numbers(self, question: Question) -> None:
-        if question.type == "numbers" and not question.items:
+        if question.kind.has_items and not question.items:
             self.add(question.line, f"{question.id}: a set of numbers needs items")
         self.check_range(question.min, question.max, question.line_of("max"), question.id)
         for item in question.items:
@@ -260,20 +259,20 @@ def _comparable(name: str, questionnaire: Questionnaire) -> Iterable[str]:
     owner = questionnaire.owner(name)
     if owner is None or owner.id != name:
         return
-    if owner.type == "multi":
+    if owner.kind.multiple:
         yield f"{name} is a multiple-choice question: test it with chosen({name}, code) or count({name})"
-    elif owner.type in ("grid", "numbers"):
+    elif owner.kind.has_items:
         first = owner.items[0].id if owner.items else f"{name}_a"
         yield f"{name} has items: compare one of them ({first}, …) or use count({name})"
-    elif owner.type == "statement":
+    elif not owner.answerable:
         yield f"{name} is a statement and has no answer"
 
 
 def _known_codes(name: str, values: Iterable[object], questionnaire: Questionnaire) -> Iterable[str]:
     owner = questionnaire.owner(name)
-    if owner is None or owner.type not in ("single", "grid", "multi"):
+    if owner is None or not owner.kind.coded:
         return
-    if owner.type == "grid" and owner.id == name:
+    if owner.kind.has_items and owner.id == name:
         return
     codes = {o.code for o in questionnaire.options_of(owner)}
     for value in values:
@@ -287,10 +286,10 @@ def _call_problems(call: ex.Call, questionnaire: Questionnaire) -> Iterable[str]
     if owner is None:
         return
     is_item = owner.id != name
-    if call.function == "count" and (is_item or owner.type not in ("multi", "grid", "numbers")):
+    if call.function == "count" and (is_item or not (owner.kind.multiple or owner.kind.has_items)):
         yield f"count({name}) needs a multiple-choice question, a grid or a set of numbers"
     if call.function == "chosen":
-        if owner.type not in ("single", "multi") and not (is_item and owner.type == "grid"):
+        if not owner.kind.choice and not (is_item and owner.kind.scale):
             yield f"chosen({name}, …) needs a choice question or a grid item"
             return
         for arg in call.args[1:]:

@@ -33,11 +33,11 @@ def answer_text(name: str, questionnaire: Questionnaire, live: Mapping[str, obje
     owner = questionnaire.owner(name)
     if value is None or owner is None:
         return f"[answer at {name}]"
-    if owner.type in ("single", "multi", "grid"):
+    if owner.kind.coded:
         labels = {o.code: o.label for o in questionnaire.options_of(owner)}
         codes = value if isinstance(value, list) else [value]
         return _join([labels.get(code, str(code)) for code in codes])  # type: ignore[arg-type]
-    if isinstance(value, int | float) and owner.type in ("number", "numbers"):
+    if isinstance(value, int | float) and owner.kind.numeric:
         number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
         return f"{owner.prefix or ''}{number}{' ' + owner.suffix if owner.suffix else ''}"
     return str(value)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from omnibus.questionnaire import kinds
 from omnibus.questionnaire.model import Item, Option, Question, Questionnaire
 from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.wording import ask_line, base_description, describe, section_line
@@ -62,6 +63,11 @@ class PrintedQuestion:
     answer: str | None = None  # "Open <150 characters>", "Numeric <range 0-10> £"
     note: str | None = None
     base: str | None = None  # "Base: …" only when it differs from the questionnaire's base_all
+
+    @property
+    def kind(self) -> kinds.QuestionKind:
+        """The kind of the question printed, for the renderers' layout (see `kinds`)."""
+        return kinds.KINDS[self.type]
 
 
 @dataclass
@@ -133,27 +139,15 @@ def printed_question(question: Question, questionnaire: Questionnaire) -> Printe
         note=question.note,
         base=base_line(question, questionnaire),
     )
-    if question.type in ("single", "multi"):
-        printed.feed = feed_line(question, questionnaire)
-        # A fed-through question prints the feed line in place of the source's options.
-        own = question.options if question.options_from else questionnaire.options_of(question)
-        printed.options = [f"{o.code}. {option_label(o)}" for o in own]
-    elif question.type == "grid":
-        printed.scale = [option_label(o) for o in questionnaire.options_of(question)]
-        printed.items = [_item_line(i, item, question, questionnaire) for i, item in enumerate(question.items)]
-    elif question.type == "numbers":
-        printed.items = [_item_line(i, item, question, questionnaire) for i, item in enumerate(question.items)]
-    elif question.type in ("text", "number"):
-        printed.answer = answer_format(question)
+    question.kind.print_answers(printed, question, questionnaire)
     return printed
 
 
-def _item_line(index: int, item: Item, question: Question, questionnaire: Questionnaire) -> ItemLine:
+def item_line(index: int, item: Item, questionnaire: Questionnaire) -> ItemLine:
+    """An item of a grid or numeric set as printed: "a) Its text", its variable and its routing."""
     line = ItemLine(item_letter(index), piped(item.text, questionnaire) or "", item.id)
     if item.ask_if:
         line.routing = f"Ask if {describe(item.ask_if, questionnaire)}"
-    if question.type == "numbers":
-        line.answer = numeric_format(question, item)
     return line
 
 
@@ -166,7 +160,7 @@ def instruction(question: Question, questionnaire: Questionnaire) -> str | None:
     """The hint, or for a multiple choice without one the instruction its limits imply."""
     if question.hint:
         return piped(question.hint, questionnaire)
-    if question.type == "multi":
+    if question.kind.multiple:
         return choice_instruction(question)
     return None
 
@@ -215,11 +209,7 @@ def feed_line(question: Question, questionnaire: Questionnaire) -> str | None:
 
 def answer_format(question: Question) -> str | None:
     """The printed answer line of an open or numeric question: "Open <150 characters>"."""
-    if question.type == "text":
-        return f"Open <{question.max_length:,} characters>" if question.max_length else "Open"
-    if question.type == "number":
-        return numeric_format(question)
-    return None
+    return question.kind.answer_line(question)
 
 
 def numeric_format(question: Question, item: Item | None = None) -> str:

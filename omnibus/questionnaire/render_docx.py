@@ -104,9 +104,9 @@ def add_question(document: DocumentObject, question: PrintedQuestion) -> None:
         _paragraph(document, question.feed, keep=bool(question.options))
     for index, line in enumerate(question.options):
         _paragraph(document, line, keep=index < len(question.options) - 1)
-    if question.type == "grid":
+    if question.kind.scale:
         _grid_table(document, question)
-    if question.type == "numbers":
+    if question.kind.has_items and question.kind.numeric:
         _numbers_table(document, question)
     for line in (question.answer, question.note):
         if line:

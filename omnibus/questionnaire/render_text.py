@@ -55,9 +55,9 @@ def question_blocks(question: PrintedQuestion) -> list[str]:
         blocks.append(question.feed)
     if question.options:
         blocks.append("\n".join(question.options))
-    if question.type == "grid":
+    if question.kind.scale:
         blocks.append(_grid_table(question))
-    if question.type == "numbers":
+    if question.kind.has_items and question.kind.numeric:
         blocks.append("\n".join(f"{i.letter} {i.text}\t{i.variable} {i.answer}" for i in question.items))
     blocks += [line for line in (question.answer, question.note, question.base) if line]
     return blocks

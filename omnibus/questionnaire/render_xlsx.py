@@ -168,18 +168,7 @@ def question_rows(question: Question, questionnaire: Questionnaire, lists: ListS
     rows = [Row(question.heading, style="subheading")] if question.heading else []
     text = _question_text(question, questionnaire)
     routing = routing_words([question.ask_if], questionnaire)
-    if question.type == "statement":
-        return [*rows, Row(text, routing=routing)]
-    if question.type == "single":
-        return rows + _single_rows(question, questionnaire, text, routing, lists)
-    if question.type == "multi":
-        return rows + _multi_rows(question, questionnaire, text, routing)
-    if question.type == "grid":
-        return rows + _grid_rows(question, questionnaire, text, lists)
-    if question.type == "numbers":
-        return rows + _numbers_rows(question, questionnaire, text)
-    validation, allowed = _text_validation(question) if question.type == "text" else _number_validation(question, None)
-    return [*rows, Row(text, question.id, routing, allowed, validation, style="question")]
+    return rows + question.kind.xlsx_rows(question, questionnaire, text, routing, lists)
 
 
 def _question_text(question: Question, questionnaire: Questionnaire) -> str:
@@ -202,7 +191,20 @@ def _code_list(options: list[Option]) -> list[str]:
     return [f"{o.code}. {option_label(o)}" for o in options]
 
 
-def _single_rows(question: Question, q: Questionnaire, text: str, routing: str, lists: ListSheet) -> list[Row]:
+def text_rows(question: Question, text: str, routing: str) -> list[Row]:
+    """An open question's one row, with its length check."""
+    validation, allowed = _text_validation(question)
+    return [Row(text, question.id, routing, allowed, validation, style="question")]
+
+
+def number_rows(question: Question, text: str, routing: str) -> list[Row]:
+    """A numeric question's one row, with its range check."""
+    validation, allowed = _number_validation(question, None)
+    return [Row(text, question.id, routing, allowed, validation, style="question")]
+
+
+def single_rows(question: Question, q: Questionnaire, text: str, routing: str, lists: ListSheet) -> list[Row]:
+    """A single choice's row, with a drop-down of its codes, then its "please specify" rows."""
     options = q.options_of(question)
     labels = _code_list(options)
     allowed = "\n".join(filter(None, [feed_line(question, q), *labels]))
@@ -210,7 +212,8 @@ def _single_rows(question: Question, q: Questionnaire, text: str, routing: str, 
     return [row, *_specify_rows(question, q, options)]
 
 
-def _multi_rows(question: Question, q: Questionnaire, text: str, routing: str) -> list[Row]:
+def multi_rows(question: Question, q: Questionnaire, text: str, routing: str) -> list[Row]:
+    """A multiple choice's question row, a Yes cell per option, then its "please specify" rows."""
     options = q.options_of(question)
     flags = [v for v in question_variables(question, q) if v.kind == "flag"]
     group = ChoiceGroup(question) if question.max_choices else None
@@ -258,7 +261,8 @@ def _specify_rows(question: Question, q: Questionnaire, options: list[Option]) -
     return rows
 
 
-def _grid_rows(question: Question, q: Questionnaire, text: str, lists: ListSheet) -> list[Row]:
+def grid_rows(question: Question, q: Questionnaire, text: str, lists: ListSheet) -> list[Row]:
+    """A grid's question row (its scale), then a row per item with a drop-down of the scale."""
     labels = _code_list(q.options_of(question))
     rows = [Row(text, routing=routing_words([question.ask_if], q), allowed="\n".join(labels), style="question")]
     for item in question.items:
@@ -274,7 +278,8 @@ def _grid_rows(question: Question, q: Questionnaire, text: str, lists: ListSheet
     return rows
 
 
-def _numbers_rows(question: Question, q: Questionnaire, text: str) -> list[Row]:
+def numbers_rows(question: Question, q: Questionnaire, text: str) -> list[Row]:
+    """A numeric set's question row, then a number row per item with its range check."""
     rows = [Row(text, routing=routing_words([question.ask_if], q), style="question")]
     for item in question.items:
         validation, allowed = _number_validation(question, item)

@@ -65,7 +65,7 @@ class _Live:
 
     def count(self, name: str) -> int:
         owner = self.questionnaire.owner(name)
-        if owner is not None and owner.id == name and owner.type in ("grid", "numbers"):
+        if owner is not None and owner.id == name and owner.kind.has_items:
             return sum(1 for item in owner.items if item.id in self.live)
         value = self.live.get(name)
         if isinstance(value, list):
@@ -102,36 +102,36 @@ def route(questionnaire: Questionnaire, answers: Answers, pilot: bool = False) -
 
 def _ask(question: Question, questionnaire: Questionnaire, answers: Answers, result: Route) -> None:
     result.questions.append(question.id)
-    if question.type in ("grid", "numbers"):
+    if question.kind.has_items:
         asked = [i for i in question.items if holds(i.ask_if, questionnaire, result.live)]
         result.items[question.id] = [i.id for i in asked]
         codes = {o.code for o in question.options}
         for item in asked:
             value = answers.get(item.id)
-            if value is not None and (question.type == "numbers" or value in codes):
+            if value is not None and (question.kind.numeric or value in codes):
                 result.live[item.id] = value
-        if question.type == "grid":
+        if question.kind.scale:
             result.options[question.id] = list(question.options)
         return
-    if question.type in ("single", "multi"):
+    if question.kind.choice:
         offered = offered_options(question, questionnaire, result.live)
         result.options[question.id] = offered
         _take_choice(question, offered, answers, result.live)
         return
     value = answers.get(question.id)
-    if value is not None and question.type != "statement":
+    if value is not None and question.answerable:
         result.live[question.id] = value
 
 
 def _take_choice(question: Question, offered: list[Option], answers: Answers, live: dict[str, object]) -> None:
     codes = {o.code for o in offered}
     value = answers.get(question.id)
-    if question.type == "multi" and isinstance(value, list | tuple | set):
+    if question.kind.multiple and isinstance(value, list | tuple | set):
         kept = [code for code in value if code in codes]
         if kept:
             live[question.id] = kept
         chosen = set(kept)
-    elif question.type == "single" and value in codes:
+    elif not question.kind.multiple and value in codes:
         live[question.id] = value
         chosen = {value}
     else:

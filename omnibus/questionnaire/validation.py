@@ -43,7 +43,7 @@ class PageInput:
 
 def page_fields(question: Question, questionnaire: Questionnaire, items: list[str]) -> set[str]:
     """The field names a page for this question may send."""
-    if question.type in ("grid", "numbers"):
+    if question.kind.has_items:
         return set(items)
     specify = {specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify}
     return {question.id} | specify if question.answerable else set()
@@ -62,22 +62,7 @@ def read_page(
     if unknown:
         raise MalformedInput(f"fields that are not on this page: {', '.join(unknown[:5])}")
     result = PageInput()
-    if question.type == "single":
-        _read_single(question, offered, data, result)
-    elif question.type == "multi":
-        _read_multi(question, offered, data, result)
-    elif question.type == "grid":
-        _read_grid(question, items, data, result)
-    elif question.type == "numbers":
-        for item in question.items:
-            if item.id in items:
-                low = item.min if item.min is not None else question.min
-                high = item.max if item.max is not None else question.max
-                _read_number(question, item.id, _one(data, item.id), low, high, result, item.text)
-    elif question.type == "number":
-        _read_number(question, question.id, _one(data, question.id), question.min, question.max, result)
-    elif question.type == "text":
-        _read_text(question, data, result)
+    question.kind.read_page(question, offered, items, data, result)
     return result
 
 
@@ -99,7 +84,8 @@ def _codes(values: list[str], offered: list[Option], name: str) -> list[int]:
     return codes
 
 
-def _read_single(question: Question, offered: list[Option], data: Mapping[str, list[str]], result: PageInput) -> None:
+def read_single(question: Question, offered: list[Option], data: Mapping[str, list[str]], result: PageInput) -> None:
+    """A single choice: one offered code, and the text of a chosen "please specify"."""
     value = _one(data, question.id)
     if not value:
         _missing(question, question.id, "Select an answer", result)
@@ -109,7 +95,8 @@ def _read_single(question: Question, offered: list[Option], data: Mapping[str, l
     _read_specify(question, offered, [code], data, result)
 
 
-def _read_multi(question: Question, offered: list[Option], data: Mapping[str, list[str]], result: PageInput) -> None:
+def read_multi(question: Question, offered: list[Option], data: Mapping[str, list[str]], result: PageInput) -> None:
+    """A multiple choice: offered codes within the limits, an exclusive code on its own, specify texts."""
     codes = _codes([v for v in data.get(question.id, []) if v], offered, question.id)
     if not codes:
         _missing(question, question.id, "Select at least one option", result)
@@ -146,7 +133,8 @@ def _read_specify(
             result.answers[key] = text
 
 
-def _read_grid(question: Question, items: list[str], data: Mapping[str, list[str]], result: PageInput) -> None:
+def read_grid(question: Question, items: list[str], data: Mapping[str, list[str]], result: PageInput) -> None:
+    """A grid: a code of the scale for each asked item."""
     for item in question.items:
         if item.id not in items:
             continue
@@ -156,6 +144,20 @@ def _read_grid(question: Question, items: list[str], data: Mapping[str, list[str
             continue
         (code,) = _codes([value], question.options, item.id)
         result.answers[item.id] = code
+
+
+def read_numbers(question: Question, items: list[str], data: Mapping[str, list[str]], result: PageInput) -> None:
+    """A numeric set: a number in range (the item's own, else the question's) for each asked item."""
+    for item in question.items:
+        if item.id in items:
+            low = item.min if item.min is not None else question.min
+            high = item.max if item.max is not None else question.max
+            _read_number(question, item.id, _one(data, item.id), low, high, result, item.text)
+
+
+def read_number_question(question: Question, data: Mapping[str, list[str]], result: PageInput) -> None:
+    """A single number in the question's range."""
+    _read_number(question, question.id, _one(data, question.id), question.min, question.max, result)
 
 
 NUMBER_TEXT = re.compile(r"^-?\d+(\.\d+)?$")
@@ -195,7 +197,8 @@ def _read_number(
     result.answers[key] = int(number) if question.integer else float(number)
 
 
-def _read_text(question: Question, data: Mapping[str, list[str]], result: PageInput) -> None:
+def read_text(question: Question, data: Mapping[str, list[str]], result: PageInput) -> None:
+    """An open answer within the question's length."""
     text = _one(data, question.id).replace("\r\n", "\n")
     if not text:
         _missing(question, question.id, "Enter an answer", result)

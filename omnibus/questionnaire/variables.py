@@ -1,9 +1,10 @@
-"""Variable names and answer keys: the one place that says what each question stores.
+"""Variable names and answer keys: the one place the stages ask what each question stores.
 
 An *answer key* is where the routing engine and the web survey keep an answer: a choice
 question's chosen code (or list of codes), a grid item's code, a number or a text, and the
 text of an "Other (please specify)". A *variable* is a column of the analysis dataset: the
 same, except that a multiple-choice question spreads into one 0/1 variable per option.
+Each question's kind (`kinds.py`) works out its own; the functions here are what callers use.
 """
 
 from __future__ import annotations
@@ -30,13 +31,8 @@ def specify_key(question_id: str, code: int) -> str:
 
 
 def answer_keys(question: Question, questionnaire: Questionnaire) -> list[str]:
-    """The answer keys one question writes, in the order it asks them."""
-    if question.type in ("grid", "numbers"):
-        return [item.id for item in question.items]
-    if question.type == "statement":
-        return []
-    specify = [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
-    return [question.id, *specify]
+    """The answer keys one question writes, in the order it asks them (its kind says which)."""
+    return question.kind.answer_keys(question, questionnaire)
 
 
 def variables(questionnaire: Questionnaire) -> list[Variable]:
@@ -48,30 +44,8 @@ def variables(questionnaire: Questionnaire) -> list[Variable]:
 
 
 def question_variables(question: Question, questionnaire: Questionnaire) -> list[Variable]:
-    """The variables of one question."""
-    options = questionnaire.options_of(question)
-    qid = question.id
-    if question.type == "single":
-        own = [Variable(qid, question.text, qid, "code", options)]
-        return own + _specify_variables(question, options)
-    if question.type == "multi":
-        flags = [Variable(f"{qid}_{o.code}", f"{question.text}: {o.label}", qid, "flag") for o in options]
-        return flags + _specify_variables(question, options)
-    if question.type == "grid":
-        return [Variable(i.id, f"{question.text} {i.text}", qid, "code", options) for i in question.items]
-    if question.type == "numbers":
-        return [Variable(i.id, f"{question.text} {i.text}", qid, "number") for i in question.items]
-    if question.type in ("text", "number"):
-        return [Variable(qid, question.text, qid, question.type)]
-    return []
-
-
-def _specify_variables(question: Question, options: list[Option]) -> list[Variable]:
-    return [
-        Variable(specify_key(question.id, o.code), f"{question.id}: {o.label}", question.id, "text")
-        for o in options
-        if o.specify
-    ]
+    """The variables of one question (its kind says which)."""
+    return question.kind.variables(question, questionnaire)
 
 
 def answer_key_owners(questionnaire: Questionnaire) -> dict[str, Question]:

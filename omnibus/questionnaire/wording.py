@@ -128,7 +128,7 @@ def _codes(ref: ex.Expr, values: tuple[object, ...], q: Questionnaire, joiner: s
     """Codes with their labels: "1 (Very cost-effective) or 2 (Fairly cost-effective)"."""
     labels: dict[object, str] = {}
     owner = q.owner(ref.name) if isinstance(ref, ex.Ref) else None
-    if owner is not None and owner.type in ("single", "multi", "grid"):
+    if owner is not None and owner.kind.coded:
         labels = {o.code: o.label for o in q.options_of(owner)}
     shown = [f"{v} ({labels[v]})" if v in labels else _literal(v) for v in values]
     if len(shown) <= 1 or not joiner:

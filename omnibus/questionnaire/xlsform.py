@@ -25,6 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from omnibus.questionnaire import expressions as ex
 from omnibus.questionnaire.checker import check
+from omnibus.questionnaire.kinds import KINDS, QuestionKind
 from omnibus.questionnaire.loader import read_text
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.xpath import (
@@ -273,6 +274,11 @@ class Carried:
     type: str
     codes: dict[str, int] = field(default_factory=dict)
     list_name: str = ""
+
+    @property
+    def kind(self) -> QuestionKind:
+        """What its type means (see `kinds`)."""
+        return KINDS[self.type]
 
 
 @dataclass
@@ -703,7 +709,7 @@ class _Converter:
         if not isinstance(ref, XRef) or what != XName("name"):
             raise Unmappable("only selected(${question}, name) or its not() can feed options through")
         source = self.lookup(ref.name)
-        if source.type != "multi":
+        if not source.kind.multiple:
             raise Unmappable(f"{ref.name} is not a select_multiple, and only those can feed options through")
         return source, chosen
 
@@ -738,7 +744,7 @@ class _Converter:
                 continue
             try:
                 carried = self.lookup(part)
-                if carried.type == "statement":
+                if not carried.kind.answerable:
                     raise Unmappable(f"'{part}' is a note and has no answer")
                 out.append(f"{{{carried.id}}}")
             except Unmappable as error:
@@ -824,13 +830,13 @@ class _Routing:
 
     def question(self, name: str) -> Carried:
         question = self.converter.lookup(name)
-        if question.type == "statement":
+        if not question.kind.answerable:
             raise Unmappable(f"'{name}' is a note and has no answer")
         return question
 
     def choice(self, ref: XRef) -> Carried:
         question = self.converter.lookup(ref.name)
-        if question.type not in ("single", "multi"):
+        if not question.kind.choice:
             raise Unmappable(f"{ref.name} is not a select question")
         return question
 

@@ -127,13 +127,13 @@ def question_blocks(question: PrintedQuestion) -> list[Paragraph | DataTable]:
     if question.feed:
         blocks.append(Paragraph(question.feed, style="note"))
     blocks.extend(Paragraph(line, style="option") for line in question.options)
-    if question.type == "grid":
+    if question.kind.scale:
         rows = [[f"{i.letter} {i.text}" + (f" ({i.routing})" if i.routing else ""), i.variable] for i in question.items]
         blocks.append(
             DataTable(f"{question.id}: items and scale", ["Item", "Variable", *question.scale],
                       [r + ["☐"] * len(question.scale) for r in rows], numbered=False, source=question.id)
         )  # fmt: skip
-    if question.type == "numbers":
+    if question.kind.has_items and question.kind.numeric:
         rows = [[f"{i.letter} {i.text}", i.variable, i.answer or ""] for i in question.items]
         blocks.append(
             DataTable(f"{question.id}: items", ["Item", "Variable", "Answer"], rows, numbered=False, source=question.id)

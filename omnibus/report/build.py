@@ -149,7 +149,7 @@ def figure_blocks(
     if spec.kind == "table":
         drawn: Figure | DataTable = numeric_table(tables, question, spec, c)
         drafts: list[Paragraph] = []
-    elif spec.kind == "stacked" or question.type == "grid":
+    elif spec.kind == "stacked" or question.kind.scale:
         column = _earlier_column(tables[0], earlier_wave) if spec.compare else None
         stack = stack_of(tables, question, spec, column)
         drawn = stacked_figure(stack, question, c)

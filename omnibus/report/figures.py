@@ -79,7 +79,7 @@ def question_line(question: Question) -> str:
     """ "Q. … Please select up to three.": the question with its answering instruction."""
     text = " ".join(question.text.split())
     hint = " ".join((question.hint or "").split())
-    if question.type == "multi" and not hint:
+    if question.kind.multiple and not hint:
         hint = choice_instruction(question)
     return f"Q. {text}" + (f" {hint}" if hint else "")
 

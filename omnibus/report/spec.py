@@ -55,8 +55,6 @@ TOP_KEYS = {
 }
 SECTION_KEYS = {"title", "intro", "figures"}
 FIGURE_KEYS = {"question", "title", "kind", "sort", "exclude", "nets", "compare", "text"}
-CHARTED = ("single", "multi", "grid")
-TABULATED = ("number", "numbers")
 
 
 class ReportSpecError(ValueError):
@@ -196,13 +194,13 @@ def _figure(raw: object, where: str, questionnaire: Questionnaire, source: str, 
     _known(raw, FIGURE_KEYS, source, f"{where}.")
     qid = str(raw["question"])
     question = questionnaire.question(qid)
-    if question is None or question.type not in CHARTED + TABULATED:
+    if question is None or not has_figure(question):
         why = "no such question" if question is None else f"a {question.type} question has no figure"
         raise ReportSpecError(f"{source}:{_line(raw, 'question')}: {where}.question: {qid!r}: {why}")
     kind = str(raw.get("kind", default_kind(question)))
     if kind not in KINDS:
         raise ReportSpecError(f"{source}:{_line(raw, 'kind')}: {where}.kind: {kind!r} is not one of {', '.join(KINDS)}")
-    if question.type in TABULATED and kind != "table":
+    if question.kind.numeric and kind != "table":
         raise ReportSpecError(
             f"{source}:{_line(raw, 'kind')}: {where}.kind: numeric question {qid} is shown as a table"
         )
@@ -265,17 +263,22 @@ def _texts(raw: dict, key: str, source: str) -> list[str]:
 # Defaults: what `omnibus report init` writes, and what a report without a spec uses
 
 
+def has_figure(question: Question) -> bool:
+    """Codes are charted and numbers tabulated; open text and statements have no figure."""
+    return question.kind.coded or question.kind.numeric
+
+
 def default_kind(question: Question) -> str:
     """Grids as stacked bars, choices as bars, numbers as tables."""
-    if question.type == "grid":
+    if question.kind.scale:
         return "stacked"
-    return "table" if question.type in TABULATED else "bar"
+    return "table" if question.kind.numeric else "bar"
 
 
 def default_sort(question: Question) -> str:
     """Scales (single choices and grids) keep the questionnaire's order; lists of things (multiple choices,
     choices fed from them) sort by size."""
-    return "descending" if question.type == "multi" or question.options_from else "questionnaire"
+    return "descending" if question.kind.multiple or question.options_from else "questionnaire"
 
 
 def short_title(question: Question) -> str:
@@ -295,7 +298,7 @@ def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
         figures = [
             FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q))
             for q in section.questions
-            if q.type in CHARTED + TABULATED and not q.pilot
+            if has_figure(q) and not q.pilot
         ]
         if figures:
             out.append(SectionSpec(section.id, figures=figures))
