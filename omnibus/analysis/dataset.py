@@ -35,7 +35,10 @@ from omnibus.questionnaire.variables import Variable
 NOT_ASKED = -1
 NOT_ANSWERED = -2
 SYSTEM_MISSING = (NOT_ASKED, NOT_ANSWERED)
-SECTION_STATES = ("complete", "partial", "none")
+# A section's state for a unit, and a unit's response over the menu sections: the one vocabulary of
+# progress (docs/dataset.md). `omnibus.fieldwork.progress` says the live wave in these words too.
+COMPLETE, PARTIAL, NONE = "complete", "partial", "none"
+SECTION_STATES = (COMPLETE, PARTIAL, NONE)
 
 
 @dataclass

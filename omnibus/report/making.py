@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from omnibus.analysis.spec import AnalysisSpec, load_spec
+from omnibus.fieldwork.progress import profile_breakdowns
 from omnibus.report.build import ReportInputs, build_report
 from omnibus.report.document import Chapter, Report
 from omnibus.report.spec import ReportSpec, load_report_spec, parse_report_spec
@@ -59,7 +60,7 @@ def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: 
     if earlier is not None:
         say(f"Reading the answers of {earlier.slug}")
         others.append(build_dataset(earlier))
-    return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
+    return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave), profile_breakdowns(wave))
 
 
 def open_response_chapters(wave, inputs: ReportInputs, client: bool) -> list[Chapter]:  # noqa: ANN001 - a Wave
