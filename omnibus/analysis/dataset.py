@@ -36,7 +36,10 @@ from omnibus.questionnaire.variables import Variable
 # NOT_ASKED (-1) and NOT_ANSWERED (-2) are defined with the one rule that writes them,
 # `questionnaire.kinds.dataset_value`, which the dataset builder and the synthetic data share.
 SYSTEM_MISSING = (NOT_ASKED, NOT_ANSWERED)
-SECTION_STATES = ("complete", "partial", "none")
+# A section's state for a unit, and a unit's response over the menu sections: the one vocabulary of
+# progress (docs/dataset.md). `omnibus.fieldwork.progress` says the live wave in these words too.
+COMPLETE, PARTIAL, NONE = "complete", "partial", "none"
+SECTION_STATES = (COMPLETE, PARTIAL, NONE)
 
 
 @dataclass

@@ -1,16 +1,22 @@
 """Response and profile: Table 1 (response by section) and Table 3 (respondents against the frame).
 
-A unit *took part* when it reached any section (complete or partial). The response rate of a
-section is (complete + partial) / N: the seed's Table 1 gives 47% for 68 complete and 3
-partial of 152 (71/152 = 46.7%), not 68/152 = 44.7%.
+Progress is said in the dataset's words (`omnibus.analysis.dataset`): each menu section of a unit
+is complete, partial or none, and so is the unit: *complete* when every menu section is complete,
+*partial* when it reached some, *none* otherwise. A unit *took part* when it reached any menu
+section. Closing sections (consent, thanks) are not counted. The response rate of a section is
+(complete + partial) / N: the seed's Table 1 gives 47% for 68 complete and 3 partial of 152
+(71/152 = 46.7%), not 68/152 = 44.7%.
 
 Table 3 compares, per frame attribute, the population (N, %) with those who took part (n,
 %) and gives each row's response rate, with a chi-square goodness-of-fit test of the
 respondents' distribution against the population's. Units with no value for an attribute are
-left out of that attribute's rows. The seed computes the population % of an attribute with
-missing values over all N units but the respondents' % over respondents with a value;
-`population_percent_of="all"` reproduces that, the default ("known") uses units with a value
-on both sides.
+left out of that attribute's rows, unless the breakdown names a row for them (`no_value`). The
+seed computes the population % of an attribute with missing values over all N units but the
+respondents' % over respondents with a value; `population_percent_of="all"` reproduces that, the
+default ("known") uses units with a value on both sides.
+
+`response_tables` is the one Table 1 and Table 3: the report's Appendix 1 and the live wave page
+both read it, with the population's profile breakdowns and the default bases.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import polars as pl
 from scipy import stats
 
 from omnibus.analysis.banner import breakdown_partition
-from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.dataset import COMPLETE, NONE, PARTIAL, Dataset
 from omnibus.analysis.spec import Breakdown
+from omnibus.questionnaire.model import Questionnaire, Section
 
 
 @dataclass
@@ -64,30 +72,77 @@ class ProfileAttribute:
     notes: list[str] = field(default_factory=list)
 
 
-def took_part(dataset: Dataset) -> np.ndarray:
-    """Units that reached at least one of the questionnaire's (menu) sections."""
-    questionnaire = dataset.questionnaire
-    menu = set(questionnaire.menu.sections.values()) if questionnaire.menu else {s.id for s in questionnaire.sections}
-    columns = [f"section_{s}" for s in menu if f"section_{s}" in dataset.data.columns]
+def counted_sections(questionnaire: Questionnaire) -> list[Section]:
+    """The sections progress is counted on: the menu's, in menu order (closing sections are not topics)."""
+    return [section for _, section in questionnaire.menu_sections]
+
+
+def _section_states(dataset: Dataset) -> np.ndarray:
+    """Each unit's state of each counted section present in the dataset (units x sections)."""
+    columns = [f"section_{s.id}" for s in counted_sections(dataset.questionnaire)]
+    columns = [c for c in columns if c in dataset.data.columns]
     if not columns:
         raise ValueError("the dataset has no section_<id> columns to say who took part")
-    states = dataset.data.select(columns).to_numpy()
-    return (states != "none").any(axis=1)
+    return dataset.data.select(columns).to_numpy()
+
+
+def took_part(dataset: Dataset) -> np.ndarray:
+    """Units that reached at least one of the questionnaire's (menu) sections."""
+    return (_section_states(dataset) != NONE).any(axis=1)
+
+
+def unit_responses(dataset: Dataset) -> np.ndarray:
+    """Each unit's response: complete (every menu section complete), partial (took part) or none."""
+    states = _section_states(dataset)
+    reached = (states != NONE).any(axis=1)
+    complete = (states == COMPLETE).all(axis=1) & reached
+    return np.where(complete, COMPLETE, np.where(reached, PARTIAL, NONE))
+
+
+def section_response(section: str, title: str, complete: int, partial: int, population: int) -> SectionResponse:
+    """One row of Table 1: the rate is (complete + partial) / N, per cent (0 when there are no units)."""
+    rate = 100.0 * (complete + partial) / population if population else 0.0
+    return SectionResponse(section, title, complete, partial, rate)
 
 
 def response_by_section(dataset: Dataset) -> list[SectionResponse]:
     """Table 1: complete and partial responses per section, and the response rate of N."""
     rows = []
-    menu = set(dataset.questionnaire.menu.sections.values()) if dataset.questionnaire.menu else None
-    for section in dataset.questionnaire.sections:
-        if menu is not None and section.id not in menu:
-            continue
+    for section in counted_sections(dataset.questionnaire):
         states = dataset.data.get_column(f"section_{section.id}")
-        complete = int((states == "complete").sum())
-        partial = int((states == "partial").sum())
-        rate = 100.0 * (complete + partial) / dataset.population_size
-        rows.append(SectionResponse(section.id, section.title, complete, partial, rate))
+        complete = int((states == COMPLETE).sum())
+        partial = int((states == PARTIAL).sum())
+        rows.append(section_response(section.id, section.title, complete, partial, dataset.population_size))
     return rows
+
+
+@dataclass
+class ResponseTables:
+    """Table 1 and Table 3 of a wave, with who took part: what Appendix 1 and the live wave page show."""
+
+    population: int  # N
+    took_part: int
+    complete: int  # units that completed every menu section
+    partial: int  # units that took part without completing every menu section
+    sections: list[SectionResponse]
+    profile: list[ProfileAttribute]  # empty without breakdowns, or when the dataset is not every frame unit
+
+    @property
+    def rate(self) -> float:
+        """Units taking part as a share of N, per cent."""
+        return 100.0 * self.took_part / self.population if self.population else 0.0
+
+
+def response_tables(dataset: Dataset, breakdowns: list[Breakdown]) -> ResponseTables:
+    """Table 1 and Table 3 of the dataset, with the default bases (`response_profile`'s "known")."""
+    responses = unit_responses(dataset)
+    complete = int((responses == COMPLETE).sum())
+    partial = int((responses == PARTIAL).sum())
+    whole = dataset.data.height == dataset.population_size
+    profile = response_profile(dataset, breakdowns) if breakdowns and whole else []
+    return ResponseTables(
+        dataset.population_size, complete + partial, complete, partial, response_by_section(dataset), profile
+    )
 
 
 def response_profile(
@@ -105,11 +160,11 @@ def response_profile(
 
 
 def _attribute(dataset: Dataset, breakdown: Breakdown, responded: np.ndarray, percent_of: str) -> ProfileAttribute:
-    part = breakdown_partition(dataset, breakdown)
-    k = len(part.labels)
-    known = part.codes >= 0
-    population = np.bincount(part.codes[known], minlength=k)
-    taking = np.bincount(part.codes[known & responded], minlength=k)
+    labels, codes = _profile_rows(dataset, breakdown)
+    k = len(labels)
+    known = codes >= 0
+    population = np.bincount(codes[known], minlength=k)
+    taking = np.bincount(codes[known & responded], minlength=k)
     pop_base = dataset.population_size if percent_of == "all" else int(population.sum())
     took_base = int(taking.sum())
     rows = [
@@ -121,7 +176,7 @@ def _attribute(dataset: Dataset, breakdown: Breakdown, responded: np.ndarray, pe
             float(100.0 * taking[j] / took_base) if took_base else float("nan"),
             float(100.0 * taking[j] / population[j]) if population[j] else float("nan"),
         )
-        for j, label in enumerate(part.labels)
+        for j, label in enumerate(labels)
     ]
     chi2, df, p, small = goodness_of_fit(taking, population)
     return ProfileAttribute(
@@ -135,6 +190,18 @@ def _attribute(dataset: Dataset, breakdown: Breakdown, responded: np.ndarray, pe
         int((~known).sum()),
         int((~known & responded).sum()),
     )
+
+
+def _profile_rows(dataset: Dataset, breakdown: Breakdown) -> tuple[list[str], np.ndarray]:
+    """The breakdown's row labels and each unit's row (-1: left out); units with no value get `no_value`'s row."""
+    part = breakdown_partition(dataset, breakdown)
+    labels, codes = list(part.labels), part.codes
+    if not breakdown.no_value:
+        return labels, codes
+    values = dataset.data.get_column(f"frame_{breakdown.of}").cast(pl.String).to_list()
+    blank = np.array([v is None or v == "" for v in values], dtype=bool)
+    # Only a blank joins the row: a value that no group holds is still left out, as without `no_value`.
+    return [*labels, breakdown.no_value], np.where((codes < 0) & blank, len(labels), codes)
 
 
 def goodness_of_fit(observed: np.ndarray, population: np.ndarray) -> tuple[float, int, float, bool]:

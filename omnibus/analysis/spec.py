@@ -66,6 +66,8 @@ class Breakdown:
     of: str  # the frame attribute read (without `frame_`)
     groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # shown label -> frame values
     bands: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)  # [from, to)
+    # The response profile's row for units with no value ("No rating available"); empty: they are left out.
+    no_value: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,7 @@ def parse_spec(raw: dict, source: str = "<spec>") -> AnalysisSpec:
         conventions=style,
         confidence=float(raw.get("confidence", 0.95)),
         fdr=bool(raw.get("fdr", False)),
-        breakdowns=[_breakdown(name, value, source) for name, value in (raw.get("breakdowns") or {}).items()],
+        breakdowns=parse_breakdowns(raw.get("breakdowns"), source),
         nets={
             q: {label: _codes(codes, f"{source}: nets.{q}") for label, codes in nets.items()}
             for q, nets in (raw.get("nets") or {}).items()
@@ -167,6 +169,18 @@ def _outlier(raw: object, where: str) -> OutlierRule:
     return OutlierRule(str(raw.get("rule", "iqr")), float(raw.get("k", 3.0)))
 
 
+def parse_breakdowns(raw: object, source: str = "<spec>") -> list[Breakdown]:
+    """Breakdowns from their YAML mapping (name -> label, of, groups or bands, no_value), in order.
+
+    The analysis spec's banner and a population's response profile are written the same way.
+    """
+    if not raw:
+        return []
+    if not isinstance(raw, dict):
+        raise SpecError(f"{source}: breakdowns: expected a mapping of name to breakdown")
+    return [_breakdown(str(name), value, source) for name, value in raw.items()]
+
+
 def _breakdown(name: str, raw: object, source: str) -> Breakdown:
     raw = raw or {}
     if not isinstance(raw, dict):
@@ -179,7 +193,8 @@ def _breakdown(name: str, raw: object, source: str) -> Breakdown:
         bands[str(label)] = (limits[0], limits[1])
     if groups and bands:
         raise SpecError(f"{source}: breakdowns.{name}: give groups or bands, not both")
-    return Breakdown(name, str(raw.get("label", name)), str(raw.get("of", name)), groups, bands)
+    no_value = str(raw.get("no_value") or "")
+    return Breakdown(name, str(raw.get("label", name)), str(raw.get("of", name)), groups, bands, no_value)
 
 
 def _ratio(name: str, raw: object, source: str) -> Ratio:

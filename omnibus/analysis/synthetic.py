@@ -93,7 +93,8 @@ def _respondent(
     questionnaire: Questionnaire, rng: np.random.Generator, section_take: float, partial: float, skip: float
 ) -> dict[str, object]:
     """One responding unit: sections taken, answers drawn, routed, then coded as the contract says."""
-    menu_sections = set(questionnaire.menu.sections.values()) if questionnaire.menu else set()
+    # Without a menu every section is asked of everyone, so none is drawn.
+    menu_sections = {s.id for _, s in questionnaire.menu_sections} if questionnaire.menu else set()
     taken = {s.id for s in questionnaire.sections if s.id not in menu_sections or rng.random() < section_take}
     if not taken & menu_sections and menu_sections:
         taken.add(sorted(menu_sections)[int(rng.integers(len(menu_sections)))])

@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from omnibus.analysis.profile import counted_sections
 from omnibus.collect.models import Answer, AnswerEvent
 from omnibus.fieldwork.models import Respondent, SectionState, Wave, WaveUnit
+from omnibus.fieldwork.progress import UnitProgress, progress_from_statuses
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.routing import Route, route
 from omnibus.questionnaire.variables import answer_key_owners
@@ -182,5 +184,11 @@ def complete_section(wave_unit: WaveUnit, section: str, respondent: Respondent |
 
 
 def section_states(wave_unit: WaveUnit) -> dict[str, SectionState]:
-    """The unit's section states by section id (a section never touched has none)."""
+    """The unit's section states by section id (a section never touched has none), with who last worked on each."""
     return {s.section: s for s in SectionState.objects.filter(wave_unit=wave_unit).select_related("last_respondent")}
+
+
+def menu_progress(wave_unit: WaveUnit, questionnaire: Questionnaire, states: dict[str, SectionState]) -> UnitProgress:
+    """The unit's progress over the menu sections, from its states as `section_states` read them."""
+    menu = [section.id for section in counted_sections(questionnaire)]
+    return progress_from_statuses(wave_unit.pk, {sid: state.status for sid, state in states.items()}, menu)

@@ -13,14 +13,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from omnibus.collect import flow
-from omnibus.collect.answers import complete_section, fingerprint, routed, save_page, section_states
+from omnibus.collect.answers import complete_section, fingerprint, menu_progress, routed, save_page, section_states
 from omnibus.collect.models import PageEvent
 from omnibus.collect.pages import form_data, page_view
 from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
 from omnibus.core import throttle
 from omnibus.core.roles import researcher_required
 from omnibus.fieldwork.codes import normalise
-from omnibus.fieldwork.models import QuestionnaireVersion, SectionState, Wave
+from omnibus.fieldwork.models import QuestionnaireVersion, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.model import Question, Section
@@ -103,17 +103,19 @@ def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
     q = visit.questionnaire
     route = routed(q, visit.wave_unit)
     states = section_states(visit.wave_unit)
+    progress = menu_progress(visit.wave_unit, q, states)
     rows = []
     for code, section in q.menu_sections:
         if section.id not in route.sections:
             continue
         state = states.get(section.id)
+        response = progress.sections[section.id]
         rows.append(
             {
                 "code": code,
                 "section": section,
-                "status": state.status if state else SectionState.NOT_STARTED,
-                "status_label": state.get_status_display() if state else "Not started",
+                "status": response,
+                "status_label": response.label,
                 "by": str(state.last_respondent) if state and state.last_respondent else None,
             }
         )

@@ -19,7 +19,7 @@ from typing import Any
 
 import polars as pl
 
-from omnibus.analysis.dataset import NOT_ASKED, Dataset
+from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
 from omnibus.collect.flow import is_answered
 from omnibus.questionnaire.kinds import dataset_value
 from omnibus.questionnaire.model import Question, Questionnaire
@@ -27,8 +27,8 @@ from omnibus.questionnaire.routing import Route, route
 from omnibus.questionnaire.variables import Variable, answer_key_owners, variables
 
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
-COMPLETE, PARTIAL, NONE = "complete", "partial", "none"
 WEB = "web"
+# SectionState's stored statuses (fieldwork's SectionState.Status), named here so that `assemble` needs no Django.
 NOT_STARTED = "not_started"
 COMPLETED = "completed"
 

@@ -1,8 +1,8 @@
 """The call log: record telephone reminders per unit, and list the units still to ring as CSV.
 
-A unit is a *non-responder* when none of its sections is in progress or completed (nobody has
-saved an answer yet); it is *partial* when some section is in progress and none is completed.
-The call list holds the non-responders, and the partial units too when asked for: a unit that
+Whom to ring follows the unit's progress (`omnibus.fieldwork.progress`): a *non-responder* has
+reached no menu section (response none); a *partial* unit reached some but completed none. The
+call list holds the non-responders, and the partial units too when asked for: a unit that
 completed any section has answered, and ringing it about the rest is a different conversation.
 """
 
@@ -18,10 +18,12 @@ from django.utils import timezone
 
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.contacts import ContactError, add_contact
-from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, Retention, SectionState, Wave, WaveUnit
+from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, Retention, Wave, WaveUnit
+from omnibus.fieldwork.progress import UnitProgress, wave_progress
 
 OUTCOMES = dict(CallNote.OUTCOMES)
-NON_RESPONDER, PARTIAL = "non_responder", "partial"
+# What the call list's progress column prints (kept as the CSV has always said it).
+NON_RESPONDER, PARTIAL, RESPONDED = "non_responder", "partial", "responded"
 CSV_COLUMNS = (
     "unit_key",
     "unit_name",
@@ -164,17 +166,16 @@ def calls_of(wave: Wave, unit_key: str | None = None) -> list[CallNote]:
 # -- the call list -----------------------------------------------------------------------------
 
 
+def call_progress(progress: UnitProgress) -> str:
+    """What the call list says of a unit: non_responder, partial, or responded (a menu section completed)."""
+    if not progress.took_part:
+        return NON_RESPONDER
+    return RESPONDED if progress.completed_any else PARTIAL
+
+
 def progress_of(wave: Wave) -> dict[int, str]:
-    """Each wave unit's progress: non_responder, partial, or "responded" (a section completed)."""
-    started = SectionState.objects.filter(wave_unit__wave=wave).exclude(status=SectionState.NOT_STARTED)
-    statuses: dict[int, set[str]] = {}
-    for unit_id, status in started.values_list("wave_unit_id", "status"):
-        statuses.setdefault(unit_id, set()).add(status)
-    progress = {}
-    for unit_id in wave.units.values_list("pk", flat=True):
-        seen = statuses.get(unit_id, set())
-        progress[unit_id] = "responded" if SectionState.COMPLETED in seen else PARTIAL if seen else NON_RESPONDER
-    return progress
+    """Each wave unit's progress as the call list says it, by WaveUnit id."""
+    return {pk: call_progress(progress) for pk, progress in wave_progress(wave).items()}
 
 
 def _latest_calls(wave: Wave) -> dict[int, CallNote]:

@@ -11,15 +11,18 @@ inject anything.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
+from omnibus.analysis.profile import counted_sections
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.fieldwork.progress import Response, UnitProgress, unit_progress, wave_progress
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import start_link
 
 FIELDS = {
@@ -184,29 +187,13 @@ def recipients_for(wave_unit: WaveUnit) -> list[Recipient]:
 
 def menu_of(wave: Wave) -> dict[str, str]:
     """The sections a unit is asked to complete, id to title, in menu order."""
-    from omnibus.fieldwork.questionnaires import questionnaire_of
-
-    return {section.id: section.title for _, section in questionnaire_of(wave.questionnaire).menu_sections}
-
-
-def section_states(wave_units: Iterable[WaveUnit]) -> dict[int, dict[str, str]]:
-    """Each unit's section statuses (a section with no row is not started)."""
-    from omnibus.fieldwork.models import SectionState
-
-    found: dict[int, dict[str, str]] = {}
-    rows = SectionState.objects.filter(wave_unit__in=list(wave_units)).values_list("wave_unit_id", "section", "status")
-    for unit_id, section, status in rows:
-        found.setdefault(unit_id, {})[section] = status
-    return found
+    return {section.id: section.title for section in counted_sections(questionnaire_of(wave.questionnaire))}
 
 
 def sections_to_do(wave_unit: WaveUnit, menu: dict[str, str] | None = None) -> dict[str, str]:
     """The unit's menu sections not yet completed, id to title."""
-    from omnibus.fieldwork.models import SectionState
-
     menu = menu if menu is not None else menu_of(wave_unit.wave)
-    states = section_states([wave_unit]).get(wave_unit.pk, {})
-    return {sid: title for sid, title in menu.items() if states.get(sid) != SectionState.COMPLETED}
+    return {sid: menu[sid] for sid in unit_progress(wave_unit).to_do if sid in menu}
 
 
 AUDIENCES = {
@@ -218,28 +205,18 @@ AUDIENCES = {
 }
 
 
-def audience_filter(audience: str, menu: dict[str, str]) -> Callable[[dict[str, str]], bool]:
-    """A test of a unit's section statuses for the audience; AudienceError for an unknown one."""
-    from omnibus.fieldwork.models import SectionState
-
-    done, fresh = SectionState.COMPLETED, SectionState.NOT_STARTED
-
-    def started(states: dict[str, str]) -> bool:
-        return any(status != fresh for status in states.values())
-
-    def finished(states: dict[str, str]) -> bool:
-        return all(states.get(sid) == done for sid in menu)
-
+def audience_filter(audience: str, menu: dict[str, str]) -> Callable[[UnitProgress], bool]:
+    """A test of a unit's progress for the audience; AudienceError for an unknown one."""
     if audience.startswith("section:"):
         sid = audience.partition(":")[2]
         if sid not in menu:
             raise AudienceError(f"no section {sid!r} on the menu (sections: {', '.join(menu)})")
-        return lambda states: states.get(sid) != done
+        return lambda progress: progress.sections.get(sid) != Response.COMPLETE
     tests = {
-        "everyone": lambda states: True,
-        "not-started": lambda states: not started(states),
-        "partial": lambda states: started(states) and not finished(states),
-        "unfinished": lambda states: not finished(states),
+        "everyone": lambda progress: True,
+        "not-started": lambda progress: progress.response == Response.NONE,
+        "partial": lambda progress: progress.response == Response.PARTIAL,
+        "unfinished": lambda progress: progress.response != Response.COMPLETE,
     }
     if audience not in tests:
         raise AudienceError(f"unknown audience {audience!r} (audiences: {', '.join(AUDIENCES)})")
@@ -248,8 +225,7 @@ def audience_filter(audience: str, menu: dict[str, str]) -> Callable[[dict[str, 
 
 def select_units(wave: Wave, audience: str) -> list[WaveUnit]:
     """The wave's units in the audience, by name."""
-    menu = menu_of(wave)
-    wanted = audience_filter(audience, menu)
+    wanted = audience_filter(audience, menu_of(wave))
     units = list(wave.units.select_related("wave").order_by("name"))
-    states = section_states(units)
-    return [u for u in units if wanted(states.get(u.pk, {}))]
+    progress = wave_progress(wave)
+    return [u for u in units if wanted(progress[u.pk])]

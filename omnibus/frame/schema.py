@@ -2,8 +2,9 @@
 
 A population (all upper-tier LAs in England, all state schools, ...) declares its schema in a
 YAML file: the key column (a stable identifier), the name column, code columns with a pattern
-each, and attributes of a kind (category, number, text, band). Pure Python: no Django import,
-so the same checks run in a notebook.
+each, and attributes of a kind (category, number, text, band), and its response profile: the
+attributes Table 3 compares respondents on, written as an analysis spec's breakdowns. Pure
+Python: no Django import, so the same checks run in a notebook.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from omnibus.analysis.spec import Breakdown, SpecError, parse_breakdowns
 
 POPULATIONS_DIR = Path(__file__).resolve().parent / "populations"
 KINDS = ("text", "code", "category", "number", "band")
@@ -97,6 +100,8 @@ class PopulationSchema:
     name: str
     columns: tuple[Column, ...]
     source: dict[str, Any] = field(default_factory=dict, compare=False)
+    # Table 3's breakdowns (the live wave page and the report's Appendix 1): `profile:` in the YAML.
+    profile: tuple[Breakdown, ...] = ()
 
     def column(self, name: str) -> Column | None:
         """The column with this name, or None."""
@@ -163,7 +168,21 @@ def schema_from_dict(data: Any, source: str = "schema") -> PopulationSchema:
         name=data["name"],
         columns=tuple(columns),
         source=data,
+        profile=_profile(data.get("profile"), columns, source),
     )
+
+
+def _profile(raw: Any, columns: list[Column], source: str) -> tuple[Breakdown, ...]:
+    """The response profile's breakdowns, each reading an attribute of the population."""
+    try:
+        breakdowns = parse_breakdowns(raw, f"{source}: profile")
+    except SpecError as exc:
+        raise SchemaError(str(exc)) from exc
+    attributes = {c.name for c in columns if c.role == "attribute"}
+    for breakdown in breakdowns:
+        if breakdown.of not in attributes:
+            raise SchemaError(f"{source}: profile {breakdown.name!r}: {breakdown.of!r} is not an attribute")
+    return tuple(breakdowns)
 
 
 def _mapping(value: Any, source: str, what: str) -> dict[str, dict[str, Any]]:

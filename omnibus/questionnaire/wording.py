@@ -45,7 +45,7 @@ def section_line(section: Section, questionnaire: Questionnaire) -> str | None:
     parts = []
     menu = questionnaire.menu
     if menu is not None:
-        codes = [str(code) for code, sid in menu.sections.items() if sid == section.id]
+        codes = [str(code) for code, offered in questionnaire.menu_sections if offered.id == section.id]
         if codes:
             parts.append(f"If {menu.id} = {' or '.join(codes)}")
     if section.ask_if:

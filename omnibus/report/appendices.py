@@ -1,6 +1,7 @@
 """Appendix 1 (the response profile) and Appendix 2 (the questionnaire as printed).
 
-Appendix 1 is `omnibus.analysis.profile.response_profile`, the tab book's Table 3. Appendix 2
+Appendix 1 is `omnibus.analysis.profile.response_tables` over the population's profile breakdowns:
+the same Table 1 and Table 3 as the live wave page. Appendix 2
 lays out the records of `omnibus.questionnaire.printed` (the same records the text, Word and
 Excel copies of the questionnaire are made from) as paragraphs and unnumbered tables.
 """
@@ -10,16 +11,15 @@ from __future__ import annotations
 import math
 
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.profile import response_by_section, response_profile
+from omnibus.analysis.profile import response_tables
 from omnibus.analysis.spec import Breakdown
 from omnibus.questionnaire.printed import PrintedQuestion, paragraphs, plain, printed_menu, printed_sections
 from omnibus.report.document import Chapter, DataTable, Paragraph
-from omnibus.report.methodology import response_of
 
 
 def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) -> Chapter:
     """Appendix 1: response by section again, then who took part against the population, attribute by attribute."""
-    response = response_of(dataset)
+    response = response_tables(dataset, breakdowns)
     chapter = Chapter("Appendix 1 – Response profile", appendix=True, key="appendix-1")
     chapter.blocks.append(
         Paragraph(
@@ -28,7 +28,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
             f"{response.took_part} took part: a response rate of {response.rate:.0f} per cent."
         )
     )
-    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_by_section(dataset)]
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response.sections]
     chapter.blocks.append(
         DataTable(
             f"{dataset.wave} response rate by questionnaire section",
@@ -37,7 +37,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
             source="response",
         )
     )
-    if not breakdowns or dataset.data.height != dataset.population_size:
+    if not response.profile:
         chapter.blocks.append(Paragraph("No frame attributes were given for a response profile.", style="note"))
         return chapter
     chapter.blocks.append(
@@ -46,7 +46,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
             "the whole population; a chi-square test says whether those who took part differ from the population."
         )
     )
-    for block in response_profile(dataset, breakdowns):
+    for block in response.profile:
         body = [
             [
                 r.label,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.profile import response_by_section, took_part
+from omnibus.analysis.profile import ResponseTables, response_tables
 from omnibus.fieldwork.models import Campaign, Message
 from omnibus.report.document import Chapter, DataTable, Paragraph
 
@@ -60,34 +60,14 @@ def day(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-@dataclass(frozen=True)
-class Response:
-    """Who took part: every menu section complete, some, and in all."""
-
-    took_part: int
-    complete: int
-    partial: int
-    population: int
-
-    @property
-    def rate(self) -> float:
-        """Units taking part as a share of N, per cent."""
-        return 100.0 * self.took_part / self.population if self.population else 0.0
-
-
-def response_of(dataset: Dataset) -> Response:
-    """Units that took part, those that completed every section they were offered, and the rest."""
-    rows = response_by_section(dataset)
-    taking = took_part(dataset)
-    columns = [f"section_{r.section}" for r in rows]
-    states = dataset.data.select(columns).to_numpy() if columns else None
-    complete = int(((states == "complete").all(axis=1) & taking).sum()) if states is not None else 0
-    return Response(int(taking.sum()), complete, int(taking.sum()) - complete, dataset.population_size)
+def response_of(dataset: Dataset) -> ResponseTables:
+    """Units that took part, those that completed every section they were offered, and the rest (Table 1 too)."""
+    return response_tables(dataset, [])
 
 
 def response_table(dataset: Dataset) -> DataTable:
     """Table 1: complete and partial responses and the response rate, section by section."""
-    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_by_section(dataset)]
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_of(dataset).sections]
     return DataTable(
         f"{dataset.wave} response rate by questionnaire section",
         ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],

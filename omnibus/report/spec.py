@@ -291,9 +291,9 @@ def short_title(question: Question) -> str:
 def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
     """A figure (or table) for every question that has one, section by section."""
     out = []
-    topics = set(questionnaire.menu.sections.values()) if questionnaire.menu else None
+    topics = {section.id for _, section in questionnaire.menu_sections}
     for section in questionnaire.sections:
-        if topics is not None and section.id not in topics:
+        if section.id not in topics:
             continue  # closing sections (consent, thanks) are not topics of the report
         figures = [
             FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q))

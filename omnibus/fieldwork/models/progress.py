@@ -25,12 +25,19 @@ class Respondent(models.Model):
 class SectionState(models.Model):
     """Where a unit stands in one section: not started, in progress or completed."""
 
-    NOT_STARTED, IN_PROGRESS, COMPLETED = "not_started", "in_progress", "completed"
-    STATUSES = [(NOT_STARTED, "Not started"), (IN_PROGRESS, "In progress"), (COMPLETED, "Completed")]
+    class Status(models.TextChoices):
+        """What is stored; `omnibus.fieldwork.progress` says it in the dataset's words (complete, partial, none)."""
+
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+
+    # Short names for the writers (the survey, imports, simulated waves) and their tests.
+    NOT_STARTED, IN_PROGRESS, COMPLETED = Status.NOT_STARTED, Status.IN_PROGRESS, Status.COMPLETED
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="sections")
     section = models.CharField(max_length=64)
-    status = models.CharField(max_length=12, choices=STATUSES, default=NOT_STARTED)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.NOT_STARTED)
     last_respondent = models.ForeignKey(Respondent, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
     completed_at = models.DateTimeField(null=True)

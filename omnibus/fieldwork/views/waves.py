@@ -97,10 +97,11 @@ def wave_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     """The wave page, with the state form's errors when a change was refused."""
     researcher = _is_researcher(request)
+    tables = wave_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
     context = {
         "wave": wave,
-        "figures": wave_figures(wave),
-        "tables": wave_tables(wave),  # the report's Table 1 and Table 3: figures only, shown to clients too
+        "figures": tables.figures,
+        "tables": tables,
         "state": wave.state(timezone.now()),
         "is_researcher": researcher,
         # Unit names are identities: never computed, let alone rendered, for a client.
