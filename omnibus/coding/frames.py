@@ -38,16 +38,6 @@ def add_theme(frame: CodeFrame, label: str, description: str = "", code: int | N
         raise FrameError("label", f"There is already a theme called ‘{label}’ or with code {code}") from None
 
 
-def edit_theme(theme: Theme, label: str, description: str) -> Theme:
-    """Rename a theme or change its description; codings keep pointing at it."""
-    label = _label(label)
-    if theme.frame.themes.filter(label__iexact=label).exclude(pk=theme.pk).exists():
-        raise FrameError("label", f"There is already a theme called ‘{label}’")
-    theme.label, theme.description = label, description.strip()
-    theme.save(update_fields=["label", "description"])
-    return theme
-
-
 @transaction.atomic
 def merge_themes(keep: Theme, others: list[Theme]) -> int:
     """Fold `others` into `keep`: their codings, open suggestions, quotes and nets follow. Returns codings moved."""

@@ -113,11 +113,6 @@ class PopulationSchema:
         return [c.name for c in self.columns if c.role in ("key", "code")]
 
     @property
-    def attribute_names(self) -> list[str]:
-        """The attribute columns."""
-        return [c.name for c in self.columns if c.role == "attribute"]
-
-    @property
     def value_names(self) -> list[str]:
         """Columns stored as dated values: everything but the key, which identifies the unit."""
         return [c.name for c in self.columns if c.role != "key"]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 from gunicorn.app.base import BaseApplication
 
+from omnibus.core.keys import from_environment
+
 DEMO_SECRET_KEY = "omnibus-demo-key-not-for-production"  # the key settings.py falls back to
 WSGI_APP = "omnibus.site.wsgi:application"
 MIGRATE_LOCK = 0x6F6D6E69  # "omni": the advisory lock `serve` holds while it migrates
@@ -84,7 +86,7 @@ def warnings(options: ServeOptions, environ: Mapping[str, str]) -> list[str]:
             "DATABASE_URL is not set: serving the embedded SQLite database, which is for the demo; "
             "production uses PostgreSQL (DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME)"
         )
-    if not (environ.get("OMNIBUS_CODE_HASH_KEY") and environ.get("OMNIBUS_CODE_KEY")):
+    if not from_environment(environ):
         found.append(
             "OMNIBUS_CODE_HASH_KEY and OMNIBUS_CODE_KEY are not both set: access-code keys come from keys.json "
             "in the data folder, which every server behind a load balancer would need an identical copy of"
