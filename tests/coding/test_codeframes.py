@@ -6,19 +6,19 @@ import pytest
 
 
 def test_theme_codes_number_on_and_labels_are_unique(frame):
-    from omnibus.coding.frames import FrameError, add_theme
+    from omnibus.coding.codeframes import CodeFrameError, add_theme
 
     assert add_theme(frame, "Finance").code == 4
-    with pytest.raises(FrameError, match="already a theme called"):
+    with pytest.raises(CodeFrameError, match="already a theme called"):
         add_theme(frame, "  finance ")
-    with pytest.raises(FrameError) as error:
+    with pytest.raises(CodeFrameError) as error:
         add_theme(frame, "   ")
     assert error.value.field == "label"
 
 
 def test_merge_moves_codings_without_doubling(wave, answers, frame):
+    from omnibus.coding.codeframes import merge_themes
     from omnibus.coding.codings import responses, set_codes
-    from omnibus.coding.frames import merge_themes
     from omnibus.coding.models import Coding
 
     workforce, practice = frame.themes.get(code=1), frame.themes.get(code=2)
@@ -33,8 +33,8 @@ def test_merge_moves_codings_without_doubling(wave, answers, frame):
 
 
 def test_split_moves_only_the_chosen_answers(wave, frame, coded):
+    from omnibus.coding.codeframes import split_theme
     from omnibus.coding.codings import responses
-    from omnibus.coding.frames import split_theme
 
     given = coded
     workforce_units = sorted(u for u, c in given.items() if 1 in c)
@@ -46,7 +46,7 @@ def test_split_moves_only_the_chosen_answers(wave, frame, coded):
 
 
 def test_a_net_needs_two_themes(frame):
-    from omnibus.coding.frames import FrameError, set_net
+    from omnibus.coding.codeframes import CodeFrameError, set_net
 
-    with pytest.raises(FrameError, match="at least two"):
+    with pytest.raises(CodeFrameError, match="at least two"):
         set_net(frame, "Alone", [frame.themes.get(code=1)])
