@@ -68,7 +68,7 @@ def code_frame_of(wave: Wave, variable: str) -> CodeFrame:
     return code_frame
 
 
-def responses(wave: Wave, variable: str) -> list[OpenResponse]:
+def open_responses(wave: Wave, variable: str) -> list[OpenResponse]:
     """Every non-blank answer to the variable in the wave, by unit name, with its codes and open suggestions."""
     from omnibus.collect.models import Answer
 
@@ -162,7 +162,7 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
 
     code_frame = code_frame_of(wave, variable)
     themes = {t.code: t for t in code_frame.themes.all()}
-    found = responses(wave, variable)
+    found = open_responses(wave, variable)
     coded = {str(r.wave_unit): (r.text, r.codes) for r in found if r.codes}
     uncoded = {str(r.wave_unit): r.text for r in found if not r.codes}
     if not coded or not uncoded:
@@ -198,7 +198,7 @@ def suggest_themes(
     from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes
 
     code_frame = code_frame_of(wave, variable)
-    found = responses(wave, variable)
+    found = open_responses(wave, variable)
     uncoded = {r.unit: r.text for r in found if not r.codes}
     if not uncoded:
         return "", []

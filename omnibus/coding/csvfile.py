@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from omnibus.coding.codings import acting_user, code_frame_of, responses
+from omnibus.coding.codings import acting_user, code_frame_of, open_responses
 from omnibus.coding.models import Coding, Suggestion
 from omnibus.fieldwork.models import Wave
 
@@ -39,7 +39,7 @@ def export_csv(wave: Wave, variable: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    for r in responses(wave, variable):
+    for r in open_responses(wave, variable):
         codes = sorted(r.codes)
         writer.writerow([r.unit, r.name, r.text, ";".join(map(str, codes)), "; ".join(labels[c] for c in codes)])
     return out.getvalue()
@@ -52,7 +52,7 @@ def import_csv(wave: Wave, variable: str, text: str, user=None) -> int:  # noqa:
     """
     code_frame = code_frame_of(wave, variable)
     themes = {t.code: t for t in code_frame.themes.all()}
-    answered = {r.unit: r for r in responses(wave, variable)}
+    answered = {r.unit: r for r in open_responses(wave, variable)}
     rows = _rows(text)
     problems: list[str] = []
     wanted: dict[int, set[int]] = {}

@@ -24,11 +24,11 @@ def code_demo(wave: Wave) -> str:
         wave_unit__wave=wave, variable=DEMO_VARIABLE, state=Suggestion.OPEN, confidence__gte=ACCEPT_AT
     )
     codings.decide_suggestions(list(open_ones.values_list("pk", flat=True)), True, None)
-    found = codings.responses(wave, DEMO_VARIABLE)
+    found = codings.open_responses(wave, DEMO_VARIABLE)
     for answer in [r for r in found if r.codes][:2]:
         if not Quote.objects.filter(wave_unit_id=answer.wave_unit, variable=DEMO_VARIABLE).exists():
             theme = code_frame.themes.filter(code__in=answer.codes).first()
             quotes.mark_quote(WaveUnit.objects.get(pk=answer.wave_unit), DEMO_VARIABLE, answer.text, theme, None)
-    coded = sum(1 for r in codings.responses(wave, DEMO_VARIABLE) if r.codes)
+    coded = sum(1 for r in codings.open_responses(wave, DEMO_VARIABLE) if r.codes)
     themes = code_frame.themes.count()
     return f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"

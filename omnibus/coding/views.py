@@ -42,7 +42,7 @@ def wave_coding(request: HttpRequest, slug: str) -> HttpResponse:
     wave = _wave(slug)
     rows = []
     for variable in codings.open_variables(questionnaire_of(wave.questionnaire)):
-        found = codings.responses(wave, variable.name)
+        found = codings.open_responses(wave, variable.name)
         rows.append({"variable": variable, "answers": len(found), "coded": sum(1 for r in found if r.codes)})
     return render(request, "coding/wave.html", {"wave": wave, "rows": rows})
 
@@ -55,7 +55,7 @@ def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
     code_frame = codings.code_frame_of(wave, variable)
     if request.method == "POST":
         return _post(request, wave, code_frame)
-    found = codings.responses(wave, variable)
+    found = codings.open_responses(wave, variable)
     themes = list(code_frame.themes.all())
     counts = codings.theme_counts(found)
     shown = _filtered(found, request.GET.get("q", ""), request.GET.get("show", ""))
@@ -262,7 +262,7 @@ def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
     wave = _wave(slug)
     open_variable = _open(wave, variable)
     code_frame = codings.code_frame_of(wave, variable)
-    found = codings.responses(wave, variable)
+    found = codings.open_responses(wave, variable)
     current = next((r for r in found if r.wave_unit == wave_unit), None)
     if current is None:
         raise Http404("no answer from that unit")
@@ -284,12 +284,12 @@ def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
 
 
 @researcher_required
-def mark_quote(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
+def quote_page(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
     """Mark words of an answer as a quote; the disclosure check runs as it is saved."""
     wave = _wave(slug)
     _open(wave, variable)
     unit = WaveUnit.objects.filter(wave=wave, pk=wave_unit).first()
-    answer = next((r for r in codings.responses(wave, variable) if r.wave_unit == wave_unit), None)
+    answer = next((r for r in codings.open_responses(wave, variable) if r.wave_unit == wave_unit), None)
     if unit is None or answer is None:
         raise Http404("no answer from that unit")
     code_frame = codings.code_frame_of(wave, variable)
@@ -359,5 +359,5 @@ urlpatterns = [
     path("<slug:slug>/<str:variable>/", screen, name="screen"),
     path("<slug:slug>/<str:variable>/coding.csv", download, name="download"),
     path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/", one_answer, name="one"),
-    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", mark_quote, name="quote"),
+    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", quote_page, name="quote"),
 ]

@@ -181,6 +181,6 @@ def complete_section(wave_unit: WaveUnit, section: str, respondent: Respondent |
     )
 
 
-def section_states(wave_unit: WaveUnit) -> dict[str, SectionState]:
+def unit_section_states(wave_unit: WaveUnit) -> dict[str, SectionState]:
     """The unit's section states by section id (a section never touched has none)."""
     return {s.section: s for s in SectionState.objects.filter(wave_unit=wave_unit).select_related("last_respondent")}

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from omnibus.analysis.spec import AnalysisSpec, load_spec
 from omnibus.report.build import ReportInputs, build_report
+from omnibus.report.chapters import open_responses
 from omnibus.report.document import Chapter, Report
 from omnibus.report.spec import ReportSpec, load_report_spec, parse_report_spec
 
@@ -62,18 +63,6 @@ def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: 
     return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
 
 
-def open_response_chapters(wave, inputs: ReportInputs, client: bool) -> list[Chapter]:  # noqa: ANN001 - a Wave
-    """The coded open responses: a chapter per question with its themes and the quotes that passed disclosure.
-
-    Made by the coding room; for a client (`client`), only quotes of units that agreed to be linked.
-    """
-    from omnibus.report.chapters.open_responses import (
-        open_response_chapters as chapters_of,  # lazy: a Django app's module
-    )
-
-    return chapters_of(wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis)
-
-
 def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
     """The context chapter (official statistics beside the answers) when the spec has a `context:` key."""
     if not raw:
@@ -97,7 +86,13 @@ def make_report(
     inputs = report_inputs(wave, earlier, spec, analysis, say)
 
     def extra() -> list[Chapter]:
-        chapters = open_response_chapters(wave, inputs, client) if spec.open_responses else []
+        chapters = (
+            open_responses.open_response_chapters(
+                wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis
+            )
+            if spec.open_responses
+            else []
+        )
         return chapters + context_chapters(spec.context, wave, inputs.dataset)
 
     report = build_report(inputs, extra, say)

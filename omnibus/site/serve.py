@@ -130,7 +130,7 @@ def gunicorn_options(options: ServeOptions) -> dict[str, object]:
     return settings
 
 
-def prepare(options: ServeOptions, say: Callable[[str], None]) -> None:
+def prepare_server(options: ServeOptions, say: Callable[[str], None]) -> None:
     """Check the environment, set the workers' variables, migrate; raise ServeError when it must not start."""
     for problem in problems(options, os.environ):
         raise ServeError(problem)
@@ -189,7 +189,7 @@ def _max_connections() -> int | None:
 
 def run(options: ServeOptions, say: Callable[[str], None] = print) -> None:
     """Migrate, then serve until stopped (SIGTERM or Ctrl-C stop the workers gracefully)."""
-    prepare(options, say)
+    prepare_server(options, say)
     say(
         f"Omnibus at http://{options.addrport}/ ({options.worker_count} workers"
         f"{f' × {options.threads} threads' if options.threads > 1 else ''}, "

@@ -13,7 +13,7 @@ from omnibus.analysis.conventions import GSS, SEED, conventions
 from omnibus.analysis.spec import SpecError, parse_spec
 from omnibus.analysis.synthetic import synthetic_dataset
 from omnibus.analysis.tables import wave_tables
-from omnibus.analysis.weighting import effective_base, rake, rake_spec
+from omnibus.analysis.weighting import kish_effective_base, rake, rake_spec
 
 ANALYSIS = Path(__file__).resolve().parents[2] / "omnibus" / "analysis"
 
@@ -78,7 +78,7 @@ def test_raking_matches_every_margin(wave3):
         for j in range(len(part.labels)):
             assert weights[part.codes == j].sum() == pytest.approx(part.population[j])
     respondents = weights > 0
-    assert 0 < effective_base(weights) <= respondents.sum()
+    assert 0 < kish_effective_base(weights) <= respondents.sum()
     assert rake_spec(data, parse_spec({})) is None
 
 

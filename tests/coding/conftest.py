@@ -32,9 +32,9 @@ def wave(db):
 @pytest.fixture
 def answers(wave):
     """The wave's SocImprov answers."""
-    from omnibus.coding.codings import responses
+    from omnibus.coding.codings import open_responses
 
-    return responses(wave, "SocImprov")
+    return open_responses(wave, "SocImprov")
 
 
 @pytest.fixture

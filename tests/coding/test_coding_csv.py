@@ -15,7 +15,7 @@ def _run(*args):
 
 
 def test_export_then_import_codes_every_answer(wave, answers, frame, tmp_path):
-    from omnibus.coding.codings import responses
+    from omnibus.coding.codings import open_responses
 
     out = tmp_path / "socimprov.csv"
     result = _run("coding", "export", wave.slug, "SocImprov", "-o", str(out))
@@ -32,7 +32,7 @@ def test_export_then_import_codes_every_answer(wave, answers, frame, tmp_path):
     result = _run("coding", "import", wave.slug, "SocImprov", str(out))
     assert result.exit_code == 0, result.output
     assert f"{len(rows)} answers to SocImprov coded" in result.output
-    coded = {r.unit: r.codes for r in responses(wave, "SocImprov")}
+    coded = {r.unit: r.codes for r in open_responses(wave, "SocImprov")}
     assert coded[rows[0]["unit"]] == {3} and coded[rows[1]["unit"]] == {1, 2}
     again = _run("coding", "export", wave.slug, "SocImprov", "-o", str(out))
     assert again.exit_code == 0
