@@ -25,11 +25,3 @@ def net_label(label: str, codes: tuple[int, ...], options: list[Option]) -> str:
 def single_net(values: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:
     """1 where a single-choice (or grid item) value is one of the net's codes, else 0."""
     return np.isin(values, np.asarray(codes)).astype(float)
-
-
-def multi_net(flags: dict[int, np.ndarray], codes: tuple[int, ...]) -> np.ndarray:
-    """1 where any of the net's options was chosen in a multiple-choice question, else 0."""
-    chosen = [flags[c] == 1 for c in codes if c in flags]
-    if not chosen:
-        raise ValueError(f"net codes {list(codes)} are not options of the question")
-    return np.logical_or.reduce(chosen).astype(float)

@@ -51,7 +51,7 @@ class Cell:
 
 
 @dataclass
-class Row:
+class TableRow:
     """A row: a code, a net, an information row (not in base) or a statistic."""
 
     label: str
@@ -94,7 +94,7 @@ class Table:
     kind: str  # single, multi, grid_item, numeric, ratio
     columns: list[Column]
     bases: list[Base]
-    rows: list[Row]
+    rows: list[TableRow]
     notes: list[str] = field(default_factory=list)
     tests: list[Test] = field(default_factory=list)
     multi_response: bool = False  # percentages can sum past 100
@@ -182,11 +182,11 @@ def wave_tables(
         tables.extend(question_tables(main, others, question, spec, columns))
     for r in spec.ratios:
         tables.append(ratio_table(main, others, r, spec, columns))
-    finish(tables, spec)
+    decide_significance(tables, spec)
     return tables
 
 
-def finish(tables: list[Table], spec: AnalysisSpec) -> None:
+def decide_significance(tables: list[Table], spec: AnalysisSpec) -> None:
     """Decide significance across the tables (Benjamini-Hochberg when `spec.fdr`) and set the letters."""
     if spec.fdr:
         benjamini_hochberg([t.difference for table in tables for t in table.tests], 1 - spec.confidence)
@@ -294,7 +294,7 @@ class _Builder:
         self.others = others
         self.bases = bases
         self.spec = spec
-        self.rows: list[Row] = []
+        self.rows: list[TableRow] = []
         self.tests: list[Test] = []
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
@@ -329,7 +329,7 @@ class _Builder:
     ) -> None:
         """A row of estimates (None where a wave lacks the variable), tested across the banner."""
         cells = [_cell(e, c, scale) for e, c in zip(estimates, counts, strict=True)]
-        self.rows.append(Row(label, kind, cells, code))
+        self.rows.append(TableRow(label, kind, cells, code))
         self._tests(len(self.rows) - 1, estimates)
 
     def _tests(self, row: int, estimates: list[Estimate | None]) -> None:
@@ -356,11 +356,11 @@ class _Builder:
 
     def count_row(self, label: str, kind: str, counts: list[float | None], code: int | None = None) -> None:
         """A row of counts only (codes not in the base, not answered, n)."""
-        self.rows.append(Row(label, kind, [Cell(c, c) for c in counts], code))
+        self.rows.append(TableRow(label, kind, [Cell(c, c) for c in counts], code))
 
     def value_row(self, label: str, kind: str, values: list[float | None]) -> None:
         """A row of plain figures (median, minimum, maximum): no interval, no test."""
-        self.rows.append(Row(label, kind, [Cell(v if v is None or v == v else None) for v in values]))
+        self.rows.append(TableRow(label, kind, [Cell(v if v is None or v == v else None) for v in values]))
 
     def counts(self, test: Callable[[Prepared], np.ndarray]) -> list[float | None]:
         """Unweighted counts per column of units meeting `test` (for rows outside the base)."""

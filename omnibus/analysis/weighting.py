@@ -53,7 +53,7 @@ def rake_spec(dataset: Dataset, spec: AnalysisSpec) -> np.ndarray | None:
     return rake(dataset, margins)
 
 
-def effective_base(weights: np.ndarray) -> float:
+def kish_effective_base(weights: np.ndarray) -> float:
     """Kish's effective base of a set of weights."""
     w = weights[weights > 0]
     return float(w.sum()) ** 2 / float(np.dot(w, w)) if len(w) else 0.0

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from omnibus.analysis.dataset import Dataset
+from omnibus.coding.codeframes import add_theme
 from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
 from omnibus.coding.themes import ThemeCoding, with_themes
 from omnibus.fieldwork.models import Wave, WaveUnit
@@ -61,13 +62,13 @@ def open_variable(wave: Wave, name: str) -> OpenVariable | None:
     return next((v for v in open_variables(questionnaire_of(wave.questionnaire)) if v.name == name), None)
 
 
-def frame_of(wave: Wave, variable: str) -> CodeFrame:
+def code_frame_of(wave: Wave, variable: str) -> CodeFrame:
     """The code frame a wave's open variable is coded with (its survey's, shared by every wave)."""
-    frame, _ = CodeFrame.objects.get_or_create(survey=wave.questionnaire.survey, variable=variable)
-    return frame
+    code_frame, _ = CodeFrame.objects.get_or_create(survey=wave.questionnaire.survey, variable=variable)
+    return code_frame
 
 
-def responses(wave: Wave, variable: str) -> list[OpenResponse]:
+def open_responses(wave: Wave, variable: str) -> list[OpenResponse]:
     """Every non-blank answer to the variable in the wave, by unit name, with its codes and open suggestions."""
     from omnibus.collect.models import Answer
 
@@ -159,9 +160,9 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
     from omnibus.coding.embedding import embedder
     from omnibus.coding.suggest import propose_codes
 
-    frame = frame_of(wave, variable)
-    themes = {t.code: t for t in frame.themes.all()}
-    found = responses(wave, variable)
+    code_frame = code_frame_of(wave, variable)
+    themes = {t.code: t for t in code_frame.themes.all()}
+    found = open_responses(wave, variable)
     coded = {str(r.wave_unit): (r.text, r.codes) for r in found if r.codes}
     uncoded = {str(r.wave_unit): r.text for r in found if not r.codes}
     if not coded or not uncoded:
@@ -196,8 +197,8 @@ def suggest_themes(
     from omnibus.coding.embedding import embedder
     from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes
 
-    frame = frame_of(wave, variable)
-    found = responses(wave, variable)
+    code_frame = code_frame_of(wave, variable)
+    found = open_responses(wave, variable)
     uncoded = {r.unit: r.text for r in found if not r.codes}
     if not uncoded:
         return "", []
@@ -205,10 +206,10 @@ def suggest_themes(
     groups = group_responses(uncoded, embed, max_themes)
     groups = name_themes(groups, LlmEndpoint.from_settings(settings.CODING_LLM))
     with transaction.atomic():
-        CandidateTheme.objects.filter(frame=frame, wave=wave).delete()
+        CandidateTheme.objects.filter(frame=code_frame, wave=wave).delete()
         made = [
             CandidateTheme.objects.create(
-                frame=frame,
+                frame=code_frame,
                 wave=wave,
                 label=g.label[:200],
                 key_terms=list(g.key_terms),
@@ -222,9 +223,7 @@ def suggest_themes(
 
 
 def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme, int]:  # noqa: ANN001
-    """Add a candidate as a theme of its frame and code its members' answers with it."""
-    from omnibus.coding.frames import add_theme
-
+    """Add a candidate as a theme of its code frame and code its members' answers with it."""
     with transaction.atomic():
         theme = add_theme(candidate.frame, label or candidate.label, ", ".join(candidate.key_terms))
         units = WaveUnit.objects.filter(wave=candidate.wave, unit__key__in=candidate.members)
@@ -249,11 +248,11 @@ def theme_codings(wave: Wave) -> list[ThemeCoding]:
     for variable, unit, code in rows:
         given.setdefault(variable, {}).setdefault(unit, set()).add(code)
     found = []
-    for frame in frames:
-        themes = [(t.code, t.label) for t in frame.themes.all()]
-        if themes and frame.variable in given:
-            nets = {n.label: tuple(sorted(t.code for t in n.themes.all())) for n in frame.nets.all()}
-            found.append(ThemeCoding(frame.variable, themes, given[frame.variable], nets))
+    for code_frame in frames:
+        themes = [(t.code, t.label) for t in code_frame.themes.all()]
+        if themes and code_frame.variable in given:
+            nets = {n.label: tuple(sorted(t.code for t in n.themes.all())) for n in code_frame.nets.all()}
+            found.append(ThemeCoding(code_frame.variable, themes, given[code_frame.variable], nets))
     return found
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from omnibus.coding.codings import acting_user, frame_of, responses
+from omnibus.coding.codings import acting_user, code_frame_of, open_responses
 from omnibus.coding.models import Coding, Suggestion
 from omnibus.fieldwork.models import Wave
 
@@ -34,12 +34,12 @@ class CodingFileError(Exception):
 
 def export_csv(wave: Wave, variable: str) -> str:
     """The answers with their current codes, as CSV text."""
-    frame = frame_of(wave, variable)
-    labels = {t.code: t.label for t in frame.themes.all()}
+    code_frame = code_frame_of(wave, variable)
+    labels = {t.code: t.label for t in code_frame.themes.all()}
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
-    for r in responses(wave, variable):
+    for r in open_responses(wave, variable):
         codes = sorted(r.codes)
         writer.writerow([r.unit, r.name, r.text, ";".join(map(str, codes)), "; ".join(labels[c] for c in codes)])
     return out.getvalue()
@@ -50,9 +50,9 @@ def import_csv(wave: Wave, variable: str, text: str, user=None) -> int:  # noqa:
 
     Raises CodingFileError (and changes nothing) if any row is wrong.
     """
-    frame = frame_of(wave, variable)
-    themes = {t.code: t for t in frame.themes.all()}
-    answered = {r.unit: r for r in responses(wave, variable)}
+    code_frame = code_frame_of(wave, variable)
+    themes = {t.code: t for t in code_frame.themes.all()}
+    answered = {r.unit: r for r in open_responses(wave, variable)}
     rows = _rows(text)
     problems: list[str] = []
     wanted: dict[int, set[int]] = {}

@@ -1,4 +1,4 @@
-"""The demo's coding: SocImprov's frame built from the suggestions, its answers coded, two quotes marked."""
+"""The demo's coding: SocImprov's code frame built from the suggestions, its answers coded, two quotes marked."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from omnibus.fieldwork.models import Wave, WaveUnit
 
 DEMO_VARIABLE = "SocImprov"
 ACCEPT_AT = 0.4  # the demo accepts suggestions at least this confident, as a researcher might
-THEMES = 6  # a frame of a handful of themes, as reports use
+THEMES = 6  # a code frame of a handful of themes, as reports use
 
 
 def code_demo(wave: Wave) -> str:
@@ -19,16 +19,16 @@ def code_demo(wave: Wave) -> str:
     for candidate in candidates:
         codings.accept_candidate(candidate, "", None)
     codings.suggest_codes(wave, DEMO_VARIABLE)
-    frame = codings.frame_of(wave, DEMO_VARIABLE)
+    code_frame = codings.code_frame_of(wave, DEMO_VARIABLE)
     open_ones = Suggestion.objects.filter(
         wave_unit__wave=wave, variable=DEMO_VARIABLE, state=Suggestion.OPEN, confidence__gte=ACCEPT_AT
     )
     codings.decide_suggestions(list(open_ones.values_list("pk", flat=True)), True, None)
-    found = codings.responses(wave, DEMO_VARIABLE)
+    found = codings.open_responses(wave, DEMO_VARIABLE)
     for answer in [r for r in found if r.codes][:2]:
         if not Quote.objects.filter(wave_unit_id=answer.wave_unit, variable=DEMO_VARIABLE).exists():
-            theme = frame.themes.filter(code__in=answer.codes).first()
+            theme = code_frame.themes.filter(code__in=answer.codes).first()
             quotes.mark_quote(WaveUnit.objects.get(pk=answer.wave_unit), DEMO_VARIABLE, answer.text, theme, None)
-    coded = sum(1 for r in codings.responses(wave, DEMO_VARIABLE) if r.codes)
-    themes = frame.themes.count()
+    coded = sum(1 for r in codings.open_responses(wave, DEMO_VARIABLE) if r.codes)
+    themes = code_frame.themes.count()
     return f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"

@@ -27,7 +27,7 @@ class CodeFrame(models.Model):
 
 
 class Theme(models.Model):
-    """A code of a frame: a short label, a description for coders, and a stable number."""
+    """A code of a code frame: a short label, a description for coders, and a stable number."""
 
     frame = models.ForeignKey(CodeFrame, on_delete=models.CASCADE, related_name="themes")
     code = models.PositiveIntegerField()
@@ -101,7 +101,7 @@ class Suggestion(models.Model):
 
 
 class CandidateTheme(models.Model):
-    """A group of uncoded answers found by the suggestions, offered as a theme to add to the frame."""
+    """A group of uncoded answers found by the suggestions, offered as a theme to add to the code frame."""
 
     frame = models.ForeignKey(CodeFrame, on_delete=models.CASCADE, related_name="candidates")
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="+")

@@ -99,7 +99,7 @@ CHUNK = 2048  # uncoded responses compared with the coded ones at a time, to bou
 
 
 @dataclass
-class CandidateTheme:
+class AnswerGroup:
     """A group of similar uncoded responses, for the researcher to name, merge or discard."""
 
     label: str  # proposed from key terms, e.g. "Recruitment / social workers"
@@ -123,7 +123,7 @@ class Suggestions:
     """Everything the coding screen shows for one question: themes, proposals, and how they were made."""
 
     method: str
-    themes: list[CandidateTheme]
+    themes: list[AnswerGroup]
     proposals: list[Proposal]
     non_answers: list[str] = field(default_factory=list)  # response ids of "n/a", "none", "-" and the like
     threshold: float = DEFAULT_THRESHOLD  # the confidence above which codes were proposed
@@ -180,7 +180,7 @@ def suggest(
     return Suggestions(embed.method, themes, proposals, non_answers, used)
 
 
-def group_responses(texts: dict[str, str], embed: Embedder, max_themes: int | None = None) -> list[CandidateTheme]:
+def group_responses(texts: dict[str, str], embed: Embedder, max_themes: int | None = None) -> list[AnswerGroup]:
     """Cluster responses (id -> text) into candidate themes, largest first; non-answers are left out."""
     answers = {rid: text for rid, text in texts.items() if not is_non_answer(text)}
     return _group(list(answers), list(answers.values()), embed.encode(list(answers.values())), max_themes)
@@ -207,7 +207,7 @@ def propose_codes(
     return proposals
 
 
-def name_themes(themes: list[CandidateTheme], endpoint: LlmEndpoint | None) -> list[CandidateTheme]:
+def name_themes(themes: list[AnswerGroup], endpoint: LlmEndpoint | None) -> list[AnswerGroup]:
     """Ask a language model to name each theme; any failure keeps the key-term labels (nothing depends on it)."""
     if endpoint is None:
         return list(themes)
@@ -300,7 +300,7 @@ def _best_threshold(confidence: np.ndarray, truth: np.ndarray) -> float:
     return best
 
 
-def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None) -> list[CandidateTheme]:
+def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None) -> list[AnswerGroup]:
     if max_themes is not None and max_themes < 1:
         raise ValueError(f"max_themes must be at least 1, not {max_themes}")
     if not ids:
@@ -316,7 +316,7 @@ def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: in
         nearest = members[np.argsort(-(vectors[members] @ centre), kind="stable")[:3]]
         key_terms = terms[cluster]
         label = " / ".join(key_terms[:2]).capitalize() if key_terms else "Miscellaneous"
-        themes.append(CandidateTheme(label, key_terms, [ids[m] for m in members], [texts[m] for m in nearest]))
+        themes.append(AnswerGroup(label, key_terms, [ids[m] for m in members], [texts[m] for m in nearest]))
     themes.sort(key=lambda t: -len(t.members))
     return themes
 
@@ -397,7 +397,7 @@ def _distinct_terms(ranked: list[str], count: int) -> list[str]:
     return chosen
 
 
-def _ask_for_label(theme: CandidateTheme, endpoint: LlmEndpoint) -> str | None:
+def _ask_for_label(theme: AnswerGroup, endpoint: LlmEndpoint) -> str | None:
     """One chat completion naming the theme, or None on any failure."""
     prompt = (
         "These are answers from local authority children's services leaders to an open survey question. "

@@ -1,7 +1,7 @@
 """Coded themes as data: each coded open variable becomes a multiple-response question of the dataset.
 
 `with_themes(dataset, codings)` adds, after the open variable, a question `<variable>_themes`
-whose options are the frame's themes, and a 0/1 variable per theme (`<variable>_themes_<code>`),
+whose options are the code frame's themes, and a 0/1 variable per theme (`<variable>_themes_<code>`),
 so tables, the tab book, exports and the report treat themes like any multiple choice: "mentioned
 by 23% of responding LAs". The base is the units that gave an answer; an answer not yet coded
 counts under "Not yet coded" so the table is honest while coding is under way.
@@ -28,7 +28,7 @@ class ThemeCoding:
     """The coding of one open variable in one wave."""
 
     variable: str  # the open text variable ("SocImprov", "SuppSou_14_text")
-    themes: list[tuple[int, str]]  # (code, label) in the frame's order
+    themes: list[tuple[int, str]]  # (code, label) in the code frame's order
     codes: dict[str, set[int]]  # unit key -> theme codes given to its answer
     nets: dict[str, tuple[int, ...]] = field(default_factory=dict)  # net label -> theme codes
 

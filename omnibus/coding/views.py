@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 
-from omnibus.coding import codings, frames, quotes
+from omnibus.coding import codeframes, codings, quotes
 from omnibus.coding.codings import OpenResponse, OpenVariable
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
 from omnibus.core.roles import office_required, researcher_required
@@ -42,7 +42,7 @@ def wave_coding(request: HttpRequest, slug: str) -> HttpResponse:
     wave = _wave(slug)
     rows = []
     for variable in codings.open_variables(questionnaire_of(wave.questionnaire)):
-        found = codings.responses(wave, variable.name)
+        found = codings.open_responses(wave, variable.name)
         rows.append({"variable": variable, "answers": len(found), "coded": sum(1 for r in found if r.codes)})
     return render(request, "coding/wave.html", {"wave": wave, "rows": rows})
 
@@ -52,25 +52,25 @@ def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
     """The coding list: themes with live counts, suggestions, and the answers filtered and searched."""
     wave = _wave(slug)
     open_variable = _open(wave, variable)
-    frame = codings.frame_of(wave, variable)
+    code_frame = codings.code_frame_of(wave, variable)
     if request.method == "POST":
-        return _post(request, wave, frame)
-    found = codings.responses(wave, variable)
-    themes = list(frame.themes.all())
+        return _post(request, wave, code_frame)
+    found = codings.open_responses(wave, variable)
+    themes = list(code_frame.themes.all())
     counts = codings.theme_counts(found)
     shown = _filtered(found, request.GET.get("q", ""), request.GET.get("show", ""))
     context = {
         "wave": wave,
         "variable": open_variable,
-        "frame": frame,
+        "code_frame": code_frame,
         "themes": [{"theme": t, "count": counts[t.code], "percent": _percent(counts[t.code], found)} for t in themes],
-        "nets": frame.nets.prefetch_related("themes"),
+        "nets": code_frame.nets.prefetch_related("themes"),
         "answers": shown,
         "first_uncoded": next((r for r in found if not r.codes), found[0] if found else None),
         "total": len(found),
         "uncoded": sum(1 for r in found if not r.codes),
-        "candidates": CandidateTheme.objects.filter(frame=frame, wave=wave),
-        "method": _method(wave, frame),
+        "candidates": CandidateTheme.objects.filter(frame=code_frame, wave=wave),
+        "method": _method(wave, code_frame),
         "q": request.GET.get("q", ""),
         "show": request.GET.get("show", ""),
         "errors": [("", e) for e in request.session.pop("coding_errors", [])],
@@ -86,10 +86,10 @@ def _percent(count: int, found: list[OpenResponse]) -> float:
     return 100 * count / len(found) if found else 0.0
 
 
-def _method(wave: Wave, frame: CodeFrame) -> str:
+def _method(wave: Wave, code_frame: CodeFrame) -> str:
     """Which method made the suggestions on screen, so the researcher knows what they are reading."""
-    candidate = CandidateTheme.objects.filter(frame=frame, wave=wave).first()
-    suggestion = Suggestion.objects.filter(theme__frame=frame, wave_unit__wave=wave, state=Suggestion.OPEN).first()
+    candidate = CandidateTheme.objects.filter(frame=code_frame, wave=wave).first()
+    suggestion = Suggestion.objects.filter(theme__frame=code_frame, wave_unit__wave=wave, state=Suggestion.OPEN).first()
     return (suggestion or candidate).method if (suggestion or candidate) else ""
 
 
@@ -106,27 +106,27 @@ def _filtered(found: list[OpenResponse], q: str, show: str) -> list[OpenResponse
     return found
 
 
-def _post(request: HttpRequest, wave: Wave, frame: CodeFrame) -> HttpResponse:
+def _post(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> HttpResponse:
     action = request.POST.get("action", "")
     handler = ACTIONS.get(action)
-    back = request.POST.get("back") or reverse("coding:screen", args=[wave.slug, frame.variable])
+    back = request.POST.get("back") or reverse("coding:screen", args=[wave.slug, code_frame.variable])
     if not back.startswith("/"):
-        back = reverse("coding:screen", args=[wave.slug, frame.variable])
+        back = reverse("coding:screen", args=[wave.slug, code_frame.variable])
     if handler is None:
         request.session["coding_errors"] = [f"Unknown action {action!r}"]
         return redirect(back)
     try:
-        done = handler(request, wave, frame)
-    except (ActionError, frames.FrameError) as error:
+        done = handler(request, wave, code_frame)
+    except (ActionError, codeframes.CodeFrameError) as error:
         request.session["coding_errors"] = [getattr(error, "message", str(error))]
     else:
         messages.success(request, done)
     return redirect(back)
 
 
-def _themes_posted(request: HttpRequest, frame: CodeFrame, name: str = "theme") -> list[Theme]:
+def _themes_posted(request: HttpRequest, code_frame: CodeFrame, name: str = "theme") -> list[Theme]:
     ids = [int(v) for v in request.POST.getlist(name) if v.isdigit()]
-    return list(frame.themes.filter(pk__in=ids))
+    return list(code_frame.themes.filter(pk__in=ids))
 
 
 def _units_posted(request: HttpRequest) -> list[int]:
@@ -136,93 +136,93 @@ def _units_posted(request: HttpRequest) -> list[int]:
     return ids
 
 
-def _add_theme(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    theme = frames.add_theme(frame, request.POST.get("label", ""), request.POST.get("description", ""))
+def _add_theme(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    theme = codeframes.add_theme(code_frame, request.POST.get("label", ""), request.POST.get("description", ""))
     return f"Added theme {theme.code}: {theme.label}"
 
 
-def _code(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    themes, units = _chosen(request, frame, "Choose a theme to give the selected answers")
-    codings.set_codes(wave, frame.variable, units, themes, [], request.user)
+def _code(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    themes, units = _chosen(request, code_frame, "Choose a theme to give the selected answers")
+    codings.set_codes(wave, code_frame.variable, units, themes, [], request.user)
     return f"Coded {len(units)} answer(s) as {', '.join(t.label for t in themes)}"
 
 
-def _uncode(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    themes, units = _chosen(request, frame, "Choose the theme to take off the selected answers")
-    codings.set_codes(wave, frame.variable, units, [], themes, request.user)
+def _uncode(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    themes, units = _chosen(request, code_frame, "Choose the theme to take off the selected answers")
+    codings.set_codes(wave, code_frame.variable, units, [], themes, request.user)
     return f"Took {', '.join(t.label for t in themes)} off {len(units)} answer(s)"
 
 
-def _chosen(request: HttpRequest, frame: CodeFrame, no_theme: str) -> tuple[list[Theme], list[int]]:
+def _chosen(request: HttpRequest, code_frame: CodeFrame, no_theme: str) -> tuple[list[Theme], list[int]]:
     """The posted themes and answers of a bulk change; an ActionError when either is missing."""
-    themes = _themes_posted(request, frame)
+    themes = _themes_posted(request, code_frame)
     if not themes:
         raise ActionError(no_theme)
     return themes, _units_posted(request)
 
 
-def _merge(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    keep = _themes_posted(request, frame, "keep")
-    others = [t for t in _themes_posted(request, frame, "merge") if not keep or t.pk != keep[0].pk]
+def _merge(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    keep = _themes_posted(request, code_frame, "keep")
+    others = [t for t in _themes_posted(request, code_frame, "merge") if not keep or t.pk != keep[0].pk]
     if not keep or not others:
         raise ActionError("Choose the theme to keep and at least one other theme to merge into it")
-    frames.merge_themes(keep[0], others)
+    codeframes.merge_themes(keep[0], others)
     return f"Merged {', '.join(t.label for t in others)} into {keep[0].label}"
 
 
-def _split(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    source = _themes_posted(request, frame, "split")
+def _split(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    source = _themes_posted(request, code_frame, "split")
     if not source:
         raise ActionError("Choose the theme to split")
-    new = frames.split_theme(source[0], request.POST.get("label", ""), _units_posted(request))
+    new = codeframes.split_theme(source[0], request.POST.get("label", ""), _units_posted(request))
     return f"Split {new.label} from {source[0].label}"
 
 
-def _net(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    net = frames.set_net(frame, request.POST.get("label", ""), _themes_posted(request, frame))
+def _net(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    net = codeframes.set_net(code_frame, request.POST.get("label", ""), _themes_posted(request, code_frame))
     return f"Net ‘{net.label}’ saved"
 
 
-def _accept(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    return _decide(request, wave, frame, accept=True)
+def _accept(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    return _decide(request, wave, code_frame, accept=True)
 
 
-def _reject(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    return _decide(request, wave, frame, accept=False)
+def _reject(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    return _decide(request, wave, code_frame, accept=False)
 
 
-def _decide(request: HttpRequest, wave: Wave, frame: CodeFrame, accept: bool) -> str:
+def _decide(request: HttpRequest, wave: Wave, code_frame: CodeFrame, accept: bool) -> str:
     ids = [int(v) for v in request.POST.getlist("suggestion") if v.isdigit()]
     if request.POST.get("at_least"):
         try:
             floor = float(request.POST["at_least"]) / 100
         except ValueError:
             raise ActionError("Enter the lowest confidence to accept as a number from 0 to 100") from None
-        open_ones = Suggestion.objects.filter(theme__frame=frame, wave_unit__wave=wave, state=Suggestion.OPEN)
+        open_ones = Suggestion.objects.filter(theme__frame=code_frame, wave_unit__wave=wave, state=Suggestion.OPEN)
         ids = list(open_ones.filter(confidence__gte=floor).values_list("pk", flat=True))
-    ids = list(Suggestion.objects.filter(pk__in=ids, theme__frame=frame).values_list("pk", flat=True))
+    ids = list(Suggestion.objects.filter(pk__in=ids, theme__frame=code_frame).values_list("pk", flat=True))
     if not ids:
         raise ActionError("No suggestions were chosen")
     decided = codings.decide_suggestions(ids, accept, request.user)
     return f"{'Accepted' if accept else 'Rejected'} {decided} suggestion(s)"
 
 
-def _suggest_codes(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    method, made = codings.suggest_codes(wave, frame.variable)
+def _suggest_codes(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    method, made = codings.suggest_codes(wave, code_frame.variable)
     if not method:
         raise ActionError("Code some answers first: codes are suggested from the answers already coded")
     return f"{made} code(s) suggested by {method}"
 
 
-def _suggest_themes(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    method, made = codings.suggest_themes(wave, frame.variable)
+def _suggest_themes(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    method, made = codings.suggest_themes(wave, code_frame.variable)
     if not method:
         raise ActionError("Every answer is coded: there is nothing to group")
     return f"{len(made)} candidate theme(s) found by {method}"
 
 
-def _accept_candidate(request: HttpRequest, wave: Wave, frame: CodeFrame) -> str:
-    candidate = CandidateTheme.objects.filter(pk=request.POST.get("candidate") or 0, frame=frame).first()
+def _accept_candidate(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
+    candidate = CandidateTheme.objects.filter(pk=request.POST.get("candidate") or 0, frame=code_frame).first()
     if candidate is None:
         raise ActionError("That candidate theme has already been added or replaced")
     theme, made = codings.accept_candidate(candidate, request.POST.get("label", ""), request.user)
@@ -261,15 +261,15 @@ def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
     """One answer at a time: tick its themes and go on to the next uncoded answer."""
     wave = _wave(slug)
     open_variable = _open(wave, variable)
-    frame = codings.frame_of(wave, variable)
-    found = codings.responses(wave, variable)
+    code_frame = codings.code_frame_of(wave, variable)
+    found = codings.open_responses(wave, variable)
     current = next((r for r in found if r.wave_unit == wave_unit), None)
     if current is None:
         raise Http404("no answer from that unit")
     if request.method == "POST":
         # Only what this coder changed: a theme a colleague gave meanwhile is not taken off.
-        ticked = _themes_posted(request, frame)
-        shown = _themes_posted(request, frame, "was")
+        ticked = _themes_posted(request, code_frame)
+        shown = _themes_posted(request, code_frame, "was")
         untick = [t for t in shown if t not in ticked]
         codings.set_codes(wave, variable, [wave_unit], ticked, untick, request.user)
         at = found.index(current)
@@ -277,25 +277,25 @@ def one_answer(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
         if following and "next" in request.POST:
             return redirect("coding:one", wave.slug, variable, following[0].wave_unit)
         return redirect("coding:screen", wave.slug, variable)
-    context = {"wave": wave, "variable": open_variable, "answer": current, "themes": frame.themes.all()}
+    context = {"wave": wave, "variable": open_variable, "answer": current, "themes": code_frame.themes.all()}
     context["position"] = found.index(current) + 1
     context["total"] = len(found)
     return render(request, "coding/one.html", context)
 
 
 @researcher_required
-def mark_quote(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
+def quote_page(request: HttpRequest, slug: str, variable: str, wave_unit: int) -> HttpResponse:
     """Mark words of an answer as a quote; the disclosure check runs as it is saved."""
     wave = _wave(slug)
     _open(wave, variable)
     unit = WaveUnit.objects.filter(wave=wave, pk=wave_unit).first()
-    answer = next((r for r in codings.responses(wave, variable) if r.wave_unit == wave_unit), None)
+    answer = next((r for r in codings.open_responses(wave, variable) if r.wave_unit == wave_unit), None)
     if unit is None or answer is None:
         raise Http404("no answer from that unit")
-    frame = codings.frame_of(wave, variable)
+    code_frame = codings.code_frame_of(wave, variable)
     error = ""
     if request.method == "POST":
-        theme = frame.themes.filter(pk=request.POST.get("theme") or 0).first()
+        theme = code_frame.themes.filter(pk=request.POST.get("theme") or 0).first()
         try:
             quote = quotes.mark_quote(unit, variable, request.POST.get("text", ""), theme, request.user)
         except quotes.QuoteError as problem:
@@ -305,7 +305,13 @@ def mark_quote(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
             messages.success(request, f"Quote marked: it {state}")
             return redirect("coding:quotes", wave.slug)
     errors = [("text", error)] if error else []
-    context = {"wave": wave, "variable": variable, "answer": answer, "themes": frame.themes.all(), "errors": errors}
+    context = {
+        "wave": wave,
+        "variable": variable,
+        "answer": answer,
+        "themes": code_frame.themes.all(),
+        "errors": errors,
+    }
     return render(request, "coding/quote.html", context)
 
 
@@ -353,5 +359,5 @@ urlpatterns = [
     path("<slug:slug>/<str:variable>/", screen, name="screen"),
     path("<slug:slug>/<str:variable>/coding.csv", download, name="download"),
     path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/", one_answer, name="one"),
-    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", mark_quote, name="quote"),
+    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", quote_page, name="quote"),
 ]

@@ -183,12 +183,12 @@ def complete_section(wave_unit: WaveUnit, section: str, respondent: Respondent |
     )
 
 
-def section_states(wave_unit: WaveUnit) -> dict[str, SectionState]:
+def unit_section_states(wave_unit: WaveUnit) -> dict[str, SectionState]:
     """The unit's section states by section id (a section never touched has none), with who last worked on each."""
     return {s.section: s for s in SectionState.objects.filter(wave_unit=wave_unit).select_related("last_respondent")}
 
 
 def menu_progress(wave_unit: WaveUnit, questionnaire: Questionnaire, states: dict[str, SectionState]) -> UnitProgress:
-    """The unit's progress over the menu sections, from its states as `section_states` read them."""
+    """The unit's progress over the menu sections, from its states as `unit_section_states` read them."""
     menu = [section.id for section in counted_sections(questionnaire)]
     return progress_from_statuses(wave_unit.pk, {sid: state.status for sid, state in states.items()}, menu)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from omnibus.collect import flow
-from omnibus.collect.answers import complete_section, fingerprint, menu_progress, routed, save_page, section_states
+from omnibus.collect.answers import complete_section, fingerprint, menu_progress, routed, save_page, unit_section_states
 from omnibus.collect.models import PageEvent
 from omnibus.collect.pages import form_data, page_view
 from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
@@ -69,14 +69,14 @@ def start(request: HttpRequest, code: str = "") -> HttpResponse:
     canonical = normalise(typed)
     wave_unit = find_wave_unit(canonical) if canonical else None
     if wave_unit is None:
-        throttle.record(throttle.client_address(request), succeeded=False)
+        throttle.record_attempt(throttle.client_address(request), succeeded=False)
         message = (
             "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
             if not canonical
             else "The access code is not right. Check it against your invitation email"
         )
         return render(request, "collect/start.html", {**context, "error": message}, status=200)
-    throttle.record(throttle.client_address(request), succeeded=True)
+    throttle.record_attempt(throttle.client_address(request), succeeded=True)
     state = wave_unit.wave.state(timezone.now())
     if state != "open":
         return render(request, "collect/not_open.html", {"wave": wave_unit.wave, "state": state})
@@ -102,7 +102,7 @@ def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
     """The section menu: each section's status and who last worked on it."""
     q = visit.questionnaire
     route = routed(q, visit.wave_unit)
-    states = section_states(visit.wave_unit)
+    states = unit_section_states(visit.wave_unit)
     progress = menu_progress(visit.wave_unit, q, states)
     rows = []
     for code, section in q.menu_sections:
@@ -237,7 +237,7 @@ def _render_page(
 
 @survey_page
 @require_http_methods(["GET", "POST"])
-def check(request: HttpRequest, visit: Visit, section_id: str) -> HttpResponse:
+def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpResponse:
     """ "Check your answers" for a section; confirming it completes the section."""
     section, route = _section(visit, section_id)
     if section is None or _is_closing(visit, section):
@@ -295,7 +295,7 @@ def _paradata(visit: Visit, section: str, page: str, event: str) -> None:
 
 
 @researcher_required
-def preview(request: HttpRequest, survey: str, version: str) -> HttpResponse:
+def preview_version(request: HttpRequest, survey: str, version: str) -> HttpResponse:
     """Try a questionnaire version as a respondent would, with answers kept in a preview wave of its own."""
     stored = QuestionnaireVersion.objects.filter(survey=survey, version=version).first()
     if stored is None:

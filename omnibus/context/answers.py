@@ -16,7 +16,7 @@ import numpy as np
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.analysis.numeric import fences
 from omnibus.analysis.spec import AnalysisSpec, Breakdown
-from omnibus.analysis.tables import Table, build_banner, finish, prepare, question_tables, shared_ids
+from omnibus.analysis.tables import Table, build_banner, decide_significance, prepare, question_tables, shared_ids
 from omnibus.context.correlation import Correlation, correlate
 from omnibus.context.variation import AreaValue
 from omnibus.questionnaire.wording import base_description
@@ -54,7 +54,7 @@ def band_tables(dataset: Dataset, question: str, breakdown: Breakdown, spec: Ana
     tables = question_tables(main, [], found, spec, columns)
     if not tables:
         raise AnswersError(f"{question} is a {found.type} question: it has no table to break down")
-    finish(tables, spec)
+    decide_significance(tables, spec)
     return tables
 
 

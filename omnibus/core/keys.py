@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
@@ -28,9 +29,9 @@ def code_encryption_key() -> bytes:
     return _key("OMNIBUS_CODE_KEY", "code_key").encode("ascii")
 
 
-def from_environment() -> bool:
-    """Whether both keys come from the environment (as they must in production)."""
-    return bool(os.environ.get("OMNIBUS_CODE_HASH_KEY") and os.environ.get("OMNIBUS_CODE_KEY"))
+def from_environment(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether both keys come from the environment (as they must in production); `environ` is os.environ by default."""
+    return bool(environ.get("OMNIBUS_CODE_HASH_KEY") and environ.get("OMNIBUS_CODE_KEY"))
 
 
 def _key(variable: str, name: str) -> str:

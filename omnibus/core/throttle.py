@@ -51,7 +51,7 @@ def may_try(address: str, kind: str = AccessAttempt.CODE) -> Verdict:
     return Verdict(True)
 
 
-def record(address: str, succeeded: bool, kind: str = AccessAttempt.CODE) -> None:
+def record_attempt(address: str, succeeded: bool, kind: str = AccessAttempt.CODE) -> None:
     """Keep an attempt; wrong codes and failed sign-ins are logged for the researchers."""
     AccessAttempt.objects.create(address=address, succeeded=succeeded, kind=kind)
     if not succeeded:

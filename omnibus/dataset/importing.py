@@ -47,7 +47,7 @@ DATASET_EXTRAS = ("frame_", "para_")  # column prefixes the dataset adds around 
 
 
 @dataclass
-class Problem:
+class ImportProblem:
     """One thing wrong with an import file, located as precisely as the file allows."""
 
     where: str  # a row number, or "Sheet!D12"
@@ -68,7 +68,7 @@ class Problem:
 class ImportRefused(Exception):
     """A file with problems: nothing was imported."""
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
+    def __init__(self, path: Path, problems: list[ImportProblem]) -> None:
         super().__init__(f"{path}: {len(problems)} problem(s); nothing imported")
         self.path = path
         self.problems = problems
@@ -79,7 +79,7 @@ class ImportRefused(Exception):
 
 
 @dataclass
-class Cell:
+class RawValue:
     """One value of the file as text, with where it is."""
 
     where: str
@@ -92,7 +92,7 @@ class RawRow:
 
     where: str
     unit: str
-    cells: dict[str, Cell] = field(default_factory=dict)
+    cells: dict[str, RawValue] = field(default_factory=dict)
 
 
 @dataclass
@@ -103,7 +103,7 @@ class RawFile:
     kind: str  # "wide" or "copy"
     columns: list[tuple[str, str]] = field(default_factory=list)  # (name, where): variable columns or cells
     rows: list[RawRow] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[ImportProblem] = field(default_factory=list)
 
 
 @dataclass
@@ -115,7 +115,7 @@ class UnitPlan:
 
 
 @dataclass
-class ImportResult:
+class ResponseImport:
     """What an import did."""
 
     units: int
@@ -138,7 +138,7 @@ def read_file(path: Path, unit: str | None = None) -> RawFile:
         return _read_workbook(path, unit)
     raw = RawFile(path, "wide")
     raw.problems.append(
-        Problem(
+        ImportProblem(
             "1", None, None, f"cannot read {suffix or 'a file without an extension'}: give a .csv, .xlsx or .sav file"
         )
     )
@@ -182,13 +182,13 @@ def _wide(path: Path, header: list[str], rows: list[list[str]]) -> RawFile:
     header = [cell_text(h) for h in header]
     if "unit" not in header:
         raw.problems.append(
-            Problem("1", None, None, "no `unit` column: the first row must name the columns, one of them `unit`")
+            ImportProblem("1", None, None, "no `unit` column: the first row must name the columns, one of them `unit`")
         )
         return raw
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            raw.problems.append(Problem("1", None, name or "(blank)", "this column appears more than once"))
+            raw.problems.append(ImportProblem("1", None, name or "(blank)", "this column appears more than once"))
         seen.add(name)
     raw.columns = [(name, "1") for name in header if name != "unit"]
     at = header.index("unit")
@@ -197,7 +197,7 @@ def _wide(path: Path, header: list[str], rows: list[list[str]]) -> RawFile:
         if not any(texts):
             continue  # a blank line
         texts += [""] * (len(header) - len(texts))
-        cells = {name: Cell(str(number), text) for name, text in zip(header, texts, strict=False) if name != "unit"}
+        cells = {name: RawValue(str(number), text) for name, text in zip(header, texts, strict=False) if name != "unit"}
         raw.rows.append(RawRow(str(number), texts[at], cells))
     return raw
 
@@ -217,7 +217,7 @@ def _read_workbook(path: Path, unit: str | None) -> RawFile:
     rows = sheets.get(name, []) if name else []
     raw = _wide(path, list(rows[0]) if rows else [], [list(r) for r in rows[1:]])
     if unit is not None:
-        raw.problems.append(Problem("1", None, None, "--unit is only for an Excel copy of the questionnaire"))
+        raw.problems.append(ImportProblem("1", None, None, "--unit is only for an Excel copy of the questionnaire"))
     return raw
 
 
@@ -231,7 +231,7 @@ def _copy(path: Path, sheets: dict[str, list[tuple]], unit: str | None) -> RawFi
     first = next(iter(sheets))
     if not unit:
         raw.problems.append(
-            Problem(first, None, None, "an Excel copy of the questionnaire: name its unit with --unit KEY")
+            ImportProblem(first, None, None, "an Excel copy of the questionnaire: name its unit with --unit KEY")
         )
         return raw
     row = RawRow(first, unit)
@@ -242,7 +242,7 @@ def _copy(path: Path, sheets: dict[str, list[tuple]], unit: str | None) -> RawFi
                 continue
             answer = cell_text(values[3]) if len(values) > 3 else ""
             raw.columns.append((variable, f"{sheet}!A{number}"))
-            row.cells[variable] = Cell(f"{sheet}!D{number}", answer)
+            row.cells[variable] = RawValue(f"{sheet}!D{number}", answer)
     raw.rows.append(row)
     return raw
 
@@ -257,7 +257,7 @@ def check_file(
     existing: dict[str, dict[str, object]],
     pilot: bool = False,
     wave: str = "the wave",
-) -> tuple[list[UnitPlan], list[Problem]]:
+) -> tuple[list[UnitPlan], list[ImportProblem]]:
     """Check every value of the file; the plans to save, or every problem found.
 
     `units` maps the wave's unit keys to anything (their ids); `existing` holds the live
@@ -269,14 +269,16 @@ def check_file(
     first_row: dict[str, str] = {}
     for row in raw.rows:
         if not row.unit:
-            problems.append(Problem(row.where, None, "unit", "no unit key"))
+            problems.append(ImportProblem(row.where, None, "unit", "no unit key"))
             continue
         if row.unit in first_row:
-            problems.append(Problem(row.where, row.unit, "unit", f"this unit is also on row {first_row[row.unit]}"))
+            problems.append(
+                ImportProblem(row.where, row.unit, "unit", f"this unit is also on row {first_row[row.unit]}")
+            )
             continue
         first_row[row.unit] = row.where
         if row.unit not in units:
-            problems.append(Problem(row.where, row.unit, "unit", f"not a unit of {wave}"))
+            problems.append(ImportProblem(row.where, row.unit, "unit", f"not a unit of {wave}"))
             continue
         plan, found = check_row(row, questionnaire, existing.get(row.unit, {}), pilot, shapes)
         problems += found
@@ -284,7 +286,7 @@ def check_file(
     return plans, problems
 
 
-def _column_problems(raw: RawFile, q: Questionnaire) -> list[Problem]:
+def _column_problems(raw: RawFile, q: Questionnaire) -> list[ImportProblem]:
     known = {v.name for v in variables(q)}
     extras = {f"section_{s.id}" for s in q.sections}
     problems = []
@@ -293,7 +295,7 @@ def _column_problems(raw: RawFile, q: Questionnaire) -> list[Problem]:
             continue
         what = "variable" if raw.kind == "copy" else "column"
         problems.append(
-            Problem(where, None, name or "(blank)", f"unknown {what}: not a variable of {q.survey} {q.version}")
+            ImportProblem(where, None, name or "(blank)", f"unknown {what}: not a variable of {q.survey} {q.version}")
         )
     return problems
 
@@ -304,19 +306,19 @@ def check_row(
     existing: dict[str, object],
     pilot: bool = False,
     shapes: list[QuestionShape] | None = None,
-) -> tuple[UnitPlan, list[Problem]]:
+) -> tuple[UnitPlan, list[ImportProblem]]:
     """Check one unit's values (each question, then routing over them all); its plan and problems.
 
     Problems come in the order of the row's cells.
     """
     submitted: dict[str, object] = {}
-    cells: dict[str, tuple[str, Cell]] = {}  # answer key -> (variable, cell), to locate routing problems
-    problems: list[Problem] = []
+    cells: dict[str, tuple[str, RawValue]] = {}  # answer key -> (variable, cell), to locate routing problems
+    problems: list[ImportProblem] = []
     for shape in shapes if shapes is not None else shapes_of(q):
         read = read_question(shape, q, row.cells)
         submitted.update(read.answers)
         cells.update(read.cells)
-        problems += [Problem(cell.where, row.unit, name, message) for name, cell, message in read.problems]
+        problems += [ImportProblem(cell.where, row.unit, name, message) for name, cell, message in read.problems]
     merged = {k: v for k, v in {**existing, **submitted}.items() if v is not None}
     result = route(q, merged, pilot=pilot)
     owners = answer_key_owners(q)
@@ -328,7 +330,7 @@ def check_row(
                 name = f"{key}_{dropped[0]}"
                 cell = row.cells[name]
             message = off_route_message(owners[key], key, result.off_route[key], q, result, pilot)
-            problems.append(Problem(cell.where, row.unit, name, message))
+            problems.append(ImportProblem(cell.where, row.unit, name, message))
     by_section: dict[str, dict[str, object]] = {}
     for key, value in submitted.items():
         if existing.get(key) != value:  # an unchanged answer is not saved again (nor a blank one never given)
@@ -343,8 +345,8 @@ class QuestionRead:
     """One question's values from a row: answers by key, where each came from, problems."""
 
     answers: dict[str, object] = field(default_factory=dict)
-    cells: dict[str, tuple[str, Cell]] = field(default_factory=dict)
-    problems: list[tuple[str, Cell, str]] = field(default_factory=list)
+    cells: dict[str, tuple[str, RawValue]] = field(default_factory=dict)
+    problems: list[tuple[str, RawValue, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -379,7 +381,7 @@ def shapes_of(q: Questionnaire) -> list[QuestionShape]:
     return result
 
 
-def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, Cell]) -> QuestionRead:
+def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, RawValue]) -> QuestionRead:
     """Read one question's cells as the web survey reads a page, without requiring an answer.
 
     A blank is no answer in this file: it leaves a stored answer (given on the web, say) alone.
@@ -412,7 +414,7 @@ def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, Cell]) 
     return read
 
 
-def _page_data(shape: QuestionShape, present: dict[str, Cell], read: QuestionRead) -> dict[str, list[str]]:
+def _page_data(shape: QuestionShape, present: dict[str, RawValue], read: QuestionRead) -> dict[str, list[str]]:
     """The cells as the fields a web page would send, checking codes and flags on the way."""
     data: dict[str, list[str]] = {}
     question, options, codes = shape.question, shape.options, shape.codes
@@ -446,7 +448,7 @@ def _page_data(shape: QuestionShape, present: dict[str, Cell], read: QuestionRea
     return data
 
 
-def _code(cell: Cell, codes: set[int], question: Question, name: str, read: QuestionRead) -> str:
+def _code(cell: RawValue, codes: set[int], question: Question, name: str, read: QuestionRead) -> str:
     """A code cell's code as text ("" for none), or a problem for anything else."""
     text = cell.text
     match = CODE_TEXT.match(text) or CODE_LABEL.match(text)
@@ -495,7 +497,7 @@ def off_route_message(question: Question, key: str, value: object, q: Questionna
 # -- importing (Django) -----------------------------------------------------------------------
 
 
-def import_responses(wave, path: Path, mode: str | None = None, unit: str | None = None) -> ImportResult:  # noqa: ANN001
+def import_responses(wave, path: Path, mode: str | None = None, unit: str | None = None) -> ResponseImport:  # noqa: ANN001
     """Check a file and, if it has no problems at all, save its answers; else raise ImportRefused."""
     from django.db import transaction
 
@@ -526,4 +528,4 @@ def import_responses(wave, path: Path, mode: str | None = None, unit: str | None
         for plan in plans:
             if plan.by_section:
                 changed += save_unit(wave_units[units[plan.unit]], q, plan.by_section, mode)
-    return ImportResult(len(plans), changed, mode, raw.kind)
+    return ResponseImport(len(plans), changed, mode, raw.kind)

@@ -71,7 +71,7 @@ class ImportResult:
 
 
 @dataclass(frozen=True)
-class Row:
+class ContactRow:
     """A checked row of a contacts file."""
 
     number: int
@@ -130,7 +130,7 @@ def _check_header(header: list[str]) -> list[RowProblem]:
     return list(dict.fromkeys(problems))  # a repeated column is reported once
 
 
-def _check_row(number: int, raw: dict, units: dict[str, WaveUnit], problems: list[RowProblem]) -> Row | None:
+def _check_row(number: int, raw: dict, units: dict[str, WaveUnit], problems: list[RowProblem]) -> ContactRow | None:
     """A checked row, or None after adding its problems to `problems`."""
     before = len(problems)
     if None in raw:
@@ -155,7 +155,7 @@ def _check_row(number: int, raw: dict, units: dict[str, WaveUnit], problems: lis
         problems.append(RowProblem(number, "nomination", f"{value['nomination']!r} is not one of {allowed}"))
     if len(problems) > before:
         return None
-    return Row(
+    return ContactRow(
         number,
         wave_unit,
         value["name"],
@@ -167,7 +167,7 @@ def _check_row(number: int, raw: dict, units: dict[str, WaveUnit], problems: lis
     )
 
 
-def _check_across(rows: list[Row], problems: list[RowProblem]) -> None:
+def _check_across(rows: list[ContactRow], problems: list[RowProblem]) -> None:
     """Problems between rows: the same contact twice, two mains, two nomination statuses for a unit."""
     seen: dict[tuple[int, str], int] = {}
     mains: dict[int, int] = {}
@@ -188,7 +188,7 @@ def _check_across(rows: list[Row], problems: list[RowProblem]) -> None:
             nominations.setdefault(unit, (row.nomination, row.number))
 
 
-def read_contacts(wave: Wave, path: Path) -> tuple[list[Row], list[RowProblem]]:
+def read_contacts(wave: Wave, path: Path) -> tuple[list[ContactRow], list[RowProblem]]:
     """Every row of a contacts file checked against the wave: the rows, or every problem found."""
     text, problem = _decode(path.read_bytes())
     if problem is not None:
@@ -235,7 +235,7 @@ def _make_main(contact: Contact) -> None:
     Contact.objects.filter(wave_unit_id=contact.wave_unit_id, is_main=True).exclude(pk=contact.pk).update(is_main=False)
 
 
-def _upsert(row: Row) -> bool:
+def _upsert(row: ContactRow) -> bool:
     """Write one checked row; True when it added a contact."""
     contact = Contact.objects.filter(wave_unit=row.wave_unit, email=row.email).first()
     added = contact is None
@@ -270,7 +270,7 @@ def import_contacts(wave: Wave, path: Path, actor: str | models.Model) -> Import
     return result
 
 
-def _after_import(rows: list[Row], result: ImportResult, actor: str | models.Model) -> None:
+def _after_import(rows: list[ContactRow], result: ImportResult, actor: str | models.Model) -> None:
     """Every touched unit ends with one main contact; nomination statuses given in the file are set."""
     for wave_unit in {row.wave_unit.pk: row.wave_unit for row in rows}.values():
         promoted = ensure_main(wave_unit)

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
-from omnibus.frame.schema import Column, PopulationSchema
+from omnibus.frame.schema import FrameColumn, PopulationSchema
 
 
 class FrameFileError(Exception):
@@ -171,7 +171,7 @@ def _read_row(
     return FrameRow(line=line, key=key, values=values) if key else None
 
 
-def _read_cell(line: int, column: Column, given: dict[str, str], result: FrameFile) -> str:
+def _read_cell(line: int, column: FrameColumn, given: dict[str, str], result: FrameFile) -> str:
     """Return the canonical text of one cell ("" when blank or unusable), recording errors."""
     if column.name not in given:
         return ""  # a column missing from the header was reported once, not on every row

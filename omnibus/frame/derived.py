@@ -20,12 +20,6 @@ from omnibus.frame.store import BATCH, FrameError
 DERIVED = "derived"
 
 
-def derived_attributes(pop: Population) -> dict[str, dict]:
-    """The derived attributes declared on a population's stored schema, by name."""
-    attributes = json.loads(pop.schema).get("attributes") or {}
-    return {name: spec for name, spec in attributes.items() if isinstance(spec, dict) and spec.get(DERIVED)}
-
-
 def set_derived_attribute(
     population: str, name: str, label: str, values_allowed: list[str], as_of: date, values: dict[str, str | None]
 ) -> int:

@@ -43,7 +43,7 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Column:
+class FrameColumn:
     """A column of a frame file: its role (key, name, code, attribute), kind and rules."""
 
     name: str
@@ -98,12 +98,12 @@ class PopulationSchema:
     title: str
     key: str
     name: str
-    columns: tuple[Column, ...]
+    columns: tuple[FrameColumn, ...]
     source: dict[str, Any] = field(default_factory=dict, compare=False)
     # Table 3's breakdowns (the live wave page and the report's Appendix 1): `profile:` in the YAML.
     profile: tuple[Breakdown, ...] = ()
 
-    def column(self, name: str) -> Column | None:
+    def column(self, name: str) -> FrameColumn | None:
         """The column with this name, or None."""
         return next((c for c in self.columns if c.name == name), None)
 
@@ -116,11 +116,6 @@ class PopulationSchema:
     def code_names(self) -> list[str]:
         """The code columns (the key among them)."""
         return [c.name for c in self.columns if c.role in ("key", "code")]
-
-    @property
-    def attribute_names(self) -> list[str]:
-        """The attribute columns."""
-        return [c.name for c in self.columns if c.role == "attribute"]
 
     @property
     def value_names(self) -> list[str]:
@@ -158,7 +153,7 @@ def schema_from_dict(data: Any, source: str = "schema") -> PopulationSchema:
     if data["key"] not in codes:
         raise SchemaError(f"{source}: key {data['key']!r} must be one of the codes")
     columns = [_code_column(n, spec, n == data["key"], source) for n, spec in codes.items()]
-    columns.append(Column(name=data["name"], role="name", kind="text", label="Name"))
+    columns.append(FrameColumn(name=data["name"], role="name", kind="text", label="Name"))
     columns += [_attribute_column(n, spec, source) for n, spec in attributes.items()]
     _check_names(columns, source)
     return PopulationSchema(
@@ -172,7 +167,7 @@ def schema_from_dict(data: Any, source: str = "schema") -> PopulationSchema:
     )
 
 
-def _profile(raw: Any, columns: list[Column], source: str) -> tuple[Breakdown, ...]:
+def _profile(raw: Any, columns: list[FrameColumn], source: str) -> tuple[Breakdown, ...]:
     """The response profile's breakdowns, each reading an attribute of the population."""
     try:
         breakdowns = parse_breakdowns(raw, f"{source}: profile")
@@ -191,9 +186,9 @@ def _mapping(value: Any, source: str, what: str) -> dict[str, dict[str, Any]]:
     return value
 
 
-def _code_column(name: str, spec: dict[str, Any], is_key: bool, source: str) -> Column:
+def _code_column(name: str, spec: dict[str, Any], is_key: bool, source: str) -> FrameColumn:
     pattern = _pattern(spec.get("pattern"), source, name)
-    return Column(
+    return FrameColumn(
         name=name,
         role="key" if is_key else "code",
         kind="code",
@@ -203,7 +198,7 @@ def _code_column(name: str, spec: dict[str, Any], is_key: bool, source: str) -> 
     )
 
 
-def _attribute_column(name: str, spec: dict[str, Any], source: str) -> Column:
+def _attribute_column(name: str, spec: dict[str, Any], source: str) -> FrameColumn:
     kind = spec.get("kind", "text")
     if kind not in KINDS or kind == "code":
         raise SchemaError(f"{source}: attribute {name!r}: unknown kind {kind!r}")
@@ -213,7 +208,7 @@ def _attribute_column(name: str, spec: dict[str, Any], source: str) -> Column:
     bands = tuple(_band(b, source, name) for b in spec.get("bands", ())) if kind == "band" else ()
     if kind == "band" and not bands:
         raise SchemaError(f"{source}: attribute {name!r}: a band needs 'bands'")
-    return Column(
+    return FrameColumn(
         name=name,
         role="attribute",
         kind=kind,
@@ -246,7 +241,7 @@ def _pattern(text: Any, source: str, name: str) -> re.Pattern[str] | None:
         raise SchemaError(f"{source}: column {name!r}: bad pattern: {exc}") from exc
 
 
-def _check_names(columns: list[Column], source: str) -> None:
+def _check_names(columns: list[FrameColumn], source: str) -> None:
     seen: set[str] = set()
     for column in columns:
         if column.name in seen:

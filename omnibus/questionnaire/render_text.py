@@ -42,11 +42,11 @@ def section_blocks(section: PrintedSection) -> list[str]:
         blocks.append(section.routing)
     blocks.extend(paragraphs(section.intro))
     for question in section.questions:
-        blocks.extend(question_blocks(question))
+        blocks.extend(plain_text_blocks(question))
     return blocks
 
 
-def question_blocks(question: PrintedQuestion) -> list[str]:
+def plain_text_blocks(question: PrintedQuestion) -> list[str]:
     """The text blocks of one question, in Appendix 2's order."""
     blocks = [question.heading] if question.heading else []
     blocks += [question.routing, question.id, *paragraphs(question.preamble), *paragraphs(question.text)]

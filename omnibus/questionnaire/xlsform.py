@@ -42,7 +42,7 @@ from omnibus.questionnaire.xpath import (
     normalised,
     number_value,
     parse_xpath,
-    show,
+    xpath_text,
 )
 
 SHEET_ORDER = ("settings", "survey", "choices")
@@ -151,7 +151,7 @@ def _dump(data: dict) -> str:
 
 
 @dataclass
-class Row:
+class FormRow:
     """One spreadsheet row: its number (header = 1) and its non-empty cells by column key."""
 
     number: int
@@ -167,7 +167,7 @@ class Sheet:
 
     name: str
     columns: list[str]
-    rows: list[Row]
+    rows: list[FormRow]
 
 
 def _read_workbook(path: Path) -> dict[str, Sheet]:
@@ -204,7 +204,7 @@ def _read_sheet(ws: Any) -> Sheet:  # an openpyxl worksheet, read-only or not
     for number, values in enumerate(rows, start=2):
         cells = {col: _cell_text(v) for col, v in zip(columns, values, strict=False) if col and _cell_text(v)}
         if cells:
-            sheet.rows.append(Row(number, cells))
+            sheet.rows.append(FormRow(number, cells))
     return sheet
 
 
@@ -250,7 +250,7 @@ class _Report:
 
 
 @dataclass
-class Choice:
+class FormChoice:
     name: str
     label: str
     row: int
@@ -260,7 +260,7 @@ class Choice:
 @dataclass
 class ChoiceList:
     name: str
-    choices: list[Choice] = field(default_factory=list)
+    choices: list[FormChoice] = field(default_factory=list)
 
     def codes(self) -> dict[str, int]:
         return {c.name: c.code for c in self.choices}
@@ -328,7 +328,7 @@ class _Converter:
     def settings(self) -> dict:
         stem = Path(self.form).stem
         sheet = self.sheets.get("settings")
-        row = sheet.rows[0] if sheet and sheet.rows else Row(2, {})
+        row = sheet.rows[0] if sheet and sheet.rows else FormRow(2, {})
         for column, value in row.cells.items():
             if _base(column) not in SETTINGS_COLUMNS:
                 self.report.add(
@@ -351,7 +351,7 @@ class _Converter:
             self.number_choices(choice_list)
         return lists
 
-    def add_choice(self, lists: dict[str, ChoiceList], row: Row) -> None:
+    def add_choice(self, lists: dict[str, ChoiceList], row: FormRow) -> None:
         list_name, name = row.get("list_name"), row.get("name")
         if not list_name or not name:
             self.report.add("choices", row.number, "choice not carried over: it needs both list_name and name")
@@ -376,7 +376,7 @@ class _Converter:
                 f"choice '{name}': piping in an option label not carried over: our option labels are fixed text",
             )
             label = re.sub(r"\$\{\s*([^}]*?)\s*\}", r"[\1]", label)
-        choice_list.choices.append(Choice(name, label or name, row.number))
+        choice_list.choices.append(FormChoice(name, label or name, row.number))
 
     def number_choices(self, choice_list: ChoiceList) -> None:
         """Whole-number names are kept as codes; any other list is numbered 1..n, reported once."""
@@ -407,7 +407,7 @@ class _Converter:
                 f"columns {', '.join(others)} not carried over: only the first language ({shown}) is imported",
             )
 
-    def note(self, row: Row, message: str) -> None:
+    def note(self, row: FormRow, message: str) -> None:
         """Report something on a survey row that was not carried over."""
         self.report.add("survey", row.number, message)
 
@@ -415,12 +415,12 @@ class _Converter:
         """Whether a label or hint column is in the language imported (a plain one is a fallback)."""
         return _language(column) in (self.language, None)
 
-    def label(self, row: Row, base: str) -> str:
+    def label(self, row: FormRow, base: str) -> str:
         """The label (or hint) in the language being imported."""
         key = f"{base}::{self.language}" if self.language else base
         return row.get(key) or (row.get(base) if self.language else "")
 
-    def unread_cells(self, sheet: str, row: Row, read: set[str], what: str) -> None:
+    def unread_cells(self, sheet: str, row: FormRow, read: set[str], what: str) -> None:
         """Report each non-empty cell in a column this converter does not read."""
         for column, value in row.cells.items():
             base = _base(column)
@@ -433,7 +433,7 @@ class _Converter:
 
     # -- survey rows -----------------------------------------------------------------------------
 
-    def row(self, row: Row) -> None:
+    def row(self, row: FormRow) -> None:
         self.current_row = row.number
         words = row.get("type").split()
         kind = _type_word(words)
@@ -461,14 +461,14 @@ class _Converter:
         else:
             self.unmapped_type(row, kind)
 
-    def unmapped_type(self, row: Row, kind: str) -> None:
+    def unmapped_type(self, row: FormRow, kind: str) -> None:
         if kind in METADATA_TYPES:
             reason = "form metadata, not a question (the web survey records its own)"
         else:
             reason = TYPE_REASONS.get(kind, "an unknown XLSForm type")
         self.note(row, f"{kind} '{row.get('name')}' not carried over: {reason}")
 
-    def inside_repeat(self, row: Row, kind: str) -> None:
+    def inside_repeat(self, row: FormRow, kind: str) -> None:
         name, start, depth = self.repeat  # type: ignore[misc]
         if kind == "end repeat":
             self.repeat = None if depth == 0 else (name, start, depth - 1)
@@ -481,7 +481,7 @@ class _Converter:
 
     # -- groups and sections -------------------------------------------------------------------
 
-    def begin_group(self, row: Row) -> None:
+    def begin_group(self, row: FormRow) -> None:
         name = row.get("name") or f"group_{row.number}"
         label = self.label(row, "label")
         self.unread_cells("survey", row, GROUP_COLUMNS, f"group '{name}'")
@@ -504,7 +504,7 @@ class _Converter:
         section.update({"questions": [], "_row": row.number, "_name": name})
         self.sections.append(section)
 
-    def end_group(self, row: Row) -> None:
+    def end_group(self, row: FormRow) -> None:
         if not self.groups:
             self.note(row, "'end group' without a 'begin group': ignored")
             return
@@ -536,7 +536,7 @@ class _Converter:
 
     # -- questions -----------------------------------------------------------------------------
 
-    def plain_question(self, row: Row, kind: str) -> None:
+    def plain_question(self, row: FormRow, kind: str) -> None:
         question = self.start_question(row, OUR_TYPES[kind])
         if question is None:
             return
@@ -544,7 +544,7 @@ class _Converter:
             question["integer"] = kind == "integer"
         self.finish_question(row, question, Carried(question["id"], question["type"]))
 
-    def choice_question(self, row: Row, kind: str, rest: list[str]) -> None:
+    def choice_question(self, row: FormRow, kind: str, rest: list[str]) -> None:
         name = row.get("name")
         list_name = rest[0] if rest else ""
         if list_name not in self.lists:
@@ -562,7 +562,7 @@ class _Converter:
             self.note(row, f"'{' '.join(rest[1:])}' after the list name not carried over: not understood")
         self.finish_question(row, question, carried)
 
-    def start_question(self, row: Row, our_type: str) -> dict | None:
+    def start_question(self, row: FormRow, our_type: str) -> dict | None:
         """The keys every question has: id, type, text, heading, hint, ask_if, required."""
         name = row.get("name")
         if not name:
@@ -586,7 +586,7 @@ class _Converter:
             question["required"] = False
         return question
 
-    def finish_question(self, row: Row, question: dict, carried: Carried) -> None:
+    def finish_question(self, row: FormRow, question: dict, carried: Carried) -> None:
         self.constraint(row, question, carried)
         read = SURVEY_COLUMNS | ({"choice_filter"} if carried.list_name else set())
         self.unread_cells("survey", row, read, f"'{row.get('name')}'")
@@ -595,7 +595,7 @@ class _Converter:
         self.current_section()["questions"].append(question)
         self.carried[row.get("name")] = carried
 
-    def question_id(self, row: Row, name: str) -> str:
+    def question_id(self, row: FormRow, name: str) -> str:
         qid = _unique(_valid_id(name), self.question_ids)
         self.question_ids.add(qid)
         if qid != name:
@@ -606,7 +606,7 @@ class _Converter:
             )
         return qid
 
-    def required(self, row: Row, name: str) -> bool:
+    def required(self, row: FormRow, name: str) -> bool:
         value = row.get("required").lower()
         if value in YES or value in NO:
             return value in YES
@@ -617,7 +617,7 @@ class _Converter:
         )
         return False
 
-    def options(self, row: Row, question: dict, carried: Carried) -> None:
+    def options(self, row: FormRow, question: dict, carried: Carried) -> None:
         """The list's options, or a feed-through when the choice filter is one we can express."""
         choice_list = self.lists[carried.list_name]
         feed = self.choice_filter(row, choice_list) if row.get("choice_filter") else None
@@ -632,7 +632,7 @@ class _Converter:
             n: c for n, c in source.codes.items() if c not in exclude
         }  # fed options keep the source's codes
 
-    def add_other(self, row: Row, question: dict, carried: Carried) -> None:
+    def add_other(self, row: FormRow, question: dict, carried: Carried) -> None:
         code = max([0, *carried.codes.values()]) + 1
         question.setdefault("options", {})[code] = {"label": OTHER_LABEL, "specify": True}
         carried.codes["other"] = code
@@ -644,7 +644,7 @@ class _Converter:
 
     # -- expressions --------------------------------------------------------------------------
 
-    def ask_if(self, row: Row, name: str) -> str | None:
+    def ask_if(self, row: FormRow, name: str) -> str | None:
         """The question's relevant, and those of the nested groups it is in, as one ask_if."""
         own = self.translate_relevant(row, f"'{name}'")
         parts = [g.condition for g in self.groups if g.nested and g.condition] + ([own] if own else [])
@@ -652,7 +652,7 @@ class _Converter:
             return parts[0] if parts else None
         return " and ".join(f"({p})" if " or " in p else p for p in parts)
 
-    def translate_relevant(self, row: Row, what: str) -> str | None:
+    def translate_relevant(self, row: FormRow, what: str) -> str | None:
         text = row.get("relevant")
         if not text:
             return None
@@ -668,7 +668,7 @@ class _Converter:
             self.note(row, message)
             return None
 
-    def constraint(self, row: Row, question: dict, carried: Carried) -> None:
+    def constraint(self, row: FormRow, question: dict, carried: Carried) -> None:
         text = row.get("constraint")
         if not text or question["type"] == "statement":
             return
@@ -684,7 +684,7 @@ class _Converter:
         for message in limits.notes:
             self.note(row, f"'{row.get('name')}': constraint '{text}': {message}")
 
-    def choice_filter(self, row: Row, choice_list: ChoiceList) -> tuple[Carried, bool, list[int]] | None:
+    def choice_filter(self, row: FormRow, choice_list: ChoiceList) -> tuple[Carried, bool, list[int]] | None:
         """`selected(${src}, name)` (or its not()) as (source, chosen, codes to exclude)."""
         text = row.get("choice_filter")
         try:
@@ -734,7 +734,7 @@ class _Converter:
             raise Unmappable(f"'{name}' (row {row}) is not carried over")
         raise Unmappable(f"'{name}' (row {row}) is not asked before this, and our routing only looks back")
 
-    def piped(self, row: Row, text: str, column: str) -> str:
+    def piped(self, row: FormRow, text: str, column: str) -> str:
         """`${x}` becomes `{x}`; literal braces are doubled; what cannot be piped is reported."""
         parts = re.split(r"\$\{\s*([^}]*?)\s*\}", text)
         out: list[str] = []
@@ -774,7 +774,7 @@ class _Routing:
             return self.comparison(normalised(node))
         if isinstance(node, XRef):
             return f"answered({self.question(node.name).id})"
-        raise Unmappable(f"'{show(node)}' is not a condition")
+        raise Unmappable(f"'{xpath_text(node)}' is not a condition")
 
     def call(self, node: XCall) -> str:
         if node.function == "not" and len(node.args) == 1:
@@ -796,7 +796,7 @@ class _Routing:
             if isinstance(side, XCall):
                 raise Unmappable(f"{side.function}() has no equivalent in our routing")
         if not isinstance(left, XRef) or not isinstance(right, XNum | XStr):
-            raise Unmappable(f"'{show(node)}' compares something other than a question with a value")
+            raise Unmappable(f"'{xpath_text(node)}' compares something other than a question with a value")
         question = self.question(left.name)
         if isinstance(right, XStr) and right.value == "" and op in ("=", "!="):
             return f"{'not ' if op == '=' else ''}answered({question.id})"
@@ -842,9 +842,9 @@ class _Routing:
 
     @staticmethod
     def code(question: Carried, value: XNode) -> int:
-        name = value.value if isinstance(value, XStr) else show(value) if isinstance(value, XNum) else None
+        name = value.value if isinstance(value, XStr) else xpath_text(value) if isinstance(value, XNum) else None
         if name is None or name not in question.codes:
-            raise Unmappable(f"{question.id} has no choice named {show(value)}")
+            raise Unmappable(f"{question.id} has no choice named {xpath_text(value)}")
         return question.codes[name]
 
 
@@ -869,7 +869,7 @@ class _Limits:
     def add(self, part: XNode) -> None:
         node = normalised(part) if isinstance(part, XCmp) else None
         if node is None or not isinstance(node.right, XNum):
-            self.notes.append(f"'{show(part)}' not carried over: only ranges, counts and lengths are")
+            self.notes.append(f"'{xpath_text(part)}' not carried over: only ranges, counts and lengths are")
         elif isinstance(node.left, XDot) and self.type == "number":
             self.bound(node.op, node.right.value, "min", "max", part)
         elif _is_call_on_dot(node.left, "count-selected") and self.type == "multi":
@@ -877,7 +877,7 @@ class _Limits:
         elif _is_call_on_dot(node.left, "string-length") and self.type == "text" and node.op in ("<", "<="):
             self.bound(node.op, node.right.value, "min_length", "max_length", part)
         else:
-            self.notes.append(f"'{show(part)}' not carried over: our {self.type} questions have no such limit")
+            self.notes.append(f"'{xpath_text(part)}' not carried over: our {self.type} questions have no such limit")
 
     def bound(self, op: str, value: int | float, low: str, high: str, part: XNode) -> None:
         whole = self.integer or low != "min"  # counts and lengths are whole numbers
@@ -885,10 +885,10 @@ class _Limits:
             value = int(value) + (1 if op == ">" else -1)
         elif op in ("<", ">"):
             self.notes.append(
-                f"'{show(part)}' kept as {low if op == '>' else high} {value:g}: our limits include their ends"
+                f"'{xpath_text(part)}' kept as {low if op == '>' else high} {value:g}: our limits include their ends"
             )
         if op in ("=", "!="):
-            self.notes.append(f"'{show(part)}' not carried over: only ranges, counts and lengths are")
+            self.notes.append(f"'{xpath_text(part)}' not carried over: only ranges, counts and lengths are")
         elif op in (">", ">="):
             self.fields[low] = value
         else:

@@ -190,7 +190,7 @@ def parse_xpath(text: str) -> XNode:
     return _XParser(text).parse()
 
 
-def show(node: XNode) -> str:
+def xpath_text(node: XNode) -> str:
     """An XPath node written back as text, for report lines."""
     if isinstance(node, XRef):
         return f"${{{node.name}}}"
@@ -203,10 +203,10 @@ def show(node: XNode) -> str:
     if isinstance(node, XName):
         return node.name
     if isinstance(node, XCall):
-        return f"{node.function}({', '.join(show(a) for a in node.args)})"
+        return f"{node.function}({', '.join(xpath_text(a) for a in node.args)})"
     if isinstance(node, XCmp):
-        return f"{show(node.left)} {node.op} {show(node.right)}"
-    return f" {node.op} ".join(show(o) for o in node.operands)
+        return f"{xpath_text(node.left)} {node.op} {xpath_text(node.right)}"
+    return f" {node.op} ".join(xpath_text(o) for o in node.operands)
 
 
 def normalised(node: XCmp) -> XCmp:

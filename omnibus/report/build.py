@@ -21,7 +21,7 @@ from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Repor
 from omnibus.report.figures import (
     bar_figure,
     bars_of,
-    numeric_table,
+    numeric_summary,
     paired_figure,
     stack_of,
     stacked_figure,
@@ -149,7 +149,7 @@ def figure_blocks(
     c = inputs.analysis.conventions
     units = inputs.spec.units
     if spec.kind == "table":
-        drawn: Figure | DataTable = numeric_table(tables, question, spec, c)
+        drawn: Figure | DataTable = numeric_summary(tables, question, spec, c)
         drafts: list[Paragraph] = []
     elif spec.kind == "stacked" or question.kind.scale:
         column = _earlier_column(tables[0], earlier_wave) if spec.compare else None

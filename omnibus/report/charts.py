@@ -45,7 +45,7 @@ _drawn: dict[int, _Drawn] = {}
 KEEP = 200  # charts kept drawn; a long-running process making many reports forgets older ones
 
 
-def render(chart: Chart, fmt: str = "svg", dpi: int = 150) -> bytes:
+def render_chart(chart: Chart, fmt: str = "svg", dpi: int = 150) -> bytes:
     """The chart as an SVG or PNG file's bytes.
 
     SVG text stays text (in DejaVu Sans, which matplotlib ships): a quarter the size of text drawn

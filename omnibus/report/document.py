@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class Series:
+class BarSeries:
     """One set of bars (a wave, or a point of a scale) across a chart's categories."""
 
     label: str
@@ -39,7 +39,7 @@ class Chart:
 
     kind: str
     categories: list[str] = field(default_factory=list)
-    series: list[Series] = field(default_factory=list)
+    series: list[BarSeries] = field(default_factory=list)
     points: list[Point] = field(default_factory=list)
     values: list[float] = field(default_factory=list)  # distribution: one value per unit
     reference: dict[str, float] = field(default_factory=dict)  # distribution: named lines, e.g. England
@@ -88,7 +88,7 @@ class Paragraph:
 
 
 @dataclass
-class Quote:
+class Verbatim:
     """A respondent's words, attributed coarsely ("Unitary, South West"), never by name."""
 
     text: str
@@ -100,7 +100,7 @@ class Chapter:
     """A numbered chapter (or an appendix) and what is in it, in order."""
 
     title: str
-    blocks: list[Paragraph | Figure | DataTable | Quote | Chapter] = field(default_factory=list)
+    blocks: list[Paragraph | Figure | DataTable | Verbatim | Chapter] = field(default_factory=list)
     appendix: bool = False
     key: str = ""  # a stable anchor for links ("methodology", "appendix-1")
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from omnibus.analysis.conventions import Conventions
-from omnibus.analysis.tables import Row, Table
+from omnibus.analysis.tables import Table, TableRow
 from omnibus.questionnaire.model import Question
 from omnibus.questionnaire.printed import choice_instruction
-from omnibus.report.document import Chart, DataTable, Figure, Series
+from omnibus.report.document import BarSeries, Chart, DataTable, Figure
 from omnibus.report.spec import FigureSpec
 
 NOT_IN_BASE = " (units that did not answer are not in the base)"
@@ -84,7 +84,7 @@ def question_line(question: Question) -> str:
     return f"Q. {text}" + (f" {hint}" if hint else "")
 
 
-def _percent_rows(table: Table, spec: FigureSpec) -> list[Row]:
+def _percent_rows(table: Table, spec: FigureSpec) -> list[TableRow]:
     rows = [r for r in table.rows if r.kind == "percent" and r.code not in spec.exclude]
     if spec.nets:
         rows += [r for r in table.rows if r.kind == "net"]
@@ -216,7 +216,7 @@ def count_text(count: float | None, c: Conventions) -> str:
 def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
     """A horizontal bar chart of one wave, largest first, with its data as a table."""
     low = bars.base < c.low_base
-    chart = Chart("bar", [b.label for b in bars.bars], [Series(bars.wave, [b.value for b in bars.bars])])
+    chart = Chart("bar", [b.label for b in bars.bars], [BarSeries(bars.wave, [b.value for b in bars.bars])])
     header = ["Answer", "%"] + (["Count"] if low else [])
     rows = [[b.label, percent_text(b.value, b.count, c)] + ([count_text(b.count, c)] if low else []) for b in bars.bars]
     rows.append(["Base (n)", str(bars.base)] + ([""] if low else []))
@@ -243,8 +243,8 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         "paired",
         [b.label for b in bars.bars],
         [
-            Series(bars.wave, [b.value for b in bars.bars], marks),
-            Series(bars.earlier_wave, [b.earlier for b in bars.bars]),
+            BarSeries(bars.wave, [b.value for b in bars.bars], marks),
+            BarSeries(bars.earlier_wave, [b.earlier for b in bars.bars]),
         ],
     )
     header = ["Answer", f"{bars.wave} %", f"{bars.earlier_wave} %", "Significant difference"]
@@ -290,7 +290,7 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
     chart = Chart(
         "stacked",
         stack.items,
-        [Series(h, [values[j] for values in stack.values]) for j, h in enumerate(stack.headings)],
+        [BarSeries(h, [values[j] for values in stack.values]) for j, h in enumerate(stack.headings)],
     )
     low = min(stack.bases, default=0) < c.low_base
     header = ["Item", *stack.headings, *(label for label, _ in stack.nets), "Base (n)"]
@@ -333,7 +333,7 @@ def base_range(bases: list[int]) -> str:
     return f"n={low}" if low == high else f"n={low}–{high}"
 
 
-def numeric_table(tables: list[Table], question: Question, spec: FigureSpec, c: Conventions) -> DataTable:
+def numeric_summary(tables: list[Table], question: Question, spec: FigureSpec, c: Conventions) -> DataTable:
     """A numeric question's items: mean, median, minimum, maximum and base (a table, not a chart)."""
     unit = question.prefix or ""
     kinds = ["mean", "median", "minimum", "maximum"]

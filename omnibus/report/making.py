@@ -63,16 +63,6 @@ def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: 
     return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave), profile_breakdowns(wave))
 
 
-def open_response_chapters(wave, inputs: ReportInputs, client: bool) -> list[Chapter]:  # noqa: ANN001 - a Wave
-    """The coded open responses: a chapter per question with its themes and the quotes that passed disclosure.
-
-    Made by the coding room; for a client (`client`), only quotes of units that agreed to be linked.
-    """
-    return open_responses.open_response_chapters(
-        wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis
-    )
-
-
 def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset
     """The context chapter (official statistics beside the answers) when the spec has a `context:` key."""
     if not raw:
@@ -94,7 +84,13 @@ def make_report(
     inputs = report_inputs(wave, earlier, spec, analysis, say)
 
     def extra() -> list[Chapter]:
-        chapters = open_response_chapters(wave, inputs, client) if spec.open_responses else []
+        chapters = (
+            open_responses.open_response_chapters(
+                wave, inputs.dataset, client, units=inputs.spec.units, spec=inputs.analysis
+            )
+            if spec.open_responses
+            else []
+        )
         return chapters + context_chapters(spec.context, wave, inputs.dataset)
 
     report = build_report(inputs, extra, say)

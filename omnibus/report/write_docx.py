@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from omnibus.report import charts
 from omnibus.report.build import walk_blocks
-from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Quote, Report
+from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report, Verbatim
 
 TABLE_STYLE = "Table Grid"
 PICTURE_WIDTH = Cm(16)
@@ -121,7 +121,7 @@ def _chapter(document: DocumentObject, chapter: Chapter, level: int, counter: di
             _figure(document, block)
         elif isinstance(block, DataTable):
             _table(document, block)
-        elif isinstance(block, Quote):
+        elif isinstance(block, Verbatim):
             _quote(document, block)
         elif block.style == "subheading":
             document.add_heading(block.text, level=min(level + 1, 9))
@@ -142,7 +142,7 @@ def _paragraph(document: DocumentObject, paragraph: Paragraph) -> None:
         run.font.size = Pt(9)
 
 
-def _quote(document: DocumentObject, quote: Quote) -> None:
+def _quote(document: DocumentObject, quote: Verbatim) -> None:
     document.add_paragraph(f"“{quote.text}”", style="Quote")
     document.add_paragraph(quote.attribution).runs[0].italic = True
 
@@ -152,7 +152,7 @@ def _figure(document: DocumentObject, figure: Figure) -> None:
     heading.paragraph_format.keep_with_next = True
     question = document.add_paragraph(figure.question)
     question.paragraph_format.keep_with_next = True
-    png = charts.render(figure.chart, "png")
+    png = charts.render_chart(figure.chart, "png")
     width, height = struct.unpack(">II", png[16:24])  # the PNG header's size in pixels
     if PICTURE_WIDTH * height / width > PICTURE_HEIGHT:  # a tall chart: fit the page's height instead
         picture = document.add_picture(io.BytesIO(png), height=PICTURE_HEIGHT)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from omnibus.report import charts
 from omnibus.report.build import walk_blocks
-from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Quote, Report
+from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report, Verbatim
 
 STYLE = Path(__file__).with_name("report.css")
 
@@ -27,7 +27,7 @@ def render_html(report: Report, for_print: bool = False, say: Callable[[str], No
     for index, figure in enumerate(figures, start=1):
         if index == 1 or index % 10 == 0 or index == len(figures):
             say(f"Drawing figure {index} of {len(figures)}")
-        images[id(figure)] = charts.render(figure.chart, "svg")
+        images[id(figure)] = charts.render_chart(figure.chart, "svg")
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{escape(report.language)}">',
@@ -114,7 +114,7 @@ def _chapter(chapter: Chapter, level: int, images: dict[int, bytes]) -> str:
             parts.append(_figure(block, images[id(block)]))
         elif isinstance(block, DataTable):
             parts.append(_table(block))
-        elif isinstance(block, Quote):
+        elif isinstance(block, Verbatim):
             parts.append(_quote(block))
         else:
             parts.append(_paragraph(block, level + 1))
@@ -132,7 +132,7 @@ def _paragraph(paragraph: Paragraph, level: int = 3) -> str:
     return f"<p{attribute}>{label}{escape(paragraph.text)}</p>"
 
 
-def _quote(quote: Quote) -> str:
+def _quote(quote: Verbatim) -> str:
     return (
         f'<figure class="quote"><blockquote><p>{escape(quote.text)}</p></blockquote>'
         f"<figcaption>{escape(quote.attribution)}</figcaption></figure>"

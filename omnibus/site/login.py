@@ -33,10 +33,10 @@ class ThrottledLoginView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         """A right password: recorded, then signed in."""
-        throttle.record(client_address(self.request), True, LOGIN)
+        throttle.record_attempt(client_address(self.request), True, LOGIN)
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         """A wrong username or password: recorded as a failure."""
-        throttle.record(client_address(self.request), False, LOGIN)
+        throttle.record_attempt(client_address(self.request), False, LOGIN)
         return super().form_invalid(form)

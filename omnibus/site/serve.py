@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from gunicorn import util
 from gunicorn.app.base import BaseApplication
 
+from omnibus.core.keys import from_environment
 from omnibus.core.setup import setup_django
 
 DEMO_SECRET_KEY = "omnibus-demo-key-not-for-production"  # the key settings.py falls back to
@@ -87,7 +88,7 @@ def warnings(options: ServeOptions, environ: Mapping[str, str]) -> list[str]:
             "DATABASE_URL is not set: serving the embedded SQLite database, which is for the demo; "
             "production uses PostgreSQL (DATABASE_URL=postgres://USER:PASSWORD@HOST:5432/NAME)"
         )
-    if not (environ.get("OMNIBUS_CODE_HASH_KEY") and environ.get("OMNIBUS_CODE_KEY")):
+    if not from_environment(environ):
         found.append(
             "OMNIBUS_CODE_HASH_KEY and OMNIBUS_CODE_KEY are not both set: access-code keys come from keys.json "
             "in the data folder, which every server behind a load balancer would need an identical copy of"
@@ -131,7 +132,7 @@ def gunicorn_options(options: ServeOptions) -> dict[str, object]:
     return settings
 
 
-def prepare(options: ServeOptions, say: Callable[[str], None]) -> None:
+def prepare_server(options: ServeOptions, say: Callable[[str], None]) -> None:
     """Check the environment, set the workers' variables, migrate; raise ServeError when it must not start."""
     for problem in problems(options, os.environ):
         raise ServeError(problem)
@@ -188,7 +189,7 @@ def _max_connections() -> int | None:
 
 def run(options: ServeOptions, say: Callable[[str], None] = print) -> None:
     """Migrate, then serve until stopped (SIGTERM or Ctrl-C stop the workers gracefully)."""
-    prepare(options, say)
+    prepare_server(options, say)
     say(
         f"Omnibus at http://{options.addrport}/ ({options.worker_count} workers"
         f"{f' × {options.threads} threads' if options.threads > 1 else ''}, "

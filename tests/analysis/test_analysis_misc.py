@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from omnibus.analysis.banner import breakdown_partition
-from omnibus.analysis.compare import compare_waves
 from omnibus.analysis.conventions import GSS, SEED, conventions
 from omnibus.analysis.spec import SpecError, parse_spec
 from omnibus.analysis.synthetic import synthetic_dataset
-from omnibus.analysis.weighting import effective_base, rake, rake_spec
+from omnibus.analysis.tables import wave_tables
+from omnibus.analysis.weighting import kish_effective_base, rake, rake_spec
 
 ANALYSIS = Path(__file__).resolve().parents[2] / "omnibus" / "analysis"
 
@@ -78,7 +78,7 @@ def test_raking_matches_every_margin(wave3):
         for j in range(len(part.labels)):
             assert weights[part.codes == j].sum() == pytest.approx(part.population[j])
     respondents = weights > 0
-    assert 0 < effective_base(weights) <= respondents.sum()
+    assert 0 < kish_effective_base(weights) <= respondents.sum()
     assert rake_spec(data, parse_spec({})) is None
 
 
@@ -88,14 +88,22 @@ def test_raking_leaves_balanced_respondents_alone(wave3):
     assert np.allclose(weights, 1.0)
 
 
-def test_compare_waves_matches_by_name_and_controls_fdr(wave3):
+def _wave_tests(current, earlier, spec):
+    """Each wave test of the tables as (table name, row, test): the current wave against the earlier one."""
+    return [(t.name, t.rows[test.row], test) for t in wave_tables(current, spec, [earlier]) for test in t.tests]
+
+
+def test_wave_tests_match_by_name_and_control_fdr(wave3):
     current = synthetic_dataset(wave3, 152, seed=21, wave="wave-3")
     earlier = synthetic_dataset(wave3, 152, seed=22, wave="wave-2")
-    plain = compare_waves(current, earlier, parse_spec({}))
-    assert plain and all(c.kind in ("percent", "net", "mean", "ratio") for c in plain)
-    assert any(c.overlap > 0 for c in plain)  # same unit keys: answering in both waves
-    first = next(c for c in plain if c.name == "ConfUnd")
-    assert first.difference == pytest.approx(first.current - first.earlier)
-    controlled = compare_waves(current, earlier, parse_spec({"fdr": True}))
-    assert all(c.q is not None and c.q >= c.p - 1e-12 for c in controlled)
-    assert sum(c.significant for c in controlled) <= sum(c.significant for c in plain)
+    plain = _wave_tests(current, earlier, parse_spec({}))
+    assert plain and all(test.kind == "wave" for _, _, test in plain)  # no breakdowns: only the waves are tested
+    assert all(row.kind in ("percent", "net", "mean", "ratio") for _, row, _ in plain)
+    assert any(test.difference.overlap > 0 for _, _, test in plain)  # same unit keys: answering in both waves
+    _, row, test = next(found for found in plain if found[0] == "ConfUnd")
+    scale = 100.0 if row.kind in ("percent", "net") else 1.0
+    expected = row.cells[test.b].value - row.cells[test.a].value
+    assert test.difference.difference * scale == pytest.approx(expected)
+    controlled = [test.difference for _, _, test in _wave_tests(current, earlier, parse_spec({"fdr": True}))]
+    assert all(d.q is not None and d.q >= d.p - 1e-12 for d in controlled)
+    assert sum(d.significant for d in controlled) <= sum(test.difference.significant for _, _, test in plain)

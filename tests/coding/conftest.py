@@ -32,18 +32,18 @@ def wave(db):
 @pytest.fixture
 def answers(wave):
     """The wave's SocImprov answers."""
-    from omnibus.coding.codings import responses
+    from omnibus.coding.codings import open_responses
 
-    return responses(wave, "SocImprov")
+    return open_responses(wave, "SocImprov")
 
 
 @pytest.fixture
 def frame(wave):
     """SocImprov's code frame with three themes (codes 1-3) and a net of the first two."""
-    from omnibus.coding.codings import frame_of
-    from omnibus.coding.frames import add_theme, set_net
+    from omnibus.coding.codeframes import add_theme, set_net
+    from omnibus.coding.codings import code_frame_of
 
-    made = frame_of(wave, "SocImprov")
+    made = code_frame_of(wave, "SocImprov")
     workforce = add_theme(made, "Workforce", "Recruiting and keeping social workers")
     practice = add_theme(made, "Quality of practice")
     add_theme(made, "Managing demand")

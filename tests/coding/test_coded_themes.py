@@ -65,16 +65,16 @@ def test_theme_table_is_in_the_tab_book(wave, coded, tmp_path):
 
 
 def test_other_please_specify_answers_are_coded_like_open_questions(wave):
-    from omnibus.coding.codings import frame_of, open_variables, responses, set_codes
-    from omnibus.coding.frames import add_theme
+    from omnibus.coding.codeframes import add_theme
+    from omnibus.coding.codings import code_frame_of, open_responses, open_variables, set_codes
     from omnibus.dataset.build import build_dataset
     from omnibus.fieldwork.questionnaires import questionnaire_of
 
     specify = [v for v in open_variables(questionnaire_of(wave.questionnaire)) if v.name.endswith("_text")]
     assert specify, "Wave 3 has 'Other (please specify)' options"
-    variable = next(v for v in specify if responses(wave, v.name))
-    theme = add_theme(frame_of(wave, variable.name), "Partnerships")
-    given = responses(wave, variable.name)
+    variable = next(v for v in specify if open_responses(wave, v.name))
+    theme = add_theme(code_frame_of(wave, variable.name), "Partnerships")
+    given = open_responses(wave, variable.name)
     set_codes(wave, variable.name, [given[0].wave_unit], [theme], [], None)
     dataset = build_dataset(wave)
     question = dataset.questionnaire.question(f"{variable.name}_themes")

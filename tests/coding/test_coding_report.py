@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from omnibus.report.document import Chapter, Figure, Quote
+from omnibus.report.document import Chapter, Figure, Verbatim
 
 
 def _blocks(chapters: list[Chapter]) -> list:
@@ -34,7 +34,7 @@ def test_themes_figure_equals_the_table_and_quotes_are_cleared_ones(wave, answer
     drawn = dict(zip(figure.chart.categories, figure.chart.series[0].values, strict=True))
     assert drawn == expected
     assert figure.base == f"Base: All responding authorities that gave an answer (n={len(answers)})"
-    shown = [b for b in blocks if isinstance(b, Quote)]
+    shown = [b for b in blocks if isinstance(b, Verbatim)]
     assert [q.text for q in shown] == ["We need to recruit more permanent social workers"]
     assert first.name not in shown[0].attribution
 

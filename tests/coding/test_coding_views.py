@@ -70,7 +70,7 @@ def test_a_client_cannot_code_but_reads_only_usable_consented_quotes(client, wav
 
 
 def test_one_at_a_time_saves_and_moves_to_the_next_uncoded_answer(researcher, wave, answers, frame):
-    from omnibus.coding.codings import responses
+    from omnibus.coding.codings import open_responses
 
     first, second = answers[0], answers[1]
     theme = frame.themes.get(code=2)
@@ -79,7 +79,7 @@ def test_one_at_a_time_saves_and_moves_to_the_next_uncoded_answer(researcher, wa
     response = researcher.post(url, {"theme": [theme.pk], "next": "1"})
     assert response.status_code == 302
     assert response.url.endswith(f"/answer/{second.wave_unit}/")
-    assert {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}[first.wave_unit] == {2}
+    assert {r.wave_unit: r.codes for r in open_responses(wave, "SocImprov")}[first.wave_unit] == {2}
 
 
 def test_the_csv_download_is_the_coding_export(researcher, wave, answers, coded):
@@ -95,7 +95,7 @@ def test_the_wave_page_leads_to_the_coding(researcher, wave):
 
 
 def test_split_from_the_screen_moves_the_selected_answers(researcher, wave, coded, frame):
-    from omnibus.coding.codings import responses
+    from omnibus.coding.codings import open_responses
 
     workforce = frame.themes.get(code=1)
     chosen = sorted(u for u, c in coded.items() if 1 in c)[:2]
@@ -103,13 +103,13 @@ def test_split_from_the_screen_moves_the_selected_answers(researcher, wave, code
     post = {"action": "split", "split": workforce.pk, "label": "Agency staff", "answer": chosen}
     assert researcher.post(url, post).status_code == 302
     new = frame.themes.get(label="Agency staff")
-    after = {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}
+    after = {r.wave_unit: r.codes for r in open_responses(wave, "SocImprov")}
     assert all(after[u] >= {new.code} and 1 not in after[u] for u in chosen)
     assert "Split Agency staff from Workforce" in researcher.get(url).content.decode()
 
 
 def test_one_at_a_time_keeps_a_theme_a_colleague_gave_meanwhile(researcher, wave, answers, frame):
-    from omnibus.coding.codings import responses, set_codes
+    from omnibus.coding.codings import open_responses, set_codes
 
     workforce, practice, demand = (frame.themes.get(code=c) for c in (1, 2, 3))
     unit = answers[0].wave_unit
@@ -118,4 +118,4 @@ def test_one_at_a_time_keeps_a_theme_a_colleague_gave_meanwhile(researcher, wave
     assert f'name="was" value="{workforce.pk}"' in researcher.get(url).content.decode()
     set_codes(wave, "SocImprov", [unit], [demand], [], None)  # a colleague, after the page was shown
     researcher.post(url, {"was": [workforce.pk], "theme": [practice.pk], "done": "1"})
-    assert {r.wave_unit: r.codes for r in responses(wave, "SocImprov")}[unit] == {2, 3}
+    assert {r.wave_unit: r.codes for r in open_responses(wave, "SocImprov")}[unit] == {2, 3}

@@ -13,7 +13,7 @@ import pytest
 from omnibus.coding import embedding, suggest
 from omnibus.coding.embedding import SENTENCE_METHOD, TFIDF_METHOD, EmbeddingsUnavailable, embedder
 from omnibus.coding.suggest import (
-    CandidateTheme,
+    AnswerGroup,
     LlmEndpoint,
     group_responses,
     is_non_answer,
@@ -73,7 +73,7 @@ def _recruitment_ids() -> set[str]:
     return {rid for rid, (_, codes) in CODED.items() if codes == {RECRUITMENT}}
 
 
-def _theme_of(themes: list[CandidateTheme], rid: str) -> CandidateTheme:
+def _theme_of(themes: list[AnswerGroup], rid: str) -> AnswerGroup:
     return next(t for t in themes if rid in t.members)
 
 
@@ -273,8 +273,8 @@ def chat_server():
 
 
 THEMES = [
-    CandidateTheme("Social workers / recruitment", ["social workers", "recruitment"], ["a", "b"], ["Recruit SWs"]),
-    CandidateTheme("Early help / families", ["early help", "families"], ["c"], ["Early help for families"]),
+    AnswerGroup("Social workers / recruitment", ["social workers", "recruitment"], ["a", "b"], ["Recruit SWs"]),
+    AnswerGroup("Early help / families", ["early help", "families"], ["c"], ["Early help for families"]),
 ]
 
 

@@ -10,7 +10,7 @@ import pytest
 
 
 def test_codes_are_proposed_for_uncoded_answers_and_rejections_stick(wave, answers, frame):
-    from omnibus.coding.codings import decide_suggestions, responses, set_codes, suggest_codes
+    from omnibus.coding.codings import decide_suggestions, open_responses, set_codes, suggest_codes
     from omnibus.coding.models import Coding, Suggestion
 
     themes = {t.code: t for t in frame.themes.all()}
@@ -23,7 +23,7 @@ def test_codes_are_proposed_for_uncoded_answers_and_rejections_stick(wave, answe
     assert method == "TF-IDF" and made > 0
     stored = Suggestion.objects.filter(state=Suggestion.OPEN)
     assert stored.count() == made and all(s.method == "TF-IDF" for s in stored)
-    coded_units = {r.wave_unit for r in responses(wave, "SocImprov") if r.codes}
+    coded_units = {r.wave_unit for r in open_responses(wave, "SocImprov") if r.codes}
     assert not stored.filter(wave_unit_id__in=coded_units).exists()  # only uncoded answers get suggestions
     first, second = list(stored[:2])
     decide_suggestions([first.pk], True, None)

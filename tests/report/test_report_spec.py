@@ -163,14 +163,14 @@ def test_open_responses_and_context_follow_the_sections(wave, tmp_path: Path, mo
     """The open-response chapters (`omnibus.report.chapters.open_responses`) and the context chapter, in place."""
     from omnibus.context.demo import load_demo_context
     from omnibus.report.chapters import open_responses as coding_report
-    from omnibus.report.document import Chapter, Paragraph, Quote
+    from omnibus.report.document import Chapter, Paragraph, Verbatim
 
     load_demo_context()
     asked = {}
 
     def chapters(wave, dataset, client, units, spec):  # noqa: ANN001, ANN202 - the coding room's signature
         asked.update(wave=wave.slug, client=client, units=units, rows=dataset.data.height)
-        quote = Quote("We could not recruit experienced social workers.", "Unitary, South West")
+        quote = Verbatim("We could not recruit experienced social workers.", "Unitary, South West")
         return [Chapter("Open responses", [Paragraph("Themes of the answers."), quote], key="open-responses")]
 
     monkeypatch.setattr(coding_report, "open_response_chapters", chapters)

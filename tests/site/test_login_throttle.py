@@ -74,5 +74,5 @@ def test_sign_ins_and_access_codes_are_counted_apart() -> None:
     assert throttle.may_try(HOME).allowed
     assert not throttle.may_try(HOME, "login").allowed
     for _ in range(REFUSE_AFTER):
-        throttle.record(ELSEWHERE, False)
+        throttle.record_attempt(ELSEWHERE, False)
     assert sign_in(PASSWORD, ELSEWHERE)[0] == 302

@@ -81,7 +81,7 @@ def _visible_waves():  # noqa: ANN202 - a QuerySet of Wave
 
 
 @office_required
-def wave_list(request: HttpRequest) -> HttpResponse:
+def wave_overview(request: HttpRequest) -> HttpResponse:
     """Every wave with its state, dates, units, responding units and response by section."""
     now = timezone.now()
     rows = [(wave_figures(w), w.state(now)) for w in _visible_waves()]
@@ -172,7 +172,7 @@ def _until(text: str) -> datetime:
 
 
 @researcher_required
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_trail(request: HttpRequest) -> HttpResponse:
     """The latest events, newest first, narrowed by wave and action; a bad filter is said, not a crash."""
     errors = []
     found = AuditEvent.objects.select_related("wave")
@@ -202,9 +202,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", wave_list, name="waves"),
+    path("", wave_overview, name="waves"),
     path("waves/new/", wave_new, name="wave_new"),
     path("waves/<slug:slug>/", wave_detail, name="wave"),
     path("waves/<slug:slug>/state/", wave_state, name="wave_state"),
-    path("audit/", audit_list, name="audit"),
+    path("audit/", audit_trail, name="audit"),
 ]

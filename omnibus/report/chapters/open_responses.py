@@ -16,7 +16,7 @@ from omnibus.coding.quotes import UsableQuote, report_quotes
 from omnibus.coding.themes import themes_question_id
 from omnibus.questionnaire.model import Question
 from omnibus.questionnaire.variables import answer_key_owners
-from omnibus.report.document import Chapter, Paragraph, Quote
+from omnibus.report.document import Chapter, Paragraph, Verbatim
 from omnibus.report.figures import bar_figure, bars_of
 from omnibus.report.findings import bar_findings
 from omnibus.report.spec import FigureSpec, short_title
@@ -66,9 +66,9 @@ def _variable_chapter(
         chosen = [q for q in mine if q.theme == theme][:QUOTES_PER_THEME]
         if chosen:
             blocks.append(Paragraph(f"{theme}:"))
-            blocks.extend(Quote(q.text, q.attribution) for q in chosen)
+            blocks.extend(Verbatim(q.text, q.attribution) for q in chosen)
     loose = [q for q in mine if not q.theme][:QUOTES_PER_THEME]
-    blocks.extend(Quote(q.text, q.attribution) for q in loose)
+    blocks.extend(Verbatim(q.text, q.attribution) for q in loose)
     return Chapter(title, blocks, key=f"open-{variable.lower()}")
 
 

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from omnibus.coding.models import CodeFrame, Coding, Net, Quote, Suggestion, Theme
 
 
-class FrameError(Exception):
+class CodeFrameError(Exception):
     """A change to a code frame that cannot be made; the message names the field at fault."""
 
     def __init__(self, field: str, message: str) -> None:
@@ -20,32 +20,22 @@ class FrameError(Exception):
         self.message = message
 
 
-def add_theme(frame: CodeFrame, label: str, description: str = "", code: int | None = None) -> Theme:
+def add_theme(code_frame: CodeFrame, label: str, description: str = "", code: int | None = None) -> Theme:
     """A new theme, numbered after the last unless a code is given."""
     label = _label(label)
     if code is None:
-        last = frame.themes.order_by("-code").values_list("code", flat=True).first()
+        last = code_frame.themes.order_by("-code").values_list("code", flat=True).first()
         code = (last or 0) + 1
     if code < 1:
-        raise FrameError("code", "A theme's code must be a whole number from 1")
-    if frame.themes.filter(label__iexact=label).exists():
-        raise FrameError("label", f"There is already a theme called ‘{label}’")
-    if frame.themes.filter(code=code).exists():
-        raise FrameError("code", f"Code {code} is already used by another theme")
+        raise CodeFrameError("code", "A theme's code must be a whole number from 1")
+    if code_frame.themes.filter(label__iexact=label).exists():
+        raise CodeFrameError("label", f"There is already a theme called ‘{label}’")
+    if code_frame.themes.filter(code=code).exists():
+        raise CodeFrameError("code", f"Code {code} is already used by another theme")
     try:
-        return Theme.objects.create(frame=frame, code=code, label=label, description=description.strip())
+        return Theme.objects.create(frame=code_frame, code=code, label=label, description=description.strip())
     except IntegrityError:  # a colleague added the same theme a moment ago
-        raise FrameError("label", f"There is already a theme called ‘{label}’ or with code {code}") from None
-
-
-def edit_theme(theme: Theme, label: str, description: str) -> Theme:
-    """Rename a theme or change its description; codings keep pointing at it."""
-    label = _label(label)
-    if theme.frame.themes.filter(label__iexact=label).exclude(pk=theme.pk).exists():
-        raise FrameError("label", f"There is already a theme called ‘{label}’")
-    theme.label, theme.description = label, description.strip()
-    theme.save(update_fields=["label", "description"])
-    return theme
+        raise CodeFrameError("label", f"There is already a theme called ‘{label}’ or with code {code}") from None
 
 
 @transaction.atomic
@@ -54,7 +44,7 @@ def merge_themes(keep: Theme, others: list[Theme]) -> int:
     moved = 0
     for other in others:
         if other.pk == keep.pk or other.frame_id != keep.frame_id:
-            raise FrameError("themes", "Choose other themes of the same frame to merge")
+            raise CodeFrameError("themes", "Choose other themes of the same frame to merge")
         for coding in Coding.objects.filter(theme=other).select_for_update():
             if Coding.objects.filter(wave_unit=coding.wave_unit, variable=coding.variable, theme=keep).exists():
                 coding.delete()  # the answer already had the kept theme
@@ -81,15 +71,15 @@ def split_theme(theme: Theme, label: str, wave_unit_ids: list[int], description:
     return new
 
 
-def set_net(frame: CodeFrame, label: str, themes: list[Theme]) -> Net:
+def set_net(code_frame: CodeFrame, label: str, themes: list[Theme]) -> Net:
     """Make (or remake) a net of themes; a net needs at least two themes."""
     label = _label(label)
     if len(themes) < 2:
-        raise FrameError("themes", "Choose at least two themes for a net")
-    if any(t.frame_id != frame.pk for t in themes):
-        raise FrameError("themes", "A net's themes must all belong to this frame")
+        raise CodeFrameError("themes", "Choose at least two themes for a net")
+    if any(t.frame_id != code_frame.pk for t in themes):
+        raise CodeFrameError("themes", "A net's themes must all belong to this frame")
     with transaction.atomic():
-        net, _ = Net.objects.get_or_create(frame=frame, label=label)
+        net, _ = Net.objects.get_or_create(frame=code_frame, label=label)
         net.themes.set(themes)
     return net
 
@@ -97,7 +87,7 @@ def set_net(frame: CodeFrame, label: str, themes: list[Theme]) -> Net:
 def _label(label: str) -> str:
     label = " ".join(label.split())
     if not label:
-        raise FrameError("label", "Enter a label for the theme")
+        raise CodeFrameError("label", "Enter a label for the theme")
     if len(label) > 200:
-        raise FrameError("label", "A label must be 200 characters or fewer")
+        raise CodeFrameError("label", "A label must be 200 characters or fewer")
     return label
