@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from omnibus.analysis.spec import Breakdown
 from omnibus.questionnaire.kinds import NOT_ANSWERED, NOT_ASKED
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.variables import Variable
@@ -54,3 +55,6 @@ class Dataset:
     frame_attributes: list[str] = field(default_factory=list)  # names without the `frame_` prefix
     # Nets that come with the data rather than the analysis spec: a code frame's nets of themes.
     nets: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
+    # Table 3's breakdowns, as the population declares them (`profile:`): the live wave page, the
+    # report's Appendix 1 and the tab book all show the same response profile.
+    profile: tuple[Breakdown, ...] = ()

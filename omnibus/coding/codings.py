@@ -15,8 +15,11 @@ from django.db import transaction
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.coding.codeframes import add_theme
+from omnibus.coding.embedding import embedder
 from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
+from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes, propose_codes
 from omnibus.coding.themes import ThemeCoding, with_themes
+from omnibus.collect.models import Answer
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.questionnaire.model import Questionnaire
@@ -70,8 +73,6 @@ def code_frame_of(wave: Wave, variable: str) -> CodeFrame:
 
 def open_responses(wave: Wave, variable: str) -> list[OpenResponse]:
     """Every non-blank answer to the variable in the wave, by unit name, with its codes and open suggestions."""
-    from omnibus.collect.models import Answer
-
     rows = (
         Answer.objects.filter(wave_unit__wave=wave, key=variable)
         .select_related("wave_unit__unit")
@@ -157,9 +158,6 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
 
     Earlier open suggestions are replaced; rejected ones are not proposed again.
     """
-    from omnibus.coding.embedding import embedder
-    from omnibus.coding.suggest import propose_codes
-
     code_frame = code_frame_of(wave, variable)
     themes = {t.code: t for t in code_frame.themes.all()}
     found = open_responses(wave, variable)
@@ -194,9 +192,6 @@ def suggest_themes(
     wave: Wave, variable: str, prefer: str = "auto", max_themes: int | None = None
 ) -> tuple[str, list[CandidateTheme]]:
     """Group the uncoded answers into candidate themes (replacing the last candidates of this wave)."""
-    from omnibus.coding.embedding import embedder
-    from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes
-
     code_frame = code_frame_of(wave, variable)
     found = open_responses(wave, variable)
     uncoded = {r.unit: r.text for r in found if not r.codes}

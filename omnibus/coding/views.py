@@ -13,8 +13,10 @@ from django.urls import path, reverse
 
 from omnibus.coding import codeframes, codings, quotes
 from omnibus.coding.codings import OpenResponse, OpenVariable
+from omnibus.coding.csvfile import export_csv
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
-from omnibus.core.roles import office_required, researcher_required
+from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
+from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 
@@ -247,8 +249,6 @@ ACTIONS = {
 @researcher_required
 def download(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
     """The answers and their codes as CSV, for coding in a spreadsheet (read back with `omnibus coding import`)."""
-    from omnibus.coding.csvfile import export_csv
-
     wave = _wave(slug)
     _open(wave, variable)
     response = HttpResponse(export_csv(wave, variable), content_type="text/csv; charset=utf-8")
@@ -318,9 +318,6 @@ def quote_page(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
 @office_required
 def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
     """The wave's quotes: researchers see every quote and its flags; a client only usable, consented ones."""
-    from omnibus.core.roles import RESEARCHER, role_of
-    from omnibus.dataset.build import build_dataset
-
     wave = _wave(slug)
     researcher = role_of(request.user) == RESEARCHER
     error = ""

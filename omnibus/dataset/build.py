@@ -18,9 +18,17 @@ from datetime import timedelta
 from typing import Any
 
 import polars as pl
+from django.db.models import TextField
+from django.db.models.functions import Cast
 
 from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
+from omnibus.analysis.spec import Breakdown
 from omnibus.collect.flow import is_answered
+from omnibus.collect.models import Answer, PageEvent
+from omnibus.fieldwork.models import SectionState, Wave
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.frame.schema import schema_from_dict
+from omnibus.frame.store import frame_as_of
 from omnibus.questionnaire.kinds import dataset_value
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.routing import Route, route
@@ -55,6 +63,7 @@ class WaveStore:
     frame: dict[str, dict[str, object]]  # unit key -> frame attribute -> value
     frame_attributes: list[str]
     population_size: int
+    profile: tuple[Breakdown, ...]
     events: pl.DataFrame  # wave_unit, section, page, event, at
 
 
@@ -113,13 +122,6 @@ def _pilot_only(questionnaire: Questionnaire, question_id: str) -> bool:
 
 def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     """Everything the dataset needs from the database, in a handful of queries."""
-    from django.db.models import TextField
-    from django.db.models.functions import Cast
-
-    from omnibus.collect.models import Answer, PageEvent
-    from omnibus.fieldwork.models import SectionState, Wave
-    from omnibus.fieldwork.questionnaires import questionnaire_of
-
     questionnaire = questionnaire_of(wave.questionnaire)
     units = {
         pk: UnitStore(key=key or f"preview-{pk}")
@@ -160,15 +162,13 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():
         if section:
             units[unit_id].shown_sections.add(section)
-    frame, attributes, size = _frame(wave)
-    return WaveStore(wave.slug, questionnaire, wave.kind == Wave.PILOT, units, frame, attributes, size, events)
+    frame, attributes, size, profile = _frame(wave)
+    pilot = wave.kind == Wave.PILOT
+    return WaveStore(wave.slug, questionnaire, pilot, units, frame, attributes, size, profile, events)
 
 
-def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int]:  # noqa: ANN001
-    """Each unit's frame values as of the wave's frame date, and the attribute names (key column left out)."""
-    from omnibus.frame.schema import schema_from_dict
-    from omnibus.frame.store import frame_as_of
-
+def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, tuple[Breakdown, ...]]:  # noqa: ANN001
+    """The frame as of the wave's date: each unit's values, the attribute names, N and the response profile."""
     population = wave.population
     frame = frame_as_of(population.slug, wave.frame_as_of)
     schema = schema_from_dict(json.loads(population.schema), population.slug)
@@ -177,7 +177,7 @@ def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int]:  # noqa
     for unit in frame.units:
         found: dict[str, object] = {**unit.codes, **unit.attributes, schema.name: unit.name or None}
         values[unit.key] = {name: _frame_value(found.get(name)) for name in names}
-    return values, names, len(frame.units)
+    return values, names, len(frame.units), schema.profile
 
 
 def _frame_value(value: object) -> object:
@@ -220,7 +220,8 @@ def assemble(store: WaveStore) -> Dataset:
     columns.update(var_cols)
     data = pl.DataFrame(columns, schema=_schema(store.frame_attributes, columns, q, specs))
     data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
-    return Dataset(store.slug, q, dataset_vars, data, store.population_size, list(store.frame_attributes))
+    attributes = list(store.frame_attributes)
+    return Dataset(store.slug, q, dataset_vars, data, store.population_size, attributes, profile=store.profile)
 
 
 def unit_row(

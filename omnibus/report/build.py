@@ -9,11 +9,11 @@ Appendix 1 (response profile) and Appendix 2 (questionnaire). Writers only lay t
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import response_by_section
-from omnibus.analysis.spec import AnalysisSpec, Breakdown
+from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
@@ -49,8 +49,6 @@ class ReportInputs:
     analysis: AnalysisSpec
     spec: ReportSpec
     fieldwork: Fieldwork
-    # Appendix 1's breakdowns: the population's profile, as the live wave page shows Table 3.
-    profile: list[Breakdown] = field(default_factory=list)
 
 
 def report_tables(inputs: ReportInputs) -> list[Table]:
@@ -90,7 +88,7 @@ def build_report(
     )
     say("Appendices: response profile and questionnaire")
     appendices = [
-        profile_appendix(dataset, inputs.profile, spec.units),
+        profile_appendix(dataset, list(dataset.profile), spec.units),
         questionnaire_appendix(dataset),
     ]
     report = Report(

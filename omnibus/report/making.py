@@ -14,7 +14,6 @@ from pathlib import Path
 
 from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
 from omnibus.dataset.build import build_dataset
-from omnibus.fieldwork.progress import profile_breakdowns
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.report import write_docx, write_html, write_pdf
 from omnibus.report.build import ReportInputs, build_report
@@ -60,7 +59,7 @@ def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: 
     if earlier is not None:
         say(f"Reading the answers of {earlier.slug}")
         others.append(build_dataset(earlier))
-    return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave), profile_breakdowns(wave))
+    return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
 
 
 def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset

@@ -349,8 +349,11 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
         row += 1
     sheet.write(row, 0, f"Response rate: (complete + partial) / N, N = {main.population_size}.", f.italic)
     row += 2
-    if main.data.height != main.population_size or not spec.breakdowns:
-        sheet.write(row, 0, "Response profile: needs every frame unit in the dataset and breakdowns in the spec.")
+    # The population's declared profile, as the live page and Appendix 1 show it; the spec's breakdowns
+    # serve a dataset whose population declares none.
+    breakdowns = list(main.profile) or spec.breakdowns
+    if main.data.height != main.population_size or not breakdowns:
+        sheet.write(row, 0, "Response profile: needs every frame unit in the dataset and a profile of the population.")
         return
     sheet.write(row, 0, "Table 3: response profile (population and those who took part)", f.title)
     heads = [
@@ -364,7 +367,7 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
     for j, head in enumerate(heads):
         sheet.write(row + 1, j, head, f.head)
     row += 2
-    for block in response_profile(main, spec.breakdowns):
+    for block in response_profile(main, breakdowns):
         sheet.write(row, 0, block.label, f.bold)
         row += 1
         for r in block.rows:
