@@ -19,7 +19,8 @@ from django.utils import timezone
 from omnibus.collect.models import Answer, AnswerEvent
 from omnibus.fieldwork.models import Respondent, SectionState, Wave, WaveUnit
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.routing import Route, route
+from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.routing import route
 from omnibus.questionnaire.variables import answer_key_owners
 
 
