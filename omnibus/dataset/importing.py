@@ -421,7 +421,8 @@ def _page_data(shape: QuestionShape, present: dict[str, Cell], read: QuestionRea
     """The cells as the fields a web page would send, checking codes and flags on the way."""
     data: dict[str, list[str]] = {}
     question, options, codes = shape.question, shape.options, shape.codes
-    if kind_of(question).multiple:
+    kind = kind_of(question)
+    if kind.multiple:
         chosen = []
         for option in options:
             name = f"{question.id}_{option.code}"
@@ -438,11 +439,11 @@ def _page_data(shape: QuestionShape, present: dict[str, Cell], read: QuestionRea
             data[question.id] = chosen
     for name, cell in present.items():
         read.cells.setdefault(name, (name, cell))
-        if kind_of(question).multiple and name != question.id and not name.endswith("_text"):
+        if kind.multiple and name != question.id and not name.endswith("_text"):
             continue  # a flag, read above
-        if name.endswith("_text") or kind_of(question).open_text:
+        if name.endswith("_text") or kind.open_text:
             text = cell.text
-        elif kind_of(question).coded:
+        elif kind.coded:
             text = _code(cell, codes, question, name, read)
         else:
             text = _number(cell.text, question)

@@ -260,12 +260,13 @@ def _comparable(name: str, questionnaire: Questionnaire) -> Iterable[str]:
     owner = questionnaire.owner(name)
     if owner is None or owner.id != name:
         return
-    if kind_of(owner).multiple:
+    kind = kind_of(owner)
+    if kind.multiple:
         yield f"{name} is a multiple-choice question: test it with chosen({name}, code) or count({name})"
-    elif kind_of(owner).has_items:
+    elif kind.has_items:
         first = owner.items[0].id if owner.items else f"{name}_a"
         yield f"{name} has items: compare one of them ({first}, …) or use count({name})"
-    elif not kind_of(owner).answerable:
+    elif not kind.answerable:
         yield f"{name} is a statement and has no answer"
 
 
@@ -287,10 +288,11 @@ def _call_problems(call: ex.Call, questionnaire: Questionnaire) -> Iterable[str]
     if owner is None:
         return
     is_item = owner.id != name
-    if call.function == "count" and (is_item or not (kind_of(owner).multiple or kind_of(owner).has_items)):
+    kind = kind_of(owner)
+    if call.function == "count" and (is_item or not (kind.multiple or kind.has_items)):
         yield f"count({name}) needs a multiple-choice question, a grid or a set of numbers"
     if call.function == "chosen":
-        if not kind_of(owner).choice and not (is_item and kind_of(owner).scale):
+        if not kind.choice and not (is_item and kind.scale):
             yield f"chosen({name}, …) needs a choice question or a grid item"
             return
         for arg in call.args[1:]:

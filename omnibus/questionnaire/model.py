@@ -2,7 +2,8 @@
 
 A questionnaire is a list of sections, each a list of questions. Each question has a
 `type` and the fields that type uses; the rest stay at their defaults. Every object keeps
-the line of the file it came from so that later checks can point at it.
+the line of the file it came from so that later checks can point at it. What a type means
+is its kind, `kinds.kind_of(question)`: the kinds read the model, which imports none of them.
 
 Variable names (what the dataset and the exports use) follow one rule, which each question's
 kind (`kinds`) implements and `variables.py` hands out, so that no stage invents its own:

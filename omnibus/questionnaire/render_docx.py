@@ -105,9 +105,10 @@ def add_question(document: DocumentObject, question: PrintedQuestion) -> None:
         _paragraph(document, question.feed, keep=bool(question.options))
     for index, line in enumerate(question.options):
         _paragraph(document, line, keep=index < len(question.options) - 1)
-    if kind_of(question).scale:
+    kind = kind_of(question)
+    if kind.scale:
         _grid_table(document, question)
-    if kind_of(question).has_items and kind_of(question).numeric:
+    if kind.has_items and kind.numeric:
         _numbers_table(document, question)
     for line in (question.answer, question.note):
         if line:

@@ -56,9 +56,10 @@ def question_blocks(question: PrintedQuestion) -> list[str]:
         blocks.append(question.feed)
     if question.options:
         blocks.append("\n".join(question.options))
-    if kind_of(question).scale:
+    kind = kind_of(question)
+    if kind.scale:
         blocks.append(_grid_table(question))
-    if kind_of(question).has_items and kind_of(question).numeric:
+    if kind.has_items and kind.numeric:
         blocks.append("\n".join(f"{i.letter} {i.text}\t{i.variable} {i.answer}" for i in question.items))
     blocks += [line for line in (question.answer, question.note, question.base) if line]
     return blocks

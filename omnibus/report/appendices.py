@@ -129,13 +129,14 @@ def question_blocks(question: PrintedQuestion) -> list[Paragraph | DataTable]:
     if question.feed:
         blocks.append(Paragraph(question.feed, style="note"))
     blocks.extend(Paragraph(line, style="option") for line in question.options)
-    if kind_of(question).scale:
+    kind = kind_of(question)
+    if kind.scale:
         rows = [[f"{i.letter} {i.text}" + (f" ({i.routing})" if i.routing else ""), i.variable] for i in question.items]
         blocks.append(
             DataTable(f"{question.id}: items and scale", ["Item", "Variable", *question.scale],
                       [r + ["☐"] * len(question.scale) for r in rows], numbered=False, source=question.id)
         )  # fmt: skip
-    if kind_of(question).has_items and kind_of(question).numeric:
+    if kind.has_items and kind.numeric:
         rows = [[f"{i.letter} {i.text}", i.variable, i.answer or ""] for i in question.items]
         blocks.append(
             DataTable(f"{question.id}: items", ["Item", "Variable", "Answer"], rows, numbered=False, source=question.id)

@@ -266,7 +266,8 @@ def _texts(raw: dict, key: str, source: str) -> list[str]:
 
 def has_figure(question: Question) -> bool:
     """Codes are charted and numbers tabulated; open text and statements have no figure."""
-    return kind_of(question).coded or kind_of(question).numeric
+    kind = kind_of(question)
+    return kind.coded or kind.numeric
 
 
 def default_kind(question: Question) -> str:
