@@ -32,7 +32,7 @@ import polars as pl
 from omnibus.analysis.spec import Breakdown
 from omnibus.questionnaire.kinds import NOT_ANSWERED, NOT_ASKED
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.variables import Variable
+from omnibus.questionnaire.naming import Variable
 
 # NOT_ASKED (-1) and NOT_ANSWERED (-2) are defined with the one rule that writes them,
 # `questionnaire.kinds.dataset_value`, which the dataset builder and the synthetic data share.

@@ -20,10 +20,12 @@ import numpy as np
 import polars as pl
 
 from omnibus.analysis.dataset import NOT_ASKED, Dataset
-from omnibus.questionnaire.kinds import dataset_value
+from omnibus.questionnaire.kinds import dataset_value, kind_of
 from omnibus.questionnaire.model import Item, Option, Question, Questionnaire
-from omnibus.questionnaire.routing import Route, route
-from omnibus.questionnaire.variables import Variable, question_variables, variables
+from omnibus.questionnaire.naming import Variable
+from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.routing import route
+from omnibus.questionnaire.variables import question_variables, variables
 
 # Shares of the Wave 3 frame (Table 3 of the seed), used to draw frame attributes.
 FRAME_SHARES: dict[str, dict[str, float]] = {
@@ -103,7 +105,7 @@ def _respondent(
     for section in questionnaire.sections:
         if section.id not in taken:
             continue
-        questions = [q for q in section.questions if q.answerable]
+        questions = [q for q in section.questions if kind_of(q).answerable]
         stop = int(rng.integers(1, len(questions))) if len(questions) > 1 and rng.random() < partial else None
         stopped[section.id] = len(questions) if stop is None else stop
         for index, question in enumerate(questions):
@@ -113,7 +115,7 @@ def _respondent(
     routed = route(questionnaire, answers)
     row: dict[str, object] = {}
     for section in questionnaire.sections:
-        answerable = [q for q in section.questions if q.answerable]
+        answerable = [q for q in section.questions if kind_of(q).answerable]
         state = "none"
         if section.id in taken:
             state = "complete" if stopped.get(section.id, 0) >= len(answerable) else "partial"
@@ -131,7 +133,7 @@ def _answer(
     """Random stored answers for one question (some left blank)."""
     if rng.random() < skip:
         return {}
-    return question.kind.random_answer(question, questionnaire, answers, SyntheticDraw(rng))
+    return kind_of(question).random_answer(question, questionnaire, answers, SyntheticDraw(rng))
 
 
 @dataclass
@@ -193,7 +195,7 @@ def _number(question: Question, rng: np.random.Generator, low: float | None, hig
 
 def _coded(var: Variable, question: Question, routed: Route, reached: bool) -> object:
     """One variable's dataset value, with the contract's missing codes."""
-    asked = reached and question.kind.is_asked(question, var.name, routed)
+    asked = reached and kind_of(question).is_asked(question, var.name, routed)
     return dataset_value(var, asked, routed.live)
 
 

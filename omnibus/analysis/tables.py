@@ -32,6 +32,7 @@ from omnibus.analysis.variance import (
     ratio,
     wave_difference,
 )
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Item, Option, Question
 from omnibus.questionnaire.wording import base_description, describe
 
@@ -211,7 +212,7 @@ def question_tables(
     main: Prepared, others: list[Prepared], question: Question, spec: AnalysisSpec, columns: list[Column]
 ) -> list[Table]:
     """The tables of one question: one for a single or multiple choice, one per grid or numeric item."""
-    kind = question.kind
+    kind = kind_of(question)
     items: list[Item | None] = list(question.items) if kind.has_items else [None]
     if kind.multiple:
         return [multi_table(main, others, question, spec, columns)]

@@ -22,8 +22,9 @@ from omnibus.coding.themes import ThemeCoding, with_themes
 from omnibus.collect.models import Answer
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.variables import specify_key
+from omnibus.questionnaire.naming import specify_key
 
 
 @dataclass
@@ -51,9 +52,9 @@ def open_variables(questionnaire: Questionnaire) -> list[OpenVariable]:
     """Every open question and "Other (please specify)" text, in questionnaire order."""
     found = []
     for question in questionnaire.questions():
-        if question.kind.open_text:
+        if kind_of(question).open_text:
             found.append(OpenVariable(question.id, question.id, question.text))
-        for option in questionnaire.options_of(question) if question.kind.choice else []:
+        for option in questionnaire.options_of(question) if kind_of(question).choice else []:
             if option.specify:
                 text = f"{question.text} – {option.label}"
                 found.append(OpenVariable(specify_key(question.id, option.code), question.id, text))

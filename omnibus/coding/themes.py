@@ -17,7 +17,8 @@ import polars as pl
 
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.questionnaire.model import Option, Question, Questionnaire
-from omnibus.questionnaire.variables import Variable, answer_key_owners
+from omnibus.questionnaire.naming import Variable
+from omnibus.questionnaire.variables import answer_key_owners
 from omnibus.questionnaire.wording import base_description
 
 NOT_CODED = 0  # the option code of answers given but not yet coded

@@ -21,7 +21,8 @@ from omnibus.collect.models import Answer, AnswerEvent
 from omnibus.fieldwork.models import Respondent, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.progress import UnitProgress, progress_from_statuses
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.routing import Route, route
+from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.routing import route
 from omnibus.questionnaire.variables import answer_key_owners
 
 

@@ -6,8 +6,9 @@ state of its own, so any server can answer any request.
 
 from __future__ import annotations
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Section
-from omnibus.questionnaire.routing import Route
+from omnibus.questionnaire.route import Route
 
 
 def section_pages(section: Section, route: Route) -> list[Question]:
@@ -21,9 +22,9 @@ def is_answered(question: Question, route: Route) -> bool:
     A statement needs nothing; an optional question counts as answered, so that resuming
     does not stop at a question the respondent chose to leave.
     """
-    if not question.answerable or not question.required:
+    if not kind_of(question).answerable or not question.required:
         return True
-    if question.kind.has_items:
+    if kind_of(question).has_items:
         return all(item in route.live for item in route.items.get(question.id, []))
     return question.id in route.live
 

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
+from omnibus.questionnaire.naming import specify_key
 from omnibus.questionnaire.piping import pipe
-from omnibus.questionnaire.routing import Route
-from omnibus.questionnaire.validation import FieldError
-from omnibus.questionnaire.variables import specify_key
+from omnibus.questionnaire.reading import FieldError
+from omnibus.questionnaire.route import Route
 
 FormData = dict[str, list[str]]
 
@@ -105,15 +106,15 @@ def page_view(
         preamble=pipe(question.preamble, questionnaire, live) if question.preamble else None,
         main=Field(question.id, question.id, question.text, _first(data, question.id), by_field.get(question.id)),
     )
-    if question.kind.choice:
+    if kind_of(question).choice:
         offered = _with_specified_texts(question, route.options.get(question.id, []), live)
         view.main.choices = _choices(question, offered, data, by_field)
         view.main.input_id = view.main.choices[0].input_id if view.main.choices else question.id
-    elif question.kind.has_items:
+    elif kind_of(question).has_items:
         view.items = _items(question, questionnaire, route, data, by_field)
         # GOV.UK: inline radios only for two or three short options (Yes / No / Don't know).
         view.inline = (
-            question.kind.scale and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
+            kind_of(question).scale and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
         )
     view.errors = _summary(view, errors or [])
     return view
@@ -160,7 +161,7 @@ def _items(
             continue
         label = pipe(item.text, questionnaire, route.live)
         item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id))
-        if question.kind.scale:
+        if kind_of(question).scale:
             item_field.choices = [
                 Choice(
                     str(o.code),

@@ -23,10 +23,12 @@ from omnibus.fieldwork.codes import normalise
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.piping import answer_text
-from omnibus.questionnaire.routing import Route
-from omnibus.questionnaire.validation import MalformedInput, page_fields, read_page
+from omnibus.questionnaire.reading import MalformedInput
+from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
@@ -250,13 +252,17 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
         _paradata(visit, section.id, "check", PageEvent.SUBMITTED)
         return redirect("collect:menu")
     _paradata(visit, section.id, "check", PageEvent.SHOWN)
-    rows = [_check_row(visit, section, page, route) for page in flow.section_pages(section, route) if page.answerable]
+    rows = [
+        _check_row(visit, section, page, route)
+        for page in flow.section_pages(section, route)
+        if kind_of(page).answerable
+    ]
     return render(request, "collect/check.html", {"visit": visit, "section": section, "rows": rows})
 
 
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
     q = visit.questionnaire
-    if page.kind.has_items:
+    if kind_of(page).has_items:
         lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
     elif page.id in route.live:
         lines = [answer_text(page.id, q, route.live)]

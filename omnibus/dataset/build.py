@@ -29,10 +29,12 @@ from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.schema import schema_from_dict
 from omnibus.frame.store import frame_as_of
-from omnibus.questionnaire.kinds import dataset_value
+from omnibus.questionnaire.kinds import dataset_value, kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
-from omnibus.questionnaire.routing import Route, route
-from omnibus.questionnaire.variables import Variable, answer_key_owners, variables
+from omnibus.questionnaire.naming import Variable
+from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.routing import route
+from omnibus.questionnaire.variables import answer_key_owners, variables
 
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
 WEB = "web"
@@ -248,7 +250,7 @@ def var_specs(questionnaire: Questionnaire, dataset_vars: list[Variable]) -> lis
             code = int(variable.name.rsplit("_", 1)[1])
             specs.append(VarSpec(variable, section, question.id, code=code))
         else:
-            item = question.kind.has_items
+            item = kind_of(question).has_items
             specs.append(VarSpec(variable, section, variable.name, item=item))
     return specs
 

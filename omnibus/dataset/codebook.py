@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.questionnaire.model import Question, Questionnaire
-from omnibus.questionnaire.printed import option_label, plain
-from omnibus.questionnaire.variables import Variable
+from omnibus.questionnaire.naming import Variable
+from omnibus.questionnaire.printed import plain
+from omnibus.questionnaire.printed_parts import option_label
 from omnibus.questionnaire.wording import base_description, describe
 
 SYSTEM_LABELS = {NOT_ASKED: "Not asked", NOT_ANSWERED: "Not answered"}

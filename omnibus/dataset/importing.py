@@ -34,10 +34,13 @@ from omnibus.dataset import IMPORT_MODES
 from omnibus.dataset.writing import save_unit
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
+from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.render_xlsx import COLUMNS as COPY_COLUMNS
-from omnibus.questionnaire.routing import Route, route
-from omnibus.questionnaire.validation import MalformedInput, read_page
+from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.routing import route
+from omnibus.questionnaire.validation import read_page
 from omnibus.questionnaire.variables import answer_key_owners, answer_keys, question_variables, variables
 from omnibus.questionnaire.wording import ask_line, describe, section_line
 
@@ -407,7 +410,9 @@ def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, RawValu
             continue  # an "Other" chosen without saying what: allowed in an import, the text stays blank
         name, cell = read.cells.get(error.field) or next(iter(present.items()))
         read.problems.append((name, cell, error.message))
-    covered = {question.id if question.kind.multiple and "_" in n and not n.endswith("_text") else n for n in present}
+    covered = {
+        question.id if kind_of(question).multiple and "_" in n and not n.endswith("_text") else n for n in present
+    }
     answered = page.answers.get(question.id) is not None
     for key in shape.keys:
         value = page.answers.get(key)
@@ -422,7 +427,8 @@ def _page_data(shape: QuestionShape, present: dict[str, RawValue], read: Questio
     """The cells as the fields a web page would send, checking codes and flags on the way."""
     data: dict[str, list[str]] = {}
     question, options, codes = shape.question, shape.options, shape.codes
-    if question.kind.multiple:
+    kind = kind_of(question)
+    if kind.multiple:
         chosen = []
         for option in options:
             name = f"{question.id}_{option.code}"
@@ -439,11 +445,11 @@ def _page_data(shape: QuestionShape, present: dict[str, RawValue], read: Questio
             data[question.id] = chosen
     for name, cell in present.items():
         read.cells.setdefault(name, (name, cell))
-        if question.kind.multiple and name != question.id and not name.endswith("_text"):
+        if kind.multiple and name != question.id and not name.endswith("_text"):
             continue  # a flag, read above
-        if name.endswith("_text") or question.kind.open_text:
+        if name.endswith("_text") or kind.open_text:
             text = cell.text
-        elif question.kind.coded:
+        elif kind.coded:
             text = _code(cell, codes, question, name, read)
         else:
             text = _number(cell.text, question)

@@ -19,8 +19,9 @@ from omnibus.dataset.simulated_texts import GENERIC, answers_for
 from omnibus.dataset.writing import SyntheticUnit, store_bulk
 from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Item, Option, Question, Questionnaire, Section
-from omnibus.questionnaire.printed import value_range
+from omnibus.questionnaire.printed_parts import value_range
 from omnibus.questionnaire.routing import holds
 
 SECTION_SHARES = (0.47, 0.39, 0.36)  # of all units, by menu order (Wave 3: CSC, EY, SEND)
@@ -110,7 +111,7 @@ def _walk_section(
         pages.append(question.id)
         if stop is not None and answered >= stop:
             break  # the drop-off page: shown, not answered
-        if question.answerable and (question.required or rng.random() >= SKIP_OPTIONAL):
+        if kind_of(question).answerable and (question.required or rng.random() >= SKIP_OPTIONAL):
             answers.update(synthetic_answer(question, questionnaire, rng, answers))
             answered += 1
     return pages
@@ -120,7 +121,7 @@ def synthetic_answer(
     question: Question, questionnaire: Questionnaire, rng: random.Random, answers: dict[str, object]
 ) -> dict[str, object]:
     """A plausible answer to one asked question, from what routing offers given `answers`."""
-    return question.kind.random_answer(question, questionnaire, answers, SimulationDraw(rng))
+    return kind_of(question).random_answer(question, questionnaire, answers, SimulationDraw(rng))
 
 
 @dataclass

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from omnibus.questionnaire import expressions as ex
-from omnibus.questionnaire.loader import Problem
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import piped_names
+from omnibus.questionnaire.problems import Problem
 from omnibus.questionnaire.variables import variables
 
 
@@ -112,7 +113,7 @@ class _Checker:
                     item.ask_if, item.lines.get("ask_if", item.line), position, f"{where} item {item.id}"
                 )
         self.check_piping(question, position)
-        kind = question.kind
+        kind = kind_of(question)
         if kind.choice:
             self.check_choice(question)
         elif kind.scale:
@@ -135,7 +136,7 @@ class _Checker:
         if question.options_from is not None:
             self.check_feed(question)
         options = self.q.options_of(question)
-        if not question.kind.multiple:
+        if not kind_of(question).multiple:
             for option in question.options:
                 if option.exclusive:
                     self.add(
@@ -163,7 +164,7 @@ class _Checker:
         if source is None:
             self.add(feed.line, f"{where}: options_from names '{feed.question}', which is not a question")
             return
-        if not source.kind.multiple:
+        if not kind_of(source).multiple:
             self.add(
                 feed.line, f"{where}: options are fed through from {source.id}, which is not a multiple-choice question"
             )
@@ -191,7 +192,7 @@ class _Checker:
                 self.add(option.line, f"{question.id}: a grid's scale cannot have exclusive or specify codes")
 
     def check_numbers(self, question: Question) -> None:
-        if question.kind.has_items and not question.items:
+        if kind_of(question).has_items and not question.items:
             self.add(question.line, f"{question.id}: a set of numbers needs items")
         self.check_range(question.min, question.max, question.line_of("max"), question.id)
         for item in question.items:
@@ -259,20 +260,21 @@ def _comparable(name: str, questionnaire: Questionnaire) -> Iterable[str]:
     owner = questionnaire.owner(name)
     if owner is None or owner.id != name:
         return
-    if owner.kind.multiple:
+    kind = kind_of(owner)
+    if kind.multiple:
         yield f"{name} is a multiple-choice question: test it with chosen({name}, code) or count({name})"
-    elif owner.kind.has_items:
+    elif kind.has_items:
         first = owner.items[0].id if owner.items else f"{name}_a"
         yield f"{name} has items: compare one of them ({first}, …) or use count({name})"
-    elif not owner.answerable:
+    elif not kind.answerable:
         yield f"{name} is a statement and has no answer"
 
 
 def _known_codes(name: str, values: Iterable[object], questionnaire: Questionnaire) -> Iterable[str]:
     owner = questionnaire.owner(name)
-    if owner is None or not owner.kind.coded:
+    if owner is None or not kind_of(owner).coded:
         return
-    if owner.kind.has_items and owner.id == name:
+    if kind_of(owner).has_items and owner.id == name:
         return
     codes = {o.code for o in questionnaire.options_of(owner)}
     for value in values:
@@ -286,10 +288,11 @@ def _call_problems(call: ex.Call, questionnaire: Questionnaire) -> Iterable[str]
     if owner is None:
         return
     is_item = owner.id != name
-    if call.function == "count" and (is_item or not (owner.kind.multiple or owner.kind.has_items)):
+    kind = kind_of(owner)
+    if call.function == "count" and (is_item or not (kind.multiple or kind.has_items)):
         yield f"count({name}) needs a multiple-choice question, a grid or a set of numbers"
     if call.function == "chosen":
-        if not owner.kind.choice and not (is_item and owner.kind.scale):
+        if not kind.choice and not (is_item and kind.scale):
             yield f"chosen({name}, …) needs a choice question or a grid item"
             return
         for arg in call.args[1:]:

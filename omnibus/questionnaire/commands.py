@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.loader import QuestionnaireError, load
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.variables import variables
@@ -34,7 +35,7 @@ def _load_or_exit(path: str) -> Questionnaire:
 
 def summary(q: Questionnaire) -> str:
     """One line saying what a valid questionnaire holds."""
-    questions = [x for x in q.questions() if x.answerable]
+    questions = [x for x in q.questions() if kind_of(x).answerable]
     return (
         f"{q.path}: {q.survey} {q.version} is valid: {len(q.sections)} sections, "
         f"{len(questions)} questions, {len(variables(q))} variables"

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.model import (
     MISSING_KINDS,
     QUESTION_TYPES,
@@ -27,6 +27,7 @@ from omnibus.questionnaire.model import (
     Questionnaire,
     Section,
 )
+from omnibus.questionnaire.problems import Problem
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -64,18 +65,6 @@ TYPE_KEYS = {
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One mistake in a questionnaire file, at a line."""
-
-    line: int
-    message: str
-
-    def format(self, path: str) -> str:
-        """The `FILE:LINE: message` form every command prints (`FILE: message` for the whole file)."""
-        return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
-
-
 class QuestionnaireError(Exception):
     """A questionnaire file with mistakes; carries every one of them."""
 
@@ -91,8 +80,6 @@ class QuestionnaireError(Exception):
 
 def load(path: str | Path) -> Questionnaire:
     """Read and check a questionnaire file; raise QuestionnaireError listing every problem."""
-    from omnibus.questionnaire.checker import check
-
     questionnaire, problems = read(path)
     if questionnaire is not None:
         # Meaning is checked even when structure has mistakes, so one run reports them all.

@@ -2,10 +2,11 @@
 
 A questionnaire is a list of sections, each a list of questions. Each question has a
 `type` and the fields that type uses; the rest stay at their defaults. Every object keeps
-the line of the file it came from so that later checks can point at it.
+the line of the file it came from so that later checks can point at it. What a type means
+is its kind, `kinds.kind_of(question)`: the kinds read the model, which imports none of them.
 
 Variable names (what the dataset and the exports use) follow one rule, which each question's
-kind (`kinds.py`) implements and `variables.py` hands out, so that no stage invents its own:
+kind (`kinds`) implements and `variables.py` hands out, so that no stage invents its own:
 
 - single, text, number: the question id;
 - multi: one 0/1 variable per option, `{id}_{code}`;
@@ -18,11 +19,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Literal
-
-# A cycle on purpose: a question's kind is looked up in `kinds`, whose kinds delegate to
-# modules that read the model. The package's `__init__` imports `kinds` first, so by the
-# time a question asks for its kind the registry is complete.
-from omnibus.questionnaire import kinds
 
 QuestionType = Literal["single", "multi", "grid", "text", "number", "numbers", "statement"]
 # The types the file may name, in the language guide's order: the keys of `kinds.KINDS`.
@@ -124,16 +120,6 @@ class Question:
             if option.code == code:
                 return option
         return None
-
-    @property
-    def kind(self) -> kinds.QuestionKind:
-        """What the question's type means: its predicates, variables, reading, printing (see `kinds`)."""
-        return kinds.KINDS[self.type]
-
-    @property
-    def answerable(self) -> bool:
-        """False for statements, which show text and take no answer."""
-        return self.kind.answerable
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
 
 PIPE = re.compile(r"\{([^{}]*)\}")
@@ -33,11 +34,11 @@ def answer_text(name: str, questionnaire: Questionnaire, live: Mapping[str, obje
     owner = questionnaire.owner(name)
     if value is None or owner is None:
         return f"[answer at {name}]"
-    if owner.kind.coded:
+    if kind_of(owner).coded:
         labels = {o.code: o.label for o in questionnaire.options_of(owner)}
         codes = value if isinstance(value, list) else [value]
         return _join([labels.get(code, str(code)) for code in codes])  # type: ignore[arg-type]
-    if isinstance(value, int | float) and owner.kind.numeric:
+    if isinstance(value, int | float) and kind_of(owner).numeric:
         number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
         return f"{owner.prefix or ''}{number}{' ' + owner.suffix if owner.suffix else ''}"
     return str(value)

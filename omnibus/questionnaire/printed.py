@@ -3,10 +3,9 @@
 `printed_sections` turns a questionnaire into plain records (sections, questions, their lines
 and tables) in the printed form of Appendix 2 of the Wave 3 report: routing in words, the
 variable name, the piped text ("[answer at Id]"), numbered options, grids as items against a
-scale, numeric sets one line per item. The renderers only lay these records out, so the
-three copies cannot drift apart in wording. The smaller helpers (answer formats, option
-labels, sheet names' raw material) are public for the Excel copy, which lays out answer
-cells rather than printed lines.
+scale, numeric sets one line per item. Each question's kind (`kinds`) fills in its answering
+part with the record and answer formats of `printed_parts`. The renderers only lay these
+records out, so the three copies cannot drift apart in wording.
 """
 
 from __future__ import annotations
@@ -14,9 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from omnibus.questionnaire import kinds
-from omnibus.questionnaire.model import Item, Option, Question, Questionnaire
+from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.model import Item, Question, Questionnaire
 from omnibus.questionnaire.piping import pipe
+from omnibus.questionnaire.printed_parts import ItemLine, PrintedQuestion
 from omnibus.questionnaire.wording import ask_line, base_description, describe, section_line
 
 NUMBER_WORDS = {
@@ -32,42 +32,6 @@ NUMBER_WORDS = {
     10: "ten",
 }
 BOLD = re.compile(r"\*\*(.+?)\*\*", re.DOTALL)
-
-
-@dataclass
-class ItemLine:
-    """One row of a grid or numeric set as printed: "(a) under 5 years?"."""
-
-    letter: str  # "(a)"
-    text: str  # piped
-    variable: str
-    routing: str | None = None  # "Ask if …" when the item is routed on its own
-    answer: str | None = None  # numeric sets: "Numeric <range 0-10,000,000> £"
-
-
-@dataclass
-class PrintedQuestion:
-    """Everything printed for one question, in reading order."""
-
-    id: str
-    type: str
-    heading: str | None
-    routing: str  # "Ask all" / "Ask if …"
-    preamble: str | None
-    text: str
-    instructions: list[str] = field(default_factory=list)  # the hint, or the multi-choice instruction
-    feed: str | None = None  # "<Feed through a list of options they said they used from SuppSou>"
-    options: list[str] = field(default_factory=list)  # "1. Very confident"
-    scale: list[str] = field(default_factory=list)  # a grid's column labels
-    items: list[ItemLine] = field(default_factory=list)  # grid and numeric-set rows
-    answer: str | None = None  # "Open <150 characters>", "Numeric <range 0-10> £"
-    note: str | None = None
-    base: str | None = None  # "Base: …" only when it differs from the questionnaire's base_all
-
-    @property
-    def kind(self) -> kinds.QuestionKind:
-        """The kind of the question printed, for the renderers' layout (see `kinds`)."""
-        return kinds.KINDS[self.type]
 
 
 @dataclass
@@ -139,7 +103,12 @@ def printed_question(question: Question, questionnaire: Questionnaire) -> Printe
         note=question.note,
         base=base_line(question, questionnaire),
     )
-    question.kind.print_answers(printed, question, questionnaire)
+    kind = kind_of(question)
+    # An item's line needs the questionnaire's wording (piping, routing in words), which sits above the
+    # kinds: it is worked out here for every kind with items, and the kind adds its answers to the lines.
+    if kind.has_items:
+        printed.items = [item_line(i, item, questionnaire) for i, item in enumerate(question.items)]
+    kind.print_answers(printed, question, questionnaire)
     return printed
 
 
@@ -160,7 +129,7 @@ def instruction(question: Question, questionnaire: Questionnaire) -> str | None:
     """The hint, or for a multiple choice without one the instruction its limits imply."""
     if question.hint:
         return piped(question.hint, questionnaire)
-    if question.kind.multiple:
+    if kind_of(question).multiple:
         return choice_instruction(question)
     return None
 
@@ -187,58 +156,9 @@ def _count(n: int) -> str:
     return "one option" if n == 1 else f"{_number(n)} options"
 
 
-def option_label(option: Option) -> str:
-    """An option's printed label, marking exclusive and specify codes unless the label says so."""
-    label = option.label
-    lowered = label.lower()
-    if option.specify and "specify" not in lowered:
-        label += " (please specify)"
-    if option.exclusive and "exclusive" not in lowered and "single code" not in lowered:
-        label += " [exclusive]"
-    return label
-
-
-def feed_line(question: Question, questionnaire: Questionnaire) -> str | None:
-    """The feed-through line: "<Feed through a list of options they said they used from SuppSou>"."""
-    feed = question.options_from
-    if feed is None:
-        return None
-    which = "used" if feed.chosen else "hadn't used"
-    return f"<Feed through a list of options they said they {which} from {feed.question}>"
-
-
 def answer_format(question: Question) -> str | None:
     """The printed answer line of an open or numeric question: "Open <150 characters>"."""
-    return question.kind.answer_line(question)
-
-
-def numeric_format(question: Question, item: Item | None = None) -> str:
-    """A numeric answer line, "Numeric <range 0-10,000,000> £": the range (an item's own if set), prefix, suffix."""
-    low, high = value_range(question, item)
-    if low is not None and high is not None:
-        words = f"range {number_text(low)}-{number_text(high)}"
-    elif low is not None:
-        words = f"at least {number_text(low)}"
-    elif high is not None:
-        words = f"at most {number_text(high)}"
-    else:
-        words = ""
-    if not question.integer:
-        words = f"{words}, decimals allowed" if words else "decimals allowed"
-    parts = ["Numeric" + (f" <{words}>" if words else ""), question.prefix, question.suffix]
-    return " ".join(part for part in parts if part)
-
-
-def value_range(question: Question, item: Item | None = None) -> tuple[float | None, float | None]:
-    """The allowed range of a number: an item's own bounds override the question's."""
-    low = item.min if item is not None and item.min is not None else question.min
-    high = item.max if item is not None and item.max is not None else question.max
-    return low, high
-
-
-def number_text(value: float) -> str:
-    """A bound as printed: 10,000,000 (no ".0" on whole numbers)."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+    return kind_of(question).answer_line(question)
 
 
 def base_line(question: Question, questionnaire: Questionnaire) -> str | None:

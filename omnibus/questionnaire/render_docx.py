@@ -14,15 +14,16 @@ from docx.document import Document as DocumentObject
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.printed import (
-    PrintedQuestion,
     PrintedSection,
     bold_spans,
     paragraphs,
     printed_menu,
     printed_sections,
 )
+from omnibus.questionnaire.printed_parts import PrintedQuestion
 
 TABLE_STYLE = "Table Grid"
 BOX = "☐"
@@ -104,9 +105,10 @@ def add_question(document: DocumentObject, question: PrintedQuestion) -> None:
         _paragraph(document, question.feed, keep=bool(question.options))
     for index, line in enumerate(question.options):
         _paragraph(document, line, keep=index < len(question.options) - 1)
-    if question.kind.scale:
+    kind = kind_of(question)
+    if kind.scale:
         _grid_table(document, question)
-    if question.kind.has_items and question.kind.numeric:
+    if kind.has_items and kind.numeric:
         _numbers_table(document, question)
     for line in (question.answer, question.note):
         if line:

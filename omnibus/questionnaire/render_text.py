@@ -7,14 +7,15 @@ item text, variable, then one "[ ]" box per scale point.
 
 from __future__ import annotations
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.printed import (
-    PrintedQuestion,
     PrintedSection,
     paragraphs,
     printed_menu,
     printed_sections,
 )
+from omnibus.questionnaire.printed_parts import PrintedQuestion
 
 BOX = "[ ]"
 
@@ -55,9 +56,10 @@ def plain_text_blocks(question: PrintedQuestion) -> list[str]:
         blocks.append(question.feed)
     if question.options:
         blocks.append("\n".join(question.options))
-    if question.kind.scale:
+    kind = kind_of(question)
+    if kind.scale:
         blocks.append(_grid_table(question))
-    if question.kind.has_items and question.kind.numeric:
+    if kind.has_items and kind.numeric:
         blocks.append("\n".join(f"{i.letter} {i.text}\t{i.variable} {i.answer}" for i in question.items))
     blocks += [line for line in (question.answer, question.note, question.base) if line]
     return blocks

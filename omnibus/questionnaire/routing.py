@@ -13,38 +13,23 @@ Answers are a mapping from answer key (see `variables.py`) to value:
 The engine walks the questionnaire in order. A question is asked when its section is asked
 and its `ask_if` holds on the answers that are live so far; its own stored answers then
 become live if they fit what it offers. Everything else stored is off route: kept in the
-answer history by the stores, but never counted as an answer.
+answer history by the stores, but never counted as an answer. The `Route` it fills in,
+and the rule for which options a question offers, are in `route`, below the question kinds
+that read them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from omnibus.questionnaire import expressions as ex
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
-from omnibus.questionnaire.variables import specify_key
+from omnibus.questionnaire.naming import specify_key
+from omnibus.questionnaire.route import Route, offered_options
 
 Answers = Mapping[str, object]
-
-
-@dataclass
-class Route:
-    """What routing decided for one unit's answers."""
-
-    sections: list[str] = field(default_factory=list)  # asked sections, in order
-    questions: list[str] = field(default_factory=list)  # asked questions, in order
-    items: dict[str, list[str]] = field(default_factory=dict)  # grid/set id -> asked item ids
-    options: dict[str, list[Option]] = field(default_factory=dict)  # question id -> offered options
-    live: dict[str, object] = field(default_factory=dict)  # answers on route
-    off_route: dict[str, object] = field(default_factory=dict)  # stored answers now off route
-
-    def asked(self, name: str) -> bool:
-        """Whether a question (or a grid or set item) is asked."""
-        if name in self.questions:
-            return True
-        return any(name in ids for ids in self.items.values())
 
 
 @lru_cache(maxsize=4096)
@@ -65,7 +50,7 @@ class _Live:
 
     def count(self, name: str) -> int:
         owner = self.questionnaire.owner(name)
-        if owner is not None and owner.id == name and owner.kind.has_items:
+        if owner is not None and owner.id == name and kind_of(owner).has_items:
             return sum(1 for item in owner.items if item.id in self.live)
         value = self.live.get(name)
         if isinstance(value, list):
@@ -102,36 +87,38 @@ def route(questionnaire: Questionnaire, answers: Answers, pilot: bool = False) -
 
 def _ask(question: Question, questionnaire: Questionnaire, answers: Answers, result: Route) -> None:
     result.questions.append(question.id)
-    if question.kind.has_items:
+    kind = kind_of(question)
+    if kind.has_items:
         asked = [i for i in question.items if holds(i.ask_if, questionnaire, result.live)]
         result.items[question.id] = [i.id for i in asked]
         codes = {o.code for o in question.options}
         for item in asked:
             value = answers.get(item.id)
-            if value is not None and (question.kind.numeric or value in codes):
+            if value is not None and (kind.numeric or value in codes):
                 result.live[item.id] = value
-        if question.kind.scale:
+        if kind.scale:
             result.options[question.id] = list(question.options)
         return
-    if question.kind.choice:
+    if kind.choice:
         offered = offered_options(question, questionnaire, result.live)
         result.options[question.id] = offered
         _take_choice(question, offered, answers, result.live)
         return
     value = answers.get(question.id)
-    if value is not None and question.answerable:
+    if value is not None and kind.answerable:
         result.live[question.id] = value
 
 
 def _take_choice(question: Question, offered: list[Option], answers: Answers, live: dict[str, object]) -> None:
     codes = {o.code for o in offered}
     value = answers.get(question.id)
-    if question.kind.multiple and isinstance(value, list | tuple | set):
+    multiple = kind_of(question).multiple
+    if multiple and isinstance(value, list | tuple | set):
         kept = [code for code in value if code in codes]
         if kept:
             live[question.id] = kept
         chosen = set(kept)
-    elif not question.kind.multiple and value in codes:
+    elif not multiple and value in codes:
         live[question.id] = value
         chosen = {value}
     else:
@@ -140,20 +127,6 @@ def _take_choice(question: Question, offered: list[Option], answers: Answers, li
         key = specify_key(question.id, option.code)
         if option.specify and option.code in chosen and answers.get(key) not in (None, ""):
             live[key] = answers[key]
-
-
-def offered_options(question: Question, questionnaire: Questionnaire, live: Mapping[str, object]) -> list[Option]:
-    """The options this unit is offered: a fed-through list follows the source's live answer."""
-    feed = question.options_from
-    if feed is None:
-        return list(question.options)
-    source = questionnaire.question(feed.question)
-    if source is None:
-        return list(question.options)
-    chosen = live.get(source.id)
-    chosen_codes = set(chosen) if isinstance(chosen, list) else set()
-    own = {o.code for o in question.options}
-    return [o for o in questionnaire.options_of(question) if o.code in own or (o.code in chosen_codes) == feed.chosen]
 
 
 def _off_route(answers: Answers, live: Mapping[str, object]) -> dict[str, object]:

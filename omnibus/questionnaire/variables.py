@@ -4,35 +4,20 @@ An *answer key* is where the routing engine and the web survey keep an answer: a
 question's chosen code (or list of codes), a grid item's code, a number or a text, and the
 text of an "Other (please specify)". A *variable* is a column of the analysis dataset: the
 same, except that a multiple-choice question spreads into one 0/1 variable per option.
-Each question's kind (`kinds.py`) works out its own; the functions here are what callers use.
+Each question's kind (`kinds`) works out its own from the naming rules in `naming`; the
+functions here are what callers use.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-from omnibus.questionnaire.model import Option, Question, Questionnaire
-
-
-@dataclass
-class Variable:
-    """One column of the dataset, with what it needs for labels."""
-
-    name: str
-    label: str
-    question: str
-    kind: str  # "code", "flag" (0/1 for a multi option), "number", "text"
-    value_labels: list[Option] = field(default_factory=list)
-
-
-def specify_key(question_id: str, code: int) -> str:
-    """Where the text of an "Other (please specify)" answer is kept."""
-    return f"{question_id}_{code}_text"
+from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.model import Question, Questionnaire
+from omnibus.questionnaire.naming import Variable
 
 
 def answer_keys(question: Question, questionnaire: Questionnaire) -> list[str]:
     """The answer keys one question writes, in the order it asks them (its kind says which)."""
-    return question.kind.answer_keys(question, questionnaire)
+    return kind_of(question).answer_keys(question, questionnaire)
 
 
 def variables(questionnaire: Questionnaire) -> list[Variable]:
@@ -45,7 +30,7 @@ def variables(questionnaire: Questionnaire) -> list[Variable]:
 
 def question_variables(question: Question, questionnaire: Questionnaire) -> list[Variable]:
     """The variables of one question (its kind says which)."""
-    return question.kind.variables(question, questionnaire)
+    return kind_of(question).variables(question, questionnaire)
 
 
 def answer_key_owners(questionnaire: Questionnaire) -> dict[str, Question]:

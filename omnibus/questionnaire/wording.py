@@ -7,6 +7,7 @@ routing; they all use `describe` so that the words match wherever they appear.
 from __future__ import annotations
 
 from omnibus.questionnaire import expressions as ex
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.routing import parsed
 
@@ -128,7 +129,7 @@ def _codes(ref: ex.Expr, values: tuple[object, ...], q: Questionnaire, joiner: s
     """Codes with their labels: "1 (Very cost-effective) or 2 (Fairly cost-effective)"."""
     labels: dict[object, str] = {}
     owner = q.owner(ref.name) if isinstance(ref, ex.Ref) else None
-    if owner is not None and owner.kind.coded:
+    if owner is not None and kind_of(owner).coded:
         labels = {o.code: o.label for o in q.options_of(owner)}
     shown = [f"{v} ({labels[v]})" if v in labels else _literal(v) for v in values]
     if len(shown) <= 1 or not joiner:

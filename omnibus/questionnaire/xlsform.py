@@ -25,7 +25,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from omnibus.questionnaire import expressions as ex
 from omnibus.questionnaire.checker import check
-from omnibus.questionnaire.kinds import KINDS, QuestionKind
+from omnibus.questionnaire.kinds import KINDS, QuestionKind, kind_of
 from omnibus.questionnaire.loader import read_text
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.xpath import (
@@ -709,7 +709,7 @@ class _Converter:
         if not isinstance(ref, XRef) or what != XName("name"):
             raise Unmappable("only selected(${question}, name) or its not() can feed options through")
         source = self.lookup(ref.name)
-        if not source.kind.multiple:
+        if not kind_of(source).multiple:
             raise Unmappable(f"{ref.name} is not a select_multiple, and only those can feed options through")
         return source, chosen
 
@@ -744,7 +744,7 @@ class _Converter:
                 continue
             try:
                 carried = self.lookup(part)
-                if not carried.kind.answerable:
+                if not kind_of(carried).answerable:
                     raise Unmappable(f"'{part}' is a note and has no answer")
                 out.append(f"{{{carried.id}}}")
             except Unmappable as error:
@@ -830,13 +830,13 @@ class _Routing:
 
     def question(self, name: str) -> Carried:
         question = self.converter.lookup(name)
-        if not question.kind.answerable:
+        if not kind_of(question).answerable:
             raise Unmappable(f"'{name}' is a note and has no answer")
         return question
 
     def choice(self, ref: XRef) -> Carried:
         question = self.converter.lookup(ref.name)
-        if not question.kind.choice:
+        if not kind_of(question).choice:
             raise Unmappable(f"{ref.name} is not a select question")
         return question
 

@@ -13,7 +13,9 @@ import math
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import response_tables
 from omnibus.analysis.spec import Breakdown
-from omnibus.questionnaire.printed import PrintedQuestion, paragraphs, plain, printed_menu, printed_sections
+from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.printed import paragraphs, plain, printed_menu, printed_sections
+from omnibus.questionnaire.printed_parts import PrintedQuestion
 from omnibus.report.document import Chapter, DataTable, Paragraph
 
 
@@ -127,13 +129,14 @@ def question_blocks(question: PrintedQuestion) -> list[Paragraph | DataTable]:
     if question.feed:
         blocks.append(Paragraph(question.feed, style="note"))
     blocks.extend(Paragraph(line, style="option") for line in question.options)
-    if question.kind.scale:
+    kind = kind_of(question)
+    if kind.scale:
         rows = [[f"{i.letter} {i.text}" + (f" ({i.routing})" if i.routing else ""), i.variable] for i in question.items]
         blocks.append(
             DataTable(f"{question.id}: items and scale", ["Item", "Variable", *question.scale],
                       [r + ["☐"] * len(question.scale) for r in rows], numbered=False, source=question.id)
         )  # fmt: skip
-    if question.kind.has_items and question.kind.numeric:
+    if kind.has_items and kind.numeric:
         rows = [[f"{i.letter} {i.text}", i.variable, i.answer or ""] for i in question.items]
         blocks.append(
             DataTable(f"{question.id}: items", ["Item", "Variable", "Answer"], rows, numbered=False, source=question.id)

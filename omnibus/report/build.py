@@ -16,6 +16,7 @@ from omnibus.analysis.profile import response_by_section
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
 from omnibus.analysis.weighting import rake_spec
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
 from omnibus.report.figures import (
@@ -149,7 +150,7 @@ def figure_blocks(
     if spec.kind == "table":
         drawn: Figure | DataTable = numeric_summary(tables, question, spec, c)
         drafts: list[Paragraph] = []
-    elif spec.kind == "stacked" or question.kind.scale:
+    elif spec.kind == "stacked" or kind_of(question).scale:
         column = _earlier_column(tables[0], earlier_wave) if spec.compare else None
         stack = stack_of(tables, question, spec, column)
         drawn = stacked_figure(stack, question, c)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from omnibus.analysis.conventions import Conventions
 from omnibus.analysis.tables import Table, TableRow
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question
 from omnibus.questionnaire.printed import choice_instruction
 from omnibus.report.document import BarSeries, Chart, DataTable, Figure
@@ -79,7 +80,7 @@ def question_line(question: Question) -> str:
     """ "Q. … Please select up to three.": the question with its answering instruction."""
     text = " ".join(question.text.split())
     hint = " ".join((question.hint or "").split())
-    if question.kind.multiple and not hint:
+    if kind_of(question).multiple and not hint:
         hint = choice_instruction(question)
     return f"Q. {text}" + (f" {hint}" if hint else "")
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 
 KINDS = ("bar", "stacked", "paired", "table")
@@ -200,7 +201,7 @@ def _figure(raw: object, where: str, questionnaire: Questionnaire, source: str, 
     kind = str(raw.get("kind", default_kind(question)))
     if kind not in KINDS:
         raise ReportSpecError(f"{source}:{_line(raw, 'kind')}: {where}.kind: {kind!r} is not one of {', '.join(KINDS)}")
-    if question.kind.numeric and kind != "table":
+    if kind_of(question).numeric and kind != "table":
         raise ReportSpecError(
             f"{source}:{_line(raw, 'kind')}: {where}.kind: numeric question {qid} is shown as a table"
         )
@@ -265,20 +266,21 @@ def _texts(raw: dict, key: str, source: str) -> list[str]:
 
 def has_figure(question: Question) -> bool:
     """Codes are charted and numbers tabulated; open text and statements have no figure."""
-    return question.kind.coded or question.kind.numeric
+    kind = kind_of(question)
+    return kind.coded or kind.numeric
 
 
 def default_kind(question: Question) -> str:
     """Grids as stacked bars, choices as bars, numbers as tables."""
-    if question.kind.scale:
+    if kind_of(question).scale:
         return "stacked"
-    return "table" if question.kind.numeric else "bar"
+    return "table" if kind_of(question).numeric else "bar"
 
 
 def default_sort(question: Question) -> str:
     """Scales (single choices and grids) keep the questionnaire's order; lists of things (multiple choices,
     choices fed from them) sort by size."""
-    return "descending" if question.kind.multiple or question.options_from else "questionnaire"
+    return "descending" if kind_of(question).multiple or question.options_from else "questionnaire"
 
 
 def short_title(question: Question) -> str:

@@ -13,6 +13,7 @@ from omnibus.collect.models import Answer
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.store import FrameError, frame_as_of
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.render_text import render_text
 from omnibus.questionnaire.variables import variables
 
@@ -51,7 +52,7 @@ def _waves() -> list[dict[str, object]]:
 def _summary(stored: QuestionnaireVersion) -> dict[str, object]:
     questionnaire = questionnaire_of(stored)
     sections = [
-        {"id": s.id, "title": s.title, "questions": sum(1 for q in s.questions if q.answerable)}
+        {"id": s.id, "title": s.title, "questions": sum(1 for q in s.questions if kind_of(q).answerable)}
         for s in questionnaire.sections
     ]
     return {"stored": stored, "sections": sections, "variables": len(variables(questionnaire))}

@@ -1,5 +1,6 @@
-"""Question kinds: the registry, each kind's variables, and what a new kind must write."""
+"""Question kinds: the registry, each kind's variables, what a new kind must write, and the import order."""
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,17 @@ from omnibus.questionnaire.kinds import (
     NOT_ASKED,
     QuestionKind,
     dataset_value,
+    kind_of,
 )
 from omnibus.questionnaire.loader import load
 from omnibus.questionnaire.model import QUESTION_TYPES, Question, Questionnaire, Section
-from omnibus.questionnaire.validation import PageInput
-from omnibus.questionnaire.variables import Variable, answer_keys, question_variables, variables
+from omnibus.questionnaire.naming import Variable
+from omnibus.questionnaire.reading import PageInput
+from omnibus.questionnaire.variables import answer_keys, question_variables, variables
 
-CSO = Path(__file__).parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml"
+ROOT = Path(__file__).parents[2]
+CSO = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+PACKAGE = ROOT / "omnibus" / "questionnaire"
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +37,8 @@ def test_every_type_the_file_may_name_has_a_kind() -> None:
 
 
 def test_a_question_finds_its_kind_by_its_type() -> None:
-    assert Question("Q1", "grid", "How?").kind is KINDS["grid"]
-    assert not Question("S1", "statement", "Thank you").answerable
+    assert kind_of(Question("Q1", "grid", "How?")) is KINDS["grid"]
+    assert not kind_of(Question("S1", "statement", "Thank you")).answerable
 
 
 def test_predicates_say_what_each_type_is() -> None:
@@ -69,7 +74,7 @@ def test_each_kinds_variables_follow_the_naming_rule_on_the_cso_questionnaire(cs
     seen = set()
     for question in cso.questions():
         seen.add(question.type)
-        found = question.kind.variables(question, cso)
+        found = kind_of(question).variables(question, cso)
         assert [v.name for v in found] == _expected_names(question, cso), question.id
         assert found == question_variables(question, cso)
         assert all(v.question == question.id for v in found)
@@ -79,7 +84,7 @@ def test_each_kinds_variables_follow_the_naming_rule_on_the_cso_questionnaire(cs
 def test_a_single_number_is_one_number_variable() -> None:
     question = Question("N", "number", "How many?")
     questionnaire = Questionnaire("s", "1", "t", sections=[Section("A", "A", questions=[question])])
-    assert question.kind.variables(question, questionnaire) == [Variable("N", "How many?", "N", "number")]
+    assert kind_of(question).variables(question, questionnaire) == [Variable("N", "How many?", "N", "number")]
     assert answer_keys(question, questionnaire) == ["N"]
 
 
@@ -92,17 +97,17 @@ def test_variable_kinds_and_labels_on_the_cso_questionnaire(cso: Questionnaire) 
         assert question is not None
         if v.name.endswith("_text"):
             assert v.kind == "text"
-        elif question.kind.coded and not question.kind.multiple:
+        elif kind_of(question).coded and not kind_of(question).multiple:
             assert v.kind == "code"
             assert v.value_labels == cso.options_of(question)
-        elif question.kind.numeric:
+        elif kind_of(question).numeric:
             assert v.kind == "number"
 
 
 def test_answer_keys_are_the_variables_with_one_key_for_a_multiple_choice(cso: Questionnaire) -> None:
     for question in cso.questions():
         names = [v.name for v in question_variables(question, cso)]
-        if question.kind.multiple:
+        if kind_of(question).multiple:
             flags = [f"{question.id}_{o.code}" for o in cso.options_of(question)]
             names = [question.id] + [n for n in names if n not in flags]
         assert answer_keys(question, cso) == names, question.id
@@ -137,16 +142,72 @@ def test_a_new_kind_is_told_which_methods_it_must_write(monkeypatch: pytest.Monk
     monkeypatch.setitem(KINDS, "ranking", Ranking())
     question = Question("Rank", "ranking", "Put these in order")
     questionnaire = Questionnaire("s", "1", "t", sections=[Section("A", "A", questions=[question])])
-    assert question.kind.coded and question.answerable
+    assert kind_of(question).coded and kind_of(question).answerable
     # Shared behaviour comes from the base class: one answer key under the question's id.
     assert answer_keys(question, questionnaire) == ["Rank"]
     calls = {
         "variables": lambda: question_variables(question, questionnaire),
-        "read_page": lambda: question.kind.read_page(question, [], [], {}, PageInput()),
-        "print_answers": lambda: question.kind.print_answers(None, question, questionnaire),  # type: ignore[arg-type]
-        "xlsx_rows": lambda: question.kind.xlsx_rows(question, questionnaire, "", "", None),  # type: ignore[arg-type]
-        "random_answer": lambda: question.kind.random_answer(question, questionnaire, {}, None),  # type: ignore[arg-type]
+        "read_page": lambda: kind_of(question).read_page(question, [], [], {}, PageInput()),
+        "print_answers": lambda: kind_of(question).print_answers(None, question, questionnaire),  # type: ignore[arg-type]
+        "xlsx_rows": lambda: kind_of(question).xlsx_rows(question, questionnaire, "", None, None),  # type: ignore[arg-type]
+        "random_answer": lambda: kind_of(question).random_answer(question, questionnaire, {}, None),  # type: ignore[arg-type]
     }
     for method, call in calls.items():
         with pytest.raises(NotImplementedError, match=rf"'ranking' does not implement {method}\(\)"):
             call()
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported(path: Path, modules: set[str]) -> set[str]:
+    """The package's modules one file imports, wherever the import stands (type-checking ones too)."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0 and node.module, f"{path}: a relative import"
+            # `from package import module` imports the module; `from module import name`, the module.
+            found.update(
+                f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in modules else node.module for a in node.names
+            )
+    return found & modules
+
+
+def _cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import cycle of the graph (module -> the modules it imports), or [] when there is none."""
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> list[str]:
+        if module in path:
+            return path[path.index(module) :] + [module]
+        if module in done:
+            return []
+        for imported in sorted(graph[module]):
+            found = visit(imported, [*path, module])
+            if found:
+                return found
+        done.add(module)
+        return []
+
+    for module in sorted(graph):
+        found = visit(module, [])
+        if found:
+            return found
+    return []
+
+
+def test_the_questionnaire_modules_import_one_way_only() -> None:
+    files = {_module_name(path): path for path in PACKAGE.rglob("*.py")}
+    graph = {module: _imported(path, set(files)) - {module} for module, path in files.items()}
+    assert _cycle(graph) == []
+    assert graph["omnibus.questionnaire"] == set()  # no import order to keep in the package's __init__
+    assert not any(module.startswith("omnibus.questionnaire.kinds") for module in graph["omnibus.questionnaire.model"])
+
+
+def test_the_cycle_check_finds_a_cycle() -> None:
+    assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert _cycle({"a": {"b"}, "b": set()}) == []

@@ -11,7 +11,8 @@ import pytest
 
 from omnibus.questionnaire.loader import load, read_text
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.printed import choice_instruction, item_letter, numeric_format, option_label
+from omnibus.questionnaire.printed import choice_instruction, item_letter
+from omnibus.questionnaire.printed_parts import numeric_format, option_label
 from omnibus.questionnaire.render_text import render_text
 
 NEXT = re.compile(r"^(Ask all|Ask if |Section \d+: |\d+\.\d+ )")

@@ -8,9 +8,11 @@ from hypothesis import strategies as st
 
 from omnibus.questionnaire.loader import load, read_text
 from omnibus.questionnaire.model import Question, Questionnaire
+from omnibus.questionnaire.naming import specify_key
 from omnibus.questionnaire.piping import pipe
-from omnibus.questionnaire.routing import dependencies, offered_options, route
-from omnibus.questionnaire.variables import answer_key_owners, specify_key
+from omnibus.questionnaire.route import offered_options
+from omnibus.questionnaire.routing import dependencies, route
+from omnibus.questionnaire.variables import answer_key_owners
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml"
 WAVE3 = load(EXAMPLE)

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from openpyxl import Workbook
 
 from omnibus.questionnaire.commands import questionnaire as questionnaire_group
+from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.loader import load
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.routing import route
@@ -164,7 +165,7 @@ def test_example_feed_through_and_limits(example_q: Questionnaire) -> None:
 
 
 def test_example_required_and_piping(example_q: Questionnaire) -> None:
-    required = {q.id: q.required for q in example_q.questions() if q.answerable}
+    required = {q.id: q.required for q in example_q.questions() if kind_of(q).answerable}
     assert required["sources"] is True and required["vacancies"] is True
     assert required["future"] is False and required["agency_share"] is False  # XLSForm's default: not required
     assert question(example_q, "sources").text.startswith("Which of the following sources of support has {la_name} ")

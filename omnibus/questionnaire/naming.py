@@ -1,0 +1,27 @@
+"""How answers and dataset variables are named: the `Variable` record and the key of a specify text.
+
+Each question's kind (`kinds`) works out its own answer keys and variables from these;
+`variables` is where the other stages ask for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from omnibus.questionnaire.model import Option
+
+
+@dataclass
+class Variable:
+    """One column of the dataset, with what it needs for labels."""
+
+    name: str
+    label: str
+    question: str
+    kind: str  # "code", "flag" (0/1 for a multi option), "number", "text"
+    value_labels: list[Option] = field(default_factory=list)
+
+
+def specify_key(question_id: str, code: int) -> str:
+    """Where the text of an "Other (please specify)" answer is kept."""
+    return f"{question_id}_{code}_text"
