@@ -48,19 +48,29 @@ def test_the_tree_keeps_its_contracts(scratch: Path) -> None:
     assert "Contracts: 2 kept, 0 broken." in result.stdout
 
 
-def test_an_upward_import_breaks_the_layers(tmp_path: Path) -> None:
-    tree = _scratch_copy(tmp_path)
-    _add_line(tree / "omnibus" / "fieldwork" / "waves.py", "from omnibus.collect import flow  # noqa")
-    result = _lint_imports(tree)
-    assert result.returncode != 0
-    assert "omnibus.fieldwork is not allowed to import omnibus.collect" in result.stdout
-    assert "omnibus.fieldwork.waves -> omnibus.collect.flow" in result.stdout
+BREACHES = [
+    # (file of the scratch copy, the line added, what lint-imports must say)
+    (
+        "fieldwork/waves.py",
+        "from omnibus.collect import flow  # noqa",
+        [
+            "omnibus.fieldwork is not allowed to import omnibus.collect",
+            "omnibus.fieldwork.waves -> omnibus.collect.flow",
+        ],
+    ),
+    (
+        "analysis/tables.py",
+        "import django.db  # noqa",
+        ["omnibus.analysis is not allowed to import django", "omnibus.analysis.tables -> django"],
+    ),
+]
 
 
-def test_django_in_the_analysis_breaks_the_pure_contract(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("module", "line", "messages"), BREACHES, ids=["upward-import", "django-in-analysis"])
+def test_a_breach_breaks_the_contract(tmp_path: Path, module: str, line: str, messages: list[str]) -> None:
     tree = _scratch_copy(tmp_path)
-    _add_line(tree / "omnibus" / "analysis" / "tables.py", "import django.db  # noqa")
+    _add_line(tree / "omnibus" / module, line)
     result = _lint_imports(tree)
     assert result.returncode != 0
-    assert "omnibus.analysis is not allowed to import django" in result.stdout
-    assert "omnibus.analysis.tables -> django" in result.stdout
+    for message in messages:
+        assert message in result.stdout
