@@ -41,7 +41,7 @@ class Erase:
 # line such as Erase("call notes", "fieldwork.CallNote", "wave_unit__wave") when it is built.
 ERASED: tuple[Erase, ...] = (
     Erase("contacts", "fieldwork.Contact", "wave_unit__wave"),
-    Erase("respondent names and roles", "collect.Respondent", "wave_unit__wave", blank=("name", "role")),
+    Erase("respondent names and roles", "fieldwork.Respondent", "wave_unit__wave", blank=("name", "role")),
     Erase("call notes", "fieldwork.CallNote", "wave_unit__wave"),
 )
 
