@@ -43,13 +43,18 @@ class LazyGroup(click.Group):
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """List the commands as click does, with the summaries of those not imported yet."""
-        listed = [(name, self.commands.get(name) or click.Command(name, help=self.lazy[name][1]))
-                  for name in self.list_commands(ctx)]  # fmt: skip
+        listed = [(name, self._listed(name)) for name in self.list_commands(ctx)]
         listed = [(name, command) for name, command in listed if not command.hidden]
         if listed:
             limit = formatter.width - 6 - max(len(name) for name, _ in listed)
             with formatter.section("Commands"):
                 formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in listed])
+
+    def _listed(self, name: str) -> click.Command:
+        """The command if it is imported already, else a stand-in holding its summary."""
+        if name in self.commands:
+            return self.commands[name]
+        return click.Command(name, help=self.lazy[name][1])
 
 
 def load(reference: str) -> click.Command:
