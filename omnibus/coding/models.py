@@ -63,13 +63,20 @@ class Net(models.Model):
 class Coding(models.Model):
     """One theme given to one unit's answer to an open variable in a wave (several per answer allowed)."""
 
-    RESEARCHER, SUGGESTION, IMPORT = "researcher", "suggestion", "import"
-    SOURCES = [(RESEARCHER, "Coded by a researcher"), (SUGGESTION, "Suggestion accepted"), (IMPORT, "Imported")]
+    class Source(models.TextChoices):
+        RESEARCHER = "researcher", "Coded by a researcher"
+        SUGGESTION = "suggestion", "Suggestion accepted"
+        IMPORT = "import", "Imported"
+
+    # The names the rest of the code uses.
+    RESEARCHER = Source.RESEARCHER
+    SUGGESTION = Source.SUGGESTION
+    IMPORT = Source.IMPORT
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="codings")
     variable = models.CharField(max_length=100)
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="codings")
-    source = models.CharField(max_length=12, choices=SOURCES, default=RESEARCHER)
+    source = models.CharField(max_length=12, choices=Source, default=Source.RESEARCHER)
     coded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     coded_at = models.DateTimeField(auto_now_add=True)
 
@@ -82,15 +89,22 @@ class Coding(models.Model):
 class Suggestion(models.Model):
     """A code proposed for an uncoded answer, waiting for the researcher to accept or reject it."""
 
-    OPEN, ACCEPTED, REJECTED = "open", "accepted", "rejected"
-    STATES = [(OPEN, "Open"), (ACCEPTED, "Accepted"), (REJECTED, "Rejected")]
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        REJECTED = "rejected", "Rejected"
+
+    # The names the rest of the code uses.
+    OPEN = State.OPEN
+    ACCEPTED = State.ACCEPTED
+    REJECTED = State.REJECTED
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="suggestions")
     variable = models.CharField(max_length=100)
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="suggestions")
     confidence = models.FloatField()
     method = models.CharField(max_length=100)  # which method made it: embeddings or TF-IDF
-    state = models.CharField(max_length=10, choices=STATES, default=OPEN)
+    state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     made_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -13,20 +13,25 @@ from omnibus.fieldwork.models import Respondent, WaveUnit
 class Answer(models.Model):
     """A live answer: the current value of one answer key for a unit."""
 
-    WEB, TELEPHONE, PAPER, RETURNED_COPY, IMPORT = "web", "telephone", "paper", "returned_copy", "import"
-    MODES = [
-        (WEB, "Web"),
-        (TELEPHONE, "Telephone"),
-        (PAPER, "Paper"),
-        (RETURNED_COPY, "Returned copy"),
-        (IMPORT, "Import"),
-    ]
+    class Mode(models.TextChoices):
+        WEB = "web", "Web"
+        TELEPHONE = "telephone", "Telephone"
+        PAPER = "paper", "Paper"
+        RETURNED_COPY = "returned_copy", "Returned copy"
+        IMPORT = "import", "Import"
+
+    # The names the rest of the code uses.
+    WEB = Mode.WEB
+    TELEPHONE = Mode.TELEPHONE
+    PAPER = Mode.PAPER
+    RETURNED_COPY = Mode.RETURNED_COPY
+    IMPORT = Mode.IMPORT
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="answers")
     key = models.CharField(max_length=100)
     value = models.JSONField()
     section = models.CharField(max_length=64)
-    mode = models.CharField(max_length=20, choices=MODES, default=WEB)
+    mode = models.CharField(max_length=20, choices=Mode, default=Mode.WEB)
     respondent = models.ForeignKey(Respondent, on_delete=models.SET_NULL, null=True, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -37,15 +42,22 @@ class Answer(models.Model):
 class AnswerEvent(models.Model):
     """One entry of the answer history (never updated or deleted)."""
 
-    GIVEN, CLEARED, OFF_ROUTE = "given", "cleared", "off_route"
-    KINDS = [(GIVEN, "Given or changed"), (CLEARED, "Cleared"), (OFF_ROUTE, "Moved off route")]
+    class Kind(models.TextChoices):
+        GIVEN = "given", "Given or changed"
+        CLEARED = "cleared", "Cleared"
+        OFF_ROUTE = "off_route", "Moved off route"
+
+    # The names the rest of the code uses.
+    GIVEN = Kind.GIVEN
+    CLEARED = Kind.CLEARED
+    OFF_ROUTE = Kind.OFF_ROUTE
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="answer_events")
     key = models.CharField(max_length=100)
     value = models.JSONField(null=True)
-    kind = models.CharField(max_length=12, choices=KINDS)
+    kind = models.CharField(max_length=12, choices=Kind)
     section = models.CharField(max_length=64)
-    mode = models.CharField(max_length=20, default=Answer.WEB)
+    mode = models.CharField(max_length=20, choices=Answer.Mode, default=Answer.Mode.WEB)
     respondent = models.ForeignKey(Respondent, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
 
@@ -56,13 +68,19 @@ class AnswerEvent(models.Model):
 class PageEvent(models.Model):
     """Paradata: a page shown to or submitted by a respondent, with its time."""
 
-    SHOWN, SUBMITTED = "shown", "submitted"
+    class Event(models.TextChoices):
+        SHOWN = "shown", "Shown"
+        SUBMITTED = "submitted", "Submitted"
+
+    # The names the rest of the code uses.
+    SHOWN = Event.SHOWN
+    SUBMITTED = Event.SUBMITTED
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="page_events")
     respondent = models.ForeignKey(Respondent, on_delete=models.SET_NULL, null=True, related_name="+")
     section = models.CharField(max_length=64, blank=True)
     page = models.CharField(max_length=100)
-    event = models.CharField(max_length=10)
+    event = models.CharField(max_length=10, choices=Event)
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

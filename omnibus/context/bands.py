@@ -9,7 +9,7 @@ from datetime import date
 from django.db import transaction
 
 from omnibus.context.banding import IndicatorBand, band_of, fixed_bands, quantile_bands
-from omnibus.context.models import BandSet, Series
+from omnibus.context.models import BandSet, Indicator, Series
 from omnibus.context.store import ContextError, IndicatorValues, indicator_values
 from omnibus.frame.derived import set_derived_attribute
 from omnibus.frame.store import Frame, FrameError, frame_as_of
@@ -39,7 +39,7 @@ def apply_bands(
 ) -> Banded:
     """Band indicator `code` for `period` by `cuts` or into `groups` equal-count groups; set it on the frame."""
     values = indicator_values(code, period)
-    if values.kind == "category":
+    if values.kind == Indicator.Kind.CATEGORY:
         return _categories(values, attribute, as_of, label, population)
     if (cuts is None) == (groups is None):
         raise ContextError("give either cut points or a number of groups")
@@ -50,7 +50,7 @@ def apply_bands(
         raise ContextError(str(exc)) from exc
     by_key = values.by_key()
     assigned = {unit.key: band_of(by_key.get(unit.key), bands) for unit in frame.units}
-    method = "cuts" if cuts is not None else "quantiles"
+    method = BandSet.Method.CUTS if cuts is not None else BandSet.Method.QUANTILES
     return _set(values, attribute, as_of, label, population, bands, assigned, method, frame)
 
 

@@ -7,10 +7,14 @@ from django.utils import timezone
 class Indicator(models.Model):
     """A measure published about every unit (children looked after per 10,000, % eligible for FSM)."""
 
+    class Kind(models.TextChoices):
+        NUMBER = "number", "Number"
+        CATEGORY = "category", "Category"  # Ofsted judgements
+
     code = models.SlugField(max_length=64, unique=True)
     label = models.CharField(max_length=200)
     unit = models.CharField(max_length=100, blank=True)  # "per 10,000 children under 18", "%", "score"
-    kind = models.CharField(max_length=10, default="number")  # "number", or "category" (Ofsted judgements)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.NUMBER)
 
     def __str__(self) -> str:
         return self.code
@@ -36,11 +40,18 @@ class Series(models.Model):
 class Value(models.Model):
     """One area's figure: an LA (its unit key), a region or England; no number when a symbol says why."""
 
-    NATIONAL, REGIONAL, LA = "national", "regional", "la"
-    LEVELS = [(NATIONAL, "England"), (REGIONAL, "Region"), (LA, "Local authority")]
+    class Level(models.TextChoices):
+        NATIONAL = "national", "England"
+        REGIONAL = "regional", "Region"
+        LA = "la", "Local authority"
+
+    # The names the rest of the code uses.
+    NATIONAL = Level.NATIONAL
+    REGIONAL = Level.REGIONAL
+    LA = Level.LA
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
-    level = models.CharField(max_length=10, choices=LEVELS)
+    level = models.CharField(max_length=10, choices=Level)
     area = models.CharField(max_length=16)  # the unit key for an LA, the GSS code for England or a region
     name = models.CharField(max_length=200, blank=True)
     value = models.FloatField(null=True)
@@ -54,10 +65,14 @@ class Value(models.Model):
 class BandSet(models.Model):
     """Bands of an indicator made a frame attribute from a date (e.g. `cla_band` from 2017-09-01)."""
 
+    class Method(models.TextChoices):
+        CUTS = "cuts", "Cut points"
+        QUANTILES = "quantiles", "Equal-count groups"
+
     attribute = models.SlugField(max_length=64)
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="band_sets")
     as_of = models.DateField()
-    method = models.CharField(max_length=16)  # "cuts" or "quantiles"
+    method = models.CharField(max_length=16, choices=Method)
     bands = models.JSONField()  # [{"label", "from", "to"}, …] in order
     population = models.CharField(max_length=64)
     made_at = models.DateTimeField(default=timezone.now)

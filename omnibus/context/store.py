@@ -94,7 +94,7 @@ def load_indicator(
     columns ({"characteristic": "Total"}). Raises IndicatorFileError naming
     every bad row (nothing is written), or ContextError.
     """
-    kind = "category" if categorical else "number"
+    kind = Indicator.Kind.CATEGORY if categorical else Indicator.Kind.NUMBER
     existing = Indicator.objects.filter(code=code).exclude(kind=kind).first()
     if existing is not None:
         raise ContextError(f"indicator {code!r} is loaded as a {existing.kind}: load this file under another code")
@@ -216,7 +216,7 @@ def _unit_keys(pop: Population, rows: list, name: str) -> dict[int, str]:
 def numeric_values(code: str, period: str) -> IndicatorValues:
     """An indicator's values, refusing a category indicator (it has no numbers to summarise)."""
     values = indicator_values(code, period)
-    if values.kind != "number":
+    if values.kind != Indicator.Kind.NUMBER:
         raise ContextError(f"{code} is a category indicator: it has no numbers to summarise or correlate")
     return values
 

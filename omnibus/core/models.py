@@ -6,12 +6,16 @@ from django.db import models
 class AccessAttempt(models.Model):
     """A try at the start page or the sign-in page, kept to slow and then refuse repeated failures from one address."""
 
-    CODE = "code"
-    LOGIN = "login"
-    KINDS = [(CODE, "access code"), (LOGIN, "back-office sign-in")]
+    class Kind(models.TextChoices):
+        CODE = "code", "access code"
+        LOGIN = "login", "back-office sign-in"
+
+    # The names the rest of the code uses.
+    CODE = Kind.CODE
+    LOGIN = Kind.LOGIN
 
     address = models.GenericIPAddressField()
-    kind = models.CharField(max_length=5, choices=KINDS, default=CODE)
+    kind = models.CharField(max_length=5, choices=Kind, default=Kind.CODE)
     succeeded = models.BooleanField()
     at = models.DateTimeField(auto_now_add=True)
 

@@ -33,7 +33,7 @@ def record(
     now: datetime | None = None,
 ) -> AuditEvent:
     """Append one event. `obj` is named by its model label and id; `detail` must hold no personal data."""
-    if action not in dict(AuditEvent.ACTIONS):
+    if action not in AuditEvent.Action.values:
         raise ValueError(f"unknown audit action {action!r}")
     user = actor if isinstance(actor, models.Model) else None
     return AuditEvent.objects.create(

@@ -150,8 +150,8 @@ def _check_row(number: int, raw: dict, units: dict[str, WaveUnit], problems: lis
     if main not in YES + NO:
         problems.append(RowProblem(number, "main", f"{value['main']!r} is not yes or no"))
     nomination = value.get("nomination", "").lower().replace(" ", "_")
-    if nomination and nomination not in dict(Nomination.STATUSES):
-        allowed = ", ".join(dict(Nomination.STATUSES))
+    if nomination and nomination not in Nomination.Status.values:
+        allowed = ", ".join(Nomination.Status.values)
         problems.append(RowProblem(number, "nomination", f"{value['nomination']!r} is not one of {allowed}"))
     if len(problems) > before:
         return None
@@ -362,8 +362,8 @@ def nomination_of(wave_unit: WaveUnit) -> str:
 
 def set_nomination(wave_unit: WaveUnit, status: str, actor: str | models.Model) -> Nomination:
     """Set where the unit stands in the nomination stage; audited only when it changes."""
-    if status not in dict(Nomination.STATUSES):
-        raise ContactError({"nomination": f"{status!r} is not one of {', '.join(dict(Nomination.STATUSES))}"})
+    if status not in Nomination.Status.values:
+        raise ContactError({"nomination": f"{status!r} is not one of {', '.join(Nomination.Status.values)}"})
     with transaction.atomic():
         nomination, _ = Nomination.objects.get_or_create(wave_unit=wave_unit)
         if nomination.status != status:

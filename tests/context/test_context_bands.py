@@ -58,7 +58,7 @@ def test_values_below_the_first_cut_have_no_band(indicators):
 def test_frame_show_lists_bands_but_its_csv_still_loads(indicators, tmp_path):
     from click.testing import CliRunner
 
-    from omnibus.frame.commands import frame
+    from omnibus.site.cli.frame import frame
 
     apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
     table = CliRunner().invoke(frame, ["show", "--as-of", "2017-09-01"])

@@ -3,9 +3,9 @@
 import pytest
 from click.testing import CliRunner
 
-from omnibus.context.commands import context
 from omnibus.context.demo import load_demo_context
 from omnibus.context.models import Value
+from omnibus.site.cli.context import context
 from tests.context.conftest import CLA, ENGLAND, IMD, ROOT
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from omnibus.collect.models import Answer
 from omnibus.dataset.build import build_dataset
-from omnibus.dataset.commands import export
 from omnibus.dataset.exporting import client_view, export_dataset
 from omnibus.dataset.simulate import simulate
+from omnibus.site.cli.dataset import export
 
 pytestmark = pytest.mark.django_db
 

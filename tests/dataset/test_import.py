@@ -12,12 +12,12 @@ from click.testing import CliRunner
 
 from omnibus.collect.models import Answer, AnswerEvent
 from omnibus.dataset.build import build_dataset
-from omnibus.dataset.commands import responses
 from omnibus.dataset.exporting import export_dataset
 from omnibus.dataset.importing import ImportRefused, import_responses
 from omnibus.dataset.simulate import simulate
 from omnibus.fieldwork.models import SectionState
 from omnibus.questionnaire.render_xlsx import render_xlsx
+from omnibus.site.cli.dataset import responses
 
 pytestmark = pytest.mark.django_db
 

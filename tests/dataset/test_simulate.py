@@ -10,10 +10,10 @@ from click.testing import CliRunner
 
 from omnibus.collect.models import Answer, AnswerEvent, PageEvent
 from omnibus.dataset.build import build_dataset
-from omnibus.dataset.commands import dataset, export, responses, simulate_command
 from omnibus.dataset.simulate import simulate
 from omnibus.fieldwork.models import SectionState
 from omnibus.questionnaire.routing import route
+from omnibus.site.cli.dataset import dataset, export, responses, simulate_command
 
 pytestmark = pytest.mark.django_db
 

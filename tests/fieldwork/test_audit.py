@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from omnibus.fieldwork.audit import events, record
-from omnibus.fieldwork.contact_commands import audit as audit_group
 from omnibus.fieldwork.models import AuditEvent
 from omnibus.fieldwork.models.audit import AppendOnlyError
+from omnibus.site.cli.fieldwork import audit as audit_group
 
 from .test_contacts import make_wave
 

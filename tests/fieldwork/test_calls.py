@@ -12,11 +12,11 @@ import pytest
 from click.testing import CliRunner
 from django.utils import timezone
 
-from omnibus.fieldwork.call_commands import calls
 from omnibus.fieldwork.calls import CallError, NewContact, call_list, call_list_csv, log_call
 from omnibus.fieldwork.contacts import import_contacts, wave_unit_by_key
 from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, SectionState, Wave
 from omnibus.fieldwork.retention import erase_contacts
+from omnibus.site.cli.fieldwork import calls
 
 from .test_contacts import EXAMPLE_CONTACTS, make_wave
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omnibus.fieldwork.contact_commands import contacts
 from omnibus.fieldwork.models import AuditEvent, Contact, Wave
+from omnibus.site.cli.fieldwork import contacts
 
 from .test_contacts import EXAMPLE_CONTACTS, HEADER, make_wave
 

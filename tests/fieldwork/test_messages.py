@@ -142,7 +142,7 @@ def test_recipients_come_from_the_units_contacts_main_first(wave: Wave) -> None:
 def test_the_commands_preview_send_and_report_status(wave: Wave) -> None:
     from click.testing import CliRunner
 
-    from omnibus.fieldwork.message_commands import messages
+    from omnibus.site.cli.fieldwork import messages
 
     runner = CliRunner()
     shown = runner.invoke(messages, ["preview", "w3", "invitation", "--unit", "Barnsley"])

@@ -5,10 +5,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omnibus.fieldwork.commands import load_questionnaire
 from omnibus.fieldwork.models import QuestionnaireVersion
 from omnibus.fieldwork.questionnaires import VersionConflict, questionnaire_of, store_questionnaire
 from omnibus.questionnaire.loader import QuestionnaireError
+from omnibus.site.cli.fieldwork import load_questionnaire
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml"
 

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from omnibus.collect.models import Answer
 from omnibus.fieldwork.codes import digest, unseal
-from omnibus.fieldwork.contact_commands import erase_contacts_command, wave_retention
 from omnibus.fieldwork.contacts import ContactError, add_contact, import_contacts, wave_unit_by_key
 from omnibus.fieldwork.models import AuditEvent, Contact, Respondent, Retention, Wave, WaveUnit
 from omnibus.fieldwork.retention import RetentionError, erase_contacts, set_retention
+from omnibus.site.cli.fieldwork import erase_contacts_command, wave_retention
 
 from .test_contacts import EXAMPLE_CONTACTS, make_wave
 

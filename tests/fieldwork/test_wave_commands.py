@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from django.utils import timezone
 
 from omnibus.fieldwork.codes import digest
-from omnibus.fieldwork.commands import codes, wave
 from omnibus.fieldwork.models import Wave
 from omnibus.frame.store import load_frame
+from omnibus.site.cli.fieldwork import codes, wave
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "questionnaires" / "cso-wave3.yaml")

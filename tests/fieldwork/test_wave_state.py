@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from omnibus.fieldwork.models import AuditEvent, Wave
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
-from omnibus.fieldwork.wave_state_commands import wave_close, wave_open, wave_reopen
+from omnibus.site.cli.fieldwork import wave_close, wave_open, wave_reopen
 
 from .test_office_waves import make_wave
 

@@ -8,10 +8,10 @@ import pytest
 from click.testing import CliRunner
 from django_tasks_db.models import DBTaskResult
 
-from omnibus.fieldwork.message_commands import worker
 from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import Message
 from omnibus.fieldwork.outbox import queue_campaign
+from omnibus.site.cli.fieldwork import worker
 
 from . import test_outbox
 from .test_outbox import Keeper, people_of

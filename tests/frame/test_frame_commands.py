@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omnibus.frame.commands import frame
 from omnibus.frame.models import AttributeValue, FrameVersion, Unit
+from omnibus.site.cli.frame import frame
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "frame"
 EXAMPLE = EXAMPLES / "england-la-2017.csv"

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from omnibus.questionnaire.commands import questionnaire as questionnaire_group
 from omnibus.questionnaire.loader import QuestionnaireError, load, read_text
+from omnibus.site.cli.questionnaire import questionnaire as questionnaire_group
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from omnibus.questionnaire.commands import questionnaire
+from omnibus.site.cli.questionnaire import questionnaire
 
 EXAMPLE = str(Path(__file__).resolve().parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml")
 

@@ -12,12 +12,12 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import Workbook
 
-from omnibus.questionnaire.commands import questionnaire as questionnaire_group
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.loader import load
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.routing import route
 from omnibus.questionnaire.xlsform import XLSFormError, XLSFormResult, convert
+from omnibus.site.cli.questionnaire import questionnaire as questionnaire_group
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "xlsform" / "la-support.xlsx"

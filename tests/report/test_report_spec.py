@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from omnibus.questionnaire.loader import load
-from omnibus.report.commands import report
 from omnibus.report.spec import ReportSpecError, default_sections, load_report_spec, parse_report_spec
+from omnibus.site.cli.report import report
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"

@@ -12,7 +12,7 @@ from omnibus.dataset.simulate import simulate
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
 from omnibus.frame.store import load_frame
-from omnibus.report.commands import tables
+from omnibus.site.cli.report import tables
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "examples" / "analysis" / "cso-wave3.yaml"

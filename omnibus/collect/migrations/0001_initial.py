@@ -72,7 +72,20 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("section", models.CharField(max_length=64)),
-                ("mode", models.CharField(default="web", max_length=20)),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[
+                            ("web", "Web"),
+                            ("telephone", "Telephone"),
+                            ("paper", "Paper"),
+                            ("returned_copy", "Returned copy"),
+                            ("import", "Import"),
+                        ],
+                        default="web",
+                        max_length=20,
+                    ),
+                ),
                 ("at", models.DateTimeField(auto_now_add=True)),
                 (
                     "respondent",
@@ -102,7 +115,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("section", models.CharField(blank=True, max_length=64)),
                 ("page", models.CharField(max_length=100)),
-                ("event", models.CharField(max_length=10)),
+                ("event", models.CharField(choices=[("shown", "Shown"), ("submitted", "Submitted")], max_length=10)),
                 ("at", models.DateTimeField(auto_now_add=True)),
                 (
                     "respondent",

@@ -18,7 +18,12 @@ class Migration(migrations.Migration):
                 ("code", models.SlugField(max_length=64, unique=True)),
                 ("label", models.CharField(max_length=200)),
                 ("unit", models.CharField(blank=True, max_length=100)),
-                ("kind", models.CharField(default="number", max_length=10)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("number", "Number"), ("category", "Category")], default="number", max_length=10
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
@@ -46,7 +51,12 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("attribute", models.SlugField(max_length=64)),
                 ("as_of", models.DateField()),
-                ("method", models.CharField(max_length=16)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("cuts", "Cut points"), ("quantiles", "Equal-count groups")], max_length=16
+                    ),
+                ),
                 ("bands", models.JSONField()),
                 ("population", models.CharField(max_length=64)),
                 ("made_at", models.DateTimeField(default=django.utils.timezone.now)),

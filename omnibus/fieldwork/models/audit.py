@@ -25,14 +25,27 @@ class AuditEvent(models.Model):
     wave's contacts leaves no personal data behind in the trail.
     """
 
-    VIEWED, CHANGED, SENT, EXPORTED, IMPORTED, ERASED = "viewed", "changed", "sent", "exported", "imported", "erased"
-    ACTIONS = [(a, a.capitalize()) for a in (VIEWED, CHANGED, SENT, EXPORTED, IMPORTED, ERASED)]
+    class Action(models.TextChoices):
+        VIEWED = "viewed", "Viewed"
+        CHANGED = "changed", "Changed"
+        SENT = "sent", "Sent"
+        EXPORTED = "exported", "Exported"
+        IMPORTED = "imported", "Imported"
+        ERASED = "erased", "Erased"
+
+    # The names the rest of the code uses.
+    VIEWED = Action.VIEWED
+    CHANGED = Action.CHANGED
+    SENT = Action.SENT
+    EXPORTED = Action.EXPORTED
+    IMPORTED = Action.IMPORTED
+    ERASED = Action.ERASED
 
     at = models.DateTimeField(db_index=True)
     actor = models.CharField(max_length=150)
     # Kept beside the text: the text survives the user's deletion, the link finds their events.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(max_length=10, choices=ACTIONS)
+    action = models.CharField(max_length=10, choices=Action)
     object_type = models.CharField(max_length=100, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     wave = models.ForeignKey("fieldwork.Wave", on_delete=models.SET_NULL, null=True, related_name="audit_events")

@@ -16,26 +16,28 @@ class CallNote(models.Model):
     after the user account is removed.
     """
 
-    CALLED_NO_ANSWER = "called_no_answer"
-    SPOKE_TO = "spoke_to"
-    LEFT_MESSAGE = "left_message"
-    PROMISED_DATE = "promised_date"
-    NEW_CONTACT_GIVEN = "new_contact_given"
-    DECLINED = "declined"
-    OUTCOMES = [
-        (CALLED_NO_ANSWER, "Called, no answer"),
-        (SPOKE_TO, "Spoke to someone"),
-        (LEFT_MESSAGE, "Left a message"),
-        (PROMISED_DATE, "Promised a date"),
-        (NEW_CONTACT_GIVEN, "New contact given"),
-        (DECLINED, "Declined to take part"),
-    ]
+    class Outcome(models.TextChoices):
+        CALLED_NO_ANSWER = "called_no_answer", "Called, no answer"
+        SPOKE_TO = "spoke_to", "Spoke to someone"
+        LEFT_MESSAGE = "left_message", "Left a message"
+        PROMISED_DATE = "promised_date", "Promised a date"
+        NEW_CONTACT_GIVEN = "new_contact_given", "New contact given"
+        DECLINED = "declined", "Declined to take part"
+
+    # The names the rest of the code uses (OUTCOMES: fieldwork/calls.py).
+    CALLED_NO_ANSWER = Outcome.CALLED_NO_ANSWER
+    SPOKE_TO = Outcome.SPOKE_TO
+    LEFT_MESSAGE = Outcome.LEFT_MESSAGE
+    PROMISED_DATE = Outcome.PROMISED_DATE
+    NEW_CONTACT_GIVEN = Outcome.NEW_CONTACT_GIVEN
+    DECLINED = Outcome.DECLINED
+    OUTCOMES = Outcome.choices
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="call_notes")
     caller = models.CharField(max_length=200)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    outcome = models.CharField(max_length=20, choices=OUTCOMES)
+    outcome = models.CharField(max_length=20, choices=Outcome)
     promised_for = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
     # The contact this call added (outcome new_contact_given); made through contacts.add_contact.

@@ -41,16 +41,20 @@ class Nomination(models.Model):
     may be declined before any contact exists. No row means "not requested".
     """
 
-    NOT_REQUESTED, REQUESTED, NOMINATED, DECLINED = "not_requested", "requested", "nominated", "declined"
-    STATUSES = [
-        (NOT_REQUESTED, "Not requested"),
-        (REQUESTED, "Requested"),
-        (NOMINATED, "Nominated"),
-        (DECLINED, "Declined"),
-    ]
+    class Status(models.TextChoices):
+        NOT_REQUESTED = "not_requested", "Not requested"
+        REQUESTED = "requested", "Requested"
+        NOMINATED = "nominated", "Nominated"
+        DECLINED = "declined", "Declined"
+
+    # The names the rest of the code uses.
+    NOT_REQUESTED = Status.NOT_REQUESTED
+    REQUESTED = Status.REQUESTED
+    NOMINATED = Status.NOMINATED
+    DECLINED = Status.DECLINED
 
     wave_unit = models.OneToOneField(WaveUnit, on_delete=models.CASCADE, related_name="nomination")
-    status = models.CharField(max_length=16, choices=STATUSES, default=NOT_REQUESTED)
+    status = models.CharField(max_length=16, choices=Status, default=Status.NOT_REQUESTED)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

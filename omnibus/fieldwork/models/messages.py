@@ -32,14 +32,25 @@ class Campaign(models.Model):
 class Message(models.Model):
     """One email to one recipient of a unit, and where it stands: queued, sending, sent, failed or bounced."""
 
-    QUEUED, SENDING, SENT, FAILED, BOUNCED = "queued", "sending", "sent", "failed", "bounced"
-    STATUSES = [(QUEUED, "Queued"), (SENDING, "Sending"), (SENT, "Sent"), (FAILED, "Failed"), (BOUNCED, "Bounced")]
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+
+    # The names the rest of the code uses.
+    QUEUED = Status.QUEUED
+    SENDING = Status.SENDING
+    SENT = Status.SENT
+    FAILED = Status.FAILED
+    BOUNCED = Status.BOUNCED
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="messages")
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="messages")
     recipient_name = models.CharField(max_length=200, blank=True)
     recipient_email = models.EmailField(max_length=254)
-    status = models.CharField(max_length=10, choices=STATUSES, default=QUEUED)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
     # A claim: the worker holding the row and until when; an expired lease means the worker died.

@@ -33,8 +33,15 @@ class Wave(models.Model):
     previews (a researcher trying a questionnaire): answers of each stay with their own wave.
     """
 
-    MAIN, PILOT, PREVIEW = "main", "pilot", "preview"
-    KINDS = [(MAIN, "Main"), (PILOT, "Pilot"), (PREVIEW, "Preview")]
+    class Kind(models.TextChoices):
+        MAIN = "main", "Main"
+        PILOT = "pilot", "Pilot"
+        PREVIEW = "preview", "Preview"
+
+    # The names the rest of the code uses.
+    MAIN = Kind.MAIN
+    PILOT = Kind.PILOT
+    PREVIEW = Kind.PREVIEW
 
     slug = models.SlugField(max_length=64, unique=True)
     title = models.CharField(max_length=300)
@@ -44,7 +51,7 @@ class Wave(models.Model):
     frame_as_of = models.DateField()
     opens_at = models.DateTimeField()
     closes_at = models.DateTimeField()
-    kind = models.CharField(max_length=10, choices=KINDS, default=MAIN)
+    kind = models.CharField(max_length=10, choices=Kind, default=Kind.MAIN)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -107,7 +107,7 @@ def log_call_view(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         "wave_unit": wave_unit,
         "main": wave_unit.contacts.filter(is_main=True).first(),
         "calls": calls_of(wave, key),
-        "outcomes": CallNote.OUTCOMES,
+        "outcomes": CallNote.Outcome.choices,
         "values": values,
         "errors": errors,
     }

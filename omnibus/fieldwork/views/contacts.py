@@ -71,7 +71,7 @@ def _wave_page(request: HttpRequest, wave: Wave, problems: list[str] | None = No
     units = wave.units.select_related("unit").annotate(contact_count=Count("contacts")).order_by("name")
     mains = {c.wave_unit_id: c for c in Contact.objects.filter(wave_unit__wave=wave, is_main=True)}
     statuses = dict(Nomination.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "status"))
-    labels = dict(Nomination.STATUSES)
+    labels = dict(Nomination.Status.choices)
     rows = [
         {
             "unit": unit,
@@ -139,7 +139,7 @@ def _unit_page(
         "wave_unit": wave_unit,
         "contacts": contacts,
         "nomination": nomination_of(wave_unit),
-        "statuses": Nomination.STATUSES,
+        "statuses": Nomination.Status.choices,
         "errors": errors or {},
         "typed": {f: request.POST.get(f, "") for f in FIELDS} | {"main": request.POST.get("main") == "yes"}
         if errors

@@ -21,7 +21,7 @@ from omnibus.fieldwork.models import AuditEvent, Campaign, Message, Wave
 from omnibus.fieldwork.outbox import queue_campaign, record_bounce
 from omnibus.fieldwork.views.contacts import wave_or_404
 
-STATUSES = [value for value, _ in Message.STATUSES]
+STATUSES = Message.Status.values
 FIXED_AUDIENCES = {
     "everyone": "Everyone",
     "not-started": "Not started",

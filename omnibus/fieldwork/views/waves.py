@@ -184,7 +184,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         else:
             found = found.filter(wave=chosen)
     if action:
-        if action not in dict(AuditEvent.ACTIONS):
+        if action not in AuditEvent.Action.values:
             errors.append(("action", f"{action!r} is not an action: choose one from the list"))
         else:
             found = found.filter(action=action)
@@ -193,7 +193,7 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
         "events": shown,
         "errors": errors,
         "waves": _visible_waves(),
-        "actions": AuditEvent.ACTIONS,
+        "actions": AuditEvent.Action.choices,
         "chosen_wave": slug,
         "chosen_action": action,
         "limit": AUDIT_LIMIT,

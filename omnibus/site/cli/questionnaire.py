@@ -1,4 +1,8 @@
-"""`omnibus questionnaire …`: check, render and import questionnaire files."""
+"""`omnibus questionnaire …`: check, render and import questionnaire files, without Django.
+
+`omnibus questionnaire load` writes to the database: it lives in `fieldwork.py` and is imported
+(with Django) only when it is run or listed.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,24 @@ import click
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.loader import QuestionnaireError, load
 from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.render_docx import render_docx
+from omnibus.questionnaire.render_text import render_text
+from omnibus.questionnaire.render_xlsx import render_xlsx
 from omnibus.questionnaire.variables import variables
+from omnibus.questionnaire.xlsform import XLSFormError, convert
+from omnibus.site.cli import LazyGroup
 
 RENDER_FORMATS = ("text", "xlsx", "docx")
 
 
-@click.group()
+# `load` writes to the database: imported (with Django) only when it runs.
+LOAD = (
+    "omnibus.site.cli.fieldwork:load_questionnaire",
+    "Check FILE and store it as a questionnaire version that waves can use.",
+)
+
+
+@click.group(cls=LazyGroup, lazy={"load": LOAD})
 def questionnaire() -> None:
     """Check, render and import questionnaire files (YAML)."""
 
@@ -59,24 +75,16 @@ def render(file: str, fmt: str, output: str | None) -> None:
     """Render FILE as the printed questionnaire (text, docx) or the Excel copy (xlsx)."""
     q = _load_or_exit(file)
     if fmt == "text" and not output:
-        from omnibus.questionnaire.render_text import render_text
-
         click.echo(render_text(q), nl=False)
         return
     if not output:
         raise click.UsageError(f"--format {fmt} writes a file: give -o OUT")
     with _writing(output) as path:
         if fmt == "text":
-            from omnibus.questionnaire.render_text import render_text
-
             path.write_text(render_text(q), encoding="utf-8")
         elif fmt == "xlsx":
-            from omnibus.questionnaire.render_xlsx import render_xlsx
-
             render_xlsx(q, path)
         else:
-            from omnibus.questionnaire.render_docx import render_docx
-
             render_docx(q, path)
     click.echo(f"Wrote {output}")
 
@@ -100,8 +108,6 @@ def _writing(output: str) -> Iterator[Path]:
 )
 def import_xlsform(form: str, output: str) -> None:
     """Convert an XLSForm (ODK, KoboToolbox) to a questionnaire file, reporting what cannot be carried over."""
-    from omnibus.questionnaire.xlsform import XLSFormError, convert
-
     try:
         result = convert(Path(form))
     except XLSFormError as error:

@@ -6,9 +6,16 @@ from collections import Counter
 from pathlib import Path
 
 import click
+import polars as pl
 
+from omnibus.analysis.dataset import Dataset
 from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS, IMPORT_MODES
-from omnibus.fieldwork.command_line import wave_named
+from omnibus.dataset.build import build_dataset
+from omnibus.dataset.exporting import export_dataset
+from omnibus.dataset.importing import ImportRefused, import_responses
+from omnibus.dataset.simulate import simulate
+from omnibus.frame.store import frame_as_of
+from omnibus.site.cli.arguments import wave_named
 
 WAVE = click.argument("wave", metavar="WAVE")
 
@@ -24,7 +31,6 @@ def dataset() -> None:
 def build(wave: str, output: Path | None) -> None:
     """Build WAVE's dataset and summarise it (write it with -o FILE.parquet)."""
     found = wave_named(wave)
-    from omnibus.dataset.build import build_dataset
 
     data = build_dataset(found)
     click.echo(summary(data))
@@ -34,10 +40,8 @@ def build(wave: str, output: Path | None) -> None:
         click.echo(f"Wrote {output} ({data.data.height} rows, {data.data.width} columns)")
 
 
-def summary(data) -> str:  # noqa: ANN001 - an analysis Dataset
+def summary(data: Dataset) -> str:
     """A few lines about a dataset: units, responding units, each section's complete/partial counts."""
-    import polars as pl
-
     frame = data.data
     sections = [c for c in frame.columns if c.startswith("section_")]
     responding = frame.filter(pl.any_horizontal([pl.col(c) != "none" for c in sections])).height if sections else 0
@@ -75,7 +79,6 @@ def import_command(wave: str, file: Path, mode: str | None, unit: str | None) ->
     refused whole, each problem printed as FILE:ROW: unit KEY: VARIABLE: message.
     """
     found = wave_named(wave)
-    from omnibus.dataset.importing import ImportRefused, import_responses
 
     try:
         result = import_responses(found, file, mode=mode, unit=unit)
@@ -105,9 +108,6 @@ def import_command(wave: str, file: Path, mode: str | None, unit: str | None) ->
 def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool, keep: tuple[str, ...]) -> None:
     """Export WAVE's dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook."""
     found = wave_named(wave)
-    from omnibus.dataset.build import build_dataset
-    from omnibus.dataset.exporting import export_dataset
-    from omnibus.frame.store import frame_as_of
 
     frame = frame_as_of(found.population.slug, found.frame_as_of)
     labels = dict(zip(frame.columns, frame.labels, strict=True))
@@ -132,7 +132,6 @@ def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool
 def simulate_command(wave: str, seed: int | None, response_rate: float) -> None:
     """Fill WAVE with synthetic answers, walked through the questionnaire's routing (for demos and tests)."""
     found = wave_named(wave)
-    from omnibus.dataset.simulate import simulate
 
     done = simulate(found, seed=seed, response_rate=response_rate)
     click.echo(

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import click
+from django.db import Error as DatabaseError
 
-from omnibus.core.setup import setup_django
 from omnibus.frame.csvfile import FrameFileError
+from omnibus.frame.store import FrameError, frame_as_of, load_frame
 
 DEFAULT_POPULATION = "england-la"
 
@@ -63,8 +64,6 @@ def load(file: Path, as_of: date, population: str) -> None:
     same date replaces that day's frame.
     """
     with _user_errors():
-        from omnibus.frame.store import load_frame
-
         try:
             version = load_frame(file, as_of, population)
         except FrameFileError as exc:
@@ -94,8 +93,6 @@ def load(file: Path, as_of: date, population: str) -> None:
 def show(as_of: date | None, population: str, fmt: str) -> None:
     """List the units of the frame with their codes and attributes."""
     with _user_errors():
-        from omnibus.frame.store import frame_as_of
-
         current = frame_as_of(population, as_of)
     rows = [unit.cells(current.columns) for unit in current.units]
     if fmt == "csv":
@@ -119,12 +116,7 @@ def show(as_of: date | None, population: str, fmt: str) -> None:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Start Django and turn the errors a user can cause into one line, not a traceback."""
-    setup_django()
-    from django.db import Error as DatabaseError
-
-    from omnibus.frame.store import FrameError
-
+    """Turn the errors a user can cause into one line, not a traceback."""
     try:
         yield
     except FrameError as exc:

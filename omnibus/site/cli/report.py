@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from omnibus.fieldwork.command_line import wave_named
+from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
+from omnibus.dataset.build import build_dataset
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.report.making import ReportError, make_report, parse_formats
+from omnibus.report.spec import ReportSpecError, default_spec_text
+from omnibus.report.tabbook import write_tabbook
+from omnibus.site.cli.arguments import wave_named
 
 
 @click.command("tables")
@@ -18,13 +24,6 @@ from omnibus.fieldwork.command_line import wave_named
 )
 def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: Path) -> None:
     """Write WAVE's tab book: every question with its base, breakdowns, nets, means and wave comparisons."""
-    from omnibus.core.setup import setup_django
-
-    setup_django()
-    from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
-    from omnibus.dataset.build import build_dataset
-    from omnibus.report.tabbook import write_tabbook
-
     waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
     try:
         analysis = load_spec(spec) if spec else AnalysisSpec()
@@ -74,9 +73,6 @@ def build(
     wave_slug: str, earlier_slug: str | None, spec: Path | None, formats: str, output: Path, client: bool
 ) -> None:
     """Build WAVE's report in each format into the output folder."""
-    from omnibus.report.making import ReportError, make_report, parse_formats
-    from omnibus.report.spec import ReportSpecError
-
     try:
         chosen = parse_formats(formats)
     except ReportError as error:
@@ -112,10 +108,7 @@ def build(
 @click.option("--force", is_flag=True, help="Replace an existing file.")
 def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, force: bool) -> None:
     """Write a first report specification for WAVE: a figure for every question, drafts for all the text."""
-    wave = wave_named(wave_slug)  # starts Django, which the questionnaire store needs
-    from omnibus.fieldwork.questionnaires import questionnaire_of
-    from omnibus.report.spec import default_spec_text
-
+    wave = wave_named(wave_slug)
     path = output or Path(f"{wave.slug}-report.yaml")
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists: give --force to replace it, or another -o")

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
-from omnibus.core.setup import setup_django
-from omnibus.fieldwork.command_line import wave_named
+from omnibus.coding.codings import open_variable, open_variables
+from omnibus.coding.csvfile import CodingFileError, export_csv, import_csv
+from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.site.cli.arguments import wave_named
 
 
 @click.group("coding")
@@ -15,10 +18,7 @@ def coding() -> None:
     """Code frames and the coding of open responses."""
 
 
-def _variable(wave, name: str) -> None:  # noqa: ANN001 - a Wave
-    from omnibus.coding.codings import open_variable, open_variables
-    from omnibus.fieldwork.questionnaires import questionnaire_of
-
+def _variable(wave: Wave, name: str) -> None:
     if open_variable(wave, name) is None:
         known = ", ".join(v.name for v in open_variables(questionnaire_of(wave.questionnaire)))
         raise click.ClickException(f"{name} is not an open variable of wave {wave.slug} (open variables: {known})")
@@ -32,9 +32,6 @@ def _variable(wave, name: str) -> None:  # noqa: ANN001 - a Wave
 )
 def export_command(wave_slug: str, variable: str, output: Path) -> None:
     """Write WAVE's answers to the open VARIABLE with their theme codes, for coding in a spreadsheet."""
-    setup_django()
-    from omnibus.coding.csvfile import export_csv
-
     wave = wave_named(wave_slug)
     _variable(wave, variable)
     text = export_csv(wave, variable)
@@ -52,9 +49,6 @@ def export_command(wave_slug: str, variable: str, output: Path) -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_command(wave_slug: str, variable: str, file: Path) -> None:
     """Read back a coded FILE: the codes of the answers it lists are replaced; a bad file changes nothing."""
-    setup_django()
-    from omnibus.coding.csvfile import CodingFileError, import_csv
-
     wave = wave_named(wave_slug)
     _variable(wave, variable)
     try:

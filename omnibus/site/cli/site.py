@@ -1,4 +1,4 @@
-"""Commands that run the site: `omnibus serve`, `omnibus demo`, `omnibus django …`."""
+"""Commands that run the site: `omnibus demo`, `omnibus django …`, `omnibus user …` (`serve` is in serve.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,28 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import click
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import ValidationError, validate_password
+from django.core.management import call_command, execute_from_command_line
+from django.utils import timezone
+
+from omnibus.analysis.spec import load_spec
+from omnibus.coding.demo import code_demo
+from omnibus.collect.models import Answer
+from omnibus.context.demo import load_demo_context
+from omnibus.core.roles import RESEARCHER, ROLES
+from omnibus.dataset.build import build_dataset
+from omnibus.dataset.simulate import simulate
+from omnibus.fieldwork.codes import unseal
+from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
+from omnibus.fieldwork.questionnaires import VersionConflict, store_questionnaire
+from omnibus.fieldwork.waves import create_wave, start_link
+from omnibus.frame.store import load_frame
+from omnibus.report.chapters.context import context_tables, read_context_spec
+from omnibus.report.demo import build_demo_report
+from omnibus.report.tabbook import write_tabbook
 
 DEMO_QUESTIONNAIRE = Path("examples/questionnaires/cso-wave3.yaml")
 DEMO_FRAME = Path("examples/frame/england-la-2017.csv")
@@ -17,55 +39,8 @@ DEMO_USER = "researcher"
 DEMO_PASSWORD = "omnibus-demo"  # a demo on the researcher's own machine; never a deployment's
 
 
-def _django() -> None:
-    from omnibus.core.setup import setup_django
-
-    setup_django()
-
-
 def _address(addrport: str) -> str:
     return f"http://{addrport}/"
-
-
-@click.command()
-@click.option("--addrport", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: 2 × cores + 1].")
-@click.option(
-    "--threads",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Threads per worker (each holds its own database connection).",
-)
-@click.option("--insecure-cookies", is_flag=True, help="Cookies over plain HTTP: a local trial only.")
-@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log each request to stdout.")
-@click.option(
-    "--forwarded-allow-ips",
-    help="Load balancers trusted to say a request came over HTTPS (X-Forwarded-Proto) [default: 127.0.0.1,::1].",
-)
-def serve(
-    addrport: str,
-    workers: int | None,
-    threads: int,
-    insecure_cookies: bool,
-    access_log: bool,
-    forwarded_allow_ips: str | None,
-) -> None:
-    """Serve Omnibus in production: migrate, then gunicorn with several workers (settings from the environment)."""
-    from omnibus.site.serve import ServeError, ServeOptions, run
-
-    options = ServeOptions(
-        addrport=addrport,
-        workers=workers,
-        threads=threads,
-        secure_cookies=not insecure_cookies,
-        access_log=access_log,
-        forwarded_allow_ips=forwarded_allow_ips,
-    )
-    try:
-        run(options, say=lambda line: click.echo(line, err=line.startswith("Warning")))
-    except ServeError as error:
-        raise click.ClickException(str(error)) from error
 
 
 @click.command()
@@ -73,21 +48,11 @@ def serve(
 @click.option("--no-serve", is_flag=True, help="Set up the demo data and stop, without starting the server.")
 def demo(addrport: str, no_serve: bool) -> None:
     """Set up the demo (database, the Wave 3 questionnaire, the frame of local authorities) and serve it."""
-    _django()
-    from django.conf import settings
-    from django.core.management import call_command
-
-    from omnibus.fieldwork.codes import unseal
-    from omnibus.fieldwork.waves import start_link
-    from omnibus.frame.store import load_frame
-
     root = settings.PROJECT_DIR
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     stored = _demo_questionnaire(root / DEMO_QUESTIONNAIRE)
     version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF)
-    from omnibus.context.demo import load_demo_context
-
     context_lines = load_demo_context()
     demo_wave = _demo_wave(stored)
     example = demo_wave.units.order_by("name").first()
@@ -133,11 +98,8 @@ def demo(addrport: str, no_serve: bool) -> None:
         call_command("runserver", addrport, use_reloader=False)
 
 
-def _demo_questionnaire(path: Path):  # noqa: ANN202 - QuestionnaireVersion
+def _demo_questionnaire(path: Path) -> QuestionnaireVersion:
     """The example questionnaire, stored; once the demo wave uses it, an edited file is reported, not loaded."""
-    from omnibus.fieldwork.models import QuestionnaireVersion
-    from omnibus.fieldwork.questionnaires import VersionConflict, store_questionnaire
-
     try:
         return store_questionnaire(path, replace=True)[0]
     except VersionConflict as error:
@@ -145,13 +107,8 @@ def _demo_questionnaire(path: Path):  # noqa: ANN202 - QuestionnaireVersion
         return QuestionnaireVersion.objects.get(waves__slug=DEMO_WAVE)
 
 
-def _demo_wave(stored):  # noqa: ANN001, ANN202 - QuestionnaireVersion -> Wave
+def _demo_wave(stored: QuestionnaireVersion) -> Wave:
     """The demo's wave: open from yesterday for two months, made once and kept."""
-    from django.utils import timezone
-
-    from omnibus.fieldwork.models import Wave
-    from omnibus.fieldwork.waves import create_wave
-
     existing = Wave.objects.filter(slug=DEMO_WAVE).first()
     if existing is not None:
         return existing
@@ -167,18 +124,8 @@ def _demo_wave(stored):  # noqa: ANN001, ANN202 - QuestionnaireVersion -> Wave
     )
 
 
-def _demo_answers_and_tables(demo_wave, example, root: Path) -> tuple[Path, str]:  # noqa: ANN001 - Wave, WaveUnit
+def _demo_answers_and_tables(demo_wave: Wave, example: WaveUnit, root: Path) -> tuple[Path, str]:
     """Simulated answers for every LA but the one whose code is printed, SocImprov coded, and the tab book."""
-    from django.conf import settings
-
-    from omnibus.analysis.spec import load_spec
-    from omnibus.coding.demo import code_demo
-    from omnibus.collect.models import Answer
-    from omnibus.dataset.build import build_dataset
-    from omnibus.dataset.simulate import simulate
-    from omnibus.report.chapters.context import context_tables, read_context_spec
-    from omnibus.report.tabbook import write_tabbook
-
     if not Answer.objects.filter(wave_unit__wave=demo_wave).exclude(wave_unit=example).exists():
         simulate(demo_wave, seed=2017, response_rate=0.51, leave={example.pk})
     coding_line = code_demo(demo_wave)
@@ -189,12 +136,8 @@ def _demo_answers_and_tables(demo_wave, example, root: Path) -> tuple[Path, str]
     return path, coding_line
 
 
-def _demo_report(demo_wave) -> dict[str, Path]:  # noqa: ANN001 - a Wave
+def _demo_report(demo_wave: Wave) -> dict[str, Path]:
     """The demo wave's research report in HTML, PDF and Word, progress on stderr."""
-    from django.conf import settings
-
-    from omnibus.report.demo import build_demo_report
-
     click.echo("Building the demo wave's report:", err=True)
     return build_demo_report(
         demo_wave, Path(settings.DATA_DIR) / "report", say=lambda line: click.echo(f"  {line}", err=True)
@@ -203,22 +146,16 @@ def _demo_report(demo_wave) -> dict[str, Path]:  # noqa: ANN001 - a Wave
 
 def _demo_researcher() -> None:
     """A researcher account for the demo's preview link (demo only: a deployment makes its own)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-
     account, _ = get_user_model().objects.get_or_create(username=DEMO_USER, defaults={"is_staff": True})
     account.set_password(DEMO_PASSWORD)
     account.save()
-    account.groups.add(Group.objects.get_or_create(name="researcher")[0])
+    account.groups.add(Group.objects.get_or_create(name=RESEARCHER)[0])
 
 
 @click.command("django", context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def django_admin(args: tuple[str, ...]) -> None:
     """Run a Django management command (migrate, createsuperuser, …) with Omnibus's settings."""
-    _django()
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(["omnibus django", *args])
 
 
@@ -229,16 +166,11 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(["researcher", "client"]), required=True)
+@click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--email", default="", help="The user's email address.")
 @click.password_option(help="The password (asked for twice when not given).")
 def user_add(username: str, role: str, email: str, password: str) -> None:
     """Add a back-office user with a role, or change an existing user's role and password."""
-    _django()
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Group
-    from django.contrib.auth.password_validation import ValidationError, validate_password
-
     account, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
     try:
         validate_password(password, account)

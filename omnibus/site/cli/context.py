@@ -7,8 +7,33 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import click
+from django.db import Error as DatabaseError
 
-from omnibus.fieldwork.command_line import date_given
+from omnibus.analysis.spec import AnalysisSpec, Breakdown, SpecError, load_spec
+from omnibus.analysis.tables import Table
+from omnibus.context.answers import AnswersError, band_tables, correlate_answer
+from omnibus.context.bands import apply_bands
+from omnibus.context.comparison import compare_with_neighbours
+from omnibus.context.indicator_file import IndicatorFileError
+from omnibus.context.neighbours import statistical_neighbours
+from omnibus.context.store import (
+    ContextError,
+    indicator_values,
+    load_indicator,
+    loaded_series,
+    measure_of,
+    numeric_values,
+    summary_of,
+)
+from omnibus.context.variation import ExclusionRule
+from omnibus.dataset.build import build_dataset
+from omnibus.frame.store import FrameError
+from omnibus.report.chapters.context import ContextSpecError, context_tables, figure_text, read_context_spec
+from omnibus.report.chapters.context_charts import write_chart
+from omnibus.report.chapters.context_figures import scatter_figure, variation_figure
+from omnibus.report.document import Figure
+from omnibus.report.tabbook import write_tabbook
+from omnibus.site.cli.arguments import date_given, wave_named
 
 POPULATION = click.option("--population", default="england-la", show_default=True, metavar="SLUG")
 SERIES_HELP = "an indicator and its period as CODE:PERIOD, e.g. cla_rate:2016"
@@ -49,9 +74,6 @@ def load_command(
     """
     filters = _filters(where)
     with _user_errors():
-        from omnibus.context.indicator_file import IndicatorFileError
-        from omnibus.context.store import load_indicator
-
         try:
             done = load_indicator(file, code, period, column, label, unit, source, population, category, filters)
         except IndicatorFileError as exc:
@@ -75,8 +97,6 @@ def load_command(
 def list_command() -> None:
     """List the indicators and periods loaded."""
     with _user_errors():
-        from omnibus.context.store import loaded_series
-
         found = loaded_series()
     if not found:
         click.echo("No indicators loaded yet: see `omnibus context load --help`.")
@@ -106,8 +126,6 @@ def bands_command(
     day = date_given(as_of, "--as-of")
     limits = _cuts(cuts) if cuts else None
     with _user_errors():
-        from omnibus.context.bands import apply_bands
-
         done = apply_bands(code, period, attribute, day, limits, groups, label, population)
     click.echo(f"Frame attribute {done.attribute} from {done.as_of.isoformat()} ({done.written} value(s) written):")
     for band, count in done.counts.items():
@@ -131,10 +149,6 @@ def variation_command(
     if (base is None) != (min_base is None):
         raise click.UsageError("--base and --min-base go together")
     with _user_errors():
-        from omnibus.context.store import indicator_values, summary_of
-        from omnibus.context.variation import ExclusionRule
-        from omnibus.report.chapters.context_figures import variation_figure
-
         bases = {}
         if base:
             bases = {k: a.value for k, a in indicator_values(*_series(base)).las.items()}
@@ -160,9 +174,6 @@ def scatter_command(
 ) -> None:
     """One indicator against another across LAs: the correlation, R² and a scatter chart."""
     with _user_errors():
-        from omnibus.context.store import measure_of
-        from omnibus.report.chapters.context_figures import scatter_figure
-
         x, y = measure_of(*_series(x_series)), measure_of(*_series(y_series))
         try:
             figure = scatter_figure(x, y, label_points, set(highlight))
@@ -184,8 +195,6 @@ def neighbours_command(la: str, by: str, count: int) -> None:
     """LA's statistical neighbours: the nearest LAs on the z-scored indicators given --by."""
     chosen = [_series(s.strip()) for s in by.split(",") if s.strip()]
     with _user_errors():
-        from omnibus.context.neighbours import statistical_neighbours
-
         names, table = _indicator_table(chosen)
         try:
             found = statistical_neighbours(la, table, names, [f"{c}:{p}" for c, p in chosen], count)
@@ -205,14 +214,8 @@ def neighbours_command(la: str, by: str, count: int) -> None:
 @click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec.")
 def breakdown_command(wave_slug: str, question: str, attribute: str, spec: Path | None) -> None:
     """QUESTION of WAVE broken down by a frame attribute (bands of an indicator), with bases and tests."""
-    from omnibus.fieldwork.command_line import wave_named
-
     wave = wave_named(wave_slug)
     with _user_errors():
-        from omnibus.analysis.spec import Breakdown
-        from omnibus.context.answers import band_tables
-        from omnibus.dataset.build import build_dataset
-
         analysis = _spec(spec)
         tables = band_tables(build_dataset(wave), question, Breakdown(attribute, attribute, attribute), analysis)
     for table in tables:
@@ -228,14 +231,8 @@ def breakdown_command(wave_slug: str, question: str, attribute: str, spec: Path 
 @click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec.")
 def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | None) -> None:
     """A numeric answer (or a ratio of the spec) of WAVE against an indicator: r, R², the base and the test."""
-    from omnibus.fieldwork.command_line import wave_named
-
     wave = wave_named(wave_slug)
     with _user_errors():
-        from omnibus.context.answers import correlate_answer
-        from omnibus.context.store import numeric_values
-        from omnibus.dataset.build import build_dataset
-
         values = numeric_values(*_series(series))
         found = correlate_answer(
             build_dataset(wave), variable, values.las, f"{values.label} ({values.period})", _spec(spec)
@@ -255,15 +252,9 @@ def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | N
 @click.option("--audience", type=click.Choice(["researcher", "client"]), default="researcher", show_default=True)
 def compare_command(wave_slug: str, la: str, by: str, variables: str, count: int, audience: str) -> None:
     """LA's answers beside its statistical neighbours'; for a client, only LAs that consented are named."""
-    from omnibus.fieldwork.command_line import wave_named
-
     wave = wave_named(wave_slug)
     chosen = [_series(s.strip()) for s in by.split(",") if s.strip()]
     with _user_errors():
-        from omnibus.context.comparison import compare_with_neighbours
-        from omnibus.context.neighbours import statistical_neighbours
-        from omnibus.dataset.build import build_dataset
-
         names, table = _indicator_table(chosen)
         try:
             hood = statistical_neighbours(la, table, names, [f"{c}:{p}" for c, p in chosen], count)
@@ -291,14 +282,8 @@ def compare_command(wave_slug: str, la: str, by: str, variables: str, count: int
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx.")
 def tables_command(wave_slug: str, context_spec: Path, spec: Path | None, output: Path) -> None:
     """WAVE's tab book with a Context sheet: the context chapter's tables (variation, scatter, breakdowns)."""
-    from omnibus.fieldwork.command_line import wave_named
-
     wave = wave_named(wave_slug)
     with _user_errors():
-        from omnibus.dataset.build import build_dataset
-        from omnibus.report.chapters.context import context_tables, read_context_spec
-        from omnibus.report.tabbook import write_tabbook
-
         dataset = build_dataset(wave)
         found = context_tables(read_context_spec(context_spec), wave, dataset)
         try:
@@ -308,10 +293,8 @@ def tables_command(wave_slug: str, context_spec: Path, spec: Path | None, output
     click.echo(f"Wrote {output}: the tab book of {wave_slug} with {len(found)} context table(s)")
 
 
-def table_lines(table) -> list[str]:  # noqa: ANN001 - omnibus.analysis.tables.Table
+def table_lines(table: Table) -> list[str]:
     """A table as text: its title, base, banner with letters, bases, and each row's figures and letters."""
-    from omnibus.report.chapters.context import figure_text
-
     header = ["", *[f"{c.label} ({c.letter})" for c in table.columns]]
     rows = [["Base (n)", *[f"{b.n}{'†' if b.low else ''}" for b in table.bases]]]
     for row in table.rows:
@@ -350,9 +333,7 @@ def _cuts(text: str) -> list[float]:
         raise click.BadParameter(f"{text!r}: give numbers separated by commas, e.g. 100,300,400,500") from None
 
 
-def _spec(path: Path | None):  # noqa: ANN202 - AnalysisSpec
-    from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
-
+def _spec(path: Path | None) -> AnalysisSpec:
     try:
         return load_spec(path) if path else AnalysisSpec()
     except SpecError as exc:
@@ -361,8 +342,6 @@ def _spec(path: Path | None):  # noqa: ANN202 - AnalysisSpec
 
 def _indicator_table(chosen: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, dict[str, float | None]]]:
     """Names of LAs and each LA's value of each chosen indicator ("code:period" -> value)."""
-    from omnibus.context.store import numeric_values
-
     names: dict[str, str] = {}
     table: dict[str, dict[str, float | None]] = {}
     for code, period in chosen:
@@ -373,9 +352,7 @@ def _indicator_table(chosen: list[tuple[str, str]]) -> tuple[dict[str, str], dic
     return names, table
 
 
-def _write(figure, output: Path) -> None:  # noqa: ANN001 - omnibus.report.document.Figure
-    from omnibus.report.chapters.context_charts import write_chart
-
+def _write(figure: Figure, output: Path) -> None:
     try:
         write_chart(figure.chart, output, figure.title, [figure.base, *figure.notes])
     except ValueError as exc:
@@ -398,18 +375,7 @@ def _grid(rows: list[list[str]]) -> list[str]:
 
 @contextmanager
 def _user_errors() -> Iterator[None]:
-    """Start Django and turn the errors a user can cause into one line and exit 1, not a traceback."""
-    from omnibus.core.setup import setup_django
-
-    setup_django()
-    from django.db import Error as DatabaseError
-
-    from omnibus.analysis.spec import SpecError
-    from omnibus.context.answers import AnswersError
-    from omnibus.context.store import ContextError
-    from omnibus.frame.store import FrameError
-    from omnibus.report.chapters.context import ContextSpecError
-
+    """Turn the errors a user can cause into one line and exit 1, not a traceback."""
     try:
         yield
     except (ContextError, FrameError, AnswersError, SpecError, ContextSpecError) as exc:

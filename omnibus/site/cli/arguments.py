@@ -1,27 +1,22 @@
 """What commands read from the command line: a wave by its name, a date, a time. Mistakes become click errors.
 
-Every command that names a wave starts Django and finds it here, so the message for an unknown
-wave (it lists the waves there are) is the same everywhere.
+Every command that names a wave finds it here, so the message for an unknown wave (it lists
+the waves there are) is the same everywhere. Imported only once Django is set up.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING
 
 import click
+from django.utils import timezone
 
-if TYPE_CHECKING:
-    from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.models import Wave
+from omnibus.fieldwork.waves import WaveError, wave_by_slug
 
 
 def wave_named(slug: str) -> Wave:
-    """Start Django and find the wave called `slug`, or stop with a message naming the waves there are."""
-    from omnibus.core.setup import setup_django
-
-    setup_django()
-    from omnibus.fieldwork.waves import WaveError, wave_by_slug
-
+    """The wave called `slug`, or stop with a message naming the waves there are."""
     try:
         return wave_by_slug(slug)
     except WaveError as error:
@@ -38,8 +33,6 @@ def date_given(text: str, what: str) -> date:
 
 def moment_given(text: str, what: str) -> datetime:
     """A date or date-time typed as 2017-10-02 or 2017-10-02T09:00, in the service's time zone."""
-    from django.utils import timezone
-
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
