@@ -154,7 +154,7 @@ def _frame_attributes(wave: Wave) -> dict[str, dict[str, str | None]]:
     return {u.key: {k: None if v in (None, "") else str(v) for k, v in u.attributes.items()} for u in frame.units}
 
 
-def wave_tables(wave: Wave) -> WaveTables:
+def tracking_tables(wave: Wave) -> WaveTables:
     """Table 1 and Table 3 of the wave, as the report's Appendix 1 computes them (figures only, no names)."""
     dataset = profile_dataset(wave)
     breakdowns = [b for b in profile_breakdowns(wave) if f"frame_{b.of}" in dataset.data.columns]

@@ -17,7 +17,7 @@ from omnibus.fieldwork.progress import (
     unit_progress,
     wave_progress,
 )
-from omnibus.fieldwork.tracking import wave_tables
+from omnibus.fieldwork.tracking import tracking_tables
 from omnibus.report.appendices import profile_appendix
 from omnibus.report.document import DataTable, Paragraph
 
@@ -93,7 +93,7 @@ def _percent(value: float) -> str:
 
 def test_the_live_tables_are_the_reports_appendix_1(wave: Wave) -> None:
     simulate(wave, seed=3, response_rate=0.5)
-    live = wave_tables(wave)
+    live = tracking_tables(wave)
     dataset = build_dataset(wave, themes=False)
     opening, table_1, profile = _appendix_figures(profile_appendix(dataset, profile_breakdowns(wave), "LAs"))
     assert f"so {live.took_part} took part" in opening and live.took_part > 0

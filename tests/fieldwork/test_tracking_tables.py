@@ -18,7 +18,7 @@ from scipy import stats
 
 from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.tracking import profile_dataset, wave_tables
+from omnibus.fieldwork.tracking import profile_dataset, tracking_tables
 from omnibus.fieldwork.waves import create_wave
 from omnibus.frame.store import load_frame
 from tests.analysis.test_analysis_profile import SEED_PRINTED, SEED_TABLE_3
@@ -97,7 +97,7 @@ def _cells(row: str) -> list[str]:
 def test_the_light_dataset_has_a_row_per_unit_and_the_seed_respondents(seed_wave: Wave) -> None:
     dataset = profile_dataset(seed_wave)
     assert dataset.data.height == dataset.population_size == TOTAL
-    tables = wave_tables(seed_wave)
+    tables = tracking_tables(seed_wave)
     assert tables.took_part == TOOK_PART
     assert [(r.section, r.complete, r.partial) for r in tables.sections] == [
         (s, c, p) for s, (c, p, _) in SECTIONS.items()

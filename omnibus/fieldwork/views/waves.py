@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
-from omnibus.fieldwork.tracking import unit_rows, wave_figures, wave_tables
+from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, create_wave
 from omnibus.frame.store import FrameError
@@ -97,7 +97,7 @@ def wave_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     """The wave page, with the state form's errors when a change was refused."""
     researcher = _is_researcher(request)
-    tables = wave_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
+    tables = tracking_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
     context = {
         "wave": wave,
         "figures": tables.figures,

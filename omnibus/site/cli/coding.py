@@ -47,7 +47,7 @@ def export_command(wave_slug: str, variable: str, output: Path) -> None:
 @click.argument("wave_slug", metavar="WAVE")
 @click.argument("variable")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_command(wave_slug: str, variable: str, file: Path) -> None:
+def import_codes_command(wave_slug: str, variable: str, file: Path) -> None:
     """Read back a coded FILE: the codes of the answers it lists are replaced; a bad file changes nothing."""
     wave = wave_named(wave_slug)
     _variable(wave, variable)

@@ -28,19 +28,19 @@ def dataset() -> None:
 @dataset.command("build")
 @WAVE
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write it as Parquet here.")
-def build(wave: str, output: Path | None) -> None:
+def build_dataset_command(wave: str, output: Path | None) -> None:
     """Build WAVE's dataset and summarise it (write it with -o FILE.parquet)."""
     found = wave_named(wave)
 
     data = build_dataset(found)
-    click.echo(summary(data))
+    click.echo(dataset_summary(data))
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
         data.data.write_parquet(output)
         click.echo(f"Wrote {output} ({data.data.height} rows, {data.data.width} columns)")
 
 
-def summary(data: Dataset) -> str:
+def dataset_summary(data: Dataset) -> str:
     """A few lines about a dataset: units, responding units, each section's complete/partial counts."""
     frame = data.data
     sections = [c for c in frame.columns if c.startswith("section_")]
@@ -72,7 +72,7 @@ def responses() -> None:
     help="How the answers were given (default: import; returned_copy for an Excel copy).",
 )
 @click.option("--unit", "unit", metavar="KEY", help="The unit an Excel copy of the questionnaire belongs to.")
-def import_command(wave: str, file: Path, mode: str | None, unit: str | None) -> None:
+def import_responses_command(wave: str, file: Path, mode: str | None, unit: str | None) -> None:
     """Import FILE (CSV, XLSX or .sav with a `unit` column, or a filled-in Excel copy) into WAVE.
 
     Every value is checked against the questionnaire and its routing; a file with any problem is

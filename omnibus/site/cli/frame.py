@@ -52,11 +52,11 @@ def frame() -> None:
     """The population frame: the units surveyed, with codes and dated attributes."""
 
 
-@frame.command()
+@frame.command("load")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as-of", required=True, type=DATE, help="The date the file describes the frame.")
 @POPULATION_OPTION
-def load(file: Path, as_of: date, population: str) -> None:
+def load_frame_command(file: Path, as_of: date, population: str) -> None:
     """Load FILE (CSV, one row per unit) as the frame from --as-of.
 
     The file is checked first; if anything is wrong every problem is listed as

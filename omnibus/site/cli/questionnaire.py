@@ -49,7 +49,7 @@ def _load_or_exit(path: str) -> Questionnaire:
         raise SystemExit(1) from None
 
 
-def summary(q: Questionnaire) -> str:
+def questionnaire_summary(q: Questionnaire) -> str:
     """One line saying what a valid questionnaire holds."""
     questions = [x for x in q.questions() if kind_of(x).answerable]
     return (
@@ -58,11 +58,11 @@ def summary(q: Questionnaire) -> str:
     )
 
 
-@questionnaire.command()
+@questionnaire.command("check")
 @click.argument("file", type=click.Path(dir_okay=False))
-def check(file: str) -> None:
+def check_command(file: str) -> None:
     """Check FILE; print a summary (exit 0) or every problem as FILE:LINE: message (exit 1)."""
-    click.echo(summary(_load_or_exit(file)))
+    click.echo(questionnaire_summary(_load_or_exit(file)))
 
 
 @questionnaire.command()

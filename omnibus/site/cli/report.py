@@ -69,7 +69,7 @@ def report() -> None:
 @click.option("--format", "formats", default="html,pdf,docx", show_default=True, help="Formats, comma-separated.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
 @click.option("--client", is_flag=True, help="The client's copy: quotes attributed only as consent allows.")
-def build(
+def build_report_command(
     wave_slug: str, earlier_slug: str | None, spec: Path | None, formats: str, output: Path, client: bool
 ) -> None:
     """Build WAVE's report in each format into the output folder."""
