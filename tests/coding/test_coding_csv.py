@@ -48,9 +48,7 @@ def test_a_bad_file_changes_nothing_and_names_its_rows(wave, answers, frame, tmp
         f"unit,codes\n{answers[0].unit},1\n{answers[1].unit},9\n999,1\n{answers[2].unit},two\n{answers[0].unit},2\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(
-        main, ["coding", "import", wave.slug, "SocImprov", str(bad)]
-    )
+    result = CliRunner().invoke(main, ["coding", "import", wave.slug, "SocImprov", str(bad)])
     assert result.exit_code == 1
     assert "row 3: codes: 9 is not a theme of SocImprov's frame (codes: 1, 2, 3)" in result.output
     assert "row 4: unit '999' has no answer to SocImprov" in result.output
@@ -61,8 +59,6 @@ def test_a_bad_file_changes_nothing_and_names_its_rows(wave, answers, frame, tmp
 
 
 def test_unknown_variable_is_named_with_the_open_ones(wave):
-    result = CliRunner().invoke(
-        main, ["coding", "export", wave.slug, "SuppSou", "-o", "x.csv"]
-    )
+    result = CliRunner().invoke(main, ["coding", "export", wave.slug, "SuppSou", "-o", "x.csv"])
     assert result.exit_code == 1
     assert "SuppSou is not an open variable" in result.output and "SocImprov" in result.output
