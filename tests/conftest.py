@@ -9,6 +9,7 @@ the set-up is made again before the next such test, so every test starts from th
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -77,9 +78,9 @@ def _wave3_after_a_flush(request: pytest.FixtureRequest, django_db_blocker) -> N
 @pytest.fixture
 def stored_questionnaire(db: None):  # noqa: ANN201 - a QuestionnaireVersion
     """The stored Wave 3 questionnaire version of the session's set-up."""
-    from omnibus.fieldwork.models import Wave
+    from omnibus.fieldwork.models import QuestionnaireVersion
 
-    return Wave.objects.select_related("questionnaire").get(slug=SIMULATED).questionnaire
+    return QuestionnaireVersion.objects.get(sha256=hashlib.sha256(QUESTIONNAIRE.read_bytes()).hexdigest())
 
 
 @pytest.fixture
@@ -96,6 +97,18 @@ def wave(db: None):  # noqa: ANN201 - a Wave
     from omnibus.fieldwork.models import Wave
 
     return Wave.objects.select_related("questionnaire").get(slug=SIMULATED)
+
+
+@pytest.fixture
+def no_simulated_wave(db: None) -> None:
+    """The set-up without its simulated wave, for tests that count every answer or section state there is.
+
+    The wave, its units and their answers are deleted inside the test's transaction (so only for this
+    test); the questionnaire and the frame stay.
+    """
+    from omnibus.fieldwork.models import Wave
+
+    Wave.objects.filter(slug=SIMULATED).delete()
 
 
 @pytest.fixture
@@ -149,27 +162,28 @@ def _small_wave(slug, title, stored, opens_at, closes_at, kind, keys):  # noqa: 
 
     from omnibus.fieldwork.codes import digest, new_code, seal
     from omnibus.fieldwork.models import Wave, WaveUnit
+    from omnibus.frame.models import Population
+    from omnibus.frame.store import frame_as_of
 
-    # The session wave's units carry the frame's unit ids and names for AS_OF.
-    frame = WaveUnit.objects.filter(wave__slug=SIMULATED, unit__key__in=keys).order_by("unit__key")
-    units = list(frame.values_list("unit__key", "unit_id", "name"))
-    missing = sorted(set(keys) - {key for key, _, _ in units})
-    assert not missing, f"not LAs of the 2017 frame: {missing}"
+    population = Population.objects.get(slug=POPULATION)
+    names = {u.key: u.name for u in frame_as_of(POPULATION, AS_OF).units if u.key in set(keys)}
+    assert names.keys() == set(keys), f"not LAs of the 2017 frame: {sorted(set(keys) - names.keys())}"
+    ids = dict(population.units.filter(key__in=names).values_list("key", "id"))
     with transaction.atomic():
         made = Wave.objects.create(
             slug=slug,
             title=title,
             questionnaire=stored,
-            population=Wave.objects.get(slug=SIMULATED).population,
+            population=population,
             frame_as_of=AS_OF,
             opens_at=opens_at,
             closes_at=closes_at,
             kind=kind,
         )
-        codes = [new_code() for _ in units]
+        codes = {key: new_code() for key in sorted(names)}
         WaveUnit.objects.bulk_create(
-            WaveUnit(wave=made, unit_id=unit_id, name=name, code_digest=digest(code), code_sealed=seal(code))
-            for (_, unit_id, name), code in zip(units, codes, strict=True)
+            WaveUnit(wave=made, unit_id=ids[key], name=names[key], code_digest=digest(code), code_sealed=seal(code))
+            for key, code in codes.items()
         )
     return made
 
