@@ -1,7 +1,7 @@
 """Fixtures for every test: the Wave 3 set-up made once per run, waves over it, and signed-in users.
 
 The test database is made once with the Wave 3 questionnaire stored, the 2017 frame of the 152
-LAs loaded and a wave over them simulated (`SIMULATED`). Each test runs in a transaction rolled
+LAs loaded and a wave over them simulated (tests/waves.py). Each test runs in a transaction rolled
 back at its end, so it sees that set-up as it was made, whatever earlier tests did. A test that
 commits for real (`transactional_db`, `live_server`) ends with a flush that empties the database:
 the set-up is made again before the next such test, so every test starts from the same data.
@@ -9,45 +9,11 @@ the set-up is made again before the next such test, so every test starts from th
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
-POPULATION = "england-la"
-AS_OF = date(2017, 9, 1)
-SIMULATED = "cso-w3-simulated"  # the slug of the session's simulated wave
-OPENS = datetime(2017, 10, 4, 9, tzinfo=UTC)
-CLOSES = datetime(2017, 11, 17, 17, tzinfo=UTC)
-# A handful of LAs for tests that need units but not the population: the units of the example
-# contacts (County Durham, Darlington, Gateshead, Hartlepool) and two without contacts.
-HANDFUL = ("840", "841", "390", "805", "929", "370")
-
-
-def make_wave3() -> None:
-    """Store the Wave 3 questionnaire, load the 2017 frame, and simulate a wave over it (seed 7, half respond)."""
-    from omnibus.dataset.simulate import simulate
-    from omnibus.fieldwork.questionnaires import store_questionnaire
-    from omnibus.fieldwork.waves import create_wave
-    from omnibus.frame.store import load_frame
-
-    stored, _ = store_questionnaire(QUESTIONNAIRE)
-    load_frame(FRAME, AS_OF)
-    made = create_wave(SIMULATED, "CSO Wave 3", stored, POPULATION, AS_OF, OPENS, CLOSES)
-    simulate(made, seed=7, response_rate=0.5)
-
-
-def ensure_wave3() -> None:
-    """Make the Wave 3 set-up unless the database has it (a kept database, or before a flush)."""
-    from omnibus.fieldwork.models import Wave
-
-    if not Wave.objects.filter(slug=SIMULATED).exists():
-        make_wave3()
+from tests.waves import SIMULATED, ensure_wave3, new_wave, stored_wave3
 
 
 @pytest.fixture(scope="session")
@@ -58,7 +24,7 @@ def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001 - pytes
 
 
 def _commits(item: pytest.Item) -> bool:
-    """Whether a test runs outside a rolled-back transaction (pytest-django flushes after it)."""
+    """Whether a test runs outside a rolled-back transaction (pytest-django flushes the database after it)."""
     marker = item.get_closest_marker("django_db")
     if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
         return True
@@ -77,10 +43,8 @@ def _wave3_after_a_flush(request: pytest.FixtureRequest, django_db_blocker) -> N
 
 @pytest.fixture
 def stored_questionnaire(db: None):  # noqa: ANN201 - a QuestionnaireVersion
-    """The stored Wave 3 questionnaire version of the session's set-up."""
-    from omnibus.fieldwork.models import QuestionnaireVersion
-
-    return QuestionnaireVersion.objects.get(sha256=hashlib.sha256(QUESTIONNAIRE.read_bytes()).hexdigest())
+    """The stored Wave 3 questionnaire version of the set-up."""
+    return stored_wave3()
 
 
 @pytest.fixture
@@ -93,7 +57,7 @@ def questionnaire(stored_questionnaire):  # noqa: ANN001, ANN201 - a Questionnai
 
 @pytest.fixture
 def wave(db: None):  # noqa: ANN201 - a Wave
-    """The session's wave over the 152 LAs with simulated answers (seed 7, about half respond), closed in 2017."""
+    """The set-up's wave over the 152 LAs with simulated answers (seed 7, about half respond), closed in 2017."""
     from omnibus.fieldwork.models import Wave
 
     return Wave.objects.select_related("questionnaire").get(slug=SIMULATED)
@@ -101,10 +65,10 @@ def wave(db: None):  # noqa: ANN201 - a Wave
 
 @pytest.fixture
 def no_simulated_wave(db: None) -> None:
-    """The set-up without its simulated wave, for tests that count every answer or section state there is.
+    """The set-up without its simulated wave, for tests that count every answer, state or wave there is.
 
-    The wave, its units and their answers are deleted inside the test's transaction (so only for this
-    test); the questionnaire and the frame stay.
+    The wave, its units and their answers are deleted inside the test's transaction, so for this
+    test only; the questionnaire and the frame stay.
     """
     from omnibus.fieldwork.models import Wave
 
@@ -112,87 +76,47 @@ def no_simulated_wave(db: None) -> None:
 
 
 @pytest.fixture
-def make_wave(stored_questionnaire) -> Callable[..., object]:  # noqa: ANN001
-    """A factory of waves of the Wave 3 questionnaire over the 2017 frame: every LA, or only `units`.
+def empty_database(no_simulated_wave: None) -> None:
+    """The database without the Wave 3 set-up, for tests of storing questionnaires and loading frames afresh.
 
-    `make_wave(slug, opens_at, closes_at, title=..., kind=..., units=...)`: by default open since
-    yesterday for 30 days and titled as the questionnaire; `units` (LA keys) makes a small wave.
+    Deleted inside the test's transaction, so for this test only.
     """
+    from omnibus.fieldwork.models import QuestionnaireVersion
+    from omnibus.frame.models import Population
 
-    def make(
-        slug: str = "w3",
-        opens_at: datetime | None = None,
-        closes_at: datetime | None = None,
-        *,
-        title: str | None = None,
-        kind: str = "main",
-        units: Iterable[str] | None = None,
-    ):
-        from django.utils import timezone
-
-        from omnibus.fieldwork.waves import create_wave
-
-        opens_at = opens_at or timezone.now() - timedelta(days=1)
-        closes_at = closes_at or opens_at + timedelta(days=30)
-        title = title or stored_questionnaire.title
-        if units is not None:
-            return _small_wave(slug, title, stored_questionnaire, opens_at, closes_at, kind, units)
-        return create_wave(slug, title, stored_questionnaire, POPULATION, AS_OF, opens_at, closes_at, kind=kind)
-
-    return make
+    QuestionnaireVersion.objects.all().delete()
+    Population.objects.all().delete()
 
 
 @pytest.fixture
-def small_wave(make_wave) -> Callable[..., object]:  # noqa: ANN001
-    """A factory of waves over a handful of LAs (`HANDFUL` unless `units` is given), for tests of single units.
+def make_wave(db: None) -> Callable[..., object]:
+    """A factory of waves over the set-up's questionnaire and frame: `new_wave` in tests/waves.py.
 
-    Takes the arguments of `make_wave`; contact, message and call tests need units, not 152 of them.
+    `make_wave("w3")` is a wave of the 152 LAs open since yesterday; `make_wave(..., units=keys)` a small one.
     """
+    return new_wave
 
-    def make(slug: str = "w3", opens_at: datetime | None = None, closes_at: datetime | None = None, **options):
+
+@pytest.fixture
+def small_wave(db: None) -> Callable[..., object]:
+    """A factory of waves over a handful of LAs (tests/waves.py `HANDFUL`), for tests of single units.
+
+    Takes the arguments of `make_wave`: contact, message and call tests need units, not 152 of them.
+    """
+    from tests.waves import HANDFUL
+
+    def make(*args: object, **options: object):  # noqa: ANN202 - a Wave
         options.setdefault("units", HANDFUL)
-        return make_wave(slug, opens_at, closes_at, **options)
+        return new_wave(*args, **options)
 
     return make
-
-
-def _small_wave(slug, title, stored, opens_at, closes_at, kind, keys):  # noqa: ANN001, ANN202
-    """A wave whose units are the frame's LAs `keys`, each with a fresh code, made as `create_wave` makes them."""
-    from django.db import transaction
-
-    from omnibus.fieldwork.codes import digest, new_code, seal
-    from omnibus.fieldwork.models import Wave, WaveUnit
-    from omnibus.frame.models import Population
-    from omnibus.frame.store import frame_as_of
-
-    population = Population.objects.get(slug=POPULATION)
-    names = {u.key: u.name for u in frame_as_of(POPULATION, AS_OF).units if u.key in set(keys)}
-    assert names.keys() == set(keys), f"not LAs of the 2017 frame: {sorted(set(keys) - names.keys())}"
-    ids = dict(population.units.filter(key__in=names).values_list("key", "id"))
-    with transaction.atomic():
-        made = Wave.objects.create(
-            slug=slug,
-            title=title,
-            questionnaire=stored,
-            population=population,
-            frame_as_of=AS_OF,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            kind=kind,
-        )
-        codes = {key: new_code() for key in sorted(names)}
-        WaveUnit.objects.bulk_create(
-            WaveUnit(wave=made, unit_id=ids[key], name=names[key], code_digest=digest(code), code_sealed=seal(code))
-            for key, code in codes.items()
-        )
-    return made
 
 
 @pytest.fixture
 def signed_in(db: None) -> Callable[[str], object]:
     """Sign in as a back-office role: `signed_in("researcher")` is a test client of a user in that group.
 
-    The user is called `<role>-user`; signing in as the same role twice gives two clients of one user.
+    The user is called `<role>-user`; signing in as the same role again gives another client of that user.
     """
     from django.contrib.auth.models import Group, User
     from django.test import Client

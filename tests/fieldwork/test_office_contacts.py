@@ -11,8 +11,6 @@ from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import AuditEvent, Contact, Message, Nomination, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
 
-from .conftest import signed_in
-
 
 @pytest.fixture
 def unit(wave: Wave) -> WaveUnit:
@@ -23,7 +21,7 @@ def unit_url(unit: WaveUnit) -> str:
     return reverse("office:unit_contacts", args=[unit.wave.slug, unit.unit.key])
 
 
-def test_a_client_is_refused_every_contacts_page(wave: Wave, unit: WaveUnit) -> None:
+def test_a_client_is_refused_every_contacts_page(wave: Wave, unit: WaveUnit, signed_in) -> None:
     contact = add_contact(unit, "test", "Ada Example", "ada@example.org")
     client = signed_in("client")
     urls = [

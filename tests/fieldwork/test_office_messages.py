@@ -13,8 +13,6 @@ from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import AuditEvent, Campaign, Message, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
 
-from .conftest import signed_in
-
 
 @pytest.fixture
 def units(wave: Wave) -> dict[str, WaveUnit]:
@@ -31,7 +29,7 @@ def messages_url(wave: Wave) -> str:
     return reverse("office:wave_messages", args=[wave.slug])
 
 
-def test_a_client_is_refused_every_messages_page(wave: Wave, units: dict[str, WaveUnit]) -> None:
+def test_a_client_is_refused_every_messages_page(wave: Wave, units: dict[str, WaveUnit], signed_in) -> None:
     queued = queue_campaign(wave, load_template("invitation"), "everyone")
     client = signed_in("client")
     urls = [

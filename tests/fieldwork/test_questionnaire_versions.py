@@ -12,7 +12,8 @@ from omnibus.questionnaire.loader import QuestionnaireError
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml"
 
-pytestmark = pytest.mark.django_db
+# Storing the Wave 3 questionnaire afresh: the set-up has stored it already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def test_store_and_read_back() -> None:
