@@ -9,11 +9,23 @@ the set-up is made again before the next such test, so every test starts from th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 
 from tests.waves import SIMULATED, ensure_wave3, new_wave, stored_wave3
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Hash passwords with MD5 in tests: PBKDF2's many rounds cost most of a second a sign-in on a busy machine.
+
+    The tests check who may sign in and how failures are counted, not the strength of the hash.
+    """
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(scope="session")
