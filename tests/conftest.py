@@ -104,7 +104,8 @@ def empty_database(no_simulated_wave: None) -> None:
 def make_wave(db: None) -> Callable[..., object]:
     """A factory of waves over the set-up's questionnaire and frame: `new_wave` in tests/waves.py.
 
-    `make_wave("w3")` is a wave of the 152 LAs open since yesterday; `make_wave(..., units=keys)` a small one.
+    `make_wave("w3")` is a wave of the 152 LAs open from yesterday for 30 days; `make_wave(..., units=keys)` a
+    small one.
     """
     return new_wave
 

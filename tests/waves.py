@@ -64,7 +64,7 @@ def new_wave(
 ):  # noqa: ANN201 - a Wave
     """A wave of the Wave 3 questionnaire over the 2017 frame: every LA, or only the LAs `units` (keys).
 
-    By default it has been open since yesterday, for 30 days, and is titled as the questionnaire.
+    By default it opened yesterday and closes in 30 days, and is titled as the questionnaire.
     """
     from django.utils import timezone
 
@@ -72,7 +72,7 @@ def new_wave(
 
     stored = stored_wave3()
     opens_at = opens_at or timezone.now() - timedelta(days=1)
-    closes_at = closes_at or opens_at + timedelta(days=30)
+    closes_at = closes_at or timezone.now() + timedelta(days=30)
     title = title or stored.title
     if units is None:
         return create_wave(slug, title, stored, POPULATION, AS_OF, opens_at, closes_at, kind=kind)
