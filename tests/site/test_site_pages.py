@@ -12,18 +12,12 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.frame.store import load_frame
-
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 
 
 @pytest.fixture
-def loaded(db: None) -> None:
-    store_questionnaire(EXAMPLE)
-    load_frame(FRAME, date(2017, 9, 1))
+def loaded(stored_questionnaire) -> None:  # noqa: ANN001
+    """The Wave 3 questionnaire and the 2017 frame: the test database's set-up holds them."""
 
 
 def test_home_lists_questionnaire_and_frame(loaded: None, client: Client) -> None:
@@ -54,7 +48,7 @@ def test_home_lists_waves_with_their_response(loaded: None, client: Client) -> N
     assert "Open" in row and ">152<" in row and ">3<" in row
 
 
-def test_home_without_anything_loaded_says_how_to_load(db: None, client: Client) -> None:
+def test_home_without_anything_loaded_says_how_to_load(empty_database: None, client: Client) -> None:
     page = client.get("/").content.decode()
     assert "omnibus questionnaire load FILE" in page
     assert "omnibus frame load FILE.csv --as-of DATE" in page
