@@ -17,10 +17,8 @@ from playwright.sync_api import Browser, sync_playwright
 from pytest_django.live_server_helper import LiveServer
 
 from omnibus.fieldwork.codes import unseal
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
 from tests.browser.survey_browser import LiveWave
+from tests.waves import new_wave
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -75,9 +73,7 @@ def browser(django_db_setup: None, live_server: LiveServer) -> Iterator[Browser]
 @pytest.fixture
 def live_wave(live_server: LiveServer, transactional_db: None) -> LiveWave:
     """The Wave 3 questionnaire over the 2017 frame, open since yesterday for a month; Darlington's code."""
-    stored, _ = store_questionnaire(QUESTIONNAIRE)
-    load_frame(FRAME, AS_OF)
     opens = timezone.now() - timedelta(days=1)
-    wave = create_wave("cso-w3-browser", stored.title, stored, "england-la", AS_OF, opens, opens + timedelta(days=31))
+    wave = new_wave("cso-w3-browser", opens, opens + timedelta(days=31))
     unit = wave.units.get(name="Darlington")
     return LiveWave(base_url=live_server.url, wave_unit=unit, code=unseal(unit.code_sealed))
