@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,6 +14,14 @@ from omnibus.fieldwork.contacts import add_contact
 from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import AuditEvent, Campaign, Message, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
+from tests.waves import HANDFUL
+
+
+@pytest.fixture
+def wave(small_wave) -> Wave:  # noqa: ANN001
+    """Wave w3 of a handful of LAs with Barnsley, Barnet and Bexley, open for 40 days until 13 October 2017."""
+    closes = timezone.make_aware(datetime(2017, 10, 13, 17, 0))
+    return small_wave("w3", closes - timedelta(days=40), closes, units=(*HANDFUL, "302", "303"))
 
 
 @pytest.fixture
