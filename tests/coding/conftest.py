@@ -1,32 +1,8 @@
-"""Fixtures for the coding tests: a wave of the Wave 3 questionnaire with simulated answers."""
+"""Fixtures for the coding tests: the answers, code frame and codes of the session's simulated `wave`."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
-AS_OF = date(2017, 9, 1)
-
-
-@pytest.fixture
-def wave(db):
-    """A wave over the 152 LAs with simulated answers (about half respond)."""
-    from omnibus.dataset.simulate import simulate
-    from omnibus.fieldwork.questionnaires import store_questionnaire
-    from omnibus.fieldwork.waves import create_wave
-    from omnibus.frame.store import load_frame
-
-    stored, _ = store_questionnaire(QUESTIONNAIRE)
-    load_frame(FRAME, AS_OF)
-    opens, closes = datetime(2017, 10, 4, 9, tzinfo=UTC), datetime(2017, 11, 17, 17, tzinfo=UTC)
-    made = create_wave("cso-w3", "CSO Wave 3", stored, "england-la", AS_OF, opens, closes)
-    simulate(made, seed=7, response_rate=0.5)
-    return made
 
 
 @pytest.fixture

@@ -2,22 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
-
-
-def _user(name: str, role: str):
-    user = get_user_model().objects.create_user(name, password="x-password-1")
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
-
-
-@pytest.fixture
-def researcher(client, db):
-    client.force_login(_user("rita", "researcher"))
-    return client
-
 
 def test_the_screen_lists_answers_with_live_counts(researcher, wave, answers, coded):
     page = researcher.get(f"/office/coding/{wave.slug}/SocImprov/")
@@ -53,13 +37,13 @@ def test_mistakes_come_back_as_an_error_summary(researcher, wave, answers, frame
     assert researcher.get(f"/office/coding/{wave.slug}/SocImprov/answer/999999/").status_code == 404
 
 
-def test_a_client_cannot_code_but_reads_only_usable_consented_quotes(client, wave, answers, frame):
+def test_a_client_cannot_code_but_reads_only_usable_consented_quotes(signed_in, wave, answers, frame):
     from omnibus.coding.quotes import mark_quote
     from omnibus.fieldwork.models import WaveUnit
 
     unit = WaveUnit.objects.get(pk=answers[0].wave_unit)
     mark_quote(unit, "SocImprov", f"{unit.name} needs more social workers", None, None)
-    client.force_login(_user("carl", "client"))
+    client = signed_in("client")
     assert client.get(f"/office/coding/{wave.slug}/SocImprov/").status_code == 403
     page = client.get(f"/office/coding/{wave.slug}/quotes/").content.decode()
     assert unit.name not in page and "All marked quotes" not in page

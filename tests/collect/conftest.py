@@ -1,35 +1,20 @@
-"""Fixtures for the respondent survey: the Wave 3 questionnaire, the frame and an open wave."""
+"""Fixtures for the respondent survey: an open wave over the session's questionnaire and frame, signing in by code."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.models import Wave, WaveUnit
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 
 
 @pytest.fixture
-def wave(db: None) -> Wave:
-    """An open wave of the Wave 3 questionnaire over the 152 local authorities."""
-    stored, _ = store_questionnaire(EXAMPLE)
-    load_frame(FRAME, date(2017, 9, 1))
-    now = timezone.now()
-    return create_wave(
-        "w3", stored.title, stored, "england-la", date(2017, 9, 1), now - timedelta(days=1), now + timedelta(days=30)
-    )
+def wave(make_wave) -> Wave:  # noqa: ANN001
+    """Wave w3 of the 152 local authorities, open from yesterday for 30 days, with no answers."""
+    return make_wave("w3")
 
 
 @pytest.fixture

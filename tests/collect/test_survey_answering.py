@@ -230,6 +230,7 @@ def test_one_code_reaches_only_its_own_unit(wave, unit: WaveUnit) -> None:
     assert live_answers(unit) == {} and live_answers(other) == {"ConfUnd": 4}
 
 
+@pytest.mark.usefixtures("no_simulated_wave")  # it reads the one ConfUnd answer there is
 def test_preview_is_for_researchers_and_kept_apart(wave, unit: WaveUnit, django_user_model) -> None:
     client = Client()
     assert client.get("/survey/preview/cso/wave-3/").status_code == 302  # to the sign-in page

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
 
-from .conftest import FRAME, answer, signed_in
+from .conftest import answer, signed_in
 
 PIPED = """\
 survey: piped
@@ -39,8 +38,7 @@ pytestmark = pytest.mark.django_db
 def wave_of(tmp_path: Path, kind: str):
     path = tmp_path / "piped.yaml"
     path.write_text(PIPED, encoding="utf-8")
-    stored, _ = store_questionnaire(path)
-    load_frame(FRAME, date(2017, 9, 1))
+    stored, _ = store_questionnaire(path)  # over the frame of the 152 LAs the test database holds
     now = timezone.now()
     return create_wave(
         kind, kind, stored, "england-la", date(2017, 9, 1), now - timedelta(days=1), now + timedelta(days=1), kind

@@ -1,19 +1,18 @@
-"""Fixtures of the context tests: the 2017 frame, the reference indicators, a simulated wave over them."""
+"""Fixtures of the context tests: the reference indicators over the session's 2017 frame, a simulated wave."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+
+from tests.waves import AS_OF, CLOSES, OPENS, ensure_wave3, new_wave
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "examples" / "reference"
 CONTEXT = ROOT / "examples" / "context"
 FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
-QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-AS_OF = date(2017, 9, 1)
 CLA = REFERENCE / "la_cla_rate_2016.csv"
 CIN = REFERENCE / "la_cin_rate_2016.csv"
 ENGLAND = CONTEXT / "england_2016.csv"
@@ -22,7 +21,10 @@ IMD = CONTEXT / "la_imd2019_utla_NOT_2015.csv"
 
 @pytest.fixture
 def frame(db):
-    return load_the_frame()
+    """The 2017 frame of the 152 LAs (loaded with the session's set-up)."""
+    from omnibus.frame.models import FrameVersion
+
+    return FrameVersion.objects.get(population__slug="england-la", as_of=AS_OF)
 
 
 @pytest.fixture
@@ -56,7 +58,7 @@ def simulated(django_db_setup, django_db_blocker):
     from omnibus.dataset.build import build_dataset
 
     with django_db_blocker.unblock(), transaction.atomic():
-        load_the_frame()
+        ensure_wave3()  # the frame, unless a test that commits flushed it away
         load_the_indicators()
         made = make_simulated_wave()
         apply_bands("cin_rate", "2016", "cin_rate_band", AS_OF, cuts=[100, 300, 400, 500])
@@ -64,12 +66,6 @@ def simulated(django_db_setup, django_db_blocker):
         result = Simulated(build_dataset(made), indicator_values("cin_rate", "2016").las, fifths.counts)
         transaction.set_rollback(True)
     return result
-
-
-def load_the_frame():
-    from omnibus.frame.store import load_frame
-
-    return load_frame(FRAME, AS_OF)
 
 
 def load_the_indicators() -> None:
@@ -83,12 +79,9 @@ def load_the_indicators() -> None:
 
 
 def make_simulated_wave():
+    """Wave cso-w3 over the 152 LAs, simulated with its own seed (3) and response rate (0.6)."""
     from omnibus.dataset.simulate import simulate
-    from omnibus.fieldwork.questionnaires import store_questionnaire
-    from omnibus.fieldwork.waves import create_wave
 
-    stored, _ = store_questionnaire(QUESTIONNAIRE)
-    opens, closes = datetime(2017, 10, 4, 9, tzinfo=UTC), datetime(2017, 11, 17, 17, tzinfo=UTC)
-    made = create_wave("cso-w3", "CSO Wave 3", stored, "england-la", AS_OF, opens, closes)
+    made = new_wave("cso-w3", OPENS, CLOSES, title="CSO Wave 3")
     simulate(made, seed=3, response_rate=0.6)
     return made

@@ -1,52 +1,29 @@
-"""Fixtures for the dataset tests: the Wave 3 questionnaire, the 2017 frame of 152 LAs, waves over them."""
+"""Fixtures for the dataset tests: waves with no answers yet over the session's questionnaire and frame."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import UTC, datetime
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
-AS_OF = date(2017, 9, 1)
 OPENS = datetime(2017, 10, 4, 9, tzinfo=UTC)
 CLOSES = datetime(2017, 11, 17, 17, tzinfo=UTC)
 
 
 @pytest.fixture
-def stored_questionnaire(db):
-    from omnibus.fieldwork.questionnaires import store_questionnaire
-
-    stored, _ = store_questionnaire(QUESTIONNAIRE)
-    return stored
-
-
-@pytest.fixture
-def make_wave(stored_questionnaire):
-    """A factory of waves over the Wave 3 questionnaire and the 2017 frame."""
-    from omnibus.fieldwork.waves import create_wave
-    from omnibus.frame.store import load_frame
-
-    load_frame(FRAME, AS_OF)
+def make_wave(make_wave):
+    """A factory of waves with no answers yet over the 152 LAs, open in autumn 2017 ("cso-w3" unless named)."""
 
     def make(slug: str = "cso-w3", kind: str = "main"):
-        return create_wave(slug, "CSO Wave 3", stored_questionnaire, "england-la", AS_OF, OPENS, CLOSES, kind=kind)
+        return make_wave(slug, OPENS, CLOSES, title="CSO Wave 3", kind=kind)
 
     return make
 
 
 @pytest.fixture
 def wave(make_wave):
+    """Wave cso-w3, with no answers yet."""
     return make_wave()
-
-
-@pytest.fixture
-def questionnaire(stored_questionnaire):
-    from omnibus.fieldwork.questionnaires import questionnaire_of
-
-    return questionnaire_of(stored_questionnaire)
 
 
 @pytest.fixture

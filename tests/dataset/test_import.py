@@ -19,7 +19,8 @@ from omnibus.fieldwork.models import SectionState
 from omnibus.questionnaire.render_xlsx import render_xlsx
 from omnibus.site.cli.dataset import responses
 
-pytestmark = pytest.mark.django_db
+# The checks count every answer and section state in the database: the simulated wave would be among them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_simulated_wave")]
 
 
 def comparable(dataset) -> pl.DataFrame:

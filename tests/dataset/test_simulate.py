@@ -15,7 +15,8 @@ from omnibus.fieldwork.models import SectionState
 from omnibus.questionnaire.routing import route
 from omnibus.site.cli.dataset import dataset, export, responses, simulate_command
 
-pytestmark = pytest.mark.django_db
+# The checks count every answer and section state in the database: the simulated wave would be among them.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_simulated_wave")]
 
 
 def stored_answers(wave) -> dict[int, dict[str, object]]:

@@ -14,8 +14,6 @@ from omnibus.fieldwork.models import AuditEvent
 from omnibus.fieldwork.models.audit import AppendOnlyError
 from omnibus.site.cli.fieldwork import audit as audit_group
 
-from .test_contacts import make_wave
-
 pytestmark = pytest.mark.django_db
 
 
@@ -44,8 +42,8 @@ def test_a_user_is_recorded_by_username_and_link() -> None:
     assert (event.actor, event.user) == ("ada", user)
 
 
-def test_events_filter_by_wave_time_actor_and_action() -> None:
-    w3, w4 = make_wave("w3"), make_wave("w4")
+def test_events_filter_by_wave_time_actor_and_action(small_wave) -> None:  # noqa: ANN001
+    w3, w4 = small_wave("w3"), small_wave("w4")
     record("ada", "viewed", wave=w3, now=at(1))
     record("bea", "changed", obj=w3, wave=w3, now=at(2))
     record("ada", "exported", wave=w4, now=at(3))
@@ -56,8 +54,8 @@ def test_events_filter_by_wave_time_actor_and_action() -> None:
     assert [e.object_type for e in events(action="changed")] == ["fieldwork.wave"]
 
 
-def test_the_audit_list_command() -> None:
-    w3 = make_wave("w3")
+def test_the_audit_list_command(small_wave) -> None:  # noqa: ANN001
+    w3 = small_wave("w3")
     record("ada", "viewed", wave=w3, detail="contacts list", now=at(1))
     record("cli:bea", "erased", wave=w3, now=timezone.now() - timedelta(minutes=1))
     runner = CliRunner()

@@ -18,13 +18,13 @@ from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, SectionState
 from omnibus.fieldwork.retention import erase_contacts
 from omnibus.site.cli.fieldwork import calls
 
-from .test_contacts import EXAMPLE_CONTACTS, make_wave
+from .test_contacts import EXAMPLE_CONTACTS
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def wave() -> Wave:
+def wave(make_wave) -> Wave:  # noqa: ANN001
     """Wave 3 with the example contacts; 840 completed a section, 841 is part-way, 390 has not started."""
     made = make_wave()
     assert import_contacts(made, EXAMPLE_CONTACTS, "t").ok

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from omnibus.fieldwork.contacts import (
     ContactError,
@@ -21,9 +19,6 @@ from omnibus.fieldwork.contacts import (
     wave_unit_by_key,
 )
 from omnibus.fieldwork.models import AuditEvent, Contact, Nomination, Wave
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_CONTACTS = ROOT / "examples" / "contacts" / "cso-wave3-contacts.csv"
@@ -32,19 +27,10 @@ HEADER = "unit_key,name,email,phone,role,main,nomination\n"
 pytestmark = pytest.mark.django_db
 
 
-def make_wave(slug: str = "w3") -> Wave:
-    """An open wave of the Wave 3 questionnaire over the 152 local authorities."""
-    stored, _ = store_questionnaire(ROOT / "examples" / "questionnaires" / "cso-wave3.yaml")
-    load_frame(ROOT / "examples" / "frame" / "england-la-2017.csv", date(2017, 9, 1))
-    now = timezone.now()
-    return create_wave(
-        slug, stored.title, stored, "england-la", date(2017, 9, 1), now - timedelta(days=1), now + timedelta(days=30)
-    )
-
-
 @pytest.fixture
-def wave() -> Wave:
-    return make_wave()
+def wave(small_wave) -> Wave:  # noqa: ANN001
+    """An open wave of a handful of LAs: those of the example contacts and two more."""
+    return small_wave()
 
 
 def write(tmp_path: Path, text: str, name: str = "contacts.csv") -> Path:

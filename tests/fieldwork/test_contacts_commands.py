@@ -10,14 +10,15 @@ from click.testing import CliRunner
 from omnibus.fieldwork.models import AuditEvent, Contact, Wave
 from omnibus.site.cli.fieldwork import contacts
 
-from .test_contacts import EXAMPLE_CONTACTS, HEADER, make_wave
+from .test_contacts import EXAMPLE_CONTACTS, HEADER
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def wave() -> Wave:
-    return make_wave()
+def wave(small_wave) -> Wave:  # noqa: ANN001
+    """An open wave of a handful of LAs: those of the example contacts and two more."""
+    return small_wave()
 
 
 def test_import_then_list(wave: Wave) -> None:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from pathlib import Path
-
 import pytest
-from django.utils import timezone
 
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.messages import (
@@ -22,22 +18,6 @@ from omnibus.fieldwork.messages import (
     select_units,
 )
 from omnibus.fieldwork.models import SectionState, Wave
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
-
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
-
-
-@pytest.fixture
-def wave(db: None) -> Wave:
-    """An open wave of the Wave 3 questionnaire over the 152 local authorities, closing 13 October 2017."""
-    stored, _ = store_questionnaire(EXAMPLE)
-    load_frame(FRAME, date(2017, 9, 1))
-    closes = timezone.make_aware(datetime(2017, 10, 13, 17, 0))
-    return create_wave("w3", stored.title, stored, "england-la", date(2017, 9, 1), closes - timedelta(days=40), closes)
 
 
 def test_the_example_templates_load_and_attach_the_excel_copy() -> None:

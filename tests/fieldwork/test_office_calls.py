@@ -6,38 +6,24 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from omnibus.fieldwork.contacts import import_contacts, wave_unit_by_key
 from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, SectionState, Wave
 
-from .test_contacts import EXAMPLE_CONTACTS, make_wave
+from .test_contacts import EXAMPLE_CONTACTS
 
 pytestmark = pytest.mark.django_db
 LIST, CSV, LOG = "/office/waves/w3/calls/", "/office/waves/w3/calls.csv", "/office/waves/w3/units/805/calls/"
 
 
 @pytest.fixture
-def wave() -> Wave:
+def wave(make_wave) -> Wave:  # noqa: ANN001
     """Wave 3 with the example contacts; unit 840 has completed a section."""
     made = make_wave()
     assert import_contacts(made, EXAMPLE_CONTACTS, "t").ok
     SectionState.objects.create(wave_unit=wave_unit_by_key(made, "840"), section="csc", status=SectionState.COMPLETED)
     return made
-
-
-def signed_in(role: str) -> Client:
-    user = User.objects.create_user(f"{role}-user", password="x")
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def researcher() -> Client:
-    return signed_in("researcher")
 
 
 def test_the_call_list_shows_non_responders_with_the_main_number(wave: Wave, researcher: Client) -> None:
@@ -96,7 +82,7 @@ def test_wrong_forms_show_govuk_errors_and_save_nothing(
 
 
 @pytest.mark.parametrize("url", [LIST, CSV, LOG])
-def test_clients_are_refused_and_strangers_sent_to_sign_in(wave: Wave, url: str) -> None:
+def test_clients_are_refused_and_strangers_sent_to_sign_in(wave: Wave, url: str, signed_in) -> None:  # noqa: ANN001
     client = signed_in("client")
     assert client.get(url).status_code == 403
     assert client.post(url, {"outcome": "spoke_to"}).status_code == 403

@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from omnibus.fieldwork.contacts import add_contact
 from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import AuditEvent, Contact, Message, Nomination, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
+from tests.waves import HANDFUL
 
-from .conftest import signed_in
+
+@pytest.fixture
+def wave(small_wave) -> Wave:  # noqa: ANN001
+    """Wave w3 of a handful of LAs with Barnsley and Barnet, open for 40 days until 13 October 2017."""
+    closes = timezone.make_aware(datetime(2017, 10, 13, 17, 0))
+    return small_wave("w3", closes - timedelta(days=40), closes, units=(*HANDFUL, "302"))
 
 
 @pytest.fixture
@@ -23,7 +32,7 @@ def unit_url(unit: WaveUnit) -> str:
     return reverse("office:unit_contacts", args=[unit.wave.slug, unit.unit.key])
 
 
-def test_a_client_is_refused_every_contacts_page(wave: Wave, unit: WaveUnit) -> None:
+def test_a_client_is_refused_every_contacts_page(wave: Wave, unit: WaveUnit, signed_in) -> None:
     contact = add_contact(unit, "test", "Ada Example", "ada@example.org")
     client = signed_in("client")
     urls = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -12,8 +14,14 @@ from omnibus.fieldwork.contacts import add_contact
 from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import AuditEvent, Campaign, Message, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.outbox import queue_campaign
+from tests.waves import HANDFUL
 
-from .conftest import signed_in
+
+@pytest.fixture
+def wave(small_wave) -> Wave:  # noqa: ANN001
+    """Wave w3 of a handful of LAs with Barnsley, Barnet and Bexley, open for 40 days until 13 October 2017."""
+    closes = timezone.make_aware(datetime(2017, 10, 13, 17, 0))
+    return small_wave("w3", closes - timedelta(days=40), closes, units=(*HANDFUL, "302", "303"))
 
 
 @pytest.fixture
@@ -31,7 +39,7 @@ def messages_url(wave: Wave) -> str:
     return reverse("office:wave_messages", args=[wave.slug])
 
 
-def test_a_client_is_refused_every_messages_page(wave: Wave, units: dict[str, WaveUnit]) -> None:
+def test_a_client_is_refused_every_messages_page(wave: Wave, units: dict[str, WaveUnit], signed_in) -> None:
     queued = queue_campaign(wave, load_template("invitation"), "everyone")
     client = signed_in("client")
     urls = [

@@ -3,47 +3,29 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
-from pathlib import Path
+from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
 from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, SectionState, Wave
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave
-from omnibus.frame.store import load_frame
+from tests.waves import new_wave
 
-ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 KNOWN_LA = "Darlington"  # a unit of the frame, unit key 841
 
-pytestmark = pytest.mark.django_db
+# The checks read every wave there is (`Wave.objects.get()`, the wave list): the simulated wave would be one.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_simulated_wave")]
 
 
 def make_wave(
     slug: str = "w3", opens_in: timedelta = timedelta(days=-1), length: timedelta = timedelta(days=10)
 ) -> Wave:
-    """The example questionnaire and frame, and a wave over them opening `opens_in` from now."""
-    if not QuestionnaireVersion.objects.exists():
-        store_questionnaire(EXAMPLE)
-        load_frame(FRAME, date(2017, 9, 1))
+    """A wave of the 152 LAs, opening `opens_in` from now."""
     opens = timezone.now() + opens_in
-    stored = QuestionnaireVersion.objects.get()
-    return create_wave(slug, "Wave 3", stored, "england-la", date(2017, 9, 1), opens, opens + length)
-
-
-def login(role: str) -> Client:
-    """A test client signed in as a user of the role's group."""
-    user = User.objects.create_user(role, password="x")
-    user.groups.add(Group.objects.get_or_create(name=role)[0])
-    client = Client()
-    client.force_login(user)
-    return client
+    return new_wave(slug, opens, opens + length, title="Wave 3")
 
 
 @pytest.fixture
@@ -66,8 +48,8 @@ def test_a_user_of_no_role_is_refused(wave: Wave) -> None:
     assert client.get("/office/").status_code == 403
 
 
-def test_client_sees_figures_but_no_unit_names(wave: Wave) -> None:
-    client = login("client")
+def test_client_sees_figures_but_no_unit_names(wave: Wave, signed_in) -> None:
+    client = signed_in("client")
     for url in ("/office/", "/office/waves/w3/"):
         page = client.get(url).content.decode()
         assert "Children&#x27;s Social Care" in page and "1 of 152 units have responded" in page
@@ -84,22 +66,22 @@ def test_client_sees_figures_but_no_unit_names(wave: Wave) -> None:
         ("get", "/office/audit/"),
     ],
 )
-def test_client_may_not_change_or_read_the_trail(wave: Wave, method: str, url: str) -> None:
-    response = getattr(login("client"), method)(url, {"action": "close"})
+def test_client_may_not_change_or_read_the_trail(wave: Wave, method: str, url: str, signed_in) -> None:
+    response = getattr(signed_in("client"), method)(url, {"action": "close"})
     assert response.status_code == 403
     assert wave.state(timezone.now()) == "open" and Wave.objects.get().closes_at == wave.closes_at
 
 
-def test_researcher_sees_units_with_links_to_their_contacts(wave: Wave) -> None:
-    page = login("researcher").get("/office/waves/w3/").content.decode()
+def test_researcher_sees_units_with_links_to_their_contacts(wave: Wave, signed_in) -> None:
+    page = signed_in("researcher").get("/office/waves/w3/").content.decode()
     row = page.split(KNOWN_LA)[0].rsplit("<tr", 1)[1] + page.split(KNOWN_LA)[1].split("</tr>")[0]
     assert 'href="/office/waves/w3/units/841/contacts/"' in row
     assert "Completed" in row and "Not started" in row
     assert "Close the wave now" in page
 
 
-def test_list_shows_state_dates_units_and_rates(wave: Wave) -> None:
-    page = login("researcher").get("/office/").content.decode()
+def test_list_shows_state_dates_units_and_rates(wave: Wave, signed_in) -> None:
+    page = signed_in("researcher").get("/office/").content.decode()
     assert "Create a wave" in page and "Open" in page and ">152<" in page
     csc = page.split("Children&#x27;s Social Care")[1].split("</tr>")[0]
     assert re.findall(r'numeric">([^<]*)</td>', csc) == ["1", "0", "1%"]
@@ -118,8 +100,8 @@ def form(**changes: str) -> dict[str, str]:
     return {**data, **changes}
 
 
-def test_researcher_creates_a_wave(wave: Wave) -> None:
-    client = login("researcher")
+def test_researcher_creates_a_wave(wave: Wave, signed_in) -> None:
+    client = signed_in("researcher")
     assert "Questionnaire version" in client.get("/office/waves/new/").content.decode()
     response = client.post("/office/waves/new/", form())
     assert response.status_code == 302 and response["Location"] == "/office/waves/w4/"
@@ -127,7 +109,7 @@ def test_researcher_creates_a_wave(wave: Wave) -> None:
     assert made.kind == "pilot" and made.units.count() == 152
     assert timezone.localtime(made.opens_at).hour == 9
     event = AuditEvent.objects.get(action="changed", wave=made)
-    assert event.actor == "researcher" and "created wave" in event.detail
+    assert event.actor == "researcher-user" and "created wave" in event.detail
 
 
 @pytest.mark.parametrize(
@@ -140,26 +122,26 @@ def test_researcher_creates_a_wave(wave: Wave) -> None:
         ({"title": ""}, "Enter the wave&#x27;s title"),
     ],
 )
-def test_new_wave_errors_are_in_the_summary(wave: Wave, changes: dict[str, str], message: str) -> None:
-    response = login("researcher").post("/office/waves/new/", form(**changes))
+def test_new_wave_errors_are_in_the_summary(wave: Wave, changes: dict[str, str], message: str, signed_in) -> None:
+    response = signed_in("researcher").post("/office/waves/new/", form(**changes))
     page = response.content.decode()
     assert response.status_code == 400 and "There is a problem" in page
     assert message in page.split("govuk-error-summary__list")[1].split("</ul>")[0]
     assert not Wave.objects.filter(slug="w4").exists()
 
 
-def test_researcher_closes_and_reopens_from_the_page(wave: Wave) -> None:
-    client = login("researcher")
+def test_researcher_closes_and_reopens_from_the_page(wave: Wave, signed_in) -> None:
+    client = signed_in("researcher")
     assert client.post("/office/waves/w3/state/", {"action": "close"}).status_code == 302
     assert Wave.objects.get().state(timezone.now()) == "closed"
     until = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
     assert client.post("/office/waves/w3/state/", {"action": "reopen", "until": until}).status_code == 302
     assert Wave.objects.get().state(timezone.now()) == "open"
-    assert AuditEvent.objects.filter(action="changed", wave=wave, actor="researcher").count() == 2
+    assert AuditEvent.objects.filter(action="changed", wave=wave, actor="researcher-user").count() == 2
 
 
-def test_a_refused_state_change_is_explained(wave: Wave) -> None:
-    client = login("researcher")
+def test_a_refused_state_change_is_explained(wave: Wave, signed_in) -> None:
+    client = signed_in("researcher")
     response = client.post("/office/waves/w3/state/", {"action": "open"})
     assert response.status_code == 400 and "wave w3 is already open" in response.content.decode()
     client.post("/office/waves/w3/state/", {"action": "close"})
@@ -168,11 +150,11 @@ def test_a_refused_state_change_is_explained(wave: Wave) -> None:
     assert client.get("/office/waves/w3/state/").status_code == 405
 
 
-def test_audit_screen_filters_and_explains_bad_filters(wave: Wave) -> None:
+def test_audit_screen_filters_and_explains_bad_filters(wave: Wave, signed_in) -> None:
     other = make_wave("w5")
     record("system", "viewed", wave=wave, detail="seen in w3")
     record("system", "exported", wave=other, detail="exported from w5")
-    client = login("researcher")
+    client = signed_in("researcher")
     page = client.get("/office/audit/", {"wave": "w3"}).content.decode()
     assert "seen in w3" in page and "exported from w5" not in page
     page = client.get("/office/audit/", {"action": "exported"}).content.decode()

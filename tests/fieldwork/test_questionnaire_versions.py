@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from django.db import transaction
 
 from omnibus.fieldwork.models import QuestionnaireVersion
 from omnibus.fieldwork.questionnaires import VersionConflict, questionnaire_of, store_questionnaire
@@ -12,7 +13,8 @@ from omnibus.site.cli.fieldwork import load_questionnaire
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "questionnaires" / "cso-wave3.yaml"
 
-pytestmark = pytest.mark.django_db
+# Storing the Wave 3 questionnaire afresh: the set-up has stored it already.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def test_store_and_read_back() -> None:
@@ -54,3 +56,18 @@ def test_load_command(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{bad}:1: the questionnaire has no sections" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_version_stored_again_after_a_rollback_is_read_afresh(tmp_path: Path) -> None:
+    # Parsed questionnaires are cached per process. A test's rollback (or a flush) can hand the same
+    # key to a version with other text (SQLite reuses it; PostgreSQL does not): the cache must not
+    # answer with the questions of the version that was undone.
+    with transaction.atomic():
+        undone, _ = store_questionnaire(EXAMPLE)
+        assert "Early Years and Child Care" in [s.title for s in questionnaire_of(undone).sections]
+        transaction.set_rollback(True)
+    edited = tmp_path / "cso-wave3.yaml"
+    edited.write_text(EXAMPLE.read_text(encoding="utf-8").replace("Early Years and Child Care", "Early Years"))
+    stored, _ = store_questionnaire(edited)
+    titles = [s.title for s in questionnaire_of(stored).sections]
+    assert "Early Years" in titles and "Early Years and Child Care" not in titles

@@ -16,14 +16,15 @@ from omnibus.fieldwork.models import AuditEvent, Contact, Respondent, Retention,
 from omnibus.fieldwork.retention import RetentionError, erase_contacts, set_retention
 from omnibus.site.cli.fieldwork import erase_contacts_command, wave_retention
 
-from .test_contacts import EXAMPLE_CONTACTS, make_wave
+from .test_contacts import EXAMPLE_CONTACTS
 
 pytestmark = pytest.mark.django_db
 AFTER = timezone.make_aware(datetime(2030, 1, 2, 9, 0))
 
 
 @pytest.fixture
-def wave() -> Wave:
+def wave(make_wave) -> Wave:  # noqa: ANN001
+    """An open wave of the 152 LAs with the example contacts."""
     made = make_wave()
     assert import_contacts(made, EXAMPLE_CONTACTS, "t").ok
     return made

@@ -17,13 +17,10 @@ from django.utils import timezone
 from scipy import stats
 
 from omnibus.fieldwork.models import SectionState, Wave
-from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.tracking import profile_dataset, tracking_tables
 from omnibus.fieldwork.waves import create_wave
 from omnibus.frame.store import load_frame
 from tests.analysis.test_analysis_profile import SEED_PRINTED, SEED_TABLE_3
-
-from .test_office_waves import EXAMPLE, login
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +73,9 @@ def seed_states(wave: Wave) -> None:
 
 
 @pytest.fixture
-def seed_wave(tmp_path: Path) -> Wave:
-    stored, _ = store_questionnaire(EXAMPLE)
+def seed_wave(tmp_path: Path, stored_questionnaire) -> Wave:  # noqa: ANN001
+    """Wave w3 over the seed's 152 LAs, a frame loaded over the 2017 one, with the seed's section states."""
+    stored = stored_questionnaire
     load_frame(seed_frame_csv(tmp_path / "frame.csv"), date(2017, 9, 1))
     now = timezone.now()
     wave = create_wave("w3", "Wave 3", stored, "england-la", date(2017, 9, 1), now, now + timedelta(days=30))
@@ -104,15 +102,15 @@ def test_the_light_dataset_has_a_row_per_unit_and_the_seed_respondents(seed_wave
     ]
 
 
-def test_the_wave_page_shows_the_seeds_table_1(seed_wave: Wave) -> None:
-    page = login("client").get("/office/waves/w3/").content.decode()
+def test_the_wave_page_shows_the_seeds_table_1(seed_wave: Wave, signed_in) -> None:
+    page = signed_in("client").get("/office/waves/w3/").content.decode()
     rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", _table(page, "table-1"), re.S)
     assert [tuple(_cells(r)) for r in rows if _cells(r)] == list(SEED_TABLE_1.values())
     assert "77 of 152 units have responded" in page
 
 
-def test_the_wave_page_shows_the_seeds_table_3_to_the_decimal(seed_wave: Wave) -> None:
-    page = login("client").get("/office/waves/w3/").content.decode()
+def test_the_wave_page_shows_the_seeds_table_3_to_the_decimal(seed_wave: Wave, signed_in) -> None:
+    page = signed_in("client").get("/office/waves/w3/").content.decode()
     rows = re.findall(r'data-row="([^"]+)">(.*?)</tr>', _table(page, "table-3"), re.S)
     seen = set()
     for name_label, row in rows:
@@ -125,8 +123,8 @@ def test_the_wave_page_shows_the_seeds_table_3_to_the_decimal(seed_wave: Wave) -
     assert "LA 1<" not in page  # figures only: no unit names for a client
 
 
-def test_the_chi_square_line_under_table_3(seed_wave: Wave) -> None:
-    page = login("client").get("/office/waves/w3/").content.decode()
+def test_the_chi_square_line_under_table_3(seed_wave: Wave, signed_in) -> None:
+    page = signed_in("client").get("/office/waves/w3/").content.decode()
     tests = page[page.index('id="table-3-tests"') :]
     region = stats.chisquare([26, 19, 32], [77 * 50 / 152, 77 * 34 / 152, 77 * 68 / 152])
     assert f"Region: chi-square {region.statistic:.2f}, df 2, p = {region.pvalue:.3f}" in tests

@@ -17,7 +17,8 @@ from omnibus.site.cli.fieldwork import codes, wave
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "questionnaires" / "cso-wave3.yaml")
 
-pytestmark = pytest.mark.django_db
+# The checks read every wave there is (`Wave.objects.get()`, the wave list): the simulated wave would be one.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_simulated_wave")]
 
 
 @pytest.fixture

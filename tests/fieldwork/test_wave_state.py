@@ -14,7 +14,8 @@ from omnibus.site.cli.fieldwork import wave_close, wave_open, wave_reopen
 
 from .test_office_waves import make_wave
 
-pytestmark = pytest.mark.django_db
+# The checks read every wave there is (`Wave.objects.get()`, the wave list): the simulated wave would be one.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_simulated_wave")]
 
 
 def test_open_brings_the_opening_forward_and_is_audited() -> None:

@@ -13,7 +13,8 @@ from omnibus.site.cli.frame import frame
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "frame"
 EXAMPLE = EXAMPLES / "england-la-2017.csv"
 
-pytestmark = pytest.mark.django_db
+# Loading frames into a database that has none: the set-up's frame and wave are set aside.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 @pytest.fixture

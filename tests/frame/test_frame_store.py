@@ -16,7 +16,8 @@ DARLINGTON = "E06000005,841,Darlington,unitary,North East,North,Inadequate"
 HARTLEPOOL = "E06000001,805,Hartlepool,unitary,North East,North,"
 A, B = date(2017, 9, 1), date(2018, 9, 1)
 
-pytestmark = pytest.mark.django_db
+# Loading frames into a database that has none: the set-up's frame and wave are set aside.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_database")]
 
 
 def write(tmp_path: Path, name: str, *rows: str) -> Path:

@@ -1,9 +1,6 @@
 """The site's pages, through Django's test client, and the demo served for real."""
 
-import os
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from datetime import date
@@ -12,18 +9,14 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.frame.store import load_frame
+from tests.site.conftest import Demo
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
-FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 
 
 @pytest.fixture
-def loaded(db: None) -> None:
-    store_questionnaire(EXAMPLE)
-    load_frame(FRAME, date(2017, 9, 1))
+def loaded(stored_questionnaire) -> None:  # noqa: ANN001
+    """The Wave 3 questionnaire and the 2017 frame: the test database's set-up holds them."""
 
 
 def test_home_lists_questionnaire_and_frame(loaded: None, client: Client) -> None:
@@ -54,7 +47,7 @@ def test_home_lists_waves_with_their_response(loaded: None, client: Client) -> N
     assert "Open" in row and ">152<" in row and ">3<" in row
 
 
-def test_home_without_anything_loaded_says_how_to_load(db: None, client: Client) -> None:
+def test_home_without_anything_loaded_says_how_to_load(empty_database: None, client: Client) -> None:
     page = client.get("/").content.decode()
     assert "omnibus questionnaire load FILE" in page
     assert "omnibus frame load FILE.csv --as-of DATE" in page
@@ -92,39 +85,27 @@ def test_govuk_frontend_assets_are_served(db: None, client: Client) -> None:
     assert response.status_code == 200
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def test_demo_serves_the_overview_on_sqlite(tmp_path: Path) -> None:
-    """`omnibus demo` on the embedded default: set up from nothing, then serve the page."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["OMNIBUS_DATA_DIR"] = str(tmp_path)
-    command = [sys.executable, "-m", "omnibus", "demo", "--addrport", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
+    """`omnibus demo` on the embedded default: set up from nothing, then serve the page (started in conftest)."""
     try:
         # Set-up codes the open answers and builds the report in three formats before serving.
-        page = _fetch(f"http://127.0.0.1:{port}/", server, seconds=600)
+        page = _fetch(demo.url, demo.process, demo.output, seconds=600)
         assert "Children&#x27;s Services Omnibus – Wave 3" in page
         assert "152 units" in page
-        assert (tmp_path / "omnibus.sqlite3").exists()
+        assert (demo.data_dir / "omnibus.sqlite3").exists()
         for suffix in ("html", "pdf", "docx"):
-            assert (tmp_path / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000
+            assert (demo.data_dir / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000
     finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
+        output = demo.stop()
     assert "Where to look:" in output
     assert "answers coded" in output and "6 LAs were at half or less" in output
 
 
-def _fetch(url: str, server: subprocess.Popen, seconds: float = 60) -> str:
+def _fetch(url: str, server: subprocess.Popen, output: Path, seconds: float = 60) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            pytest.fail(f"the demo stopped: {server.communicate()[0]}")
+            pytest.fail(f"the demo stopped: {output.read_text(encoding='utf-8', errors='replace')}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 return response.read().decode()
