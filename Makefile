@@ -27,9 +27,10 @@ $(ASSETS): package.json package-lock.json
 demo: setup
 	$(BIN)/omnibus demo
 
-## test: every test, the browser tests too (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+## test: every test, the browser tests too, on every core (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
+# A module's tests stay on one worker (loadscope), so its module fixtures are made once.
 test: setup $(CHROMIUM) $(REPORT_TOOLS) r-survey
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 $(CHROMIUM):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium

@@ -1,17 +1,17 @@
-"""The demo, started as soon as the run is collected: `omnibus demo` sets up from nothing for minutes.
+"""The demo served for real: `omnibus demo` sets up from nothing (for minutes), then serves.
 
-It codes the open answers and builds the report in three formats before it serves, on a core of
-its own, while the other tests run; its test then waits for it and checks what it served and wrote.
+It codes the open answers and builds the report in three formats before it serves; its test
+waits for it and checks what it served and wrote. The suite runs on every core (pytest-xdist),
+so the other tests go on beside it.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,9 +38,6 @@ class Demo:
         return self.output.read_text(encoding="utf-8", errors="replace")
 
 
-_started = pytest.StashKey[Demo]()
-
-
 def start_demo(folder: Path) -> Demo:
     """`omnibus demo` on the embedded default (SQLite) in `folder`, printing into a file there.
 
@@ -58,21 +55,9 @@ def start_demo(folder: Path) -> Demo:
     return Demo(process, f"http://127.0.0.1:{port}/", folder / "data", output)
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Start the demo now if its test is to run, so that it sets up while the other tests run."""
-    if any(item.name == DEMO_TEST for item in session.items):
-        session.config.stash[_started] = start_demo(Path(tempfile.mkdtemp(prefix="omnibus-demo-")))
-
-
-def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Stop the demo if its test did not, and remove its folder."""
-    demo = session.config.stash.get(_started, None)
-    if demo is not None:
-        demo.stop()
-        shutil.rmtree(demo.data_dir.parent, ignore_errors=True)
-
-
 @pytest.fixture
-def demo(request: pytest.FixtureRequest) -> Demo:
-    """The demo started when the run was collected."""
-    return request.config.stash[_started]
+def demo(tmp_path: Path) -> Iterator[Demo]:
+    """A demo starting in a folder of its own; stopped at the end of the test if it still runs."""
+    started = start_demo(tmp_path)
+    yield started
+    started.stop()

@@ -86,7 +86,7 @@ def test_govuk_frontend_assets_are_served(db: None, client: Client) -> None:
 
 
 def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
-    """`omnibus demo` on the embedded default: set up from nothing, then serve the page (started in conftest)."""
+    """`omnibus demo` on the embedded default: set up from nothing, then serve the page."""
     try:
         # Set-up codes the open answers and builds the report in three formats before serving.
         page = _fetch(demo.url, demo.process, demo.output, seconds=600)
