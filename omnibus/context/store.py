@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from omnibus.context.indicator_file import (
@@ -148,8 +149,6 @@ def indicator_values(code: str, period: str) -> IndicatorValues:
 
 def loaded_series() -> list[Series]:
     """Every indicator and period loaded, with counts of LA values (`las`) and missing ones (`missing`)."""
-    from django.db.models import Count, Q
-
     return list(
         Series.objects.select_related("indicator").annotate(
             las=Count(

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
+from django.db import transaction
+
 from omnibus.collect.models import Answer
 from omnibus.dataset import IMPORT_MODES
 from omnibus.dataset.writing import save_unit
@@ -509,8 +511,6 @@ def off_route_message(question: Question, key: str, value: object, q: Questionna
 
 def import_responses(wave, path: Path, mode: str | None = None, unit: str | None = None) -> ResponseImport:  # noqa: ANN001
     """Check a file and, if it has no problems at all, save its answers; else raise ImportRefused."""
-    from django.db import transaction
-
     if mode is not None and mode not in MODES:
         raise ValueError(f"unknown mode {mode!r} (one of {', '.join(MODES)})")
     raw = read_file(path, unit)

@@ -14,6 +14,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import transaction
+
 from omnibus.collect.models import Answer
 from omnibus.dataset.simulated_texts import GENERIC, answers_for
 from omnibus.dataset.writing import SyntheticUnit, store_bulk
@@ -181,8 +183,6 @@ def simulate(  # noqa: ANN001 - a Wave
 
     Units that already have answers, and the wave units whose ids are in `leave`, are left alone.
     """
-    from django.db import transaction
-
     if not 0 <= response_rate <= 1:
         raise ValueError(f"the response rate must be between 0 and 1, not {response_rate}")
     questionnaire = questionnaire_of(wave.questionnaire)

@@ -25,8 +25,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from omnibus.fieldwork.mail import (
     Attachment,
@@ -153,7 +155,6 @@ _RELATED = ("campaign", "campaign__wave", "campaign__wave__questionnaire", "wave
 
 
 def _due_q(now: datetime):  # noqa: ANN202 - a Q
-    from django.db.models import Q
 
     return Q(status=Message.QUEUED, next_attempt_at__lte=now) | Q(status=Message.SENDING, lease_expires_at__lte=now)
 
@@ -286,9 +287,6 @@ def outbox_task_waiting(until: datetime | None = None) -> bool:
 
     Checked so that workers and retries do not pile up copies of the same task.
     """
-    from django.db.models import Q
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
     waiting = DBTaskResult.objects.filter(status="READY", task_path=work_outbox_task.module_path)
     if until is not None:  # "as soon as possible" is stored as the latest date there is
         waiting = waiting.filter(Q(run_after__lte=until) | Q(run_after=get_date_max()))

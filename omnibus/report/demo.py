@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from django.conf import settings
+
 from omnibus.report.making import FORMATS, make_report
 
 DEMO_REPORT_SPEC = Path("examples/reports/cso-wave3.yaml")
@@ -17,7 +19,5 @@ def build_demo_report(
     say: Callable[[str], None] = lambda line: None,
 ) -> dict[str, Path]:
     """Build the demo wave's report (HTML, PDF and Word by default) into `out_dir`; returns format -> file."""
-    from django.conf import settings
-
     spec = Path(settings.PROJECT_DIR) / DEMO_REPORT_SPEC
     return make_report(wave, spec, list(formats), out_dir, say=say)
