@@ -28,9 +28,10 @@ demo: setup
 	$(BIN)/omnibus demo
 
 ## test: every test, the browser tests too, on every core (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
-# A module's tests stay on one worker (loadscope), so its module fixtures are made once.
+# Tests go to the workers in pytest-django's order (--dist load): those that commit, and so flush
+# the database, come after every test that reads the Wave 3 set-up in a rolled-back transaction.
 test: setup $(CHROMIUM) $(REPORT_TOOLS) r-survey
-	$(BIN)/pytest -n auto --dist loadscope
+	$(BIN)/pytest -n auto --dist load
 
 $(CHROMIUM):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium

@@ -44,17 +44,16 @@ def _commits(item: pytest.Item) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def _wave3_after_a_flush(request: pytest.FixtureRequest, django_db_blocker) -> Iterator[None]:  # noqa: ANN001
-    """After a test that commits, make the Wave 3 set-up again: pytest-django flushed it away.
+def _wave3_after_a_flush(request: pytest.FixtureRequest, django_db_blocker) -> None:  # noqa: ANN001
+    """Before a test that commits, make the Wave 3 set-up again if an earlier such test flushed it away.
 
-    Made again at once rather than before the next such test, because the tests run on several
-    workers in an order of their own, and a test in a rolled-back transaction cannot make it.
+    pytest-django runs the tests that commit after all the others, and `make test` hands tests to
+    its workers in that order (`--dist load`), so a test in a rolled-back transaction never follows
+    a flush on its worker.
     """
     if not _commits(request.node):
-        yield
         return
-    request.getfixturevalue("transactional_db")  # set up after this fixture, so flushed before the code below
-    yield
+    request.getfixturevalue("transactional_db")
     with django_db_blocker.unblock():
         ensure_wave3()
 
