@@ -154,3 +154,29 @@ def signed_in(db: None) -> Callable[[str], object]:
 def researcher(signed_in) -> object:  # noqa: ANN001
     """A researcher, signed in (a test client)."""
     return signed_in("researcher")
+
+
+# pytest-django's fixtures that open the test database (as its own ordering reads them).
+DATABASE_FIXTURES = {
+    "db",
+    "transactional_db",
+    "live_server",
+    "django_db_reset_sequences",
+    "django_db_serialized_rollback",
+}
+
+
+def _needs_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker("django_db") is not None or bool(
+        DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that need no database first, then pytest-django's order (rolled back, then committing).
+
+    The slowest test, the demo, sets up its own database, so it starts at once on one worker
+    rather than last; the tests that commit still come after every test that reads the set-up.
+    """
+    items.sort(key=_needs_database)
