@@ -74,38 +74,5 @@ def new_wave(
     opens_at = opens_at or timezone.now() - timedelta(days=1)
     closes_at = closes_at or timezone.now() + timedelta(days=30)
     title = title or stored.title
-    if units is None:
-        return create_wave(slug, title, stored, POPULATION, AS_OF, opens_at, closes_at, kind=kind)
-    return _small_wave(slug, title, stored, opens_at, closes_at, kind, set(units))
-
-
-def _small_wave(slug, title, stored, opens_at, closes_at, kind, keys):  # noqa: ANN001, ANN202
-    """A wave of the frame's LAs `keys` only, each with a fresh code, made the way `create_wave` makes them."""
-    from django.db import transaction
-
-    from omnibus.fieldwork.codes import digest, new_code, seal
-    from omnibus.fieldwork.models import Wave, WaveUnit
-    from omnibus.frame.models import Population
-    from omnibus.frame.store import frame_as_of
-
-    population = Population.objects.get(slug=POPULATION)
-    names = {u.key: u.name for u in frame_as_of(POPULATION, AS_OF).units if u.key in keys}
-    assert names.keys() == keys, f"not LAs of the 2017 frame: {sorted(keys - names.keys())}"
-    ids = dict(population.units.filter(key__in=keys).values_list("key", "id"))
-    with transaction.atomic():
-        made = Wave.objects.create(
-            slug=slug,
-            title=title,
-            questionnaire=stored,
-            population=population,
-            frame_as_of=AS_OF,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            kind=kind,
-        )
-        codes = {key: new_code() for key in sorted(keys)}
-        WaveUnit.objects.bulk_create(
-            WaveUnit(wave=made, unit_id=ids[key], name=names[key], code_digest=digest(code), code_sealed=seal(code))
-            for key, code in codes.items()
-        )
-    return made
+    chosen = None if units is None else set(units)
+    return create_wave(slug, title, stored, POPULATION, AS_OF, opens_at, closes_at, kind=kind, units=chosen)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -37,13 +38,21 @@ def create_wave(
     opens_at: datetime,
     closes_at: datetime,
     kind: str = Wave.MAIN,
+    units: Collection[str] | None = None,
 ) -> Wave:
-    """Make a wave over the frame as it stood on `as_of`, with a fresh code for every unit."""
+    """Make a wave over the frame as it stood on `as_of`, with a fresh code for every unit.
+
+    `units` (keys) keeps only those units of the frame: a pilot with a few units, or a small test wave.
+    """
     if closes_at <= opens_at:
         raise WaveError(f"the wave must close after it opens ({opens_at:%Y-%m-%d %H:%M} to {closes_at:%Y-%m-%d %H:%M})")
     if Wave.objects.filter(slug=slug).exists():
         raise WaveError(f"there is already a wave called {slug!r}")
     frame = frame_as_of(population, as_of)
+    chosen = [u for u in frame.units if units is None or u.key in units]
+    if units is not None and len(chosen) != len(set(units)):
+        unknown = sorted(set(units) - {u.key for u in chosen})
+        raise WaveError(f"not units of the {population} frame as of {as_of}: {', '.join(unknown)}")
     pop = Population.objects.get(slug=frame.population)
     unit_ids = dict(Unit.objects.filter(population=pop).values_list("key", "id"))
     with transaction.atomic():
@@ -58,7 +67,7 @@ def create_wave(
             kind=kind,
         )
         WaveUnit.objects.bulk_create(
-            [_wave_unit(wave, unit_ids[u.key], u.name) for u in frame.units],
+            [_wave_unit(wave, unit_ids[u.key], u.name) for u in chosen],
             batch_size=1000,
         )
     return wave

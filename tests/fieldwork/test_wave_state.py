@@ -85,3 +85,26 @@ def test_command_errors_are_clear(command, args: list[str], message: str) -> Non
     make_wave()
     result = CliRunner().invoke(command, args)
     assert result.exit_code != 0 and message in result.output, result.output
+
+
+def test_a_wave_of_chosen_units_has_only_those_and_refuses_a_unit_not_in_the_frame(stored_questionnaire) -> None:
+    from omnibus.fieldwork.waves import WaveError, create_wave
+    from tests.waves import AS_OF, HANDFUL, POPULATION
+
+    opens = timezone.now()
+    made = create_wave(
+        "few", "Few", stored_questionnaire, POPULATION, AS_OF, opens, opens + timedelta(days=1), units=HANDFUL
+    )
+    assert sorted(made.units.values_list("unit__key", flat=True)) == sorted(HANDFUL)
+    assert len(set(made.units.values_list("code_digest", flat=True))) == len(HANDFUL)
+    with pytest.raises(WaveError, match="not units of the england-la frame as of 2017-09-01: 999"):
+        create_wave(
+            "more",
+            "More",
+            stored_questionnaire,
+            POPULATION,
+            AS_OF,
+            opens,
+            opens + timedelta(days=1),
+            units=["840", "999"],
+        )
