@@ -52,7 +52,9 @@ PRIORS = {
     SENTENCE_METHOD: (-2.6530, 6.3326, 8.1210, 0.45),
     TFIDF_METHOD: (-2.1115, 23.9710, 6.9046, 0.35),
 }
-PRIOR_BASIS = "a prior fitted on a calibration set of another question (too few answers coded here to learn from)"
+PRIOR_BASIS = (
+    "from a prior fitted on a calibration set of another question (too few answers are coded here to learn from)"
+)
 
 
 def prior(method: str) -> Calibration:

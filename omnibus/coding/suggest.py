@@ -219,15 +219,20 @@ def propose_codes(
     (see `omnibus.coding.confidence`), and the threshold, unless given, is the one at which proposals
     were right at the stated rate.
     """
+    return calibrated_proposals(coded, uncoded, embed, threshold, themes)[0]
+
+
+def calibrated_proposals(
+    coded: dict[str, tuple[str, set[int]]],
+    uncoded: dict[str, str],
+    embed: Embedder,
+    threshold: float | None = None,
+    themes: Sequence[ThemeText] = (),
+) -> tuple[list[Proposal], Calibration]:
+    """`propose_codes`, with the calibration used: its threshold and how it was learnt, for the screen to show."""
     answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
-    return _proposals(coded, answers, embed, threshold, themes)[0]
-
-
-def calibration_of(
-    coded: dict[str, tuple[str, set[int]]], embed: Embedder, themes: Sequence[ThemeText] = ()
-) -> Calibration:
-    """How proposals for this frame would be calibrated: on its coded answers when enough, else the prior."""
-    return _proposals(coded, {}, embed, None, themes)[1]
+    proposals, calibration, _ = _proposals(coded, answers, embed, threshold, themes)
+    return proposals, calibration
 
 
 def theme_scores(
