@@ -288,9 +288,10 @@ def code_sources(wave: Wave, variable: str | None = None) -> CodeSources:
 
 def new_themes(code_frame: CodeFrame, wave: Wave) -> frozenset[int]:
     """Codes of the themes this wave added to a frame that earlier waves had (none in the wave that made the frame)."""
-    themes = list(code_frame.themes.all())
+    themes = list(code_frame.themes.select_related("added_in"))
     added = {t.code for t in themes if t.added_in_id == wave.pk}
-    return frozenset(added) if len(added) < len(themes) else frozenset()
+    carried = any(t.added_in is None or t.added_in.opens_at < wave.opens_at for t in themes)
+    return frozenset(added) if carried else frozenset()
 
 
 def theme_texts(code_frame: CodeFrame) -> list[ThemeText]:
