@@ -48,9 +48,16 @@ class CodeSources:
         if self.total == self.person:
             return f"All {self.total} codes were given by a researcher."
         return (
-            f"Of the {self.total} codes, {self.person} were given by a researcher, {self.reviewed} were suggestions "
-            f"accepted after review and {self.bulk} were suggestions accepted in bulk, unread."
+            f"Of the {self.total} codes, {_were(self.person)} given by a researcher, {_were(self.reviewed, True)} "
+            f"accepted after review and {_were(self.bulk, True)} accepted in bulk, unread."
         )
+
+
+def _were(count: int, suggestions: bool = False) -> str:
+    """ "1 was", "2 were"; with `suggestions`, "1 was a suggestion", "2 were suggestions"."""
+    if count == 1:
+        return "1 was a suggestion" if suggestions else "1 was"
+    return f"{count} were suggestions" if suggestions else f"{count} were"
 
 
 @dataclass

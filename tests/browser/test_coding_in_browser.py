@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from omnibus.coding.themes import CodeSources
 from omnibus.dataset.simulate import simulate
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
@@ -150,10 +151,7 @@ def test_a_researcher_codes_socimprov_and_the_themes_reach_the_tab_book(coder, t
         if c
     ]
     assert any(c.startswith("Themes mentioned: In your opinion") for c in cells)
-    assert (
-        f"Note: Of the {sum(counts)} codes, {split['person']} were given by a researcher, 1 were suggestions "
-        f"accepted after review and {split['bulk']} were suggestions accepted in bulk, unread."
-    ) in cells
+    assert (f"Note: {CodeSources(split['person'], 1, split['bulk']).sentence()}") in cells
     labels = (
         page.goto(f"/office/coding/{slug}/SocImprov/")
         and page.locator("#themes tbody td:first-child").all_inner_texts()

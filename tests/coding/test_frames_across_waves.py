@@ -86,7 +86,7 @@ def test_codes_record_how_they_were_given_and_the_tables_say_so(wave, answers, f
     assert (sources.person, sources.reviewed, sources.bulk) == (1, 1, len(open_ones) - 1)
     note = build_dataset(wave).notes[themes_question_id(VARIABLE)]
     assert note == (
-        f"Of the {sources.total} codes, 1 were given by a researcher, 1 were suggestions accepted after review "
+        f"Of the {sources.total} codes, 1 was given by a researcher, 1 was a suggestion accepted after review "
         f"and {len(open_ones) - 1} were suggestions accepted in bulk, unread.",
     )
 
@@ -110,3 +110,14 @@ def test_a_report_of_machine_coded_answers_says_so_in_its_methodology(wave, answ
     state_coding_method(report, wave)
     said = [b.text for b in walk_blocks(report.chapters) if isinstance(b, Paragraph)]
     assert any("accepted in bulk, unread" in t and "machine-coded" in t for t in said)
+
+
+def test_the_split_of_codes_in_words():
+    from omnibus.coding.themes import CodeSources
+
+    assert CodeSources(3).sentence() == "All 3 codes were given by a researcher."
+    assert CodeSources(2, 0, 1).sentence() == (
+        "Of the 3 codes, 2 were given by a researcher, 0 were suggestions accepted after review"
+        " and 1 was a suggestion accepted in bulk, unread."
+    )
+    assert CodeSources(1, 2, 3) + CodeSources(1) == CodeSources(2, 2, 3)
