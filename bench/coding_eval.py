@@ -130,7 +130,10 @@ def setting_figures(gold, themes: list[ThemeText], embed, splits: int) -> dict[s
 
 def _figures(truth: list[set[int]], top: list[set[int]], given: list[set[int]], codes: list[int]) -> dict[str, float]:
     proposed = sum(len(g) for g in given)
+    several = [(t, g) for t, g in zip(truth, given, strict=True) if len(t) > 1]
     return {
+        "several": len(several),
+        "several_given": sum(len(g & t) > 1 for t, g in several) / max(len(several), 1),
         "answers": len(truth),
         "top1": sum(bool(t & g) for t, g in zip(top, truth, strict=True)) / max(len(truth), 1),
         "kappa_top1": _mean_kappa(truth, top, codes),
@@ -155,13 +158,14 @@ def print_settings(method: str, figures: dict[str, dict[str, float]]) -> None:
     """The settings table: one line per setting."""
     print(f"\n== {method}: what the engine is given ==")
     head = f"{'setting':<10} {'runs':>4} {'answers':>7} {'top-1':>6} {'kappa':>6}"
-    print(f"{head} {'proposed for':>12} {'right':>6} {'kappa':>6}")
-    print(f"{'':<10} {'':>4} {'':>7} {'':>6} {'top-1':>6} {'(default threshold)':>19} {'accept':>6}")
+    print(f"{head} {'proposed for':>12} {'right':>6} {'kappa':>6} {'2+ right':>9}")
+    print(f"{'':<10} {'':>4} {'':>7} {'':>6} {'top-1':>6} {'(default threshold)':>19} {'accept':>6} {'of 2+':>9}")
     for name, f in figures.items():
         print(
             f"{name:<10} {f['runs']:>4} {f['answers']:>7} {f['top1']:6.2f} {f['kappa_top1']:6.2f}"
-            f" {f['coverage']:12.0%} {f['right']:6.0%} {f['kappa']:6.2f}"
+            f" {f['coverage']:12.0%} {f['right']:6.0%} {f['kappa']:6.2f} {f['several_given']:9.0%}"
         )
+    print("2+ right of 2+: of the answers with two or more gold codes, the share given two or more right proposals")
 
 
 def agreement(gold, themes: dict[int, str], embed, splits: int, themes_given: list[ThemeText]) -> dict:

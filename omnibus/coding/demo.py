@@ -30,4 +30,8 @@ def code_demo(wave: Wave) -> str:
             quotes.mark_quote(WaveUnit.objects.get(pk=answer.wave_unit), DEMO_VARIABLE, answer.text, theme, None)
     coded = sum(1 for r in codings.open_responses(wave, DEMO_VARIABLE) if r.codes)
     themes = code_frame.themes.count()
-    return f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"
+    sources = codings.code_sources(wave, DEMO_VARIABLE)
+    return (
+        f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"
+        f" ({sources.bulk} of the {sources.total} codes accepted in bulk from suggestions, unread)"
+    )
