@@ -123,7 +123,9 @@ def test_ticked_suggestions_are_reviewed_and_those_above_a_confidence_are_bulk(r
     suggest_codes(wave, "SocImprov", prefer="tfidf")
     first, *rest = Suggestion.objects.filter(wave_unit__wave=wave).order_by("pk")
     url = f"/office/coding/{wave.slug}/SocImprov/"
-    assert "right, from a prior fitted on a calibration set" in researcher.get(url).content.decode()
+    shown = researcher.get(url).content.decode()
+    assert "right, from a prior fitted on a calibration set" in shown
+    assert f"Suggested: {first.theme.label} ({round(first.confidence * 100)}% likely right)" in shown
     researcher.post(url, {"action": "accept", "suggestion": [first.pk]})
     researcher.post(url, {"action": "accept", "at_least": "0"})
     assert Coding.objects.get(wave_unit_id=first.wave_unit_id, theme=first.theme).source == Coding.SUGGESTION
