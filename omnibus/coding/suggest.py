@@ -1,4 +1,4 @@
-"""Suggestions for coding open responses: candidate themes for uncoded answers, and codes proposed from coded ones.
+"""Suggestions for coding open responses: candidate themes for uncoded answers, and codes proposed from the frame.
 
 Pure Python (no Django). A theme's evidence is the code frame's words for it (label, description,
 example phrases) and the answers already coded with it, so a wave opened with last wave's frame gets
