@@ -94,8 +94,9 @@ def test_codes_record_how_they_were_given_and_the_tables_say_so(wave, answers, f
 def test_a_report_of_machine_coded_answers_says_so_in_its_methodology(wave, answers, frame):
     from omnibus.coding.codings import decide_suggestions, suggest_codes
     from omnibus.coding.models import Suggestion
+    from omnibus.dataset.build import build_dataset
     from omnibus.report.build import walk_blocks
-    from omnibus.report.chapters.open_responses import state_coding_method
+    from omnibus.report.chapters.open_responses import open_response_chapters, state_coding_method
     from omnibus.report.document import Chapter, Paragraph, Report
 
     methodology = Chapter("Survey methodology", [Paragraph("The fieldwork ran …")], key="methodology")
@@ -110,6 +111,9 @@ def test_a_report_of_machine_coded_answers_says_so_in_its_methodology(wave, answ
     state_coding_method(report, wave)
     said = [b.text for b in walk_blocks(report.chapters) if isinstance(b, Paragraph)]
     assert any("accepted in bulk, unread" in t and "machine-coded" in t for t in said)
+    intro, method, *_ = open_response_chapters(wave, build_dataset(wave), client=False)[0].blocks
+    assert intro.text.startswith("Open questions let authorities answer in their own words. Each answer was coded")
+    assert "machine-coded" in method.text
 
 
 def test_the_split_of_codes_in_words():

@@ -43,9 +43,9 @@ def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
         if c.variable in owners
     ]
     sources = sum((c.sources for c in coded), CodeSources())
-    who = "Researchers coded" if sources.total == sources.person else "Each answer was coded"
+    coded_by = "Researchers coded each answer" if sources.total == sources.person else "Each answer was coded"
     intro = Paragraph(
-        f"Open questions let {units} answer in their own words. {who} each answer into themes "
+        f"Open questions let {units} answer in their own words. {coded_by} into themes "
         "(an answer can mention several); the figures give the share of answering "
         f"{units} mentioning each theme. Quotes are attributed by authority type and region only."
     )
