@@ -2,6 +2,14 @@
 
     .venv/bin/python bench/coding_eval.py [--splits 5] [--sizes 200 20000] [--methods tfidf embeddings]
 
+Settings: zero-shot (the code frame's labels and descriptions only, nothing coded), few-shot (one coded
+example per theme besides the frame) and 30% coded. For each: top-1 accuracy (the most confident theme
+is one of the answer's gold codes), Cohen's kappa of that top-1 coding (per theme, averaged), and at
+the default threshold the share of substantive answers given a proposal, how many of those proposals
+were right, and the kappa of accepting them all as they are. The threshold is never chosen here: it
+is the engine's own (a prior fitted on bench/data/coding_prior.csv, another question, or the
+researcher's coded answers held out one at a time).
+
 Agreement: the gold set (bench/data/coding_gold.csv, coded against bench/data/coding_frame.yaml) is split
 at random, 30% coded as the researcher would and 70% left for suggestions; every proposed code is accepted
 as is, and the result is compared with the gold coding: Cohen's kappa per theme (present or not, over the
@@ -9,8 +17,9 @@ as is, and the result is compared with the gold coding: Cohen's kappa per theme 
 The candidate themes of one split are printed with their purity (the share of members whose gold codes
 include the theme's most common code).
 
-Speed: `suggest` (encode, group, propose) on 200 and on 20,000 answers made by resampling and perturbing
-the gold texts (typos, dropped words, abbreviations), 30% of them coded; with the process's peak memory.
+Speed: `suggest` (encode, group, propose, with the frame's themes) on 200 and on 20,000 answers made by
+resampling and perturbing the gold texts (typos, dropped words, abbreviations), 30% of them coded; with
+the process's peak memory.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ import yaml  # noqa: E402
 from sklearn.metrics import cohen_kappa_score  # noqa: E402
 
 from omnibus.coding.embedding import EmbeddingsUnavailable, embedder  # noqa: E402
-from omnibus.coding.suggest import propose_codes, suggest  # noqa: E402
+from omnibus.coding.suggest import ThemeText, propose_codes, suggest  # noqa: E402
 
 DATA = ROOT / "bench" / "data"
 CODED_SHARE = 0.3
@@ -72,7 +81,94 @@ def split(gold, seed: int):
     return coded, rows[cut:]
 
 
-def agreement(gold, themes: dict[int, str], embed, splits: int) -> dict:
+def frame_themes(frame: dict) -> list[ThemeText]:
+    """The evaluation frame's themes as the engine reads them: label and description."""
+    return [ThemeText(int(code), t["label"], t.get("description", "")) for code, t in frame["themes"].items()]
+
+
+def settings(gold, themes: list[ThemeText], splits: int):
+    """(name, coded, rest) per run: zero-shot once, few-shot and 30% coded once per split."""
+    yield "zero-shot", {}, gold
+    for seed in range(1, splits + 1):
+        rng = random.Random(seed)
+        shots = {}
+        for theme in themes:
+            alone = [row for row in gold if row[2] == {theme.code} and row[0] not in shots]
+            rid, text, codes = rng.choice(alone)
+            shots[rid] = (text, codes)
+        yield "few-shot", shots, [row for row in gold if row[0] not in shots]
+    for seed in range(1, splits + 1):
+        coded, rest = split(gold, seed)
+        yield "30% coded", coded, rest
+
+
+def setting_figures(gold, themes: list[ThemeText], embed, splits: int) -> dict[str, dict[str, float]]:
+    """Top-1, its kappa, and at the default threshold coverage, precision and kappa, per setting (pooled)."""
+    pooled: dict[str, dict[str, list]] = {}
+    for name, coded, rest in settings(gold, themes, splits):
+        answers = [(rid, codes) for rid, _, codes in rest if codes]
+        uncoded = {rid: text for rid, text, _ in rest}
+        ranked = propose_codes(coded, uncoded, embed, threshold=0.0, themes=themes)
+        accepted = propose_codes(coded, uncoded, embed, themes=themes)
+        best: dict[str, tuple[float, int]] = {}
+        for p in ranked:
+            if p.confidence > best.get(p.response, (-1.0, 0))[0]:
+                best[p.response] = (p.confidence, p.code)
+        given: dict[str, set[int]] = {}
+        for p in accepted:
+            given.setdefault(p.response, set()).add(p.code)
+        into = pooled.setdefault(name, {"truth": [], "top": [], "given": [], "runs": []})
+        into["truth"] += [codes for _, codes in answers]
+        into["top"] += [{best[rid][1]} if rid in best else set() for rid, _ in answers]
+        into["given"] += [given.get(rid, set()) for rid, _ in answers]
+        into["runs"].append(1)
+    codes = [t.code for t in themes]
+    return {
+        name: _figures(p["truth"], p["top"], p["given"], codes) | {"runs": len(p["runs"])} for name, p in pooled.items()
+    }
+
+
+def _figures(truth: list[set[int]], top: list[set[int]], given: list[set[int]], codes: list[int]) -> dict[str, float]:
+    proposed = sum(len(g) for g in given)
+    several = [(t, g) for t, g in zip(truth, given, strict=True) if len(t) > 1]
+    return {
+        "several": len(several),
+        "several_given": sum(len(g & t) > 1 for t, g in several) / max(len(several), 1),
+        "answers": len(truth),
+        "top1": sum(bool(t & g) for t, g in zip(top, truth, strict=True)) / max(len(truth), 1),
+        "kappa_top1": _mean_kappa(truth, top, codes),
+        "coverage": sum(bool(g) for g in given) / max(len(truth), 1),
+        "proposals": proposed,
+        "right": sum(len(g & t) for g, t in zip(given, truth, strict=True)) / max(proposed, 1),
+        "kappa": _mean_kappa(truth, given, codes),
+    }
+
+
+def _mean_kappa(truth: list[set[int]], chosen: list[set[int]], codes: list[int]) -> float:
+    """Cohen's kappa per theme (present or not), averaged over the themes; 0 where nothing is chosen."""
+    kappas = []
+    for code in codes:
+        g = [code in t for t in truth]
+        s = [code in c for c in chosen]
+        kappas.append(cohen_kappa_score(g, s) if len(set(s)) > 1 or len(set(g)) > 1 else 0.0)
+    return float(np.nan_to_num(np.mean(kappas)))
+
+
+def print_settings(method: str, figures: dict[str, dict[str, float]]) -> None:
+    """The settings table: one line per setting."""
+    print(f"\n== {method}: what the engine is given ==")
+    head = f"{'setting':<10} {'runs':>4} {'answers':>7} {'top-1':>6} {'kappa':>6}"
+    print(f"{head} {'proposed for':>12} {'right':>6} {'kappa':>6} {'2+ right':>9}")
+    print(f"{'':<10} {'':>4} {'':>7} {'':>6} {'top-1':>6} {'(default threshold)':>19} {'accept':>6} {'of 2+':>9}")
+    for name, f in figures.items():
+        print(
+            f"{name:<10} {f['runs']:>4} {f['answers']:>7} {f['top1']:6.2f} {f['kappa_top1']:6.2f}"
+            f" {f['coverage']:12.0%} {f['right']:6.0%} {f['kappa']:6.2f} {f['several_given']:9.0%}"
+        )
+    print("2+ right of 2+: of the answers with two or more gold codes, the share given two or more right proposals")
+
+
+def agreement(gold, themes: dict[int, str], embed, splits: int, themes_given: list[ThemeText]) -> dict:
     """Kappa and precision/recall/F1 per theme of accepted-as-is proposals, summed over splits."""
     kappas: dict[int, list[float]] = {code: [] for code in themes}
     counts = {code: Counter() for code in themes}
@@ -80,7 +176,7 @@ def agreement(gold, themes: dict[int, str], embed, splits: int) -> dict:
     covered = substantive = exact = total = 0
     for seed in range(1, splits + 1):
         coded, rest = split(gold, seed)
-        proposals = propose_codes(coded, {rid: text for rid, text, _ in rest}, embed)
+        proposals = propose_codes(coded, {rid: text for rid, text, _ in rest}, embed, themes=themes_given)
         proposed: dict[str, set[int]] = {rid: set() for rid, _, _ in rest}
         truth = {rid: codes for rid, _, codes in rest}
         for p in proposals:
@@ -137,11 +233,11 @@ def print_agreement(method: str, themes: dict[int, str], result: dict, splits: i
             print(f"{low:4.1f}-{min(high, 1.0):3.1f}  {n:9d}  {right / n:5.0%}")
 
 
-def print_themes(gold, embed) -> None:
+def print_themes(gold, embed, themes: list[ThemeText]) -> None:
     """The candidate themes for one split's uncoded answers, with purity against the gold codes."""
     coded, rest = split(gold, 1)
     truth = {rid: codes for rid, _, codes in rest}
-    result = suggest(coded, {rid: text for rid, text, _ in rest}, embed)
+    result = suggest(coded, {rid: text for rid, text, _ in rest}, embed, themes=themes)
     pure = sum(_purity(t.members, truth) * len(t.members) for t in result.themes)
     members = sum(len(t.members) for t in result.themes)
     print(
@@ -155,7 +251,7 @@ def print_themes(gold, embed) -> None:
         )
 
 
-def timing(gold, embed, sizes: list[int]) -> None:
+def timing(gold, embed, sizes: list[int], themes: list[ThemeText]) -> None:
     """Seconds for suggest() on synthetic answer sets of each size, and the process's peak memory.
 
     The first run starts with no cached vectors; the second repeats it, as the coding screen does
@@ -170,10 +266,10 @@ def timing(gold, embed, sizes: list[int]) -> None:
         if embed.cache is not None:
             embed.cache.clear()
         start = time.perf_counter()
-        result = suggest(coded, uncoded, embed)
+        result = suggest(coded, uncoded, embed, themes=themes)
         seconds = time.perf_counter() - start
         start = time.perf_counter()
-        suggest(coded, uncoded, embed)
+        suggest(coded, uncoded, embed, themes=themes)
         again = time.perf_counter() - start
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
@@ -231,6 +327,7 @@ def main() -> None:
     gold = load_gold(DATA / "coding_gold.csv")
     frame = yaml.safe_load((DATA / "coding_frame.yaml").read_text(encoding="utf-8"))
     themes = {int(code): theme["label"] for code, theme in frame["themes"].items()}
+    given = frame_themes(frame)
     print(
         f"gold set: {len(gold)} answers, {sum(len(c) for _, _, c in gold)} codes, {len(themes)} themes;"
         f" {sum(not c for _, _, c in gold)} non-answers"
@@ -243,10 +340,11 @@ def main() -> None:
             print(f"\n== {prefer}: skipped ({error}) ==")
             continue
         print(f"\n{embed.method}: ready in {time.perf_counter() - start:.1f} s")
-        result = agreement(gold, themes, embed, args.splits)
+        print_settings(embed.method, setting_figures(gold, given, embed, args.splits))
+        result = agreement(gold, themes, embed, args.splits, given)
         print_agreement(embed.method, themes, result, args.splits, len(gold) - round(len(gold) * CODED_SHARE))
-        print_themes(gold, embed)
-        timing(gold, embed, args.sizes)
+        print_themes(gold, embed, given)
+        timing(gold, embed, args.sizes, given)
 
 
 if __name__ == "__main__":

@@ -58,3 +58,6 @@ class Dataset:
     # Table 3's breakdowns, as the population declares them (`profile:`): the live wave page, the
     # report's Appendix 1 and the tab book all show the same response profile.
     profile: tuple[Breakdown, ...] = ()
+    # Notes that come with the data, by question: how a code frame's codes were given (by a person or
+    # accepted from suggestions), printed under the question's table in the tab book.
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from omnibus.coding.models import CodeFrame, Coding, Net, Quote, Suggestion, Theme
+from omnibus.fieldwork.models import Wave
 
 
 class CodeFrameError(Exception):
@@ -20,9 +21,22 @@ class CodeFrameError(Exception):
         self.message = message
 
 
-def add_theme(code_frame: CodeFrame, label: str, description: str = "", code: int | None = None) -> Theme:
-    """A new theme, numbered after the last unless a code is given."""
+def add_theme(
+    code_frame: CodeFrame,
+    label: str,
+    description: str = "",
+    code: int | None = None,
+    *,
+    examples: list[str] | None = None,
+    wave: Wave | None = None,
+) -> Theme:
+    """A new theme, numbered after the last unless a code is given; `wave` is the wave whose coding added it.
+
+    `examples` are phrases an answer with the theme might use (blank lines dropped): suggestions
+    read them with the label and description.
+    """
     label = _label(label)
+    phrases = [" ".join(e.split()) for e in examples or [] if e.strip()]
     if code is None:
         last = code_frame.themes.order_by("-code").values_list("code", flat=True).first()
         code = (last or 0) + 1
@@ -33,7 +47,9 @@ def add_theme(code_frame: CodeFrame, label: str, description: str = "", code: in
     if code_frame.themes.filter(code=code).exists():
         raise CodeFrameError("code", f"Code {code} is already used by another theme")
     try:
-        return Theme.objects.create(frame=code_frame, code=code, label=label, description=description.strip())
+        return Theme.objects.create(
+            frame=code_frame, code=code, label=label, description=description.strip(), examples=phrases, added_in=wave
+        )
     except IntegrityError:  # a colleague added the same theme a moment ago
         raise CodeFrameError("label", f"There is already a theme called ‘{label}’ or with code {code}") from None
 
@@ -61,9 +77,11 @@ def merge_themes(keep: Theme, others: list[Theme]) -> int:
 
 
 @transaction.atomic
-def split_theme(theme: Theme, label: str, wave_unit_ids: list[int], description: str = "") -> Theme:
+def split_theme(
+    theme: Theme, label: str, wave_unit_ids: list[int], description: str = "", wave: Wave | None = None
+) -> Theme:
     """A new theme taking the chosen answers' codings from `theme` (the rest keep it)."""
-    new = add_theme(theme.frame, label, description)
+    new = add_theme(theme.frame, label, description, wave=wave)
     for coding in Coding.objects.filter(theme=theme, wave_unit_id__in=wave_unit_ids).select_for_update():
         coding.theme = new
         coding.save(update_fields=["theme"])

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.coding.codeframes import add_theme
 from omnibus.coding.embedding import embedder
 from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
-from omnibus.coding.suggest import LlmEndpoint, group_responses, name_themes, propose_codes
-from omnibus.coding.themes import ThemeCoding, with_themes
+from omnibus.coding.suggest import LlmEndpoint, ThemeText, calibrated_proposals, group_responses, name_themes
+from omnibus.coding.themes import CodeSources, ThemeCoding, with_themes
 from omnibus.collect.models import Answer
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
@@ -121,8 +122,13 @@ def set_codes(wave: Wave, variable: str, wave_unit_ids: list[int], add: list[The
     return made
 
 
-def decide_suggestions(suggestion_ids: list[int], accept: bool, user) -> int:  # noqa: ANN001
-    """Accept (code the answer) or reject open suggestions; returns how many were decided."""
+def decide_suggestions(suggestion_ids: list[int], accept: bool, user, bulk: bool = False) -> int:  # noqa: ANN001
+    """Accept (code the answer) or reject open suggestions; returns how many were decided.
+
+    `bulk` says they were accepted all at once (everything above a confidence) rather than ticked
+    one by one after reading the answer: the codes record which, for honest counts.
+    """
+    source = Coding.BULK if bulk else Coding.SUGGESTION
     decided = 0
     with transaction.atomic():
         for s in Suggestion.objects.select_for_update().filter(pk__in=suggestion_ids, state=Suggestion.OPEN):
@@ -131,7 +137,7 @@ def decide_suggestions(suggestion_ids: list[int], accept: bool, user) -> int:  #
                     wave_unit_id=s.wave_unit_id,
                     variable=s.variable,
                     theme=s.theme,
-                    defaults={"source": Coding.SUGGESTION, "coded_by": acting_user(user)},
+                    defaults={"source": source, "coded_by": acting_user(user)},
                 )
             s.state = Suggestion.ACCEPTED if accept else Suggestion.REJECTED
             s.save(update_fields=["state"])
@@ -155,19 +161,21 @@ def acting_user(user):  # noqa: ANN001, ANN201 - a Django user, or None from the
 
 
 def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, int]:
-    """Propose themes for uncoded answers from those already coded; returns (method, proposals made).
+    """Propose themes for uncoded answers from the code frame and the answers coded; returns (method, proposals made).
 
-    Earlier open suggestions are replaced; rejected ones are not proposed again.
+    The frame's themes (label, description, example phrases) are evidence from the first answer,
+    so a wave opened with an earlier wave's frame gets proposals before anything is coded. Earlier
+    open suggestions are replaced; rejected ones are not proposed again.
     """
     code_frame = code_frame_of(wave, variable)
     themes = {t.code: t for t in code_frame.themes.all()}
     found = open_responses(wave, variable)
     coded = {str(r.wave_unit): (r.text, r.codes) for r in found if r.codes}
     uncoded = {str(r.wave_unit): r.text for r in found if not r.codes}
-    if not coded or not uncoded:
+    if not themes or not uncoded:
         return "", 0
     embed = embedder(prefer)
-    proposals = propose_codes(coded, uncoded, embed)
+    proposals, calibration = calibrated_proposals(coded, uncoded, embed, themes=theme_texts(code_frame))
     rejected = set(
         Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.REJECTED).values_list(
             "wave_unit_id", "theme__code"
@@ -183,7 +191,12 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
                     wave_unit_id=unit_id,
                     variable=variable,
                     theme=themes[p.code],
-                    defaults={"confidence": p.confidence, "method": embed.method, "state": Suggestion.OPEN},
+                    defaults={
+                        "confidence": p.confidence,
+                        "method": embed.method,
+                        "calibration": calibration.basis[:200],
+                        "state": Suggestion.OPEN,
+                    },
                 )
                 made += 1
     return embed.method, made
@@ -221,7 +234,9 @@ def suggest_themes(
 def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme, int]:  # noqa: ANN001
     """Add a candidate as a theme of its code frame and code its members' answers with it."""
     with transaction.atomic():
-        theme = add_theme(candidate.frame, label or candidate.label, ", ".join(candidate.key_terms))
+        theme = add_theme(
+            candidate.frame, label or candidate.label, ", ".join(candidate.key_terms), wave=candidate.wave
+        )
         units = WaveUnit.objects.filter(wave=candidate.wave, unit__key__in=candidate.members)
         made = 0
         for unit in units:
@@ -229,7 +244,7 @@ def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme
                 wave_unit=unit,
                 variable=candidate.frame.variable,
                 theme=theme,
-                defaults={"source": Coding.SUGGESTION, "coded_by": acting_user(user)},
+                defaults={"source": Coding.BULK, "coded_by": acting_user(user)},  # a group, not read one by one
             )
             made += created
         candidate.delete()
@@ -248,8 +263,40 @@ def theme_codings(wave: Wave) -> list[ThemeCoding]:
         themes = [(t.code, t.label) for t in code_frame.themes.all()]
         if themes and code_frame.variable in given:
             nets = {n.label: tuple(sorted(t.code for t in n.themes.all())) for n in code_frame.nets.all()}
-            found.append(ThemeCoding(code_frame.variable, themes, given[code_frame.variable], nets))
+            found.append(
+                ThemeCoding(
+                    code_frame.variable,
+                    themes,
+                    given[code_frame.variable],
+                    nets,
+                    code_sources(wave, code_frame.variable),
+                    new_themes(code_frame, wave),
+                )
+            )
     return found
+
+
+def code_sources(wave: Wave, variable: str | None = None) -> CodeSources:
+    """How the wave's codes (of one open variable, or of all) were given: person, reviewed suggestion, bulk."""
+    rows = Coding.objects.filter(wave_unit__wave=wave)
+    if variable is not None:
+        rows = rows.filter(variable=variable)
+    counts = Counter(dict(rows.values_list("source").annotate(n=Count("id")).values_list("source", "n")))
+    person = counts[Coding.RESEARCHER] + counts[Coding.IMPORT]
+    return CodeSources(person, counts[Coding.SUGGESTION], counts[Coding.BULK])
+
+
+def new_themes(code_frame: CodeFrame, wave: Wave) -> frozenset[int]:
+    """Codes of the themes this wave added to a frame that earlier waves had (none in the wave that made the frame)."""
+    themes = list(code_frame.themes.select_related("added_in"))
+    added = {t.code for t in themes if t.added_in_id == wave.pk}
+    carried = any(t.added_in is None or t.added_in.opens_at < wave.opens_at for t in themes)
+    return frozenset(added) if carried else frozenset()
+
+
+def theme_texts(code_frame: CodeFrame) -> list[ThemeText]:
+    """The frame's themes as suggestions read them: label, description and example phrases."""
+    return [ThemeText(t.code, t.label, t.description, tuple(t.examples or ())) for t in code_frame.themes.all()]
 
 
 def dataset_with_themes(wave: Wave, dataset: Dataset) -> Dataset:

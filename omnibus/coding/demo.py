@@ -7,7 +7,6 @@ from omnibus.coding.models import Coding, Quote, Suggestion
 from omnibus.fieldwork.models import Wave, WaveUnit
 
 DEMO_VARIABLE = "SocImprov"
-ACCEPT_AT = 0.4  # the demo accepts suggestions at least this confident, as a researcher might
 THEMES = 6  # a code frame of a handful of themes, as reports use
 
 
@@ -20,10 +19,10 @@ def code_demo(wave: Wave) -> str:
         codings.accept_candidate(candidate, "", None)
     codings.suggest_codes(wave, DEMO_VARIABLE)
     code_frame = codings.code_frame_of(wave, DEMO_VARIABLE)
-    open_ones = Suggestion.objects.filter(
-        wave_unit__wave=wave, variable=DEMO_VARIABLE, state=Suggestion.OPEN, confidence__gte=ACCEPT_AT
-    )
-    codings.decide_suggestions(list(open_ones.values_list("pk", flat=True)), True, None)
+    # Every suggestion made reached the calibrated threshold; the demo accepts them all at once, unread,
+    # as a researcher in a hurry might, and the screen and the tables say so.
+    open_ones = Suggestion.objects.filter(wave_unit__wave=wave, variable=DEMO_VARIABLE, state=Suggestion.OPEN)
+    codings.decide_suggestions(list(open_ones.values_list("pk", flat=True)), True, None, bulk=True)
     found = codings.open_responses(wave, DEMO_VARIABLE)
     for answer in [r for r in found if r.codes][:2]:
         if not Quote.objects.filter(wave_unit_id=answer.wave_unit, variable=DEMO_VARIABLE).exists():
@@ -31,4 +30,8 @@ def code_demo(wave: Wave) -> str:
             quotes.mark_quote(WaveUnit.objects.get(pk=answer.wave_unit), DEMO_VARIABLE, answer.text, theme, None)
     coded = sum(1 for r in codings.open_responses(wave, DEMO_VARIABLE) if r.codes)
     themes = code_frame.themes.count()
-    return f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"
+    sources = codings.code_sources(wave, DEMO_VARIABLE)
+    return (
+        f"{DEMO_VARIABLE}: {themes} themes suggested by {method}, {coded} of {len(found)} answers coded"
+        f" ({sources.bulk} of the {sources.total} codes accepted in bulk from suggestions, unread)"
+    )

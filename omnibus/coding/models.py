@@ -27,12 +27,19 @@ class CodeFrame(models.Model):
 
 
 class Theme(models.Model):
-    """A code of a code frame: a short label, a description for coders, and a stable number."""
+    """A code of a code frame: a short label, a description for coders, example phrases, and a stable number.
+
+    The label, description and examples are also what suggestions know the theme by before any
+    answer is coded with it. `added_in` is the wave whose coding added the theme (None for one
+    that came with the frame), so the tables can mark a theme new in the wave that added it.
+    """
 
     frame = models.ForeignKey(CodeFrame, on_delete=models.CASCADE, related_name="themes")
     code = models.PositiveIntegerField()
     label = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    examples = models.JSONField(default=list, blank=True)  # phrases an answer with this theme might use
+    added_in = models.ForeignKey(Wave, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         constraints = [
@@ -61,16 +68,24 @@ class Net(models.Model):
 
 
 class Coding(models.Model):
-    """One theme given to one unit's answer to an open variable in a wave (several per answer allowed)."""
+    """One theme given to one unit's answer to an open variable in a wave (several per answer allowed).
+
+    `source` says how the code was given, so counts can be honest about machine coding: by a person
+    (on the screen, or in a spreadsheet read back by import), a suggestion accepted after the
+    researcher ticked it, or suggestions accepted in bulk (all above a confidence, or a candidate
+    theme's whole group) without anyone reading each answer.
+    """
 
     class Source(models.TextChoices):
         RESEARCHER = "researcher", "Coded by a researcher"
-        SUGGESTION = "suggestion", "Suggestion accepted"
-        IMPORT = "import", "Imported"
+        SUGGESTION = "suggestion", "Suggestion accepted after review"
+        BULK = "bulk", "Suggestions accepted in bulk"
+        IMPORT = "import", "Imported from a spreadsheet"
 
     # The names the rest of the code uses.
     RESEARCHER = Source.RESEARCHER
     SUGGESTION = Source.SUGGESTION
+    BULK = Source.BULK
     IMPORT = Source.IMPORT
 
     wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="codings")
@@ -104,6 +119,7 @@ class Suggestion(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="suggestions")
     confidence = models.FloatField()
     method = models.CharField(max_length=100)  # which method made it: embeddings or TF-IDF
+    calibration = models.CharField(max_length=200, blank=True)  # how its confidence was calibrated
     state = models.CharField(max_length=10, choices=State, default=State.OPEN)
     made_at = models.DateTimeField(auto_now_add=True)
 

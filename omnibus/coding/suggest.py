@@ -1,6 +1,8 @@
-"""Suggestions for coding open responses: candidate themes for uncoded answers, and codes proposed from coded ones.
+"""Suggestions for coding open responses: candidate themes for uncoded answers, and codes proposed from the frame.
 
-Pure Python (no Django). The vectors come from `omnibus.coding.embedding` (sentence embeddings, or TF-IDF
+Pure Python (no Django). A theme's evidence is the code frame's words for it (label, description,
+example phrases) and the answers already coded with it, so a wave opened with last wave's frame gets
+proposals from its first answer. The vectors come from `omnibus.coding.embedding` (sentence embeddings, or TF-IDF
 without the embeddings extra); nothing here reaches the network except `name_themes`, and only when a
 language-model endpoint is configured. Every suggestion is for the researcher to accept or reject.
 """
@@ -11,11 +13,12 @@ import json
 import math
 import re
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from omnibus.coding.confidence import MIN_CALIBRATION, Calibration, fit, prior
 from omnibus.coding.embedding import Embedder
 
 # Answers that say nothing: they are neither grouped nor given codes, only flagged.
@@ -92,10 +95,25 @@ SURVEY_STOP_WORDS = frozenset(
     )
 )
 DEFAULT_MAX_THEMES = 12
-NEIGHBOURS = 10  # coded responses that vote on each uncoded one
-DEFAULT_THRESHOLD = 0.5  # used when too few responses are coded to choose one
-MIN_CALIBRATION = 20
-CHUNK = 2048  # uncoded responses compared with the coded ones at a time, to bound memory
+CHUNK = 2048  # uncoded responses compared with the evidence at a time, to bound memory
+CALIBRATION_SAMPLE = 2048  # coded responses held out in turn to calibrate on (a sample beyond this)
+
+
+@dataclass(frozen=True)
+class ThemeText:
+    """What the code frame says of a theme: the evidence for it before any answer is coded with it."""
+
+    code: int
+    label: str
+    description: str = ""
+    examples: tuple[str, ...] = ()  # phrases an answer with this theme might use
+
+    def texts(self) -> list[str]:
+        """The texts that stand for the theme: its label, its label with its description, each example."""
+        texts = [self.label]
+        if self.description.strip():
+            texts.append(f"{self.label}: {self.description.strip()}")
+        return texts + [e.strip() for e in self.examples if e.strip()]
 
 
 @dataclass
@@ -126,7 +144,8 @@ class Suggestions:
     themes: list[AnswerGroup]
     proposals: list[Proposal]
     non_answers: list[str] = field(default_factory=list)  # response ids of "n/a", "none", "-" and the like
-    threshold: float = DEFAULT_THRESHOLD  # the confidence above which codes were proposed
+    threshold: float = 0.5  # the confidence from which codes were proposed
+    calibration: str = ""  # how the confidence was calibrated, in words
 
 
 @dataclass
@@ -168,16 +187,14 @@ def suggest(
     embed: Embedder,
     max_themes: int | None = None,
     threshold: float | None = None,
+    themes: Sequence[ThemeText] = (),
 ) -> Suggestions:
-    """Group the uncoded responses into candidate themes and propose codes for them from the coded ones."""
+    """Group the uncoded responses into candidate themes and propose codes for them from the frame and coded ones."""
     non_answers = [rid for rid, text in uncoded.items() if is_non_answer(text)]
-    coded = {rid: value for rid, value in coded.items() if not is_non_answer(value[0])}
     answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
-    vectors = embed.encode([text for text, _ in coded.values()] + list(answers.values()))
-    coded_vectors, answer_vectors = vectors[: len(coded)], vectors[len(coded) :]
-    themes = _group(list(answers), list(answers.values()), answer_vectors, max_themes)
-    proposals, used = _propose(coded, coded_vectors, list(answers), answer_vectors, threshold)
-    return Suggestions(embed.method, themes, proposals, non_answers, used)
+    proposals, calibration, vectors = _proposals(coded, answers, embed, threshold, themes)
+    groups = _group(list(answers), list(answers.values()), vectors, max_themes)
+    return Suggestions(embed.method, groups, proposals, non_answers, calibration.threshold, calibration.basis)
 
 
 def group_responses(texts: dict[str, str], embed: Embedder, max_themes: int | None = None) -> list[AnswerGroup]:
@@ -191,20 +208,69 @@ def propose_codes(
     uncoded: dict[str, str],
     embed: Embedder,
     threshold: float | None = None,
+    themes: Sequence[ThemeText] = (),
 ) -> list[Proposal]:
-    """Propose codes for uncoded responses (id -> text) from coded ones (id -> (text, codes)), most confident first.
+    """Propose codes for uncoded responses (id -> text), most confident first.
 
-    A response gets every code whose confidence reaches the threshold (several codes where several fit;
-    none for non-answers). The evidence is the similarity-weighted share of the nearest coded responses
-    that carry the code; with 20 or more coded responses it is calibrated by proposing each coded
-    response's codes from the others, so that a confidence of 0.8 means about 80% of such proposals
-    were right, and the threshold (when not given) is the one that best reproduced the coded codes.
+    The evidence for a theme is the code frame's words for it (`themes`: label, description, example
+    phrases) and the coded responses (id -> (text, codes)) that carry it, so there are proposals
+    before anything is coded. A response gets every code whose confidence reaches the threshold
+    (several where several fit; none for non-answers). The confidence is a calibrated probability
+    (see `omnibus.coding.confidence`), and the threshold, unless given, is the one at which proposals
+    were right at the stated rate.
     """
-    coded = {rid: value for rid, value in coded.items() if not is_non_answer(value[0])}
+    return calibrated_proposals(coded, uncoded, embed, threshold, themes)[0]
+
+
+def calibrated_proposals(
+    coded: dict[str, tuple[str, set[int]]],
+    uncoded: dict[str, str],
+    embed: Embedder,
+    threshold: float | None = None,
+    themes: Sequence[ThemeText] = (),
+) -> tuple[list[Proposal], Calibration]:
+    """`propose_codes`, with the calibration used: its threshold and how it was learnt, for the screen to show."""
     answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
-    vectors = embed.encode([text for text, _ in coded.values()] + list(answers.values()))
-    proposals, _ = _propose(coded, vectors[: len(coded)], list(answers), vectors[len(coded) :], threshold)
-    return proposals
+    proposals, calibration, _ = _proposals(coded, answers, embed, threshold, themes)
+    return proposals, calibration
+
+
+def theme_scores(
+    coded: dict[str, tuple[str, set[int]]], uncoded: dict[str, str], embed: Embedder, themes: Sequence[ThemeText] = ()
+) -> tuple[list[int], np.ndarray]:
+    """The codes, and each uncoded response's score for each (rows in `uncoded`'s order): what calibration reads."""
+    evidence, vectors = _encoded(coded, list(uncoded.values()), embed, themes)
+    return evidence.codes, evidence.scores(vectors)
+
+
+def _proposals(
+    coded: dict[str, tuple[str, set[int]]],
+    answers: dict[str, str],
+    embed: Embedder,
+    threshold: float | None,
+    themes: Sequence[ThemeText],
+) -> tuple[list[Proposal], Calibration, np.ndarray]:
+    """Proposals for the answers, the calibration used, and the answers' vectors (for grouping them)."""
+    evidence, vectors = _encoded(coded, list(answers.values()), embed, themes)
+    calibration = _calibrate(evidence, embed.method).with_threshold(threshold)
+    return _propose(evidence, list(answers), vectors, calibration), calibration, vectors
+
+
+def _encoded(
+    coded: dict[str, tuple[str, set[int]]], texts: list[str], embed: Embedder, themes: Sequence[ThemeText]
+) -> tuple[_Evidence, np.ndarray]:
+    """The evidence and the answers' vectors, encoded in one call (TF-IDF learns one vocabulary from them all)."""
+    coded = {rid: value for rid, value in coded.items() if not is_non_answer(value[0]) and value[1]}
+    frame_texts = [text for t in themes for text in t.texts()]
+    vectors = embed.encode(frame_texts + [text for text, _ in coded.values()] + texts)
+    evidence_rows = len(frame_texts) + len(coded)
+    codes = sorted({t.code for t in themes}.union(*(c for _, c in coded.values())))
+    owners = [{t.code} for t in themes for _ in t.texts()] + [c for _, c in coded.values()]
+    carries = np.zeros((len(owners), len(codes)), dtype=bool)
+    for row, owner in enumerate(owners):
+        carries[row] = [code in owner for code in codes]
+    evidence = _Evidence(codes, vectors[:evidence_rows], carries, len(frame_texts))
+    return evidence, vectors[evidence_rows:]
 
 
 def name_themes(themes: list[AnswerGroup], endpoint: LlmEndpoint | None) -> list[AnswerGroup]:
@@ -220,84 +286,56 @@ def name_themes(themes: list[AnswerGroup], endpoint: LlmEndpoint | None) -> list
     return named
 
 
-def _propose(
-    coded: dict[str, tuple[str, set[int]]],
-    coded_vectors: np.ndarray,
-    ids: list[str],
-    vectors: np.ndarray,
-    threshold: float | None,
-) -> tuple[list[Proposal], float]:
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise ValueError(f"the confidence threshold must be between 0 and 1, not {threshold}")
-    codes = sorted(set().union(*(c for _, c in coded.values()))) if coded else []
-    if not codes or not ids:
-        return [], DEFAULT_THRESHOLD if threshold is None else threshold
-    carries = np.array([[code in c for code in codes] for _, c in coded.values()], dtype=np.float32)
-    calibration = _calibrate(coded_vectors, carries, threshold)
+def _propose(evidence: _Evidence, ids: list[str], vectors: np.ndarray, calibration: Calibration) -> list[Proposal]:
+    """Every code whose calibrated confidence reaches the threshold, for each answer; most confident first."""
+    if not evidence.codes or not ids:
+        return []
     proposals = []
     for start in range(0, len(ids), CHUNK):
-        confidence = calibration.apply(_share(vectors[start : start + CHUNK] @ coded_vectors.T, carries))
+        confidence = calibration.confidence(evidence.scores(vectors[start : start + CHUNK]))
         rows, columns = np.nonzero(confidence >= calibration.threshold)
         proposals += [
-            Proposal(ids[start + r], codes[c], round(float(confidence[r, c]), 4))
+            Proposal(ids[start + r], evidence.codes[c], round(float(confidence[r, c]), 4))
             for r, c in zip(rows, columns, strict=True)
         ]
     proposals.sort(key=lambda p: (-p.confidence, p.response, p.code))
-    return proposals, calibration.threshold
-
-
-def _share(similarity: np.ndarray, carries: np.ndarray) -> np.ndarray:
-    """For each response and code, the similarity-weighted share of its nearest coded responses carrying the code."""
-    k = min(NEIGHBOURS, similarity.shape[1])
-    nearest = np.argpartition(-similarity, k - 1, axis=1)[:, :k]
-    weights = np.clip(np.take_along_axis(similarity, nearest, axis=1), 0, None)
-    votes = np.einsum("rk,rkc->rc", weights, carries[nearest])
-    total = weights.sum(axis=1, keepdims=True)
-    return np.divide(votes, total, out=np.zeros_like(votes), where=total > 0)
+    return proposals
 
 
 @dataclass
-class _Calibration:
-    """Turns a neighbour share into how often such a proposal was right on the coded responses themselves."""
+class _Evidence:
+    """What each theme is known by: its frame texts and its coded answers, one row each, with the codes they carry."""
 
-    curve: object | None  # a fitted IsotonicRegression, or None: too few coded responses, keep the share
-    threshold: float
+    codes: list[int]
+    vectors: np.ndarray
+    carries: np.ndarray  # rows x codes, True where the row is evidence for the code
+    coded_from: int  # rows from here on are coded answers (before it, the frame's texts)
 
-    def apply(self, share: np.ndarray) -> np.ndarray:
-        if self.curve is None:
-            return share
-        return self.curve.predict(share.ravel()).reshape(share.shape)
+    def scores(self, vectors: np.ndarray, left_out: np.ndarray | None = None) -> np.ndarray:
+        """Each answer's cosine to each code's nearest evidence (-1 where a code has none).
 
-
-def _calibrate(coded_vectors: np.ndarray, carries: np.ndarray, threshold: float | None) -> _Calibration:
-    """Leave each coded response out in turn, propose its codes from the others, and see which proposals were right.
-
-    The isotonic fit of right-or-wrong on the share makes the confidence a rate: of proposals at 0.8,
-    about 80% carried the code. Without a threshold given, the one with the best F1 over all codes is used.
-    """
-    if len(carries) < MIN_CALIBRATION:
-        return _Calibration(None, DEFAULT_THRESHOLD if threshold is None else threshold)
-    from sklearn.isotonic import IsotonicRegression
-
-    sample = np.random.default_rng(0).permutation(len(carries))[:CHUNK]
-    similarity = coded_vectors[sample] @ coded_vectors.T
-    similarity[np.arange(len(sample)), sample] = -np.inf  # a response never votes for itself
-    share, truth = _share(similarity, carries), carries[sample] > 0
-    curve = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(share.ravel(), truth.ravel())
-    if threshold is None:
-        threshold = _best_threshold(curve.predict(share.ravel()).reshape(share.shape), truth)
-    return _Calibration(curve, threshold)
+        `left_out[i]` is the evidence row that answer i must not see (itself, when calibrating).
+        """
+        similarity = vectors @ self.vectors.T
+        if left_out is not None:
+            similarity[np.arange(len(vectors)), left_out] = -np.inf
+        scores = np.full((len(vectors), len(self.codes)), -1.0, dtype=np.float32)
+        for column in range(len(self.codes)):
+            rows = self.carries[:, column]
+            if rows.any():
+                scores[:, column] = np.maximum(similarity[:, rows].max(axis=1), -1.0)
+        return scores
 
 
-def _best_threshold(confidence: np.ndarray, truth: np.ndarray) -> float:
-    """The threshold (0.2 to 0.8) whose accepted proposals best match the true codes (F1 over all codes)."""
-    best, best_f1 = DEFAULT_THRESHOLD, -1.0
-    for threshold in np.arange(0.2, 0.81, 0.05):
-        chosen = confidence >= threshold - 1e-9
-        f1 = 2 * np.logical_and(chosen, truth).sum() / max(chosen.sum() + truth.sum(), 1)
-        if f1 > best_f1 + 1e-9:
-            best, best_f1 = round(float(threshold), 2), f1
-    return best
+def _calibrate(evidence: _Evidence, method: str) -> Calibration:
+    """Learn the curve from the coded answers, each proposed from the rest, when there are enough; else the prior."""
+    coded = len(evidence.vectors) - evidence.coded_from
+    if coded < MIN_CALIBRATION:
+        return prior(method)
+    sample = np.random.default_rng(0).permutation(coded)[:CALIBRATION_SAMPLE] + evidence.coded_from
+    scores = evidence.scores(evidence.vectors[sample], left_out=sample)
+    basis = f"learnt from the {coded} answers coded here, each proposed from the others"
+    return fit(scores, evidence.carries[sample], basis) or prior(method)
 
 
 def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None) -> list[AnswerGroup]:

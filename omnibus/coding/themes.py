@@ -4,7 +4,9 @@
 whose options are the code frame's themes, and a 0/1 variable per theme (`<variable>_themes_<code>`),
 so tables, the tab book, exports and the report treat themes like any multiple choice: "mentioned
 by 23% of responding LAs". The base is the units that gave an answer; an answer not yet coded
-counts under "Not yet coded" so the table is honest while coding is under way.
+counts under "Not yet coded" so the table is honest while coding is under way. A theme the wave added
+to a frame carried from earlier waves is marked "(new this wave)", and the question's note in
+`Dataset.notes` says how its codes were given (by a person, reviewed suggestions, bulk acceptance).
 
 No Django here: the coding app reads the database and hands plain `ThemeCoding`s in.
 """
@@ -22,6 +24,40 @@ from omnibus.questionnaire.variables import answer_key_owners
 from omnibus.questionnaire.wording import base_description
 
 NOT_CODED = 0  # the option code of answers given but not yet coded
+NEW_MARK = " (new this wave)"  # after the label of a theme the wave added to a frame carried from earlier waves
+
+
+@dataclass(frozen=True)
+class CodeSources:
+    """How a wave's codes were given: by a person, a suggestion accepted after review, or suggestions in bulk."""
+
+    person: int = 0  # ticked on the coding screen, or from a spreadsheet read back by import
+    reviewed: int = 0  # a suggestion the researcher ticked and accepted
+    bulk: int = 0  # suggestions accepted all at once (above a confidence, or a candidate theme's group)
+
+    @property
+    def total(self) -> int:
+        """Every code counted."""
+        return self.person + self.reviewed + self.bulk
+
+    def __add__(self, other: CodeSources) -> CodeSources:
+        return CodeSources(self.person + other.person, self.reviewed + other.reviewed, self.bulk + other.bulk)
+
+    def sentence(self) -> str:
+        """The split in words, for a table's note or the report: "Of the 70 codes, 12 were given by a person, …"."""
+        if self.total == self.person:
+            return f"All {self.total} codes were given by a researcher."
+        return (
+            f"Of the {self.total} codes, {_were(self.person)} given by a researcher, {_were(self.reviewed, True)} "
+            f"accepted after review and {_were(self.bulk, True)} accepted in bulk, unread."
+        )
+
+
+def _were(count: int, suggestions: bool = False) -> str:
+    """ "1 was", "2 were"; with `suggestions`, "1 was a suggestion", "2 were suggestions"."""
+    if count == 1:
+        return "1 was a suggestion" if suggestions else "1 was"
+    return f"{count} were suggestions" if suggestions else f"{count} were"
 
 
 @dataclass
@@ -32,6 +68,8 @@ class ThemeCoding:
     themes: list[tuple[int, str]]  # (code, label) in the code frame's order
     codes: dict[str, set[int]]  # unit key -> theme codes given to its answer
     nets: dict[str, tuple[int, ...]] = field(default_factory=dict)  # net label -> theme codes
+    sources: CodeSources = CodeSources()
+    new: frozenset[int] = frozenset()  # codes of themes this wave added to a frame carried from earlier waves
 
 
 def themes_question_id(variable: str) -> str:
@@ -49,6 +87,7 @@ def with_themes(dataset: Dataset, codings: list[ThemeCoding]) -> Dataset:
     variables = list(dataset.variables)
     data = dataset.data
     nets = dict(dataset.nets)
+    notes = dict(dataset.notes)
     for coding in codings:
         derived = questionnaire.question(themes_question_id(coding.variable))
         assert derived is not None  # added by _questionnaire_with just above
@@ -61,8 +100,10 @@ def with_themes(dataset: Dataset, codings: list[ThemeCoding]) -> Dataset:
         data = data.with_columns(flags)
         if coding.nets:
             nets[derived.id] = dict(coding.nets)
+        if coding.sources.total:
+            notes[derived.id] = (*notes.get(derived.id, ()), coding.sources.sentence())
     data = data.select(_column_order(dataset.data.columns, variables, data.columns))
-    return replace(dataset, questionnaire=questionnaire, variables=variables, data=data, nets=nets)
+    return replace(dataset, questionnaire=questionnaire, variables=variables, data=data, nets=nets, notes=notes)
 
 
 def _column_order(before: list[str], variables: list[Variable], now: list[str]) -> list[str]:
@@ -126,7 +167,7 @@ def _questionnaire_with(questionnaire: Questionnaire, codings: list[ThemeCoding]
 
 def _themes_question(owner: Question, coding: ThemeCoding, questionnaire: Questionnaire, uncoded: bool) -> Question:
     """The derived multiple-response question: one option per theme, then "Not yet coded" if needed."""
-    options = [Option(code, label) for code, label in coding.themes]
+    options = [Option(code, label + (NEW_MARK if code in coding.new else "")) for code, label in coding.themes]
     if uncoded:
         options.append(Option(NOT_CODED, "Not yet coded"))
     subject = owner.text if coding.variable == owner.id else f"{owner.text} (other answers)"

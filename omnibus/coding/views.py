@@ -45,7 +45,9 @@ def wave_coding(request: HttpRequest, slug: str) -> HttpResponse:
     rows = []
     for variable in codings.open_variables(questionnaire_of(wave.questionnaire)):
         found = codings.open_responses(wave, variable.name)
-        rows.append({"variable": variable, "answers": len(found), "coded": sum(1 for r in found if r.codes)})
+        themes = codings.code_frame_of(wave, variable.name).themes.count()
+        coded = sum(1 for r in found if r.codes)
+        rows.append({"variable": variable, "answers": len(found), "coded": coded, "themes": themes})
     return render(request, "coding/wave.html", {"wave": wave, "rows": rows})
 
 
@@ -73,6 +75,9 @@ def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
         "uncoded": sum(1 for r in found if not r.codes),
         "candidates": CandidateTheme.objects.filter(frame=code_frame, wave=wave),
         "method": _method(wave, code_frame),
+        "calibration": _calibration(wave, code_frame),
+        "sources": codings.code_sources(wave, variable),
+        "new": codings.new_themes(code_frame, wave),
         "q": request.GET.get("q", ""),
         "show": request.GET.get("show", ""),
         "errors": [("", e) for e in request.session.pop("coding_errors", [])],
@@ -93,6 +98,12 @@ def _method(wave: Wave, code_frame: CodeFrame) -> str:
     candidate = CandidateTheme.objects.filter(frame=code_frame, wave=wave).first()
     suggestion = Suggestion.objects.filter(theme__frame=code_frame, wave_unit__wave=wave, state=Suggestion.OPEN).first()
     return (suggestion or candidate).method if (suggestion or candidate) else ""
+
+
+def _calibration(wave: Wave, code_frame: CodeFrame) -> str:
+    """How the confidence of the suggestions on screen was calibrated, in words."""
+    open_ones = Suggestion.objects.filter(theme__frame=code_frame, wave_unit__wave=wave, state=Suggestion.OPEN)
+    return open_ones.values_list("calibration", flat=True).first() or ""
 
 
 def _filtered(found: list[OpenResponse], q: str, show: str) -> list[OpenResponse]:
@@ -139,7 +150,13 @@ def _units_posted(request: HttpRequest) -> list[int]:
 
 
 def _add_theme(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
-    theme = codeframes.add_theme(code_frame, request.POST.get("label", ""), request.POST.get("description", ""))
+    theme = codeframes.add_theme(
+        code_frame,
+        request.POST.get("label", ""),
+        request.POST.get("description", ""),
+        examples=request.POST.get("examples", "").splitlines(),
+        wave=wave,
+    )
     return f"Added theme {theme.code}: {theme.label}"
 
 
@@ -176,7 +193,7 @@ def _split(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
     source = _themes_posted(request, code_frame, "split")
     if not source:
         raise ActionError("Choose the theme to split")
-    new = codeframes.split_theme(source[0], request.POST.get("label", ""), _units_posted(request))
+    new = codeframes.split_theme(source[0], request.POST.get("label", ""), _units_posted(request), wave=wave)
     return f"Split {new.label} from {source[0].label}"
 
 
@@ -195,7 +212,8 @@ def _reject(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
 
 def _decide(request: HttpRequest, wave: Wave, code_frame: CodeFrame, accept: bool) -> str:
     ids = [int(v) for v in request.POST.getlist("suggestion") if v.isdigit()]
-    if request.POST.get("at_least"):
+    bulk = bool(request.POST.get("at_least"))  # everything above a confidence: accepted unread
+    if bulk:
         try:
             floor = float(request.POST["at_least"]) / 100
         except ValueError:
@@ -205,14 +223,14 @@ def _decide(request: HttpRequest, wave: Wave, code_frame: CodeFrame, accept: boo
     ids = list(Suggestion.objects.filter(pk__in=ids, theme__frame=code_frame).values_list("pk", flat=True))
     if not ids:
         raise ActionError("No suggestions were chosen")
-    decided = codings.decide_suggestions(ids, accept, request.user)
+    decided = codings.decide_suggestions(ids, accept, request.user, bulk=bulk)
     return f"{'Accepted' if accept else 'Rejected'} {decided} suggestion(s)"
 
 
 def _suggest_codes(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
     method, made = codings.suggest_codes(wave, code_frame.variable)
     if not method:
-        raise ActionError("Code some answers first: codes are suggested from the answers already coded")
+        raise ActionError("Add a theme first: codes are suggested from the code frame's themes and the answers coded")
     return f"{made} code(s) suggested by {method}"
 
 

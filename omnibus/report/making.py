@@ -93,6 +93,8 @@ def make_report(
         return chapters + context_chapters(spec.context, wave, inputs.dataset)
 
     report = build_report(inputs, extra, say)
+    if spec.open_responses:
+        open_responses.state_coding_method(report, wave)
     return write_formats(report, formats, out_dir, wave.slug, say)
 
 

@@ -128,7 +128,7 @@ def _section_sheet(
     done_grids: set[str] = set()
     for index, table in enumerate(tables):
         entries.append((name, table.name, table.title, row))
-        row = _table(sheet, row, table, f)
+        row = _table(sheet, row, table, f, main.notes.get(table.question, ()))
         question = main.questionnaire.question(table.question)
         last_item = index + 1 == len(tables) or tables[index + 1].question != table.question
         if table.kind == "grid_item" and last_item and question is not None and question.id not in done_grids:
@@ -138,8 +138,11 @@ def _section_sheet(
     return entries
 
 
-def _table(sheet, row: int, table: Table, f: _Formats) -> int:
-    """One table from `row`; returns the first row after it (and a blank line)."""
+def _table(sheet, row: int, table: Table, f: _Formats, data_notes: Sequence[str] = ()) -> int:
+    """One table from `row`; returns the first row after it (and a blank line).
+
+    `data_notes` come with the data rather than the table (how a themes question's codes were given).
+    """
     c = f.conventions
     sheet.write(row, 0, f"{table.name}: {table.title}", f.title)
     sheet.write(row + 1, 0, f"Base: {table.base_description}", f.italic)
@@ -174,7 +177,7 @@ def _table(sheet, row: int, table: Table, f: _Formats) -> int:
         row += 2
     for table_row in table.rows:
         row = _row(sheet, row, table_row, table, f, c)
-    for note in table.notes:
+    for note in [*table.notes, *data_notes]:
         sheet.write(row, 0, f"Note: {note}", f.italic)
         row += 1
     return row + 2

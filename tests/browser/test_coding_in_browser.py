@@ -1,5 +1,5 @@
 """A researcher codes the SocImprov answers in Chromium: a frame from the suggestions, every answer coded,
-two quotes marked; the theme table is then in the tab book."""
+the screen's split of codes by who gave them, two quotes marked; the theme table is then in the tab book."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
+from omnibus.coding.themes import CodeSources
 from omnibus.dataset.simulate import simulate
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
@@ -52,6 +53,14 @@ def uncoded(page: Page) -> int:
     return int(page.locator("#progress strong").nth(1).inner_text())
 
 
+def sources(page: Page) -> dict[str, int]:
+    """The coding screen's split of codes: by a researcher, reviewed suggestions, accepted in bulk."""
+    if not page.locator("#code-sources").count():
+        return {"person": 0, "reviewed": 0, "bulk": 0}
+    cells = page.locator("#code-sources td[data-source]")
+    return {c.get_attribute("data-source"): int(c.inner_text()) for c in cells.all()}
+
+
 def test_a_researcher_codes_socimprov_and_the_themes_reach_the_tab_book(coder, tmp_path):
     page, slug = coder
     page.goto(f"/office/coding/{slug}/")
@@ -73,12 +82,26 @@ def test_a_researcher_codes_socimprov_and_the_themes_reach_the_tab_book(coder, t
     assert page.locator("#themes tbody tr").count() == THEMES_FROM_SUGGESTIONS
     after_frame = uncoded(page)
     assert after_frame < total
+    from_candidates = total - after_frame  # a candidate's whole group is coded at once: in bulk
+    assert sources(page) == {"person": 0, "reviewed": 0, "bulk": from_candidates}
 
-    # Codes suggested for the rest from what is coded; accept the confident ones.
+    # One answer coded by hand.
+    page.get_by_label("Show").select_option("uncoded")
+    page.get_by_role("button", name="Filter").click()
+    page.locator("input[name=answer]").first.check()
+    page.get_by_label("Theme for the selected answers").select_option(index=0)
+    page.get_by_role("button", name="Code selected").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Coded 1 answer(s)")
+
+    # Codes suggested for the rest from the frame and what is coded; one read and accepted, the rest in bulk.
     page.get_by_role("button", name="Suggest codes").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("code(s) suggested by")
     expect(page.locator("#method")).to_have_text("sentence embeddings (all-MiniLM-L6-v2)")
-    page.get_by_label("Accept every suggestion with confidence of at least (%)").fill("40")
+    expect(page.locator("#calibration")).to_contain_text("the chance that the suggestion is right")
+    page.locator("input[name=suggestion]").first.check()
+    page.get_by_role("button", name="Accept ticked suggestions").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Accepted 1 suggestion(s)")
+    page.get_by_label("Accept every suggestion with confidence of at least (%)").fill("0")
     page.get_by_role("button", name="Accept these suggestions").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Accepted")
     assert uncoded(page) <= after_frame
@@ -95,6 +118,11 @@ def test_a_researcher_codes_socimprov_and_the_themes_reach_the_tab_book(coder, t
     assert uncoded(page) == 0
     counts = [int(re.match(r"\d+", c).group(0)) for c in page.locator("#themes td[data-theme]").all_inner_texts()]
     assert sum(counts) >= total and all(counts)
+    split = sources(page)
+    assert split["person"] >= 1 and split["reviewed"] == 1 and split["bulk"] > from_candidates
+    assert sum(split.values()) == sum(counts)
+    expect(page.locator("#code-sources caption")).to_have_text(f"How the {sum(counts)} codes were given")
+    assert_accessible(page, "coding-sources")
 
     # Two quotes for the report.
     page.goto(f"/office/coding/{slug}/SocImprov/")
@@ -123,6 +151,7 @@ def test_a_researcher_codes_socimprov_and_the_themes_reach_the_tab_book(coder, t
         if c
     ]
     assert any(c.startswith("Themes mentioned: In your opinion") for c in cells)
+    assert (f"Note: {CodeSources(split['person'], 1, split['bulk']).sentence()}") in cells
     labels = (
         page.goto(f"/office/coding/{slug}/SocImprov/")
         and page.locator("#themes tbody td:first-child").all_inner_texts()

@@ -103,3 +103,33 @@ def test_one_at_a_time_keeps_a_theme_a_colleague_gave_meanwhile(researcher, wave
     set_codes(wave, "SocImprov", [unit], [demand], [], None)  # a colleague, after the page was shown
     researcher.post(url, {"was": [workforce.pk], "theme": [practice.pk], "done": "1"})
     assert {r.wave_unit: r.codes for r in open_responses(wave, "SocImprov")}[unit] == {2, 3}
+
+
+def test_a_theme_added_on_the_screen_keeps_its_example_phrases_and_wave(researcher, wave, answers, frame):
+    url = f"/office/coding/{wave.slug}/SocImprov/"
+    examples = "grow our own social workers\n\n  academy for newly qualified staff "
+    researcher.post(url, {"action": "add_theme", "label": "Growing our own", "examples": examples})
+    theme = frame.themes.get(label="Growing our own")
+    assert theme.examples == ["grow our own social workers", "academy for newly qualified staff"]
+    assert theme.added_in == wave
+    page = researcher.get(url).content.decode()
+    assert "New this wave" in page  # the frame's other themes came with it, not from this wave's coding
+
+
+def test_ticked_suggestions_are_reviewed_and_those_above_a_confidence_are_bulk(researcher, wave, answers, frame):
+    from omnibus.coding.codings import suggest_codes
+    from omnibus.coding.models import Coding, Suggestion
+
+    suggest_codes(wave, "SocImprov", prefer="tfidf")
+    first, *rest = Suggestion.objects.filter(wave_unit__wave=wave).order_by("pk")
+    url = f"/office/coding/{wave.slug}/SocImprov/"
+    shown = researcher.get(url).content.decode()
+    assert "right, from a prior fitted on a calibration set" in shown
+    assert f"Suggested: {first.theme.label} ({round(first.confidence * 100)}% likely right)" in shown
+    researcher.post(url, {"action": "accept", "suggestion": [first.pk]})
+    researcher.post(url, {"action": "accept", "at_least": "0"})
+    assert Coding.objects.get(wave_unit_id=first.wave_unit_id, theme=first.theme).source == Coding.SUGGESTION
+    bulk = Coding.objects.filter(wave_unit__wave=wave, source=Coding.BULK).count()
+    assert bulk == len(rest) > 0
+    page = researcher.get(url).content.decode()
+    assert 'data-source="reviewed">1<' in page and f'data-source="bulk">{bulk}<' in page

@@ -10,15 +10,17 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 import numpy as np
 import pytest
 
-from omnibus.coding import embedding, suggest
+from omnibus.coding import confidence, embedding, suggest
 from omnibus.coding.embedding import SENTENCE_METHOD, TFIDF_METHOD, EmbeddingsUnavailable, embedder
 from omnibus.coding.suggest import (
     AnswerGroup,
     LlmEndpoint,
+    ThemeText,
     group_responses,
     is_non_answer,
     name_themes,
     propose_codes,
+    theme_scores,
 )
 
 RECRUITMENT, EARLY_HELP, PLACEMENTS = 1, 2, 3
@@ -209,11 +211,75 @@ def test_out_of_range_settings_are_refused(tfidf):
         group_responses(_answers(), tfidf, max_themes=0)
 
 
-def test_too_few_coded_answers_use_the_default_threshold(tfidf):
+def test_too_few_coded_answers_use_the_prior_and_its_threshold(tfidf):
     few = dict(list(CODED.items())[:5]) | dict(list(CODED.items())[8:12])
     result = suggest.suggest(few, UNCODED, tfidf)
-    assert result.threshold == suggest.DEFAULT_THRESHOLD
-    assert all(p.confidence >= suggest.DEFAULT_THRESHOLD for p in result.proposals)
+    assert result.threshold == confidence.prior(TFIDF_METHOD).threshold
+    assert result.calibration == confidence.PRIOR_BASIS
+    assert result.proposals and all(p.confidence >= result.threshold for p in result.proposals)
+
+
+def test_enough_coded_answers_calibrate_on_themselves(tfidf):
+    result = suggest.suggest(CODED, UNCODED, tfidf)
+    assert result.calibration == "learnt from the 23 answers coded here, each proposed from the others"
+    assert result.threshold in confidence.THRESHOLDS
+
+
+# -- themes as evidence: the code frame's words ---------------------------------------------------
+
+FRAME = [
+    ThemeText(RECRUITMENT, "Recruiting and retaining social workers", "Recruitment, retention, agency staff"),
+    ThemeText(EARLY_HELP, "Early help", "Family support and early intervention before problems escalate"),
+    ThemeText(PLACEMENTS, "Placements and foster care", "Foster carers, placement sufficiency, children in care"),
+]
+
+
+@pytest.mark.parametrize("method", ["tfidf", "sentences"])
+def test_the_frame_alone_proposes_codes_before_anything_is_coded(method, request):
+    embed = request.getfixturevalue(method)
+    proposals = propose_codes({}, UNCODED, embed, themes=FRAME)
+    assert {(p.response, p.code) for p in proposals} >= {("u1", RECRUITMENT), ("u3", PLACEMENTS)}
+    assert not {p.response for p in proposals} & {"u4", "u5"}
+    assert all(p.confidence >= confidence.prior(embed.method).threshold for p in proposals)
+
+
+def test_a_themes_example_phrases_are_evidence_for_it(tfidf):
+    answer = {"u1": "Grow our own through the academy"}
+    bare = ThemeText(RECRUITMENT, "Recruiting and retaining social workers")
+    with_example = ThemeText(RECRUITMENT, bare.label, examples=("grow our own staff through an academy",))
+    other = ThemeText(EARLY_HELP, "Early help")
+    before = theme_scores({}, answer, tfidf, [bare, other])[1][0, 0]
+    after = theme_scores({}, answer, tfidf, [with_example, other])[1][0, 0]
+    assert after > before
+    assert [p.code for p in propose_codes({}, answer, tfidf, themes=[with_example, other])] == [RECRUITMENT]
+
+
+def test_coded_answers_add_to_the_frame_as_evidence(tfidf):
+    frame = [ThemeText(RECRUITMENT, "Workforce"), ThemeText(PLACEMENTS, "Placements")]
+    answer = {"u1": "Retention of qualified social workers"}
+    alone = theme_scores({}, answer, tfidf, frame)[1][0, 0]
+    coded = {"c05": CODED["c05"]}
+    assert theme_scores(coded, answer, tfidf, frame)[1][0, 0] > alone
+
+
+# -- what a confidence means ----------------------------------------------------------------------
+
+
+def test_a_lead_is_the_gap_to_the_best_other_theme():
+    scores = np.array([[0.6, 0.4, 0.1]])
+    assert np.allclose(confidence.leads(scores), [[0.2, -0.2, -0.5]])
+
+
+def test_the_threshold_keeps_proposals_right_at_the_stated_rate():
+    rng = np.random.default_rng(1)
+    scores = rng.uniform(-0.2, 0.8, size=(400, 4))
+    truth = rng.uniform(size=scores.shape) < 1 / (1 + np.exp(-(12 * scores - 5)))  # higher scores more often right
+    fitted = confidence.fit(scores, truth, "test")
+    chosen = fitted.confidence(scores) >= fitted.threshold
+    assert truth[chosen].mean() >= confidence.TARGET_PRECISION
+    lower = fitted.confidence(scores) >= fitted.threshold - 0.05
+    assert truth[lower].mean() < confidence.TARGET_PRECISION  # the lowest threshold that keeps the rate
+    assert confidence.fit(scores, np.ones_like(truth), "test") is None  # nothing wrong: nothing to learn from
 
 
 def test_nothing_to_propose_from_gives_no_proposals(tfidf):
@@ -234,7 +300,6 @@ def test_suggest_reports_method_themes_proposals_and_non_answers(tfidf):
     assert sorted(result.non_answers) == ["u4", "u5"]
     assert {m for t in result.themes for m in t.members} == {"u1", "u2", "u3"}
     assert ("u1", RECRUITMENT) in {(p.response, p.code) for p in result.proposals}
-    assert 0.2 <= result.threshold <= 0.8
 
 
 # -- naming themes with a language model ---------------------------------------------------------

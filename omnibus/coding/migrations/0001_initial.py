@@ -61,6 +61,17 @@ class Migration(migrations.Migration):
                 ("code", models.PositiveIntegerField()),
                 ("label", models.CharField(max_length=200)),
                 ("description", models.TextField(blank=True)),
+                ("examples", models.JSONField(blank=True, default=list)),
+                (
+                    "added_in",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="fieldwork.wave",
+                    ),
+                ),
                 (
                     "frame",
                     models.ForeignKey(
@@ -79,6 +90,7 @@ class Migration(migrations.Migration):
                 ("variable", models.CharField(max_length=100)),
                 ("confidence", models.FloatField()),
                 ("method", models.CharField(max_length=100)),
+                ("calibration", models.CharField(blank=True, max_length=200)),
                 (
                     "state",
                     models.CharField(
@@ -171,8 +183,9 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("researcher", "Coded by a researcher"),
-                            ("suggestion", "Suggestion accepted"),
-                            ("import", "Imported"),
+                            ("suggestion", "Suggestion accepted after review"),
+                            ("bulk", "Suggestions accepted in bulk"),
+                            ("import", "Imported from a spreadsheet"),
                         ],
                         default="researcher",
                         max_length=12,

@@ -13,10 +13,11 @@ from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Prepared, multi_table, prepare, shared_ids
 from omnibus.coding.codings import theme_codings
 from omnibus.coding.quotes import UsableQuote, report_quotes
-from omnibus.coding.themes import themes_question_id
+from omnibus.coding.themes import NEW_MARK, CodeSources, themes_question_id
 from omnibus.questionnaire.model import Question
 from omnibus.questionnaire.variables import answer_key_owners
-from omnibus.report.document import Chapter, Paragraph, Verbatim
+from omnibus.report.build import walk_blocks
+from omnibus.report.document import Chapter, Paragraph, Report, Verbatim
 from omnibus.report.figures import bar_figure, bars_of
 from omnibus.report.findings import bar_findings
 from omnibus.report.spec import FigureSpec, short_title
@@ -41,12 +42,36 @@ def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
         for c in coded
         if c.variable in owners
     ]
+    sources = sum((c.sources for c in coded), CodeSources())
+    coded_by = "Researchers coded each answer" if sources.total == sources.person else "Each answer was coded"
     intro = Paragraph(
-        f"Open questions let {units} answer in their own words. Researchers coded each answer into themes "
+        f"Open questions let {units} answer in their own words. {coded_by} into themes "
         "(an answer can mention several); the figures give the share of answering "
         f"{units} mentioning each theme. Quotes are attributed by authority type and region only."
     )
-    return [Chapter("Open responses", [intro, *parts], key="open-responses")]
+    return [Chapter("Open responses", [intro, *_coding_method(sources), *parts], key="open-responses")]
+
+
+def state_coding_method(report: Report, wave) -> None:  # noqa: ANN001 - a fieldwork Wave
+    """Add to the report's survey methodology how the open answers were coded, when some were machine-coded."""
+    sources = sum((c.sources for c in theme_codings(wave)), CodeSources())
+    blocks = walk_blocks(report.chapters)
+    methodology = next((b for b in blocks if isinstance(b, Chapter) and b.key == "methodology"), None)
+    if methodology is not None:
+        methodology.blocks.extend(_coding_method(sources))
+
+
+def _coding_method(sources: CodeSources) -> list[Paragraph]:
+    """The sentence saying how the codes were given, when not all of them by a researcher (else nothing)."""
+    if sources.total == sources.person:
+        return []
+    machine = (
+        " Those accepted in bulk are machine-coded: a suggestion from the code frame and the answers already "
+        "coded, accepted without a researcher reading the answer."
+        if sources.bulk
+        else ""
+    )
+    return [Paragraph(f"Open answers were coded into themes with suggestions. {sources.sentence()}{machine}")]
 
 
 def _variable_chapter(
@@ -62,7 +87,7 @@ def _variable_chapter(
     figure = bar_figure(bars, owner, spec.conventions)
     blocks: list = [figure, *bar_findings(bars, units, spec.conventions)]
     mine = [q for q in quotes if q.variable == variable]
-    for theme in [label for _, label in _theme_order(bars)]:
+    for theme in [label.removesuffix(NEW_MARK) for _, label in _theme_order(bars)]:
         chosen = [q for q in mine if q.theme == theme][:QUOTES_PER_THEME]
         if chosen:
             blocks.append(Paragraph(f"{theme}:"))
