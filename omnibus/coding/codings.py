@@ -253,14 +253,17 @@ def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme
 
 def theme_codings(wave: Wave) -> list[ThemeCoding]:
     """Each coded open variable of the wave, as plain data for the dataset (see coding.themes)."""
-    frames = CodeFrame.objects.filter(survey=wave.questionnaire.survey).prefetch_related("themes", "nets__themes")
+    frames = CodeFrame.objects.filter(survey=wave.questionnaire.survey).prefetch_related(
+        "themes__added_in", "nets__themes"
+    )
     given: dict[str, dict[str, set[int]]] = {}
     rows = Coding.objects.filter(wave_unit__wave=wave).values_list("variable", "wave_unit__unit__key", "theme__code")
     for variable, unit, code in rows:
         given.setdefault(variable, {}).setdefault(unit, set()).add(code)
     found = []
     for code_frame in frames:
-        themes = [(t.code, t.label) for t in code_frame.themes.all()]
+        used = set().union(*given.get(code_frame.variable, {}).values())
+        themes = [(t.code, t.label) for t in code_frame.themes.all() if _known_in(t, wave) or t.code in used]
         if themes and code_frame.variable in given:
             nets = {n.label: tuple(sorted(t.code for t in n.themes.all())) for n in code_frame.nets.all()}
             found.append(
@@ -274,6 +277,11 @@ def theme_codings(wave: Wave) -> list[ThemeCoding]:
                 )
             )
     return found
+
+
+def _known_in(theme: Theme, wave: Wave) -> bool:
+    """Whether the theme existed when the wave ran: a theme a later wave added is no row of 0% in an earlier one."""
+    return theme.added_in is None or theme.added_in.opens_at <= wave.opens_at
 
 
 def code_sources(wave: Wave, variable: str | None = None) -> CodeSources:

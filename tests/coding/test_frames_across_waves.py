@@ -65,6 +65,11 @@ def test_a_theme_added_in_the_second_wave_is_marked_new_in_its_tables_only(wave,
     assert labels(second_wave)[added.code] == added.label + NEW_MARK
     assert sum(label.endswith(NEW_MARK) for label in labels(second_wave).values()) == 1
     assert not any(label.endswith(NEW_MARK) for label in labels(wave).values())
+    assert added.code not in labels(wave)  # a theme the first wave never had is no row of 0% in its tables
+
+    earlier = open_responses(wave, VARIABLE)[0]
+    set_codes(wave, VARIABLE, [earlier.wave_unit], [added], [], None)
+    assert labels(wave)[added.code] == added.label  # once an earlier answer is recoded with it, it is there
 
 
 def test_codes_record_how_they_were_given_and_the_tables_say_so(wave, answers, frame):
