@@ -19,7 +19,14 @@ import xlsxwriter
 
 from omnibus.analysis.conventions import Conventions
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.profile import response_by_section, response_profile
+from omnibus.analysis.profile import (
+    PROFILE_DECIMALS,
+    PROFILE_HEADINGS,
+    profile_cells,
+    profile_notes,
+    response_by_section,
+    response_tables,
+)
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
@@ -94,6 +101,7 @@ class _Formats:
         self.base = book.add_format({"num_format": "#,##0", "bold": True})
         self.low_base = book.add_format({"num_format": '#,##0"†"', "bold": True, "bg_color": "#FFF2CC"})
         self.decimal = book.add_format({"num_format": "#,##0.0", "font_color": "#555555"})
+        self.profile = book.add_format({"num_format": "0." + "0" * PROFILE_DECIMALS})
         self.percent = book.add_format({"num_format": percent})
         self.net = book.add_format({"num_format": percent, "bold": True})
         self.number = book.add_format({"num_format": "#,##0"})
@@ -356,34 +364,23 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
         sheet.write(row, 0, "Response profile: needs every frame unit in the dataset and a profile of the population.")
         return
     sheet.write(row, 0, "Table 3: response profile (population and those who took part)", f.title)
-    heads = [
-        "Attribute / value",
-        "Population (N)",
-        "Population (%)",
-        "Took part (n)",
-        "Took part (%)",
-        "Response rate (%)",
-    ]
-    for j, head in enumerate(heads):
+    for j, head in enumerate(["Attribute / value", *PROFILE_HEADINGS]):
         sheet.write(row + 1, j, head, f.head)
     row += 2
-    for block in response_profile(main, breakdowns):
+    tables = response_tables(main, breakdowns)
+    for block in tables.profile:
         sheet.write(row, 0, block.label, f.bold)
         row += 1
-        for r in block.rows:
-            sheet.write(row, 0, f"  {r.label}")
-            for j, value in enumerate(
-                [r.population, r.population_percent, r.took_part, r.took_part_percent, r.response_rate], start=1
-            ):
-                _value(sheet, row, j, value, f.number if j in (1, 3) else f.decimal, f.conventions)
+        for cells in profile_cells(block):
+            sheet.write(row, 0, f"  {cells[0]}", f.bold if cells[0] == "Total" else None)
+            for j, text in enumerate(cells[1:], start=1):
+                # The published text's number: Table 3 reads the same here as on the page and in Appendix 1.
+                _value(sheet, row, j, _number(text), f.number if j in (1, 3) else f.profile, f.conventions)
             row += 1
-        caveat = " (an expected count is under 5: approximate)" if block.small_expected else ""
-        sheet.write(
-            row,
-            0,
-            f"Chi-square goodness of fit against the population: {block.chi2:.2f} on {block.df} df, "
-            f"p = {block.p:.3f}{caveat}. Units with no value: {block.unknown_population} in the population, "
-            f"{block.unknown_took_part} who took part (left out).",
-            f.italic,
-        )
-        row += 2
+        for note in profile_notes(block):
+            sheet.write(row, 0, note, f.italic)
+            row += 1
+        row += 1
+    for line in tables.model.describe() if tables.model else []:
+        sheet.write(row, 0, line, f.italic)
+        row += 1
