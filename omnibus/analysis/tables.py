@@ -502,7 +502,8 @@ def multi_table(
     for label, codes in nets.items():
         row_label = netting.net_label(label, codes, options)
         chosen = [f"{question.id}_{c}" for c in codes]
-        b.proportion_row(row_label, "net", None, lambda v: (v == 1).any(axis=1) * 1.0, chosen)
+        # A net of one code reads one variable, a vector: as a column it is "any of one".
+        b.proportion_row(row_label, "net", None, lambda v: (v.reshape(len(v), -1) == 1).any(axis=1) * 1.0, chosen)
     for option, var in zip(excluded, excluded_names, strict=True):
         b.count_row(f"{option.label} (not in base)", "excluded", b.counts(lambda p, v=var: p.values(v) == 1))
     answered = b.counts(lambda p: p.values(names[0]) == NOT_ANSWERED)

@@ -63,6 +63,13 @@ def test_nets_count_a_unit_once(small):
     assert row(src, "NET: Peers or DfE").cells[0].value == pytest.approx(100 * 5 / 6)
 
 
+def test_a_net_of_one_code_on_a_multi_is_that_option(small):
+    spec = parse_spec({**SPEC, "nets": {"Src": {"Peers only": [1]}}})
+    src = by_name(wave_tables(small, spec), "Src")
+    net, peers = row(src, "NET: Peers only"), row(src, "Peers")
+    assert net.cells[0].value == pytest.approx(peers.cells[0].value) == pytest.approx(100 * 4 / 6)
+
+
 def test_multi_response_can_sum_past_100(small):
     src = by_name(wave_tables(small, parse_spec(SPEC)), "Src")
     assert src.multi_response
