@@ -15,6 +15,16 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+# Answers that are not a substantive view: a chart ranks the others and keeps these after them.
+NON_SUBSTANTIVE = ("none of these", "none of the above", "other", "don't know", "not yet coded", "prefer not to say")
+
+
+def non_substantive(label: str, exclusive: bool = False, specify: bool = False, missing: bool = False) -> bool:
+    """Whether an option is kept last rather than ranked: "None of these", "Other", "Don't know", "Not yet coded"."""
+    words = label.strip().casefold().replace("\u2019", "'")
+    return exclusive or specify or missing or words.startswith(NON_SUBSTANTIVE)
+
+
 # A percentage k/n × 100 held as a float is within about 1e-13 of its exact value, while two
 # different k/n with n under a million differ by far more than 1e-9: snapping to 9 places first
 # rounds the exact k/n, so 100 × 29/200 (14.499999999999998 as a float) is 14.5 and rounds to 15.
@@ -30,10 +40,11 @@ def round_half_up(value: float | Fraction, decimals: int = 0) -> Decimal:
     return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
-def number_text(value: float | Fraction, decimals: int = 0) -> str:
-    """A figure as published: rounded half up, "-0" never shown."""
+def number_text(value: float | Fraction, decimals: int = 0, grouped: bool = False) -> str:
+    """A figure as published: rounded half up, "-0" never shown; `grouped` puts commas in thousands."""
     rounded = round_half_up(value, decimals)
-    return str(rounded.copy_abs() if rounded.is_zero() else rounded)
+    rounded = rounded.copy_abs() if rounded.is_zero() else rounded
+    return f"{rounded:,}" if grouped else str(rounded)
 
 
 def published(value: float, decimals: int) -> float:
@@ -88,7 +99,8 @@ class Conventions:
         """The sentence every table carries about rounding."""
         return (
             f"Percentages are rounded half up to {self.decimals} decimal place{'s' if self.decimals != 1 else ''}"
-            " (62.5 shows as 63) and may not sum to 100; a question that accepts more than one answer can sum to more than 100."
+            " (62.5 shows as 63) and may not sum to 100; a question that accepts more than one answer can sum to "
+            "more than 100."
         )
 
 

@@ -15,8 +15,8 @@ goodness-of-fit test of respondents against the population's shares is not the r
 its statistic is (1 − n/N) times this one, and with random response it rejects far less often
 than its nominal 5%. Where an expected count is under 5 the p-value is exact, by drawing who
 took part at random many times (the conditional distribution given the margins), not the
-chi-square approximation. `omnibus.analysis.propensity` adds the multivariable view. Units with no value for an attribute are
-left out of that attribute's rows, unless the breakdown names a row for them (`no_value`). The
+chi-square approximation. `omnibus.analysis.propensity` adds the multivariable view. Units with
+no value for an attribute are left out of that attribute's rows, unless the breakdown names a row for them (`no_value`). The
 seed computes the population % of an attribute with missing values over all N units but the
 respondents' % over respondents with a value; `population_percent_of="all"` reproduces that, the
 default ("known") uses units with a value on both sides.
@@ -229,9 +229,7 @@ def _attribute(dataset: Dataset, breakdown: Breakdown, responded: np.ndarray, pe
     taking = np.bincount(codes[known & responded], minlength=k)
     pop_base = dataset.population_size if percent_of == "all" else int(population.sum())
     took_base = int(taking.sum())
-    rows = [
-        _row(label, int(population[j]), pop_base, int(taking[j]), took_base) for j, label in enumerate(labels)
-    ]
+    rows = [_row(label, int(population[j]), pop_base, int(taking[j]), took_base) for j, label in enumerate(labels)]
     total = _row("Total", int(population.sum()), pop_base, took_base, took_base)
     return ProfileAttribute(
         breakdown.name,

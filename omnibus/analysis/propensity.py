@@ -89,8 +89,10 @@ def response_model(rows: list[tuple[str, np.ndarray]], responded: np.ndarray) ->
 def _dummies(codes: np.ndarray) -> np.ndarray:
     """Indicator columns of each row present but the first (the reference)."""
     present = np.unique(codes)
-    return np.column_stack([codes == c for c in present[1:]]).astype(float) if len(present) > 1 else np.empty(
-        (len(codes), 0)
+    return (
+        np.column_stack([codes == c for c in present[1:]]).astype(float)
+        if len(present) > 1
+        else np.empty((len(codes), 0))
     )
 
 

@@ -8,8 +8,8 @@ Excel copies of the questionnaire are made from) as paragraphs and unnumbered ta
 
 from __future__ import annotations
 
-from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.conventions import number_text
+from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import PROFILE_HEADINGS, profile_cells, profile_notes, response_tables
 from omnibus.analysis.spec import Breakdown
 from omnibus.questionnaire.kinds import kind_of

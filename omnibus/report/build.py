@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from omnibus.analysis.conventions import number_text
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import response_by_section
 from omnibus.analysis.spec import AnalysisSpec
@@ -184,7 +185,8 @@ def response_summary(inputs: ReportInputs) -> Paragraph:
     return Paragraph(
         f"The survey was sent to all {fieldwork.units} {inputs.spec.units} between {day(fieldwork.opens)} and "
         f"{day(fieldwork.closes)}. In total, {response.took_part} {inputs.spec.units} took part, an overall response "
-        f"rate of {response.rate:.0f}%; not all of them answered every question, so each figure gives its base.",
+        f"rate of {number_text(response.rate)}%; not all of them answered every question, so each figure gives "
+        "its base.",
         draft=True,
     )
 

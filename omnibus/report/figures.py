@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.conventions import Conventions, non_substantive, number_text
 from omnibus.analysis.tables import Table, TableRow
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question
@@ -35,6 +35,7 @@ class Bar:
     earlier_count: float | None = None
     significant: bool | None = None  # None: not tested (no earlier figure, or too small a base)
     net: bool = False
+    last: bool = False  # "None of these", "Other", "Don't know": after the ranked bars, in their own order
 
 
 @dataclass
@@ -98,7 +99,8 @@ def bars_of(table: Table, spec: FigureSpec, earlier_column: int | None) -> Bars:
     bars = []
     for row in _percent_rows(table, spec):
         index = table.rows.index(row)
-        bar = Bar(row.label, row.cells[0].value, row.cells[0].count, net=row.kind == "net")
+        last = row.last or non_substantive(row.label)  # a theme row ("Not yet coded") has no option behind it
+        bar = Bar(row.label, row.cells[0].value, row.cells[0].count, net=row.kind == "net", last=last)
         if earlier_column is not None:
             cell = row.cells[earlier_column]
             bar.earlier, bar.earlier_count = cell.value, cell.count
@@ -121,13 +123,18 @@ def bars_of(table: Table, spec: FigureSpec, earlier_column: int | None) -> Bars:
 
 
 def sort_bars(bars: list[Bar], sort: str) -> list[Bar]:
-    """Largest first (descending), smallest first, or the questionnaire's order; nets stay last."""
+    """Largest first (descending), smallest first, or the questionnaire's order.
+
+    Non-substantive answers ("None of these", "Other", "Don't know") follow the ranked ones in the
+    questionnaire's order, and nets come last.
+    """
     if sort == "questionnaire":
         return bars
-    plain = [b for b in bars if not b.net]
+    ranked = [b for b in bars if not b.net and not b.last]
+    kept = [b for b in bars if not b.net and b.last]
     nets = [b for b in bars if b.net]
     key = lambda b: -1.0 if b.value is None else b.value  # noqa: E731 - a sort key
-    return sorted(plain, key=key, reverse=sort == "descending") + nets
+    return sorted(ranked, key=key, reverse=sort == "descending") + kept + nets
 
 
 def stack_of(tables: list[Table], question: Question, spec: FigureSpec, earlier_column: int | None = None) -> Stack:
@@ -211,7 +218,7 @@ def count_text(count: float | None, c: Conventions) -> str:
     """A count as the tables show it."""
     if count is None:
         return c.not_applicable
-    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+    return number_text(count, 0 if float(count).is_integer() else 1, grouped=True)
 
 
 def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
@@ -353,7 +360,7 @@ def numeric_summary(tables: list[Table], question: Question, spec: FigureSpec, c
 def _number(value: float | None, unit: str, c: Conventions) -> str:
     if value is None:
         return c.not_available
-    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+    text = number_text(value, 0 if abs(value) >= 100 or float(value).is_integer() else 1, grouped=True)
     return f"{unit}{text}"
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from omnibus.analysis.conventions import number_text
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import ResponseTables, response_tables
 from omnibus.fieldwork.models import Campaign, Message
@@ -67,7 +68,9 @@ def response_of(dataset: Dataset) -> ResponseTables:
 
 def response_table(dataset: Dataset) -> DataTable:
     """Table 1: complete and partial responses and the response rate, section by section."""
-    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_of(dataset).sections]
+    rows = [
+        [r.title, str(r.complete), str(r.partial), f"{number_text(r.rate)}%"] for r in response_of(dataset).sections
+    ]
     return DataTable(
         f"{dataset.wave} response rate by questionnaire section",
         ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
@@ -98,7 +101,7 @@ def introduction_chapter(
     methodology.blocks.append(
         Paragraph(
             f"The fieldwork ran from {day(fieldwork.opens)} to {day(fieldwork.closes)}. In total, "
-            f"{response.took_part} {units} took part: a response rate of {response.rate:.0f} per cent. "
+            f"{response.took_part} {units} took part: a response rate of {number_text(response.rate)} per cent. "
             f"{response.complete} {units} completed every section of the survey and {response.partial} "
             "completed some of it."
         )

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.conventions import Conventions, published
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import (
     PROFILE_DECIMALS,
@@ -51,8 +51,7 @@ def write_tabbook(
     if not datasets:
         raise ValueError("write_tabbook needs at least the wave to tabulate")
     main, earlier = datasets[0], list(datasets[1:])
-    if weights is None:
-        weights = {d.wave: w for d in datasets if (w := rake_spec(d, spec)) is not None}
+    weights = book_weights(datasets, spec) if weights is None else weights
     tables = wave_tables(main, spec, earlier, weights)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -77,6 +76,11 @@ def write_tabbook(
     _contents(contents, formats, main, earlier, entries)
     book.close()
     return path
+
+
+def book_weights(datasets: Sequence[Dataset], spec: AnalysisSpec) -> dict[str, np.ndarray]:
+    """Each wave's weights as the spec's `weighting` asks (none for an unweighted spec)."""
+    return {d.wave: w for d in datasets if (w := rake_spec(d, spec)) is not None}
 
 
 class _Formats:
@@ -200,7 +204,11 @@ def _row(sheet, row: int, table_row, table: Table, f: _Formats, c: Conventions) 
                 sheet.write_number(row, 1 + 2 * j, cell.count, f.count if _whole(cell.count) else f.decimal)
         sheet.write(row + 1, 0, "  %")
         for j, cell in enumerate(table_row.cells):
-            _value(sheet, row + 1, 1 + 2 * j, cell.value, f.net if kind == "net" else f.percent, c)
+            if cell.value is not None and not c.shown(table.bases[j].n):
+                sheet.write(row + 1, 1 + 2 * j, c.suppressed, f.symbol)
+                continue
+            value = None if cell.value is None else published(cell.value, c.decimals)
+            _value(sheet, row + 1, 1 + 2 * j, value, f.net if kind == "net" else f.percent, c)
             if cell.letters:
                 sheet.write(row + 1, 2 + 2 * j, cell.letters, f.sig)
         return row + 2
