@@ -15,11 +15,13 @@ goodness-of-fit test of respondents against the population's shares is not the r
 its statistic is (1 − n/N) times this one, and with random response it rejects far less often
 than its nominal 5%. Where an expected count is under 5 the p-value is exact, by drawing who
 took part at random many times (the conditional distribution given the margins), not the
-chi-square approximation. `omnibus.analysis.propensity` adds the multivariable view. Units with
-no value for an attribute are left out of that attribute's rows, unless the breakdown names a row for them (`no_value`). The
-seed computes the population % of an attribute with missing values over all N units but the
-respondents' % over respondents with a value; `population_percent_of="all"` reproduces that, the
-default ("known") uses units with a value on both sides.
+chi-square approximation. `omnibus.analysis.propensity` adds the multivariable view.
+
+Units with no value for an attribute are left out of that attribute's rows, unless the
+breakdown names a row for them (`no_value`). The seed computes the population % of an
+attribute with missing values over all N units but the respondents' % over respondents with a
+value; `population_percent_of="all"` reproduces that, the default ("known") uses units with a
+value on both sides, and every Table 3 (page, Appendix 1, tab book) states its base.
 
 `response_tables` is the one Table 1 and Table 3: the report's Appendix 1 and the live wave page
 both read it, with the population's profile breakdowns and the default bases.

@@ -244,7 +244,8 @@ def _lines(raw: dict) -> dict[str, int]:
     numeric_items = (raw.get("numeric") or {}).get("items") or {}
     lines.update({f"numeric.items.{name}": line_of(numeric_items, name) for name in numeric_items})
     for key in ("keep_missing", "drop_missing", "cosmetic"):
-        lines.update({f"{key}.{name}": line for name, line in zip(raw.get(key) or [], item_lines(raw, key), strict=False)})
+        names = raw.get(key) or []
+        lines.update({f"{key}.{name}": line for name, line in zip(names, item_lines(raw, key), strict=False)})
     return lines
 
 

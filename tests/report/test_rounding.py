@@ -26,6 +26,7 @@ def small_questionnaire():
     assert questionnaire is not None, problems
     return questionnaire
 
+
 # Conf of 8 units: 5 "Very" (5/8 = 62.5%), 1 "Fairly" (1/8 = 12.5%), 2 "Not very" (25%).
 EIGHTHS = [1, 1, 1, 1, 1, 2, 3, 3]
 # Conf of 16 units: 1 "Very" (1/16 = 6.25%), shown to one decimal.
