@@ -301,6 +301,10 @@ def default_spec_text(questionnaire: Questionnaire, analysis: str | None = None,
     ]
     if analysis:
         lines.append(f"analysis: {_quoted(analysis)}")
+    else:
+        lines.append(
+            "# No analysis spec: tables use the defaults of docs/statistics.md; add `analysis: FILE` to choose."
+        )
     lines += ["summary: []", "introduction: ''", "open_responses: true", "sections:"]
     for section in default_sections(questionnaire):
         lines.append(f"  {section.id}:")
