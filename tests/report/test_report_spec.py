@@ -128,7 +128,7 @@ def test_init_checks_the_analysis_spec_it_names(wave, tmp_path: Path) -> None:  
     (tmp_path / "analysis.yaml").write_text("decimals: 0\nnets:\n  ConfUnd: {Confident: [1, 2]}\n")
     result = CliRunner().invoke(report, ["init", "w3", "-o", str(path), "--analysis", "analysis.yaml"])
     assert result.exit_code == 0, result.output
-    assert "analysis: \"analysis.yaml\"" in path.read_text() and "No --analysis" not in result.stderr
+    assert 'analysis: "analysis.yaml"' in path.read_text() and "No --analysis" not in result.stderr
 
 
 @pytest.mark.django_db
