@@ -103,6 +103,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     tests: list[Test] = field(default_factory=list)
     multi_response: bool = False  # percentages can sum past 100
+    wording_notes: list[str] = field(default_factory=list)  # the question changed since an earlier wave: untested
 
 
 @dataclass
@@ -519,6 +520,7 @@ def coded_table(
         b.rows,
         changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
+        wording_notes=changed,
     )
 
 
@@ -571,6 +573,7 @@ def multi_table(
         notes + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
         multi_response=True,
+        wording_notes=changed,
     )
 
 
@@ -643,6 +646,7 @@ def numeric_table(
         b.rows,
         notes + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
+        wording_notes=changed,
     )
 
 
@@ -698,6 +702,7 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
         b.rows,
         notes + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
+        wording_notes=changed,
     )
 
 

@@ -16,7 +16,6 @@ from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import response_by_section
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
-from omnibus.analysis.weighting import rake_spec
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
@@ -37,6 +36,7 @@ from omnibus.report.findings import (
 )
 from omnibus.report.methodology import Fieldwork, day, introduction_chapter, response_of
 from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
+from omnibus.report.tabbook import book_weights
 
 Say = Callable[[str], None]
 SUMMARY_FINDINGS = 4  # findings per chapter in a draft executive summary
@@ -56,8 +56,7 @@ class ReportInputs:
 def report_tables(inputs: ReportInputs) -> list[Table]:
     """The tab book's tables of the wave (earlier waves as columns), weighted as the tab book weights them."""
     datasets = [inputs.dataset, *inputs.earlier]
-    weights = {d.wave: w for d in datasets if (w := rake_spec(d, inputs.analysis)) is not None}
-    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, weights)
+    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, book_weights(datasets, inputs.analysis))
 
 
 def build_report(
@@ -165,6 +164,9 @@ def figure_blocks(
             drafts = comparison_findings(bars, units, c)
         else:
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
+    # A question reworded since the earlier wave: its difference was not tested, and the figure says why.
+    for note in dict.fromkeys(n for t in tables for n in t.wording_notes):
+        drawn.notes.append(note)
     text = [Paragraph(t) for t in spec.text] if spec.text else drafts
     return [*text, drawn]
 
