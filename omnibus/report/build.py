@@ -86,6 +86,7 @@ def build_report(
         spec.introduction,
         spec.methodology,
         [d.wave for d in inputs.earlier],
+        inputs.analysis,
     )
     say("Appendices: response profile and questionnaire")
     appendices = [

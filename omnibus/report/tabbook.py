@@ -19,6 +19,7 @@ import xlsxwriter
 
 from omnibus.analysis.conventions import Conventions, published
 from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.inference import inference_statement
 from omnibus.analysis.profile import (
     PROFILE_DECIMALS,
     PROFILE_HEADINGS,
@@ -314,8 +315,10 @@ def _legend(sheet, f: _Formats, spec: AnalysisSpec, main: Dataset, earlier: list
                          "than the figure in the column with that letter."),
         ("", "Compared: the groups of each breakdown with one another, and the total with each earlier wave."),
         ("Tests", "Normal (z) test of the difference of two estimates. Each estimate's variance treats the "
-                  "units answering as a simple random sample without replacement of the population it "
-                  "describes, with the finite population correction (1 − n/N)."),
+                  "units answering as a simple random sample of what it describes"
+                  + (", without replacement, with the finite population correction (1 − n/N)." if spec.finite
+                     else ", without the finite population correction (inference about the process).")),
+        *(("", line) for line in inference_statement(spec)),
         ("", "Groups of one breakdown are disjoint: their estimates are treated as independent."),
         (
             "",
@@ -325,8 +328,6 @@ def _legend(sheet, f: _Formats, spec: AnalysisSpec, main: Dataset, earlier: list
         ("", "Waves: the covariance of the two estimates through units answering in both waves is "
              "subtracted: Var(d) = V1 + V2 − 2·Cov, Cov = s12·(m/(n1·n2) − N12/(N1·N2))."),
         ("", "Ratios (e.g. spend per child reached) are ratios of sums with linearised variances."),
-        ("", "Benjamini-Hochberg control of the false discovery rate across all tests in this book: "
-             + ("applied." if spec.fdr else "not applied.")),
         ("Intervals", "Confidence intervals (kept with the tables' data) are Wilson intervals on the effective base."),
         ("Rounding", c.rounding_note()),
         ("Weighting", "Raked to the frame's margins: " + ", ".join(spec.rake) if weighted else "Unweighted."),
