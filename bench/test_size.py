@@ -26,7 +26,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from omnibus.analysis.numeric import fences  # noqa: E402
+from omnibus.analysis.numeric import fences, median_interval  # noqa: E402
 from omnibus.analysis.profile import independence_test  # noqa: E402
 from omnibus.analysis.spec import OutlierRule  # noqa: E402
 from omnibus.analysis.variance import Estimate, group_difference, ratio, wave_difference  # noqa: E402
@@ -134,7 +134,7 @@ def breakdown_process(rng: np.random.Generator) -> Outcome:
     return Outcome(group_difference(a, b, ALPHA).significant, b.low <= 0.3 <= b.high)
 
 
-def breakdown_finite_asked_of_process(rng: np.random.Generator) -> Outcome:
+def finite_asked_of_process(rng: np.random.Generator) -> Outcome:
     """Not a default: the finite-population test (FPC) asked whether the process differs, at 70–81% response."""
     y = (rng.random(N) < rng.beta(1.5, 3.5, N)) * 1.0
     responded = rng.random(N) < rng.uniform(0.70, 0.81)
@@ -180,6 +180,36 @@ def mean_process(rng: np.random.Generator) -> Outcome:
     e1, e2 = estimate(first, r1, INF, False), estimate(second, r2, INF, False)
     d = wave_difference(e1, e2, 0.0, ALPHA)
     return Outcome(d.significant, e2.low <= SPEND_MEAN <= e2.high)
+
+
+def median_interval_cover(rng: np.random.Generator) -> Outcome:
+    """The median's order-statistic interval (no test): does it hold the process's median, exp(11)?"""
+    values = spend(rng)[rng.random(N) < 0.6]
+    low, high = median_interval(values)
+    return Outcome(None, bool(low <= math.exp(11.0) <= high))
+
+
+COST = math.exp(4.0 + 0.6**2 / 2)  # spend per child reached, the process's ratio E[spend]/E[reach]
+
+
+def spend_and_reach(rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    reach = np.exp(rng.normal(6.0, 0.8, N))
+    return reach * np.exp(rng.normal(4.0, 0.6, N)), reach
+
+
+def ratio_process(rng: np.random.Generator) -> Outcome:
+    """The default ratio (spend per child reached), two waves of one process; its log-scale interval."""
+    (s1, c1), (s2, c2) = spend_and_reach(rng), spend_and_reach(rng)
+    keep = rng.random(N) < 0.6
+    s2, c2 = np.where(keep, s1, s2), np.where(keep, c1, c2)
+    r1, r2 = two_waves_response(rng)
+    e1, e2 = (_ratio(s, c, r) for s, c, r in ((s1, c1, r1), (s2, c2, r2)))
+    return Outcome(wave_difference(e1, e2, 0.0, ALPHA).significant, e2.low <= COST <= e2.high)
+
+
+def _ratio(y: np.ndarray, x: np.ndarray, responded: np.ndarray) -> Estimate:
+    index = np.flatnonzero(responded)
+    return ratio(y[index], x[index], np.ones(len(index)), INF, 0.95, UNITS[index])
 
 
 def trimmed_mean_old(rng: np.random.Generator) -> Outcome:
@@ -232,12 +262,12 @@ SCENARIOS = [
     Scenario("Breakdown groups, percentage (70-81% response)", "one process for both", True, breakdown_process),
     Scenario("Breakdown groups (inference: finite)", "same share in both groups", True, breakdown_finite),
     Scenario("Wave difference of a mean of every value (spend)", "process unchanged", True, mean_process),
+    Scenario("Wave difference of a ratio (spend per child)", "process unchanged", True, ratio_process),
+    Scenario("Median of spend: order-statistic interval", "(interval only)", True, median_interval_cover),
     Scenario("Table 3: chi-square, taking part by region", "response at random", True, profile_chi2),
     Scenario("Table 3: exact p, by Ofsted grade", "response at random", True, profile_exact),
     Scenario("Old Table 3: goodness of fit", "response at random", False, profile_goodness_of_fit),
-    Scenario(
-        "Finite test asked the process question", "one process for both", False, breakdown_finite_asked_of_process
-    ),
+    Scenario("Finite test asked the process question", "one process for both", False, finite_asked_of_process),
     Scenario("Old trimmed mean, per-wave fences", "same 152 values", False, trimmed_mean_old),
     Scenario("Wave difference, answer-dependent response", "process unchanged", False, wave_answer_dependent),
 ]
@@ -270,8 +300,9 @@ def main() -> None:
         rate, se, coverage, tested = run(scenario, args.replicates, args.seed + i)
         cover = "" if coverage is None else f"{coverage:.1f}%"
         flag = "yes" if scenario.default else "no"
+        rejects, error = (f"{rate:.1f}%", f"{se:.1f}%") if tested else ("", "")
         print(
-            f"| {scenario.test:<52} | {scenario.null:<26} | {flag:<7} | {rate:6.1f}% | {se:4.1f}% | {cover:>13} |",
+            f"| {scenario.test:<52} | {scenario.null:<26} | {flag:<7} | {rejects:>7} | {error:>5} | {cover:>13} |",
             flush=True,
         )
     print()

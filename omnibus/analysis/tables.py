@@ -608,7 +608,7 @@ def numeric_table(
         if key not in limits:
             limits[key] = fences(p.values(name)[np.flatnonzero(valid_of(p))], rule)
         values = p.values(name)[base.index]
-        summaries.append(summarise(values, limits[key]))
+        summaries.append(summarise(values, limits[key], spec.confidence))
         kept = base.index[~limits[key].outside(values)]
         means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
     b.estimate_row("Mean", "mean", None, means, 1.0, [s.n_mean if s else None for s in summaries])
@@ -617,6 +617,9 @@ def numeric_table(
         # of a trimmed mean rejects a true null far more often than it says (15% with skewed spend).
         b.tests = [t for t in b.tests if t.row != len(b.rows) - 1]
     b.value_row("Median", "median", [s.median if s else None for s in summaries])
+    for cell, s in zip(b.rows[-1].cells, summaries, strict=True):  # the median's distribution-free interval
+        if s is not None and s.median_low == s.median_low:
+            cell.low, cell.high = s.median_low, s.median_high
     b.value_row("Minimum", "minimum", [s.minimum if s else None for s in summaries])
     b.value_row("Maximum", "maximum", [s.maximum if s else None for s in summaries])
     b.count_row("Outliers left out of the mean", "outliers", [float(s.outliers) if s else None for s in summaries])
@@ -628,7 +631,8 @@ def numeric_table(
         f"Mean excludes outliers ({rule.describe()}): {dropped} value(s) left out across the columns; "
         "the median, minimum and maximum use every value. A mean without its outliers is not tested "
         "between columns or waves (its fences differ between waves and its variance ignores the trimming); "
-        "with `outliers: {rule: none}` the mean of every value is tested."
+        "with `outliers: {rule: none}` the mean of every value is tested. Intervals: the mean's on the log "
+        "scale, the median's from the order statistics (both hold with skewed amounts)."
         if rule.rule != "none"
         else "Mean of every value given (no outlier rule)."
     ]
@@ -688,7 +692,8 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
     base_text = base_description(owner, questionnaire)
     notes = [
         f"Ratio of sums: total {r.numerator} divided by total {r.denominator}, over units answering both "
-        f"(with a {r.denominator} above zero), outliers of either left out; its standard error is linearised."
+        f"(with a {r.denominator} above zero), outliers of either left out; its standard error is linearised "
+        "and its interval taken on the log scale (it holds with skewed amounts)."
     ]
     return Table(
         r.name,
