@@ -349,7 +349,7 @@ def profile_cells(block: ProfileAttribute, decimals: int = PROFILE_DECIMALS) -> 
 def profile_notes(block: ProfileAttribute) -> list[str]:
     """What Table 3 says under an attribute: the base of its percentages, who is left out, the test."""
     notes = [
-        f"Percentages are of the {block.total.population} units with a known {block.label.lower()} "
+        f"Percentages are of the {block.total.population} units with a value for {block.label} "
         f"(population) and the {block.total.took_part} of them who took part."
     ]
     if block.unknown_population:

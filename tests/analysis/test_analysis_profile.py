@@ -166,7 +166,7 @@ def test_table_3_has_a_total_row_and_states_its_base(wave3):
     fsm = next(b for b in blocks if b.name == "fsm_band")
     assert profile_cells(fsm)[-1] == ["Total", "141", "100.0", "70", "100.0", "49.6"]
     notes = profile_notes(fsm)
-    assert notes[0].startswith("Percentages are of the 141 units with a known")
+    assert notes[0].startswith("Percentages are of the 141 units with a value for % Pupils eligible")
     assert "11 in the population, 7 of whom took part" in notes[1]
 
 

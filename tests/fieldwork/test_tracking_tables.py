@@ -132,5 +132,5 @@ def test_the_chi_square_line_under_table_3(seed_wave: Wave, signed_in) -> None:
     region = stats.chi2_contingency([[26, 19, 32], [24, 15, 36]], correction=False)
     assert f"taking part against the attribute: {region.statistic:.2f} on 2 df, p = {region.pvalue:.3f}." in tests
     assert "exact p = " in tests  # Ofsted: 2 outstanding authorities
-    assert "Percentages are of the 152 units with a known region" in tests
+    assert "Percentages are of the 152 units with a value for Region (population)" in tests
     assert "R-indicator" in tests
