@@ -323,12 +323,16 @@ def _legend(sheet, f: _Formats, spec: AnalysisSpec, main: Dataset, earlier: list
         (
             "",
             "Percentages are compared with the pooled proportion under the null hypothesis; a wave at 0% or 100% "
-            "likewise. Columns with a base under 2 are not tested.",
+            "likewise.",
         ),
         ("", "Waves: the covariance of the two estimates through units answering in both waves is "
-             "subtracted: Var(d) = V1 + V2 − 2·Cov, Cov = s12·(m/(n1·n2) − N12/(N1·N2))."),
+             "subtracted: Var(d) = V1 + V2 − 2·Cov, Cov = s12·(m/(n1·n2) − N12/(N1·N2)), the N12 term only "
+             "for the finite population."),
+        ("", "A question whose wording or answers changed between the waves compared is not tested against "
+             "that wave (a note under the table says so)."),
         ("", "Ratios (e.g. spend per child reached) are ratios of sums with linearised variances."),
-        ("Intervals", "Confidence intervals (kept with the tables' data) are Wilson intervals on the effective base."),
+        ("Intervals", "Confidence intervals (kept with the tables' data): percentages, Wilson's on the effective "
+                      "base; means and ratios of amounts, on the log scale; medians, from the order statistics."),
         ("Rounding", c.rounding_note()),
         ("Weighting", "Raked to the frame's margins: " + ", ".join(spec.rake) if weighted else "Unweighted."),
         ("Population", f"N = {main.population_size} units in wave {main.wave}"
