@@ -108,26 +108,6 @@ class ProfileAttribute:
     unknown_took_part: int
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def chi2(self) -> float:
-        """The test's statistic."""
-        return self.test.chi2
-
-    @property
-    def df(self) -> int:
-        """The test's degrees of freedom."""
-        return self.test.df
-
-    @property
-    def p(self) -> float:
-        """The test's p-value (exact where an expected count is under 5)."""
-        return self.test.p
-
-    @property
-    def small_expected(self) -> bool:
-        """An expected count under 5, so the p-value is exact rather than from the chi-square curve."""
-        return self.test.exact
-
 
 def counted_sections(questionnaire: Questionnaire) -> list[Section]:
     """The sections progress is counted on: the menu's, in menu order (closing sections are not topics)."""

@@ -127,11 +127,11 @@ def test_table_3_tests_taking_part_against_the_attribute_by_hand(wave3):
         for t, pop in zip(took, population, strict=True)
         for o, e in ((t, pop * n / big_n), (pop - t, pop * (big_n - n) / big_n))
     )
-    assert region.chi2 == pytest.approx(by_hand) == pytest.approx(0.7597, abs=1e-4)
+    assert region.test.chi2 == pytest.approx(by_hand) == pytest.approx(0.7597, abs=1e-4)
     # The goodness-of-fit statistic it replaces is (1 − n/N) times it: 0.375 for the seed's regions.
     goodness = sum((t - n * pop / big_n) ** 2 / (n * pop / big_n) for t, pop in zip(took, population, strict=True))
-    assert goodness == pytest.approx((1 - n / big_n) * region.chi2) == pytest.approx(0.375, abs=1e-3)
-    assert region.df == 2 and region.p > 0.05 and not region.small_expected
+    assert goodness == pytest.approx((1 - n / big_n) * region.test.chi2) == pytest.approx(0.375, abs=1e-3)
+    assert region.test.df == 2 and region.test.p > 0.05 and not region.test.exact
 
 
 def test_table_3_small_expected_counts_get_an_exact_p_value(wave3):
@@ -139,11 +139,11 @@ def test_table_3_small_expected_counts_get_an_exact_p_value(wave3):
 
     blocks = response_profile(seed_frame_dataset(wave3), SPEC.breakdowns)
     ofsted = next(b for b in blocks if b.name == "ofsted")
-    assert ofsted.small_expected  # 2 outstanding authorities: expected count about 1
+    assert ofsted.test.exact  # 2 outstanding authorities: expected count about 1
     table = [[0, 26, 32, 14, 5], [2, 21, 34, 15, 3]]
     chi2, curve_p, _, _ = stats.chi2_contingency(table, correction=False)
-    assert ofsted.chi2 == pytest.approx(chi2)
-    assert ofsted.p != pytest.approx(curve_p, abs=1e-3)  # from draws of who took part, not the curve
+    assert ofsted.test.chi2 == pytest.approx(chi2)
+    assert ofsted.test.p != pytest.approx(curve_p, abs=1e-3)  # from draws of who took part, not the curve
     assert "exact p" in ofsted.test.describe()
 
 
