@@ -8,8 +8,8 @@ min_base_percent: 5          # a percentage of a smaller base is not shown (the 
 min_base_letters: 10         # no significance test (no letter) for a column with a smaller base
 confidence: 0.95
 inference: process           # or finite: tests about the process behind the units, or these N units
-fdr: table                   # Benjamini-Hochberg family: table (each table's tests), waves (every
-                             # wave comparison) or none
+fdr: table                   # Benjamini-Hochberg family (the default): table (each table's tests),
+                             # waves (every wave comparison) or none
 missing_in_base: false       # the one switch: "Don't know" and other `missing:` codes in bases or not
 cosmetic: [SWoff]            # wording changes between waves that do not stop a comparison
 breakdowns:                  # banner columns, from frame attributes
@@ -120,7 +120,7 @@ class AnalysisSpec:
     confidence: float = 0.95
     # "process": is a difference more than noise (no finite population correction); "finite": do these N units differ.
     inference: str = "process"
-    fdr: str = "none"  # the multiple-comparison family: "table", "waves" or "none"
+    fdr: str = "table"  # the multiple-comparison family: "table", "waves" or "none"
     missing_in_base: bool = False  # "Don't know" (a `missing:` code) stays in bases
     cosmetic: set[str] = field(default_factory=set)  # questions whose wording change does not stop a comparison
     breakdowns: list[Breakdown] = field(default_factory=list)
@@ -222,6 +222,7 @@ def _whole(raw: dict, key: str, source: str) -> int:
 
 
 def _choice(raw: dict, key: str, choices: tuple[str, ...], source: str) -> str:
+    """The value of `key`, one of `choices`; the first is the default."""
     value = str(raw.get(key, choices[0]))
     if value not in choices:
         raise SpecError(f"{source}:{line_of(raw, key)}: {key}: {value!r} is not one of {', '.join(choices)}")
@@ -230,7 +231,7 @@ def _choice(raw: dict, key: str, choices: tuple[str, ...], source: str) -> str:
 
 def _family(raw: dict, source: str) -> str:
     """The `fdr:` family; true and false, as earlier specs wrote it, mean every wave comparison and none."""
-    value = raw.get("fdr", "none")
+    value = raw.get("fdr", FAMILIES[0])
     if isinstance(value, bool):
         return "waves" if value else "none"
     return _choice(raw, "fdr", FAMILIES, source)

@@ -77,3 +77,14 @@ def test_report_tab_book_and_csv_show_the_same_half_up_figures(small_questionnai
             seen[previous] = str(Decimal(repr(cell.value)).quantize(places, rounding=ROUND_HALF_UP))
             assert cell.number_format.endswith("0" if decimals == 0 else "0.0")
     assert {k: seen[k] for k in expected if k in seen} == expected and set(expected) <= set(seen)
+
+
+def test_a_percentage_of_a_base_under_the_minimum_is_not_shown(small_questionnaire, tmp_path: Path):
+    dataset = _dataset(small_questionnaire, [1, 1, 2, 3])  # a base of 4
+    spec = parse_spec({})  # min_base_percent: 5
+    conf = next(t for t in wave_tables(dataset, spec) if t.name == "Conf")
+    lines = list(csv.DictReader(io.StringIO(tables_csv([conf], spec.conventions))))
+    assert {line["row"]: line["figure"] for line in lines}["Very"] == spec.conventions.suppressed
+    sheet = openpyxl.load_workbook(write_tabbook([dataset], spec, tmp_path / "book.xlsx"))["Main"]
+    shown = [r[1].value for r in sheet.iter_rows(min_col=1, max_col=2) if r[0].value == "  %"]
+    assert shown[0] == spec.conventions.suppressed
