@@ -54,6 +54,11 @@ class SectionResponse:
     partial: int
     rate: float  # (complete + partial) / N, per cent
 
+    @property
+    def rate_text(self) -> str:
+        """The response rate as Table 1 prints it: whole per cent, rounded half up ("47")."""
+        return number_text(self.rate)
+
 
 @dataclass
 class ProfileRow:

@@ -199,13 +199,13 @@ def decide_significance(tables: list[Table], spec: AnalysisSpec) -> None:
     breakdown tests each at the nominal level) or none. The report and the tab book both call this
     on the whole set of tables, so a difference is significant in one exactly when it is in the other.
     """
-    for family in test_families(tables, spec.fdr):
+    for family in families_of_tests(tables, spec.fdr):
         benjamini_hochberg(family, 1 - spec.confidence)
     for table in tables:
         assign_letters(table)
 
 
-def test_families(tables: list[Table], family: str) -> list[list[Difference]]:
+def families_of_tests(tables: list[Table], family: str) -> list[list[Difference]]:
     """The tests controlled together, without duplicates: the second of a Yes/No pair, or a net of one code."""
     if family == "none":
         return []

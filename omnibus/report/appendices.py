@@ -29,7 +29,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
             f"{response.took_part} took part: a response rate of {number_text(response.rate)} per cent."
         )
     )
-    rows = [[r.title, str(r.complete), str(r.partial), f"{number_text(r.rate)}%"] for r in response.sections]
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate_text}%"] for r in response.sections]
     chapter.blocks.append(
         DataTable(
             f"{dataset.wave} response rate by questionnaire section",

@@ -70,9 +70,7 @@ def response_of(dataset: Dataset) -> ResponseTables:
 
 def response_table(dataset: Dataset) -> DataTable:
     """Table 1: complete and partial responses and the response rate, section by section."""
-    rows = [
-        [r.title, str(r.complete), str(r.partial), f"{number_text(r.rate)}%"] for r in response_of(dataset).sections
-    ]
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate_text}%"] for r in response_of(dataset).sections]
     return DataTable(
         f"{dataset.wave} response rate by questionnaire section",
         ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],

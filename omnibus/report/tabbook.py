@@ -366,7 +366,7 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
         sheet.write(row, 0, r.title)
         sheet.write_number(row, 1, r.complete, f.number)
         sheet.write_number(row, 2, r.partial, f.number)
-        sheet.write_number(row, 3, r.rate, f.decimal)
+        sheet.write_number(row, 3, published(r.rate, 1), f.decimal)
         row += 1
     sheet.write(row, 0, f"Response rate: (complete + partial) / N, N = {main.population_size}.", f.italic)
     row += 2
