@@ -289,12 +289,18 @@ def check_spec(spec: AnalysisSpec, questionnaire: Questionnaire) -> None:
 
 
 def check_breakdowns(spec: AnalysisSpec, frame_attributes: list[str]) -> None:
-    """Raise SpecError naming FILE:LINE of each breakdown reading an attribute the frame does not have."""
+    """Raise SpecError naming FILE:LINE of each breakdown (or raking margin) the frame does not have."""
+    has = ", ".join(frame_attributes) or "none"
     problems = [
-        f"{spec.where(f'breakdowns.{b.name}')}: breakdowns.{b.name}: the frame has no attribute {b.of!r} "
-        f"(it has {', '.join(frame_attributes) or 'none'})"
+        f"{spec.where(f'breakdowns.{b.name}')}: breakdowns.{b.name}: the frame has no attribute {b.of!r} (it has {has})"
         for b in spec.breakdowns
         if b.of not in frame_attributes
+    ]
+    names = {b.name for b in spec.breakdowns} | set(frame_attributes)
+    problems += [
+        f"{spec.where('weighting')}: weighting.rake: {name!r} is neither a breakdown nor a frame attribute"
+        for name in spec.rake
+        if name not in names
     ]
     if problems:
         raise SpecError("\n".join(problems))

@@ -82,6 +82,9 @@ def test_a_misspelt_name_in_the_spec_is_named_by_file_and_line(waves: None, tmp_
     spec.write_text("breakdowns: {region_grup: {label: Region}}\n")
     result = CliRunner().invoke(tables, ["w3", "--spec", str(spec), "-o", str(out)])
     assert result.exit_code == 1 and f"{spec}:1: breakdowns.region_grup: the frame has no attribute" in result.output
+    spec.write_text("decimals: 0\nweighting: {rake: [type, regoin]}\n")
+    result = CliRunner().invoke(tables, ["w3", "--spec", str(spec), "-o", str(out)])
+    assert result.exit_code == 1 and f"{spec}:2: weighting.rake: 'regoin' is neither" in result.output
 
 
 def test_tables_as_csv_with_figures_as_published(waves: None, tmp_path: Path) -> None:
