@@ -35,3 +35,16 @@ def test_the_report_footnotes_a_changed_wording_and_tests_nothing(waves, cosmeti
     assert said is footnoted
     significant = [row[-1] for row in figure.data.rows if row[0] == "Very"]
     assert significant == (["Not tested"] if footnoted else ["Yes"])
+
+
+@pytest.mark.parametrize("inference", ["process", "finite"])
+def test_the_methodology_says_which_question_the_tests_answer(waves, inference) -> None:
+    from omnibus.analysis.inference import inference_statement
+    from omnibus.report.methodology import presentation_chapter
+
+    now, _ = waves
+    spec = parse_spec({"inference": inference})
+    text = " ".join(block.text for block in presentation_chapter(now, "LAs", ["w1"], spec).blocks)
+    assert " ".join(inference_statement(spec)) in text
+    assert ("finite population correction (1 − n/N)" in text) is (inference == "finite")
+    assert "62.5 shows as 63" in text  # the rounding, said once, as the tab book's legend says it
