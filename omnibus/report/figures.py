@@ -199,15 +199,20 @@ def _compare_items(stack: Stack, tables: list[Table], earlier_column: int, spec:
 # From numbers to a Figure
 
 
-def percent_text(value: float | None, count: float | None, c: Conventions) -> str:
-    """A percentage as the tables show it: the house style's symbols, rounded, no % sign."""
+def percent_text(value: float | None, count: float | None, c: Conventions, base: int | None = None) -> str:
+    """A percentage as the tables show it: the house style's symbols, rounded, no % sign.
+
+    With its `base`, a percentage of a base under the spec's minimum is the suppressed symbol.
+    """
+    if value is not None and base is not None and not c.shown(base):
+        return c.suppressed
     return c.show_percent(value, count)
 
 
-def spoken_percent(value: float | None, count: float | None, c: Conventions) -> str:
+def spoken_percent(value: float | None, count: float | None, c: Conventions, base: int | None = None) -> str:
     """A percentage for a sentence or alt text: "85%", "less than 0.5%", "0%", "no figure"."""
-    text = c.show_percent(value, count)
-    if value is None:
+    text = percent_text(value, count, c, base)
+    if value is None or text == c.suppressed:
         return "no figure"
     if text == c.rounds_to_zero:
         return "less than 0.5%"
@@ -226,11 +231,14 @@ def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
     low = bars.base < c.low_base
     chart = Chart("bar", [b.label for b in bars.bars], [BarSeries(bars.wave, [b.value for b in bars.bars])])
     header = ["Answer", "%"] + (["Count"] if low else [])
-    rows = [[b.label, percent_text(b.value, b.count, c)] + ([count_text(b.count, c)] if low else []) for b in bars.bars]
+    rows = [
+        [b.label, percent_text(b.value, b.count, c, bars.base)] + ([count_text(b.count, c)] if low else [])
+        for b in bars.bars
+    ]
     rows.append(["Base (n)", str(bars.base)] + ([""] if low else []))
     notes = _notes(bars.multi, low, c)
     data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
-    alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c)) for b in bars.bars])
+    alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c, bars.base)) for b in bars.bars])
     return Figure(
         bars.title,
         chart,
@@ -260,7 +268,11 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         header[3:3] = [f"{bars.wave} count", f"{bars.earlier_wave} count"]
     rows = []
     for b in bars.bars:
-        row = [b.label, percent_text(b.value, b.count, c), percent_text(b.earlier, b.earlier_count, c)]
+        row = [
+            b.label,
+            percent_text(b.value, b.count, c, bars.base),
+            percent_text(b.earlier, b.earlier_count, c, bars.earlier_base),
+        ]
         if low:
             row += [count_text(b.count, c), count_text(b.earlier_count, c)]
         row.append(SIGNIFICANT_WORDS[b.significant])
@@ -276,7 +288,8 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
     pairs = [
         (
             b.label,
-            f"{spoken_percent(b.value, b.count, c)} in {bars.wave}, {spoken_percent(b.earlier, b.earlier_count, c)} in "
+            f"{spoken_percent(b.value, b.count, c, bars.base)} in {bars.wave}, "
+            f"{spoken_percent(b.earlier, b.earlier_count, c, bars.earlier_base)} in "
             f"{bars.earlier_wave}" + (", a significant difference" if b.significant else ""),
         )
         for b in bars.bars

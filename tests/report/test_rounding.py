@@ -88,3 +88,11 @@ def test_a_percentage_of_a_base_under_the_minimum_is_not_shown(small_questionnai
     sheet = openpyxl.load_workbook(write_tabbook([dataset], spec, tmp_path / "book.xlsx"))["Main"]
     shown = [r[1].value for r in sheet.iter_rows(min_col=1, max_col=2) if r[0].value == "  %"]
     assert shown[0] == spec.conventions.suppressed
+
+
+def test_the_report_does_not_show_a_percentage_of_a_base_under_the_minimum():
+    from omnibus.report.figures import percent_text, spoken_percent
+
+    c = parse_spec({"min_base_percent": 5}).conventions
+    assert percent_text(75.0, 3, c, base=4) == c.suppressed and spoken_percent(75.0, 3, c, base=4) == "no figure"
+    assert percent_text(62.5, 5, c, base=8) == "63"
