@@ -4,6 +4,10 @@ The seed reports spend means "with one outlier removed": the mean leaves out the
 outlier rule marks, and a footnote says how many and by which rule; the median, minimum and
 maximum use every value (the median is what an outlier hardly moves). The default rule marks
 values more than 3 times the interquartile range beyond the quartiles (Tukey's "far out").
+
+The median's interval is distribution-free: the order statistics between which the median
+lies with 95% probability whatever the shape of the values (the binomial count of values
+below it), so it holds with skewed money where a normal interval would not.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 from omnibus.analysis.spec import OutlierRule
 
@@ -47,10 +52,27 @@ class Summary:
     median: float
     minimum: float
     maximum: float
+    median_low: float = float("nan")  # the median's distribution-free interval
+    median_high: float = float("nan")
 
 
-def summarise(values: np.ndarray, limits: Fences) -> Summary:
-    """n, mean without outliers, and median, minimum and maximum of all values."""
+def median_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float, float]:
+    """The order statistics x₍ₗ₎ ≤ median ≤ x₍ᵤ₎ covering the median with at least `confidence`.
+
+    The count of values below the median is Binomial(n, ½) whatever their distribution; l and u
+    are its two-sided quantiles. Under 6 values no interval reaches 95%: nan.
+    """
+    n = len(values)
+    low = int(stats.binom.ppf((1 - confidence) / 2, n, 0.5))
+    high = n - low  # symmetric: x₍ₗ₎ and x₍ₙ₋ₗ₊₁₎ in 1-based order statistics
+    if n == 0 or low < 1:
+        return float("nan"), float("nan")
+    ordered = np.sort(values)
+    return float(ordered[low - 1]), float(ordered[high])
+
+
+def summarise(values: np.ndarray, limits: Fences, confidence: float = 0.95) -> Summary:
+    """n, mean without outliers, and median (with its interval), minimum and maximum of all values."""
     if len(values) == 0:
         nan = float("nan")
         return Summary(0, 0, 0, nan, nan, nan, nan)
@@ -64,4 +86,5 @@ def summarise(values: np.ndarray, limits: Fences) -> Summary:
         float(np.median(values)),
         float(values.min()),
         float(values.max()),
+        *median_interval(values, confidence),
     )

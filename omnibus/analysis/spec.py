@@ -4,8 +4,14 @@
 conventions: seed            # or gss
 decimals: 0
 low_base: 50
+min_base_percent: 5          # a percentage of a smaller base is not shown (the suppressed symbol)
+min_base_letters: 10         # no significance test (no letter) for a column with a smaller base
 confidence: 0.95
-fdr: false                   # Benjamini-Hochberg across the tab book's tests
+inference: process           # or finite: tests about the process behind the units, or these N units
+fdr: table                   # Benjamini-Hochberg family (the default): table (each table's tests),
+                             # waves (every wave comparison) or none
+missing_in_base: false       # the one switch: "Don't know" and other `missing:` codes in bases or not
+cosmetic: [SWoff]            # wording changes between waves that do not stop a comparison
 breakdowns:                  # banner columns, from frame attributes
   type:
     label: Authority type
@@ -18,6 +24,7 @@ breakdowns:                  # banner columns, from frame attributes
 nets:
   ConfUnd: {"Very or fairly confident": [1, 2]}
 keep_missing: [SWoff]        # keep "Don't know" (a `missing:` code) in these bases
+drop_missing: [ConfUnd]      # leave it out of these, when missing_in_base is true
 exclude: {SWavail: [7]}      # drop further codes from a base
 numeric:
   outliers: {rule: iqr, k: 3}          # default for every numeric item; rule: none to keep all
@@ -36,21 +43,32 @@ from pathlib import Path
 import yaml
 
 from omnibus.analysis.conventions import Conventions, conventions
+from omnibus.analysis.yaml_lines import item_lines, line_of, load_with_lines, yaml_error_line
+from omnibus.questionnaire.model import Question, Questionnaire
 
 TOP_KEYS = {
     "conventions",
     "decimals",
     "low_base",
+    "min_base_percent",
+    "min_base_letters",
     "confidence",
+    "inference",
     "fdr",
+    "missing_in_base",
+    "cosmetic",
     "breakdowns",
     "nets",
     "keep_missing",
+    "drop_missing",
     "exclude",
     "numeric",
     "ratios",
     "weighting",
 }
+INFERENCE = ("process", "finite")
+# The Benjamini-Hochberg family: each table's tests, every wave comparison of the book, or no control.
+FAMILIES = ("table", "waves", "none")
 
 
 class SpecError(ValueError):
@@ -100,15 +118,37 @@ class AnalysisSpec:
 
     conventions: Conventions = field(default_factory=lambda: conventions("seed"))
     confidence: float = 0.95
-    fdr: bool = False
+    # "process": is a difference more than noise (no finite population correction); "finite": do these N units differ.
+    inference: str = "process"
+    fdr: str = "table"  # the multiple-comparison family: "table", "waves" or "none"
+    missing_in_base: bool = False  # "Don't know" (a `missing:` code) stays in bases
+    cosmetic: set[str] = field(default_factory=set)  # questions whose wording change does not stop a comparison
     breakdowns: list[Breakdown] = field(default_factory=list)
     nets: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)  # question or item id -> nets
     keep_missing: set[str] = field(default_factory=set)
+    drop_missing: set[str] = field(default_factory=set)
     exclude: dict[str, tuple[int, ...]] = field(default_factory=dict)
     outliers: OutlierRule = field(default_factory=OutlierRule)
     item_outliers: dict[str, OutlierRule] = field(default_factory=dict)
     ratios: list[Ratio] = field(default_factory=list)
     rake: list[str] = field(default_factory=list)  # frame attributes (or breakdown names) to rake to
+    source: str = "<spec>"
+    lines: dict[str, int] = field(default_factory=dict)  # "nets.ConfUnd", "keep_missing.SWoff" … -> line
+
+    @property
+    def finite(self) -> bool:
+        """Whether tests are about the N units themselves (with the finite population correction)."""
+        return self.inference == "finite"
+
+    def missing_kept(self, name: str, question_id: str) -> bool:
+        """Whether "Don't know" (a `missing:` code) stays in this variable's base: the switch, then overrides."""
+        if name in self.drop_missing or question_id in self.drop_missing:
+            return False
+        return self.missing_in_base or name in self.keep_missing or question_id in self.keep_missing
+
+    def where(self, key: str) -> str:
+        """FILE:LINE of a key of the spec ("nets.ConfUnd")."""
+        return f"{self.source}:{self.lines.get(key, self.lines.get(key.split('.')[0], 1))}"
 
     def outlier_rule(self, name: str) -> OutlierRule:
         """The outlier rule for a numeric item."""
@@ -119,31 +159,48 @@ class AnalysisSpec:
         return {**self.nets.get(question_id, {}), **(self.nets.get(name, {}) if name != question_id else {})}
 
 
-def load_spec(path: str | Path) -> AnalysisSpec:
-    """Read an analysis spec file."""
-    text = Path(path).read_text(encoding="utf-8")
-    return parse_spec(yaml.safe_load(text) or {}, str(path))
+def load_spec(path: str | Path, questionnaire: Questionnaire | None = None) -> AnalysisSpec:
+    """Read an analysis spec file; with a questionnaire, every name in it is checked (`check_spec`)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read: {error.strerror or error}") from None
+    try:
+        raw = load_with_lines(text)
+    except yaml.YAMLError as error:
+        raise SpecError(f"{path}:{yaml_error_line(error) or 1}: not valid YAML") from None
+    spec = parse_spec(raw if raw is not None else {}, str(path))
+    if questionnaire is not None:
+        check_spec(spec, questionnaire)
+    return spec
 
 
 def parse_spec(raw: dict, source: str = "<spec>") -> AnalysisSpec:
     """An `AnalysisSpec` from already-parsed YAML; unknown keys are errors, not silently ignored."""
     if not isinstance(raw, dict):
-        raise SpecError(f"{source}: the spec must be a mapping")
-    unknown = set(raw) - TOP_KEYS
-    if unknown:
-        raise SpecError(f"{source}: unknown key(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(TOP_KEYS))}")
-    style = conventions(str(raw.get("conventions", "seed")), int(raw.get("decimals", 0)), int(raw.get("low_base", 50)))
+        raise SpecError(f"{source}:1: the spec must be a mapping")
+    for key in raw:
+        if key not in TOP_KEYS:
+            raise SpecError(f"{source}:{line_of(raw, key)}: unknown key {key}; known: {', '.join(sorted(TOP_KEYS))}")
+    minimums = {k: _whole(raw, k, source) for k in ("min_base_percent", "min_base_letters") if k in raw}
+    style = conventions(
+        str(raw.get("conventions", "seed")), int(raw.get("decimals", 0)), int(raw.get("low_base", 50)), **minimums
+    )
     numeric = raw.get("numeric") or {}
     return AnalysisSpec(
         conventions=style,
         confidence=float(raw.get("confidence", 0.95)),
-        fdr=bool(raw.get("fdr", False)),
+        inference=_choice(raw, "inference", INFERENCE, source),
+        fdr=_family(raw, source),
+        missing_in_base=bool(raw.get("missing_in_base", False)),
+        cosmetic=set(raw.get("cosmetic") or []),
         breakdowns=parse_breakdowns(raw.get("breakdowns"), source),
         nets={
             q: {label: _codes(codes, f"{source}: nets.{q}") for label, codes in nets.items()}
             for q, nets in (raw.get("nets") or {}).items()
         },
         keep_missing=set(raw.get("keep_missing") or []),
+        drop_missing=set(raw.get("drop_missing") or []),
         exclude={q: _codes(codes, f"{source}: exclude.{q}") for q, codes in (raw.get("exclude") or {}).items()},
         outliers=_outlier(numeric.get("outliers"), f"{source}: numeric.outliers"),
         item_outliers={
@@ -152,7 +209,101 @@ def parse_spec(raw: dict, source: str = "<spec>") -> AnalysisSpec:
         },
         ratios=[_ratio(name, value, source) for name, value in (raw.get("ratios") or {}).items()],
         rake=list((raw.get("weighting") or {}).get("rake") or []),
+        source=source,
+        lines=_lines(raw),
     )
+
+
+def _whole(raw: dict, key: str, source: str) -> int:
+    value = raw.get(key)
+    if not isinstance(value, int) or value < 0:
+        raise SpecError(f"{source}:{line_of(raw, key)}: {key}: expected a whole number of units, such as 10")
+    return value
+
+
+def _choice(raw: dict, key: str, choices: tuple[str, ...], source: str) -> str:
+    """The value of `key`, one of `choices`; the first is the default."""
+    value = str(raw.get(key, choices[0]))
+    if value not in choices:
+        raise SpecError(f"{source}:{line_of(raw, key)}: {key}: {value!r} is not one of {', '.join(choices)}")
+    return value
+
+
+def _family(raw: dict, source: str) -> str:
+    """The `fdr:` family; true and false, as earlier specs wrote it, mean every wave comparison and none."""
+    value = raw.get("fdr", FAMILIES[0])
+    if isinstance(value, bool):
+        return "waves" if value else "none"
+    return _choice(raw, "fdr", FAMILIES, source)
+
+
+def _lines(raw: dict) -> dict[str, int]:
+    """The line of every name the checker may complain about, keyed "section.name"."""
+    lines = {key: line_of(raw, key) for key in raw}
+    for key in ("nets", "exclude", "breakdowns", "ratios"):
+        lines.update({f"{key}.{name}": line_of(raw.get(key), name) for name in raw.get(key) or {}})
+    numeric_items = (raw.get("numeric") or {}).get("items") or {}
+    lines.update({f"numeric.items.{name}": line_of(numeric_items, name) for name in numeric_items})
+    for key in ("keep_missing", "drop_missing", "cosmetic"):
+        names = raw.get(key) or []
+        lines.update({f"{key}.{name}": line for name, line in zip(names, item_lines(raw, key), strict=False)})
+    return lines
+
+
+def check_spec(spec: AnalysisSpec, questionnaire: Questionnaire) -> None:
+    """Raise SpecError naming FILE:LINE of every name in the spec the questionnaire does not have.
+
+    A misspelt name would otherwise be silently ignored: a net never shown, "Don't know" left in
+    a base the researcher meant to take it out of.
+    """
+    problems: list[str] = []
+
+    def known(key: str, name: str, what: str = "question or item") -> Question | None:
+        owner = questionnaire.owner(name)
+        if owner is None:
+            problems.append(f"{spec.where(f'{key}.{name}')}: {key}: {name!r} is not a {what} of {questionnaire.title}")
+        return owner
+
+    for name, nets in spec.nets.items():
+        if owner := known("nets", name):
+            codes = {o.code for o in questionnaire.options_of(owner)}
+            for label, net in nets.items():
+                if wrong := [c for c in net if c not in codes]:
+                    problems.append(f"{spec.where(f'nets.{name}')}: nets.{name}.{label}: {name} has no code {wrong}")
+    for name, codes in spec.exclude.items():
+        if owner := known("exclude", name):
+            wrong = [c for c in codes if c not in {o.code for o in questionnaire.options_of(owner)}]
+            if wrong:
+                problems.append(f"{spec.where(f'exclude.{name}')}: exclude.{name}: {name} has no code {wrong}")
+    for key in ("keep_missing", "drop_missing", "cosmetic"):
+        for name in sorted(getattr(spec, key)):
+            known(key, name)
+    for name in spec.item_outliers:
+        known("numeric.items", name, "numeric question or item")
+    for r in spec.ratios:
+        for name in (r.numerator, r.denominator):
+            if questionnaire.owner(name) is None:
+                problems.append(f"{spec.where(f'ratios.{r.name}')}: ratios.{r.name}: {name!r} is not a numeric item")
+    if problems:
+        raise SpecError("\n".join(problems))
+
+
+def check_breakdowns(spec: AnalysisSpec, frame_attributes: list[str]) -> None:
+    """Raise SpecError naming FILE:LINE of each breakdown (or raking margin) the frame does not have."""
+    has = ", ".join(frame_attributes) or "none"
+    problems = [
+        f"{spec.where(f'breakdowns.{b.name}')}: breakdowns.{b.name}: the frame has no attribute {b.of!r} (it has {has})"
+        for b in spec.breakdowns
+        if b.of not in frame_attributes
+    ]
+    names = {b.name for b in spec.breakdowns} | set(frame_attributes)
+    problems += [
+        f"{spec.where('weighting')}: weighting.rake: {name!r} is neither a breakdown nor a frame attribute"
+        for name in spec.rake
+        if name not in names
+    ]
+    if problems:
+        raise SpecError("\n".join(problems))
 
 
 def _codes(codes: object, where: str) -> tuple[int, ...]:

@@ -21,6 +21,8 @@ import polars as pl
 
 from omnibus.analysis import nets as netting
 from omnibus.analysis.banner import Column, Partition, breakdown_partition, build_banner, total_partition
+from omnibus.analysis.comparability import wording_change, wording_note
+from omnibus.analysis.conventions import non_substantive
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.analysis.numeric import Fences, fences, summarise
 from omnibus.analysis.spec import AnalysisSpec, Ratio
@@ -59,6 +61,8 @@ class TableRow:
     kind: str  # percent, net, excluded, not_answered, mean, median, minimum, maximum, n, outliers, ratio
     cells: list[Cell]
     code: int | None = None
+    last: bool = False  # a non-substantive answer ("None of these", "Don't know"): kept last, never ranked
+    repeats: bool = False  # its tests repeat another row's: the second of a Yes/No pair, a net of one code
 
 
 @dataclass
@@ -99,6 +103,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     tests: list[Test] = field(default_factory=list)
     multi_response: bool = False  # percentages can sum past 100
+    wording_notes: list[str] = field(default_factory=list)  # the question changed since an earlier wave: untested
 
 
 @dataclass
@@ -170,8 +175,8 @@ def wave_tables(
     """Every table of a wave against the banner, earlier waves as columns, tests done and lettered.
 
     `weights` maps a wave name to its unit weights (see `weighting.rake`), in the order of the
-    dataset's rows; waves not in it are unweighted. With `spec.fdr` the false discovery rate is
-    controlled across all the tests of all the tables.
+    dataset's rows; waves not in it are unweighted. `spec.fdr` names the family over which the
+    false discovery rate is controlled (`decide_significance`).
     """
     weights = weights or {}
     main = prepare(dataset, spec, weights.get(dataset.wave))
@@ -188,11 +193,30 @@ def wave_tables(
 
 
 def decide_significance(tables: list[Table], spec: AnalysisSpec) -> None:
-    """Decide significance across the tables (Benjamini-Hochberg when `spec.fdr`) and set the letters."""
-    if spec.fdr:
-        benjamini_hochberg([t.difference for table in tables for t in table.tests], 1 - spec.confidence)
+    """Decide significance in the spec's family (Benjamini-Hochberg) and set the letters.
+
+    The family is each table's tests (`fdr: table`), every wave comparison of the book (`fdr: waves`,
+    breakdown tests each at the nominal level) or none. The report and the tab book both call this
+    on the whole set of tables, so a difference is significant in one exactly when it is in the other.
+    """
+    for family in families_of_tests(tables, spec.fdr):
+        benjamini_hochberg(family, 1 - spec.confidence)
     for table in tables:
         assign_letters(table)
+
+
+def families_of_tests(tables: list[Table], family: str) -> list[list[Difference]]:
+    """The tests controlled together, without duplicates: the second of a Yes/No pair, or a net of one code."""
+    if family == "none":
+        return []
+    if family == "waves":
+        return [[t.difference for table in tables for t in distinct_tests(table) if t.kind == "wave"]]
+    return [[t.difference for t in distinct_tests(table)] for table in tables]
+
+
+def distinct_tests(table: Table) -> list[Test]:
+    """A table's tests, each comparison counted once: rows that repeat another row's test are left out."""
+    return [t for t in table.tests if not table.rows[t.row].repeats]
 
 
 def assign_letters(table: Table) -> None:
@@ -239,7 +263,7 @@ def describe_base(question: Question, item: Item | None, excluded: list[Option],
 
 def excluded_options(name: str, question: Question, options: list[Option], spec: AnalysisSpec) -> list[Option]:
     """Options left out of the base: `missing:` codes (unless the spec keeps them) and codes it excludes."""
-    keep = name in spec.keep_missing or question.id in spec.keep_missing
+    keep = spec.missing_kept(name, question.id)
     extra = set(spec.exclude.get(question.id, ())) | set(spec.exclude.get(name, ()))
     return [o for o in options if (o.missing and not keep) or o.code in extra]
 
@@ -297,6 +321,7 @@ class _Builder:
         self.spec = spec
         self.rows: list[TableRow] = []
         self.tests: list[Test] = []
+        self.untested_waves: set[int] = set()  # earlier waves whose question changed: shown, not tested
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
         """A row of percentages: each column's weighted share of its base with `indicator` true."""
@@ -317,7 +342,9 @@ class _Builder:
         p = base.prepared
         assert p is not None
         index = base.index if index is None else index
-        return ratio(y, x, p.weights[index], base.population, self.spec.confidence, p.units[index], proportion)
+        # About the process behind the units, the N units are not the whole of what is inferred: no FPC.
+        population = base.population if self.spec.finite else math.inf
+        return ratio(y, x, p.weights[index], population, self.spec.confidence, p.units[index], proportion)
 
     def estimate_row(
         self,
@@ -342,18 +369,34 @@ class _Builder:
                 for a in range(offset, offset + k):
                     for b in range(a + 1, offset + k):
                         ea, eb = estimates[a], estimates[b]
-                        if _testable(ea) and _testable(eb):  # percentages: pooled proportion under H0
+                        if self._testable(ea) and self._testable(eb):  # percentages: pooled proportion under H0
                             self.tests.append(Test(row, a, b, group_difference(ea, eb, alpha), "breakdown"))
             offset += k
         total = estimates[0]
         for i, other in enumerate(self.others):
             b = offset + i
             earlier = estimates[b]
-            if not (_testable(total) and _testable(earlier)):
+            if i in self.untested_waves or not (self._testable(total) and self._testable(earlier)):
                 continue
-            common = _common_population(self.main, other, earlier, total)
+            # N₁₂/(N₁N₂) vanishes as the populations grow: about the process only the units' overlap counts.
+            common = _common_population(self.main, other, earlier, total) if self.spec.finite else 0.0
             # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
             self.tests.append(Test(row, b, 0, wave_difference(earlier, total, common, alpha), "wave"))
+
+    def _testable(self, e: Estimate | None) -> bool:
+        """A figure testable at the spec's minimum base for letters (and never under two units)."""
+        return _testable(e) and e is not None and e.n >= self.spec.conventions.min_base_letters
+
+    def compare_wording(self, question: Question) -> list[str]:
+        """Stop testing earlier waves whose version of the question changed (unless cosmetic); their footnotes."""
+        notes = []
+        current = self.main.dataset
+        for i, other in enumerate(self.others):
+            change = wording_change(question.id, current.questionnaire, other.dataset.questionnaire)
+            if change and question.id not in self.spec.cosmetic:
+                self.untested_waves.add(i)
+                notes.append(wording_note(question.id, current.wave, other.dataset.wave, change))
+        return notes
 
     def count_row(self, label: str, kind: str, counts: list[float | None], code: int | None = None) -> None:
         """A row of counts only (codes not in the base, not answered, n)."""
@@ -450,6 +493,7 @@ def coded_table(
 
     bases = _column_bases(main, others, [name], question.section, valid_of)
     b = _Builder(main, others, bases, spec)
+    changed = b.compare_wording(question)
     for option in options:
         if option not in excluded:
             b.proportion_row(option.label, "percent", option.code, lambda v, c=option.code: (v == c) * 1.0, [name])
@@ -461,6 +505,8 @@ def coded_table(
         b.count_row(f"{option.label} (not in base)", "excluded", counts, option.code)
     not_answered = b.counts(lambda p: p.values(name) == NOT_ANSWERED)
     b.count_row("Not answered (not in base)", "not_answered", not_answered)
+    _mark_last(b.rows, options)
+    _mark_repeats(b.rows, spec.nets_for(name, question.id), [o.code for o in options if o not in excluded], True)
     table_bases = _bases(bases, spec)
     return Table(
         name,
@@ -472,8 +518,9 @@ def coded_table(
         columns,
         table_bases,
         b.rows,
-        _notes(spec, table_bases, _weighted(main)),
+        changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
+        wording_notes=changed,
     )
 
 
@@ -495,6 +542,7 @@ def multi_table(
 
     bases = _column_bases(main, others, names, question.section, valid_of)
     b = _Builder(main, others, bases, spec)
+    changed = b.compare_wording(question)
     for option, var in zip(options, names, strict=True):
         if option not in excluded:
             b.proportion_row(option.label, "percent", option.code, lambda v: (v == 1) * 1.0, [var])
@@ -502,11 +550,14 @@ def multi_table(
     for label, codes in nets.items():
         row_label = netting.net_label(label, codes, options)
         chosen = [f"{question.id}_{c}" for c in codes]
-        b.proportion_row(row_label, "net", None, lambda v: (v == 1).any(axis=1) * 1.0, chosen)
+        # A net of one code reads one variable, a vector: as a column it is "any of one".
+        b.proportion_row(row_label, "net", None, lambda v: (v.reshape(len(v), -1) == 1).any(axis=1) * 1.0, chosen)
     for option, var in zip(excluded, excluded_names, strict=True):
         b.count_row(f"{option.label} (not in base)", "excluded", b.counts(lambda p, v=var: p.values(v) == 1))
     answered = b.counts(lambda p: p.values(names[0]) == NOT_ANSWERED)
     b.count_row("Not answered (not in base)", "not_answered", answered)
+    _mark_last(b.rows, options)
+    _mark_repeats(b.rows, nets, [o.code for o in options if o not in excluded], False)
     table_bases = _bases(bases, spec)
     notes = ["More than one answer could be given, so percentages can sum to more than 100."]
     return Table(
@@ -519,9 +570,10 @@ def multi_table(
         columns,
         table_bases,
         b.rows,
-        notes + _notes(spec, table_bases, _weighted(main)),
+        notes + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
         multi_response=True,
+        wording_notes=changed,
     )
 
 
@@ -544,6 +596,7 @@ def numeric_table(
     bases = _column_bases(main, others, [name], question.section, valid_of)
     limits: dict[int, Fences] = {}  # per wave: the rule is applied to each wave's own distribution
     b = _Builder(main, others, bases, spec)
+    changed = b.compare_wording(question)
     summaries, means = [], []
     for base in bases:
         p = base.prepared
@@ -555,11 +608,18 @@ def numeric_table(
         if key not in limits:
             limits[key] = fences(p.values(name)[np.flatnonzero(valid_of(p))], rule)
         values = p.values(name)[base.index]
-        summaries.append(summarise(values, limits[key]))
+        summaries.append(summarise(values, limits[key], spec.confidence))
         kept = base.index[~limits[key].outside(values)]
         means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
     b.estimate_row("Mean", "mean", None, means, 1.0, [s.n_mean if s else None for s in summaries])
+    if rule.rule != "none":
+        # The fences come from each wave's own values and the variance ignores the trimming, so a test
+        # of a trimmed mean rejects a true null far more often than it says (15% with skewed spend).
+        b.tests = [t for t in b.tests if t.row != len(b.rows) - 1]
     b.value_row("Median", "median", [s.median if s else None for s in summaries])
+    for cell, s in zip(b.rows[-1].cells, summaries, strict=True):  # the median's distribution-free interval
+        if s is not None and s.median_low == s.median_low:
+            cell.low, cell.high = s.median_low, s.median_high
     b.value_row("Minimum", "minimum", [s.minimum if s else None for s in summaries])
     b.value_row("Maximum", "maximum", [s.maximum if s else None for s in summaries])
     b.count_row("Outliers left out of the mean", "outliers", [float(s.outliers) if s else None for s in summaries])
@@ -569,7 +629,10 @@ def numeric_table(
     dropped = sum(s.outliers for s in summaries if s)
     notes = [
         f"Mean excludes outliers ({rule.describe()}): {dropped} value(s) left out across the columns; "
-        "the median, minimum and maximum use every value."
+        "the median, minimum and maximum use every value. A mean without its outliers is not tested "
+        "between columns or waves (its fences differ between waves and its variance ignores the trimming); "
+        "with `outliers: {rule: none}` the mean of every value is tested. Intervals: the mean's on the log "
+        "scale, the median's from the order statistics (both hold with skewed amounts)."
         if rule.rule != "none"
         else "Mean of every value given (no outlier rule)."
     ]
@@ -585,8 +648,9 @@ def numeric_table(
         columns,
         table_bases,
         b.rows,
-        notes + _notes(spec, table_bases, _weighted(main)),
+        notes + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
+        wording_notes=changed,
     )
 
 
@@ -614,6 +678,7 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
 
     bases = _column_bases(main, others, [r.numerator, r.denominator], owner.section, valid_of)
     b = _Builder(main, others, bases, spec)
+    changed = b.compare_wording(owner)
     estimates: list[Estimate | None] = []
     for base in bases:
         p = base.prepared
@@ -627,7 +692,8 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
     base_text = base_description(owner, questionnaire)
     notes = [
         f"Ratio of sums: total {r.numerator} divided by total {r.denominator}, over units answering both "
-        f"(with a {r.denominator} above zero), outliers of either left out; its standard error is linearised."
+        f"(with a {r.denominator} above zero), outliers of either left out; its standard error is linearised "
+        "and its interval taken on the log scale (it holds with skewed amounts)."
     ]
     return Table(
         r.name,
@@ -639,9 +705,31 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
         columns,
         table_bases,
         b.rows,
-        notes + _notes(spec, table_bases, _weighted(main)),
+        notes + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
+        wording_notes=changed,
     )
+
+
+def _mark_last(rows: list[TableRow], options: list[Option]) -> None:
+    """Flag the rows of non-substantive options, which a chart keeps last rather than ranks."""
+    last = {o.code for o in options if non_substantive(o.label, o.exclusive, o.specify, bool(o.missing))}
+    for row in rows:
+        row.last = row.kind == "percent" and row.code in last
+
+
+def _mark_repeats(rows: list[TableRow], nets: dict[str, tuple[int, ...]], shown: list[int], single: bool) -> None:
+    """Flag rows whose tests repeat another's, so a family of tests counts each comparison once.
+
+    A net of one code is that code's row. Of a single choice with two answers in the base (Yes/No),
+    the second is 100 minus the first, and so is a net of all codes but one.
+    """
+    percent = [r for r in rows if r.kind == "percent"]
+    if single and len(percent) == 2:
+        percent[1].repeats = True
+    for row, codes in zip([r for r in rows if r.kind == "net"], nets.values(), strict=True):
+        in_base = set(codes) & set(shown)
+        row.repeats = len(in_base) == 1 or (single and len(in_base) == len(shown) - 1)
 
 
 def _weighted(p: Prepared) -> bool:

@@ -19,10 +19,13 @@ from django.db.models import Max
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import (
+    PROFILE_HEADINGS,
     ProfileAttribute,
     ResponseTables,
     SectionResponse,
     counted_sections,
+    profile_cells,
+    profile_notes,
     response_tables,
     section_response,
 )
@@ -51,11 +54,28 @@ class WaveFigures:
 
 
 @dataclass(frozen=True)
+class ProfileBlock:
+    """One attribute of Table 3 as published: its rows' text (then Total) and the lines under it."""
+
+    name: str
+    label: str
+    rows: list[list[str]]  # label, N, %, n, %, response rate
+    notes: list[str]
+
+
+@dataclass(frozen=True)
 class WaveTables:
     """The report's Table 1 (response by section) and Table 3 (response profile), from the live wave."""
 
     figures: WaveFigures
     profile: list[ProfileAttribute]
+    model_notes: list[str]  # the multivariable view under Table 3
+    headings: tuple[str, ...] = tuple(PROFILE_HEADINGS)
+
+    @property
+    def published_profile(self) -> list[ProfileBlock]:
+        """Table 3 in the words and figures of Appendix 1 and the tab book (`profile_cells`, `profile_notes`)."""
+        return [ProfileBlock(b.name, b.label, profile_cells(b), profile_notes(b)) for b in self.profile]
 
     @property
     def units(self) -> int:
@@ -159,4 +179,4 @@ def tracking_tables(wave: Wave) -> WaveTables:
     dataset = profile_dataset(wave)
     breakdowns = [b for b in profile_breakdowns(wave) if f"frame_{b.of}" in dataset.data.columns]
     tables = response_tables(dataset, breakdowns if dataset.population_size else [])
-    return WaveTables(_figures(wave, tables), tables.profile)
+    return WaveTables(_figures(wave, tables), tables.profile, tables.model.describe() if tables.model else [])

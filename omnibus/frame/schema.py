@@ -10,7 +10,7 @@ Python: no Django import, so the same checks run in a notebook.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -173,11 +173,18 @@ def _profile(raw: Any, columns: list[FrameColumn], source: str) -> tuple[Breakdo
         breakdowns = parse_breakdowns(raw, f"{source}: profile")
     except SpecError as exc:
         raise SchemaError(str(exc)) from exc
-    attributes = {c.name for c in columns if c.role == "attribute"}
+    attributes = {c.name: c for c in columns if c.role == "attribute"}
     for breakdown in breakdowns:
         if breakdown.of not in attributes:
             raise SchemaError(f"{source}: profile {breakdown.name!r}: {breakdown.of!r} is not an attribute")
-    return tuple(breakdowns)
+    return tuple(_in_declared_order(b, attributes[b.of]) for b in breakdowns)
+
+
+def _in_declared_order(breakdown: Breakdown, column: FrameColumn) -> Breakdown:
+    """A breakdown of a category's values in the order the population declares them (grades, not A to Z)."""
+    if breakdown.groups or breakdown.bands or not column.allowed():
+        return breakdown
+    return replace(breakdown, groups={value: (value,) for value in column.allowed()})
 
 
 def _mapping(value: Any, source: str, what: str) -> dict[str, dict[str, Any]]:

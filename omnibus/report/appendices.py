@@ -8,10 +8,9 @@ Excel copies of the questionnaire are made from) as paragraphs and unnumbered ta
 
 from __future__ import annotations
 
-import math
-
+from omnibus.analysis.conventions import number_text
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.profile import response_tables
+from omnibus.analysis.profile import PROFILE_HEADINGS, profile_cells, profile_notes, response_tables
 from omnibus.analysis.spec import Breakdown
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.printed import paragraphs, plain, printed_menu, printed_sections
@@ -27,10 +26,10 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
         Paragraph(
             f"The survey was a census: all {dataset.population_size} {units} were invited to take part. "
             f"{response.complete} completed every section and {response.partial} completed some, so "
-            f"{response.took_part} took part: a response rate of {response.rate:.0f} per cent."
+            f"{response.took_part} took part: a response rate of {number_text(response.rate)} per cent."
         )
     )
-    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response.sections]
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate_text}%"] for r in response.sections]
     chapter.blocks.append(
         DataTable(
             f"{dataset.wave} response rate by questionnaire section",
@@ -45,42 +44,24 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
     chapter.blocks.append(
         Paragraph(
             "The tables below compare, for each attribute of the population frame, the units that took part with "
-            "the whole population; a chi-square test says whether those who took part differ from the population."
+            "the whole population; a chi-square test of the units that took part against those that did not says "
+            "whether response depended on the attribute, and a model of all the attributes together follows."
         )
     )
     for block in response.profile:
-        body = [
-            [
-                r.label,
-                str(r.population),
-                _percent(r.population_percent),
-                str(r.took_part),
-                _percent(r.took_part_percent),
-                _percent(r.response_rate),
-            ]
-            for r in block.rows
-        ]
-        caveat = " (an expected count is under 5: approximate)" if block.small_expected else ""
-        notes = [
-            f"Chi-square goodness of fit against the population: {block.chi2:.2f} on {block.df} df, "
-            f"p = {block.p:.3f}{caveat}.",
-        ]
-        if block.unknown_population:
-            notes.append(f"Units with no value: {block.unknown_population} in the population (left out).")
         chapter.blocks.append(
             DataTable(
                 f"Response profile by {block.label.lower()}",
-                [block.label, "Population (N)", "Population (%)", "Took part (n)", "Took part (%)", "Response rate"],
-                body,
-                notes,
+                [block.label, *PROFILE_HEADINGS],
+                profile_cells(block),
+                profile_notes(block),
                 source=f"profile:{block.name}",
             )
         )
+    if response.model is not None:
+        for line in response.model.describe():
+            chapter.blocks.append(Paragraph(line, style="note"))
     return chapter
-
-
-def _percent(value: float) -> str:
-    return "-" if value is None or math.isnan(value) else f"{value:.0f}%"
 
 
 def questionnaire_appendix(dataset: Dataset) -> Chapter:

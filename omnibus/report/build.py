@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from omnibus.analysis.conventions import number_text
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import response_by_section
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
-from omnibus.analysis.weighting import rake_spec
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
@@ -36,6 +36,7 @@ from omnibus.report.findings import (
 )
 from omnibus.report.methodology import Fieldwork, day, introduction_chapter, response_of
 from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
+from omnibus.report.tabbook import book_weights
 
 Say = Callable[[str], None]
 SUMMARY_FINDINGS = 4  # findings per chapter in a draft executive summary
@@ -55,8 +56,7 @@ class ReportInputs:
 def report_tables(inputs: ReportInputs) -> list[Table]:
     """The tab book's tables of the wave (earlier waves as columns), weighted as the tab book weights them."""
     datasets = [inputs.dataset, *inputs.earlier]
-    weights = {d.wave: w for d in datasets if (w := rake_spec(d, inputs.analysis)) is not None}
-    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, weights)
+    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, book_weights(datasets, inputs.analysis))
 
 
 def build_report(
@@ -86,6 +86,7 @@ def build_report(
         spec.introduction,
         spec.methodology,
         [d.wave for d in inputs.earlier],
+        inputs.analysis,
     )
     say("Appendices: response profile and questionnaire")
     appendices = [
@@ -164,6 +165,9 @@ def figure_blocks(
             drafts = comparison_findings(bars, units, c)
         else:
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
+    # A question reworded since the earlier wave: its difference was not tested, and the figure says why.
+    for note in dict.fromkeys(n for t in tables for n in t.wording_notes):
+        drawn.notes.append(note)
     text = [Paragraph(t) for t in spec.text] if spec.text else drafts
     return [*text, drawn]
 
@@ -184,7 +188,8 @@ def response_summary(inputs: ReportInputs) -> Paragraph:
     return Paragraph(
         f"The survey was sent to all {fieldwork.units} {inputs.spec.units} between {day(fieldwork.opens)} and "
         f"{day(fieldwork.closes)}. In total, {response.took_part} {inputs.spec.units} took part, an overall response "
-        f"rate of {response.rate:.0f}%; not all of them answered every question, so each figure gives its base.",
+        f"rate of {number_text(response.rate)}%; not all of them answered every question, so each figure gives "
+        "its base.",
         draft=True,
     )
 

@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
 
+from omnibus.analysis.conventions import number_text  # noqa: E402
 from omnibus.report import palette  # noqa: E402
 from omnibus.report.chapters.context_charts import draw_chart  # noqa: E402
 from omnibus.report.document import Chart  # noqa: E402
@@ -139,7 +140,7 @@ def _value_text(value: float | None, unit: str) -> str:
         return "-"
     if 0 < value < 0.5:
         return "*"
-    return f"{value:.0f}{unit}"
+    return f"{number_text(value)}{unit}"
 
 
 def _bar(chart: Chart, ax: Axes) -> None:
@@ -185,9 +186,8 @@ def _stacked(chart: Chart, ax: Axes) -> None:
         text_colour = "white" if colour in ("#0072B2", "#D55E00", "#000000", "#009E73", "#CC79A7") else palette.TEXT
         for i, value in enumerate(values):
             if value >= MIN_LABELLED:
-                ax.text(
-                    left[i] + value / 2, i, f"{value:.0f}", ha="center", va="center", fontsize=7.5, color=text_colour
-                )
+                label = number_text(value)
+                ax.text(left[i] + value / 2, i, label, ha="center", va="center", fontsize=7.5, color=text_colour)
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(list(range(n)), _labels(chart.categories))
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(chart.series), 3), frameon=False, fontsize=8)

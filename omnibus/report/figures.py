@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.conventions import Conventions, non_substantive, number_text
 from omnibus.analysis.tables import Table, TableRow
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question
@@ -35,6 +35,7 @@ class Bar:
     earlier_count: float | None = None
     significant: bool | None = None  # None: not tested (no earlier figure, or too small a base)
     net: bool = False
+    last: bool = False  # "None of these", "Other", "Don't know": after the ranked bars, in their own order
 
 
 @dataclass
@@ -98,7 +99,8 @@ def bars_of(table: Table, spec: FigureSpec, earlier_column: int | None) -> Bars:
     bars = []
     for row in _percent_rows(table, spec):
         index = table.rows.index(row)
-        bar = Bar(row.label, row.cells[0].value, row.cells[0].count, net=row.kind == "net")
+        last = row.last or non_substantive(row.label)  # a theme row ("Not yet coded") has no option behind it
+        bar = Bar(row.label, row.cells[0].value, row.cells[0].count, net=row.kind == "net", last=last)
         if earlier_column is not None:
             cell = row.cells[earlier_column]
             bar.earlier, bar.earlier_count = cell.value, cell.count
@@ -121,13 +123,18 @@ def bars_of(table: Table, spec: FigureSpec, earlier_column: int | None) -> Bars:
 
 
 def sort_bars(bars: list[Bar], sort: str) -> list[Bar]:
-    """Largest first (descending), smallest first, or the questionnaire's order; nets stay last."""
+    """Largest first (descending), smallest first, or the questionnaire's order.
+
+    Non-substantive answers ("None of these", "Other", "Don't know") follow the ranked ones in the
+    questionnaire's order, and nets come last.
+    """
     if sort == "questionnaire":
         return bars
-    plain = [b for b in bars if not b.net]
+    ranked = [b for b in bars if not b.net and not b.last]
+    kept = [b for b in bars if not b.net and b.last]
     nets = [b for b in bars if b.net]
     key = lambda b: -1.0 if b.value is None else b.value  # noqa: E731 - a sort key
-    return sorted(plain, key=key, reverse=sort == "descending") + nets
+    return sorted(ranked, key=key, reverse=sort == "descending") + kept + nets
 
 
 def stack_of(tables: list[Table], question: Question, spec: FigureSpec, earlier_column: int | None = None) -> Stack:
@@ -192,15 +199,20 @@ def _compare_items(stack: Stack, tables: list[Table], earlier_column: int, spec:
 # From numbers to a Figure
 
 
-def percent_text(value: float | None, count: float | None, c: Conventions) -> str:
-    """A percentage as the tables show it: the house style's symbols, rounded, no % sign."""
+def percent_text(value: float | None, count: float | None, c: Conventions, base: int | None = None) -> str:
+    """A percentage as the tables show it: the house style's symbols, rounded, no % sign.
+
+    With its `base`, a percentage of a base under the spec's minimum is the suppressed symbol.
+    """
+    if value is not None and base is not None and not c.shown(base):
+        return c.suppressed
     return c.show_percent(value, count)
 
 
-def spoken_percent(value: float | None, count: float | None, c: Conventions) -> str:
+def spoken_percent(value: float | None, count: float | None, c: Conventions, base: int | None = None) -> str:
     """A percentage for a sentence or alt text: "85%", "less than 0.5%", "0%", "no figure"."""
-    text = c.show_percent(value, count)
-    if value is None:
+    text = percent_text(value, count, c, base)
+    if value is None or text == c.suppressed:
         return "no figure"
     if text == c.rounds_to_zero:
         return "less than 0.5%"
@@ -211,7 +223,7 @@ def count_text(count: float | None, c: Conventions) -> str:
     """A count as the tables show it."""
     if count is None:
         return c.not_applicable
-    return f"{count:,.0f}" if float(count).is_integer() else f"{count:,.1f}"
+    return number_text(count, 0 if float(count).is_integer() else 1, grouped=True)
 
 
 def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
@@ -219,11 +231,14 @@ def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
     low = bars.base < c.low_base
     chart = Chart("bar", [b.label for b in bars.bars], [BarSeries(bars.wave, [b.value for b in bars.bars])])
     header = ["Answer", "%"] + (["Count"] if low else [])
-    rows = [[b.label, percent_text(b.value, b.count, c)] + ([count_text(b.count, c)] if low else []) for b in bars.bars]
+    rows = [
+        [b.label, percent_text(b.value, b.count, c, bars.base)] + ([count_text(b.count, c)] if low else [])
+        for b in bars.bars
+    ]
     rows.append(["Base (n)", str(bars.base)] + ([""] if low else []))
     notes = _notes(bars.multi, low, c)
     data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
-    alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c)) for b in bars.bars])
+    alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c, bars.base)) for b in bars.bars])
     return Figure(
         bars.title,
         chart,
@@ -253,7 +268,11 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         header[3:3] = [f"{bars.wave} count", f"{bars.earlier_wave} count"]
     rows = []
     for b in bars.bars:
-        row = [b.label, percent_text(b.value, b.count, c), percent_text(b.earlier, b.earlier_count, c)]
+        row = [
+            b.label,
+            percent_text(b.value, b.count, c, bars.base),
+            percent_text(b.earlier, b.earlier_count, c, bars.earlier_base),
+        ]
         if low:
             row += [count_text(b.count, c), count_text(b.earlier_count, c)]
         row.append(SIGNIFICANT_WORDS[b.significant])
@@ -269,7 +288,8 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
     pairs = [
         (
             b.label,
-            f"{spoken_percent(b.value, b.count, c)} in {bars.wave}, {spoken_percent(b.earlier, b.earlier_count, c)} in "
+            f"{spoken_percent(b.value, b.count, c, bars.base)} in {bars.wave}, "
+            f"{spoken_percent(b.earlier, b.earlier_count, c, bars.earlier_base)} in "
             f"{bars.earlier_wave}" + (", a significant difference" if b.significant else ""),
         )
         for b in bars.bars
@@ -353,7 +373,7 @@ def numeric_summary(tables: list[Table], question: Question, spec: FigureSpec, c
 def _number(value: float | None, unit: str, c: Conventions) -> str:
     if value is None:
         return c.not_available
-    text = f"{value:,.0f}" if abs(value) >= 100 or float(value).is_integer() else f"{value:,.1f}"
+    text = number_text(value, 0 if abs(value) >= 100 or float(value).is_integer() else 1, grouped=True)
     return f"{unit}{text}"
 
 

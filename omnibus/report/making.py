@@ -45,7 +45,7 @@ def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:
     questionnaire = questionnaire_of(wave.questionnaire)
     spec = load_report_spec(spec_path, questionnaire) if spec_path else parse_report_spec({}, questionnaire)
     try:
-        analysis = load_spec(spec.analysis) if spec.analysis else AnalysisSpec()
+        analysis = load_spec(spec.analysis, questionnaire) if spec.analysis else AnalysisSpec()
     except (OSError, SpecError) as error:
         raise ReportError(f"{spec.path}: analysis: {error}") from None
     return spec, analysis

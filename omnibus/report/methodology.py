@@ -11,8 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from omnibus.analysis.conventions import number_text
 from omnibus.analysis.dataset import Dataset
+from omnibus.analysis.inference import inference_statement
 from omnibus.analysis.profile import ResponseTables, response_tables
+from omnibus.analysis.spec import AnalysisSpec
 from omnibus.fieldwork.models import Campaign, Message
 from omnibus.report.document import Chapter, DataTable, Paragraph
 
@@ -67,7 +70,7 @@ def response_of(dataset: Dataset) -> ResponseTables:
 
 def response_table(dataset: Dataset) -> DataTable:
     """Table 1: complete and partial responses and the response rate, section by section."""
-    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_of(dataset).sections]
+    rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate_text}%"] for r in response_of(dataset).sections]
     return DataTable(
         f"{dataset.wave} response rate by questionnaire section",
         ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
@@ -78,10 +81,17 @@ def response_table(dataset: Dataset) -> DataTable:
 
 
 def introduction_chapter(
-    fieldwork: Fieldwork, dataset: Dataset, units: str, background: str, extra: str, earlier: list[str]
+    fieldwork: Fieldwork,
+    dataset: Dataset,
+    units: str,
+    background: str,
+    extra: str,
+    earlier: list[str],
+    spec: AnalysisSpec | None = None,
 ) -> Chapter:
     """Introduction: background, survey methodology (filled from the wave), presentation of data."""
     response = response_of(dataset)
+    spec = spec or AnalysisSpec()
     chapter = Chapter("Introduction", key="introduction")
     background_text = background or (
         f"This report presents the findings of {fieldwork.title}. The survey asked all {fieldwork.units} "
@@ -98,7 +108,7 @@ def introduction_chapter(
     methodology.blocks.append(
         Paragraph(
             f"The fieldwork ran from {day(fieldwork.opens)} to {day(fieldwork.closes)}. In total, "
-            f"{response.took_part} {units} took part: a response rate of {response.rate:.0f} per cent. "
+            f"{response.took_part} {units} took part: a response rate of {number_text(response.rate)} per cent. "
             f"{response.complete} {units} completed every section of the survey and {response.partial} "
             "completed some of it."
         )
@@ -106,7 +116,7 @@ def introduction_chapter(
     methodology.blocks.append(Paragraph("The response to each section varied, as Table 1 shows."))
     methodology.blocks.append(response_table(dataset))
     chapter.blocks.append(methodology)
-    chapter.blocks.append(presentation_chapter(dataset, units, earlier))
+    chapter.blocks.append(presentation_chapter(dataset, units, earlier, spec))
     return chapter
 
 
@@ -129,32 +139,33 @@ def _invitation_text(fieldwork: Fieldwork, units: str) -> str:
     )
 
 
-def presentation_chapter(dataset: Dataset, units: str, earlier: list[str]) -> Chapter:
-    """How to read the figures: census, bases, symbols and significance."""
+def presentation_chapter(dataset: Dataset, units: str, earlier: list[str], spec: AnalysisSpec) -> Chapter:
+    """How to read the figures: census, bases, symbols and significance (what the tests ask, in words)."""
+    level = round(spec.confidence * 100)
     compared = (
         f" Figures of {dataset.wave} are compared with {', '.join(earlier)}; a difference is called a change only "
-        "where the test found it significant at the 95% level, allowing for the units answering in both waves."
+        f"where the test found it significant at the {level}% level, allowing for the units answering in both "
+        "waves, and not where the question's wording or answers changed between the waves."
         if earlier
         else ""
     )
+    c = spec.conventions
+    symbols = "; ".join(f"{symbol} {meaning}" for symbol, meaning in c.symbols() if symbol)
     return Chapter(
         "Presentation and interpretation of data",
         [
             Paragraph(
                 f"The survey was a census of {dataset.population_size} {units}, not all of whom responded, and the "
-                "number of units is small, so care is needed when reading the results. Tests of differences "
-                f"allow for the small finite population.{compared}"
+                f"number of units is small, so care is needed when reading the results.{compared}"
             ),
+            Paragraph(" ".join(inference_statement(spec))),
             Paragraph(
-                "Every figure and table gives its base: the units asked the question and answering it. Bases "
-                "differ from question to question; read each figure with its base. Where a base is under 50, "
-                "counts are shown beside percentages."
+                "Every figure and table gives its base: the units asked the question and answering it"
+                + (', including those who answered "Don\'t know"' if spec.missing_in_base else "")
+                + ". Bases differ from question to question; read each figure with its base. Where a base is under "
+                f"{c.low_base}, counts are shown beside percentages."
             ),
-            Paragraph(
-                "In tables, * means less than 0.5 per cent (but not zero), 0 means no observations and - means "
-                "not applicable. Percentages are rounded and may not sum to 100; questions that accept more than "
-                "one answer can sum to more than 100."
-            ),
+            Paragraph(f"In tables: {symbols}. {c.rounding_note()}"),
         ],
         key="presentation",
     )

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 
+from omnibus.analysis.yaml_lines import Mapping, line_of, load_with_lines, yaml_error_line
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 
@@ -105,36 +106,18 @@ class ReportSpec:
     path: str = "<report spec>"
 
 
-class _LineLoader(yaml.SafeLoader):
-    """A YAML loader whose mappings remember the line of each key."""
-
-
-class _Mapping(dict):
-    lines: dict[str, int]
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
-    mapping = _Mapping(loader.construct_mapping(node, deep=True))
-    mapping.lines = {str(key.value): key.start_mark.line + 1 for key, _ in node.value}
-    mapping.lines["<self>"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def load_report_spec(path: str | Path, questionnaire: Questionnaire) -> ReportSpec:
     """Read and check a report specification against the wave's questionnaire."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+        raw = load_with_lines(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ReportSpecError(f"{path}: cannot read: {error.strerror or error}") from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        line = yaml_error_line(error)
+        where = f"{path}:{line}" if line else str(path)
         raise ReportSpecError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
-    return parse_report_spec(raw if raw is not None else _Mapping(), questionnaire, str(path))
+    return parse_report_spec(raw if raw is not None else Mapping(), questionnaire, str(path))
 
 
 def parse_report_spec(raw: object, questionnaire: Questionnaire, source: str = "<report spec>") -> ReportSpec:
@@ -174,7 +157,7 @@ def _section(sid: str, raw: object, parent: dict, questionnaire: Questionnaire, 
     if section is None:
         known = ", ".join(s.id for s in questionnaire.sections)
         raise ReportSpecError(f"{source}:{line}: sections: no section {sid!r} in the questionnaire (sections: {known})")
-    raw = raw if raw is not None else _Mapping()
+    raw = raw if raw is not None else Mapping()
     if not isinstance(raw, dict):
         raise ReportSpecError(f"{source}:{line}: sections.{sid}: expected a mapping (title, intro, figures)")
     _known(raw, SECTION_KEYS, source, f"sections.{sid}.")
@@ -236,8 +219,7 @@ def _known(raw: dict, known: set[str], source: str, prefix: str) -> None:
             )
 
 
-def _line(raw: object, key: str, default: int = 1) -> int:
-    return getattr(raw, "lines", {}).get(key, default)
+_line = line_of
 
 
 def _text(raw: dict, key: str, source: str) -> str:
@@ -319,6 +301,10 @@ def default_spec_text(questionnaire: Questionnaire, analysis: str | None = None,
     ]
     if analysis:
         lines.append(f"analysis: {_quoted(analysis)}")
+    else:
+        lines.append(
+            "# No analysis spec: tables use the defaults of docs/statistics.md; add `analysis: FILE` to choose."
+        )
     lines += ["summary: []", "introduction: ''", "open_responses: true", "sections:"]
     for section in default_sections(questionnaire):
         lines.append(f"  {section.id}:")

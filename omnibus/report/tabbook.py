@@ -17,9 +17,17 @@ from pathlib import Path
 import numpy as np
 import xlsxwriter
 
-from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.conventions import Conventions, published
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.profile import response_by_section, response_profile
+from omnibus.analysis.inference import inference_statement
+from omnibus.analysis.profile import (
+    PROFILE_DECIMALS,
+    PROFILE_HEADINGS,
+    profile_cells,
+    profile_notes,
+    response_by_section,
+    response_tables,
+)
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
@@ -44,8 +52,7 @@ def write_tabbook(
     if not datasets:
         raise ValueError("write_tabbook needs at least the wave to tabulate")
     main, earlier = datasets[0], list(datasets[1:])
-    if weights is None:
-        weights = {d.wave: w for d in datasets if (w := rake_spec(d, spec)) is not None}
+    weights = book_weights(datasets, spec) if weights is None else weights
     tables = wave_tables(main, spec, earlier, weights)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -72,6 +79,11 @@ def write_tabbook(
     return path
 
 
+def book_weights(datasets: Sequence[Dataset], spec: AnalysisSpec) -> dict[str, np.ndarray]:
+    """Each wave's weights as the spec's `weighting` asks (none for an unweighted spec)."""
+    return {d.wave: w for d in datasets if (w := rake_spec(d, spec)) is not None}
+
+
 class _Formats:
     """The workbook's cell formats, built once."""
 
@@ -94,6 +106,7 @@ class _Formats:
         self.base = book.add_format({"num_format": "#,##0", "bold": True})
         self.low_base = book.add_format({"num_format": '#,##0"†"', "bold": True, "bg_color": "#FFF2CC"})
         self.decimal = book.add_format({"num_format": "#,##0.0", "font_color": "#555555"})
+        self.profile = book.add_format({"num_format": "0." + "0" * PROFILE_DECIMALS})
         self.percent = book.add_format({"num_format": percent})
         self.net = book.add_format({"num_format": percent, "bold": True})
         self.number = book.add_format({"num_format": "#,##0"})
@@ -195,7 +208,11 @@ def _row(sheet, row: int, table_row, table: Table, f: _Formats, c: Conventions) 
                 sheet.write_number(row, 1 + 2 * j, cell.count, f.count if _whole(cell.count) else f.decimal)
         sheet.write(row + 1, 0, "  %")
         for j, cell in enumerate(table_row.cells):
-            _value(sheet, row + 1, 1 + 2 * j, cell.value, f.net if kind == "net" else f.percent, c)
+            if cell.value is not None and not c.shown(table.bases[j].n):
+                sheet.write(row + 1, 1 + 2 * j, c.suppressed, f.symbol)
+                continue
+            value = None if cell.value is None else published(cell.value, c.decimals)
+            _value(sheet, row + 1, 1 + 2 * j, value, f.net if kind == "net" else f.percent, c)
             if cell.letters:
                 sheet.write(row + 1, 2 + 2 * j, cell.letters, f.sig)
         return row + 2
@@ -301,20 +318,24 @@ def _legend(sheet, f: _Formats, spec: AnalysisSpec, main: Dataset, earlier: list
                          "than the figure in the column with that letter."),
         ("", "Compared: the groups of each breakdown with one another, and the total with each earlier wave."),
         ("Tests", "Normal (z) test of the difference of two estimates. Each estimate's variance treats the "
-                  "units answering as a simple random sample without replacement of the population it "
-                  "describes, with the finite population correction (1 − n/N)."),
+                  "units answering as a simple random sample of what it describes"
+                  + (", without replacement, with the finite population correction (1 − n/N)." if spec.finite
+                     else ", without the finite population correction (inference about the process).")),
+        *(("", line) for line in inference_statement(spec)),
         ("", "Groups of one breakdown are disjoint: their estimates are treated as independent."),
         (
             "",
             "Percentages are compared with the pooled proportion under the null hypothesis; a wave at 0% or 100% "
-            "likewise. Columns with a base under 2 are not tested.",
+            "likewise.",
         ),
         ("", "Waves: the covariance of the two estimates through units answering in both waves is "
-             "subtracted: Var(d) = V1 + V2 − 2·Cov, Cov = s12·(m/(n1·n2) − N12/(N1·N2))."),
+             "subtracted: Var(d) = V1 + V2 − 2·Cov, Cov = s12·(m/(n1·n2) − N12/(N1·N2)), the N12 term only "
+             "for the finite population."),
+        ("", "A question whose wording or answers changed between the waves compared is not tested against "
+             "that wave (a note under the table says so)."),
         ("", "Ratios (e.g. spend per child reached) are ratios of sums with linearised variances."),
-        ("", "Benjamini-Hochberg control of the false discovery rate across all tests in this book: "
-             + ("applied." if spec.fdr else "not applied.")),
-        ("Intervals", "Confidence intervals (kept with the tables' data) are Wilson intervals on the effective base."),
+        ("Intervals", "Confidence intervals (kept with the tables' data): percentages, Wilson's on the effective "
+                      "base; means and ratios of amounts, on the log scale; medians, from the order statistics."),
         ("Rounding", c.rounding_note()),
         ("Weighting", "Raked to the frame's margins: " + ", ".join(spec.rake) if weighted else "Unweighted."),
         ("Population", f"N = {main.population_size} units in wave {main.wave}"
@@ -348,7 +369,7 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
         sheet.write(row, 0, r.title)
         sheet.write_number(row, 1, r.complete, f.number)
         sheet.write_number(row, 2, r.partial, f.number)
-        sheet.write_number(row, 3, r.rate, f.decimal)
+        sheet.write_number(row, 3, published(r.rate, 1), f.decimal)
         row += 1
     sheet.write(row, 0, f"Response rate: (complete + partial) / N, N = {main.population_size}.", f.italic)
     row += 2
@@ -359,34 +380,23 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
         sheet.write(row, 0, "Response profile: needs every frame unit in the dataset and a profile of the population.")
         return
     sheet.write(row, 0, "Table 3: response profile (population and those who took part)", f.title)
-    heads = [
-        "Attribute / value",
-        "Population (N)",
-        "Population (%)",
-        "Took part (n)",
-        "Took part (%)",
-        "Response rate (%)",
-    ]
-    for j, head in enumerate(heads):
+    for j, head in enumerate(["Attribute / value", *PROFILE_HEADINGS]):
         sheet.write(row + 1, j, head, f.head)
     row += 2
-    for block in response_profile(main, breakdowns):
+    tables = response_tables(main, breakdowns)
+    for block in tables.profile:
         sheet.write(row, 0, block.label, f.bold)
         row += 1
-        for r in block.rows:
-            sheet.write(row, 0, f"  {r.label}")
-            for j, value in enumerate(
-                [r.population, r.population_percent, r.took_part, r.took_part_percent, r.response_rate], start=1
-            ):
-                _value(sheet, row, j, value, f.number if j in (1, 3) else f.decimal, f.conventions)
+        for cells in profile_cells(block):
+            sheet.write(row, 0, f"  {cells[0]}", f.bold if cells[0] == "Total" else None)
+            for j, text in enumerate(cells[1:], start=1):
+                # The published text's number: Table 3 reads the same here as on the page and in Appendix 1.
+                _value(sheet, row, j, _number(text), f.number if j in (1, 3) else f.profile, f.conventions)
             row += 1
-        caveat = " (an expected count is under 5: approximate)" if block.small_expected else ""
-        sheet.write(
-            row,
-            0,
-            f"Chi-square goodness of fit against the population: {block.chi2:.2f} on {block.df} df, "
-            f"p = {block.p:.3f}{caveat}. Units with no value: {block.unknown_population} in the population, "
-            f"{block.unknown_took_part} who took part (left out).",
-            f.italic,
-        )
-        row += 2
+        for note in profile_notes(block):
+            sheet.write(row, 0, note, f.italic)
+            row += 1
+        row += 1
+    for line in tables.model.describe() if tables.model else []:
+        sheet.write(row, 0, line, f.italic)
+        row += 1

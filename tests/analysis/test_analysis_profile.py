@@ -2,6 +2,7 @@
 
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -116,16 +117,68 @@ def test_table_3_by_default_uses_units_with_a_value_on_both_sides(wave3):
     assert sum(r.population_percent for r in fsm.rows) == pytest.approx(100)
 
 
-def test_table_3_goodness_of_fit(wave3):
+def test_table_3_tests_taking_part_against_the_attribute_by_hand(wave3):
+    blocks = response_profile(seed_frame_dataset(wave3), SPEC.breakdowns)
+    region = next(b for b in blocks if b.name == "region_group")
+    # The 2×3 table by hand: took part 26, 19, 32 of 50, 34, 68; 77 of 152 in all.
+    took, population, n, big_n = [26, 19, 32], [50, 34, 68], 77, 152
+    by_hand = sum(
+        (o - e) ** 2 / e
+        for t, pop in zip(took, population, strict=True)
+        for o, e in ((t, pop * n / big_n), (pop - t, pop * (big_n - n) / big_n))
+    )
+    assert region.test.chi2 == pytest.approx(by_hand) == pytest.approx(0.7597, abs=1e-4)
+    # The goodness-of-fit statistic it replaces is (1 − n/N) times it: 0.375 for the seed's regions.
+    goodness = sum((t - n * pop / big_n) ** 2 / (n * pop / big_n) for t, pop in zip(took, population, strict=True))
+    assert goodness == pytest.approx((1 - n / big_n) * region.test.chi2) == pytest.approx(0.375, abs=1e-3)
+    assert region.test.df == 2 and region.test.p > 0.05 and not region.test.exact
+
+
+def test_table_3_small_expected_counts_get_an_exact_p_value(wave3):
     from scipy import stats
 
     blocks = response_profile(seed_frame_dataset(wave3), SPEC.breakdowns)
-    region = next(b for b in blocks if b.name == "region_group")
-    expected = [77 * 50 / 152, 77 * 34 / 152, 77 * 68 / 152]
-    assert region.chi2 == pytest.approx(stats.chisquare([26, 19, 32], expected).statistic)
-    assert region.df == 2 and region.p > 0.05
     ofsted = next(b for b in blocks if b.name == "ofsted")
-    assert ofsted.small_expected  # 2 outstanding authorities: expected count about 1
+    assert ofsted.test.exact  # 2 outstanding authorities: expected count about 1
+    table = [[0, 26, 32, 14, 5], [2, 21, 34, 15, 3]]
+    chi2, curve_p, _, _ = stats.chi2_contingency(table, correction=False)
+    assert ofsted.test.chi2 == pytest.approx(chi2)
+    assert ofsted.test.p != pytest.approx(curve_p, abs=1e-3)  # from draws of who took part, not the curve
+    assert "exact p" in ofsted.test.describe()
+
+
+def test_independence_test_is_exact_for_a_two_by_two_table():
+    from scipy import stats
+
+    from omnibus.analysis.profile import independence_test
+
+    test = independence_test(np.array([1, 9]), np.array([6, 10]))
+    assert test.exact
+    # Fisher's exact test orders tables by probability, ours by the statistic; for a 2×2 they agree here.
+    fisher = stats.fisher_exact([[1, 9], [5, 1]]).pvalue
+    assert test.p == pytest.approx(fisher, abs=0.01)
+
+
+def test_table_3_has_a_total_row_and_states_its_base(wave3):
+    from omnibus.analysis.profile import profile_cells, profile_notes
+
+    blocks = response_profile(seed_frame_dataset(wave3), SPEC.breakdowns)
+    fsm = next(b for b in blocks if b.name == "fsm_band")
+    assert profile_cells(fsm)[-1] == ["Total", "141", "100.0", "70", "100.0", "49.6"]
+    notes = profile_notes(fsm)
+    assert notes[0].startswith("Percentages are of the 141 units with a value for % Pupils eligible")
+    assert "11 in the population, 7 of whom took part" in notes[1]
+
+
+def test_the_model_of_all_attributes_together(wave3):
+    from omnibus.analysis.profile import response_tables
+
+    tables = response_tables(seed_frame_dataset(wave3), SPEC.breakdowns)
+    model = tables.model
+    assert model is not None and model.units == 141  # units with an FSM figure
+    assert [e.label for e in model.effects] == [b.label for b in SPEC.breakdowns]
+    assert 0 < model.r_indicator <= 1 and 0 < model.p < 1
+    assert "R-indicator" in model.describe()[0]
 
 
 def test_table_1_response_rate_is_complete_plus_partial_over_n(wave3):

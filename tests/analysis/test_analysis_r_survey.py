@@ -87,6 +87,7 @@ def _table(tables, name):
 def test_estimates_and_standard_errors_equal_r_survey(wave3, tmp_path):
     spec = parse_spec(
         {
+            "inference": "finite",  # R's svydesign with fpc = ~N
             "ratios": {"Cost": {"numerator": "HLEspend1718", "denominator": "HLEreach1718"}},
             "weighting": {"rake": ["region_group", "cin_band"]},
         }

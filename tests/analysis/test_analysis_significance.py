@@ -26,7 +26,12 @@ from omnibus.report.tabbook import write_tabbook
 
 from .conftest import make_small
 
-SPEC = {"breakdowns": {"kind": {"label": "Type", "groups": {"County": ["county"], "Unitary": ["unitary"]}}}}
+# The finite-population tests, letters down to the smallest testable base (two units), as derived in docs/statistics.md.
+FINITE = {"inference": "finite", "min_base_letters": 2}
+SPEC = {
+    **FINITE,
+    "breakdowns": {"kind": {"label": "Type", "groups": {"County": ["county"], "Unitary": ["unitary"]}}},
+}
 N_COUNTY, N_UNITARY = 21, 131  # 152 frame units
 
 
@@ -162,7 +167,7 @@ def test_wave_fallback_through_the_tables(small_questionnaire):
     current_rows += [{"unit": f"U{i}", "section": "none"} for i in range(60, 152)]
     earlier = make_small(small_questionnaire, earlier_rows, wave="w1")
     current = make_small(small_questionnaire, current_rows, wave="w2")
-    conf = next(t for t in wave_tables(current, parse_spec({}), [earlier]) if t.name == "Conf")
+    conf = next(t for t in wave_tables(current, parse_spec(FINITE), [earlier]) if t.name == "Conf")
     very = _very(conf)
     test = next(t for t in conf.tests if t.kind == "wave" and t.row == conf.rows.index(very))
     assert test.difference.pooled and test.difference.overlap == 8

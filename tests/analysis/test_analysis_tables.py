@@ -63,6 +63,13 @@ def test_nets_count_a_unit_once(small):
     assert row(src, "NET: Peers or DfE").cells[0].value == pytest.approx(100 * 5 / 6)
 
 
+def test_a_net_of_one_code_on_a_multi_is_that_option(small):
+    spec = parse_spec({**SPEC, "nets": {"Src": {"Peers only": [1]}}})
+    src = by_name(wave_tables(small, spec), "Src")
+    net, peers = row(src, "NET: Peers only"), row(src, "Peers")
+    assert net.cells[0].value == pytest.approx(peers.cells[0].value) == pytest.approx(100 * 4 / 6)
+
+
 def test_multi_response_can_sum_past_100(small):
     src = by_name(wave_tables(small, parse_spec(SPEC)), "Src")
     assert src.multi_response
@@ -159,3 +166,52 @@ def test_synthetic_wave3_tables_follow_the_contract(wave3):
                     assert 0 <= cell.value <= 100
                     assert cell.low is None or cell.low <= cell.value + 1e-9 <= cell.high + 2e-9
     assert not math.isnan(by_name(tables, "HLEspend1718").rows[0].cells[0].value)
+
+
+def test_one_switch_puts_dont_know_in_every_base_and_a_question_can_opt_out(small):
+    out = by_name(wave_tables(small, parse_spec(SPEC)), "Conf")
+    switched = by_name(wave_tables(small, parse_spec({**SPEC, "missing_in_base": True})), "Conf")
+    assert (out.bases[0].n, switched.bases[0].n) == (5, 6)  # the unit answering "Don't know" joins the base
+    assert row(switched, "Don't know").cells[0].value == pytest.approx(100 / 6)
+    assert row(switched, "Very").cells[0].value == pytest.approx(200 / 6)  # of all responding, as publishers print
+    assert "excluding" not in switched.base_description
+    dropped = by_name(
+        wave_tables(small, parse_spec({**SPEC, "missing_in_base": True, "drop_missing": ["Conf"]})), "Conf"
+    )
+    assert dropped.bases[0].n == 5 and "excluding 'Don't know'" in dropped.base_description
+    src = by_name(wave_tables(small, parse_spec({**SPEC, "missing_in_base": True})), "Src")
+    assert src.bases[0].n == 6  # a multi with no "Don't know" option is unchanged
+
+
+def test_a_changed_wording_stops_the_wave_test_and_says_why(small, small_questionnaire):
+    from dataclasses import replace
+
+    from omnibus.questionnaire.loader import read_text
+
+    from .conftest import SMALL
+
+    reworded, problems = read_text(SMALL.replace("How confident?", "How confident are you now?"))
+    assert reworded is not None, problems
+    earlier = replace(small, wave="w0", questionnaire=reworded)
+    spec = {**SPEC, "min_base_letters": 2}  # the small waves' bases of 5 are tested
+    tables = wave_tables(small, parse_spec(spec), [earlier])
+    conf, why = by_name(tables, "Conf"), by_name(tables, "Why")
+    assert not [t for t in conf.tests if t.kind == "wave"]
+    assert any("Conf changed between w0 and w1 (its wording)" in note for note in conf.notes)
+    assert row(conf, "Very").cells[-1].value == pytest.approx(40.0)  # still shown beside the current wave
+    assert not any("changed between" in note for note in why.notes)
+    assert [t for t in by_name(tables, "Src").tests if t.kind == "wave"]  # other questions are still tested
+    cosmetic = by_name(wave_tables(small, parse_spec({**spec, "cosmetic": ["Conf"]}), [earlier]), "Conf")
+    assert not any("changed between" in note for note in cosmetic.notes)
+    assert [t for t in cosmetic.tests if t.kind == "wave"]
+
+
+def test_changed_answer_options_are_a_wording_change(small_questionnaire):
+    from omnibus.analysis.comparability import wording_change
+    from omnibus.questionnaire.loader import read_text
+
+    from .conftest import SMALL
+
+    relabelled, _ = read_text(SMALL.replace("3: Not very", "3: Not at all"))
+    assert wording_change("Conf", small_questionnaire, relabelled) == "its answer options"
+    assert wording_change("Why", small_questionnaire, relabelled) == ""

@@ -104,3 +104,24 @@ def test_overlap_covariance_matches_simulation(m):
         assert overlap == m
         estimated.append(difference(e1, e2, c, overlap).se ** 2)
     assert np.mean(estimated) == pytest.approx(formula, rel=0.06)
+
+
+def test_median_interval_is_the_order_statistics_the_binomial_gives():
+    from omnibus.analysis.numeric import median_interval
+
+    # Of 10 values the count below the median is Binomial(10, ½); P(count ≤ 1) = 11/1024 < 2.5% < P(≤ 2),
+    # so the interval runs from the 2nd to the 9th value, covering with 1 − 2·11/1024 = 97.9%.
+    assert median_interval(np.array([5.0, 1, 9, 3, 7, 2, 10, 4, 8, 6])) == (2.0, 9.0)
+    assert all(math.isnan(v) for v in median_interval(np.arange(5.0)))  # 5 values cannot give 95%
+
+
+def test_a_mean_of_amounts_has_its_interval_on_the_log_scale():
+    from omnibus.analysis.variance import ratio, z_value
+
+    y = np.array([10.0, 12, 15, 20, 400])
+    e = ratio(y, np.ones(5), np.ones(5), math.inf)
+    spread = math.exp(z_value(0.95) * e.se / e.value)
+    assert (e.low, e.high) == pytest.approx((e.value / spread, e.value * spread))
+    assert e.low > 0 and e.high - e.value > e.value - e.low  # reaches further up than down
+    negative = ratio(y - 100, np.ones(5), np.ones(5), math.inf)  # not an amount: the symmetric interval
+    assert negative.high - negative.value == pytest.approx(negative.value - negative.low)

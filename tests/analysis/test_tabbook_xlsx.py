@@ -78,4 +78,5 @@ def test_response_sheet_has_table_1(book):
     assert sheet["A3"].value == "Children's Social Care"
     assert isinstance(sheet["D3"].value, float)
     _find(sheet, "Table 3")
-    _find(sheet, "Chi-square goodness of fit")
+    _find(sheet, "Chi-square test of taking part against the attribute")
+    _find(sheet, "All attributes together")

@@ -47,7 +47,7 @@ def test_a_profile_table_by_bands_computed_from_the_indicator(simulated):
     bands = dataset.data["frame_cla_fifth"].to_numpy()
     for row in block.rows:
         assert row.took_part == int((responded & (bands == row.label)).sum())
-    assert block.df == 4 and 0 <= block.p <= 1
+    assert block.test.df == 4 and 0 <= block.test.p <= 1
 
 
 def test_spend_per_child_correlated_with_children_in_need_rate(simulated):

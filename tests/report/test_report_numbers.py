@@ -239,3 +239,17 @@ def test_labels_in_sentences_keep_names(label: str, in_a_sentence: str) -> None:
     from omnibus.report.findings import lower_first
 
     assert lower_first(label) == in_a_sentence
+
+
+def test_non_substantive_answers_follow_the_ranked_ones() -> None:
+    from omnibus.report.figures import Bar, sort_bars
+
+    bars = [
+        Bar("Peers", 20.0, 2),
+        Bar("None of these", 50.0, 5, last=True),
+        Bar("DfE", 40.0, 4),
+        Bar("Other (please specify)", 30.0, 3, last=True),
+        Bar("NET: Any", 60.0, 6, net=True),
+    ]
+    labels = [b.label for b in sort_bars(bars, "descending")]
+    assert labels == ["DfE", "Peers", "None of these", "Other (please specify)", "NET: Any"]

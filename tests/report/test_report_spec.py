@@ -114,6 +114,21 @@ def test_init_writes_a_spec_that_loads_back(wave, tmp_path: Path, questionnaire)
     assert yaml.safe_load(path.read_text())["units"] == "LAs"
     again = CliRunner().invoke(report, ["init", "w3", "-o", str(path)])
     assert again.exit_code == 1 and "exists: give --force" in again.output
+    assert "No --analysis given: the report will use the default analysis spec" in result.stderr
+    assert "# No analysis spec: tables use the defaults" in path.read_text()
+
+
+@pytest.mark.django_db
+def test_init_checks_the_analysis_spec_it_names(wave, tmp_path: Path) -> None:  # noqa: ANN001
+    (tmp_path / "analysis.yaml").write_text("decimals: 0\nnets:\n  ConfUndd: {Confident: [1, 2]}\n")
+    path = tmp_path / "w3.yaml"
+    result = CliRunner().invoke(report, ["init", "w3", "-o", str(path), "--analysis", "analysis.yaml"])
+    assert result.exit_code == 1 and not path.exists()
+    assert f"{tmp_path / 'analysis.yaml'}:3: nets: 'ConfUndd' is not a question or item" in result.output
+    (tmp_path / "analysis.yaml").write_text("decimals: 0\nnets:\n  ConfUnd: {Confident: [1, 2]}\n")
+    result = CliRunner().invoke(report, ["init", "w3", "-o", str(path), "--analysis", "analysis.yaml"])
+    assert result.exit_code == 0, result.output
+    assert 'analysis: "analysis.yaml"' in path.read_text() and "No --analysis" not in result.stderr
 
 
 @pytest.mark.django_db

@@ -53,5 +53,44 @@ def test_unknown_wave_and_bad_spec(waves: None, tmp_path: Path) -> None:
     bad = tmp_path / "spec.yaml"
     bad.write_text("nets: {}\ncolours: red\n")
     result = CliRunner().invoke(tables, ["w3", "--spec", str(bad), "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 1 and "unknown key(s) colours" in result.output
+    assert result.exit_code == 1 and f"{bad}:2: unknown key colours" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+
+
+def test_a_misspelt_name_in_the_spec_is_named_by_file_and_line(waves: None, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "decimals: 0\n"
+        "nets:\n"
+        "  ConfUnd: {Confident: [1, 2]}\n"
+        "  ConfUnf: {Confident: [1, 2]}\n"  # misspelt
+        "keep_missing:\n"
+        "  - SWoff\n"
+        "  - SWof\n"  # misspelt
+        "exclude: {SWavail: [77]}\n"  # no such code
+        "cosmetic: [Nope]\n"
+        "breakdowns: {region_grup: {label: Region}}\n"
+    )
+    out = tmp_path / "x.xlsx"
+    result = CliRunner().invoke(tables, ["w3", "--spec", str(spec), "-o", str(out)])
+    assert result.exit_code == 1
+    assert f"{spec}:4: nets: 'ConfUnf' is not a question or item" in result.output
+    assert f"{spec}:7: keep_missing: 'SWof' is not a question or item" in result.output
+    assert f"{spec}:8: exclude.SWavail: SWavail has no code [77]" in result.output
+    assert f"{spec}:9: cosmetic: 'Nope'" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+    spec.write_text("breakdowns: {region_grup: {label: Region}}\n")
+    result = CliRunner().invoke(tables, ["w3", "--spec", str(spec), "-o", str(out)])
+    assert result.exit_code == 1 and f"{spec}:1: breakdowns.region_grup: the frame has no attribute" in result.output
+    spec.write_text("decimals: 0\nweighting: {rake: [type, regoin]}\n")
+    result = CliRunner().invoke(tables, ["w3", "--spec", str(spec), "-o", str(out)])
+    assert result.exit_code == 1 and f"{spec}:2: weighting.rake: 'regoin' is neither" in result.output
+
+
+def test_tables_as_csv_with_figures_as_published(waves: None, tmp_path: Path) -> None:
+    out = tmp_path / "w3.csv"
+    result = CliRunner().invoke(tables, ["w3", "--compare", "w2", "--spec", str(SPEC), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "table,question,row,kind,column,wave,base,count,figure,letters"
+    assert any(line.startswith("ConfUnd,ConfUnd,") and ",w2,w2," in line for line in lines)

@@ -120,7 +120,7 @@ COMMANDS = {
     ),
     "tables": (
         "omnibus.site.cli.report:tables",
-        "Write WAVE's tab book: every question with its base, breakdowns, nets, means and wave comparisons.",
+        "Write WAVE's tab book (or its figures as CSV): every question's base, breakdowns, nets, means and changes.",
     ),
     "report": (
         "omnibus.site.cli.report:report",

@@ -27,6 +27,7 @@ from omnibus.context.store import (
 )
 from omnibus.context.variation import ExclusionRule
 from omnibus.dataset.build import build_dataset
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.store import FrameError
 from omnibus.report.chapters.context import ContextSpecError, context_tables, figure_text, read_context_spec
 from omnibus.report.chapters.context_charts import write_chart
@@ -216,7 +217,7 @@ def breakdown_command(wave_slug: str, question: str, attribute: str, spec: Path 
     """QUESTION of WAVE broken down by a frame attribute (bands of an indicator), with bases and tests."""
     wave = wave_named(wave_slug)
     with _user_errors():
-        analysis = _spec(spec)
+        analysis = _spec(spec, wave)
         tables = band_tables(build_dataset(wave), question, Breakdown(attribute, attribute, attribute), analysis)
     for table in tables:
         for line in table_lines(table):
@@ -235,7 +236,7 @@ def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | N
     with _user_errors():
         values = numeric_values(*_series(series))
         found = correlate_answer(
-            build_dataset(wave), variable, values.las, f"{values.label} ({values.period})", _spec(spec)
+            build_dataset(wave), variable, values.las, f"{values.label} ({values.period})", _spec(spec, wave)
         )
     click.echo(f"{found.label} against {found.indicator}")
     click.echo(found.base)
@@ -287,7 +288,7 @@ def tables_command(wave_slug: str, context_spec: Path, spec: Path | None, output
         dataset = build_dataset(wave)
         found = context_tables(read_context_spec(context_spec), wave, dataset)
         try:
-            write_tabbook([dataset], _spec(spec), output, context=found)
+            write_tabbook([dataset], _spec(spec, wave), output, context=found)
         except OSError as exc:
             raise click.ClickException(f"{output}: cannot write: {exc.strerror or exc}") from None
     click.echo(f"Wrote {output}: the tab book of {wave_slug} with {len(found)} context table(s)")
@@ -333,9 +334,10 @@ def _cuts(text: str) -> list[float]:
         raise click.BadParameter(f"{text!r}: give numbers separated by commas, e.g. 100,300,400,500") from None
 
 
-def _spec(path: Path | None) -> AnalysisSpec:
+def _spec(path: Path | None, wave) -> AnalysisSpec:  # noqa: ANN001 - a Wave
+    """The analysis spec, every name checked against the wave's questionnaire (the default spec without one)."""
     try:
-        return load_spec(path) if path else AnalysisSpec()
+        return load_spec(path, questionnaire_of(wave.questionnaire)) if path else AnalysisSpec()
     except SpecError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -6,12 +6,14 @@ from pathlib import Path
 
 import click
 
-from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
+from omnibus.analysis.spec import AnalysisSpec, SpecError, check_breakdowns, load_spec
+from omnibus.analysis.tables import wave_tables
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.report.making import ReportError, make_report, parse_formats
 from omnibus.report.spec import ReportSpecError, default_spec_text
-from omnibus.report.tabbook import write_tabbook
+from omnibus.report.tabbook import book_weights, write_tabbook
+from omnibus.report.tables_csv import write_tables_csv
 from omnibus.site.cli.arguments import wave_named
 
 
@@ -20,19 +22,34 @@ from omnibus.site.cli.arguments import wave_named
 @click.option("--compare", "earlier", multiple=True, metavar="WAVE", help="An earlier wave to show and test against.")
 @click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec (YAML).")
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx (tab book) or .csv (every figure as published, one per line) to write.",
 )
 def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: Path) -> None:
-    """Write WAVE's tab book: every question with its base, breakdowns, nets, means and wave comparisons."""
+    """Write WAVE's tab book (or its figures as CSV): every question's base, breakdowns, nets, means and changes."""
     waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
     try:
-        analysis = load_spec(spec) if spec else AnalysisSpec()
+        analysis = load_spec(spec, questionnaire_of(waves[0].questionnaire)) if spec else AnalysisSpec()
     except SpecError as error:
         raise click.ClickException(str(error)) from None
+    if not spec:
+        click.echo("No --spec given: using the default analysis spec (docs/statistics.md).", err=True)
     datasets = [build_dataset(wave) for wave in waves]
+    try:
+        check_breakdowns(analysis, datasets[0].frame_attributes)
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
-        write_tabbook(datasets, analysis, output)
+        if output.suffix.lower() == ".csv":
+            main, *others = datasets
+            found = wave_tables(main, analysis, others, book_weights(datasets, analysis))
+            write_tables_csv(found, analysis.conventions, output)
+        else:
+            write_tabbook(datasets, analysis, output)
     except OSError as error:
         raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
     click.echo(
@@ -112,7 +129,19 @@ def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, 
     path = output or Path(f"{wave.slug}-report.yaml")
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists: give --force to replace it, or another -o")
-    text = default_spec_text(questionnaire_of(wave.questionnaire), analysis, units)
+    questionnaire = questionnaire_of(wave.questionnaire)
+    if analysis:
+        try:  # the report reads it relative to the specification: check it there, names and all
+            load_spec(path.parent / analysis, questionnaire)
+        except SpecError as error:
+            raise click.ClickException(str(error)) from None
+    else:
+        click.echo(
+            "No --analysis given: the report will use the default analysis spec (docs/statistics.md); "
+            "add `analysis: FILE` to the specification to choose bases, nets, breakdowns and tests.",
+            err=True,
+        )
+    text = default_spec_text(questionnaire, analysis, units)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

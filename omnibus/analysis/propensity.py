@@ -1,0 +1,109 @@
+"""The multivariable view of response: a logistic model of taking part on every profile attribute at once.
+
+Table 3 tests each attribute alone; attributes go together (counties are mostly in the south),
+so an attribute can look related to response only through another. The model puts all the
+profile's attributes in together and tests each one given the others (a likelihood-ratio test
+of dropping it), and the R-indicator summarises how much the modelled response propensities
+vary: R = 1 − 2·S(ρ̂), 1 when every unit is as likely to respond as any other (Schouten, Cobben
+and Bethlehem 2009). Units with no value for an attribute (and no `no_value` row) are left out.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import statsmodels.api as sm
+from scipy import stats
+
+
+@dataclass(frozen=True)
+class AttributeEffect:
+    """One attribute's test given the others: the likelihood-ratio statistic of dropping it."""
+
+    label: str
+    lr: float
+    df: int
+    p: float
+
+
+@dataclass(frozen=True)
+class ResponseModel:
+    """The logistic model of taking part on the profile's attributes, with the R-indicator."""
+
+    units: int  # units with a value for every attribute
+    took_part: int
+    effects: list[AttributeEffect]
+    lr: float  # all attributes together against response at random
+    df: int
+    p: float
+    r_indicator: float
+
+    def describe(self) -> list[str]:
+        """The sentences under Table 3 (the live page, Appendix 1 and the tab book say the same)."""
+        each = "; ".join(f"{e.label} {e.lr:.2f} on {e.df} df, p = {e.p:.3f}" for e in self.effects)
+        return [
+            f"All attributes together (a logistic model of taking part, {self.units} units with every value): "
+            f"likelihood-ratio chi-square {self.lr:.2f} on {self.df} df, p = {self.p:.3f}; "
+            f"R-indicator {self.r_indicator:.2f} (1 means response as if at random across these attributes).",
+            f"Each attribute given the others: {each}.",
+        ]
+
+
+def response_model(rows: list[tuple[str, np.ndarray]], responded: np.ndarray) -> ResponseModel | None:
+    """Fit the model from each attribute's (label, row index per unit, −1 for no value); None if it cannot be fitted."""
+    if not rows:
+        return None
+    known = np.all([codes >= 0 for _, codes in rows], axis=0)
+    y = responded[known].astype(float)
+    if len(y) < 10 or y.min() == y.max():
+        return None
+    blocks = [_dummies(codes[known]) for _, codes in rows]
+    full = _fit(y, blocks)
+    empty = _fit(y, [])
+    if full is None or empty is None:
+        return None
+    effects = []
+    for i, (label, _) in enumerate(rows):
+        reduced = _fit(y, blocks[:i] + blocks[i + 1 :])
+        df = blocks[i].shape[1]
+        if reduced is None or df == 0:
+            continue
+        lr = max(2 * (full.llf - reduced.llf), 0.0)
+        effects.append(AttributeEffect(label, lr, df, float(stats.chi2.sf(lr, df))))
+    df = sum(b.shape[1] for b in blocks)
+    lr = max(2 * (full.llf - empty.llf), 0.0)
+    propensity = full.predict()
+    return ResponseModel(
+        int(known.sum()),
+        int(y.sum()),
+        effects,
+        lr,
+        df,
+        float(stats.chi2.sf(lr, df)) if df else float("nan"),
+        float(1 - 2 * propensity.std()),
+    )
+
+
+def _dummies(codes: np.ndarray) -> np.ndarray:
+    """Indicator columns of each row present but the first (the reference)."""
+    present = np.unique(codes)
+    return (
+        np.column_stack([codes == c for c in present[1:]]).astype(float)
+        if len(present) > 1
+        else np.empty((len(codes), 0))
+    )
+
+
+def _fit(y: np.ndarray, blocks: list[np.ndarray]):  # noqa: ANN202 - a statsmodels results object
+    """The logistic fit of y on an intercept and the blocks' columns, or None when it fails."""
+    x = np.column_stack([np.ones(len(y)), *blocks]) if blocks else np.ones((len(y), 1))
+    with warnings.catch_warnings():
+        # A row where nobody (or everybody) took part sends its coefficient to infinity; the
+        # likelihood still converges, which is all the tests and the propensities need.
+        warnings.simplefilter("ignore")
+        try:
+            return sm.Logit(y, x).fit(disp=0, method="bfgs", maxiter=500)
+        except (np.linalg.LinAlgError, ValueError):
+            return None
