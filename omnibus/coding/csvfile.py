@@ -16,6 +16,7 @@ from django.db import transaction
 
 from omnibus.coding.codings import acting_user, code_frame_of, open_responses
 from omnibus.coding.models import Coding, Suggestion
+from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.models import Wave
 
 HEADER = ["unit", "name", "answer", "codes", "themes"]
@@ -37,7 +38,7 @@ def export_csv(wave: Wave, variable: str) -> str:
     code_frame = code_frame_of(wave, variable)
     labels = {t.code: t.label for t in code_frame.themes.all()}
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(HEADER)
     for r in open_responses(wave, variable):
         codes = sorted(r.codes)

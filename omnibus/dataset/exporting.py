@@ -14,16 +14,15 @@ out unless asked for.
 
 from __future__ import annotations
 
-import csv
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 import pyreadstat
-import xlsxwriter
 
 from omnibus.analysis.dataset import Dataset
+from omnibus.core.spreadsheet import csv_writer, neutralise, workbook
 from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS
 from omnibus.dataset.codebook import CODEBOOK_COLUMNS, codebook, spss_missing, value_labels
 
@@ -61,7 +60,7 @@ def export_dataset(
     entries = codebook(dataset, frame_labels)
     book = None if fmt == "xlsx" else codebook_path(out)
     if fmt == "csv":
-        dataset.data.write_csv(out)
+        write_csv(dataset, out)
     elif fmt == "parquet":
         dataset.data.write_parquet(out)
     elif fmt == "sav":
@@ -124,20 +123,27 @@ def pseudonyms(count: int) -> list[str]:
     return result
 
 
+def write_csv(dataset: Dataset, path: Path) -> None:
+    """The data as CSV, its text cells neutralised so that no answer opens as a formula."""
+    text = [c for c, dtype in zip(dataset.data.columns, dataset.data.dtypes, strict=True) if dtype == pl.String]
+    safe = [pl.col(c).map_elements(neutralise, return_dtype=pl.String, skip_nulls=True) for c in text]
+    dataset.data.with_columns(safe).write_csv(path)
+
+
 def write_codebook_csv(rows: list[list[str]], path: Path) -> None:
     """The codebook as CSV."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(CODEBOOK_COLUMNS)
         writer.writerows(rows)
 
 
-def write_xlsx(dataset: Dataset, path: Path, book: list[list[str]]) -> None:
+def write_xlsx(dataset: Dataset, path: Path, entries: list[list[str]]) -> None:
     """The data on a "Data" sheet (one row per unit) and the codebook on a "Codebook" sheet."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-    bold = workbook.add_format({"bold": True})
-    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet = workbook.add_worksheet("Data")
+    book = workbook(path, constant_memory=True, strings_to_numbers=False)
+    bold = book.add_format({"bold": True})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet = book.add_worksheet("Data")
     data = _naive_times(dataset.data)
     sheet.write_row(0, 0, data.columns, bold)
     times = {i for i, dtype in enumerate(data.dtypes) if dtype.is_temporal()}
@@ -152,11 +158,11 @@ def write_xlsx(dataset: Dataset, path: Path, book: list[list[str]]) -> None:
             else:
                 sheet.write_number(number, column, value)
     sheet.freeze_panes(1, 1)
-    notes = workbook.add_worksheet("Codebook")
+    notes = book.add_worksheet("Codebook")
     notes.write_row(0, 0, CODEBOOK_COLUMNS, bold)
-    for number, row in enumerate(book, start=1):
+    for number, row in enumerate(entries, start=1):
         notes.write_row(number, 0, row)
-    workbook.close()
+    book.close()
 
 
 def write_sav(dataset: Dataset, path: Path, frame_labels: dict[str, str] | None = None) -> None:

@@ -103,3 +103,11 @@ def test_one_at_a_time_keeps_a_theme_a_colleague_gave_meanwhile(researcher, wave
     set_codes(wave, "SocImprov", [unit], [demand], [], None)  # a colleague, after the page was shown
     researcher.post(url, {"was": [workforce.pk], "theme": [practice.pk], "done": "1"})
     assert {r.wave_unit: r.codes for r in open_responses(wave, "SocImprov")}[unit] == {2, 3}
+
+
+def test_the_csv_download_writes_a_formula_as_text(researcher, wave, answers):
+    from omnibus.collect.models import Answer
+
+    Answer.objects.filter(wave_unit_id=answers[0].wave_unit, key="SocImprov").update(value="=1+2")
+    response = researcher.get(f"/office/coding/{wave.slug}/SocImprov/coding.csv")
+    assert ",'=1+2," in response.content.decode()
