@@ -15,6 +15,7 @@ from omnibus.coding import codeframes, codings, quotes
 from omnibus.coding.codings import OpenResponse, OpenVariable
 from omnibus.coding.csvfile import export_csv
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
+from omnibus.core.redirects import safe_target
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.models import Wave, WaveUnit
@@ -111,9 +112,8 @@ def _filtered(found: list[OpenResponse], q: str, show: str) -> list[OpenResponse
 def _post(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> HttpResponse:
     action = request.POST.get("action", "")
     handler = ACTIONS.get(action)
-    back = request.POST.get("back") or reverse("coding:screen", args=[wave.slug, code_frame.variable])
-    if not back.startswith("/"):
-        back = reverse("coding:screen", args=[wave.slug, code_frame.variable])
+    screen = reverse("coding:screen", args=[wave.slug, code_frame.variable])
+    back = safe_target(request, request.POST.get("back", ""), screen)
     if handler is None:
         request.session["coding_errors"] = [f"Unknown action {action!r}"]
         return redirect(back)
