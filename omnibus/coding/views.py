@@ -15,6 +15,7 @@ from omnibus.coding import codeframes, codings, quotes
 from omnibus.coding.codings import OpenResponse, OpenVariable
 from omnibus.coding.csvfile import export_csv
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
+from omnibus.core.ids import as_id, as_ids
 from omnibus.core.redirects import safe_target
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.dataset.build import build_dataset
@@ -104,8 +105,8 @@ def _filtered(found: list[OpenResponse], q: str, show: str) -> list[OpenResponse
         found = [r for r in found if not r.codes]
     elif show == "suggested":
         found = sorted((r for r in found if r.suggestions), key=lambda r: -max(s.confidence for s in r.suggestions))
-    elif show.isdigit():
-        found = [r for r in found if int(show) in r.codes]
+    elif as_id(show) is not None:
+        found = [r for r in found if as_id(show) in r.codes]
     return found
 
 
@@ -127,12 +128,12 @@ def _post(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> HttpRespon
 
 
 def _themes_posted(request: HttpRequest, code_frame: CodeFrame, name: str = "theme") -> list[Theme]:
-    ids = [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    ids = as_ids(request.POST.getlist(name))
     return list(code_frame.themes.filter(pk__in=ids))
 
 
 def _units_posted(request: HttpRequest) -> list[int]:
-    ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit()]
+    ids = as_ids(request.POST.getlist("answer"))
     if not ids:
         raise ActionError("Select at least one answer")
     return ids
@@ -194,7 +195,7 @@ def _reject(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
 
 
 def _decide(request: HttpRequest, wave: Wave, code_frame: CodeFrame, accept: bool) -> str:
-    ids = [int(v) for v in request.POST.getlist("suggestion") if v.isdigit()]
+    ids = as_ids(request.POST.getlist("suggestion"))
     if request.POST.get("at_least"):
         try:
             floor = float(request.POST["at_least"]) / 100
@@ -355,6 +356,6 @@ urlpatterns = [
     path("<slug:slug>/quotes/", quote_list, name="quotes"),
     path("<slug:slug>/<str:variable>/", screen, name="screen"),
     path("<slug:slug>/<str:variable>/coding.csv", download, name="download"),
-    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/", one_answer, name="one"),
-    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", quote_page, name="quote"),
+    path("<slug:slug>/<str:variable>/answer/<id:wave_unit>/", one_answer, name="one"),
+    path("<slug:slug>/<str:variable>/answer/<id:wave_unit>/quote/", quote_page, name="quote"),
 ]

@@ -4,19 +4,18 @@ PostgreSQL cannot store a NUL in text, and no person types one: they come from p
 broken clients and fuzzers. So a request's path with one is refused (400, saying why), and
 they are taken out of every query-string and form value and name and of uploaded files' names
 before any view sees them; tab, line feed and carriage return stay (a text box has lines).
-The same rule (`CONTROL`) is what the file readers refuse, by line (`omnibus.core.limits`).
+The rule (`CONTROL`) is the one by which the file readers refuse a file (`questionnaire.textfile`).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from omnibus.questionnaire.textfile import CONTROL
 
 log = logging.getLogger("omnibus.requests")
 
