@@ -158,3 +158,20 @@ def test_csv_exports_write_answers_that_look_like_formulas_as_text(wave, give, t
         rows = list(csv.DictReader(out.open(encoding="utf-8")))
         assert ["'" + live] == [r["SWreturn"] for r in rows if r["SWreturn"]]
         assert any(r["SWoff"] == "-1" for r in rows)  # codes stay numbers
+
+
+def test_client_copies_are_shuffled_and_their_pseudonyms_keyed_per_export(wave):
+    simulate(wave, seed=3, response_rate=0.5)
+    dataset = build_dataset(wave)
+    first, second = client_view(dataset)[0].data, client_view(dataset)[0].data
+    answers = [c for c in first.columns if c != "unit" and not c.startswith(("frame_", "para_"))]
+    in_key_order = dataset.data.select(answers).rows()
+    assert first.select(answers).rows() != in_key_order  # rows no longer line up with the list of units
+    assert first.select(answers).rows() != second.select(answers).rows()
+    assert sorted(first.select(answers).rows(), key=repr) == sorted(in_key_order, key=repr)  # the same rows
+    named = set(dataset.data["unit"].to_list())
+    hidden = [set(d["unit"].to_list()) - named for d in (first, second)]
+    assert hidden[0] and not hidden[0] & hidden[1]  # two exports' pseudonyms cannot be matched
+    keyed = client_view(dataset, key=b"k")[0].data
+    again = client_view(dataset, key=b"k")[0].data
+    assert sorted(keyed["unit"].to_list()) == sorted(again["unit"].to_list())
