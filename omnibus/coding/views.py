@@ -225,7 +225,9 @@ def _suggest_themes(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> 
 
 
 def _accept_candidate(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
-    candidate = CandidateTheme.objects.filter(pk=request.POST.get("candidate") or 0, frame=code_frame).first()
+    candidate = CandidateTheme.objects.filter(
+        pk=as_id(request.POST.get("candidate", "")) or 0, frame=code_frame
+    ).first()
     if candidate is None:
         raise ActionError("That candidate theme has already been added or replaced")
     theme, made = codings.accept_candidate(candidate, request.POST.get("label", ""), request.user)
@@ -296,7 +298,7 @@ def quote_page(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
     code_frame = codings.code_frame_of(wave, variable)
     error = ""
     if request.method == "POST":
-        theme = code_frame.themes.filter(pk=request.POST.get("theme") or 0).first()
+        theme = code_frame.themes.filter(pk=as_id(request.POST.get("theme", "")) or 0).first()
         try:
             quote = quotes.mark_quote(unit, variable, request.POST.get("text", ""), theme, request.user)
         except quotes.QuoteError as problem:
@@ -334,7 +336,7 @@ def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _quote_change(request: HttpRequest, wave: Wave) -> str:
-    quote = Quote.objects.filter(wave_unit__wave=wave, pk=request.POST.get("quote") or 0).first()
+    quote = Quote.objects.filter(wave_unit__wave=wave, pk=as_id(request.POST.get("quote", "")) or 0).first()
     if quote is None:
         return "That quote no longer exists"
     try:

@@ -7,7 +7,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def safe_target(request: HttpRequest, target: str, fallback: str) -> str:
-    """`target` if it stays on this site (Django's check: no other host, scheme or `//host`), else `fallback`."""
+    """`target` if it is a path on this site (Django's check: no other host, scheme or `//host`), else `fallback`.
+
+    Only a path: `redirect("-1")` would look "-1" up as the name of a view.
+    """
     here = {request.get_host()}
     allowed = url_has_allowed_host_and_scheme(target, allowed_hosts=here, require_https=request.is_secure())
-    return target if target and allowed else fallback
+    return target if target.startswith("/") and allowed else fallback

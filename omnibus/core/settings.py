@@ -131,6 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"  # without it, Django renders a logged-out template Omnibus does not have
 
 # Where invitation links point (the mail merge and the demo print links built from it).
 BASE_URL = os.environ.get("OMNIBUS_BASE_URL", "http://127.0.0.1:8000")

@@ -115,7 +115,7 @@ def test_the_csv_download_writes_a_formula_as_text(researcher, wave, answers):
 
 def test_back_may_only_lead_to_this_site(researcher, wave, answers, frame):
     screen = f"/office/coding/{wave.slug}/SocImprov/"
-    for back in ("//evil.example/", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+    for back in ("//evil.example/", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)", "-1"):
         response = researcher.post(screen, {"action": "nothing", "back": back})
         assert response.status_code == 302 and response["Location"] == screen, back
     kept = researcher.post(screen, {"action": "nothing", "back": f"{screen}?show=uncoded"})

@@ -36,3 +36,9 @@ def test_a_strong_password_adds_the_user_and_a_weak_one_leaves_it_unchanged() ->
     assert account.check_password("tawny-heron-83-quay") and list(account.groups.values_list("name", flat=True)) == [
         "client"
     ]
+
+
+def test_signing_out_leads_to_the_overview(researcher) -> None:  # noqa: ANN001
+    response = researcher.post("/accounts/logout/")
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert researcher.get("/office/").status_code == 302  # signed out: sent to sign in
