@@ -57,6 +57,11 @@ def _cleaned(data: QueryDict, request: HttpRequest, where: str) -> QueryDict:
     cleaned = QueryDict(mutable=True)
     for key in data:
         cleaned.setlist(without_control(key), [without_control(v) for v in data.getlist(key)])
-    log.warning("control characters taken out of the %s of %s %s", where, request.method, request.path)
+    # The path's first part only: a path can be long, and an invitation's path holds a code.
+    log.warning("control characters taken out of the %s of %s /%s/…", where, request.method, _first_part(request.path))
     cleaned._mutable = False
     return cleaned
+
+
+def _first_part(path: str) -> str:
+    return path.strip("/").split("/")[0][:40]
