@@ -33,9 +33,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from omnibus.analysis.conventions import Conventions, conventions
+from omnibus.questionnaire import textfile
 
 TOP_KEYS = {
     "conventions",
@@ -121,8 +120,13 @@ class AnalysisSpec:
 
 def load_spec(path: str | Path) -> AnalysisSpec:
     """Read an analysis spec file."""
-    text = Path(path).read_text(encoding="utf-8")
-    return parse_spec(yaml.safe_load(text) or {}, str(path))
+    try:
+        raw = textfile.load_yaml(textfile.read_text(path, textfile.SPEC_BYTES))
+    except OSError as error:
+        raise SpecError(f"{path}: cannot read: {error.strerror or error}") from None
+    except textfile.TextFileError as error:
+        raise SpecError(error.located(path)) from None
+    return parse_spec(raw or {}, str(path))
 
 
 def parse_spec(raw: dict, source: str = "<spec>") -> AnalysisSpec:

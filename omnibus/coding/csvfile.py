@@ -19,9 +19,11 @@ from omnibus.coding.models import Coding, Suggestion
 from omnibus.core.ids import as_id
 from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.models import Wave
+from omnibus.questionnaire import textfile
 
 HEADER = ["unit", "name", "answer", "codes", "themes"]
 REQUIRED = ("unit", "codes")
+MAX_BYTES = 20 * textfile.MB  # a coded file: one row per answer, a few hundred
 
 
 @dataclass

@@ -20,6 +20,7 @@ import yaml
 
 MB = 1024 * 1024
 MAX_DEPTH = 40  # nesting of YAML mappings and lists: the deepest real spec has under 10
+SPEC_BYTES = 1 * MB  # a spec, schema or message template: a few KB each
 MAX_FIELD = 128 * 1024  # characters in one CSV field: Python's own limit, named here
 T = TypeVar("T")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # all but tab, line feed, carriage return
@@ -32,6 +33,10 @@ class TextFileError(ValueError):
         super().__init__(f"line {line}: {message}" if line else message)
         self.line = line
         self.message = message
+
+    def located(self, path: str | Path) -> str:
+        """The message as `FILE:LINE: message` (or `FILE: message` for the file as a whole)."""
+        return f"{path}:{self.line}: {self.message}" if self.line else f"{path}: {self.message}"
 
 
 def read_text(path: str | Path, limit: int) -> str:

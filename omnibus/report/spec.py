@@ -36,6 +36,7 @@ from pathlib import Path
 
 import yaml
 
+from omnibus.questionnaire import textfile
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 
@@ -127,13 +128,15 @@ def load_report_spec(path: str | Path, questionnaire: Questionnaire) -> ReportSp
     """Read and check a report specification against the wave's questionnaire."""
     path = Path(path)
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - a SafeLoader
+        text = textfile.read_text(path, textfile.SPEC_BYTES)
+        textfile.check_depth(text)  # the loader below is recursive
+        raw = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader
     except OSError as error:
         raise ReportSpecError(f"{path}: cannot read: {error.strerror or error}") from None
+    except textfile.TextFileError as error:
+        raise ReportSpecError(error.located(path)) from None
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise ReportSpecError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+        raise ReportSpecError(textfile.yaml_error(error).located(path)) from None
     return parse_report_spec(raw if raw is not None else _Mapping(), questionnaire, str(path))
 
 
