@@ -40,10 +40,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from omnibus.analysis.conventions import Conventions, conventions
-from omnibus.analysis.yaml_lines import item_lines, line_of, load_with_lines, yaml_error_line
+from omnibus.analysis.yaml_lines import item_lines, line_of, read_with_lines
+from omnibus.questionnaire import textfile
 from omnibus.questionnaire.model import Question, Questionnaire
 
 TOP_KEYS = {
@@ -162,13 +161,11 @@ class AnalysisSpec:
 def load_spec(path: str | Path, questionnaire: Questionnaire | None = None) -> AnalysisSpec:
     """Read an analysis spec file; with a questionnaire, every name in it is checked (`check_spec`)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        raw = read_with_lines(path)
     except OSError as error:
         raise SpecError(f"{path}: cannot read: {error.strerror or error}") from None
-    try:
-        raw = load_with_lines(text)
-    except yaml.YAMLError as error:
-        raise SpecError(f"{path}:{yaml_error_line(error) or 1}: not valid YAML") from None
+    except textfile.TextFileError as error:
+        raise SpecError(error.located(path)) from None
     spec = parse_spec(raw if raw is not None else {}, str(path))
     if questionnaire is not None:
         check_spec(spec, questionnaire)

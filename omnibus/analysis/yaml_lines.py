@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import yaml
+
+from omnibus.questionnaire import textfile
 
 
 class LineLoader(yaml.SafeLoader):
@@ -57,7 +61,15 @@ def item_lines(raw: object, key: str) -> list[int]:
     return [line_of(raw, key)] * (len(value) if isinstance(value, list | dict) else 0)
 
 
-def yaml_error_line(error: yaml.YAMLError) -> int | None:
-    """The line a YAML syntax error points at, if it says."""
-    mark = getattr(error, "problem_mark", None)
-    return mark.line + 1 if mark else None
+def read_with_lines(path: str | Path) -> object:
+    """Read a spec file within the size and nesting limits; its mappings know their keys' lines.
+
+    Raises OSError when the file cannot be read and `textfile.TextFileError` (located) when it is
+    too big, not UTF-8, holds control characters, is nested too deep or is not YAML.
+    """
+    text = textfile.read_text(path, textfile.SPEC_BYTES)
+    textfile.check_depth(text)  # before the recursive loader
+    try:
+        return load_with_lines(text)
+    except yaml.YAMLError as error:
+        raise textfile.yaml_error(error) from None

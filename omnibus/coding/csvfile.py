@@ -16,10 +16,14 @@ from django.db import transaction
 
 from omnibus.coding.codings import acting_user, code_frame_of, open_responses
 from omnibus.coding.models import Coding, Suggestion
+from omnibus.core.ids import as_id
+from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.models import Wave
+from omnibus.questionnaire import textfile
 
 HEADER = ["unit", "name", "answer", "codes", "themes"]
 REQUIRED = ("unit", "codes")
+MAX_BYTES = 20 * textfile.MB  # a coded file: one row per answer, a few hundred
 
 
 @dataclass
@@ -37,7 +41,7 @@ def export_csv(wave: Wave, variable: str) -> str:
     code_frame = code_frame_of(wave, variable)
     labels = {t.code: t.label for t in code_frame.themes.all()}
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(HEADER)
     for r in open_responses(wave, variable):
         codes = sorted(r.codes)
@@ -100,12 +104,13 @@ def _rows(text: str) -> list[tuple[int, dict[str, str]]]:
 def _codes(cell: str, number: int, themes: dict, variable: str, problems: list[str]) -> set[int] | None:
     codes: set[int] = set()
     for part in filter(None, (p.strip() for p in cell.replace(",", ";").split(";"))):
-        if not part.isdigit():
-            problems.append(f"row {number}: codes: {part!r} is not a theme code (write codes such as 1;3)")
+        code = as_id(part)
+        if code is None:
+            problems.append(f"row {number}: codes: {part[:40]!r} is not a theme code (write codes such as 1;3)")
             return None
-        if int(part) not in themes:
+        if code not in themes:
             known = ", ".join(map(str, sorted(themes))) or "none yet"
             problems.append(f"row {number}: codes: {part} is not a theme of {variable}'s frame (codes: {known})")
             return None
-        codes.add(int(part))
+        codes.add(code)
     return codes

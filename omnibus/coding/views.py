@@ -15,6 +15,8 @@ from omnibus.coding import codeframes, codings, quotes
 from omnibus.coding.codings import OpenResponse, OpenVariable
 from omnibus.coding.csvfile import export_csv
 from omnibus.coding.models import CandidateTheme, CodeFrame, Quote, Suggestion, Theme
+from omnibus.core.ids import as_id, as_ids
+from omnibus.core.redirects import safe_target
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.models import Wave, WaveUnit
@@ -114,17 +116,16 @@ def _filtered(found: list[OpenResponse], q: str, show: str) -> list[OpenResponse
         found = [r for r in found if not r.codes]
     elif show == "suggested":
         found = sorted((r for r in found if r.suggestions), key=lambda r: -max(s.confidence for s in r.suggestions))
-    elif show.isdigit():
-        found = [r for r in found if int(show) in r.codes]
+    elif as_id(show) is not None:
+        found = [r for r in found if as_id(show) in r.codes]
     return found
 
 
 def _post(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> HttpResponse:
     action = request.POST.get("action", "")
     handler = ACTIONS.get(action)
-    back = request.POST.get("back") or reverse("coding:screen", args=[wave.slug, code_frame.variable])
-    if not back.startswith("/"):
-        back = reverse("coding:screen", args=[wave.slug, code_frame.variable])
+    screen = reverse("coding:screen", args=[wave.slug, code_frame.variable])
+    back = safe_target(request, request.POST.get("back", ""), screen)
     if handler is None:
         request.session["coding_errors"] = [f"Unknown action {action!r}"]
         return redirect(back)
@@ -138,12 +139,12 @@ def _post(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> HttpRespon
 
 
 def _themes_posted(request: HttpRequest, code_frame: CodeFrame, name: str = "theme") -> list[Theme]:
-    ids = [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+    ids = as_ids(request.POST.getlist(name))
     return list(code_frame.themes.filter(pk__in=ids))
 
 
 def _units_posted(request: HttpRequest) -> list[int]:
-    ids = [int(v) for v in request.POST.getlist("answer") if v.isdigit()]
+    ids = as_ids(request.POST.getlist("answer"))
     if not ids:
         raise ActionError("Select at least one answer")
     return ids
@@ -211,7 +212,7 @@ def _reject(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
 
 
 def _decide(request: HttpRequest, wave: Wave, code_frame: CodeFrame, accept: bool) -> str:
-    ids = [int(v) for v in request.POST.getlist("suggestion") if v.isdigit()]
+    ids = as_ids(request.POST.getlist("suggestion"))
     bulk = bool(request.POST.get("at_least"))  # everything above a confidence: accepted unread
     if bulk:
         try:
@@ -242,7 +243,9 @@ def _suggest_themes(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> 
 
 
 def _accept_candidate(request: HttpRequest, wave: Wave, code_frame: CodeFrame) -> str:
-    candidate = CandidateTheme.objects.filter(pk=request.POST.get("candidate") or 0, frame=code_frame).first()
+    candidate = CandidateTheme.objects.filter(
+        pk=as_id(request.POST.get("candidate", "")) or 0, frame=code_frame
+    ).first()
     if candidate is None:
         raise ActionError("That candidate theme has already been added or replaced")
     theme, made = codings.accept_candidate(candidate, request.POST.get("label", ""), request.user)
@@ -313,7 +316,7 @@ def quote_page(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
     code_frame = codings.code_frame_of(wave, variable)
     error = ""
     if request.method == "POST":
-        theme = code_frame.themes.filter(pk=request.POST.get("theme") or 0).first()
+        theme = code_frame.themes.filter(pk=as_id(request.POST.get("theme", "")) or 0).first()
         try:
             quote = quotes.mark_quote(unit, variable, request.POST.get("text", ""), theme, request.user)
         except quotes.QuoteError as problem:
@@ -351,7 +354,7 @@ def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _quote_change(request: HttpRequest, wave: Wave) -> str:
-    quote = Quote.objects.filter(wave_unit__wave=wave, pk=request.POST.get("quote") or 0).first()
+    quote = Quote.objects.filter(wave_unit__wave=wave, pk=as_id(request.POST.get("quote", "")) or 0).first()
     if quote is None:
         return "That quote no longer exists"
     try:
@@ -373,6 +376,6 @@ urlpatterns = [
     path("<slug:slug>/quotes/", quote_list, name="quotes"),
     path("<slug:slug>/<str:variable>/", screen, name="screen"),
     path("<slug:slug>/<str:variable>/coding.csv", download, name="download"),
-    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/", one_answer, name="one"),
-    path("<slug:slug>/<str:variable>/answer/<int:wave_unit>/quote/", quote_page, name="quote"),
+    path("<slug:slug>/<str:variable>/answer/<id:wave_unit>/", one_answer, name="one"),
+    path("<slug:slug>/<str:variable>/answer/<id:wave_unit>/quote/", quote_page, name="quote"),
 ]

@@ -21,7 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from omnibus.frame.csvfile import csv_records
+from omnibus.questionnaire import textfile
 
+MAX_BYTES = 100 * textfile.MB  # DfE's tidy files hold every year and breakdown: tens of MB
 SYMBOLS = {
     "c": "suppressed (confidential)",
     "x": "not available",
@@ -95,11 +97,11 @@ def read_indicator_file(
     """
     name = str(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = textfile.read_text(path, MAX_BYTES)
     except OSError as exc:
         raise IndicatorFileError([f"{name}:1: cannot read the file: {exc.strerror or exc}"]) from None
-    except UnicodeDecodeError as exc:
-        raise IndicatorFileError([f"{name}:1: not UTF-8 (byte {exc.start}); save the file as CSV UTF-8"]) from None
+    except textfile.TextFileError as error:
+        raise IndicatorFileError([f"{name}:{error.line or 1}: {error.message}"]) from None
     result = read_indicator_text(text, column, period, name, categorical, where)
     if result.errors:
         raise IndicatorFileError(result.errors)

@@ -42,6 +42,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "omnibus.core.control_characters.StripControlCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,17 +120,33 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 # X-Forwarded-For; without them REMOTE_ADDR is the client (wrong-code throttling counts by it).
 TRUSTED_PROXY_COUNT = int(os.environ.get("OMNIBUS_TRUSTED_PROXY_COUNT", "0"))
 
+# Django's four rules for every password set through Omnibus (`omnibus user add`, `omnibus django
+# changepassword`): at least 10 characters, not like the user's name, not a common one, not all digits.
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"  # without it, Django renders a logged-out template Omnibus does not have
 
 # Where invitation links point (the mail merge and the demo print links built from it).
 BASE_URL = os.environ.get("OMNIBUS_BASE_URL", "http://127.0.0.1:8000")
 
+# Server errors go to the console with their traceback whether or not DEBUG is on: Django's own
+# console handler speaks only under DEBUG, and its mail to ADMINS needs a list nobody keeps.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"omnibus": {"handlers": ["console"], "level": "INFO"}},
+    "loggers": {
+        "omnibus": {"handlers": ["console"], "level": "INFO"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
 }
 
 # Coding suggestions may ask an OpenAI-compatible endpoint to name candidate themes. Off unless

@@ -6,24 +6,26 @@ missing-value definitions. Pure Python: no Django.
 
 The client's view (`client_view`) follows the consent rule of the field: a unit's answers are
 linked to its name only where it agreed (the question with `consent.purpose == "link"`
-answered with its `agree` code). Every other unit gets a random pseudonym, and its frame
-attributes are blanked except those that cannot name it (authority type, region group).
+answered with its `agree` code). Every other unit gets a pseudonym keyed afresh for each export,
+and its frame attributes are blanked except those that cannot name it (authority type, region
+group); the rows are shuffled, so that their order does not follow the public list of units.
 Open text can name an authority too ("as the only county in the North East…"), so it is left
 out unless asked for.
 """
 
 from __future__ import annotations
 
-import csv
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
 import pyreadstat
-import xlsxwriter
 
 from omnibus.analysis.dataset import Dataset
+from omnibus.core.spreadsheet import csv_writer, neutralise, workbook
 from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS
 from omnibus.dataset.codebook import CODEBOOK_COLUMNS, codebook, spss_missing, value_labels
 
@@ -61,7 +63,7 @@ def export_dataset(
     entries = codebook(dataset, frame_labels)
     book = None if fmt == "xlsx" else codebook_path(out)
     if fmt == "csv":
-        dataset.data.write_csv(out)
+        write_csv(dataset, out)
     elif fmt == "parquet":
         dataset.data.write_parquet(out)
     elif fmt == "sav":
@@ -87,23 +89,28 @@ def consent_variable(dataset: Dataset) -> tuple[str, int] | None:
 
 
 def client_view(
-    dataset: Dataset, with_open_text: bool = False, keep: tuple[str, ...] = CLIENT_KEEP
+    dataset: Dataset, with_open_text: bool = False, keep: tuple[str, ...] = CLIENT_KEEP, key: bytes | None = None
 ) -> tuple[Dataset, int]:
-    """The dataset as a client may see it, and how many units were pseudonymised."""
+    """The dataset as a client may see it, and how many units were pseudonymised.
+
+    The rows are shuffled: in unit-key order, pseudonymised rows would line up with the public
+    list of units. Pseudonyms are keyed by `key`, fresh and unkept for each export unless given.
+    """
     data = dataset.data
     consent = consent_variable(dataset)
     if consent is not None and consent[0] in data.columns:
         agreed = (data[consent[0]] == consent[1]).fill_null(False).to_list()
     else:
         agreed = [False] * data.height  # no consent asked: nobody agreed to be named
-    fresh = iter(pseudonyms(agreed.count(False)))
-    units = [key if ok else next(fresh) for key, ok in zip(data["unit"].to_list(), agreed, strict=True)]
+    hidden = pseudonyms([unit for unit, ok in zip(data["unit"].to_list(), agreed, strict=True) if not ok], key)
+    units = [unit if ok else hidden[unit] for unit, ok in zip(data["unit"].to_list(), agreed, strict=True)]
     mask = pl.Series("__agreed", agreed, dtype=pl.Boolean)
     blank = [f"frame_{name}" for name in dataset.frame_attributes if name not in keep]
     data = data.with_columns(
         pl.Series("unit", units, dtype=pl.String),
         *[pl.when(mask).then(pl.col(c)).otherwise(None).alias(c) for c in blank if c in data.columns],
     )
+    data = data.sample(fraction=1.0, shuffle=True, seed=secrets.randbits(63))
     variables = dataset.variables
     if not with_open_text:
         text = [v.name for v in variables if v.kind == "text"]
@@ -112,32 +119,49 @@ def client_view(
     return replace(dataset, data=data, variables=variables), agreed.count(False)
 
 
-def pseudonyms(count: int) -> list[str]:
-    """`count` distinct random pseudonyms ("P482913"): random, so that they say nothing about the unit."""
-    made: set[str] = set()
-    result = []
-    while len(result) < count:
-        name = "P" + "".join(secrets.choice("0123456789") for _ in range(PSEUDONYM_DIGITS))
-        if name not in made:
-            made.add(name)
-            result.append(name)
-    return result
+def pseudonyms(units: list[str], key: bytes | None = None) -> dict[str, str]:
+    """A distinct pseudonym ("P482913") for each unit: a keyed hash of its key, so it says nothing of the unit.
+
+    With a fresh random `key` for each export (the default), two exports' pseudonyms cannot be
+    matched; a unit whose hash collides with another's is hashed again with a counter.
+    """
+    key = key if key is not None else secrets.token_bytes(32)
+    made: dict[str, str] = {}
+    taken: set[str] = set()
+    for unit in units:
+        attempt = 0
+        while True:
+            digest = hmac.new(key, f"{unit}:{attempt}".encode(), hashlib.sha256).digest()
+            name = "P" + str(int.from_bytes(digest[:8], "big") % 10**PSEUDONYM_DIGITS).zfill(PSEUDONYM_DIGITS)
+            if name not in taken:
+                break
+            attempt += 1
+        taken.add(name)
+        made[unit] = name
+    return made
+
+
+def write_csv(dataset: Dataset, path: Path) -> None:
+    """The data as CSV, its text cells neutralised so that no answer opens as a formula."""
+    text = [c for c, dtype in zip(dataset.data.columns, dataset.data.dtypes, strict=True) if dtype == pl.String]
+    safe = [pl.col(c).map_elements(neutralise, return_dtype=pl.String, skip_nulls=True) for c in text]
+    dataset.data.with_columns(safe).write_csv(path)
 
 
 def write_codebook_csv(rows: list[list[str]], path: Path) -> None:
     """The codebook as CSV."""
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(CODEBOOK_COLUMNS)
         writer.writerows(rows)
 
 
-def write_xlsx(dataset: Dataset, path: Path, book: list[list[str]]) -> None:
+def write_xlsx(dataset: Dataset, path: Path, entries: list[list[str]]) -> None:
     """The data on a "Data" sheet (one row per unit) and the codebook on a "Codebook" sheet."""
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
-    bold = workbook.add_format({"bold": True})
-    stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
-    sheet = workbook.add_worksheet("Data")
+    book = workbook(path, constant_memory=True, strings_to_numbers=False)
+    bold = book.add_format({"bold": True})
+    stamp = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+    sheet = book.add_worksheet("Data")
     data = _naive_times(dataset.data)
     sheet.write_row(0, 0, data.columns, bold)
     times = {i for i, dtype in enumerate(data.dtypes) if dtype.is_temporal()}
@@ -152,11 +176,11 @@ def write_xlsx(dataset: Dataset, path: Path, book: list[list[str]]) -> None:
             else:
                 sheet.write_number(number, column, value)
     sheet.freeze_panes(1, 1)
-    notes = workbook.add_worksheet("Codebook")
+    notes = book.add_worksheet("Codebook")
     notes.write_row(0, 0, CODEBOOK_COLUMNS, bold)
-    for number, row in enumerate(book, start=1):
+    for number, row in enumerate(entries, start=1):
         notes.write_row(number, 0, row)
-    workbook.close()
+    book.close()
 
 
 def write_sav(dataset: Dataset, path: Path, frame_labels: dict[str, str] | None = None) -> None:

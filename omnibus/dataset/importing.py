@@ -23,8 +23,10 @@ answer history, routing and section states work as for the web survey.
 from __future__ import annotations
 
 import csv
+import io
 import math
 import re
+import zipfile
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +38,7 @@ from omnibus.dataset import IMPORT_MODES
 from omnibus.dataset.writing import save_unit
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire import textfile
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.reading import MalformedInput
@@ -53,6 +56,7 @@ FLAG_NOT_CHOSEN = {"", "0", "no", "n", "false", *SYSTEM_MISSING_TEXT}
 CODE_TEXT = re.compile(r"^(-?\d+)(?:\.0*)?$")  # 3, 3.0
 CODE_LABEL = re.compile(r"^(-?\d+)\.\s+\S")  # "3. Not very confident", as the Excel copy's dropdowns put it
 DATASET_EXTRAS = ("frame_", "para_")  # column prefixes the dataset adds around the variables
+MAX_BYTES = 50 * textfile.MB  # answers of thousands of units to hundreds of questions are a few MB
 
 
 @dataclass
@@ -137,20 +141,38 @@ class ResponseImport:
 
 
 def read_file(path: Path, unit: str | None = None) -> RawFile:
-    """Read a CSV, XLSX or .sav file as text cells; an Excel copy of the questionnaire needs `unit`."""
+    """Read a CSV, XLSX or .sav file as text cells; an Excel copy of the questionnaire needs `unit`.
+
+    A file too big, not of its kind (a corrupt workbook, a .sav that is not SPSS) or not UTF-8
+    CSV comes back with that one problem rather than raising.
+    """
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return _wide(path, *_csv_table(path))
-    if suffix == ".sav":
-        return _wide(path, *_sav_table(path))
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_workbook(path, unit)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return _refused(
+                path,
+                "1",
+                f"the file is {size / textfile.MB:.0f} MB; the most an import takes is "
+                f"{MAX_BYTES / textfile.MB:.0f} MB",
+            )
+        if suffix == ".csv":
+            return _wide(path, *_csv_table(path))
+        if suffix == ".sav":
+            return _wide(path, *_sav_table(path))
+        if suffix in (".xlsx", ".xlsm"):
+            return _read_workbook(path, unit)
+    except textfile.TextFileError as error:
+        return _refused(path, str(error.line or 1), error.message)
+    except OSError as error:
+        return _refused(path, "1", f"cannot read the file: {error.strerror or error}")
+    kind = suffix or "a file without an extension"
+    return _refused(path, "1", f"cannot read {kind}: give a .csv, .xlsx or .sav file")
+
+
+def _refused(path: Path, where: str, message: str) -> RawFile:
     raw = RawFile(path, "wide")
-    raw.problems.append(
-        ImportProblem(
-            "1", None, None, f"cannot read {suffix or 'a file without an extension'}: give a .csv, .xlsx or .sav file"
-        )
-    )
+    raw.problems.append(ImportProblem(where, None, None, message))
     return raw
 
 
@@ -166,12 +188,11 @@ def cell_text(value: object) -> str:
         return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime | date):
         return value.isoformat()
-    return str(value).strip()
+    return textfile.CONTROL.sub("", str(value)).strip()  # a NUL from a workbook or .sav cannot be stored
 
 
 def _csv_table(path: Path) -> tuple[list[str], list[list[str]]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        table = list(csv.reader(handle))
+    table = list(textfile.csv_records(csv.reader(io.StringIO(textfile.read_text(path, MAX_BYTES), newline=""))))
     return (table[0] if table else []), table[1:]
 
 
@@ -179,7 +200,10 @@ def _sav_table(path: Path) -> tuple[list[str], list[list[str]]]:
     import pyreadstat
 
     # user_missing: keep "Don't know" and the other user-missing codes as the values they are.
-    data, _ = pyreadstat.read_sav(str(path), user_missing=True, output_format="dict")
+    try:
+        data, _ = pyreadstat.read_sav(str(path), user_missing=True, output_format="dict")
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as error:
+        raise textfile.TextFileError(0, f"not an SPSS .sav file that can be read ({error})") from None
     names = list(data)
     columns = [data[name] for name in names]
     rows = [[cell_text(column[i]) for column in columns] for i in range(len(columns[0]) if columns else 0)]
@@ -213,12 +237,17 @@ def _wide(path: Path, header: list[str], rows: list[list[str]]) -> RawFile:
 
 def _read_workbook(path: Path, unit: str | None) -> RawFile:
     import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
-        sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
-    finally:
-        workbook.close()
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            sheets = {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in workbook.worksheets}
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as error:
+        # openpyxl raises these for a file that is not a workbook, or a workbook's broken parts.
+        raise textfile.TextFileError(0, f"not an Excel workbook that can be read ({type(error).__name__})") from None
     copy = {name: rows for name, rows in sheets.items() if rows and _is_copy_header(rows[0])}
     if copy:
         return _copy(path, copy, unit)

@@ -8,7 +8,6 @@ completed any section has answered, and ringing it about the rest is a different
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,6 +15,7 @@ from datetime import date, datetime
 from django.db import models, transaction
 from django.utils import timezone
 
+from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.contacts import ContactError, add_contact
 from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, Retention, Wave, WaveUnit
@@ -203,7 +203,7 @@ def call_list_csv(wave: Wave, actor: str | models.Model, include_partial: bool =
     """The call list as CSV text (header first); audited as an export."""
     rows = call_list(wave, include_partial)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     writer.writerows(row.values() for row in rows)
     scope = "non-responders and partial units" if include_partial else "non-responders"

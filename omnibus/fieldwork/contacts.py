@@ -19,6 +19,7 @@ from django.db import models, transaction
 
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.models import Contact, Nomination, Retention, Wave, WaveUnit
+from omnibus.questionnaire.textfile import MB, TextFileError, csv_records, read_text
 
 REQUIRED = ("unit_key", "name", "email", "main")
 OPTIONAL = ("phone", "role", "nomination")
@@ -27,6 +28,7 @@ YES, NO = ("yes", "y", "true", "1"), ("no", "n", "false", "0", "")
 # no mail merge would send to, and rejecting typos matters more here than exotic addresses.
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 PHONE = re.compile(r"^\+?[0-9 ()\-]{6,30}$")
+MAX_BYTES = 5 * MB  # a contacts file: a few contacts for each of some hundreds of units
 
 
 class ContactError(Exception):
@@ -105,15 +107,12 @@ def check_fields(name: str, email: str, phone: str = "", role: str = "") -> dict
     return problems
 
 
-def _decode(data: bytes) -> tuple[str | None, RowProblem | None]:
-    """The file's text, or the problem that it is not UTF-8 (at the line of the first bad byte)."""
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return None, RowProblem(
-            line, "", f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as CSV UTF-8"
-        )
+def _by_column(header: list[str], record: list[str]) -> dict[str | None, object]:
+    """A record by column name, as `csv.DictReader` gives it: values beyond the header under None."""
+    raw: dict[str | None, object] = {name: record[i] if i < len(record) else None for i, name in enumerate(header)}
+    if len(record) > len(header):
+        raw[None] = record[len(header) :]
+    return raw
 
 
 def _check_header(header: list[str]) -> list[RowProblem]:
@@ -190,19 +189,19 @@ def _check_across(rows: list[ContactRow], problems: list[RowProblem]) -> None:
 
 def read_contacts(wave: Wave, path: Path) -> tuple[list[ContactRow], list[RowProblem]]:
     """Every row of a contacts file checked against the wave: the rows, or every problem found."""
-    text, problem = _decode(path.read_bytes())
-    if problem is not None:
-        return [], [problem]
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [name.strip() for name in (reader.fieldnames or [])]
+    try:
+        records = [r for r in csv_records(csv.reader(io.StringIO(read_text(path, MAX_BYTES), newline=""))) if r]
+    except TextFileError as error:
+        return [], [RowProblem(error.line or 1, "", error.message)]
+    header = [name.strip() for name in records[0]] if records else []
     if not header:
         return [], [RowProblem(1, "", "the file is empty: the first row must name the columns")]
-    reader.fieldnames = header
     problems = _check_header(header)
     if problems:
         return [], problems  # rows cannot be read reliably under a wrong header
     units = {wu.unit.key: wu for wu in wave.units.select_related("unit").exclude(unit=None)}
-    rows = [row for n, raw in enumerate(reader, start=2) if (row := _check_row(n, raw, units, problems))]
+    raws = (_by_column(header, record) for record in records[1:])
+    rows = [row for n, raw in enumerate(raws, start=2) if (row := _check_row(n, raw, units, problems))]
     _check_across(rows, problems)
     if not rows and not problems:
         problems.append(RowProblem(2, "", "no contacts in the file"))
@@ -247,9 +246,12 @@ def _upsert(row: ContactRow) -> bool:
     return added
 
 
-def import_contacts(wave: Wave, path: Path, actor: str | models.Model) -> ImportResult:
-    """Check `path` whole and, only if every row is right, add or update its contacts in one transaction."""
-    result = ImportResult(str(path))
+def import_contacts(wave: Wave, path: Path, actor: str | models.Model, name: str = "") -> ImportResult:
+    """Check `path` whole and, only if every row is right, add or update its contacts in one transaction.
+
+    `name` is what messages and the audit call the file (an upload's own name), its path by default.
+    """
+    result = ImportResult(name or str(path))
     rows, result.problems = read_contacts(wave, Path(path))
     if not result.ok:
         return result
@@ -265,7 +267,7 @@ def import_contacts(wave: Wave, path: Path, actor: str | models.Model) -> Import
             else:
                 result.updated += 1
         _after_import(rows, result, actor)
-        detail = f"{Path(path).name}: {result.added} added, {result.updated} updated"
+        detail = f"{name or Path(path).name}: {result.added} added, {result.updated} updated"
         audit.record(actor, audit.AuditEvent.IMPORTED, wave=wave, detail=detail)
     return result
 

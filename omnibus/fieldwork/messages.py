@@ -24,6 +24,7 @@ from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.progress import Response, UnitProgress, unit_progress, wave_progress
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import start_link
+from omnibus.questionnaire import textfile
 
 FIELDS = {
     "la_name": "the local authority's name",
@@ -121,7 +122,10 @@ def load_template(ref: str | Path) -> Template:
     if not path.exists():
         known = ", ".join(sorted(p.stem for p in TEMPLATE_DIR.glob("*.md"))) or "none"
         raise TemplateError(f"no template file {ref!r} (templates in {TEMPLATE_DIR}: {known})")
-    return parse_template(path.read_text(encoding="utf-8"), path.stem)
+    try:
+        return parse_template(textfile.read_text(path, textfile.SPEC_BYTES), path.stem)
+    except textfile.TextFileError as error:
+        raise TemplateError(error.located(path.name)) from None
 
 
 def fill(template: Template, values: dict[str, str]) -> Rendered:

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from omnibus.core.ids import as_id
 from omnibus.fieldwork.mail import (
     Attachment,
     Mailer,
@@ -256,7 +257,8 @@ def _finish(message: Message, token: str, status: str, **changes: object) -> str
 
 def record_bounce(ref: str, reason: str) -> Message:
     """Mark a message bounced, found by its row id or its Message-ID header (DSNs are not parsed)."""
-    found = Message.objects.filter(pk=int(ref)) if ref.isdigit() else Message.objects.filter(message_id=ref)
+    pk = as_id(ref)
+    found = Message.objects.filter(pk=pk) if pk is not None else Message.objects.filter(message_id=ref)
     message = found.first()
     if message is None:
         raise LookupError(f"no message {ref!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -10,6 +9,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 
+from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX, digest, new_code, seal, unseal
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.frame.models import Population, Unit
@@ -103,7 +103,7 @@ def unit_codes(wave: Wave) -> list[UnitCode]:
 def codes_csv(wave: Wave, base_url: str) -> str:
     """The mail-merge CSV: unit key, name, access code and the link that carries it."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer, lineterminator="\n")
     writer.writerow(["unit_key", "unit_name", "access_code", "link"])
     for row in unit_codes(wave):
         writer.writerow([row.key, row.name, row.code, start_link(base_url, row.code)])

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Protocol
 
 from omnibus.frame.schema import FrameColumn, PopulationSchema
+from omnibus.questionnaire import textfile
+
+MAX_BYTES = 25 * textfile.MB  # a frame of tens of thousands of units (every school) is a few MB
 
 
 class FrameFileError(Exception):
@@ -61,16 +64,12 @@ def read_frame_csv(path: Path, schema: PopulationSchema) -> FrameFile:
     """Read a frame file from disk; decoding problems are reported like any other error."""
     result = FrameFile(name=str(path))
     try:
-        data = path.read_bytes()
+        text = textfile.read_text(path, MAX_BYTES)  # Excel's byte-order mark is dropped: it is not data
     except OSError as exc:
         result.error(1, f"cannot read the file: {exc.strerror or exc}")
         return result
-    try:
-        text = data.decode("utf-8-sig")  # Excel writes a byte-order mark; it is not data.
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        bad = data[exc.start]
-        result.error(line, f"not UTF-8 (byte 0x{bad:02x}); save the file as CSV UTF-8")
+    except textfile.TextFileError as error:
+        result.error(error.line or 1, error.message)
         return result
     return read_frame_text(text, schema, str(path))
 

@@ -15,9 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from omnibus.analysis.spec import Breakdown, SpecError, parse_breakdowns
+from omnibus.questionnaire import textfile
 
 POPULATIONS_DIR = Path(__file__).resolve().parent / "populations"
 KINDS = ("text", "code", "category", "number", "band")
@@ -130,9 +129,9 @@ def load_population(ref: str) -> PopulationSchema:
         known = ", ".join(available_populations()) or "none"
         raise SchemaError(f"unknown population {ref!r} (known: {known})")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise SchemaError(f"{path.name}: not valid YAML: {exc}") from exc
+        data = textfile.load_yaml(textfile.read_text(path, textfile.SPEC_BYTES))
+    except textfile.TextFileError as error:
+        raise SchemaError(error.located(path.name)) from None
     return schema_from_dict(data, path.name)
 
 

@@ -22,6 +22,7 @@ from typing import Protocol
 FUNCTIONS = {"count": (1, 1), "answered": (1, 1), "chosen": (2, None)}
 COMPARISONS = {"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 KEYWORDS = {"and", "or", "not", "in"}
+MAX_NESTING = 50  # brackets, calls and `not`s inside one another: real routing needs a handful
 
 _TOKEN = re.compile(
     r"""\s*(?:
@@ -135,6 +136,13 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.tokens = _tokenize(text)
         self.pos = 0
+        self.depth = 0  # brackets, calls and `not`s open around the current token
+
+    def deeper(self, token: _Token) -> None:
+        """Enter one more level of nesting; refuse past MAX_NESTING, before Python's own recursion limit."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExpressionError(f"nested more than {MAX_NESTING} levels deep", token.column)
 
     def peek(self) -> _Token:
         return self.tokens[self.pos]
@@ -177,9 +185,13 @@ class _Parser:
         return operands[0] if len(operands) == 1 else BoolOp("and", tuple(operands))
 
     def not_(self) -> Expr:
-        if self.accept("keyword", "not"):
-            return Not(self.not_())
-        return self.comparison()
+        token = self.accept("keyword", "not")
+        if token is None:
+            return self.comparison()
+        self.deeper(token)
+        inner = self.not_()
+        self.depth -= 1
+        return Not(inner)
 
     def comparison(self) -> Expr:
         left = self.operand()
@@ -223,11 +235,16 @@ class _Parser:
             return Literal(token.text[1:-1])
         if token.kind == "name":
             if self.accept("op", "("):
-                return self.call(token)
+                self.deeper(token)
+                called = self.call(token)
+                self.depth -= 1
+                return called
             return Ref(token.text)
         if token.kind == "op" and token.text == "(":
+            self.deeper(token)
             inner = self.or_()
             self.expect("op", ")", "')'")
+            self.depth -= 1
             return inner
         raise ExpressionError(f"expected a question, a value or '(', found {_describe(token)}", token.column)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from omnibus.questionnaire import textfile
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.model import (
     MISSING_KINDS,
@@ -28,6 +29,8 @@ from omnibus.questionnaire.model import (
     Section,
 )
 from omnibus.questionnaire.problems import Problem
+
+MAX_BYTES = 2 * textfile.MB  # Wave 3, a long questionnaire, is 30 KB
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
@@ -92,22 +95,25 @@ def load(path: str | Path) -> Questionnaire:
 def read(path: str | Path) -> tuple[Questionnaire | None, list[Problem]]:
     """Read a file's structure; the questionnaire is None only when the YAML itself is broken."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = textfile.read_text(path, MAX_BYTES)
     except FileNotFoundError:
         return None, [Problem(0, "no such file")]
-    except UnicodeDecodeError as error:
-        return None, [Problem(1, f"the file is not UTF-8 text ({error.reason})")]
+    except textfile.TextFileError as error:
+        return None, [Problem(error.line, error.message)]
     return read_text(text, str(path))
 
 
 def read_text(text: str, path: str = "<questionnaire>") -> tuple[Questionnaire | None, list[Problem]]:
     """Read questionnaire YAML from a string (see `read`)."""
     try:
+        textfile.check_control(text)
+        textfile.check_depth(text)  # the composer below is recursive
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else 1
-        return None, [Problem(line, f"not valid YAML: {error.problem or error.context}")]
+    except textfile.TextFileError as error:
+        return None, [Problem(error.line, error.message)]
+    except yaml.YAMLError as error:
+        found = textfile.yaml_error(error)
+        return None, [Problem(found.line or 1, found.message)]
     reader = _Reader()
     if root is None:
         return None, [Problem(1, "the file is empty")]

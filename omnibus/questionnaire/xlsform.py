@@ -24,6 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from omnibus.questionnaire import expressions as ex
+from omnibus.questionnaire import textfile
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.kinds import KINDS, QuestionKind, kind_of
 from omnibus.questionnaire.loader import read_text
@@ -45,6 +46,7 @@ from omnibus.questionnaire.xpath import (
     xpath_text,
 )
 
+MAX_BYTES = 20 * textfile.MB  # a form of hundreds of questions is tens of KB
 SHEET_ORDER = ("settings", "survey", "choices")
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0", ""}
@@ -173,13 +175,15 @@ class Sheet:
 def _read_workbook(path: Path) -> dict[str, Sheet]:
     """The settings, survey and choices sheets by lower-case name; XLSFormError if unreadable."""
     try:
+        if path.stat().st_size > MAX_BYTES:
+            raise XLSFormError([f"{path}: larger than {MAX_BYTES // textfile.MB} MB, far more than any form"])
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as error:
+        try:
+            sheets = {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
+        finally:
+            workbook.close()
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as error:
         raise XLSFormError([f"{path}: not an Excel workbook (.xlsx) that can be read: {error}"]) from None
-    try:
-        sheets = {ws.title.strip().lower(): _read_sheet(ws) for ws in workbook.worksheets}
-    finally:
-        workbook.close()
     if "survey" not in sheets:
         names = ", ".join(repr(ws) for ws in sheets) or "none"
         raise XLSFormError([f"{path}: no 'survey' sheet, so this is not an XLSForm (sheets: {names})"])

@@ -36,7 +36,8 @@ from pathlib import Path
 
 import yaml
 
-from omnibus.analysis.yaml_lines import Mapping, line_of, load_with_lines, yaml_error_line
+from omnibus.analysis.yaml_lines import Mapping, line_of, read_with_lines
+from omnibus.questionnaire import textfile
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 
@@ -110,13 +111,11 @@ def load_report_spec(path: str | Path, questionnaire: Questionnaire) -> ReportSp
     """Read and check a report specification against the wave's questionnaire."""
     path = Path(path)
     try:
-        raw = load_with_lines(path.read_text(encoding="utf-8"))
+        raw = read_with_lines(path)
     except OSError as error:
         raise ReportSpecError(f"{path}: cannot read: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        line = yaml_error_line(error)
-        where = f"{path}:{line}" if line else str(path)
-        raise ReportSpecError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
+    except textfile.TextFileError as error:
+        raise ReportSpecError(error.located(path)) from None
     return parse_report_spec(raw if raw is not None else Mapping(), questionnaire, str(path))
 
 

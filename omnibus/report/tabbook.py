@@ -31,6 +31,7 @@ from omnibus.analysis.profile import (
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
+from omnibus.core.spreadsheet import workbook
 from omnibus.report.document import DataTable
 
 LABEL_WIDTH = 48
@@ -56,7 +57,7 @@ def write_tabbook(
     tables = wave_tables(main, spec, earlier, weights)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    book = xlsxwriter.Workbook(str(path), {"nan_inf_to_errors": True})
+    book = workbook(path, nan_inf_to_errors=True)
     formats = _Formats(book, spec.conventions)
     contents = book.add_worksheet("Contents")
     legend = book.add_worksheet("Legend")

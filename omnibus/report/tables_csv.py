@@ -4,7 +4,8 @@
 the table, the row, the column, the column's base, the count and the published figure: the
 percentage as the tab book and the report show it (rounded half up by
 `omnibus.analysis.conventions`, the house style's symbols), and the significance letters.
-Text that a spreadsheet would read as a formula is written with a leading apostrophe.
+Labels that a spreadsheet would read as a formula get a leading apostrophe (`core.spreadsheet`);
+the figures are written as they are, so a negative figure stays a number.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from pathlib import Path
 
 from omnibus.analysis.conventions import Conventions, number_text
 from omnibus.analysis.tables import Table, TableRow
+from omnibus.core.spreadsheet import neutralise
 
 HEADER = ["table", "question", "row", "kind", "column", "wave", "base", "count", "figure", "letters"]
-FORMULA_STARTS = ("=", "+", "@", "\t", "\r")
 
 
 def tables_csv(tables: list[Table], conventions: Conventions) -> str:
@@ -36,9 +37,9 @@ def tables_csv(tables: list[Table], conventions: Conventions) -> str:
                     [
                         table.name,
                         table.question,
-                        _text(row.label),
+                        neutralise(row.label),
                         row.kind,
-                        _text(column.label),
+                        neutralise(column.label),
                         column.wave,
                         base,
                         count,
@@ -67,10 +68,3 @@ def write_tables_csv(tables: list[Table], conventions: Conventions, path: str | 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(tables_csv(tables, conventions), encoding="utf-8")
     return path
-
-
-def _text(value: str) -> str:
-    """Text a spreadsheet shows as text, never runs: a leading apostrophe before a formula's first character."""
-    if value.startswith(FORMULA_STARTS) or (value.startswith("-") and len(value) > 1):
-        return "'" + value
-    return value

@@ -82,3 +82,18 @@ def test_other_please_specify_answers_are_coded_like_open_questions(wave):
     assert question.text.endswith("(other answers)")
     column = dataset.data.get_column(f"{variable.name}_themes_{theme.code}")
     assert column.to_list().count(1) == 1
+
+
+def test_a_theme_label_that_looks_like_a_formula_is_text_in_the_tab_book(wave, answers, frame, tmp_path):
+    from omnibus.analysis.spec import AnalysisSpec
+    from omnibus.coding.codeframes import add_theme
+    from omnibus.coding.codings import set_codes
+    from omnibus.dataset.build import build_dataset
+    from omnibus.report.tabbook import write_tabbook
+
+    live = '=HYPERLINK("http://x.example","y")'
+    set_codes(wave, "SocImprov", [answers[0].wave_unit], [add_theme(frame, live)], [], None)
+    path = write_tabbook([build_dataset(wave)], AnalysisSpec(), tmp_path / "book.xlsx")
+    book = load_workbook(path)
+    found = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value == live]
+    assert found and all(c.data_type == "s" for c in found)

@@ -62,3 +62,19 @@ def test_unknown_variable_is_named_with_the_open_ones(wave):
     result = CliRunner().invoke(main, ["coding", "export", wave.slug, "SuppSou", "-o", "x.csv"])
     assert result.exit_code == 1
     assert "SuppSou is not an open variable" in result.output and "SocImprov" in result.output
+
+
+def test_answers_and_theme_labels_that_look_like_formulas_are_exported_as_text(wave, answers, frame, tmp_path):
+    from omnibus.coding.codeframes import add_theme
+    from omnibus.collect.models import Answer
+
+    live = '=HYPERLINK("http://x.example","y")'
+    Answer.objects.filter(wave_unit_id=answers[0].wave_unit, key="SocImprov").update(value=live)
+    theme = add_theme(frame, "@SUM(1+1)")
+    from omnibus.coding.codings import set_codes
+
+    set_codes(wave, "SocImprov", [answers[0].wave_unit], [theme], [], None)
+    out = tmp_path / "socimprov.csv"
+    assert _run("coding", "export", wave.slug, "SocImprov", "-o", str(out)).exit_code == 0
+    first = next(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert (first["answer"], first["themes"]) == ("'" + live, "'@SUM(1+1)")

@@ -133,3 +133,20 @@ def test_ticked_suggestions_are_reviewed_and_those_above_a_confidence_are_bulk(r
     assert bulk == len(rest) > 0
     page = researcher.get(url).content.decode()
     assert 'data-source="reviewed">1<' in page and f'data-source="bulk">{bulk}<' in page
+
+
+def test_the_csv_download_writes_a_formula_as_text(researcher, wave, answers):
+    from omnibus.collect.models import Answer
+
+    Answer.objects.filter(wave_unit_id=answers[0].wave_unit, key="SocImprov").update(value="=1+2")
+    response = researcher.get(f"/office/coding/{wave.slug}/SocImprov/coding.csv")
+    assert ",'=1+2," in response.content.decode()
+
+
+def test_back_may_only_lead_to_this_site(researcher, wave, answers, frame):
+    screen = f"/office/coding/{wave.slug}/SocImprov/"
+    for back in ("//evil.example/", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)", "-1"):
+        response = researcher.post(screen, {"action": "nothing", "back": back})
+        assert response.status_code == 302 and response["Location"] == screen, back
+    kept = researcher.post(screen, {"action": "nothing", "back": f"{screen}?show=uncoded"})
+    assert kept["Location"] == f"{screen}?show=uncoded"

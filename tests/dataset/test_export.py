@@ -74,9 +74,10 @@ def test_codebook_lists_every_column(answered, tmp_path):
     help_supp = rows["HelpSupp"]
     assert help_supp["type"] == "code"
     assert "14 = Other (please specify)" in help_supp["value_labels"]
-    assert help_supp["missing_values"] == "-1 = Not asked; -2 = Not answered"
+    # A cell starting with "-" would open as a formula: the CSV carries it with a quote, as all text cells.
+    assert help_supp["missing_values"] == "'-1 = Not asked; -2 = Not answered"
     assert help_supp["base"] == "LAs that used more than one source of support"
-    assert rows["SWoff"]["missing_values"] == "-1 = Not asked; -2 = Not answered; 3 = Don't know"
+    assert rows["SWoff"]["missing_values"] == "'-1 = Not asked; -2 = Not answered; 3 = Don't know"
     assert rows["MultChal"]["base"].startswith("LAs whose local area has considered")
     assert rows["SuppSou_14_text"]["base"] == "All responding authorities, who chose 14 at SuppSou"
     assert rows["section_csc"]["label"] == "Section answered: Children's Social Care"
@@ -144,3 +145,33 @@ def test_simulated_wave_exports_in_every_format(wave, tmp_path):
         done = export_dataset(dataset, fmt, tmp_path / f"all.{fmt}", client=True)
         assert done.data.stat().st_size > 0
     assert Answer.objects.filter(wave_unit__wave=wave).exists()
+
+
+def test_csv_exports_write_answers_that_look_like_formulas_as_text(wave, give, tmp_path):
+    live = '=HYPERLINK("http://x.example","y")'
+    give(wave, "841", {"SWoff": 1, "SWreturn": live, "DfErecon": 2})
+    for client in (False, True):
+        out = tmp_path / f"data-{client}.csv"
+        args = ["cso-w3", "--format", "csv", "-o", str(out), "--with-open-text"] + (["--client"] if client else [])
+        result = CliRunner().invoke(export, args)
+        assert result.exit_code == 0, result.output
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert ["'" + live] == [r["SWreturn"] for r in rows if r["SWreturn"]]
+        assert any(r["SWoff"] == "-1" for r in rows)  # codes stay numbers
+
+
+def test_client_copies_are_shuffled_and_their_pseudonyms_keyed_per_export(wave):
+    simulate(wave, seed=3, response_rate=0.5)
+    dataset = build_dataset(wave)
+    first, second = client_view(dataset)[0].data, client_view(dataset)[0].data
+    answers = [c for c in first.columns if c != "unit" and not c.startswith(("frame_", "para_"))]
+    in_key_order = dataset.data.select(answers).rows()
+    assert first.select(answers).rows() != in_key_order  # rows no longer line up with the list of units
+    assert first.select(answers).rows() != second.select(answers).rows()
+    assert sorted(first.select(answers).rows(), key=repr) == sorted(in_key_order, key=repr)  # the same rows
+    named = set(dataset.data["unit"].to_list())
+    hidden = [set(d["unit"].to_list()) - named for d in (first, second)]
+    assert hidden[0] and not hidden[0] & hidden[1]  # two exports' pseudonyms cannot be matched
+    keyed = client_view(dataset, key=b"k")[0].data
+    again = client_view(dataset, key=b"k")[0].data
+    assert sorted(keyed["unit"].to_list()) == sorted(again["unit"].to_list())

@@ -202,3 +202,29 @@ def test_a_complete_returned_copy_completes_its_sections(wave, questionnaire, tm
     assert dict(SectionState.objects.values_list("section", "status")) == {"thanks": "completed"}
     row = build_dataset(wave).data.filter(pl.col("unit") == "805").row(0, named=True)
     assert (row["section_thanks"], row["DfErecon"], row["section_csc"]) == ("complete", 2, "none")
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "message"),
+    [
+        ("latin.csv", "unit,SWreturn\n840,Zoë\n".encode("latin-1"), ":2: not UTF-8 text (byte 0xeb)"),
+        ("nul.csv", b"unit,SWreturn\n840,a\x00b\n", ":2: a control character (U+0000) that text cannot hold"),
+        ("wide.csv", b"unit,SWreturn\n840," + b"x" * 200_000 + b"\n", ":2: not readable as CSV (a field longer than"),
+        ("corrupt.xlsx", b"PK\x03\x04 not a workbook", ":1: not an Excel workbook that can be read"),
+        ("corrupt.sav", b"$FL2 not really SPSS", ":1: not an SPSS .sav file that can be read"),
+    ],
+)
+def test_unreadable_files_are_refused_at_their_line_without_a_traceback(wave, tmp_path, name, body, message):
+    path = tmp_path / name
+    path.write_bytes(body)
+    result = CliRunner().invoke(responses, ["import", "cso-w3", str(path)])
+    assert result.exit_code == 1 and f"{path}{message}" in result.stderr, result.output
+    assert "Traceback" not in result.output and not Answer.objects.exists()
+
+
+def test_an_import_file_over_the_limit_is_refused_before_it_is_read(wave, tmp_path):
+    path = tmp_path / "huge.csv"
+    with path.open("wb") as handle:
+        handle.truncate(60 * 1024 * 1024)  # sparse: nothing to read, only its size
+    result = CliRunner().invoke(responses, ["import", "cso-w3", str(path)])
+    assert result.exit_code == 1 and f"{path}:1: the file is 60 MB; the most an import takes is 50 MB" in result.stderr

@@ -182,3 +182,9 @@ def test_cli_bad_input_exits_non_zero_with_a_message(wave: Wave, args: list[str]
     assert message in result.output and "Traceback" not in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not CallNote.objects.exists()
+
+
+def test_contact_names_and_roles_that_look_like_formulas_are_text_in_the_call_list(wave: Wave) -> None:
+    Contact.objects.filter(wave_unit=wave_unit_by_key(wave, "805")).update(name="=1+1", role="@SUM(A1)")
+    rows = {row["unit_key"]: row for row in csv.DictReader(io.StringIO(call_list_csv(wave, "ada")))}
+    assert (rows["805"]["contact_name"], rows["805"]["contact_role"]) == ("'=1+1", "'@SUM(A1)")

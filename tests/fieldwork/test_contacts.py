@@ -180,3 +180,18 @@ def test_nomination_changes_are_audited(wave: Wave) -> None:
     assert nomination_of(unit) == Nomination.DECLINED
     with pytest.raises(ContactError):
         set_nomination(unit, "maybe", "ada")
+
+
+def test_a_huge_or_binary_file_is_refused_before_any_row_is_checked(wave: Wave, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.csv"
+    with huge.open("wb") as handle:
+        handle.truncate(41 * 1024 * 1024)  # sparse: a 41 MB file with nothing to read
+    assert import_contacts(wave, huge, "t").lines() == [
+        f"{huge}:1: the file is 41.0 MB; the most this reader takes is 5 MB"
+    ]
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes((HEADER + "840,Zoë\x00,zoe@example.com,,,yes,\n").encode())
+    assert import_contacts(wave, binary, "t").lines() == [
+        f"{binary}:2: a control character (U+0000) that text cannot hold"
+    ]
+    assert not Contact.objects.exists()

@@ -119,7 +119,7 @@ def test_not_utf8_names_the_line(tmp_path, schema):
     )
     errors = errors_for(tmp_path, schema, text)
     assert len(errors) == 1
-    assert ":3: not UTF-8 (byte 0xf6)" in errors[0]
+    assert ":3: not UTF-8 text (byte 0xf6)" in errors[0]
 
 
 def test_byte_order_mark_and_blank_lines_are_fine(tmp_path, schema):

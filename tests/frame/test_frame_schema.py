@@ -46,3 +46,14 @@ def test_bad_schemas_are_refused(change, message):
     data = {"slug": "s", "title": "S", "key": "id", "name": "name", "codes": {"id": {}}, **change}
     with pytest.raises(SchemaError, match=message):
         schema_from_dict(data, "s.yaml")
+
+
+def test_a_deep_or_binary_schema_file_is_a_located_schema_error(tmp_path):
+    deep = tmp_path / "deep.yaml"
+    deep.write_text("slug: x\nattributes: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n", encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"^deep\.yaml:2: nested more than 40 levels deep$"):
+        load_population(str(deep))
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"slug: x\x00\n")
+    with pytest.raises(SchemaError, match=r"^binary\.yaml:1: a control character \(U\+0000\)"):
+        load_population(str(binary))

@@ -67,6 +67,8 @@ def test_the_demo_spec_loads_with_its_analysis_spec(questionnaire) -> None:  # n
             "numeric question HLEspend is shown as a table",
         ),
         ("title: [unclosed\n", "report.yaml:2: not valid YAML"),
+        ("title: T\nsections: " + "[" * 3000 + "]" * 3000 + "\n", "report.yaml:2: nested more than 40 levels deep"),
+        ("title: T\x00\n", "report.yaml:1: a control character (U+0000) that text cannot hold"),
     ],
 )
 def test_mistakes_are_named_by_file_and_line(tmp_path: Path, questionnaire, text: str, message: str) -> None:  # noqa: ANN001

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from omnibus.core.ids import as_id
 from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.contacts import (
@@ -86,6 +87,9 @@ def _wave_page(request: HttpRequest, wave: Wave, problems: list[str] | None = No
     return render(request, "fieldwork/contacts_wave.html", context, status=status)
 
 
+UPLOAD_NAME_CHARS = 100  # of an uploaded file's name shown in messages and the audit (its end, with the suffix)
+
+
 @researcher_required
 def import_file(request: HttpRequest, slug: str) -> HttpResponse:
     """Add or update contacts from an uploaded CSV file: all of it, or (showing every problem) none of it."""
@@ -104,15 +108,14 @@ def import_file(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _import_upload(wave: Wave, upload: UploadedFile, actor: Model) -> ImportResult:
     """Import the uploaded file from a private temporary copy; problems name the file as it was uploaded."""
-    name = Path(upload.name or "contacts.csv").name
+    # The copy has a name of ours: an uploaded name can be longer than the file system allows.
+    name = Path(upload.name or "contacts.csv").name[-UPLOAD_NAME_CHARS:]
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
+        path = Path(folder) / "contacts.csv"
         with path.open("wb") as copy:
             for chunk in upload.chunks():
                 copy.write(chunk)
-        result = import_contacts(wave, path, actor)
-    result.file = name
-    return result
+        return import_contacts(wave, path, actor, name=name)
 
 
 @researcher_required
@@ -178,8 +181,8 @@ def _add(request: HttpRequest, wave: Wave, wave_unit: WaveUnit) -> None:
 
 def _chosen(request: HttpRequest, wave_unit: WaveUnit) -> Contact:
     """The contact a POST names, which must belong to this unit."""
-    pk = request.POST.get("contact", "")
-    found = wave_unit.contacts.filter(pk=int(pk)).first() if pk.isdigit() else None
+    pk = as_id(request.POST.get("contact", ""))
+    found = wave_unit.contacts.filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise ContactError({"contact": "choose a contact of this unit"})
     return found
@@ -227,5 +230,5 @@ urlpatterns = [
     path("waves/<slug:slug>/contacts/", wave_contacts, name="wave_contacts"),
     path("waves/<slug:slug>/contacts/import/", import_file, name="import_contacts"),
     path("waves/<slug:slug>/units/<str:key>/contacts/", unit_contacts, name="unit_contacts"),
-    path("waves/<slug:slug>/contacts/<int:pk>/", edit, name="edit_contact"),
+    path("waves/<slug:slug>/contacts/<id:pk>/", edit, name="edit_contact"),
 ]

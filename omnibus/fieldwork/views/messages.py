@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+from omnibus.core.ids import as_id
 from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.messages import TEMPLATE_DIR, AudienceError, TemplateError, load_template, menu_of, preview
@@ -161,7 +162,8 @@ def campaign(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def _bounce(request: HttpRequest, found: Campaign) -> str:
     """Record the bounce a POST describes; what is wrong with the POST, or "" once recorded."""
     ref, reason = request.POST.get("message", ""), request.POST.get("reason", "").strip()
-    message = found.messages.filter(pk=int(ref)).first() if ref.isdigit() else None
+    pk = as_id(ref)
+    message = found.messages.filter(pk=pk).first() if pk is not None else None
     if message is None:
         return "choose a message of this campaign"
     if message.status != Message.SENT:
@@ -177,5 +179,5 @@ def _bounce(request: HttpRequest, found: Campaign) -> str:
 urlpatterns = [
     path("waves/<slug:slug>/messages/", wave_messages, name="wave_messages"),
     path("waves/<slug:slug>/messages/preview/", message_preview, name="message_preview"),
-    path("waves/<slug:slug>/messages/<int:pk>/", campaign, name="campaign"),
+    path("waves/<slug:slug>/messages/<id:pk>/", campaign, name="campaign"),
 ]

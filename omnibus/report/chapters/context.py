@@ -24,8 +24,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.spec import AnalysisSpec, Breakdown, Ratio
 from omnibus.analysis.tables import Cell, Table
@@ -33,6 +31,7 @@ from omnibus.context.answers import AnswersError, band_tables, correlate_answer
 from omnibus.context.measure import Measure
 from omnibus.context.store import ContextError, indicator_values, measure_of, summary_of
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
+from omnibus.questionnaire import textfile
 from omnibus.report.chapters.context_figures import scatter_figure, variation_figure
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
 from omnibus.report.spec import ReportSpecError
@@ -197,9 +196,11 @@ def context_tables(raw: dict, wave: Any, dataset: Dataset | None) -> list[DataTa
 def read_context_spec(path: Path) -> dict:
     """The `context:` part of a report specification file (or a file holding only those keys)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ContextSpecError(f"{path}: cannot read it as YAML: {exc}") from exc
+        raw = textfile.load_yaml(textfile.read_text(path, textfile.SPEC_BYTES)) or {}
+    except OSError as exc:
+        raise ContextSpecError(f"{path}: cannot read it: {exc.strerror or exc}") from None
+    except textfile.TextFileError as error:
+        raise ContextSpecError(error.located(path)) from None
     if isinstance(raw, dict) and "context" in raw:
         raw = raw["context"]
     return check_context_spec(raw)

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from omnibus.coding.codings import open_variable, open_variables
-from omnibus.coding.csvfile import CodingFileError, export_csv, import_csv
+from omnibus.coding.csvfile import MAX_BYTES, CodingFileError, export_csv, import_csv
 from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.questionnaire import textfile
 from omnibus.site.cli.arguments import wave_named
 
 
@@ -52,9 +53,9 @@ def import_codes_command(wave_slug: str, variable: str, file: Path) -> None:
     wave = wave_named(wave_slug)
     _variable(wave, variable)
     try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise click.ClickException(f"{file}: not UTF-8 text; save the CSV as UTF-8") from None
+        text = textfile.read_text(file, MAX_BYTES)
+    except textfile.TextFileError as error:
+        raise click.ClickException(error.located(file)) from None
     try:
         coded = import_csv(wave, variable, text)
     except CodingFileError as error:

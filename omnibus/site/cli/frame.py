@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import sys
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from typing import Any
 import click
 from django.db import Error as DatabaseError
 
+from omnibus.core.spreadsheet import csv_writer
 from omnibus.frame.csvfile import FrameFileError
 from omnibus.frame.store import FrameError, frame_as_of, load_frame
 
@@ -99,7 +99,7 @@ def show(as_of: date | None, population: str, fmt: str) -> None:
         # Derived attributes (bands of an indicator) are not frame-file columns: left out, `frame load` reads it.
         kept = [c for c in current.columns if c not in current.derived]
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer, lineterminator="\n")
         writer.writerow(kept)
         writer.writerows(unit.cells(kept) for unit in current.units)
         click.echo(buffer.getvalue(), nl=False)

@@ -171,11 +171,15 @@ def user() -> None:
 @click.password_option(help="The password (asked for twice when not given).")
 def user_add(username: str, role: str, email: str, password: str) -> None:
     """Add a back-office user with a role, or change an existing user's role and password."""
-    account, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+    users = get_user_model()
+    account = users.objects.filter(username=username).first()
+    created = account is None
+    if created:
+        account = users(username=username, email=email)
     try:
-        validate_password(password, account)
+        validate_password(password, account)  # before anything is saved: a refused password adds nobody
     except ValidationError as error:
-        raise click.ClickException(" ".join(error.messages)) from None
+        raise click.ClickException("the password is refused: " + " ".join(error.messages)) from None
     account.set_password(password)
     account.save()
     account.groups.set([Group.objects.get_or_create(name=role)[0]])
