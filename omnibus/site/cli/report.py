@@ -1,4 +1,4 @@
-"""`omnibus tables`: a wave's tab book, with earlier waves beside it."""
+"""`omnibus tables`, `omnibus report` and `omnibus publish`: a wave's tab book, report and released tables."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import click
 from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.report.ees import Country
 from omnibus.report.making import ReportError, make_report, parse_formats
+from omnibus.report.publish import PUBLISH_FORMATS, PublishError, publish, wave_release
 from omnibus.report.spec import ReportSpecError, default_spec_text
 from omnibus.report.tabbook import write_tabbook
 from omnibus.site.cli.arguments import wave_named
@@ -121,3 +123,34 @@ def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, 
     click.echo(
         f"Wrote {path}: the report specification of {wave.slug}; build with omnibus report {wave.slug} --spec {path}"
     )
+
+
+@click.command("publish")
+@click.argument("wave_slug", metavar="WAVE")
+@click.option("--format", "fmt", required=True, type=click.Choice(PUBLISH_FORMATS), help="What to write.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
+@click.option("--compare", "earlier", multiple=True, metavar="WAVE", help="An earlier wave, as rows of its own period.")
+@click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec (YAML).")
+@click.option(
+    "--country", default="E92000001:England", show_default=True, metavar="CODE:NAME", help="The National geography."
+)
+def publish_command(
+    wave_slug: str, fmt: str, output: Path, earlier: tuple[str, ...], spec: Path | None, country: str
+) -> None:
+    """Write WAVE's tables as official statistics: EES data files, or an accessible ODS or XLSX workbook."""
+    code, _, name = country.partition(":")
+    if not code or not name:
+        raise click.BadParameter(f"{country!r} is not CODE:NAME, like E92000001:England", param_hint="--country")
+    waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
+    try:
+        analysis = load_spec(spec) if spec else AnalysisSpec()
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
+    datasets = [build_dataset(wave) for wave in waves]
+    try:
+        written = publish(datasets, analysis, [wave_release(w) for w in waves], fmt, output, Country(code, name))
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+    click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {output} ({fmt.upper()})")
