@@ -69,6 +69,7 @@ def test_ees_files_pass_the_standards_and_hold_the_tab_books_figures(earlier_wav
     assert periods == {("201718", "Autumn term"), ("201617", "Spring term")}
     meta = {row["col_name"]: row for row in _rows(out / "confund.meta.csv")}
     assert meta["type"]["col_type"] == "Filter" and meta["type"]["label"] == "Authority type"
+    assert meta["cin_band"]["label"] == "Children in need rate (per 10,000)"  # not cut at its comma
     assert meta["percentage"]["indicator_unit"] == "%"
     assert meta["response"]["filter_default"] in {r["response"] for r in data}
 
