@@ -55,3 +55,5 @@ def test_unknown_wave_and_bad_spec(waves: None, tmp_path: Path) -> None:
     result = CliRunner().invoke(tables, ["w3", "--spec", str(bad), "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 1 and "unknown key(s) colours" in result.output
     assert not (tmp_path / "x.xlsx").exists()
+    result = CliRunner().invoke(tables, ["w3", "-o", str(tmp_path / "x.csv")])
+    assert result.exit_code == 2 and "should end in .xlsx or .ods" in result.output

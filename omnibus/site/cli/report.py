@@ -10,6 +10,7 @@ from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.report.ees import Country
+from omnibus.report.libreoffice import ConversionError
 from omnibus.report.making import ReportError, make_report, parse_formats
 from omnibus.report.publish import PUBLISH_FORMATS, PublishError, publish, wave_release
 from omnibus.report.spec import ReportSpecError, default_spec_text
@@ -22,10 +23,16 @@ from omnibus.site.cli.arguments import wave_named
 @click.option("--compare", "earlier", multiple=True, metavar="WAVE", help="An earlier wave to show and test against.")
 @click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec (YAML).")
 @click.option(
-    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="The .xlsx to write."
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The .xlsx (or .ods, through LibreOffice) to write.",
 )
 def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: Path) -> None:
     """Write WAVE's tab book: every question with its base, breakdowns, nets, means and wave comparisons."""
+    if output.suffix not in (".xlsx", ".ods"):
+        raise click.BadParameter(f"{output} should end in .xlsx or .ods", param_hint="-o")
     waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
     try:
         analysis = load_spec(spec) if spec else AnalysisSpec()
@@ -35,6 +42,8 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         write_tabbook(datasets, analysis, output)
+    except ConversionError as error:
+        raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
     click.echo(
