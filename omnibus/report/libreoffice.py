@@ -44,6 +44,7 @@ def convert(source: Path, fmt: str, target: Path) -> Path:
             raise ConversionError(f"{source}: LibreOffice did not finish converting it in {TIMEOUT} s") from None
         made = Path(scratch) / source.with_suffix(f".{fmt}").name
         if result.returncode != 0 or not made.exists():
-            raise ConversionError(f"{source}: LibreOffice could not convert it: {result.stderr.strip() or result.stdout}")
+            said = result.stderr.strip() or result.stdout.strip()
+            raise ConversionError(f"{source}: LibreOffice could not convert it: {said}")
         shutil.move(str(made), target)
     return target
