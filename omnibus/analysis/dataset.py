@@ -58,3 +58,9 @@ class Dataset:
     # Table 3's breakdowns, as the population declares them (`profile:`): the live wave page, the
     # report's Appendix 1 and the tab book all show the same response profile.
     profile: tuple[Breakdown, ...] = ()
+    title: str = ""  # the wave's title ("Children's Services Omnibus – Wave 3"), for captions and prose
+
+    @property
+    def display_name(self) -> str:
+        """What a reader calls the wave: its title, else its name."""
+        return self.title or self.wave

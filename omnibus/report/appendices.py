@@ -33,7 +33,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
     rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response.sections]
     chapter.blocks.append(
         DataTable(
-            f"{dataset.wave} response rate by questionnaire section",
+            f"{dataset.display_name}: response rate by questionnaire section",
             ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
             rows,
             source="response",

@@ -20,6 +20,8 @@ from omnibus.questionnaire.kinds import kind_of
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
 from omnibus.report.figures import (
+    Bars,
+    Stack,
     bar_figure,
     bars_of,
     numeric_summary,
@@ -85,7 +87,7 @@ def build_report(
         spec.units,
         spec.introduction,
         spec.methodology,
-        [d.wave for d in inputs.earlier],
+        [d.display_name for d in inputs.earlier],
     )
     say("Appendices: response profile and questionnaire")
     appendices = [
@@ -152,13 +154,13 @@ def figure_blocks(
         drafts: list[Paragraph] = []
     elif spec.kind == "stacked" or kind_of(question).scale:
         column = _earlier_column(tables[0], earlier_wave) if spec.compare else None
-        stack = stack_of(tables, question, spec, column)
+        stack = _titled(stack_of(tables, question, spec, column), inputs)
         drawn = stacked_figure(stack, question, c)
         drafts = stack_findings(stack, units, c) + stack_comparison_findings(stack, units, c)
     else:
         table = tables[0]
         column = _earlier_column(table, earlier_wave) if spec.compare or spec.kind == "paired" else None
-        bars = bars_of(table, spec, column)
+        bars = _titled(bars_of(table, spec, column), inputs)
         if column is not None:
             drawn = paired_figure(bars, question, c, inputs.analysis.confidence)
             drafts = comparison_findings(bars, units, c)
@@ -166,6 +168,14 @@ def figure_blocks(
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
     text = [Paragraph(t) for t in spec.text] if spec.text else drafts
     return [*text, drawn]
+
+
+def _titled(shown: Bars | Stack, inputs: ReportInputs) -> Bars | Stack:
+    """The figure with its waves called by their titles, as captions and findings name them."""
+    titles = {d.wave: d.display_name for d in [inputs.dataset, *inputs.earlier]}
+    shown.wave = titles.get(shown.wave, shown.wave)
+    shown.earlier_wave = titles.get(shown.earlier_wave, shown.earlier_wave)
+    return shown
 
 
 def _earlier_column(table: Table, earlier_wave: str | None) -> int | None:

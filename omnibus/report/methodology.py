@@ -69,7 +69,7 @@ def response_table(dataset: Dataset) -> DataTable:
     """Table 1: complete and partial responses and the response rate, section by section."""
     rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate:.0f}%"] for r in response_of(dataset).sections]
     return DataTable(
-        f"{dataset.wave} response rate by questionnaire section",
+        f"{dataset.display_name}: response rate by questionnaire section",
         ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
         rows,
         [f"Response rate: complete and partial responses as a share of all {dataset.population_size} units."],
@@ -132,7 +132,7 @@ def _invitation_text(fieldwork: Fieldwork, units: str) -> str:
 def presentation_chapter(dataset: Dataset, units: str, earlier: list[str]) -> Chapter:
     """How to read the figures: census, bases, symbols and significance."""
     compared = (
-        f" Figures of {dataset.wave} are compared with {', '.join(earlier)}; a difference is called a change only "
+        f" Figures of {dataset.display_name} are compared with {', '.join(earlier)}; a difference is called a change only "
         "where the test found it significant at the 95% level, allowing for the units answering in both waves."
         if earlier
         else ""

@@ -284,10 +284,30 @@ def default_sort(question: Question) -> str:
 
 
 def short_title(question: Question) -> str:
-    """A figure title from the question text: its first sentence, without the question mark."""
+    """A figure title from the question text: its first sentence, without the question mark.
+
+    A sentence ends at "? " or ". " outside brackets and not after an abbreviation, so
+    "… delivery (e.g. operating with another authority) for …" keeps its brackets whole.
+    """
     text = " ".join(question.text.split())
-    first = text.split("? ")[0].split(". ")[0].rstrip("?.").strip()
+    first = _first_sentence(text).rstrip("?.").strip()
     return first[:1].upper() + first[1:]
+
+
+ABBREVIATIONS = ("e.g", "i.e", "etc", "cf", "vs", "no")
+
+
+def _first_sentence(text: str) -> str:
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char not in ".?" or depth > 0 or text[i + 1 : i + 2] not in ("", " "):
+            continue
+        word = text[:i].rsplit(" ", 1)[-1].lstrip("(").lower()
+        if char == "." and word in ABBREVIATIONS:
+            continue
+        return text[: i + 1]
+    return text
 
 
 def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
@@ -298,7 +318,7 @@ def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
         if section.id not in topics:
             continue  # closing sections (consent, thanks) are not topics of the report
         figures = [
-            FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q))
+            FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q), nets=default_kind(q) != "table")
             for q in section.questions
             if has_figure(q) and not q.pilot
         ]
@@ -329,6 +349,7 @@ def default_spec_text(questionnaire: Questionnaire, analysis: str | None = None,
             lines.append(f"        kind: {figure.kind}")
             if figure.kind != "table":
                 lines.append(f"        sort: {figure.sort}")
+                lines.append(f"        nets: {str(figure.nets).lower()}")
     return "\n".join(lines) + "\n"
 
 

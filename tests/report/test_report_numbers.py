@@ -50,7 +50,8 @@ def compared(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN
             ("w2", 2, datetime(2017, 3, 1, tzinfo=UTC)),
             ("w3", 3, datetime(2017, 10, 4, tzinfo=UTC)),
         ):
-            waves[slug] = create_wave(slug, slug, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
+            title = f"CSO Wave {slug[1]}"
+            waves[slug] = create_wave(slug, title, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
             simulate(waves[slug], seed=seed, response_rate=0.5)
         spec, analysis = read_specs(waves["w3"], REPORT_SPEC)
         inputs = report_inputs(waves["w3"], waves["w2"], spec, analysis, lambda line: None)
@@ -140,7 +141,7 @@ def test_base_lines_match_the_bases(compared) -> None:  # noqa: ANN001
         assert figure.base.startswith("Base: ")
         if figure.chart.kind == "paired":
             table = book[figure.source]
-            wave_n = re.search(r"w3 n=(\d+); w2 n=(\d+)\)$", figure.base).groups()
+            wave_n = re.search(r"CSO Wave 3 n=(\d+); CSO Wave 2 n=(\d+)\)$", figure.base).groups()
             assert [int(n) for n in wave_n] == [table["bases"][0], table["bases"][table["columns"].index("w2")]]
             assert figure.data.rows[-1][:3] == ["Base (n)", *wave_n]
         elif figure.chart.kind == "bar":
@@ -211,7 +212,7 @@ def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa:
         if figure.chart.kind != "stacked":
             continue
         verdict = figure.data.header.index("Significant difference")
-        answer = figure.data.header[verdict - 1].removesuffix(": w2")
+        answer = figure.data.header[verdict - 1].removesuffix(": CSO Wave 2")
         items = [i for i in questionnaire.question(figure.source).items if i.id in book]
         for item, row in zip(items, figure.data.rows, strict=True):
             cells = book[item.id]["rows"][answer]
@@ -239,3 +240,16 @@ def test_labels_in_sentences_keep_names(label: str, in_a_sentence: str) -> None:
     from omnibus.report.findings import lower_first
 
     assert lower_first(label) == in_a_sentence
+
+
+def test_captions_and_prose_name_waves_by_their_titles(compared) -> None:  # noqa: ANN001
+    from omnibus.report.document import DataTable, Paragraph
+
+    blocks = walk_blocks(compared["report"].chapters)
+    words = [b.text for b in blocks if isinstance(b, Paragraph)]
+    tables = [b for b in blocks if isinstance(b, DataTable)] + [b.data for b in blocks if isinstance(b, Figure)]
+    words += [b.caption for b in tables] + [" ".join(b.header + b.notes) for b in tables]
+    words += [f"{b.title} {b.alt} {b.base}" for b in blocks if isinstance(b, Figure)]
+    assert not [w for w in words if re.search(r"\bw[23]\b", w)], "a wave's name (its slug) in the report's text"
+    assert any("in CSO Wave 3" in w and "CSO Wave 2" in w for w in words)
+    assert any(w.startswith("CSO Wave 3: response rate by questionnaire section") for w in words)
