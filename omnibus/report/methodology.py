@@ -133,7 +133,8 @@ def presentation_chapter(dataset: Dataset, units: str, earlier: list[str]) -> Ch
     """How to read the figures: census, bases, symbols and significance."""
     compared = (
         f" Figures of {dataset.display_name} are compared with {', '.join(earlier)}; a difference is called a "
-        "change only where the test found it significant at the 95% level, allowing for the units answering in both waves."
+        "change only where the test found it significant at the 95% level, allowing for the units answering in "
+        "both waves."
         if earlier
         else ""
     )
