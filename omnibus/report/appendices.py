@@ -69,7 +69,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
             notes.append(f"Units with no value: {block.unknown_population} in the population (left out).")
         chapter.blocks.append(
             DataTable(
-                f"Response profile by {block.label.lower()}",
+                f"Response profile: {block.label}",  # the attribute as its population declares it
                 [block.label, "Population (N)", "Population (%)", "Took part (n)", "Took part (%)", "Response rate"],
                 body,
                 notes,

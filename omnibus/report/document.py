@@ -16,6 +16,7 @@ class BarSeries:
     label: str
     values: list[float | None]  # percentages (0-100) or values, one per category; None: no figure
     significant: list[bool] = field(default_factory=list)  # paired bars: differs from the other wave
+    outside_scale: bool = False  # a stacked scale's "Don't know": drawn in grey, after the scale
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Chart:
     unit: str = "%"  # what the values are in, for axis and labels
     fit: tuple[float, float] | None = None  # scatter: intercept and slope of a fitted line
     label_points: bool = False
+    ordered: bool = False  # stacked: the series are the points of an ordered scale (a sequential palette)
 
 
 @dataclass

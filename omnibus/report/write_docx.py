@@ -161,6 +161,7 @@ def _figure(document: DocumentObject, figure: Figure) -> None:
     properties = picture._inline.docPr
     properties.set("descr", figure.alt)  # Word's alt text
     properties.set("title", f"Figure {figure.number}: {figure.title}")
+    document.paragraphs[-1].paragraph_format.keep_with_next = True  # the chart stays with its base line
     base = document.add_paragraph(figure.base)
     base.runs[0].italic = True
     for note in figure.notes:

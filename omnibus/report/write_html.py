@@ -19,6 +19,9 @@ from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Repor
 STYLE = Path(__file__).with_name("report.css")
 
 
+SHORT_TABLE = 24  # rows: tables up to this long (most of them) are kept on one page in print
+
+
 def render_html(report: Report, for_print: bool = False, say: Callable[[str], None] = lambda line: None) -> str:
     """The report's HTML (a whole document); `for_print` adds page-numbered contents for the PDF."""
     figures = [b for b in _all_blocks(report) if isinstance(b, Figure)]
@@ -144,10 +147,12 @@ def _figure(figure: Figure, svg: bytes) -> str:
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in figure.notes)
     return (
         f'<figure class="figure" id="figure-{figure.number}">'
+        # Title, question, chart, base and notes are one block, kept on one page in print.
+        f'<div class="figure-head">'
         f'<figcaption><span class="figure-title">Figure {figure.number}: {escape(figure.title)}</span>'
         f'<span class="question">{escape(figure.question)}</span></figcaption>'
         f'<img src="{source}" alt="{escape(figure.alt)}">'
-        f'<p class="base">{escape(figure.base)}</p>{notes}'
+        f'<p class="base">{escape(figure.base)}</p>{notes}</div>'
         f'<details class="figure-data" open><summary>Data of figure {figure.number}</summary>'
         f"{_table(figure.data, figure_number=figure.number, shown=figure.notes)}</details>"
         "</figure>"
@@ -168,7 +173,9 @@ def _table(table: DataTable, figure_number: int | None = None, shown: list[str] 
         rows.append(f"<tr>{''.join(cells)}</tr>")
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in table.notes if n not in (shown or []))
     classes = "data" if table.numbered else "data questionnaire-table"
+    # A short table is kept whole on a page, so its last rows never sit alone on the next one.
+    wrap = "table-wrap short" if len(table.rows) <= SHORT_TABLE else "table-wrap"
     return (
-        f'<div class="table-wrap"><table class="{classes}"{anchor}><caption>{escape(caption)}</caption>'
+        f'<div class="{wrap}"><table class="{classes}"{anchor}><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}</div>"
     )

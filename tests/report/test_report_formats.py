@@ -18,6 +18,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from tests.report.pdf_layout import PDFTOTEXT, layout_problems
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artefacts" / "report"
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -137,7 +139,7 @@ def test_methodology_is_filled_from_the_wave(built) -> None:  # noqa: ANN001
     ]
     appendix_1 = next(c for c in report.chapters if c.key == "appendix-1")
     captions = [b.caption for b in appendix_1.blocks if isinstance(b, DataTable)]
-    assert "Response profile by authority type" in captions and "Response profile by region" in captions
+    assert "Response profile: Authority type" in captions and "Response profile: Region" in captions
 
 
 class _Outline(HTMLParser):
@@ -191,6 +193,11 @@ def test_pdf_pages_render_to_png(built) -> None:  # noqa: ANN001
     assert len(rendered) == pages
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "4", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Contents" in text and "List of figures" in text and "Figure 1:" in text
+
+
+@pytest.mark.skipif(not PDFTOTEXT.exists(), reason="poppler-utils is not installed: make test installs it")
+def test_pdf_layout_keeps_each_figure_on_one_page_and_cuts_no_label(built) -> None:  # noqa: ANN001
+    assert layout_problems(built["files"]["pdf"]) == []
 
 
 def test_docx_reads_back_with_headings_pictures_and_tables(built) -> None:  # noqa: ANN001
