@@ -8,6 +8,7 @@ Appendix 1 (response profile) and Appendix 2 (questionnaire). Writers only lay t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.model import Questionnaire
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
 from omnibus.report.figures import (
@@ -100,9 +102,26 @@ def build_report(
         spec.date or f"{inputs.fieldwork.closes:%B %Y}",
         [intro, *sections, *extra, *appendices],
         summary_paragraphs(inputs, headlines),
+        publication=spec.publication,
     )
     number_blocks(report)
     return report
+
+
+def sub_headings(questionnaire: Questionnaire, section_id: str) -> dict[str, str]:
+    """The sub-heading each question of a section falls under: the last `heading:` at or before it.
+
+    The questionnaire's headings carry the printed questionnaire's numbers ("2.1 LA improvement");
+    the report's chapters are not numbered, so the number is left off.
+    """
+    section = questionnaire.section(section_id)
+    out, current = {}, None
+    for question in section.questions if section else []:
+        if question.heading:
+            current = re.sub(r"^\d+(\.\d+)*\.?\s+", "", question.heading.strip())
+        if current:
+            out[question.id] = current
+    return out
 
 
 def _section_title(dataset: Dataset, spec: SectionSpec) -> str:
@@ -128,16 +147,23 @@ def section_chapter(
                 draft=True,
             )
         )
+    headings = sub_headings(dataset.questionnaire, spec.id)
+    current, into = None, chapter
     for figure_spec in spec.figures:
+        heading = headings.get(figure_spec.question)
+        if heading is not None and heading != current:
+            current = heading
+            into = Chapter(heading, key=f"section-{spec.id}-{len(chapter.blocks)}")
+            chapter.blocks.append(into)
         tables = by_question.get(figure_spec.question, [])
         if not tables:
-            chapter.blocks.append(
+            into.blocks.append(
                 Paragraph(f"{figure_spec.question}: no table in this wave's tab book.", draft=True, style="note")
             )
             continue
         blocks = figure_blocks(figure_spec, tables, inputs, earlier_wave)
         headlines.extend(b for b in blocks[:1] if isinstance(b, Paragraph))
-        chapter.blocks.extend(blocks)
+        into.blocks.extend(blocks)
     return chapter, headlines
 
 

@@ -108,6 +108,24 @@ class Chapter:
 
 
 @dataclass
+class Publication:
+    """What a published report says beyond its title: who made it and for whom, and the back matter's details."""
+
+    sponsor: str = ""  # who commissioned it ("Department for Education")
+    authors: list[str] = field(default_factory=list)
+    acknowledgements: list[str] = field(default_factory=list)  # paragraphs
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)  # (abbreviation, meaning), in order
+    reference: str = ""  # the publisher's reference ("DFE-RR643")
+    isbn: str = ""
+    disclaimer: list[str] = field(default_factory=list)  # paragraphs: whose views these are
+
+    @property
+    def back_matter(self) -> bool:
+        """Whether there is anything for the back page."""
+        return bool(self.reference or self.isbn or self.disclaimer)
+
+
+@dataclass
 class Report:
     """A whole report: title page facts and the chapters."""
 
@@ -118,3 +136,4 @@ class Report:
     summary: list[Paragraph] = field(default_factory=list)  # the executive summary
     author: str = ""  # as printed under the title
     language: str = "en-GB"
+    publication: Publication = field(default_factory=Publication)

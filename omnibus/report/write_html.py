@@ -45,11 +45,12 @@ def render_html(report: Report, for_print: bool = False, say: Callable[[str], No
         '<main id="main">',
         _title_page(report),
         _contents(report, figures, tables),
+        _front_matter(report),
         _summary(report),
     ]
     for chapter in report.chapters:
         parts.append(_chapter(chapter, 2, images))
-    parts += ["</main>", "</body>", "</html>"]
+    parts += [_back_matter(report), "</main>", "</body>", "</html>"]
     return "\n".join(parts)
 
 
@@ -64,14 +65,49 @@ def _all_blocks(report: Report) -> list:
 
 
 def _title_page(report: Report) -> str:
-    author = f'<p class="author">{escape(report.author)}</p>' if report.author else ""
+    publication = report.publication
+    authors = [report.author] if report.author else publication.authors
+    sponsor = f'<p class="sponsor">{escape(publication.sponsor)}</p>' if publication.sponsor else ""
+    names = f'<p class="author">{escape(_names(authors))}</p>' if authors else ""
     return (
-        '<header class="title-page">'
+        f'<header class="title-page">{sponsor}'
         f"<h1>{escape(report.title)}</h1>"
         f'<p class="subtitle">{escape(report.subtitle)}</p>'
-        f'<p class="date">{escape(report.date)}</p>{author}'
+        f'<p class="date">{escape(report.date)}</p>{names}'
         "</header>"
     )
+
+
+def _names(names: list[str]) -> str:
+    """ "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _front_matter(report: Report) -> str:
+    """Acknowledgements and the list of abbreviations, after the contents, as the report spec gives them."""
+    publication = report.publication
+    parts = []
+    if publication.acknowledgements:
+        paragraphs = "".join(f"<p>{escape(p)}</p>" for p in publication.acknowledgements)
+        parts.append(f'<section class="front" id="acknowledgements"><h2>Acknowledgements</h2>{paragraphs}</section>')
+    if publication.abbreviations:
+        terms = "".join(f"<dt>{escape(a)}</dt><dd>{escape(m)}</dd>" for a, m in publication.abbreviations)
+        parts.append(
+            '<section class="front" id="abbreviations"><h2>List of abbreviations</h2>'
+            f'<dl class="abbreviations">{terms}</dl></section>'
+        )
+    return "\n".join(parts)
+
+
+def _back_matter(report: Report) -> str:
+    """The back page: the publisher's reference, the ISBN and the disclaimer."""
+    publication = report.publication
+    if not publication.back_matter:
+        return ""
+    lines = [f"Reference: {publication.reference}"] if publication.reference else []
+    lines += [f"ISBN: {publication.isbn}"] if publication.isbn else []
+    lines += publication.disclaimer
+    return '<footer class="back-matter">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</footer>"
 
 
 def _contents(report: Report, figures: list[Figure], tables: list[DataTable]) -> str:

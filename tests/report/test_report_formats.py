@@ -171,6 +171,21 @@ def test_html_is_self_contained_and_structured(built) -> None:  # noqa: ANN001
     assert "Appendix 2 – Questionnaire" in html and "SuppSou" in html
 
 
+def test_title_page_front_and_back_matter_come_from_the_spec(built) -> None:  # noqa: ANN001
+    html = built["files"]["html"].read_text(encoding="utf-8")
+    title_page = html[html.index('<header class="title-page">') : html.index("</header>")]
+    assert "Department for Education" in title_page and "NatCen Social Research" in title_page
+    assert html.index('id="acknowledgements"') < html.index('id="abbreviations"') < html.index('id="summary"')
+    assert "<dt>LA</dt><dd>Local Authority</dd>" in html
+    back = html[html.index('<footer class="back-matter">') :]
+    assert "Reference: DFE-RR643" in back and "ISBN: 978-1-78105-889-3" in back and "views expressed" in back
+    pdf_text = subprocess.run(["pdftotext", str(built["files"]["pdf"]), "-"], capture_output=True, text=True).stdout
+    last_page = pdf_text.rstrip("\f").rsplit("\f", 1)[-1]
+    assert "Reference: DFE-RR643" in last_page, "the back matter is the last page"
+    words = "\n".join(p.text for p in Document(str(built["files"]["docx"])).paragraphs)
+    assert "List of abbreviations" in words and "ISBN: 978-1-78105-889-3" in words
+
+
 def _blocks(report) -> list:  # noqa: ANN001
     from omnibus.report.build import walk_blocks
 
@@ -256,8 +271,14 @@ def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
         "appendix-2",
     ], "no coded open responses in this wave: no open-response chapter"
     assert report.summary and all(p.draft for p in report.summary)
-    first = next(b for b in report.chapters[1].blocks if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
+    from omnibus.report.build import walk_blocks
+
+    csc = walk_blocks(report.chapters[1].blocks)
+    first = next(b for b in csc if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
     assert first.text.startswith("As Figure 1 shows, ") and first.draft
+    # Sub-headings come from the questionnaire's headings, as the seed's 2.1, 2.2 …, without their numbers.
+    subs = [b.title for b in report.chapters[1].blocks if type(b).__name__ == "Chapter"]
+    assert subs[:3] == ["LA improvement", "Social worker workforce", "Sufficiency of care/adoption placements"]
 
 
 def test_appendix_2_is_the_printed_questionnaire(built) -> None:  # noqa: ANN001

@@ -220,6 +220,27 @@ def test_a_format_that_fails_leaves_no_report_behind(wave, tmp_path: Path, monke
     assert list(out.iterdir()) == [], "neither the HTML written first nor the half PDF is left"
 
 
+def test_title_page_and_back_matter_are_read_and_the_isbn_checked() -> None:
+    questionnaire = load(QUESTIONNAIRE)
+    raw = {
+        "sponsor": "Department for Education",
+        "authors": ["A. Researcher", "B. Analyst"],
+        "acknowledgements": "We thank the LAs.\n\nAnd the advisory group.",
+        "abbreviations": {"LA": "Local authority", "SEND": "Special educational needs and disability"},
+        "reference": "DFE-RR000",
+        "isbn": "978-0-306-40615-7",
+        "disclaimer": "The views are the authors'.",
+    }
+    publication = parse_report_spec(raw, questionnaire).publication
+    assert publication.authors == ["A. Researcher", "B. Analyst"] and len(publication.acknowledgements) == 2
+    assert publication.abbreviations[0] == ("LA", "Local authority") and publication.back_matter
+    with pytest.raises(ReportSpecError, match="isbn: '978-0-306-40615-8' is not a valid ISBN"):
+        parse_report_spec({**raw, "isbn": "978-0-306-40615-8"}, questionnaire)
+    with pytest.raises(ReportSpecError, match="abbreviations: expected a mapping"):
+        parse_report_spec({**raw, "abbreviations": ["LA"]}, questionnaire)
+    assert not parse_report_spec({}, questionnaire).publication.back_matter
+
+
 def test_default_titles_are_whole_sentences_not_cut_at_an_abbreviation() -> None:
     from dataclasses import replace
 
