@@ -37,12 +37,13 @@ from omnibus.report.findings import (
     lower_first,
     stack_comparison_findings,
     stack_findings,
+    summary_findings,
 )
 from omnibus.report.methodology import Fieldwork, day, introduction_chapter, response_of
 from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
 
 Say = Callable[[str], None]
-SUMMARY_FINDINGS = 4  # findings per chapter in a draft executive summary
+SUMMARY_FINDINGS = 6  # findings per chapter in a draft executive summary: its nets and significant changes
 
 
 @dataclass
@@ -135,7 +136,8 @@ def section_chapter(
     """A section's chapter (its intro, then each figure with its findings), and each figure's first finding."""
     dataset = inputs.dataset
     chapter = Chapter(_section_title(dataset, spec), key=f"section-{spec.id}")
-    headlines: list[Paragraph] = []
+    found: list[Paragraph] = []  # nets and significant changes
+    firsts: list[Paragraph] = []  # else each figure's first finding
     answered = next((r for r in response_by_section(dataset) if r.section == spec.id), None)
     if spec.intro:
         chapter.blocks.extend(Paragraph(" ".join(p.split())) for p in spec.intro.split("\n\n") if p.strip())
@@ -161,20 +163,25 @@ def section_chapter(
                 Paragraph(f"{figure_spec.question}: no table in this wave's tab book.", draft=True, style="note")
             )
             continue
-        blocks = figure_blocks(figure_spec, tables, inputs, earlier_wave)
-        headlines.extend(b for b in blocks[:1] if isinstance(b, Paragraph))
+        blocks, headline, first = figure_blocks(figure_spec, tables, inputs, earlier_wave)
+        found.extend(headline)
+        firsts.extend([] if headline else first)
         into.blocks.extend(blocks)
+    headlines = found[:SUMMARY_FINDINGS] + firsts[: max(0, SUMMARY_FINDINGS - len(found))]
     return chapter, headlines
 
 
 def figure_blocks(
     spec: FigureSpec, tables: list[Table], inputs: ReportInputs, earlier_wave: str | None
-) -> list[Paragraph | Figure | DataTable]:
-    """A figure (or table) of one question, with the researcher's text or draft findings before it."""
+) -> tuple[list[Paragraph | Figure | DataTable], list[Paragraph], list[Paragraph]]:
+    """A figure (or table) of one question with the researcher's text or draft findings before it; what it
+    adds to the executive summary (its nets and significant changes); and its first finding, named by its
+    title, for a summary short of those."""
     question = inputs.dataset.questionnaire.question(spec.question)
     assert question is not None  # the spec was checked against the questionnaire
     c = inputs.analysis.conventions
     units = inputs.spec.units
+    headline: list[Paragraph] = []
     if spec.kind == "table":
         drawn: Figure | DataTable = numeric_summary(tables, question, spec, c)
         drafts: list[Paragraph] = []
@@ -183,6 +190,7 @@ def figure_blocks(
         stack = _titled(stack_of(tables, question, spec, column), inputs)
         drawn = stacked_figure(stack, question, c)
         drafts = stack_findings(stack, units, c) + stack_comparison_findings(stack, units, c)
+        headline = summary_findings(stack, units, c)
     else:
         table = tables[0]
         column = _earlier_column(table, earlier_wave) if spec.compare or spec.kind == "paired" else None
@@ -192,8 +200,10 @@ def figure_blocks(
             drafts = comparison_findings(bars, units, c)
         else:
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
+        headline = summary_findings(bars, units, c)
     text = [Paragraph(t) for t in spec.text] if spec.text else drafts
-    return [*text, drawn]
+    first = [Paragraph(f"{spec.title}: {lower_first(d.text)}", draft=True) for d in drafts[:1]]
+    return [*text, drawn], headline, first
 
 
 def _titled(shown: Bars | Stack, inputs: ReportInputs) -> Bars | Stack:
@@ -231,8 +241,10 @@ def summary_paragraphs(inputs: ReportInputs, headlines: list[tuple[Chapter, list
         return [Paragraph(p) for p in inputs.spec.summary]
     out = [response_summary(inputs)]
     for chapter, firsts in headlines:
+        out.append(Paragraph(chapter.title, style="subheading"))  # grouped by topic, as the chapters are
         answered = next((b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("A total")), None)
-        out.append(Paragraph(answered.text if answered else f"{chapter.title}.", draft=True))
+        if answered is not None:
+            out.append(Paragraph(answered.text, draft=True))
         out.extend(Paragraph(p.text, draft=p.draft) for p in firsts[:SUMMARY_FINDINGS])
     return out
 

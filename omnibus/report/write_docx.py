@@ -41,7 +41,10 @@ def write_docx(report: Report, path: Path, say: Callable[[str], None] = lambda l
     _front_matter(document, report)
     document.add_heading("Executive summary", level=1)
     for paragraph in report.summary:
-        _paragraph(document, paragraph)
+        if paragraph.style == "subheading":  # the summary's topics
+            document.add_heading(paragraph.text, level=2)
+        else:
+            _paragraph(document, paragraph)
     figures = [b for b in walk_blocks(report.chapters) if isinstance(b, Figure)]
     counter = {"done": 0, "all": len(figures)}
     for chapter in report.chapters:

@@ -259,6 +259,8 @@ def test_libreoffice_converts_the_docx(built, tmp_path: Path) -> None:  # noqa: 
 
 
 def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
+    from omnibus.report.build import walk_blocks
+
     report = built["report"]
     keys = [c.key for c in report.chapters]
     assert keys == [
@@ -270,9 +272,12 @@ def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
         "appendix-1",
         "appendix-2",
     ], "no coded open responses in this wave: no open-response chapter"
-    assert report.summary and all(p.draft for p in report.summary)
-    from omnibus.report.build import walk_blocks
-
+    # The draft summary: grouped under the chapters' topics, every sentence marked as a draft, no tab-book jargon.
+    topics = [p.text for p in report.summary if p.style == "subheading"]
+    assert topics == ["Children's Social Care", "Early Years and Child Care", "Special Educational Needs & Disability"]
+    assert all(p.draft for p in report.summary if p.style != "subheading")
+    assert any("responding LAs answered ‘Very or fairly confident’" in p.text for p in report.summary)
+    assert not any("NET:" in p.text for p in walk_blocks(report.summary + report.chapters) if hasattr(p, "text"))
     csc = walk_blocks(report.chapters[1].blocks)
     first = next(b for b in csc if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
     assert first.text.startswith("As Figure 1 shows, ") and first.draft

@@ -18,7 +18,7 @@ from omnibus.analysis.conventions import SEED
 from omnibus.report.build import walk_blocks
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
 from omnibus.report.figures import Bar
-from omnibus.report.findings import CHANGE_WORDS, change_sentence
+from omnibus.report.findings import CHANGE_WORDS, change_sentence, plain
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -166,12 +166,13 @@ def test_significance_marks_are_the_tab_books_letters(compared) -> None:  # noqa
 def _chapters_with_figures(report) -> list[tuple[list[Paragraph], Figure]]:  # noqa: ANN001
     """Each figure with the paragraphs written before it (its findings)."""
     out = []
-    for chapter in (c for c in report.chapters if isinstance(c, Chapter)):
+    chapters = [b for b in walk_blocks(report.chapters) if isinstance(b, Chapter)]  # sub-chapters too
+    for chapter in chapters:
         pending: list[Paragraph] = []
         for block in chapter.blocks:
             if isinstance(block, Paragraph):
                 pending.append(block)
-            elif isinstance(block, Figure | DataTable):
+            elif isinstance(block, Figure | DataTable | Chapter):
                 if isinstance(block, Figure):
                     out.append((pending, block))
                 pending = []
@@ -220,7 +221,7 @@ def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa:
             lettered = bool(cells["letters"][0]) or "A" in cells["letters"][earlier]
             assert (row[verdict] == "Yes") == lettered, (figure.title, item.id)
             assert row[verdict - 1] == SEED.show_percent(cells["percent"][earlier], cells["count"][earlier])
-            sentence = next(p.text for p in paragraphs if f"answering ‘{answer}’ for ‘{row[0]}’" in p.text)
+            sentence = next(p.text for p in paragraphs if f"answering ‘{plain(answer)}’ for ‘{row[0]}’" in p.text)
             assert any(word in sentence for word in CHANGE_WORDS) == lettered, sentence
             items_seen += 1
     assert items_seen > 10
@@ -253,3 +254,10 @@ def test_captions_and_prose_name_waves_by_their_titles(compared) -> None:  # noq
     assert not [w for w in words if re.search(r"\bw[23]\b", w)], "a wave's name (its slug) in the report's text"
     assert any("in CSO Wave 3" in w and "CSO Wave 2" in w for w in words)
     assert any(w.startswith("CSO Wave 3: response rate by questionnaire section") for w in words)
+
+
+def test_the_draft_summary_states_only_significant_changes(compared) -> None:  # noqa: ANN001
+    summary = compared["report"].summary
+    changes = [p.text for p in summary if any(w in p.text for w in (" rose from ", " fell from "))]
+    assert all(text.endswith("a significant difference.") for text in changes)
+    assert not any("was similar to" in p.text for p in summary), "the summary gives changes, not non-changes"
