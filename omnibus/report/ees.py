@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from omnibus.analysis.tables import Table
+from omnibus.report.ees_standards import OPTIONAL_META, REQUIRED_META
 from omnibus.report.published import (
     STATISTICS,
     WaveRelease,
@@ -37,17 +38,7 @@ from omnibus.report.published import (
     statistic_rows,
 )
 
-META_COLUMNS = (
-    "col_name",
-    "col_type",
-    "label",
-    "indicator_grouping",
-    "indicator_unit",
-    "indicator_dp",
-    "filter_hint",
-    "filter_grouping_column",
-    "filter_default",
-)
+META_COLUMNS = (*REQUIRED_META, *OPTIONAL_META)  # the metadata file's columns, as the standards name them
 TOTAL = "Total"
 # Decimal places of each statistic of a number (percentages follow the analysis spec).
 STATISTIC_DP = {"mean": 1, "median": 1, "minimum": 1, "maximum": 1, "ratio": 2}

@@ -33,12 +33,7 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
     """Write WAVE's tab book: every question with its base, breakdowns, nets, means and wave comparisons."""
     if output.suffix not in (".xlsx", ".ods"):
         raise click.BadParameter(f"{output} should end in .xlsx or .ods", param_hint="-o")
-    waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
-    try:
-        analysis = load_spec(spec) if spec else AnalysisSpec()
-    except SpecError as error:
-        raise click.ClickException(str(error)) from None
-    datasets = [build_dataset(wave) for wave in waves]
+    _, analysis, datasets = _read_waves((wave_slug, *earlier), spec)
     output.parent.mkdir(parents=True, exist_ok=True)
     try:
         write_tabbook(datasets, analysis, output)
@@ -49,6 +44,16 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
     click.echo(
         f"Wrote {output}: the tab book of {wave_slug}" + (f" compared with {', '.join(earlier)}" if earlier else "")
     )
+
+
+def _read_waves(slugs: tuple[str, ...], spec: Path | None) -> tuple[list, AnalysisSpec, list]:
+    """The waves named (the first the one tabulated), the analysis spec, and each wave's dataset."""
+    waves = [wave_named(slug) for slug in slugs]
+    try:
+        analysis = load_spec(spec) if spec else AnalysisSpec()
+    except SpecError as error:
+        raise click.ClickException(str(error)) from None
+    return waves, analysis, [build_dataset(wave) for wave in waves]
 
 
 class _ReportGroup(click.Group):
@@ -150,12 +155,7 @@ def publish_command(
     code, _, name = country.partition(":")
     if not code or not name:
         raise click.BadParameter(f"{country!r} is not CODE:NAME, like E92000001:England", param_hint="--country")
-    waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
-    try:
-        analysis = load_spec(spec) if spec else AnalysisSpec()
-    except SpecError as error:
-        raise click.ClickException(str(error)) from None
-    datasets = [build_dataset(wave) for wave in waves]
+    waves, analysis, datasets = _read_waves((wave_slug, *earlier), spec)
     try:
         written = publish(datasets, analysis, [wave_release(w) for w in waves], fmt, output, Country(code, name))
     except PublishError as error:
