@@ -13,6 +13,7 @@ question and base line, so the figure can be kept together.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import textwrap
@@ -118,8 +119,12 @@ def draw(chart: Chart) -> MplFigure:
     return figure
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
-    """Inches that `text` takes in the charts' font at `size` points, from the font's own metrics."""
+    """Inches that `text` takes in the charts' font at `size` points, from the font's own metrics.
+
+    Kept once measured: a report measures the same labels for the margins and again for the legend.
+    """
     font = get_font(findfont(FontProperties(family=palette.FONTS)))
     font.set_size(size, 72)
     font.set_text(text, 0.0)

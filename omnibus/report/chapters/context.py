@@ -6,7 +6,8 @@ context:
   variation:                                 # how LAs vary on an indicator
     - {indicator: cla_rate, period: "2016"}  # keep_zero: true keeps LAs with a value of 0
   scatter:                                   # one indicator against another
-    - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}
+    - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}  # list_units: true
+                                             # lists every LA's pair of values under the chart
   breakdowns:                                # a question by a banded frame attribute
     - {question: ConfUnd, by: cin_rate_band, label: Children in need rate band}
   correlations:                              # a numeric answer, or a ratio, against an indicator
@@ -40,7 +41,7 @@ from omnibus.report.spec import ReportSpecError
 KEYS = {"title", "variation", "scatter", "breakdowns", "correlations"}
 ENTRY_KEYS = {
     "variation": ({"indicator", "period"}, {"keep_zero"}),
-    "scatter": ({"x", "y"}, {"label_points", "highlight"}),
+    "scatter": ({"x", "y"}, {"label_points", "highlight", "list_units"}),
     "breakdowns": ({"question", "by"}, {"label"}),
     "correlations": ({"variable", "indicator"}, {"label", "numerator", "denominator"}),
 }
@@ -62,7 +63,8 @@ def context_chapter(raw: dict, wave: Any, dataset: Dataset | None) -> Chapter:  
             _variation(chapter, entry)
         for entry in spec.get("scatter", []):
             chapter.blocks.append(scatter_figure(*_measures(entry), entry.get("label_points", False),
-                                                 {str(k) for k in entry.get("highlight", [])}))  # fmt: skip
+                                                 {str(k) for k in entry.get("highlight", [])},
+                                                 list_units=bool(entry.get("list_units", False))))  # fmt: skip
         for entry in spec.get("breakdowns", []):
             chapter.blocks += [_table(t, entry) for t in band_tables(_need(dataset, "breakdowns"), *_breakdown(entry))]
         for entry in spec.get("correlations", []):
