@@ -186,6 +186,16 @@ def test_title_page_front_and_back_matter_come_from_the_spec(built) -> None:  # 
     assert "List of abbreviations" in words and "ISBN: 978-1-78105-889-3" in words
 
 
+def test_context_cites_public_sources_and_lists_no_las_unasked(built) -> None:  # noqa: ANN001
+    context = next(c for c in built["report"].chapters if c.key == "context")
+    figures = [b for b in context.blocks if type(b).__name__ == "Figure"]
+    sources = [n for f in figures for n in f.notes if n.startswith("Source: ")]
+    imd = "MHCLG, English Indices of Deprivation 2019, File 11: upper-tier local authority summaries"
+    assert f"Source: {imd}" in sources
+    assert not any(word in s for s in sources for word in ("sheet", "NOT 2015", "S7:", "sha256")), sources
+    assert all(len(f.data.rows) < 20 for f in figures), "per-LA listings only when the spec asks"
+
+
 def _blocks(report) -> list:  # noqa: ANN001
     from omnibus.report.build import walk_blocks
 
