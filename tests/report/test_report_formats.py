@@ -194,6 +194,11 @@ def test_context_cites_public_sources_and_lists_no_las_unasked(built) -> None:  
     assert f"Source: {imd}" in sources
     assert not any(word in s for s in sources for word in ("sheet", "NOT 2015", "S7:", "sha256")), sources
     assert all(len(f.data.rows) < 20 for f in figures), "per-LA listings only when the spec asks"
+    # Each indicator's period is in the title, and one later than the fieldwork is said to be.
+    scatter = next(f for f in figures if f.chart.kind == "scatter")
+    assert scatter.title.startswith("Children looked after per 10,000 children under 18 (2016) against IMD 2019")
+    later = "IMD 2019 average score is for 2019, after this wave's fieldwork (2017)"
+    assert any(n.startswith(later) for n in scatter.notes)
 
 
 def _blocks(report) -> list:  # noqa: ANN001

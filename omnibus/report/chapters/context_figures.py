@@ -93,7 +93,7 @@ def scatter_figure(
     else:
         data = _scatter_summary(x, y, keys, result)
     return Figure(
-        title=f"{y.label} against {x.label}",
+        title=f"{y.title} against {x.title}",  # each with its period
         chart=chart,
         data=data,
         alt=scatter_alt(x, y, result),
