@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from omnibus.analysis.banner import Column
 from omnibus.analysis.tables import Base, Cell, Table, TableRow
 
 # The GSS shorthand letters (the GSS harmonised symbols), as EES files write them.
@@ -117,8 +116,3 @@ class WaveRelease:
     def period(self) -> Period:
         """The wave's period (the term its fieldwork opened in)."""
         return period_of(self.opens)
-
-
-def column_wave(column: Column, waves: dict[str, WaveRelease]) -> WaveRelease:
-    """The wave a banner column's figures are of."""
-    return waves[column.wave]
