@@ -6,7 +6,8 @@ INSTALLED := $(VENV)/.installed
 ASSETS := node_modules/.installed
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
-REPORT_TOOLS := /usr/bin/pdftoppm /usr/bin/soffice
+REPORT_TOOLS := /usr/bin/pdftoppm /usr/bin/soffice /usr/lib/libreoffice/program/libsclo.so \
+	/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint setup clean r-survey
@@ -36,9 +37,11 @@ test: setup $(CHROMIUM) $(REPORT_TOOLS) r-survey
 $(CHROMIUM):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
 
-# The report's checks: pdftoppm renders PDF pages to PNG; LibreOffice opens the Word file.
+# The report's checks: pdftoppm renders PDF pages to PNG; LibreOffice opens the Word file and the ODS tables;
+# Liberation Sans (Arial's metric twin) is the font of the report's text and charts.
 $(REPORT_TOOLS):
-	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends poppler-utils libreoffice-writer-nogui
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends poppler-utils libreoffice-writer-nogui libreoffice-calc-nogui \
+	  fonts-liberation
 
 ## lint: ruff, and the import contract (the layers, and no Django in questionnaire or analysis)
 lint: setup

@@ -61,3 +61,9 @@ class Dataset:
     # Notes that come with the data, by question: how a code frame's codes were given (by a person or
     # accepted from suggestions), printed under the question's table in the tab book.
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    title: str = ""  # the wave's title ("Children's Services Omnibus – Wave 3"), for captions and prose
+
+    @property
+    def display_name(self) -> str:
+        """What a reader calls the wave: its title, else its name."""
+        return self.title or self.wave

@@ -19,5 +19,5 @@ class Measure:
 
     @property
     def title(self) -> str:
-        """The label with its period, as an axis says it."""
-        return f"{self.label} ({self.period})" if self.period else self.label
+        """The label with its period, as an axis says it (once: "IMD 2019 average score" needs no "(2019)")."""
+        return f"{self.label} ({self.period})" if self.period and self.period not in self.label else self.label

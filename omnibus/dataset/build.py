@@ -59,6 +59,7 @@ class WaveStore:
     """What the store holds for a wave, read in a handful of queries."""
 
     slug: str
+    title: str
     questionnaire: Questionnaire
     pilot: bool
     units: dict[int, UnitStore]  # wave unit id -> its store
@@ -166,7 +167,7 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
             units[unit_id].shown_sections.add(section)
     frame, attributes, size, profile = _frame(wave)
     pilot = wave.kind == Wave.PILOT
-    return WaveStore(wave.slug, questionnaire, pilot, units, frame, attributes, size, profile, events)
+    return WaveStore(wave.slug, wave.title, questionnaire, pilot, units, frame, attributes, size, profile, events)
 
 
 def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, tuple[Breakdown, ...]]:  # noqa: ANN001
@@ -223,7 +224,9 @@ def assemble(store: WaveStore) -> Dataset:
     data = pl.DataFrame(columns, schema=_schema(store.frame_attributes, columns, q, specs))
     data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
     attributes = list(store.frame_attributes)
-    return Dataset(store.slug, q, dataset_vars, data, store.population_size, attributes, profile=store.profile)
+    return Dataset(
+        store.slug, q, dataset_vars, data, store.population_size, attributes, profile=store.profile, title=store.title
+    )
 
 
 def unit_row(

@@ -205,8 +205,16 @@ def write_sav(dataset: Dataset, path: Path, frame_labels: dict[str, str] | None 
 
 
 def _measures(dataset: Dataset) -> dict[str, str]:
+    """SPSS measure levels from the question type: a grid's items share a rating scale, so are ordinal."""
     kinds = {"code": "nominal", "flag": "nominal", "number": "scale", "text": "nominal"}
-    return {v.name: kinds[v.kind] for v in dataset.variables if v.name in dataset.data.columns}
+    levels = {}
+    for v in dataset.variables:
+        if v.name not in dataset.data.columns:
+            continue
+        owner = dataset.questionnaire.owner(v.question)
+        grid_item = v.kind == "code" and owner is not None and owner.type == "grid"
+        levels[v.name] = "ordinal" if grid_item else kinds[v.kind]
+    return levels
 
 
 def _naive_times(data: pl.DataFrame) -> pl.DataFrame:

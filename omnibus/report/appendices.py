@@ -32,7 +32,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
     rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate_text}%"] for r in response.sections]
     chapter.blocks.append(
         DataTable(
-            f"{dataset.wave} response rate by questionnaire section",
+            f"{dataset.display_name}: response rate by questionnaire section",
             ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
             rows,
             source="response",
@@ -51,7 +51,7 @@ def profile_appendix(dataset: Dataset, breakdowns: list[Breakdown], units: str) 
     for block in response.profile:
         chapter.blocks.append(
             DataTable(
-                f"Response profile by {block.label.lower()}",
+                f"Response profile: {block.label}",  # the attribute as its population declares it
                 [block.label, *PROFILE_HEADINGS],
                 profile_cells(block),
                 profile_notes(block),

@@ -8,6 +8,7 @@ Appendix 1 (response profile) and Appendix 2 (questionnaire). Writers only lay t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,9 +18,12 @@ from omnibus.analysis.profile import response_by_section
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
 from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.model import Questionnaire
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
 from omnibus.report.figures import (
+    Bars,
+    Stack,
     bar_figure,
     bars_of,
     numeric_summary,
@@ -33,13 +37,14 @@ from omnibus.report.findings import (
     lower_first,
     stack_comparison_findings,
     stack_findings,
+    summary_findings,
 )
 from omnibus.report.methodology import Fieldwork, day, introduction_chapter, response_of
 from omnibus.report.spec import FigureSpec, ReportSpec, SectionSpec
 from omnibus.report.tabbook import book_weights
 
 Say = Callable[[str], None]
-SUMMARY_FINDINGS = 4  # findings per chapter in a draft executive summary
+SUMMARY_FINDINGS = 6  # findings per chapter in a draft executive summary: its nets and significant changes
 
 
 @dataclass
@@ -85,7 +90,7 @@ def build_report(
         spec.units,
         spec.introduction,
         spec.methodology,
-        [d.wave for d in inputs.earlier],
+        [d.display_name for d in inputs.earlier],
         inputs.analysis,
     )
     say("Appendices: response profile and questionnaire")
@@ -99,9 +104,26 @@ def build_report(
         spec.date or f"{inputs.fieldwork.closes:%B %Y}",
         [intro, *sections, *extra, *appendices],
         summary_paragraphs(inputs, headlines),
+        publication=spec.publication,
     )
     number_blocks(report)
     return report
+
+
+def sub_headings(questionnaire: Questionnaire, section_id: str) -> dict[str, str]:
+    """The sub-heading each question of a section falls under: the last `heading:` at or before it.
+
+    The questionnaire's headings carry the printed questionnaire's numbers ("2.1 LA improvement");
+    the report's chapters are not numbered, so the number is left off.
+    """
+    section = questionnaire.section(section_id)
+    out, current = {}, None
+    for question in section.questions if section else []:
+        if question.heading:
+            current = re.sub(r"^\d+(\.\d+)*\.?\s+", "", question.heading.strip())
+        if current:
+            out[question.id] = current
+    return out
 
 
 def _section_title(dataset: Dataset, spec: SectionSpec) -> str:
@@ -115,7 +137,8 @@ def section_chapter(
     """A section's chapter (its intro, then each figure with its findings), and each figure's first finding."""
     dataset = inputs.dataset
     chapter = Chapter(_section_title(dataset, spec), key=f"section-{spec.id}")
-    headlines: list[Paragraph] = []
+    found: list[Paragraph] = []  # nets and significant changes
+    firsts: list[Paragraph] = []  # else each figure's first finding
     answered = next((r for r in response_by_section(dataset) if r.section == spec.id), None)
     if spec.intro:
         chapter.blocks.extend(Paragraph(" ".join(p.split())) for p in spec.intro.split("\n\n") if p.strip())
@@ -127,49 +150,72 @@ def section_chapter(
                 draft=True,
             )
         )
+    headings = sub_headings(dataset.questionnaire, spec.id)
+    current, into = None, chapter
     for figure_spec in spec.figures:
+        heading = headings.get(figure_spec.question)
+        if heading is not None and heading != current:
+            current = heading
+            into = Chapter(heading, key=f"section-{spec.id}-{len(chapter.blocks)}")
+            chapter.blocks.append(into)
         tables = by_question.get(figure_spec.question, [])
         if not tables:
-            chapter.blocks.append(
+            into.blocks.append(
                 Paragraph(f"{figure_spec.question}: no table in this wave's tab book.", draft=True, style="note")
             )
             continue
-        blocks = figure_blocks(figure_spec, tables, inputs, earlier_wave)
-        headlines.extend(b for b in blocks[:1] if isinstance(b, Paragraph))
-        chapter.blocks.extend(blocks)
+        blocks, headline, first = figure_blocks(figure_spec, tables, inputs, earlier_wave)
+        found.extend(headline)
+        firsts.extend([] if headline else first)
+        into.blocks.extend(blocks)
+    headlines = found[:SUMMARY_FINDINGS] + firsts[: max(0, SUMMARY_FINDINGS - len(found))]
     return chapter, headlines
 
 
 def figure_blocks(
     spec: FigureSpec, tables: list[Table], inputs: ReportInputs, earlier_wave: str | None
-) -> list[Paragraph | Figure | DataTable]:
-    """A figure (or table) of one question, with the researcher's text or draft findings before it."""
+) -> tuple[list[Paragraph | Figure | DataTable], list[Paragraph], list[Paragraph]]:
+    """A figure (or table) of one question with the researcher's text or draft findings before it; what it
+    adds to the executive summary (its nets and significant changes); and its first finding, named by its
+    title, for a summary short of those."""
     question = inputs.dataset.questionnaire.question(spec.question)
     assert question is not None  # the spec was checked against the questionnaire
     c = inputs.analysis.conventions
     units = inputs.spec.units
+    headline: list[Paragraph] = []
     if spec.kind == "table":
         drawn: Figure | DataTable = numeric_summary(tables, question, spec, c)
         drafts: list[Paragraph] = []
     elif spec.kind == "stacked" or kind_of(question).scale:
         column = _earlier_column(tables[0], earlier_wave) if spec.compare else None
-        stack = stack_of(tables, question, spec, column)
+        stack = _titled(stack_of(tables, question, spec, column), inputs)
         drawn = stacked_figure(stack, question, c)
         drafts = stack_findings(stack, units, c) + stack_comparison_findings(stack, units, c)
+        headline = summary_findings(stack, units, c)
     else:
         table = tables[0]
         column = _earlier_column(table, earlier_wave) if spec.compare or spec.kind == "paired" else None
-        bars = bars_of(table, spec, column)
+        bars = _titled(bars_of(table, spec, column), inputs)
         if column is not None:
             drawn = paired_figure(bars, question, c, inputs.analysis.confidence)
             drafts = comparison_findings(bars, units, c)
         else:
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
+        headline = summary_findings(bars, units, c)
     # A question reworded since the earlier wave: its difference was not tested, and the figure says why.
     for note in dict.fromkeys(n for t in tables for n in t.wording_notes):
         drawn.notes.append(note)
     text = [Paragraph(t) for t in spec.text] if spec.text else drafts
-    return [*text, drawn]
+    first = [Paragraph(f"{spec.title}: {lower_first(d.text)}", draft=True) for d in drafts[:1]]
+    return [*text, drawn], headline, first
+
+
+def _titled(shown: Bars | Stack, inputs: ReportInputs) -> Bars | Stack:
+    """The figure with its waves called by their titles, as captions and findings name them."""
+    titles = {d.wave: d.display_name for d in [inputs.dataset, *inputs.earlier]}
+    shown.wave = titles.get(shown.wave, shown.wave)
+    shown.earlier_wave = titles.get(shown.earlier_wave, shown.earlier_wave)
+    return shown
 
 
 def _earlier_column(table: Table, earlier_wave: str | None) -> int | None:
@@ -200,8 +246,10 @@ def summary_paragraphs(inputs: ReportInputs, headlines: list[tuple[Chapter, list
         return [Paragraph(p) for p in inputs.spec.summary]
     out = [response_summary(inputs)]
     for chapter, firsts in headlines:
+        out.append(Paragraph(chapter.title, style="subheading"))  # grouped by topic, as the chapters are
         answered = next((b for b in chapter.blocks if isinstance(b, Paragraph) and b.text.startswith("A total")), None)
-        out.append(Paragraph(answered.text if answered else f"{chapter.title}.", draft=True))
+        if answered is not None:
+            out.append(Paragraph(answered.text, draft=True))
         out.extend(Paragraph(p.text, draft=p.draft) for p in firsts[:SUMMARY_FINDINGS])
     return out
 

@@ -4,11 +4,18 @@ Bars are horizontal and labelled directly (no axis to read across), stacked bars
 with each segment labelled when it is wide enough, paired bars put this wave above the earlier
 one and mark a significant difference beside the answer. Scatter and distribution charts are
 drawn by the context module (`omnibus.report.chapters.context_charts.draw_chart`).
+
+Nothing is clipped: labels and legends are measured with the font's own metrics, category
+labels wrap, and a legend sits below the bars in as many rows as it needs, read across the
+rows in the order of the scale. A chart is never taller than fits on a page beside its title,
+question and base line, so the figure can be kept together.
 """
 
 from __future__ import annotations
 
+import functools
 import io
+import re
 import textwrap
 from dataclasses import dataclass, field
 
@@ -19,6 +26,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - after choosing the backend
 from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure as MplFigure  # noqa: E402
+from matplotlib.font_manager import FontProperties, findfont, get_font  # noqa: E402
 
 from omnibus.analysis.conventions import number_text  # noqa: E402
 from omnibus.report import palette  # noqa: E402
@@ -28,9 +36,11 @@ from omnibus.report.figures import SIGNIFICANT_MARK  # noqa: E402
 
 WIDTH = 6.3  # inches: the text width of an A4 page with 2 cm margins
 LABEL_CHARS = 38  # category labels wrap at this many characters
-CHAR_WIDTH = 0.066  # inches: an average character of 9 pt DejaVu Sans
+MAX_HEIGHT = 7.2  # inches: with the title, question and base line, a figure still fits on an A4 page
 CONTEXT_KINDS = ("scatter", "distribution")
 MIN_LABELLED = 5.0  # stacked segments narrower than this (per cent) carry no label
+LEGEND_SIZE = 8.0  # points
+LEGEND_ROW = 0.22  # inches per row of the legend
 
 
 @dataclass
@@ -69,6 +79,9 @@ def _save(figure: MplFigure, chart: Chart, fmt: str, dpi: int) -> bytes:
         # Context charts size themselves; ours are laid out in `_margins`, which saves a second drawing pass.
         tight = "tight" if chart.kind in CONTEXT_KINDS else None
         figure.savefig(buffer, format=fmt, dpi=dpi, bbox_inches=tight, metadata=_metadata(fmt))
+    if fmt == "svg":
+        # The fonts matplotlib found, then Arial and any sans-serif for a browser that has neither.
+        return re.sub(rb"font-family: [^;\"]*", b"font-family: " + palette.SVG_FONTS.encode(), buffer.getvalue())
     return buffer.getvalue()
 
 
@@ -82,7 +95,12 @@ def draw(chart: Chart) -> MplFigure:
     rows = max(len(chart.categories), 1)
     lines = max((len(textwrap.wrap(c, LABEL_CHARS)) for c in chart.categories), default=1)
     per_row = max(0.6 if chart.kind == "paired" else 0.32, 0.17 * lines + 0.12)  # room for wrapped labels
-    height = 2.6 if chart.kind in CONTEXT_KINDS else 0.5 + per_row * rows + (0.5 if chart.kind != "bar" else 0)
+    legend = _legend_layout(chart)
+    if chart.kind in CONTEXT_KINDS:
+        height = 2.6
+    else:
+        bars = min(per_row * rows, MAX_HEIGHT - 0.3 - legend.height)  # a long list packs its bars closer
+        height = 0.3 + bars + legend.height
     with plt.rc_context(_style()):
         figure = MplFigure(figsize=(WIDTH, height))  # not pyplot's: kept figures are not registered there
         ax = figure.subplots()
@@ -97,21 +115,79 @@ def draw(chart: Chart) -> MplFigure:
         else:
             raise ValueError(f"unknown chart kind {chart.kind!r}")
         if chart.kind not in CONTEXT_KINDS:
-            _margins(figure, chart, height)
+            _margins(figure, chart, height, legend)
+            _legend_below(figure, ax, legend)
     return figure
 
 
-def _margins(figure: MplFigure, chart: Chart, height: float) -> None:
-    """Room for the wrapped labels on the left and a legend above, worked out from the text, not measured."""
-    widest = max((len(line) for c in chart.categories for line in textwrap.wrap(c, LABEL_CHARS)), default=10)
-    left = min(0.55, (widest * CHAR_WIDTH + 0.2) / WIDTH)
-    top = 1 - (0.45 if chart.kind != "bar" else 0.1) / height
-    figure.subplots_adjust(left=left, right=0.97, top=top, bottom=0.1 / height)
+@functools.lru_cache(maxsize=4096)
+def text_width(text: str, size: float) -> float:
+    """Inches that `text` takes in the charts' font at `size` points, from the font's own metrics.
+
+    Kept once measured: a report measures the same labels for the margins and again for the legend.
+    """
+    font = get_font(findfont(FontProperties(family=palette.FONTS)))
+    font.set_size(size, 72)
+    font.set_text(text, 0.0)
+    return font.get_width_height()[0] / 64 / 72
+
+
+@dataclass
+class _Legend:
+    """Where a chart's legend goes: its entries in drawing order, columns and rows."""
+
+    labels: list[str]
+    columns: int
+    rows: int
+
+    @property
+    def height(self) -> float:
+        return LEGEND_ROW * self.rows + 0.15 if self.rows else 0.0
+
+
+def _legend_layout(chart: Chart) -> _Legend:
+    """As many columns as fit the width at the widest entry; no legend for a single series."""
+    if chart.kind not in ("stacked", "paired") or not chart.series:
+        return _Legend([], 0, 0)
+    labels = [s.label for s in chart.series]
+    widest = max(text_width(label, LEGEND_SIZE) for label in labels) + 0.45  # the swatch and the gap
+    columns = max(1, min(len(labels), int((WIDTH - 0.2) // widest)))
+    return _Legend(labels, columns, -(-len(labels) // columns))
+
+
+def reading_order(entries: list, columns: int) -> list:
+    """Entries arranged so that matplotlib, which fills a legend column by column, shows them row by row."""
+    rows = -(-len(entries) // columns)
+    return [entries[r * columns + c] for c in range(columns) for r in range(rows) if r * columns + c < len(entries)]
+
+
+def _legend_below(figure: MplFigure, ax: Axes, legend: _Legend) -> None:
+    if not legend.rows:
+        return
+    handles, labels = ax.get_legend_handles_labels()
+    figure.legend(
+        reading_order(handles, legend.columns),
+        reading_order(labels, legend.columns),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=legend.columns,
+        frameon=False,
+        fontsize=LEGEND_SIZE,
+        handlelength=1.2,
+        columnspacing=1.2,
+    )
+
+
+def _margins(figure: MplFigure, chart: Chart, height: float, legend: _Legend) -> None:
+    """Room for the wrapped labels on the left and the legend below, measured in the charts' font."""
+    widest = max((text_width(line, 9) for c in chart.categories for line in textwrap.wrap(c, LABEL_CHARS)), default=1)
+    left = min(0.55, (widest + 0.2) / WIDTH)
+    figure.subplots_adjust(left=left, right=0.97, top=1 - 0.1 / height, bottom=(0.1 + legend.height) / height)
 
 
 def _style() -> dict:
     return {
-        "font.family": palette.FONT,
+        "font.family": palette.FONTS,
         "font.size": 9,
         "text.color": palette.TEXT,
         "axes.labelcolor": palette.TEXT,
@@ -172,23 +248,36 @@ def _paired(chart: Chart, ax: Axes) -> None:
         for i, label in enumerate(chart.categories)
     ]
     ax.set_yticks(list(range(n)), _labels(labels))
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2, frameon=False, fontsize=8.5)
     _plain_axes(ax, top * 1.15)
 
 
 def _stacked(chart: Chart, ax: Axes) -> None:
-    colours = palette.colours(len(chart.series))
     n = len(chart.categories)
     left = [0.0] * n
-    for series, colour in zip(chart.series, colours, strict=True):
+    for series, colour in zip(chart.series, stack_colours(chart), strict=True):
         values = [v or 0.0 for v in series.values]
-        ax.barh(list(range(n)), values, left=left, color=colour, label=series.label, height=0.6)
-        text_colour = "white" if colour in ("#0072B2", "#D55E00", "#000000", "#009E73", "#CC79A7") else palette.TEXT
+        ax.barh(
+            list(range(n)), values, left=left, color=colour, label=series.label, height=0.6, edgecolor="white", lw=0.6
+        )
         for i, value in enumerate(values):
             if value >= MIN_LABELLED:
-                label = number_text(value)
-                ax.text(left[i] + value / 2, i, label, ha="center", va="center", fontsize=7.5, color=text_colour)
+                ax.text(
+                    left[i] + value / 2,
+                    i,
+                    number_text(value),
+                    ha="center",
+                    va="center",
+                    fontsize=7.5,
+                    color=palette.text_on(colour),
+                )
         left = [a + b for a, b in zip(left, values, strict=True)]
     ax.set_yticks(list(range(n)), _labels(chart.categories))
-    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(chart.series), 3), frameon=False, fontsize=8)
     _plain_axes(ax, 100.0)
+
+
+def stack_colours(chart: Chart) -> list[str]:
+    """A stacked chart's colours: an ordered scale dark to light, answers outside it grey; else categorical."""
+    if not chart.ordered:
+        return palette.colours(len(chart.series))
+    ramp = iter(palette.sequential(sum(not s.outside_scale for s in chart.series)))
+    return [palette.OUTSIDE_SCALE if s.outside_scale else next(ramp) for s in chart.series]

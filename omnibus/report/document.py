@@ -16,6 +16,7 @@ class BarSeries:
     label: str
     values: list[float | None]  # percentages (0-100) or values, one per category; None: no figure
     significant: list[bool] = field(default_factory=list)  # paired bars: differs from the other wave
+    outside_scale: bool = False  # a stacked scale's "Don't know": drawn in grey, after the scale
 
 
 @dataclass
@@ -48,6 +49,7 @@ class Chart:
     unit: str = "%"  # what the values are in, for axis and labels
     fit: tuple[float, float] | None = None  # scatter: intercept and slope of a fitted line
     label_points: bool = False
+    ordered: bool = False  # stacked: the series are the points of an ordered scale (a sequential palette)
 
 
 @dataclass
@@ -106,6 +108,24 @@ class Chapter:
 
 
 @dataclass
+class Publication:
+    """What a published report says beyond its title: who made it and for whom, and the back matter's details."""
+
+    sponsor: str = ""  # who commissioned it ("Department for Education")
+    authors: list[str] = field(default_factory=list)
+    acknowledgements: list[str] = field(default_factory=list)  # paragraphs
+    abbreviations: list[tuple[str, str]] = field(default_factory=list)  # (abbreviation, meaning), in order
+    reference: str = ""  # the publisher's reference ("DFE-RR643")
+    isbn: str = ""
+    disclaimer: list[str] = field(default_factory=list)  # paragraphs: whose views these are
+
+    @property
+    def back_matter(self) -> bool:
+        """Whether there is anything for the back page."""
+        return bool(self.reference or self.isbn or self.disclaimer)
+
+
+@dataclass
 class Report:
     """A whole report: title page facts and the chapters."""
 
@@ -116,3 +136,4 @@ class Report:
     summary: list[Paragraph] = field(default_factory=list)  # the executive summary
     author: str = ""  # as printed under the title
     language: str = "en-GB"
+    publication: Publication = field(default_factory=Publication)

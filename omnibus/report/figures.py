@@ -308,11 +308,12 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
 
 def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
     """Stacked bars: each item's answers along one bar of 100%."""
-    chart = Chart(
-        "stacked",
-        stack.items,
-        [BarSeries(h, [values[j] for values in stack.values]) for j, h in enumerate(stack.headings)],
-    )
+    outside = {o.label for o in question.options if o.missing}
+    series = [
+        BarSeries(h, [values[j] for values in stack.values], outside_scale=h in outside)
+        for j, h in enumerate(stack.headings)
+    ]
+    chart = Chart("stacked", stack.items, series, ordered=True)
     low = min(stack.bases, default=0) < c.low_base
     header = ["Item", *stack.headings, *(label for label, _ in stack.nets), "Base (n)"]
     rows = []

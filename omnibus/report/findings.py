@@ -17,15 +17,15 @@ CHANGE_WORDS = ("rose", "fell", "increase", "decrease", "up from", "down from") 
 
 def bar_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
     """The most common answers and the nets, as draft sentences."""
-    plain = sorted((b for b in bars.bars if not b.net and b.value is not None), key=lambda b: -(b.value or 0))
-    if not plain:
+    answers = sorted((b for b in bars.bars if not b.net and b.value is not None), key=lambda b: -(b.value or 0))
+    if not answers:
         return [Paragraph(f"No responding {units} were in the base of this question.", draft=True)]
-    top = plain[0]
+    top = answers[0]
     text = (
         f"{_capital(top.label)} was the most common answer, given by {spoken_percent(top.value, top.count, c)} "
         f"of responding {units} (n={bars.base})."
     )
-    following = [f"{lower_first(b.label)} ({spoken_percent(b.value, b.count, c)})" for b in plain[1:3]]
+    following = [f"{lower_first(b.label)} ({spoken_percent(b.value, b.count, c)})" for b in answers[1:3]]
     if following:
         text += f" It was followed by {' and '.join(following)}."
     out = [Paragraph(text, draft=True)]
@@ -33,7 +33,7 @@ def bar_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
         out.append(
             Paragraph(
                 f"Taken together, {spoken_percent(net.value, net.count, c)} of responding {units} "
-                f"answered {lower_first(net.label)}.",
+                f"answered {_quoted(plain(net.label))}.",
                 draft=True,
             )
         )
@@ -57,7 +57,7 @@ def change_sentence(bar: Bar, wave: str, earlier: str, units: str, c: Convention
     """
     now = spoken_percent(bar.value, bar.count, c)
     then = spoken_percent(bar.earlier, bar.earlier_count, c)
-    subject = f"The share of responding {units} answering {_quoted(answer or bar.label)}"
+    subject = f"The share of responding {units} answering {_quoted(plain(answer or bar.label))}"
     if answer:
         subject += f" for {_quoted(bar.label)}"
     if bar.significant and bar.value is not None and bar.earlier is not None and bar.value != bar.earlier:
@@ -86,7 +86,7 @@ def stack_findings(stack: Stack, units: str, c: Conventions) -> list[Paragraph]:
         return [Paragraph(f"No responding {units} were in the base of this question.", draft=True)]
     high = ranked[0]
     share = spoken_percent(high[0], high[1], c)
-    text = f"Responding {units} most often answered {_quoted(label)} for {_quoted(high[2])} ({share})"
+    text = f"Responding {units} most often answered {_quoted(plain(label))} for {_quoted(high[2])} ({share})"
     if len(ranked) > 1:
         low = ranked[-1]
         text += f", and least often for {_quoted(low[2])} ({spoken_percent(low[0], low[1], c)})"
@@ -100,6 +100,42 @@ def stack_comparison_findings(stack: Stack, units: str, c: Conventions) -> list[
         for bar in stack.compared
         if bar.value is not None and bar.earlier is not None
     ]
+
+
+def summary_findings(shown: Bars | Stack, units: str, c: Conventions) -> list[Paragraph]:
+    """What a figure adds to the executive summary: its headline nets and its significant changes, in words.
+
+    Each sentence names the figure's subject (its title), so the summary reads without the figures.
+    """
+    topic = shown.title
+    out = []
+    if isinstance(shown, Bars):
+        for net in (b for b in shown.bars if b.net and b.value is not None):
+            share = spoken_percent(net.value, net.count, c)
+            out.append(f"{topic}: {share} of responding {units} answered {_quoted(plain(net.label))}.")
+        for bar in (b for b in shown.bars if b.significant):
+            out.append(f"{topic}: {lower_first(change_sentence(bar, shown.wave, shown.earlier_wave, units, c))}")
+    else:
+        for label, values in shown.nets[:1]:
+            known = [(v, item) for v, item in zip(values, shown.items, strict=True) if v is not None]
+            if known:
+                low, high = min(known), max(known)
+                out.append(
+                    f"{topic}: between {spoken_percent(low[0], None, c)} and {spoken_percent(high[0], None, c)} of "
+                    f"responding {units} answered {_quoted(plain(label))}, most often for {_quoted(high[1])}."
+                )
+        out += [
+            f"{topic}: "
+            + lower_first(change_sentence(b, shown.wave, shown.earlier_wave, units, c, shown.compared_answer))
+            for b in shown.compared
+            if b.significant
+        ]
+    return [Paragraph(text, draft=True) for text in out]
+
+
+def plain(label: str) -> str:
+    """A row label in plain words: a net's "NET: " prefix (the tab book's mark) left off."""
+    return label.removeprefix("NET: ")
 
 
 def _capital(text: str) -> str:

@@ -72,7 +72,7 @@ def response_table(dataset: Dataset) -> DataTable:
     """Table 1: complete and partial responses and the response rate, section by section."""
     rows = [[r.title, str(r.complete), str(r.partial), f"{r.rate_text}%"] for r in response_of(dataset).sections]
     return DataTable(
-        f"{dataset.wave} response rate by questionnaire section",
+        f"{dataset.display_name}: response rate by questionnaire section",
         ["Section", "Complete responses (n)", "Partial responses (n)", "Response rate"],
         rows,
         [f"Response rate: complete and partial responses as a share of all {dataset.population_size} units."],
@@ -143,9 +143,9 @@ def presentation_chapter(dataset: Dataset, units: str, earlier: list[str], spec:
     """How to read the figures: census, bases, symbols and significance (what the tests ask, in words)."""
     level = round(spec.confidence * 100)
     compared = (
-        f" Figures of {dataset.wave} are compared with {', '.join(earlier)}; a difference is called a change only "
-        f"where the test found it significant at the {level}% level, allowing for the units answering in both "
-        "waves, and not where the question's wording or answers changed between the waves."
+        f" Figures of {dataset.display_name} are compared with {', '.join(earlier)}; a difference is called a "
+        f"change only where the test found it significant at the {level}% level, allowing for the units answering "
+        "in both waves, and not where the question's wording or answers changed between the waves."
         if earlier
         else ""
     )

@@ -24,6 +24,13 @@ sections:
         text: []                    # the researcher's findings; empty: draft sentences
 open_responses: true                # chapters of coded open responses, after the sections
 context: {}                         # a context chapter, passed through untouched
+sponsor: Department for Education   # the title page: who commissioned it, and who wrote it
+authors: [A. Researcher, B. Analyst]
+acknowledgements: |                 # after the contents, with the abbreviations
+abbreviations: {LA: Local authority}
+reference: DFE-RR643                # the back page: reference, ISBN (checked) and disclaimer
+isbn: 978-1-78105-893-0
+disclaimer: |
 ```
 
 Unknown keys, unknown sections and questions and bad codes are errors naming the file and line.
@@ -40,6 +47,7 @@ from omnibus.analysis.yaml_lines import Mapping, line_of, read_with_lines
 from omnibus.questionnaire import textfile
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
+from omnibus.report.document import Publication
 
 KINDS = ("bar", "stacked", "paired", "table")
 SORTS = ("descending", "ascending", "questionnaire")
@@ -55,6 +63,13 @@ TOP_KEYS = {
     "sections",
     "open_responses",
     "context",
+    "sponsor",
+    "authors",
+    "acknowledgements",
+    "abbreviations",
+    "reference",
+    "isbn",
+    "disclaimer",
 }
 SECTION_KEYS = {"title", "intro", "figures"}
 FIGURE_KEYS = {"question", "title", "kind", "sort", "exclude", "nets", "compare", "text"}
@@ -104,6 +119,7 @@ class ReportSpec:
     sections: list[SectionSpec] = field(default_factory=list)
     open_responses: bool = True
     context: dict | None = None
+    publication: Publication = field(default_factory=Publication)
     path: str = "<report spec>"
 
 
@@ -137,6 +153,7 @@ def parse_report_spec(raw: object, questionnaire: Questionnaire, source: str = "
         methodology=_text(raw, "methodology", source),
         open_responses=bool(raw.get("open_responses", True)),
         context=raw.get("context"),
+        publication=_publication(raw, source),
         path=source,
     )
     sections = raw.get("sections")
@@ -148,6 +165,42 @@ def parse_report_spec(raw: object, questionnaire: Questionnaire, source: str = "
     for sid, value in sections.items():
         spec.sections.append(_section(sid, value, sections, questionnaire, source))
     return spec
+
+
+def _publication(raw: dict, source: str) -> Publication:
+    """The title page's and back matter's details: sponsor, authors, acknowledgements, abbreviations, reference…"""
+    abbreviations = raw.get("abbreviations") or {}
+    if not isinstance(abbreviations, dict) or any(isinstance(v, dict | list) for v in abbreviations.values()):
+        line = _line(raw, "abbreviations")
+        raise ReportSpecError(f"{source}:{line}: abbreviations: expected a mapping, like LA: Local authority")
+    isbn = _text(raw, "isbn", source)
+    if isbn and not valid_isbn(isbn):
+        raise ReportSpecError(f"{source}:{_line(raw, 'isbn')}: isbn: {isbn!r} is not a valid ISBN-13 or ISBN-10")
+    return Publication(
+        sponsor=_text(raw, "sponsor", source),
+        authors=_texts(raw, "authors", source) if isinstance(raw.get("authors"), list) else _lines(raw, "authors"),
+        acknowledgements=_texts(raw, "acknowledgements", source),
+        abbreviations=[(str(k), str(v)) for k, v in abbreviations.items()],
+        reference=_text(raw, "reference", source),
+        isbn=isbn,
+        disclaimer=_texts(raw, "disclaimer", source),
+    )
+
+
+def _lines(raw: dict, key: str) -> list[str]:
+    value = raw.get(key)
+    return [str(value).strip()] if value else []
+
+
+def valid_isbn(text: str) -> bool:
+    """Whether `text` is an ISBN-13 or ISBN-10 whose check digit is right (hyphens and spaces allowed)."""
+    digits = text.replace("-", "").replace(" ", "").upper()
+    if len(digits) == 13 and digits.isdigit():
+        return sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits)) % 10 == 0
+    if len(digits) == 10 and digits[:9].isdigit() and (digits[9].isdigit() or digits[9] == "X"):
+        values = [int(d) for d in digits[:9]] + [10 if digits[9] == "X" else int(digits[9])]
+        return sum(v * (10 - i) for i, v in enumerate(values)) % 11 == 0
+    return False
 
 
 def _section(sid: str, raw: object, parent: dict, questionnaire: Questionnaire, source: str) -> SectionSpec:
@@ -265,10 +318,30 @@ def default_sort(question: Question) -> str:
 
 
 def short_title(question: Question) -> str:
-    """A figure title from the question text: its first sentence, without the question mark."""
+    """A figure title from the question text: its first sentence, without the question mark.
+
+    A sentence ends at "? " or ". " outside brackets and not after an abbreviation, so
+    "… delivery (e.g. operating with another authority) for …" keeps its brackets whole.
+    """
     text = " ".join(question.text.split())
-    first = text.split("? ")[0].split(". ")[0].rstrip("?.").strip()
+    first = _first_sentence(text).rstrip("?.").strip()
     return first[:1].upper() + first[1:]
+
+
+ABBREVIATIONS = ("e.g", "i.e", "etc", "cf", "vs", "no")
+
+
+def _first_sentence(text: str) -> str:
+    depth = 0
+    for i, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char not in ".?" or depth > 0 or text[i + 1 : i + 2] not in ("", " "):
+            continue
+        word = text[:i].rsplit(" ", 1)[-1].lstrip("(").lower()
+        if char == "." and word in ABBREVIATIONS:
+            continue
+        return text[: i + 1]
+    return text
 
 
 def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
@@ -279,7 +352,7 @@ def default_sections(questionnaire: Questionnaire) -> list[SectionSpec]:
         if section.id not in topics:
             continue  # closing sections (consent, thanks) are not topics of the report
         figures = [
-            FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q))
+            FigureSpec(q.id, short_title(q), default_kind(q), default_sort(q), nets=default_kind(q) != "table")
             for q in section.questions
             if has_figure(q) and not q.pilot
         ]
@@ -314,6 +387,7 @@ def default_spec_text(questionnaire: Questionnaire, analysis: str | None = None,
             lines.append(f"        kind: {figure.kind}")
             if figure.kind != "table":
                 lines.append(f"        sort: {figure.sort}")
+                lines.append(f"        nets: {str(figure.nets).lower()}")
     return "\n".join(lines) + "\n"
 
 

@@ -6,11 +6,17 @@ gives the question, its base and base description, then the banner (total, the b
 earlier waves), each banner column lettered and followed by a narrow column of significance
 letters. Every figure is a number with a cell format, never text: the house style's symbols
 ("*" below 0.5 per cent, "0" for none) are number formats, so a reader's formulas still work.
+
+Every sheet prints on A4 landscape, fitted to the page's width, with the book's title and the
+sheet in the header and the page number in the footer; a section sheet repeats its banner
+(the same columns for every table on it) at the top of each page. Given a `.ods` path, the
+book is written as XLSX and converted by LibreOffice headless, so both say the same thing.
 """
 
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.core.spreadsheet import workbook
 from omnibus.report.document import DataTable
+from omnibus.report.libreoffice import convert
 
 LABEL_WIDTH = 48
 
@@ -57,7 +64,24 @@ def write_tabbook(
     tables = wave_tables(main, spec, earlier, weights)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix == ".ods":
+        with tempfile.TemporaryDirectory(dir=path.parent, prefix=".tabbook-") as scratch:
+            xlsx = Path(scratch) / path.with_suffix(".xlsx").name
+            _write_xlsx(tables, main, earlier, spec, weights, context, xlsx)
+            return convert(xlsx, "ods", path)
+    return _write_xlsx(tables, main, earlier, spec, weights, context, path)
+
+
+def _write_xlsx(tables, main: Dataset, earlier, spec: AnalysisSpec, weights, context, path: Path) -> Path:  # noqa: ANN001
     book = workbook(path, nan_inf_to_errors=True)
+    book.set_properties(
+        {
+            "title": f"{main.questionnaire.title}: tables of {main.display_name}",
+            "subject": f"Tab book of {main.display_name}",
+            "author": "Omnibus",
+            "comments": "Every question with its base, breakdowns, nets and tests; see the Legend sheet.",
+        }
+    )
     formats = _Formats(book, spec.conventions)
     contents = book.add_worksheet("Contents")
     legend = book.add_worksheet("Legend")
@@ -76,6 +100,8 @@ def write_tabbook(
     if context:
         entries.extend(_context_sheet(book.add_worksheet(_sheet_name("Context", used)), context, formats))
     _contents(contents, formats, main, earlier, entries)
+    for sheet in book.worksheets():
+        _print_setup(sheet, main.questionnaire.title)
     book.close()
     return path
 
@@ -83,6 +109,17 @@ def write_tabbook(
 def book_weights(datasets: Sequence[Dataset], spec: AnalysisSpec) -> dict[str, np.ndarray]:
     """Each wave's weights as the spec's `weighting` asks (none for an unweighted spec)."""
     return {d.wave: w for d in datasets if (w := rake_spec(d, spec)) is not None}
+
+
+def _print_setup(sheet, title: str) -> None:  # noqa: ANN001 - an XlsxWriter worksheet
+    """A4 landscape, one page wide, the title and sheet above and the page number below."""
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    # "&&" is a literal ampersand in a header; "&A" the sheet's name, "&P" and "&N" its pages.
+    sheet.set_header(f"&L{title.replace('&', '&&')}&R&A")
+    sheet.set_footer("&LTab book&RPage &P of &N")
 
 
 class _Formats:
@@ -137,6 +174,7 @@ def _section_sheet(
         sheet.set_column(1 + 2 * j, 1 + 2 * j, 10)
         sheet.set_column(2 + 2 * j, 2 + 2 * j, 4)
     sheet.freeze_panes(0, 1)
+    sheet.repeat_rows(2, 4)  # the first table's banner: every table of a section has the same columns
     row = 0
     entries = []
     done_grids: set[str] = set()

@@ -38,13 +38,18 @@ def write_docx(report: Report, path: Path, say: Callable[[str], None] = lambda l
     document.core_properties.language = report.language
     _title_page(document, report)
     _contents(document, report)
+    _front_matter(document, report)
     document.add_heading("Executive summary", level=1)
     for paragraph in report.summary:
-        _paragraph(document, paragraph)
+        if paragraph.style == "subheading":  # the summary's topics
+            document.add_heading(paragraph.text, level=2)
+        else:
+            _paragraph(document, paragraph)
     figures = [b for b in walk_blocks(report.chapters) if isinstance(b, Figure)]
     counter = {"done": 0, "all": len(figures)}
     for chapter in report.chapters:
         _chapter(document, chapter, 1, counter, say)
+    _back_matter(document, report)
     document.save(str(path))
     return path
 
@@ -59,12 +64,47 @@ def _page(document: DocumentObject) -> None:
 
 
 def _title_page(document: DocumentObject, report: Report) -> None:
+    publication = report.publication
+    if publication.sponsor:
+        document.add_paragraph(publication.sponsor).runs[0].bold = True
     document.add_heading(report.title, level=0)
     document.add_paragraph(report.subtitle).runs[0].bold = True
     document.add_paragraph(report.date)
-    if report.author:
-        document.add_paragraph(report.author)
+    authors = [report.author] if report.author else publication.authors
+    if authors:
+        document.add_paragraph(", ".join(authors[:-1]) + " and " + authors[-1] if len(authors) > 1 else authors[0])
     _page_break(document)
+
+
+def _front_matter(document: DocumentObject, report: Report) -> None:
+    """Acknowledgements and the list of abbreviations, after the contents."""
+    publication = report.publication
+    if publication.acknowledgements:
+        document.add_heading("Acknowledgements", level=1)
+        for text in publication.acknowledgements:
+            document.add_paragraph(text)
+    if publication.abbreviations:
+        document.add_heading("List of abbreviations", level=1)
+        for abbreviation, meaning in publication.abbreviations:
+            line = document.add_paragraph()
+            line.add_run(abbreviation).bold = True
+            line.add_run(f" – {meaning}")
+    if publication.acknowledgements or publication.abbreviations:
+        _page_break(document)
+
+
+def _back_matter(document: DocumentObject, report: Report) -> None:
+    """The back page: reference, ISBN and disclaimer."""
+    publication = report.publication
+    if not publication.back_matter:
+        return
+    _page_break(document)
+    if publication.reference:
+        document.add_paragraph(f"Reference: {publication.reference}")
+    if publication.isbn:
+        document.add_paragraph(f"ISBN: {publication.isbn}")
+    for text in publication.disclaimer:
+        document.add_paragraph(text)
 
 
 def _contents(document: DocumentObject, report: Report) -> None:
@@ -154,10 +194,12 @@ def _figure(document: DocumentObject, figure: Figure) -> None:
     question.paragraph_format.keep_with_next = True
     png = charts.render_chart(figure.chart, "png")
     width, height = struct.unpack(">II", png[16:24])  # the PNG header's size in pixels
+    holder = document.add_paragraph()
+    holder.paragraph_format.keep_with_next = True  # the chart stays with its base line
     if PICTURE_WIDTH * height / width > PICTURE_HEIGHT:  # a tall chart: fit the page's height instead
-        picture = document.add_picture(io.BytesIO(png), height=PICTURE_HEIGHT)
+        picture = holder.add_run().add_picture(io.BytesIO(png), height=PICTURE_HEIGHT)
     else:
-        picture = document.add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
+        picture = holder.add_run().add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
     properties = picture._inline.docPr
     properties.set("descr", figure.alt)  # Word's alt text
     properties.set("title", f"Figure {figure.number}: {figure.title}")

@@ -19,6 +19,9 @@ from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Repor
 STYLE = Path(__file__).with_name("report.css")
 
 
+SHORT_TABLE = 24  # rows: tables up to this long (most of them) are kept on one page in print
+
+
 def render_html(report: Report, for_print: bool = False, say: Callable[[str], None] = lambda line: None) -> str:
     """The report's HTML (a whole document); `for_print` adds page-numbered contents for the PDF."""
     figures = [b for b in _all_blocks(report) if isinstance(b, Figure)]
@@ -42,11 +45,12 @@ def render_html(report: Report, for_print: bool = False, say: Callable[[str], No
         '<main id="main">',
         _title_page(report),
         _contents(report, figures, tables),
+        _front_matter(report),
         _summary(report),
     ]
     for chapter in report.chapters:
         parts.append(_chapter(chapter, 2, images))
-    parts += ["</main>", "</body>", "</html>"]
+    parts += [_back_matter(report), "</main>", "</body>", "</html>"]
     return "\n".join(parts)
 
 
@@ -61,14 +65,49 @@ def _all_blocks(report: Report) -> list:
 
 
 def _title_page(report: Report) -> str:
-    author = f'<p class="author">{escape(report.author)}</p>' if report.author else ""
+    publication = report.publication
+    authors = [report.author] if report.author else publication.authors
+    sponsor = f'<p class="sponsor">{escape(publication.sponsor)}</p>' if publication.sponsor else ""
+    names = f'<p class="author">{escape(_names(authors))}</p>' if authors else ""
     return (
-        '<header class="title-page">'
+        f'<header class="title-page">{sponsor}'
         f"<h1>{escape(report.title)}</h1>"
         f'<p class="subtitle">{escape(report.subtitle)}</p>'
-        f'<p class="date">{escape(report.date)}</p>{author}'
+        f'<p class="date">{escape(report.date)}</p>{names}'
         "</header>"
     )
+
+
+def _names(names: list[str]) -> str:
+    """ "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _front_matter(report: Report) -> str:
+    """Acknowledgements and the list of abbreviations, after the contents, as the report spec gives them."""
+    publication = report.publication
+    parts = []
+    if publication.acknowledgements:
+        paragraphs = "".join(f"<p>{escape(p)}</p>" for p in publication.acknowledgements)
+        parts.append(f'<section class="front" id="acknowledgements"><h2>Acknowledgements</h2>{paragraphs}</section>')
+    if publication.abbreviations:
+        terms = "".join(f"<dt>{escape(a)}</dt><dd>{escape(m)}</dd>" for a, m in publication.abbreviations)
+        parts.append(
+            '<section class="front" id="abbreviations"><h2>List of abbreviations</h2>'
+            f'<dl class="abbreviations">{terms}</dl></section>'
+        )
+    return "\n".join(parts)
+
+
+def _back_matter(report: Report) -> str:
+    """The back page: the publisher's reference, the ISBN and the disclaimer."""
+    publication = report.publication
+    if not publication.back_matter:
+        return ""
+    lines = [f"Reference: {publication.reference}"] if publication.reference else []
+    lines += [f"ISBN: {publication.isbn}"] if publication.isbn else []
+    lines += publication.disclaimer
+    return '<footer class="back-matter">' + "".join(f"<p>{escape(line)}</p>" for line in lines) + "</footer>"
 
 
 def _contents(report: Report, figures: list[Figure], tables: list[DataTable]) -> str:
@@ -144,10 +183,12 @@ def _figure(figure: Figure, svg: bytes) -> str:
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in figure.notes)
     return (
         f'<figure class="figure" id="figure-{figure.number}">'
+        # Title, question, chart, base and notes are one block, kept on one page in print.
+        f'<div class="figure-head">'
         f'<figcaption><span class="figure-title">Figure {figure.number}: {escape(figure.title)}</span>'
         f'<span class="question">{escape(figure.question)}</span></figcaption>'
         f'<img src="{source}" alt="{escape(figure.alt)}">'
-        f'<p class="base">{escape(figure.base)}</p>{notes}'
+        f'<p class="base">{escape(figure.base)}</p>{notes}</div>'
         f'<details class="figure-data" open><summary>Data of figure {figure.number}</summary>'
         f"{_table(figure.data, figure_number=figure.number, shown=figure.notes)}</details>"
         "</figure>"
@@ -168,7 +209,9 @@ def _table(table: DataTable, figure_number: int | None = None, shown: list[str] 
         rows.append(f"<tr>{''.join(cells)}</tr>")
     notes = "".join(f'<p class="note">{escape(n)}</p>' for n in table.notes if n not in (shown or []))
     classes = "data" if table.numbered else "data questionnaire-table"
+    # A short table is kept whole on a page, so its last rows never sit alone on the next one.
+    wrap = "table-wrap short" if len(table.rows) <= SHORT_TABLE else "table-wrap"
     return (
-        f'<div class="table-wrap"><table class="{classes}"{anchor}><caption>{escape(caption)}</caption>'
+        f'<div class="{wrap}"><table class="{classes}"{anchor}><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>{notes}</div>"
     )

@@ -1,7 +1,11 @@
 """The tab book: sheets, banner letters, numbers kept numeric with formats, and the legend."""
 
+import shutil
+
 import openpyxl
 import pytest
+from odf.opendocument import load
+from odf.table import Table, TableCell
 
 from omnibus.analysis.spec import parse_spec
 from omnibus.analysis.synthetic import synthetic_dataset
@@ -80,3 +84,29 @@ def test_response_sheet_has_table_1(book):
     _find(sheet, "Table 3")
     _find(sheet, "Chi-square test of taking part against the attribute")
     _find(sheet, "All attributes together")
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_header_and_footer(book):
+    assert book.properties.title.startswith("Children's Services Omnibus")
+    for sheet in book.worksheets:
+        assert sheet.page_setup.orientation == "landscape", sheet.title
+        assert sheet.page_setup.paperSize == 9  # A4
+        # One page wide (the file leaves out the default width of 1), as many pages tall as it takes.
+        assert (sheet.page_setup.fitToWidth or 1, sheet.page_setup.fitToHeight) == (1, 0)
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert "&A" in sheet.oddHeader.right.text and "&P of &N" in sheet.oddFooter.right.text
+    sheet = book["Childrens Social Care"]
+    assert sheet.print_title_rows == "$3:$5"  # the banner: groups, column labels, letters
+    assert sheet.cell(4, 2).value == "Total" and sheet.cell(5, 2).value == "(A)"
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed: make test installs it")
+def test_an_ods_tab_book_has_the_same_sheets_and_numbers(wave3, tmp_path):
+    current = synthetic_dataset(wave3, 152, seed=31, wave="wave-3")
+    path = write_tabbook([current], parse_spec(SPEC), tmp_path / "tabbook.ods")
+    assert path.suffix == ".ods" and not list(tmp_path.glob(".tabbook-*"))
+    document = load(str(path))
+    sheets = [t.getAttribute("name") for t in document.spreadsheet.getElementsByType(Table)]
+    assert sheets[:3] == ["Contents", "Legend", "Response"] and "Childrens Social Care" in sheets
+    kinds = {c.getAttribute("valuetype") for c in document.spreadsheet.getElementsByType(TableCell)}
+    assert "float" in kinds, "figures stay numbers"

@@ -32,6 +32,10 @@ def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
     assert scatter.chart.kind == "scatter" and scatter.base == "Base: LAs with both values (n=148)"
     assert [p.label for p in scatter.chart.points if p.highlight] == ["Blackpool"]
     assert "Scatter of 148 LAs" in scatter.alt and "R² = " in scatter.alt
+    # A summary under the chart, not a page of LAs; every LA's values only when asked for, to one place.
+    assert scatter.data.rows[0] == ["LAs with both values (n)", "148", ""] and len(scatter.data.rows) < 10
+    listed = context_chapter({"scatter": [{**SPEC["scatter"][0], "list_units": True}]}, "cso-w3", None).blocks[0]
+    assert len(listed.data.rows) == 148 and all(re.fullmatch(r"-?[\d,]+\.\d", r[1]) for r in listed.data.rows)
     assert isinstance(breakdown, DataTable) and breakdown.header[1:] == [
         "Total (A)", "100-300 (B)", "300-400 (C)", "400-500 (D)", "500+ (E)",
     ]  # fmt: skip

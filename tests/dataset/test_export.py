@@ -62,6 +62,9 @@ def test_sav_has_variable_labels_value_labels_and_missing_values(answered, tmp_p
     durham = data[data["unit"] == "840"].iloc[0]
     assert durham["SWoff"] == 3 and durham["SWreturn"] == "Return to practice" and durham["ConfUnd"] == -2
     assert meta.variable_measure["HLEspend1718"] == "scale"
+    # Measure levels follow the question type: a grid's items share a rating scale.
+    assert meta.variable_measure["SocWork_a"] == "ordinal"
+    assert meta.variable_measure["HelpSupp"] == meta.variable_measure["SuppSou_1"] == "nominal"
 
 
 def test_codebook_lists_every_column(answered, tmp_path):

@@ -105,5 +105,5 @@ def test_the_live_tables_are_the_reports_appendix_1(wave: Wave) -> None:
             + [_percent(r.took_part_percent), _percent(r.response_rate)]
             for r in block.rows
         ]
-        assert profile[f"Response profile by {block.label.lower()}"] == rows, block.name
+        assert profile[f"Response profile: {block.label}"] == rows, block.name
     assert any(r.label == "No rating available" for r in live.profile[-1].rows)

@@ -18,6 +18,8 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from tests.report.pdf_layout import PDFTOTEXT, layout_problems
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artefacts" / "report"
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -137,7 +139,7 @@ def test_methodology_is_filled_from_the_wave(built) -> None:  # noqa: ANN001
     ]
     appendix_1 = next(c for c in report.chapters if c.key == "appendix-1")
     captions = [b.caption for b in appendix_1.blocks if isinstance(b, DataTable)]
-    assert "Response profile by authority type" in captions and "Response profile by region" in captions
+    assert "Response profile: Authority type" in captions and "Response profile: Region" in captions
 
 
 class _Outline(HTMLParser):
@@ -169,6 +171,36 @@ def test_html_is_self_contained_and_structured(built) -> None:  # noqa: ANN001
     assert "Appendix 2 – Questionnaire" in html and "SuppSou" in html
 
 
+def test_title_page_front_and_back_matter_come_from_the_spec(built) -> None:  # noqa: ANN001
+    html = built["files"]["html"].read_text(encoding="utf-8")
+    title_page = html[html.index('<header class="title-page">') : html.index("</header>")]
+    assert "Department for Education" in title_page and "NatCen Social Research" in title_page
+    assert html.index('id="acknowledgements"') < html.index('id="abbreviations"') < html.index('id="summary"')
+    assert "<dt>LA</dt><dd>Local Authority</dd>" in html
+    back = html[html.index('<footer class="back-matter">') :]
+    assert "Reference: DFE-RR643" in back and "ISBN: 978-1-78105-889-3" in back and "views expressed" in back
+    pdf_text = subprocess.run(["pdftotext", str(built["files"]["pdf"]), "-"], capture_output=True, text=True).stdout
+    last_page = pdf_text.rstrip("\f").rsplit("\f", 1)[-1]
+    assert "Reference: DFE-RR643" in last_page, "the back matter is the last page"
+    words = "\n".join(p.text for p in Document(str(built["files"]["docx"])).paragraphs)
+    assert "List of abbreviations" in words and "ISBN: 978-1-78105-889-3" in words
+
+
+def test_context_cites_public_sources_and_lists_no_las_unasked(built) -> None:  # noqa: ANN001
+    context = next(c for c in built["report"].chapters if c.key == "context")
+    figures = [b for b in context.blocks if type(b).__name__ == "Figure"]
+    sources = [n for f in figures for n in f.notes if n.startswith("Source: ")]
+    imd = "MHCLG, English Indices of Deprivation 2019, File 11: upper-tier local authority summaries"
+    assert f"Source: {imd}" in sources
+    assert not any(word in s for s in sources for word in ("sheet", "NOT 2015", "S7:", "sha256")), sources
+    assert all(len(f.data.rows) < 20 for f in figures), "per-LA listings only when the spec asks"
+    # Each indicator's period is in the title, and one later than the fieldwork is said to be.
+    scatter = next(f for f in figures if f.chart.kind == "scatter")
+    assert scatter.title.startswith("Children looked after per 10,000 children under 18 (2016) against IMD 2019")
+    later = "IMD 2019 average score is for 2019, after this wave's fieldwork (2017)"
+    assert any(n.startswith(later) for n in scatter.notes)
+
+
 def _blocks(report) -> list:  # noqa: ANN001
     from omnibus.report.build import walk_blocks
 
@@ -191,6 +223,11 @@ def test_pdf_pages_render_to_png(built) -> None:  # noqa: ANN001
     assert len(rendered) == pages
     text = subprocess.run(["pdftotext", "-f", "1", "-l", "4", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "Contents" in text and "List of figures" in text and "Figure 1:" in text
+
+
+@pytest.mark.skipif(not PDFTOTEXT.exists(), reason="poppler-utils is not installed: make test installs it")
+def test_pdf_layout_keeps_each_figure_on_one_page_and_cuts_no_label(built) -> None:  # noqa: ANN001
+    assert layout_problems(built["files"]["pdf"]) == []
 
 
 def test_docx_reads_back_with_headings_pictures_and_tables(built) -> None:  # noqa: ANN001
@@ -237,6 +274,8 @@ def test_libreoffice_converts_the_docx(built, tmp_path: Path) -> None:  # noqa: 
 
 
 def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
+    from omnibus.report.build import walk_blocks
+
     report = built["report"]
     keys = [c.key for c in report.chapters]
     assert keys == [
@@ -248,9 +287,18 @@ def test_chapters_follow_the_seed_report(built) -> None:  # noqa: ANN001
         "appendix-1",
         "appendix-2",
     ], "no coded open responses in this wave: no open-response chapter"
-    assert report.summary and all(p.draft for p in report.summary)
-    first = next(b for b in report.chapters[1].blocks if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
+    # The draft summary: grouped under the chapters' topics, every sentence marked as a draft, no tab-book jargon.
+    topics = [p.text for p in report.summary if p.style == "subheading"]
+    assert topics == ["Children's Social Care", "Early Years and Child Care", "Special Educational Needs & Disability"]
+    assert all(p.draft for p in report.summary if p.style != "subheading")
+    assert any("responding LAs answered ‘Very or fairly confident’" in p.text for p in report.summary)
+    assert not any("NET:" in p.text for p in walk_blocks(report.summary + report.chapters) if hasattr(p, "text"))
+    csc = walk_blocks(report.chapters[1].blocks)
+    first = next(b for b in csc if type(b).__name__ == "Paragraph" and b.text.startswith("As "))
     assert first.text.startswith("As Figure 1 shows, ") and first.draft
+    # Sub-headings come from the questionnaire's headings, as the seed's 2.1, 2.2 …, without their numbers.
+    subs = [b.title for b in report.chapters[1].blocks if type(b).__name__ == "Chapter"]
+    assert subs[:3] == ["LA improvement", "Social worker workforce", "Sufficiency of care/adoption placements"]
 
 
 def test_appendix_2_is_the_printed_questionnaire(built) -> None:  # noqa: ANN001

@@ -18,7 +18,7 @@ from omnibus.analysis.conventions import SEED
 from omnibus.report.build import walk_blocks
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
 from omnibus.report.figures import Bar
-from omnibus.report.findings import CHANGE_WORDS, change_sentence
+from omnibus.report.findings import CHANGE_WORDS, change_sentence, plain
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -50,7 +50,8 @@ def compared(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN
             ("w2", 2, datetime(2017, 3, 1, tzinfo=UTC)),
             ("w3", 3, datetime(2017, 10, 4, tzinfo=UTC)),
         ):
-            waves[slug] = create_wave(slug, slug, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
+            title = f"CSO Wave {slug[1]}"
+            waves[slug] = create_wave(slug, title, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
             simulate(waves[slug], seed=seed, response_rate=0.5)
         spec, analysis = read_specs(waves["w3"], REPORT_SPEC)
         inputs = report_inputs(waves["w3"], waves["w2"], spec, analysis, lambda line: None)
@@ -140,7 +141,7 @@ def test_base_lines_match_the_bases(compared) -> None:  # noqa: ANN001
         assert figure.base.startswith("Base: ")
         if figure.chart.kind == "paired":
             table = book[figure.source]
-            wave_n = re.search(r"w3 n=(\d+); w2 n=(\d+)\)$", figure.base).groups()
+            wave_n = re.search(r"CSO Wave 3 n=(\d+); CSO Wave 2 n=(\d+)\)$", figure.base).groups()
             assert [int(n) for n in wave_n] == [table["bases"][0], table["bases"][table["columns"].index("w2")]]
             assert figure.data.rows[-1][:3] == ["Base (n)", *wave_n]
         elif figure.chart.kind == "bar":
@@ -165,12 +166,13 @@ def test_significance_marks_are_the_tab_books_letters(compared) -> None:  # noqa
 def _chapters_with_figures(report) -> list[tuple[list[Paragraph], Figure]]:  # noqa: ANN001
     """Each figure with the paragraphs written before it (its findings)."""
     out = []
-    for chapter in (c for c in report.chapters if isinstance(c, Chapter)):
+    chapters = [b for b in walk_blocks(report.chapters) if isinstance(b, Chapter)]  # sub-chapters too
+    for chapter in chapters:
         pending: list[Paragraph] = []
         for block in chapter.blocks:
             if isinstance(block, Paragraph):
                 pending.append(block)
-            elif isinstance(block, Figure | DataTable):
+            elif isinstance(block, Figure | DataTable | Chapter):
                 if isinstance(block, Figure):
                     out.append((pending, block))
                 pending = []
@@ -211,7 +213,7 @@ def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa:
         if figure.chart.kind != "stacked":
             continue
         verdict = figure.data.header.index("Significant difference")
-        answer = figure.data.header[verdict - 1].removesuffix(": w2")
+        answer = figure.data.header[verdict - 1].removesuffix(": CSO Wave 2")
         items = [i for i in questionnaire.question(figure.source).items if i.id in book]
         for item, row in zip(items, figure.data.rows, strict=True):
             cells = book[item.id]["rows"][answer]
@@ -219,7 +221,7 @@ def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa:
             lettered = bool(cells["letters"][0]) or "A" in cells["letters"][earlier]
             assert (row[verdict] == "Yes") == lettered, (figure.title, item.id)
             assert row[verdict - 1] == SEED.show_percent(cells["percent"][earlier], cells["count"][earlier])
-            sentence = next(p.text for p in paragraphs if f"answering ‘{answer}’ for ‘{row[0]}’" in p.text)
+            sentence = next(p.text for p in paragraphs if f"answering ‘{plain(answer)}’ for ‘{row[0]}’" in p.text)
             assert any(word in sentence for word in CHANGE_WORDS) == lettered, sentence
             items_seen += 1
     assert items_seen > 10
@@ -253,3 +255,23 @@ def test_non_substantive_answers_follow_the_ranked_ones() -> None:
     ]
     labels = [b.label for b in sort_bars(bars, "descending")]
     assert labels == ["DfE", "Peers", "None of these", "Other (please specify)", "NET: Any"]
+
+
+def test_captions_and_prose_name_waves_by_their_titles(compared) -> None:  # noqa: ANN001
+    from omnibus.report.document import DataTable, Paragraph
+
+    blocks = walk_blocks(compared["report"].chapters)
+    words = [b.text for b in blocks if isinstance(b, Paragraph)]
+    tables = [b for b in blocks if isinstance(b, DataTable)] + [b.data for b in blocks if isinstance(b, Figure)]
+    words += [b.caption for b in tables] + [" ".join(b.header + b.notes) for b in tables]
+    words += [f"{b.title} {b.alt} {b.base}" for b in blocks if isinstance(b, Figure)]
+    assert not [w for w in words if re.search(r"\bw[23]\b", w)], "a wave's name (its slug) in the report's text"
+    assert any("in CSO Wave 3" in w and "CSO Wave 2" in w for w in words)
+    assert any(w.startswith("CSO Wave 3: response rate by questionnaire section") for w in words)
+
+
+def test_the_draft_summary_states_only_significant_changes(compared) -> None:  # noqa: ANN001
+    summary = compared["report"].summary
+    changes = [p.text for p in summary if any(w in p.text for w in (" rose from ", " fell from "))]
+    assert all(text.endswith("a significant difference.") for text in changes)
+    assert not any("was similar to" in p.text for p in summary), "the summary gives changes, not non-changes"

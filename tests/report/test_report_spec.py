@@ -114,6 +114,8 @@ def test_init_writes_a_spec_that_loads_back(wave, tmp_path: Path, questionnaire)
     written = [f.question for s in spec.sections for f in s.figures]
     assert written == [f.question for s in default_sections(questionnaire) for f in s.figures]
     assert yaml.safe_load(path.read_text())["units"] == "LAs"
+    drawn = [f for s in spec.sections for f in s.figures if f.kind != "table"]
+    assert drawn and all(f.nets for f in drawn), "a first draft shows the analysis spec's nets"
     again = CliRunner().invoke(report, ["init", "w3", "-o", str(path)])
     assert again.exit_code == 1 and "exists: give --force" in again.output
     assert "No --analysis given: the report will use the default analysis spec" in result.stderr
@@ -233,3 +235,40 @@ def test_a_format_that_fails_leaves_no_report_behind(wave, tmp_path: Path, monke
     result = CliRunner().invoke(report, ["w3", "--spec", str(spec), "--format", "html,pdf", "-o", str(out)])
     assert result.exit_code == 1 and "No space left on device" in result.output
     assert list(out.iterdir()) == [], "neither the HTML written first nor the half PDF is left"
+
+
+def test_title_page_and_back_matter_are_read_and_the_isbn_checked() -> None:
+    questionnaire = load(QUESTIONNAIRE)
+    raw = {
+        "sponsor": "Department for Education",
+        "authors": ["A. Researcher", "B. Analyst"],
+        "acknowledgements": "We thank the LAs.\n\nAnd the advisory group.",
+        "abbreviations": {"LA": "Local authority", "SEND": "Special educational needs and disability"},
+        "reference": "DFE-RR000",
+        "isbn": "978-0-306-40615-7",
+        "disclaimer": "The views are the authors'.",
+    }
+    publication = parse_report_spec(raw, questionnaire).publication
+    assert publication.authors == ["A. Researcher", "B. Analyst"] and len(publication.acknowledgements) == 2
+    assert publication.abbreviations[0] == ("LA", "Local authority") and publication.back_matter
+    with pytest.raises(ReportSpecError, match="isbn: '978-0-306-40615-8' is not a valid ISBN"):
+        parse_report_spec({**raw, "isbn": "978-0-306-40615-8"}, questionnaire)
+    with pytest.raises(ReportSpecError, match="abbreviations: expected a mapping"):
+        parse_report_spec({**raw, "abbreviations": ["LA"]}, questionnaire)
+    assert not parse_report_spec({}, questionnaire).publication.back_matter
+
+
+def test_default_titles_are_whole_sentences_not_cut_at_an_abbreviation() -> None:
+    from dataclasses import replace
+
+    from omnibus.report.spec import short_title
+
+    questionnaire = load(QUESTIONNAIRE)
+    barriers = questionnaire.question("BarDel")
+    assert short_title(barriers).endswith("for any of its children’s social care services")
+    assert "(e.g. operating with another local authority" in short_title(barriers)
+    two = replace(barriers, text="How many? Include agency staff (i.e. not permanent). Give a number.")
+    assert short_title(two) == "How many"
+    assert short_title(replace(barriers, text="Agency staff (i.e. not permanent). Give a number.")) == (
+        "Agency staff (i.e. not permanent)"
+    )

@@ -94,3 +94,8 @@ def test_tables_as_csv_with_figures_as_published(waves: None, tmp_path: Path) ->
     lines = out.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "table,question,row,kind,column,wave,base,count,figure,letters"
     assert any(line.startswith("ConfUnd,ConfUnd,") and ",w2,w2," in line for line in lines)
+
+
+def test_a_tables_file_of_another_kind_is_refused(waves: None, tmp_path: Path) -> None:
+    result = CliRunner().invoke(tables, ["w3", "-o", str(tmp_path / "x.txt")])
+    assert result.exit_code == 2 and "should end in .xlsx, .ods or .csv" in result.output

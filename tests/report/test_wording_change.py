@@ -29,7 +29,7 @@ def test_the_report_footnotes_a_changed_wording_and_tests_nothing(waves, cosmeti
     now, before = waves
     inputs = ReportInputs(now, [before], parse_spec({"cosmetic": cosmetic}), ReportSpec(), None)
     tables = [t for t in report_tables(inputs) if t.name == "Conf"]
-    blocks = figure_blocks(FigureSpec("Conf", "Confidence", "paired"), tables, inputs, "w1")
+    blocks, _, _ = figure_blocks(FigureSpec("Conf", "Confidence", "paired"), tables, inputs, "w1")
     figure = next(b for b in blocks if isinstance(b, Figure))
     said = any("Conf changed between w1 and w2 (its wording)" in n for n in figure.notes)
     assert said is footnoted

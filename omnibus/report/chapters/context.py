@@ -6,7 +6,8 @@ context:
   variation:                                 # how LAs vary on an indicator
     - {indicator: cla_rate, period: "2016"}  # keep_zero: true keeps LAs with a value of 0
   scatter:                                   # one indicator against another
-    - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}
+    - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}  # list_units: true
+                                             # lists every LA's pair of values under the chart
   breakdowns:                                # a question by a banded frame attribute
     - {question: ConfUnd, by: cin_rate_band, label: Children in need rate band}
   correlations:                              # a numeric answer, or a ratio, against an indicator
@@ -20,6 +21,7 @@ notes (the exclusion rule, the test).
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +41,7 @@ from omnibus.report.spec import ReportSpecError
 KEYS = {"title", "variation", "scatter", "breakdowns", "correlations"}
 ENTRY_KEYS = {
     "variation": ({"indicator", "period"}, {"keep_zero"}),
-    "scatter": ({"x", "y"}, {"label_points", "highlight"}),
+    "scatter": ({"x", "y"}, {"label_points", "highlight", "list_units"}),
     "breakdowns": ({"question", "by"}, {"label"}),
     "correlations": ({"variable", "indicator"}, {"label", "numerator", "denominator"}),
 }
@@ -60,8 +62,12 @@ def context_chapter(raw: dict, wave: Any, dataset: Dataset | None) -> Chapter:  
         for entry in spec.get("variation", []):
             _variation(chapter, entry)
         for entry in spec.get("scatter", []):
-            chapter.blocks.append(scatter_figure(*_measures(entry), entry.get("label_points", False),
-                                                 {str(k) for k in entry.get("highlight", [])}))  # fmt: skip
+            measures = _measures(entry)
+            figure = scatter_figure(*measures, entry.get("label_points", False),
+                                    {str(k) for k in entry.get("highlight", [])},
+                                    list_units=bool(entry.get("list_units", False)))  # fmt: skip
+            figure.notes += [note for m in measures if (note := period_note(m.title, m.period, wave))]
+            chapter.blocks.append(figure)
         for entry in spec.get("breakdowns", []):
             chapter.blocks += [_table(t, entry) for t in band_tables(_need(dataset, "breakdowns"), *_breakdown(entry))]
         for entry in spec.get("correlations", []):
@@ -108,6 +114,18 @@ def _variation(chapter: Chapter, entry: dict) -> None:
     values = indicator_values(code, period)
     chapter.blocks.append(Paragraph(describe_variation(summary, values.unit), draft=True))
     chapter.blocks.append(variation_figure(summary, values.unit, values.source_note.replace("\n", "; ")))
+
+
+def period_note(what: str, period: str, wave: Any) -> str | None:  # noqa: ANN401 - a Wave
+    """A note when an indicator is for a later year than the wave's fieldwork: it describes the LAs as they became."""
+    opens = getattr(wave, "opens_at", None)
+    year = re.match(r"\d{4}", period)
+    if opens is None or year is None or int(year.group()) <= opens.year:
+        return None
+    return (
+        f"{what} is for {period}, after this wave's fieldwork ({opens.year}): the nearest period published, "
+        "it describes the LAs as they were later."
+    )
 
 
 def _measures(entry: dict) -> tuple[Measure, Measure]:
@@ -169,7 +187,7 @@ def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN4
     # A report goes to clients: the points and the table name no LA (answers are not linked to names here).
     answers = {k: AreaValue(k, "", y) for k, _, y in found.pairs}
     x = Measure(values.label, values.unit, period, {k: AreaValue(k, "", v) for k, v, _ in found.pairs})
-    y = Measure(label, "", getattr(wave, "slug", str(wave)), answers)
+    y = Measure(label, "", wave.title if hasattr(wave, "opens_at") else str(wave), answers)  # a Wave, or a name
     figure = scatter_figure(x, y, rule=ExclusionRule(zero=False))
     c = found.correlation
     rows = [["LAs (n)", str(c.n)], ["Pearson's r", f"{c.r:.2f}"], ["R²", f"{c.r_squared:.2f}"],

@@ -20,7 +20,7 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from omnibus.report.document import Chart  # noqa: E402
-from omnibus.report.palette import FONT, GRID, TEXT, colours  # noqa: E402
+from omnibus.report.palette import FONTS, GRID, TEXT, colours  # noqa: E402
 
 KINDS = ("scatter", "distribution")
 BINS = 20
@@ -45,7 +45,7 @@ def write_chart(chart: Chart, path: Path, title: str = "", notes: list[str] | No
     """Write the chart to `path` (.png or .svg), with a title above and notes below; returns the path."""
     if path.suffix.lower() not in (".png", ".svg"):
         raise ValueError(f"{path}: a chart is written as .png or .svg")
-    plt.rcParams["font.family"] = FONT
+    plt.rcParams["font.family"] = FONTS
     figure, ax = plt.subplots(figsize=(8, 6), dpi=120)
     try:
         draw_chart(chart, ax)

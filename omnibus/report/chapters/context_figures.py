@@ -64,10 +64,13 @@ def scatter_figure(
     label_points: bool = False,
     highlight: set[str] | None = None,
     rule: ExclusionRule | None = None,
+    list_units: bool = False,
 ) -> Figure:
     """Units by `x` and `y` with the fitted line, Pearson's r and R²; the base is the units with both.
 
-    `rule` (default: leave out a value of 0 on either measure) is stated in the notes.
+    `rule` (default: leave out a value of 0 on either measure) is stated in the notes. The figure's
+    table summarises the two measures and their relation; every unit's pair of values (to one
+    decimal place) only with `list_units`, since a page of them per chart buries the report.
     """
     rule = rule if rule is not None else ExclusionRule()
     left = {k: why for m in (x, y) for k, a in m.values.items() if (why := rule.reason(a)) is not None}
@@ -84,15 +87,40 @@ def scatter_figure(
     if only:
         notes.append(f"Left out for want of both values: {', '.join(only)}.")
     notes += [f"Source: {m.source}" for m in (x, y) if m.source]
-    rows = sorted([x.values[k].name, f"{x.values[k].value:g}", f"{y.values[k].value:g}"] for k in keys)
+    if list_units:
+        rows = sorted([x.values[k].name, _one_place(x.values[k].value), _one_place(y.values[k].value)] for k in keys)
+        data = DataTable(f"{y.title} and {x.title}, by LA", ["LA", x.title, y.title], rows)
+    else:
+        data = _scatter_summary(x, y, keys, result)
     return Figure(
-        title=f"{y.label} against {x.label}",
+        title=f"{y.title} against {x.title}",  # each with its period
         chart=chart,
-        data=DataTable(f"{y.title} and {x.title}, by LA", ["LA", x.title, y.title], rows),
+        data=data,
         alt=scatter_alt(x, y, result),
         base=f"Base: LAs with both values (n={result.n})",
         notes=notes,
     )
+
+
+def _one_place(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _scatter_summary(x: Measure, y: Measure, keys: list[str], result: Correlation) -> DataTable:
+    """A scatter's numbers without a row per unit: each measure's range and median, and the fitted relation."""
+    rows = [["LAs with both values (n)", str(result.n), ""]]
+    for label, pick in (("Lowest", min), ("Median", _median), ("Highest", max)):
+        rows.append([label, *(_one_place(pick([m.values[k].value for k in keys])) if keys else "-" for m in (x, y))])
+    rows.append(["Pearson's r", f"{result.r:.2f}", ""])
+    rows.append(["R²", f"{result.r_squared:.2f}", ""])
+    rows.append([f"Change in {y.title} per unit of {x.title} (slope)", f"{result.slope:.2f}", ""])
+    return DataTable(f"{y.title} and {x.title}: summary", ["Measure", x.title, y.title], rows)
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def scatter_alt(x: Measure, y: Measure, result: Correlation) -> str:

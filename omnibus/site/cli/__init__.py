@@ -126,6 +126,10 @@ COMMANDS = {
         "omnibus.site.cli.report:report",
         "The research report of a wave in HTML, PDF and Word, driven by a report specification (docs/report.md).",
     ),
+    "publish": (
+        "omnibus.site.cli.report:publish_command",
+        "Write WAVE's tables as official statistics: EES data files, or an accessible ODS or XLSX workbook.",
+    ),
     "coding": ("omnibus.site.cli.coding:coding", "Code frames and the coding of open responses."),
     "context": (
         "omnibus.site.cli.context:context",

@@ -1,4 +1,4 @@
-"""`omnibus tables`: a wave's tab book, with earlier waves beside it."""
+"""`omnibus tables`, `omnibus report` and `omnibus publish`: a wave's tab book, report and released tables."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from omnibus.analysis.spec import AnalysisSpec, SpecError, check_breakdowns, loa
 from omnibus.analysis.tables import wave_tables
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.report.ees import Country
+from omnibus.report.libreoffice import ConversionError
 from omnibus.report.making import ReportError, make_report, parse_formats
+from omnibus.report.publish import PUBLISH_FORMATS, PublishError, publish, wave_release
 from omnibus.report.spec import ReportSpecError, default_spec_text
 from omnibus.report.tabbook import book_weights, write_tabbook
 from omnibus.report.tables_csv import write_tables_csv
@@ -26,11 +29,33 @@ from omnibus.site.cli.arguments import wave_named
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The .xlsx (tab book) or .csv (every figure as published, one per line) to write.",
+    help="The .xlsx (tab book), .ods (the tab book through LibreOffice) or .csv (every figure as published).",
 )
 def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: Path) -> None:
     """Write WAVE's tab book (or its figures as CSV): every question's base, breakdowns, nets, means and changes."""
-    waves = [wave_named(slug) for slug in (wave_slug, *earlier)]
+    if output.suffix.lower() not in (".xlsx", ".ods", ".csv"):
+        raise click.BadParameter(f"{output} should end in .xlsx, .ods or .csv", param_hint="-o")
+    _, analysis, datasets = _read_waves((wave_slug, *earlier), spec)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if output.suffix.lower() == ".csv":
+            main, *others = datasets
+            found = wave_tables(main, analysis, others, book_weights(datasets, analysis))
+            write_tables_csv(found, analysis.conventions, output)
+        else:
+            write_tabbook(datasets, analysis, output)
+    except ConversionError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+    click.echo(
+        f"Wrote {output}: the tab book of {wave_slug}" + (f" compared with {', '.join(earlier)}" if earlier else "")
+    )
+
+
+def _read_waves(slugs: tuple[str, ...], spec: Path | None) -> tuple[list, AnalysisSpec, list]:
+    """The waves named (the first the one tabulated), the analysis spec, and each wave's dataset."""
+    waves = [wave_named(slug) for slug in slugs]
     try:
         analysis = load_spec(spec, questionnaire_of(waves[0].questionnaire)) if spec else AnalysisSpec()
     except SpecError as error:
@@ -42,19 +67,7 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
         check_breakdowns(analysis, datasets[0].frame_attributes)
     except SpecError as error:
         raise click.ClickException(str(error)) from None
-    output.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        if output.suffix.lower() == ".csv":
-            main, *others = datasets
-            found = wave_tables(main, analysis, others, book_weights(datasets, analysis))
-            write_tables_csv(found, analysis.conventions, output)
-        else:
-            write_tabbook(datasets, analysis, output)
-    except OSError as error:
-        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
-    click.echo(
-        f"Wrote {output}: the tab book of {wave_slug}" + (f" compared with {', '.join(earlier)}" if earlier else "")
-    )
+    return waves, analysis, datasets
 
 
 class _ReportGroup(click.Group):
@@ -150,3 +163,29 @@ def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, 
     click.echo(
         f"Wrote {path}: the report specification of {wave.slug}; build with omnibus report {wave.slug} --spec {path}"
     )
+
+
+@click.command("publish")
+@click.argument("wave_slug", metavar="WAVE")
+@click.option("--format", "fmt", required=True, type=click.Choice(PUBLISH_FORMATS), help="What to write.")
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
+@click.option("--compare", "earlier", multiple=True, metavar="WAVE", help="An earlier wave, as rows of its own period.")
+@click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec (YAML).")
+@click.option(
+    "--country", default="E92000001:England", show_default=True, metavar="CODE:NAME", help="The National geography."
+)
+def publish_command(
+    wave_slug: str, fmt: str, output: Path, earlier: tuple[str, ...], spec: Path | None, country: str
+) -> None:
+    """Write WAVE's tables as official statistics: EES data files, or an accessible ODS or XLSX workbook."""
+    code, _, name = country.partition(":")
+    if not code or not name:
+        raise click.BadParameter(f"{country!r} is not CODE:NAME, like E92000001:England", param_hint="--country")
+    waves, analysis, datasets = _read_waves((wave_slug, *earlier), spec)
+    try:
+        written = publish(datasets, analysis, [wave_release(w) for w in waves], fmt, output, Country(code, name))
+    except PublishError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(f"{output}: cannot write: {error.strerror or error}") from None
+    click.echo(f"Wrote {len(written)} file{'s' if len(written) != 1 else ''} to {output} ({fmt.upper()})")
