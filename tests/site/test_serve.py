@@ -201,6 +201,29 @@ def test_serve_sets_secure_session_cookies_and_runs_several_workers(
     assert "Shutting down: Master" in output
 
 
+def test_no_access_code_reaches_the_access_log(server: tuple[subprocess.Popen, str], access_code: str) -> None:
+    process, base = server
+    with httpx.Client(base_url=base, timeout=10) as client:
+        followed = client.get(f"/s/{access_code}")
+        lower = client.get(f"/s/{access_code.lower()}?utm_source=email", headers={"Referer": f"{base}/s/{access_code}"})
+    assert followed.status_code == 302 and followed.headers["location"] == "/survey/"
+    assert lower.status_code == 302 and access_code not in followed.headers["location"]
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    log = process.stdout.read()
+    assert '"GET /s/[code] HTTP/1.1" 302' in log and '"GET /s/[code]?utm_source=email HTTP/1.1" 302' in log
+    assert f'"{base}/s/[code]"' in log  # the Referer too
+    assert access_code not in log and access_code.lower() not in log
+    assert access_code.replace("-", "") not in log.replace("-", "")
+
+
+def test_redaction_takes_out_every_code_and_nothing_else() -> None:
+    from omnibus.site.access_log import redact
+
+    line = 'GET /s/ABCD-EFGH-JKLM?x=1 HTTP/1.1 "https://survey.example.org/s/abcd efgh" "/survey/sections/"'
+    assert redact(line) == 'GET /s/[code]?x=1 HTTP/1.1 "https://survey.example.org/s/[code] efgh" "/survey/sections/"'
+
+
 def _assert_every_worker_serves(master: int, url: str) -> None:
     """The master has two workers, and each of them spends time answering a burst of requests."""
     workers = _children(master)
