@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskContext, task
@@ -58,6 +59,7 @@ LEASE = timedelta(minutes=5)  # far longer than one SMTP conversation
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 8  # about 4 hours of retries in all before a message is marked failed
+RECORD_PATIENCE = timedelta(minutes=2)  # how long an outcome waits for the database; well inside LEASE
 
 
 @dataclass
@@ -259,9 +261,28 @@ def _finish(message: Message, token: str, status: str, **changes: object) -> str
     """Record an outcome if this worker still holds the lease; says which count it goes in."""
     changes.setdefault("attempts", message.attempts + 1)
     held = Message.objects.filter(pk=message.pk, lease_token=token, status=Message.SENDING)
-    if not held.update(status=status, lease_token="", lease_expires_at=None, **changes):
+    if not _patiently(lambda: held.update(status=status, lease_token="", lease_expires_at=None, **changes)):
         log.warning("lost the lease on %s before recording %s", message.message_id, status)
     return {Message.SENT: "sent", Message.FAILED: "failed"}.get(status, "retrying")
+
+
+def _patiently(write: Callable[[], int]) -> int:
+    """Run a write, waiting out a database that is restarting (for at most RECORD_PATIENCE).
+
+    The mail server has the message by now: giving up on recording it would leave the lease to
+    run out and the message to be sent a second time.
+    """
+    give_up = time.monotonic() + RECORD_PATIENCE.total_seconds()
+    while True:
+        try:
+            return write()
+        except OperationalError:
+            if time.monotonic() > give_up:
+                raise
+            log.warning("database unavailable while recording an outcome; trying again")
+            if not connection.in_atomic_block:  # outcomes are written in autocommit; a test's transaction stays
+                connection.close()  # the next try opens a new connection
+            time.sleep(1)
 
 
 # --- Bounces and status ----------------------------------------------------------------------

@@ -338,3 +338,26 @@ def _a_dead_pid() -> int:
     ended = subprocess.Popen(["true"])
     ended.wait()
     return ended.pid
+
+
+def test_a_sent_message_is_recorded_once_the_database_is_back(
+    wave: Wave, smtp: Keeper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL restarting just after the mail server took a message: the worker waits, not sends it again."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    queue_campaign(wave, load_template("reminder"), "everyone", people_of({"Barnet": ["a@barnet.example"]}))
+    real_update, failures = QuerySet.update, []
+
+    def update_while_restarting(self, **changes):  # noqa: ANN001, ANN003, ANN202
+        if changes.get("status") == Message.SENT and not failures:
+            failures.append(1)
+            raise OperationalError("terminating connection due to administrator command")
+        return real_update(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", update_while_restarting)
+    monkeypatch.setattr("omnibus.fieldwork.outbox.time.sleep", lambda seconds: None)
+    assert work_outbox().sent == 1
+    assert failures and Message.objects.get().status == Message.SENT
+    assert len(smtp.received) == 1
