@@ -5,13 +5,13 @@
 
 While N respondents answer the survey at once against `omnibus serve` (as in
 bench/survey_load.py) and `omnibus worker` sends a campaign to every unit through a real SMTP
-server on loopback, it breaks, in turn:
+server on loopback, it breaks:
 
-1. a server worker: SIGKILL, mid-request; gunicorn starts another;
-2. PostgreSQL: `pg_ctl restart -m fast`, which cuts every connection of the server and the
-   outbox worker;
-3. the outbox worker: SIGKILL while it waits for the mail server's reply, mid-batch, holding
-   the lease on the rest of its batch; a new worker is started at once.
+1. a server worker, a few seconds in: SIGKILL, mid-request; gunicorn starts another;
+2. the outbox worker, after 20 messages: SIGKILL while it waits for the mail server's reply,
+   mid-batch, holding the lease on the rest of its batch; a new worker is started at once;
+3. PostgreSQL, once 50 messages are through (so the new outbox worker is sending and the
+   respondents are still answering): `pg_ctl restart -m fast`, which cuts every connection.
 
 The database is a throwaway PostgreSQL cluster of its own (Debian's initdb and pg_ctl, on a
 free port in 5440–5449, in a temporary folder), so restarting it touches no other database;
@@ -393,15 +393,14 @@ def main() -> None:
         mail.victim = outbox.start().pid
         faults.note(began, f"outbox worker {mail.victim} started, {queued} messages queued")
         threads = [
-            threading.Thread(target=break_things, args=(began, server, cluster, outbox, args, faults)),
-            threading.Thread(target=outbox.restart_when_killed, args=(began, faults)),
+            threading.Thread(target=break_things, args=(began, server, cluster, outbox, args, faults), daemon=True),
+            threading.Thread(target=outbox.restart_when_killed, args=(began, faults), daemon=True),
         ]
         for thread in threads:
             thread.start()
         codes = [code for _, code in units]
-        people = asyncio.run(
-            run_respondents(f"http://127.0.0.1:{port}", codes, load(QUESTIONNAIRE), args.max_sections, args.seed)
-        )
+        base = f"http://127.0.0.1:{port}"
+        people = asyncio.run(run_respondents(base, codes, load(QUESTIONNAIRE), args, faults))
         faults.note(began, f"respondents done ({sum(1 for p in people if p.sections)} of {len(people)} answered)")
         for thread in threads:
             thread.join(timeout=120)
