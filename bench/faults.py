@@ -7,7 +7,7 @@ While N respondents answer the survey at once against `omnibus serve` (as in
 bench/survey_load.py) and `omnibus worker` sends a campaign to every unit through a real SMTP
 server on loopback, it breaks:
 
-1. a server worker, a few seconds in: SIGKILL, mid-request; gunicorn starts another;
+1. a server worker, a few seconds after the respondents start: SIGKILL, mid-request; gunicorn starts another;
 2. the outbox worker, after 20 messages: SIGKILL while it waits for the mail server's reply,
    mid-batch, holding the lease on the rest of its batch; a new worker is started at once;
 3. PostgreSQL, once 50 messages are through (so the new outbox worker is sending and the
@@ -239,8 +239,10 @@ class Faults:
 def break_things(
     began: float, server: subprocess.Popen, cluster: Cluster, outbox: Outbox, args: argparse.Namespace, faults: Faults
 ) -> None:
-    """Kill a server worker at the time asked for; restart PostgreSQL once the outbox is well under way."""
+    """Kill a server worker once respondents are answering; restart PostgreSQL once the outbox is well under way."""
     try:
+        while not faults.in_flight:
+            time.sleep(0.1)
         time.sleep(args.kill_server_at)
         victim = _children(server.pid)[0]
         os.kill(victim, signal.SIGKILL)
@@ -346,7 +348,7 @@ def main() -> None:
     parser.add_argument("--respondents", type=int, default=60)
     parser.add_argument("--workers", type=int, default=min(default_workers(), 4), help="server worker processes")
     parser.add_argument("--max-sections", type=int, default=2, help="the most menu sections each respondent answers")
-    parser.add_argument("--kill-server-at", type=float, default=4.0, help="seconds in")
+    parser.add_argument("--kill-server-at", type=float, default=4.0, help="seconds after the respondents start")
     parser.add_argument("--restart-database-after", type=int, default=50, help="messages accepted before the restart")
     parser.add_argument("--kill-outbox-after", type=int, default=20, help="messages accepted before the kill")
     parser.add_argument("--mail-delay", type=float, default=0.1, help="seconds the mail server takes per message")
@@ -388,6 +390,7 @@ def main() -> None:
         port = free_port(SERVER_PORTS)
         server = start_server(port, args.workers, 1, env, folder / "server.log")
         outbox = Outbox(env, mail, folder)
+        questionnaire = load(QUESTIONNAIRE)
         faults = Faults()
         began = time.monotonic()
         mail.victim = outbox.start().pid
@@ -400,7 +403,7 @@ def main() -> None:
             thread.start()
         codes = [code for _, code in units]
         base = f"http://127.0.0.1:{port}"
-        people = asyncio.run(run_respondents(base, codes, load(QUESTIONNAIRE), args, faults))
+        people = asyncio.run(run_respondents(base, codes, questionnaire, args, faults))
         faults.note(began, f"respondents done ({sum(1 for p in people if p.sections)} of {len(people)} answered)")
         for thread in threads:
             thread.join(timeout=120)

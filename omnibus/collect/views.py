@@ -84,8 +84,11 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def invitation(request: HttpRequest, code: str) -> HttpResponse:
-    """The invitation's link, /s/CODE: the code is exchanged for a session at once and the browser
-    sent on to the start page, so the code is in no later address, history entry or Referer."""
+    """The invitation's link, /s/CODE: the code is exchanged for a session at once.
+
+    The browser is sent on to the start page, so the code is in no later address, history entry
+    or Referer (and the access log redacts this one, see `site/access_log.py`).
+    """
     wave_unit, verdict = _check_code(request, code)
     if wave_unit is None:
         return _wrong_code(request, {}, code, verdict)
