@@ -47,9 +47,9 @@ sys.path.insert(0, str(ROOT))
 from omnibus.collect import flow  # noqa: E402 - after the path is set
 from omnibus.questionnaire.loader import load  # noqa: E402
 from omnibus.questionnaire.model import Question, Questionnaire  # noqa: E402
+from omnibus.questionnaire.naming import specify_key  # noqa: E402
 from omnibus.questionnaire.routing import route  # noqa: E402
 from omnibus.questionnaire.validation import page_fields  # noqa: E402
-from omnibus.questionnaire.naming import specify_key  # noqa: E402
 
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
 LA_FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
