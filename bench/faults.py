@@ -55,6 +55,7 @@ from survey_load import (  # noqa: E402 - after the path is set
     Respondent,
     Stats,
     compare,
+    deployment_environment,
     set_up,
     start_server,
 )
@@ -356,7 +357,6 @@ def main() -> None:
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
-    from cryptography.fernet import Fernet
 
     folder = Path(tempfile.mkdtemp(prefix="omnibus-faults-"))
     cluster = Cluster(folder, free_port(PG_PORTS))
@@ -365,12 +365,7 @@ def main() -> None:
     smtp = Controller(mail, hostname="127.0.0.1", port=free_port(SMTP_PORTS))
     smtp.start()
     env = {
-        **os.environ,
-        "DATABASE_URL": cluster.url,
-        "OMNIBUS_DATA_DIR": str(folder),
-        "OMNIBUS_SECRET_KEY": os.urandom(24).hex(),
-        "OMNIBUS_CODE_HASH_KEY": os.urandom(24).hex(),
-        "OMNIBUS_CODE_KEY": Fernet.generate_key().decode(),
+        **deployment_environment(cluster.url, folder),
         "OMNIBUS_MAIL_BACKEND": "smtp",
         "OMNIBUS_SMTP_HOST": "127.0.0.1",
         "OMNIBUS_SMTP_PORT": str(smtp.port),

@@ -122,6 +122,20 @@ def synthetic_frame(units: int, folder: Path) -> tuple[str, Path]:
     return str(schema), path
 
 
+def deployment_environment(database_url: str, folder: Path) -> dict[str, str]:
+    """This process's environment with a deployment's settings: the database, fresh keys, data in `folder`."""
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "OMNIBUS_DATA_DIR": str(folder),
+        "OMNIBUS_SECRET_KEY": os.urandom(24).hex(),
+        "OMNIBUS_CODE_HASH_KEY": os.urandom(24).hex(),
+        "OMNIBUS_CODE_KEY": Fernet.generate_key().decode(),
+    }
+
+
 def free_port() -> int:
     """A port nobody listens on."""
     with socket.socket() as sock:
@@ -477,17 +491,8 @@ def main() -> None:
     args = parser.parse_args()
     args.concurrency = args.concurrency or args.respondents
     random.seed(args.seed)
-    from cryptography.fernet import Fernet
-
     folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "OMNIBUS_DATA_DIR": str(folder),
-        "OMNIBUS_SECRET_KEY": os.urandom(24).hex(),
-        "OMNIBUS_CODE_HASH_KEY": os.urandom(24).hex(),
-        "OMNIBUS_CODE_KEY": Fernet.generate_key().decode(),
-    }
+    env = deployment_environment(args.database_url, folder)
     os.environ.update(env)
     scratch_database(args.database_url)
     from omnibus.core.setup import setup_django
