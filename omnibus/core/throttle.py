@@ -109,17 +109,27 @@ def _seconds(delta: timedelta) -> int:
 
 
 def client_source(request: HttpRequest) -> Source:
-    """The client's address (behind trusted proxies, the one they saw) and the address that connected."""
-    peer = _address(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
+    """Where a request comes from: the client's address and the address that connected."""
+    return Source(client_address(request), _peer(request))
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: behind trusted proxies, the one they saw (not the load balancer's).
+
+    Each trusted proxy appends the address it was connected from to X-Forwarded-For, so the
+    client's is `OMNIBUS_TRUSTED_PROXY_COUNT` places from the right; anything further left was
+    sent by the client and is not believed. A header too short for the count, or an entry that
+    is not an IP address, gives the address that connected.
+    """
     proxies = settings.TRUSTED_PROXY_COUNT
-    if not proxies:
-        return Source.direct(peer)
-    # Each trusted proxy appends the address it was connected from, so the client's address is
-    # `proxies` from the right. Anything left of it was sent by the client and is not believed.
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if len(forwarded) < proxies:
-        return Source.direct(peer)
-    return Source(_address(forwarded[-proxies]) or peer, peer)
+    if proxies and len(forwarded) >= proxies:
+        return _address(forwarded[-proxies]) or _peer(request)
+    return _peer(request)
+
+
+def _peer(request: HttpRequest) -> str:
+    return _address(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
 
 
 def _address(text: str) -> str | None:
