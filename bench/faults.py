@@ -178,7 +178,11 @@ class Persistent(Respondent):
     retried: Counter = Counter()  # what made respondents try a page again, over all of them
 
     async def request(self, method: str, url: str, data: dict | None = None) -> httpx.Response:
-        """One request, sent again after a dropped connection or a 5xx; a 4xx is an error."""
+        """One request, sent again after a dropped connection or an error page (each counted).
+
+        A 400 is tried again too: Django answers 400 (SessionInterrupted) when it cannot save the
+        session because the database is down. An error page that stays is an error.
+        """
         for _ in range(PATIENCE):
             began = time.perf_counter()
             try:
@@ -186,7 +190,7 @@ class Persistent(Respondent):
             except httpx.TransportError as error:
                 self.retried[type(error).__name__] += 1
             else:
-                if response.status_code < 500:
+                if response.status_code < 400:
                     break
                 self.retried[f"HTTP {response.status_code}"] += 1
             await asyncio.sleep(0.5)

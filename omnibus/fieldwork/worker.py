@@ -3,7 +3,7 @@
 django-tasks-db's worker runs the tasks; this loop around it adds what a crash needs. Each
 worker is named HOST:PID:NONCE, so a worker on the same machine can tell whether the one that
 claimed a task still runs. Recovery (`outbox.recover`) runs when the worker starts and then
-every RECOVER_EVERY seconds, so a worker killed mid-batch has its task marked failed and its
+every RECOVER_EVERY seconds (`--recover-every`), so a worker killed mid-batch has its task marked failed and its
 messages sent by the next worker at once, not when some worker happens to start. The loop also
 outlives a database restart: it waits and tries again rather than exiting.
 """
@@ -70,8 +70,8 @@ def _process_exists(pid: int) -> bool:
     return True
 
 
-def run_worker(once: bool = False, poll: float = 1.0) -> None:
-    """Run due tasks until stopped (SIGTERM, Ctrl-C), recovering at start and every RECOVER_EVERY seconds."""
+def run_worker(once: bool = False, poll: float = 1.0, recover_every: float = RECOVER_EVERY) -> None:
+    """Run due tasks until stopped (SIGTERM, Ctrl-C), recovering at start and every `recover_every` seconds."""
     me = new_worker_id()
     worker = Worker(
         queue_names=["default"],
@@ -90,7 +90,7 @@ def run_worker(once: bool = False, poll: float = 1.0) -> None:
         try:
             if time.monotonic() >= next_recovery:
                 recover(liveness(me))
-                next_recovery = time.monotonic() + RECOVER_EVERY
+                next_recovery = time.monotonic() + recover_every
             worker.run()
         except DatabaseError as error:
             # PostgreSQL restarting, or a failover: drop the broken connection and try again.
