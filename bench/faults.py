@@ -183,6 +183,7 @@ class Persistent(Respondent):
         A 400 is tried again too: Django answers 400 (SessionInterrupted) when it cannot save the
         session because the database is down. An error page that stays is an error.
         """
+        last = "no answer"
         for _ in range(PATIENCE):
             began = time.perf_counter()
             try:
@@ -191,17 +192,13 @@ class Persistent(Respondent):
                 self.retried[type(error).__name__] += 1
             else:
                 if response.status_code < 400:
-                    break
+                    self.stats.record(method, time.perf_counter() - began)
+                    return response
                 self.retried[f"HTTP {response.status_code}"] += 1
+                last = f"HTTP {response.status_code}: {response.text[:300]}"
             await asyncio.sleep(0.5)
-        else:
-            self.stats.error("gave up", f"{method} {url}")
-            raise Failed
-        self.stats.record(method, time.perf_counter() - began)
-        if response.status_code >= 400:
-            self.stats.error(f"HTTP {response.status_code}", f"{method} {url}: {response.text[:300]}")
-            raise Failed
-        return response
+        self.stats.error("gave up", f"{method} {url}: {last}")
+        raise Failed
 
 
 async def run_respondents(
