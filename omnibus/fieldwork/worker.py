@@ -3,9 +3,10 @@
 django-tasks-db's worker runs the tasks; this loop around it adds what a crash needs. Each
 worker is named HOST:PID:NONCE, so a worker on the same machine can tell whether the one that
 claimed a task still runs. Recovery (`outbox.recover`) runs when the worker starts and then
-every RECOVER_EVERY seconds (`--recover-every`), so a worker killed mid-batch has its task marked failed and its
-messages sent by the next worker at once, not when some worker happens to start. The loop also
-outlives a database restart: it waits and tries again rather than exiting.
+every RECOVER_EVERY seconds (`--recover-every`), so a worker killed mid-batch has its task
+marked failed and its messages sent by the next worker to start, or by a running one on its
+timer, not when some worker happens to start after the lease ran out. The loop also outlives
+a database restart: it waits and tries again rather than exiting.
 """
 
 from __future__ import annotations
