@@ -275,9 +275,13 @@ class Outbox:
         self.workers.append(worker)
         return worker
 
-    def restart_when_killed(self, began: float, faults: Faults) -> None:
-        """Wait for the first worker to die, note it, and start another at once (run in a thread)."""
-        first = self.workers[0]
+    def run(self, began: float, faults: Faults) -> None:
+        """Once respondents are answering, start a worker for the mail server to kill, then another at once."""
+        while not faults.in_flight:
+            time.sleep(0.1)
+        first = self.start()
+        self.mail.victim = first.pid
+        faults.note(began, f"outbox worker {first.pid} started")
         first.wait()
         faults.note(began, f"outbox worker {first.pid} killed (SIGKILL) after {len(self.mail.received)} messages")
         second = self.start()
@@ -389,11 +393,10 @@ def main() -> None:
         questionnaire = load(QUESTIONNAIRE)
         faults = Faults()
         began = time.monotonic()
-        mail.victim = outbox.start().pid
-        faults.note(began, f"outbox worker {mail.victim} started, {queued} messages queued")
+        faults.note(began, f"{queued} messages queued")
         threads = [
             threading.Thread(target=break_things, args=(began, server, cluster, outbox, args, faults), daemon=True),
-            threading.Thread(target=outbox.restart_when_killed, args=(began, faults), daemon=True),
+            threading.Thread(target=outbox.run, args=(began, faults), daemon=True),
         ]
         for thread in threads:
             thread.start()
