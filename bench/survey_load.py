@@ -47,9 +47,9 @@ sys.path.insert(0, str(ROOT))
 from omnibus.collect import flow  # noqa: E402 - after the path is set
 from omnibus.questionnaire.loader import load  # noqa: E402
 from omnibus.questionnaire.model import Question, Questionnaire  # noqa: E402
+from omnibus.questionnaire.naming import specify_key  # noqa: E402
 from omnibus.questionnaire.routing import route  # noqa: E402
 from omnibus.questionnaire.validation import page_fields  # noqa: E402
-from omnibus.questionnaire.variables import specify_key  # noqa: E402
 
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
 LA_FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
@@ -120,6 +120,20 @@ def synthetic_frame(units: int, folder: Path) -> tuple[str, Path]:
         for n in range(1, units + 1):
             writer.writerow([f"{n:06d}", f"Unit {n:06d}", random.choice(["North", "Midlands", "South", "London"])])
     return str(schema), path
+
+
+def deployment_environment(database_url: str, folder: Path) -> dict[str, str]:
+    """This process's environment with a deployment's settings: the database, fresh keys, data in `folder`."""
+    from cryptography.fernet import Fernet
+
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "OMNIBUS_DATA_DIR": str(folder),
+        "OMNIBUS_SECRET_KEY": os.urandom(24).hex(),
+        "OMNIBUS_CODE_HASH_KEY": os.urandom(24).hex(),
+        "OMNIBUS_CODE_KEY": Fernet.generate_key().decode(),
+    }
 
 
 def free_port() -> int:
@@ -477,17 +491,8 @@ def main() -> None:
     args = parser.parse_args()
     args.concurrency = args.concurrency or args.respondents
     random.seed(args.seed)
-    from cryptography.fernet import Fernet
-
     folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-"))
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "OMNIBUS_DATA_DIR": str(folder),
-        "OMNIBUS_SECRET_KEY": os.urandom(24).hex(),
-        "OMNIBUS_CODE_HASH_KEY": os.urandom(24).hex(),
-        "OMNIBUS_CODE_KEY": Fernet.generate_key().decode(),
-    }
+    env = deployment_environment(args.database_url, folder)
     os.environ.update(env)
     scratch_database(args.database_url)
     from omnibus.core.setup import setup_django

@@ -20,7 +20,8 @@ from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
 from omnibus.core import throttle
 from omnibus.core.roles import researcher_required
 from omnibus.fieldwork.codes import normalise
-from omnibus.fieldwork.models import QuestionnaireVersion, Wave
+from omnibus.fieldwork.codes import prefix as code_prefix
+from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.kinds import kind_of
@@ -32,6 +33,7 @@ from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
+SESSION_INVITED = "invited_unit"  # the unit whose invitation link this browser followed
 
 View = Callable[..., HttpResponse]
 
@@ -57,33 +59,82 @@ def survey_page(view: View) -> View:
 
 
 @require_http_methods(["GET", "POST"])
-def start(request: HttpRequest, code: str = "") -> HttpResponse:
-    """The start page: the access code (typed, or carried by the invitation's link), name and role."""
+def start(request: HttpRequest) -> HttpResponse:
+    """The start page: the access code (typed, or brought by the invitation's link), name and role."""
+    invited = _invited(request)
     if request.method == "GET":
-        return render(request, "collect/start.html", {"code": code})
+        return render(request, "collect/start.html", {"invited": invited})
     typed = request.POST.get("code", "")[:64]
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
     context = {"code": typed, "name": name, "role": role}
-    verdict = throttle.may_try(throttle.client_address(request))
-    if not verdict.allowed:
-        return render(request, "collect/start.html", {**context, "verdict": verdict}, status=429)
-    canonical = normalise(typed)
-    wave_unit = find_wave_unit(canonical) if canonical else None
+    if invited is not None and not typed.strip():
+        wave_unit, verdict = invited, None
+    else:
+        wave_unit, verdict = _check_code(request, typed)
     if wave_unit is None:
-        throttle.record_attempt(throttle.client_address(request), succeeded=False)
-        message = (
-            "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
-            if not canonical
-            else "The access code is not right. Check it against your invitation email"
-        )
-        return render(request, "collect/start.html", {**context, "error": message}, status=200)
-    throttle.record_attempt(throttle.client_address(request), succeeded=True)
+        return _wrong_code(request, context, typed, verdict)
     state = wave_unit.wave.state(timezone.now())
     if state != "open":
         return render(request, "collect/not_open.html", {"wave": wave_unit.wave, "state": state})
+    request.session.pop(SESSION_INVITED, None)
     sign_in(request, wave_unit, name, role)
     return redirect("collect:menu")
+
+
+@require_http_methods(["GET"])
+def invitation(request: HttpRequest, code: str) -> HttpResponse:
+    """The invitation's link, /s/CODE: the code is exchanged for a session at once.
+
+    The browser is sent on to the start page, so the code is in no later address, history entry
+    or Referer (and the access log redacts this one, see `site/access_log.py`).
+    """
+    wave_unit, verdict = _check_code(request, code)
+    if wave_unit is None:
+        return _wrong_code(request, {}, code, verdict)
+    request.session.cycle_key()
+    request.session[SESSION_INVITED] = wave_unit.pk
+    return redirect("collect:start")
+
+
+def _invited(request: HttpRequest) -> WaveUnit | None:
+    unit_id = request.session.get(SESSION_INVITED)
+    if not isinstance(unit_id, int):
+        return None
+    return WaveUnit.objects.select_related("wave").filter(pk=unit_id).first()
+
+
+def _check_code(request: HttpRequest, typed: str) -> tuple[WaveUnit | None, throttle.Verdict | None]:
+    """The unit a code opens; checked before the throttle, so a right code always gets in.
+
+    A wrong code is counted (by address and by its first group) unless the throttle holds it
+    up, whose verdict is then returned.
+    """
+    source = throttle.client_source(request)
+    canonical = normalise(typed)
+    wave_unit = find_wave_unit(canonical) if canonical else None
+    if wave_unit is not None:
+        throttle.record_attempt(source, succeeded=True)
+        return wave_unit, None
+    aimed = code_prefix(typed)
+    verdict = throttle.may_try(source, prefix=aimed)
+    if not verdict.allowed:
+        return None, verdict
+    throttle.record_attempt(source, succeeded=False, prefix=aimed)
+    return None, None
+
+
+def _wrong_code(
+    request: HttpRequest, context: dict[str, str], typed: str, verdict: throttle.Verdict | None
+) -> HttpResponse:
+    if verdict is not None:
+        return render(request, "collect/start.html", {**context, "verdict": verdict}, status=429)
+    message = (
+        "The access code is not right. Check it against your invitation email"
+        if normalise(typed)
+        else "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
+    )
+    return render(request, "collect/start.html", {**context, "error": message}, status=200)
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,9 +15,17 @@ class AccessAttempt(models.Model):
     LOGIN = Kind.LOGIN
 
     address = models.GenericIPAddressField()
+    # The address that connected, when the client's address came from X-Forwarded-For.
+    peer = models.GenericIPAddressField(null=True)
+    # The first group of a wrong code, so guesses at one partly known code are counted together.
+    prefix = models.CharField(max_length=4, blank=True, default="")
     kind = models.CharField(max_length=5, choices=Kind, default=Kind.CODE)
     succeeded = models.BooleanField()
     at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        indexes = [models.Index(fields=["address", "at"])]
+        indexes = [
+            models.Index(fields=["address", "at"]),
+            models.Index(fields=["peer", "at"]),
+            models.Index(fields=["prefix", "at"]),
+        ]

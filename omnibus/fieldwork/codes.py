@@ -2,7 +2,8 @@
 
 Twelve characters from a 32-letter alphabet without look-alikes (no I, O, 0 or 1) give 60
 bits: guessing one code of 152 at a thousand tries a second would take millions of years,
-and the start page throttles far below that. The keys come from the environment (see
+and the code space, not the start page's throttle, is what stops guessing (a right code is
+never held up). The keys come from the environment (see
 `omnibus.core.keys`), never from the database, so a dump of the database alone neither
 lists the codes nor lets anyone test a guess offline.
 """
@@ -40,6 +41,12 @@ def normalise(typed: str) -> str | None:
     if len(raw) != LENGTH or any(ch not in ALPHABET for ch in raw):
         return None
     return "-".join(raw[i : i + GROUP] for i in range(0, LENGTH, GROUP))
+
+
+def prefix(typed: str) -> str:
+    """The first group of what was typed as a code (the throttle counts wrong codes by it), or ""."""
+    raw = "".join(ch for ch in typed.upper() if ch not in " -\t")[:GROUP]
+    return raw if len(raw) == GROUP and all(ch in ALPHABET for ch in raw) else ""
 
 
 def digest(code: str) -> str:

@@ -13,21 +13,30 @@ the mail server accepted the message but *before* it recorded `sent` leaves the 
 lease, and the message is sent again: that window (one SMTP reply to one UPDATE) cannot be
 closed with SMTP, which has no idempotent submission. The copy carries the same Message-ID
 header, so mail systems that de-duplicate on it drop it and a reader can see it is the same.
+
+Recovery: run as a task, the outbox leases its rows under the task's own id, so when a worker
+dies its task and the rows it held can be found together. `recover` (run by every worker when
+it starts and then on a timer, see `fieldwork.worker`) marks the dead worker's task failed and
+queues its rows again at once, queues any row whose lease ran out, and makes sure a task is
+waiting whenever something is due.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskContext, task
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult, get_date_max
 
 from omnibus.core.ids import as_id
@@ -51,6 +60,7 @@ LEASE = timedelta(minutes=5)  # far longer than one SMTP conversation
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_CAP = timedelta(hours=6)
 MAX_ATTEMPTS = 8  # about 4 hours of retries in all before a message is marked failed
+RECORD_PATIENCE = timedelta(minutes=2)  # how long an outcome waits for the database; well inside LEASE
 
 
 @dataclass
@@ -133,10 +143,15 @@ def _message_domain() -> str:
 # --- Claiming --------------------------------------------------------------------------------
 
 
-def claim(batch: int, now: datetime | None = None, lease: timedelta = LEASE) -> tuple[str, list[Message]]:
-    """Take up to `batch` due messages for this worker: queued and due, or sending with an expired lease."""
+def claim(
+    batch: int, now: datetime | None = None, lease: timedelta = LEASE, token: str = ""
+) -> tuple[str, list[Message]]:
+    """Take up to `batch` due messages: queued and due, or sending with an expired lease.
+
+    `token` names the holder (the task's id when run as a task); without it each claim gets its own.
+    """
     now = now or timezone.now()
-    token = uuid.uuid4().hex
+    token = token or uuid.uuid4().hex
     with transaction.atomic():
         locked = Message.objects.filter(_due_q(now)).order_by("next_attempt_at", "id")
         if connection.features.has_select_for_update_skip_locked:
@@ -163,9 +178,9 @@ def _due_q(now: datetime):  # noqa: ANN202 - a Q
 # --- Sending ---------------------------------------------------------------------------------
 
 
-def work_outbox(batch: int = 50, mailer: Mailer | None = None, now: datetime | None = None) -> Worked:
+def work_outbox(batch: int = 50, mailer: Mailer | None = None, now: datetime | None = None, holder: str = "") -> Worked:
     """Claim one batch and send it; the Excel copy is made once per campaign in the batch."""
-    token, messages = claim(batch, now)
+    token, messages = claim(batch, now, token=holder)
     worked = Worked()
     if not messages:
         return worked
@@ -177,11 +192,11 @@ def work_outbox(batch: int = 50, mailer: Mailer | None = None, now: datetime | N
     return worked
 
 
-def work_until_idle(batch: int = 50, mailer: Mailer | None = None) -> Worked:
+def work_until_idle(batch: int = 50, mailer: Mailer | None = None, holder: str = "") -> Worked:
     """Work batches until nothing is due now (messages waiting for a later retry stay queued)."""
     total = Worked()
     while True:
-        worked = work_outbox(batch, mailer)
+        worked = work_outbox(batch, mailer, holder=holder)
         if not worked.claimed:
             return total
         total.sent += worked.sent
@@ -247,9 +262,28 @@ def _finish(message: Message, token: str, status: str, **changes: object) -> str
     """Record an outcome if this worker still holds the lease; says which count it goes in."""
     changes.setdefault("attempts", message.attempts + 1)
     held = Message.objects.filter(pk=message.pk, lease_token=token, status=Message.SENDING)
-    if not held.update(status=status, lease_token="", lease_expires_at=None, **changes):
+    if not _patiently(lambda: held.update(status=status, lease_token="", lease_expires_at=None, **changes)):
         log.warning("lost the lease on %s before recording %s", message.message_id, status)
     return {Message.SENT: "sent", Message.FAILED: "failed"}.get(status, "retrying")
+
+
+def _patiently(write: Callable[[], int]) -> int:
+    """Run a write, waiting out a database that is restarting (for at most RECORD_PATIENCE).
+
+    The mail server has the message by now: giving up on recording it would leave the lease to
+    run out and the message to be sent a second time.
+    """
+    give_up = time.monotonic() + RECORD_PATIENCE.total_seconds()
+    while True:
+        try:
+            return write()
+        except OperationalError:
+            if time.monotonic() > give_up:
+                raise
+            log.warning("database unavailable while recording an outcome; trying again")
+            if not connection.in_atomic_block:  # outcomes are written in autocommit; a test's transaction stays
+                connection.close()  # the next try opens a new connection
+            time.sleep(1)
 
 
 # --- Bounces and status ----------------------------------------------------------------------
@@ -270,14 +304,15 @@ def record_bounce(ref: str, reason: str) -> Message:
 # --- django-tasks ----------------------------------------------------------------------------
 
 
-@task()
-def work_outbox_task(batch: int = 50) -> dict[str, int]:
+@task(takes_context=True)
+def work_outbox_task(context: TaskContext, batch: int = 50) -> dict[str, int]:
     """The outbox as a task on the database queue: send what is due, then come back for retries.
 
     When messages wait to be retried, the task enqueues itself again for the earliest of them,
-    so back-off needs no timer of its own. Claims are leased, so extra tasks are harmless.
+    so back-off needs no timer of its own. Claims are leased, so extra tasks are harmless. The
+    rows are leased under the task's id, so `recover` can give them back if its worker dies.
     """
-    worked = work_until_idle(batch)
+    worked = work_until_idle(batch, holder=str(context.task_result.id))
     following = next_retry_at()
     if following is not None and not outbox_task_waiting(until=following):
         work_outbox_task.using(run_after=following).enqueue(batch)
@@ -299,3 +334,71 @@ def next_retry_at() -> datetime | None:
     """When the earliest queued message falls due, or None when nothing is queued."""
     first = Message.objects.filter(status=Message.QUEUED).order_by("next_attempt_at").first()
     return first.next_attempt_at if first else None
+
+
+# --- Recovery after a worker dies ------------------------------------------------------------
+
+
+@dataclass
+class Recovered:
+    """What one pass of recovery found: dead workers' tasks, and the rows given back to the queue."""
+
+    tasks: int = 0
+    messages: int = 0
+
+
+class WorkerStopped(Exception):
+    """Recorded on a task whose worker died while running it (the class path is what the row shows)."""
+
+
+def recover(alive: Callable[[str], bool | None], now: datetime | None = None) -> Recovered:
+    """Give back what dead workers held: mark their outbox tasks failed and queue their rows again.
+
+    `alive(worker_id)` says whether the worker that claimed a task still runs, or None when it
+    cannot tell (a worker on another machine, see `fieldwork.worker`); such a task is taken as
+    dead once it has run longer than a lease and holds no live one. Rows whose lease ran out are
+    queued again too. Then, when anything is due and no task is waiting, one is queued: nothing
+    is left waiting for some worker to happen to start.
+    """
+    now = now or timezone.now()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, task_path=work_outbox_task.module_path)
+    dead = [result for result in running if not _still_running(result, alive, now)]
+    for result in dead:
+        _mark_stopped(result, now)
+    held_by_dead = Q(lease_token__in=[str(result.id) for result in dead])
+    released = Message.objects.filter(held_by_dead | Q(lease_expires_at__lte=now), status=Message.SENDING).update(
+        status=Message.QUEUED,
+        lease_token="",
+        lease_expires_at=None,
+        next_attempt_at=now,
+        last_error="queued again: the worker sending it stopped or ran past its lease",
+    )
+    if released or dead:
+        log.warning("recovered %d messages from %d stopped outbox tasks", released, len(dead))
+    if _due(now) and not outbox_task_waiting(until=now):
+        work_outbox_task.enqueue()
+    return Recovered(len(dead), released)
+
+
+def _still_running(result: DBTaskResult, alive: Callable[[str], bool | None], now: datetime) -> bool:
+    known = alive(result.worker_ids[-1] if result.worker_ids else "")
+    if known is not None:
+        return known
+    # A worker on another machine: taken as dead once it has run longer than a lease and holds no live one.
+    if result.started_at is not None and result.started_at > now - LEASE:
+        return True
+    return Message.objects.filter(lease_token=str(result.id), status=Message.SENDING, lease_expires_at__gt=now).exists()
+
+
+def _mark_stopped(result: DBTaskResult, now: datetime) -> None:
+    stopped = WorkerStopped(f"worker {result.worker_ids[-1] if result.worker_ids else '?'} stopped while running this")
+    DBTaskResult.objects.filter(pk=result.pk, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=f"{WorkerStopped.__module__}.{WorkerStopped.__qualname__}",
+        traceback=str(stopped),
+    )
+
+
+def _due(now: datetime) -> bool:
+    return Message.objects.filter(_due_q(now)).exists()

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 
 from omnibus.core import throttle
 from omnibus.core.models import AccessAttempt
-from omnibus.core.throttle import client_address
+from omnibus.core.throttle import client_source
 
 LOGIN = AccessAttempt.LOGIN
 
@@ -24,7 +24,7 @@ class ThrottledLoginView(LoginView):
 
     def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         """Check the address may try before the password is even looked at."""
-        verdict = throttle.may_try(client_address(request), LOGIN)
+        verdict = throttle.may_try(client_source(request), LOGIN)
         if not verdict.allowed:
             # An unbound form: a bound one would check the password while showing its errors.
             form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
@@ -33,10 +33,10 @@ class ThrottledLoginView(LoginView):
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         """A right password: recorded, then signed in."""
-        throttle.record_attempt(client_address(self.request), True, LOGIN)
+        throttle.record_attempt(client_source(self.request), True, LOGIN)
         return super().form_valid(form)
 
     def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
         """A wrong username or password: recorded as a failure."""
-        throttle.record_attempt(client_address(self.request), False, LOGIN)
+        throttle.record_attempt(client_source(self.request), False, LOGIN)
         return super().form_invalid(form)

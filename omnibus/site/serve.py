@@ -122,6 +122,8 @@ def gunicorn_options(options: ServeOptions) -> dict[str, object]:
         "timeout": options.timeout,
         "graceful_timeout": 10,
         "accesslog": "-" if options.access_log else None,
+        # Invitation links carry access codes: the log shows /s/[code] (see site/access_log.py).
+        "logger_class": "omnibus.site.access_log.RedactingLogger",
         "errorlog": "-",
         "proc_name": "omnibus",
         # The control socket has one default path per user: a second server on the machine would take it over.

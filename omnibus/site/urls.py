@@ -14,8 +14,8 @@ urlpatterns = [
     path("survey/", include("omnibus.collect.urls")),
     path("office/coding/", include("omnibus.coding.urls")),
     path("office/", include("omnibus.fieldwork.urls")),
-    # The invitation's link: it fills in the code on the start page (a GET changes nothing).
-    path("s/<str:code>", collect_views.start, name="start_with_code"),
+    # The invitation's link: the code is exchanged for a session and the browser sent to the start page.
+    path("s/<str:code>", collect_views.invitation, name="start_with_code"),
     path("accounts/login/", ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

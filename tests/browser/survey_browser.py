@@ -272,7 +272,8 @@ class Colleague:
         """Sign in with the LA's code (from the invitation's link, or typed) and reach the menu."""
         if via_link:
             self.page.goto(f"/s/{code}")
-            expect(self.page.locator("#code")).to_have_value(code)
+            expect(self.page).to_have_url(re.compile(r"/survey/$"))  # the code has left the address bar
+            expect(self.page.locator("#code")).to_contain_text("invitation link")
         else:
             self.page.goto("/survey/")
             self.page.locator("#code").fill(code.lower().replace("-", " "))  # forgiven: case, spaces

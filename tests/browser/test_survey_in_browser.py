@@ -250,8 +250,7 @@ def character_limit_stated(colleague: Colleague) -> None:
 def test_survey_works_without_javascript(browser: Browser, live_wave: LiveWave) -> None:
     """Every kind of page works with JavaScript off: GOV.UK Frontend enhances, nothing depends on it."""
     dev = Colleague(browser, live_wave.base_url, "Dev Sharma", javascript=False)
-    dev.page.goto(f"/s/{live_wave.code}")
-    dev.start(live_wave.code, "Assistant Director", via_link=True, inspect=wrong_code_first)
+    dev.start(live_wave.code, "Assistant Director", inspect=wrong_code_first)
     dev.capture("02-menu")
     dev.open_section("Early Years and Child Care")
     eyc_inspect = {"HLEprog": specify_box_shown_without_javascript, "Parentprog": none_with_others_is_refused}

@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from omnibus.core.models import AccessAttempt
-from omnibus.core.throttle import REFUSE_AFTER, SLOW_AFTER
+from omnibus.core.throttle import PEER_FACTOR, REFUSE_AFTER, SLOW_AFTER
+from omnibus.fieldwork.codes import ALPHABET
 from omnibus.fieldwork.models import Respondent, Wave, WaveUnit
 
 from .conftest import code_of
@@ -16,9 +17,21 @@ from .conftest import code_of
 pytestmark = pytest.mark.django_db
 
 
-def test_the_invitation_link_fills_in_the_code(unit: WaveUnit) -> None:
-    page = Client().get(f"/s/{code_of(unit)}").content.decode()
-    assert f'value="{code_of(unit)}"' in page
+def test_the_invitation_link_is_exchanged_for_a_session_and_leaves_the_address(unit: WaveUnit) -> None:
+    client = Client()
+    followed = client.get(f"/s/{code_of(unit)}")
+    assert followed.status_code == 302 and followed.url == "/survey/"
+    page = client.get("/survey/").content.decode()
+    assert unit.name in page and code_of(unit) not in page  # the code is in no page or address after the link
+    signed_in = client.post("/survey/", {"code": "", "name": "Ada Example", "role": "Analyst"})
+    assert signed_in.status_code == 302 and signed_in.url == "/survey/sections/"
+    assert Respondent.objects.get().wave_unit == unit
+
+
+def test_a_wrong_invitation_link_says_so_and_is_counted(wave: Wave) -> None:
+    page = Client().get("/s/ABCD-EFGH-JKLM")
+    assert page.status_code == 200 and "The access code is not right" in page.content.decode()
+    assert AccessAttempt.objects.get().succeeded is False
 
 
 def test_a_code_typed_loosely_signs_in_and_keeps_name_and_role(unit: WaveUnit) -> None:
@@ -49,19 +62,57 @@ def test_repeated_wrong_codes_are_slowed_then_refused_and_logged(wave: Wave, uni
     client = Client()
     for _ in range(SLOW_AFTER):
         assert client.post("/survey/", {"code": "ABCD-EFGH-JKLM"}).status_code == 200
-    slowed = client.post("/survey/", {"code": code_of(unit)})
+    slowed = client.post("/survey/", {"code": "ZZZZ-EFGH-JKLM"})
     assert slowed.status_code == 429 and "Wait" in slowed.content.decode()
     # Move the clock past each wait to reach the refusal.
     for _ in range(REFUSE_AFTER - SLOW_AFTER):
         AccessAttempt.objects.update(at=timezone.now() - timedelta(minutes=1))
         client.post("/survey/", {"code": "ABCD-EFGH-JKLM"})
     AccessAttempt.objects.update(at=timezone.now() - timedelta(minutes=1))
-    refused = client.post("/survey/", {"code": code_of(unit)})
+    refused = client.post("/survey/", {"code": "ZZZZ-EFGH-JKLM"})
     assert refused.status_code == 429 and "Too many wrong access codes" in refused.content.decode()
-    assert "wrong access code from 127.0.0.1" in caplog.text
+    assert "wrong access code starting ABCD from 127.0.0.1" in caplog.text
     # Another address is not affected.
-    other = Client(REMOTE_ADDR="10.0.0.9").post("/survey/", {"code": code_of(unit)})
-    assert other.status_code == 302
+    other = Client(REMOTE_ADDR="10.0.0.9").post("/survey/", {"code": "YYYY-EFGH-JKLM"})
+    assert other.status_code == 200 and "The access code is not right" in other.content.decode()
+
+
+def test_a_right_code_gets_in_from_an_address_that_is_refused(wave: Wave, unit: WaveUnit) -> None:
+    """Wrong codes from a shared address (an authority's proxy) never lock out the authorities behind it."""
+    for _ in range(REFUSE_AFTER):
+        AccessAttempt.objects.create(address="127.0.0.1", peer="127.0.0.1", succeeded=False)
+    client = Client()
+    assert client.post("/survey/", {"code": "ABCD-EFGH-JKLM"}).status_code == 429
+    assert client.post("/survey/", {"code": code_of(unit)}).status_code == 302
+    assert Client().get(f"/s/{code_of(unit)}").status_code == 302
+
+
+def test_guesses_at_one_code_prefix_are_counted_across_addresses(wave: Wave) -> None:
+    for i in range(REFUSE_AFTER):
+        Client(REMOTE_ADDR=f"10.0.1.{i}").post("/survey/", {"code": f"ABCD-EFGH-JK{ALPHABET[i]}M"})
+    held = Client(REMOTE_ADDR="10.0.2.1").post("/survey/", {"code": "ABCD-WXYZ-JKLM"})
+    assert held.status_code == 429
+    assert Client(REMOTE_ADDR="10.0.2.1").post("/survey/", {"code": "WXYZ-EFGH-JKLM"}).status_code == 200
+
+
+@pytest.mark.parametrize("forwarded", ["not-an-ip", "203.0.113.7, <script>", "", ",,,", "999.1.1.1", "a" * 5000])
+def test_a_malformed_forwarded_address_is_not_an_error(wave: Wave, settings, forwarded: str) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    response = Client(HTTP_X_FORWARDED_FOR=forwarded).post("/survey/", {"code": "ABCD-EFGH-JKLM"})
+    assert response.status_code == 200 and "The access code is not right" in response.content.decode()
+    assert AccessAttempt.objects.get().address == "127.0.0.1"  # the address that connected
+
+
+def test_rotating_forwarded_addresses_does_not_escape_the_throttle(wave: Wave, unit: WaveUnit, settings) -> None:
+    """With a trusted proxy configured but the server reachable directly, the client makes up each address."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    statuses = [
+        Client(HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").post("/survey/", {"code": f"{i:04}"}).status_code
+        for i in range(REFUSE_AFTER * PEER_FACTOR + 1)
+    ]
+    assert statuses[-1] == 429 and statuses[0] == 200
+    right = Client(HTTP_X_FORWARDED_FOR="198.51.100.250").post("/survey/", {"code": code_of(unit)})
+    assert right.status_code == 302
 
 
 @pytest.mark.parametrize(
@@ -129,14 +180,16 @@ def test_keys_come_from_the_environment_when_set(unit: WaveUnit) -> None:
 
 
 def test_behind_a_trusted_proxy_the_forwarded_address_is_counted(settings, rf) -> None:
-    from omnibus.core.throttle import client_address
+    from omnibus.core.throttle import Source, client_source
 
     request = rf.get("/", HTTP_X_FORWARDED_FOR="203.0.113.7, 10.0.0.2", REMOTE_ADDR="10.0.0.1")
-    assert client_address(request) == "10.0.0.1"  # no trusted proxy: the header could be forged
+    assert client_source(request) == Source.direct("10.0.0.1")  # no trusted proxy: the header could be forged
     settings.TRUSTED_PROXY_COUNT = 1
-    assert client_address(request) == "10.0.0.2"
+    assert client_source(request) == Source("10.0.0.2", "10.0.0.1")
     settings.TRUSTED_PROXY_COUNT = 2
-    assert client_address(request) == "203.0.113.7"
+    assert client_source(request) == Source("203.0.113.7", "10.0.0.1")
+    settings.TRUSTED_PROXY_COUNT = 3  # fewer hops than proxies: the header was not made by them
+    assert client_source(request) == Source.direct("10.0.0.1")
 
 
 def test_a_save_locks_only_its_own_unit(unit: WaveUnit) -> None:

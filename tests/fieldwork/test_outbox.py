@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import io
+import os
 import socket
 import threading
 from collections import Counter
@@ -18,13 +19,26 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.db import connection
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.messages import Recipient, load_template
 from omnibus.fieldwork.models import Message, Wave, WaveUnit
-from omnibus.fieldwork.outbox import backoff, queue_campaign, record_bounce, work_outbox, work_until_idle
+from omnibus.fieldwork.outbox import (
+    LEASE,
+    Recovered,
+    backoff,
+    outbox_task_waiting,
+    queue_campaign,
+    record_bounce,
+    recover,
+    work_outbox,
+    work_outbox_task,
+    work_until_idle,
+)
 from omnibus.fieldwork.questionnaires import store_questionnaire
 from omnibus.fieldwork.waves import create_wave
+from omnibus.fieldwork.worker import liveness, new_worker_id
 from omnibus.frame.store import load_frame
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,9 +70,9 @@ class Keeper:
         return "250 Message accepted for delivery"
 
 
-def start_server() -> tuple[Controller, Keeper]:
-    """A running server on a free loopback port."""
-    keeper = Keeper()
+def start_server(keeper: Keeper | None = None) -> tuple[Controller, Keeper]:
+    """A running server on a free loopback port, keeping messages with `keeper` (a new one by default)."""
+    keeper = keeper or Keeper()
     with socket.socket() as probe:  # a free port: aiosmtpd's controller needs to know it up front
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -245,3 +259,105 @@ def test_two_workers_at_once_send_each_message_once(smtp: Keeper) -> None:
     arrived = Counter(m["Message-ID"] for m in smtp.received)
     assert len(arrived) == 60 and set(arrived.values()) == {1}
     assert Message.objects.filter(status=Message.SENT).count() == 60
+
+
+# -- recovery after a worker dies -------------------------------------------------------------
+
+
+def _running_task(worker_id: str, started: timedelta = timedelta(0)) -> DBTaskResult:
+    """An outbox task row as django-tasks-db leaves it while a worker runs it (or after the worker died)."""
+    result = work_outbox_task.enqueue().db_result
+    DBTaskResult.objects.filter(pk=result.pk).update(
+        status="RUNNING", worker_ids=[worker_id], started_at=timezone.now() - started
+    )
+    return DBTaskResult.objects.get(pk=result.pk)
+
+
+def _held_by(task: DBTaskResult, count: int, lease: timedelta = LEASE) -> list[int]:
+    ids = list(Message.objects.filter(status=Message.QUEUED).order_by("id").values_list("id", flat=True)[:count])
+    Message.objects.filter(id__in=ids).update(
+        status=Message.SENDING, lease_token=str(task.pk), lease_expires_at=timezone.now() + lease
+    )
+    return ids
+
+
+def test_a_dead_workers_task_is_failed_and_its_messages_sent_at_once(wave: Wave, smtp: Keeper) -> None:
+    queue_campaign(wave, load_template("reminder"), "everyone", people_of(SOME))
+    DBTaskResult.objects.all().delete()  # the task queueing made: this test makes its own
+    dead = _running_task(f"{socket.gethostname()}:{_a_dead_pid()}:0000")
+    held = _held_by(dead, 2)  # leases that have not run out: only knowing the worker died frees them
+    me = new_worker_id()
+    assert recover(liveness(me)) == Recovered(tasks=1, messages=2)
+    failed = DBTaskResult.objects.get(pk=dead.pk)
+    assert failed.status == "FAILED" and failed.exception_class_path.endswith("WorkerStopped")
+    assert "stopped while running" in failed.traceback
+    assert set(Message.objects.filter(id__in=held).values_list("status", flat=True)) == {Message.QUEUED}
+    assert outbox_task_waiting()  # the timer leaves work for the next task, not for a chance start
+    assert work_until_idle().sent == 3
+    assert Counter(m["Message-ID"] for m in smtp.received) == Counter({m.message_id: 1 for m in Message.objects.all()})
+
+
+def test_recovery_leaves_live_workers_alone(wave: Wave, smtp: Keeper) -> None:
+    queue_campaign(wave, load_template("reminder"), "everyone", people_of(SOME))
+    here = _running_task(f"{socket.gethostname()}:{os.getppid()}:0000", started=timedelta(hours=1))
+    elsewhere = _running_task("db-host-2:4242:0000", started=timedelta(minutes=1))
+    busy_elsewhere = _running_task("db-host-3:4242:0000", started=timedelta(hours=1))
+    _held_by(here, 1)
+    _held_by(busy_elsewhere, 1)
+    assert recover(liveness(new_worker_id())) == Recovered(tasks=0, messages=0)
+    assert set(DBTaskResult.objects.filter(status="RUNNING").values_list("pk", flat=True)) == {
+        here.pk,
+        elsewhere.pk,
+        busy_elsewhere.pk,
+    }
+    assert Message.objects.filter(status=Message.SENDING).count() == 2
+
+
+def test_a_silent_worker_elsewhere_is_taken_as_dead_after_a_lease(wave: Wave, smtp: Keeper) -> None:
+    queue_campaign(wave, load_template("reminder"), "everyone", people_of(SOME))
+    gone = _running_task("db-host-2:4242:0000", started=LEASE * 2)
+    held = _held_by(gone, 2, lease=timedelta(seconds=-1))  # its leases ran out
+    assert recover(liveness(new_worker_id())) == Recovered(tasks=1, messages=2)
+    assert DBTaskResult.objects.get(pk=gone.pk).status == "FAILED"
+    assert Message.objects.get(pk=held[0]).last_error.startswith("queued again")
+
+
+def test_a_task_cut_off_in_this_worker_is_recovered_by_it(wave: Wave, smtp: Keeper) -> None:
+    """An error that reached no database (PostgreSQL restarting) leaves this worker's own task running."""
+    queue_campaign(wave, load_template("reminder"), "everyone", people_of(SOME))
+    me = new_worker_id()
+    mine = _running_task(me)
+    _held_by(mine, 3)
+    assert recover(liveness(me)) == Recovered(tasks=1, messages=3)
+
+
+def _a_dead_pid() -> int:
+    """The id of a process that has ended."""
+    import subprocess
+
+    ended = subprocess.Popen(["true"])
+    ended.wait()
+    return ended.pid
+
+
+def test_a_sent_message_is_recorded_once_the_database_is_back(
+    wave: Wave, smtp: Keeper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL restarting just after the mail server took a message: the worker waits, not sends it again."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    queue_campaign(wave, load_template("reminder"), "everyone", people_of({"Barnet": ["a@barnet.example"]}))
+    real_update, failures = QuerySet.update, []
+
+    def update_while_restarting(self, **changes):  # noqa: ANN001, ANN003, ANN202
+        if changes.get("status") == Message.SENT and not failures:
+            failures.append(1)
+            raise OperationalError("terminating connection due to administrator command")
+        return real_update(self, **changes)
+
+    monkeypatch.setattr(QuerySet, "update", update_while_restarting)
+    monkeypatch.setattr("omnibus.fieldwork.outbox.time.sleep", lambda seconds: None)
+    assert work_outbox().sent == 1
+    assert failures and Message.objects.get().status == Message.SENT
+    assert len(smtp.received) == 1

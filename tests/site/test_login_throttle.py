@@ -71,8 +71,8 @@ def test_another_address_is_not_affected() -> None:
 
 def test_sign_ins_and_access_codes_are_counted_apart() -> None:
     fail(REFUSE_AFTER)
-    assert throttle.may_try(HOME).allowed
-    assert not throttle.may_try(HOME, "login").allowed
+    assert throttle.may_try(throttle.Source.direct(HOME)).allowed
+    assert not throttle.may_try(throttle.Source.direct(HOME), "login").allowed
     for _ in range(REFUSE_AFTER):
-        throttle.record_attempt(ELSEWHERE, False)
+        throttle.record_attempt(throttle.Source.direct(ELSEWHERE), False)
     assert sign_in(PASSWORD, ELSEWHERE)[0] == 302

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
-from django.db import connection
 
 from omnibus.site.serve import (
     ServeOptions,
@@ -25,6 +23,7 @@ from omnibus.site.serve import (
     warnings,
     worker_environment,
 )
+from tests.deployment import SET_UP_WAVE, deployment_environment, run_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -85,78 +84,15 @@ def test_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
 
 @pytest.fixture
 def server_env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    """A deployment's environment on the tests' database server: on PostgreSQL a scratch database
-    beside the tests' own (made and dropped here, so nothing is left behind), else SQLite in a temporary folder."""
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        OMNIBUS_DATA_DIR=str(tmp_path),
-        OMNIBUS_SECRET_KEY="test-serve-" + os.urandom(16).hex(),
-        OMNIBUS_CODE_HASH_KEY=os.urandom(16).hex(),
-        OMNIBUS_CODE_KEY=Fernet.generate_key().decode(),
-    )
-    if connection.vendor != "postgresql":
+    """A deployment's environment on a database of its own (tests/deployment.py)."""
+    with deployment_environment(tmp_path) as env:
         yield env
-        return
-    db = connection.settings_dict
-    server = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    name = f"omnibus_serve_test_{os.getpid()}"
-    _scratch(server, f'CREATE DATABASE "{name}"')
-    try:
-        yield {**env, "DATABASE_URL": f"{server}/{name}"}
-    finally:
-        _scratch(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _scratch(server: str, statement: str) -> None:
-    """Create or drop a database, from PostgreSQL's maintenance database."""
-    import psycopg
-
-    with psycopg.connect(f"{server}/postgres", autocommit=True) as admin:
-        admin.execute(statement)
-
-
-SET_UP = """
-import sys, uuid
-from pathlib import Path
-from datetime import date, timedelta
-from omnibus.core.setup import setup_django
-setup_django()
-from django.core.management import call_command
-from django.utils import timezone
-from omnibus.fieldwork.questionnaires import store_questionnaire
-from omnibus.fieldwork.waves import create_wave, unit_codes
-from omnibus.frame.store import load_frame
-call_command("migrate", verbosity=0)
-stored, _ = store_questionnaire(Path(sys.argv[1]))
-load_frame(Path(sys.argv[2]), date(2017, 9, 1))
-now = timezone.now()
-slug = "serve-" + uuid.uuid4().hex[:8]
-day = timedelta(days=1)
-wave = create_wave(slug, "Serve test", stored, "england-la", date(2017, 9, 1), now - day, now + day)
-print(unit_codes(wave)[0].code)
-"""
 
 
 @pytest.fixture
 def access_code(server_env: dict[str, str]) -> str:
     """An access code of a wave of its own, set up in the server's database with the server's keys."""
-    example = ROOT / "examples"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            SET_UP,
-            example / "questionnaires" / "cso-wave3.yaml",
-            example / "frame" / "england-la-2017.csv",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.strip()
+    return run_in(server_env, SET_UP_WAVE).strip()
 
 
 @pytest.fixture
@@ -199,6 +135,29 @@ def test_serve_sets_secure_session_cookies_and_runs_several_workers(
     output = process.stdout.read()
     assert "Omnibus at http://127.0.0.1:" in output and "2 workers, secure cookies" in output
     assert "Shutting down: Master" in output
+
+
+def test_no_access_code_reaches_the_access_log(server: tuple[subprocess.Popen, str], access_code: str) -> None:
+    process, base = server
+    with httpx.Client(base_url=base, timeout=10) as client:
+        followed = client.get(f"/s/{access_code}")
+        lower = client.get(f"/s/{access_code.lower()}?utm_source=email", headers={"Referer": f"{base}/s/{access_code}"})
+    assert followed.status_code == 302 and followed.headers["location"] == "/survey/"
+    assert lower.status_code == 302 and access_code not in followed.headers["location"]
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    log = process.stdout.read()
+    assert '"GET /s/[code] HTTP/1.1" 302' in log and '"GET /s/[code]?utm_source=email HTTP/1.1" 302' in log
+    assert f'"{base}/s/[code]"' in log  # the Referer too
+    assert access_code not in log and access_code.lower() not in log
+    assert access_code.replace("-", "") not in log.replace("-", "")
+
+
+def test_redaction_takes_out_every_code_and_nothing_else() -> None:
+    from omnibus.site.access_log import redact
+
+    line = 'GET /s/ABCD-EFGH-JKLM?x=1 HTTP/1.1 "https://survey.example.org/s/abcd efgh" "/survey/sections/"'
+    assert redact(line) == 'GET /s/[code]?x=1 HTTP/1.1 "https://survey.example.org/s/[code] efgh" "/survey/sections/"'
 
 
 def _assert_every_worker_serves(master: int, url: str) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import click
 from django.conf import settings
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -37,11 +36,12 @@ from omnibus.fieldwork.messages import (
     select_units,
 )
 from omnibus.fieldwork.models import AuditEvent, CallNote, Message, Nomination, QuestionnaireVersion, Retention, Wave
-from omnibus.fieldwork.outbox import outbox_task_waiting, queue_campaign, record_bounce, work_outbox_task
+from omnibus.fieldwork.outbox import queue_campaign, record_bounce
 from omnibus.fieldwork.questionnaires import VersionConflict, store_questionnaire
 from omnibus.fieldwork.retention import RetentionError, erase_contacts, set_retention
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, codes_csv, create_wave
+from omnibus.fieldwork.worker import RECOVER_EVERY, run_worker
 from omnibus.frame.store import FrameError
 from omnibus.questionnaire.loader import QuestionnaireError
 from omnibus.site.cli.arguments import date_given, moment_given, wave_named
@@ -513,12 +513,16 @@ def messages_bounce(ref: str, reason: str) -> None:
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run the tasks due now, then stop (for cron or a test).")
 @click.option("--poll", default=1.0, show_default=True, help="Seconds to wait when no task is due.")
-def worker(once: bool, poll: float) -> None:
+@click.option(
+    "--recover-every",
+    default=RECOVER_EVERY,
+    show_default=True,
+    help="Seconds between recoveries of what dead workers left (also done at start).",
+)
+def worker(once: bool, poll: float, recover_every: float) -> None:
     """Run background tasks from the database queue (sending the outbox, with retries). Run as many as you like."""
-    # A kick at start: messages queued while no task was waiting for them are picked up too.
-    if not outbox_task_waiting():
-        work_outbox_task.enqueue()
-    call_command("db_worker", batch=once, interval=poll, startup_delay=False, reload=False, verbosity=1)
+    # Recovery at start (and on a timer) queues a task for anything due, a dead worker's messages included.
+    run_worker(once=once, poll=poll, recover_every=recover_every)
 
 
 # `omnibus audit …` -----------------------------------------------------------------------------
