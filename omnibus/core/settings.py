@@ -72,8 +72,11 @@ WSGI_APPLICATION = "omnibus.site.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'omnibus.sqlite3'}",
-        conn_max_age=60,
-        conn_health_checks=True,
+        # Connections are kept for ten minutes and not checked with a query before each request:
+        # that check was a round trip per request. A connection found broken fails that one
+        # request and is then closed (docs/decisions.md).
+        conn_max_age=600,
+        conn_health_checks=False,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -118,6 +121,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 400
 # Behind N trusted proxies (a load balancer), the client's address is the Nth from the right of
 # X-Forwarded-For; without them REMOTE_ADDR is the client (wrong-code throttling counts by it).
 TRUSTED_PROXY_COUNT = int(os.environ.get("OMNIBUS_TRUSTED_PROXY_COUNT", "0"))
+
+# Page-shown paradata is written in batches of this many events (omnibus/collect/paradata.py).
+PARADATA_BATCH = int(os.environ.get("OMNIBUS_PARADATA_BATCH", "50"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
