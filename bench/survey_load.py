@@ -371,10 +371,13 @@ class Respondent:
     def __init__(self, base: str, code: str, q: Questionnaire, stats: Stats, rng: random.Random, args) -> None:  # noqa: ANN001
         self.most = args.max_sections  # the most sections this person answers
         self.think = args.think_time  # mean seconds between clicks (0: none)
-        self.client = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=False)
+        # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
+        limits = httpx.Limits(keepalive_expiry=30)
+        self.client = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=False, limits=limits)
         self.code, self.q, self.stats, self.rng = code, q, stats, rng
         self.sent: dict[str, object] = {}  # every answer key -> the value the server should keep
         self.sections: list[str] = []
+        self.in_doubt: set[str] = set()  # keys of a page whose POST got no answer: not compared
         self.servers: set[str] = set()  # the servers that answered this person
         self.done = False
 
@@ -451,11 +454,14 @@ class Respondent:
     async def answer_pages(self, path: str, form: Form) -> tuple[str, Form]:
         """Answer question pages while the server shows them; the first other page is returned."""
         while (question := self.question_at(path)) is not None:
-            answers = self.choose(question, form)
+            answers, kept = self.choose(question, form)
             await self.pause()
             began = time.perf_counter()
+            self.in_doubt |= kept.keys()  # until the server answers: a request cut short may or may not be saved
             path_after, form = await self.post(path, {**form.hidden, **answers})
             self.stats.answered.append(time.perf_counter() - began)
+            self.in_doubt -= kept.keys()
+            self.sent.update(kept)
             if form.error or form.conflict:
                 raise self.fail("page shown again", f"{path}: {'conflict' if form.conflict else 'error summary'}")
             self.check_next(question, path_after)
@@ -469,8 +475,11 @@ class Respondent:
             return self.q.question(parts[3])
         return None
 
-    def choose(self, question: Question, form: Form) -> dict[str, object]:
-        """Random valid answers from what routing offers, after checking the page offers the same."""
+    def choose(self, question: Question, form: Form) -> tuple[dict[str, object], dict[str, object]]:
+        """Random valid answers from what routing offers (as posted, and as the server should keep them).
+
+        It checks first that the page offers what routing offers.
+        """
         now = route(self.q, self.sent)
         items = now.items.get(question.id, [])
         expected = page_fields(question, self.q, items)
@@ -483,9 +492,8 @@ class Respondent:
         ):
             raise self.fail("routing differs", f"{question.id}: page {sorted(shown)}, routing {sorted(expected)}")
         answers = answer(question, self.q, now.options.get(question.id, []), items, self.rng)
-        for key in expected:  # a key left out of the form is cleared, as the server does
-            self.sent[key] = _stored(key, answers.get(key), question)
-        return answers
+        # A key left out of the form is cleared, as the server does.
+        return answers, {key: _stored(key, answers.get(key), question) for key in expected}
 
     def check_next(self, question: Question, path: str) -> None:
         """The page after this one must be the one routing says comes next."""
@@ -615,6 +623,8 @@ def compare(people: list[Respondent], unit_ids: dict[str, int]) -> tuple[int, in
     sent = lost = changed = unexpected = 0
     for person in people:
         want, have = person.expected(), stored.get(unit_ids[person.code], {})
+        want = {k: v for k, v in want.items() if k not in person.in_doubt}
+        have = {k: v for k, v in have.items() if k not in person.in_doubt}
         sent += len(want)
         lost += sum(1 for k in want if k not in have)
         changed += sum(1 for k in want if k in have and have[k] != want[k])
