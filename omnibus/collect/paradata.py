@@ -1,12 +1,12 @@
 """Paradata: each page shown to a respondent and each page submitted, with its time.
 
-A submitted page is recorded in its save's transaction. A page shown is not worth a database
-round trip of its own on every request: its event is kept in this process and written with
-others in one insert, once `settings.PARADATA_BATCH` events wait or the oldest has waited
-MOST_SECONDS (checked as each event arrives), and when the worker stops (`omnibus serve` calls
-`flush` as each worker exits). An event keeps the time the page was shown, not the time it
-was written. At worst a worker killed outright loses the page-shown events it held, never an
-answer.
+An event is not worth a database round trip of its own on every request: it waits in this
+process and is written with others in one insert, once `settings.PARADATA_BATCH` events wait
+or the oldest has waited MOST_SECONDS (`write_if_due`, called by the survey's pages after
+each request's transaction, so paradata can never make a save fail), and when the worker
+stops (`omnibus serve` calls `flush` as each worker exits). An event keeps the time of the
+page, not the time it was written. At worst a worker killed outright loses the events it
+held: paradata, never an answer.
 """
 
 from __future__ import annotations
@@ -30,22 +30,31 @@ _guard = threading.Lock()  # gunicorn's threads share the list
 
 
 def page_shown(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str) -> None:
-    """Record that a page was shown (written with the next batch)."""
-    event = _event(wave_unit, respondent, section, page, PageEvent.SHOWN)
-    with _guard:
-        _waiting.append(event)
-        due = len(_waiting) >= settings.PARADATA_BATCH or event.at - _waiting[0].at >= timedelta(seconds=MOST_SECONDS)
-    if due:
-        flush()
+    """Record that a page was shown."""
+    _wait(_event(wave_unit, respondent, section, page, PageEvent.SHOWN))
 
 
 def page_submitted(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str) -> None:
-    """Record that a page was submitted, now (in the transaction of its save, when there is one)."""
-    _event(wave_unit, respondent, section, page, PageEvent.SUBMITTED).save()
+    """Record that a page was submitted (and saved)."""
+    _wait(_event(wave_unit, respondent, section, page, PageEvent.SUBMITTED))
+
+
+def _wait(event: PageEvent) -> None:
+    with _guard:
+        _waiting.append(event)
+
+
+def write_if_due() -> None:
+    """Write the waiting events if there are enough of them, or the oldest has waited long enough."""
+    with _guard:
+        oldest = _waiting[0].at if _waiting else None
+        due = len(_waiting) >= settings.PARADATA_BATCH
+    if due or (oldest is not None and timezone.now() - oldest >= timedelta(seconds=MOST_SECONDS)):
+        flush()
 
 
 def flush() -> None:
-    """Write every page-shown event waiting in this process."""
+    """Write every event waiting in this process."""
     with _guard:
         batch = _waiting[:]
         _waiting.clear()
@@ -61,7 +70,7 @@ def flush() -> None:
                 with transaction.atomic():
                     event.save()
             except IntegrityError:
-                log.warning("page-shown event of wave unit %s not written: the unit is gone", event.wave_unit_id)
+                log.warning("paradata of wave unit %s not written: the unit is gone", event.wave_unit_id)
 
 
 def _event(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str, kind: str) -> PageEvent:

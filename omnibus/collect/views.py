@@ -56,9 +56,12 @@ def survey_page(view: View) -> View:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method != "POST":
-            return _open_visit(request, view, args, kwargs)
-        with transaction.atomic():
-            return _open_visit(request, view, args, kwargs)
+            response = _open_visit(request, view, args, kwargs)
+        else:
+            with transaction.atomic():
+                response = _open_visit(request, view, args, kwargs)
+        paradata.write_if_due()
+        return response
 
     return wrapped
 
@@ -211,10 +214,19 @@ def _rerouted(request: HttpRequest, visit: Visit, page: Question) -> HttpRespons
     kept = {key: value for key, value in typed.items() if value}
     keep_history(visit.wave_unit, kept, visit.respondent, Answer.WEB, dict.fromkeys(kept, page.section))
     section = q.section(page.section)
-    labels = {page.id: page.text, **{item.id: item.text for item in page.items}}
-    lines = [(labels.get(key, "Please specify"), ", ".join(v) if isinstance(v, list) else v) for key, v in kept.items()]
+    questions = {page.id: page.text, **{item.id: item.text for item in page.items}}
+    codes = {str(option.code): option.label for option in q.options_of(page)}
+    lines = [
+        (questions.get(key, "Please specify"), _in_words(value, codes if key in questions else {}))
+        for key, value in kept.items()
+    ]
     context = {"visit": visit, "section": section, "page": page, "lines": lines}
     return render(request, "collect/rerouted.html", context, status=409)
+
+
+def _in_words(value: str | list[str], codes: dict[str, str]) -> str:
+    """What was typed or ticked, ticked codes by their labels."""
+    return ", ".join(codes.get(v, v) for v in (value if isinstance(value, list) else [value]))
 
 
 def _as_typed(values: list[str]) -> str | list[str]:
