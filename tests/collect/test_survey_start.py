@@ -154,4 +154,4 @@ def test_a_save_locks_only_its_own_unit(unit: WaveUnit) -> None:
     locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
     assert len(locking) == 1
     # The wave's row is joined for its times but not locked: saves in one wave never wait for each other.
-    assert locking[0].endswith('FOR UPDATE OF "fieldwork_waveunit"')
+    assert "fieldwork_waveunit u " in locking[0] and locking[0].endswith("FOR UPDATE OF u")
