@@ -7,6 +7,8 @@ ASSETS := node_modules/.installed
 # The browser tests drive Debian's Chromium (Playwright's own browser download is not used).
 CHROMIUM := /usr/bin/chromium
 REPORT_TOOLS := /usr/bin/pdftoppm /usr/bin/soffice
+# Two servers behind Debian's HAProxy, round-robin: the load-balanced test (tests/site/test_load_balanced.py).
+HAPROXY := /usr/sbin/haproxy
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint setup clean r-survey
@@ -30,11 +32,14 @@ demo: setup
 ## test: every test, the browser tests too, on every core (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 # Tests go to the workers in pytest-django's order (--dist load): those that commit, and so flush
 # the database, come after every test that reads the Wave 3 set-up in a rolled-back transaction.
-test: setup $(CHROMIUM) $(REPORT_TOOLS) r-survey
+test: setup $(CHROMIUM) $(REPORT_TOOLS) $(HAPROXY) r-survey
 	$(BIN)/pytest -n auto --dist load
 
 $(CHROMIUM):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
+
+$(HAPROXY):
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends haproxy
 
 # The report's checks: pdftoppm renders PDF pages to PNG; LibreOffice opens the Word file.
 $(REPORT_TOOLS):
