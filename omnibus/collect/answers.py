@@ -148,27 +148,30 @@ def save_page(
     with transaction.atomic():
         unit = read_unit(wave_unit.pk, section=section, lock=True)
         unit.wave_unit = wave_unit
-        return save_read(unit, questionnaire, page_keys, submitted, seen, respondent, mode)
+        return save_read(unit, questionnaire, PageSave(page_keys, submitted, seen, respondent, mode))
 
 
-def save_read(
-    unit: UnitRead,
-    questionnaire: Questionnaire,
-    page_keys: list[str],
-    submitted: dict[str, object],
-    seen: str | None,
-    respondent: Respondent | None,
-    mode: str = Answer.WEB,
-) -> SaveResult:
+@dataclass
+class PageSave:
+    """A page's answers to save: its answer keys, the values (None clears one), what it showed, by whom."""
+
+    keys: list[str]
+    submitted: dict[str, object]
+    seen: str | None  # the fingerprint of what the page showed (None: no check)
+    respondent: Respondent | None
+    mode: str = Answer.WEB
+
+
+def save_read(unit: UnitRead, questionnaire: Questionnaire, page: PageSave) -> SaveResult:
     """`save_page` for a unit read by `read_unit(lock=True)` in the transaction that is still open."""
-    stored = unit.answers
-    current = {key: stored.get(key) for key in page_keys}
-    wanted = {key: submitted.get(key) for key in page_keys}
-    if seen is not None and seen != fingerprint(stored, page_keys) and wanted != current:
+    stored, respondent = unit.answers, page.respondent
+    current = {key: stored.get(key) for key in page.keys}
+    wanted = {key: page.submitted.get(key) for key in page.keys}
+    if page.seen is not None and page.seen != fingerprint(stored, page.keys) and wanted != current:
         return SaveResult(saved=False, conflict={k: v for k, v in current.items() if v is not None})
-    changed = _write(unit.wave_unit, unit.section, stored, submitted, respondent, mode)
+    changed = _write(unit.wave_unit, unit.section, stored, page.submitted, respondent, page.mode)
     result = routed(questionnaire, unit.wave_unit, stored)
-    _move_off_route(unit.wave_unit, questionnaire, stored, result, respondent, mode)
+    _move_off_route(unit.wave_unit, questionnaire, stored, result, respondent, page.mode)
     _touch_section(unit, respondent, changed)
     return SaveResult(saved=True, route=result)
 

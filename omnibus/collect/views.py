@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from omnibus.collect import flow, paradata
 from omnibus.collect.answers import (
+    PageSave,
     complete_section,
     fingerprint,
     keep_history,
@@ -249,7 +250,7 @@ def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question
     # A form posted without its fingerprint is checked as if it had shown no answers: it cannot
     # overwrite a colleague's answers unseen.
     seen = request.POST.get("seen") or fingerprint({}, keys)
-    result = save_read(visit.unit, q, keys, given.answers, seen, visit.respondent)
+    result = save_read(visit.unit, q, PageSave(keys, given.answers, seen, visit.respondent))
     if not result.saved:
         conflict = {"yours": raw, "theirs": result.conflict}
         return _render_page(request, visit, section, page, route, form_data(page, q, route.live), conflict=conflict)
