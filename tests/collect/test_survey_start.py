@@ -155,3 +155,14 @@ def test_a_save_locks_only_its_own_unit(unit: WaveUnit) -> None:
     assert len(locking) == 1
     # The wave's row is joined for its times but not locked: saves in one wave never wait for each other.
     assert "fieldwork_waveunit u " in locking[0] and locking[0].endswith("FOR UPDATE OF u")
+
+
+def test_an_expired_session_is_signed_out(unit: WaveUnit) -> None:
+    from django.contrib.sessions.models import Session
+
+    from .conftest import signed_in
+
+    client = signed_in(unit)
+    assert client.get("/survey/sections/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/survey/sections/").url == "/survey/"
