@@ -50,8 +50,9 @@ def survey_page(view: View) -> View:
     """Pages for a signed-in respondent of an open wave; others are sent to the start or told why.
 
     A POST runs in one transaction holding the unit's row, with the answers read under the
-    lock: a save, its history, its section's state and its paradata are written together or
-    not at all, and colleagues saving the same unit go one after the other.
+    lock: a save, its history and its section's state are written together or not at all,
+    and colleagues saving the same unit go one after the other. Paradata waiting for its
+    batch is written after the transaction, never inside it.
     """
 
     @wraps(view)
