@@ -8,6 +8,8 @@ ASSETS := node_modules/.installed
 CHROMIUM := /usr/bin/chromium
 REPORT_TOOLS := /usr/bin/pdftoppm /usr/bin/soffice /usr/lib/libreoffice/program/libsclo.so \
 	/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf
+# Two servers behind Debian's HAProxy, round-robin: the load-balanced test (tests/site/test_load_balanced.py).
+HAPROXY := /usr/sbin/haproxy
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: demo test lint setup clean r-survey
@@ -31,11 +33,14 @@ demo: setup
 ## test: every test, the browser tests too, on every core (PostgreSQL when DATABASE_URL is set, SQLite otherwise)
 # Tests go to the workers in pytest-django's order (--dist load): those that commit, and so flush
 # the database, come after every test that reads the Wave 3 set-up in a rolled-back transaction.
-test: setup $(CHROMIUM) $(REPORT_TOOLS) r-survey
+test: setup $(CHROMIUM) $(REPORT_TOOLS) $(HAPROXY) r-survey
 	$(BIN)/pytest -n auto --dist load
 
 $(CHROMIUM):
 	$(SUDO) apt-get update && $(SUDO) apt-get install -y chromium
+
+$(HAPROXY):
+	$(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends haproxy
 
 # The report's checks: pdftoppm renders PDF pages to PNG; LibreOffice opens the Word file and the ODS tables;
 # Liberation Sans (Arial's metric twin) is the font of the report's text and charts.

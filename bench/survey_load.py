@@ -1,21 +1,34 @@
-"""N simulated respondents answer the survey at once against `omnibus serve` on PostgreSQL. Prints figures.
+"""Simulated respondents answer the survey against `omnibus serve` on PostgreSQL. Prints figures.
 
     .venv/bin/python bench/survey_load.py --respondents 152
-    .venv/bin/python bench/survey_load.py --respondents 1000 --workers 5
+    .venv/bin/python bench/survey_load.py --respondents 1000 --think-time 5 --max-sections 1
+    .venv/bin/python bench/survey_load.py --respondents 60 --servers 2
 
 It drops and recreates a scratch PostgreSQL database (`omnibus_bench` unless --database-url
 names another whose name starts with `omnibus_bench`), migrates it, stores the example
 questionnaire, a frame of N units (the 152 LAs, or a synthetic population for more) and a
-wave, and starts `omnibus serve` with several worker processes on a free port, as in
-production. Each respondent has its own cookie jar and does what a browser does: opens the
-invitation link, enters the code, picks sections from the menu, answers every page (random
-valid answers from the options routing offers, posted with the page's CSRF token and `seen`
-fingerprint), confirms each section's check page, and finishes.
+wave, and starts `omnibus serve` as production runs it, on a free port from 8160-8189. With
+`--servers 2` it starts two servers on two ports behind HAProxy (round-robin, no sticky
+sessions), and the outbox worker beside them. Each respondent has its own cookie jar and
+does what a browser does: opens the invitation link, enters the code, picks sections from
+the menu, answers every page (random valid answers from the options routing offers, posted
+with the page's CSRF token and `seen` fingerprint), confirms each check page, and finishes.
 
-It prints requests per second, p50/p95/p99 latency, errors (a status other than 2xx/3xx, a
-page showing an error summary or a conflict, or a page other than the one routing says
-comes next), then reads the stored live answers back and counts answers lost (sent but not
-stored) and changed (stored with another value) or unexpected: all must be 0.
+Two ways to send respondents:
+- closed (the default): every respondent at once (or --concurrency at a time), each clicking
+  again as soon as a page arrives: the most the servers can do;
+- open (`--think-time S`): respondents arrive at --arrival-rate per second and pause a random
+  S seconds on average (exponential) before each click, as people do: the latency people see
+  at a given load.
+
+It prints HTTP requests and answered pages (a question page submitted: POST, redirect, next
+page) separately; the latency of an answered page (p50/p95/p99, from the POST to the next
+page received); the server CPU per answered page, application and PostgreSQL, read from
+/proc (CPU time, not wall time, so other work on the machine does not inflate it); the load
+average; errors (a status other than 2xx/3xx, a page showing an error summary or a conflict,
+or a page other than the one routing says comes next); then reads the stored live answers
+back and counts answers lost (sent but not stored) and changed (stored with another value)
+or unexpected: all must be 0.
 """
 
 from __future__ import annotations
@@ -27,10 +40,10 @@ import os
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -56,6 +69,9 @@ LA_FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 AS_OF = date(2017, 9, 1)
 WAVE = "bench-wave"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/omnibus_bench"
+HAPROXY = "/usr/sbin/haproxy"
+PORTS = range(8160, 8190)  # the ports this benchmark may listen on
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
 TEXTS = ["We use a regional partnership.", "Café £1,500 – “quoted” <b>not bold</b>", "Line one\r\nLine two", "Ñ ✓"]
 
@@ -143,23 +159,176 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(port: int, workers: int, threads: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+def free_ports(count: int) -> list[int]:
+    """`count` ports of PORTS that nobody listens on."""
+    found = []
+    for port in PORTS:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == count:
+            return found
+    sys.exit(f"fewer than {count} free ports in {PORTS.start}-{PORTS.stop - 1}")
+
+
+def start_server(port: int, args: argparse.Namespace, env: dict[str, str], log: Path) -> subprocess.Popen:
     """`omnibus serve` as production runs it (plain HTTP here, so cookies are not marked Secure)."""
-    command = [sys.executable, "-m", "omnibus", "serve", "--addrport", f"127.0.0.1:{port}"]
-    command += ["--workers", str(workers), "--threads", str(threads), "--insecure-cookies", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "omnibus",
+        "serve",
+        "--addrport",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+    ]
+    command += ["--threads", str(args.threads), "--insecure-cookies", "--no-access-log"]
+    return started(command, env, log, f"http://127.0.0.1:{port}/survey/")
+
+
+def start_balancer(port: int, servers: list[int], folder: Path) -> subprocess.Popen:
+    """HAProxy on `port`: each request to the next server in turn (no sticky sessions), naming it in X-Served-By."""
+    config = folder / "haproxy.cfg"
+    lines = [
+        "global",
+        "  maxconn 4096",
+        "defaults",
+        "  mode http",
+        "  timeout connect 5s",
+        "  timeout client 300s",
+        "  timeout server 300s",
+        "frontend survey",
+        f"  bind 127.0.0.1:{port}",
+        "  option forwardfor",
+        "  default_backend omnibus",
+        "backend omnibus",
+        "  balance roundrobin",
+        "  http-response set-header X-Served-By %[srv_name]",
+    ]
+    lines += [f"  server s{n} 127.0.0.1:{server}" for n, server in enumerate(servers, 1)]
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if not Path(HAPROXY).exists():
+        sys.exit(f"{HAPROXY} is not installed: apt-get install haproxy (make test installs it)")
+    return started(
+        [HAPROXY, "-db", "-f", str(config)],
+        os.environ.copy(),
+        folder / "haproxy.log",
+        f"http://127.0.0.1:{port}/survey/",
+    )
+
+
+def started(command: list[str], env: dict[str, str], log: Path, url: str) -> subprocess.Popen:
+    """Start a process and wait until `url` answers."""
     with log.open("w") as out:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"omnibus serve stopped:\n{log.read_text()}")
+        if process.poll() is not None:
+            sys.exit(f"{' '.join(command[:4])} stopped:\n{log.read_text()}")
         try:
-            httpx.get(f"http://127.0.0.1:{port}/survey/", timeout=2)
-            return server
+            if httpx.get(url, timeout=2).status_code < 500:
+                return process
         except httpx.TransportError:
-            time.sleep(0.3)
-    server.terminate()
-    sys.exit("omnibus serve did not answer in time")
+            pass
+        time.sleep(0.3)
+    process.terminate()
+    sys.exit(f"{' '.join(command[:4])} did not answer in time")
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a process we started, gracefully."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+# -- server CPU, from /proc ------------------------------------------------------------------
+
+
+def cpu_ticks(pid: int) -> int | None:
+    """User + system CPU of a process so far, in clock ticks (None: it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return None
+    return int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of proc(5))
+
+
+def descendants(pids: set[int]) -> set[int]:
+    """The processes in `pids` and all their children, grandchildren…"""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (FileNotFoundError, ProcessLookupError, IndexError):
+                continue
+    found, grown = set(pids), True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in found} - found
+        found |= more
+        grown = bool(more)
+    return found
+
+
+class CpuMeter:
+    """CPU spent by the application's processes and by PostgreSQL's backends of the benchmark's database.
+
+    Sampled every half second while the respondents run, so a backend that ends mid-run (a
+    connection past its age) still counts up to its last sample; the CPU a process had spent
+    before the run began is not counted. PostgreSQL's shared processes (checkpointer, WAL
+    writer) are left out: they serve every database on the server.
+    """
+
+    def __init__(self, roots: list[int], database_url: str) -> None:
+        self.roots = set(roots)
+        self.database = urlsplit(database_url).path.lstrip("/")
+        self.admin = urlsplit(database_url)._replace(path="/postgres").geturl()
+        self.first: dict[tuple[str, int], int] = {}
+        self.last: dict[tuple[str, int], int] = {}
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self) -> None:
+        """Take the baseline, then sample in the background."""
+        self.sample(baseline=True)
+        self.thread.start()
+
+    def stop(self) -> tuple[float, float]:
+        """(application, database) CPU seconds spent since start."""
+        self.stopping.set()
+        self.thread.join()
+        self.sample()
+        spent = {"app": 0, "db": 0}
+        for (kind, pid), ticks in self.last.items():
+            spent[kind] += ticks - self.first.get((kind, pid), 0)
+        return spent["app"] / CLOCK_TICKS, spent["db"] / CLOCK_TICKS
+
+    def _run(self) -> None:
+        while not self.stopping.wait(0.5):
+            self.sample()
+
+    def sample(self, baseline: bool = False) -> None:
+        """Read every process's CPU now."""
+        import psycopg
+
+        with psycopg.connect(self.admin, autocommit=True) as conn:
+            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database]).fetchall()
+        processes = [("app", pid) for pid in descendants(self.roots)] + [("db", pid) for (pid,) in rows]
+        for key in processes:
+            ticks = cpu_ticks(key[1])
+            if ticks is None:
+                continue
+            if baseline:
+                self.first[key] = ticks
+            self.last[key] = ticks
 
 
 # -- one respondent ------------------------------------------------------------------------------
@@ -197,6 +366,8 @@ class Stats:
 
     latencies: list[float] = field(default_factory=list)
     by_kind: dict[str, list[float]] = field(default_factory=dict)  # "POST question" -> latencies
+    answered: list[float] = field(default_factory=list)  # each answered page: its POST to the next page shown
+    served_by: Counter = field(default_factory=Counter)  # requests per server, behind the load balancer
     errors: Counter = field(default_factory=Counter)
     examples: dict[str, str] = field(default_factory=dict)
 
@@ -218,12 +389,23 @@ class Failed(Exception):
 class Respondent:
     """One simulated person answering for one unit, with a browser's cookie jar."""
 
-    def __init__(self, base: str, code: str, q: Questionnaire, stats: Stats, rng: random.Random, most: int) -> None:
-        self.most = most  # the most sections this person answers
-        self.client = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=False)
+    def __init__(self, base: str, code: str, q: Questionnaire, stats: Stats, rng: random.Random, args) -> None:  # noqa: ANN001
+        self.most = args.max_sections  # the most sections this person answers
+        self.think = args.think_time  # mean seconds between clicks (0: none)
+        # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
+        limits = httpx.Limits(keepalive_expiry=30)
+        self.client = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=False, limits=limits)
         self.code, self.q, self.stats, self.rng = code, q, stats, rng
         self.sent: dict[str, object] = {}  # every answer key -> the value the server should keep
         self.sections: list[str] = []
+        self.in_doubt: set[str] = set()  # keys of a page whose POST got no answer: not compared
+        self.servers: set[str] = set()  # the servers that answered this person
+        self.done = False
+
+    async def pause(self) -> None:
+        """Read and type before the next click (open model only)."""
+        if self.think:
+            await asyncio.sleep(self.rng.expovariate(1 / self.think))
 
     async def request(self, method: str, url: str, data: dict | None = None) -> httpx.Response:
         """One request, timed; a status other than 2xx or 3xx is an error."""
@@ -234,6 +416,9 @@ class Respondent:
             self.stats.error("transport", f"{method} {url}: {error!r}")
             raise Failed from error
         self.stats.record(f"{method} {_kind(url)}", time.perf_counter() - began)
+        if "x-served-by" in response.headers:
+            self.servers.add(response.headers["x-served-by"])
+            self.stats.served_by[response.headers["x-served-by"]] += 1
         if response.status_code >= 400:
             self.stats.error(f"HTTP {response.status_code}", f"{method} {url}: {response.text[:300]}")
             raise Failed
@@ -259,17 +444,21 @@ class Respondent:
             async with self.client:
                 path, form = await self.visit(f"/s/{self.code}")
                 data = {**form.hidden, "code": self.code, "name": "Bench respondent", "role": "Analyst"}
+                await self.pause()
                 path, form = await self.post("/survey/", data)
                 if path != "/survey/sections/":
                     raise self.fail("sign-in", f"ended at {path}")
                 offered = [s for s in (_section_of(link) for link in form.links) if s]
                 self.sections = self.rng.sample(offered, self.rng.randint(1, min(self.most, len(offered))))
                 for section in self.sections:
+                    await self.pause()
                     await self.answer_section(f"/survey/sections/{section}/")
+                await self.pause()
                 path, form = await self.visit("/survey/finish/")
                 path, form = await self.answer_pages(path, form)
                 if path != "/survey/complete/":
                     raise self.fail("finish", f"ended at {path}")
+                self.done = True
         except Failed:
             pass
 
@@ -278,6 +467,7 @@ class Respondent:
         path, form = await self.answer_pages(*await self.visit(url))
         if not path.endswith("/check/"):
             raise self.fail("check page", f"expected a check page, got {path}")
+        await self.pause()
         path, form = await self.post(path, form.hidden)
         if path != "/survey/sections/":
             raise self.fail("check page", f"confirming went to {path}")
@@ -285,8 +475,14 @@ class Respondent:
     async def answer_pages(self, path: str, form: Form) -> tuple[str, Form]:
         """Answer question pages while the server shows them; the first other page is returned."""
         while (question := self.question_at(path)) is not None:
-            answers = self.choose(question, form)
+            answers, kept = self.choose(question, form)
+            await self.pause()
+            began = time.perf_counter()
+            self.in_doubt |= kept.keys()  # until the server answers: a request cut short may or may not be saved
             path_after, form = await self.post(path, {**form.hidden, **answers})
+            self.stats.answered.append(time.perf_counter() - began)
+            self.in_doubt -= kept.keys()
+            self.sent.update(kept)
             if form.error or form.conflict:
                 raise self.fail("page shown again", f"{path}: {'conflict' if form.conflict else 'error summary'}")
             self.check_next(question, path_after)
@@ -300,8 +496,11 @@ class Respondent:
             return self.q.question(parts[3])
         return None
 
-    def choose(self, question: Question, form: Form) -> dict[str, object]:
-        """Random valid answers from what routing offers, after checking the page offers the same."""
+    def choose(self, question: Question, form: Form) -> tuple[dict[str, object], dict[str, object]]:
+        """Random valid answers from what routing offers (as posted, and as the server should keep them).
+
+        It checks first that the page offers what routing offers.
+        """
         now = route(self.q, self.sent)
         items = now.items.get(question.id, [])
         expected = page_fields(question, self.q, items)
@@ -314,9 +513,8 @@ class Respondent:
         ):
             raise self.fail("routing differs", f"{question.id}: page {sorted(shown)}, routing {sorted(expected)}")
         answers = answer(question, self.q, now.options.get(question.id, []), items, self.rng)
-        for key in expected:  # a key left out of the form is cleared, as the server does
-            self.sent[key] = _stored(key, answers.get(key), question)
-        return answers
+        # A key left out of the form is cleared, as the server does.
+        return answers, {key: _stored(key, answers.get(key), question) for key in expected}
 
     def check_next(self, question: Question, path: str) -> None:
         """The page after this one must be the one routing says comes next."""
@@ -415,18 +613,24 @@ def _stored(key: str, value: object, question: Question) -> object:
 
 
 async def run_all(base: str, codes: list[str], q: Questionnaire, args: argparse.Namespace) -> tuple:
-    """Every respondent at once (at most `concurrency` in flight): their records, stats and the time taken."""
+    """Every respondent, closed (at most `concurrency` in flight) or open (arriving at a rate): records, stats, time."""
     stats = Stats()
     gate = asyncio.Semaphore(args.concurrency)
-    most = args.max_sections
-    people = [Respondent(base, code, q, stats, random.Random(args.seed + n), most) for n, code in enumerate(codes)]
+    people = [Respondent(base, code, q, stats, random.Random(args.seed + n), args) for n, code in enumerate(codes)]
+    arrivals = random.Random(args.seed)
 
-    async def one(person: Respondent) -> None:
+    async def one(person: Respondent, arrives: float) -> None:
+        await asyncio.sleep(arrives)
         async with gate:
             await person.run()
 
-    began = time.perf_counter()
-    await asyncio.gather(*(one(p) for p in people))
+    began, at = time.perf_counter(), 0.0
+    tasks = []
+    for person in people:
+        tasks.append(one(person, at))
+        if args.think_time:
+            at += arrivals.expovariate(args.arrival_rate)
+    await asyncio.gather(*tasks)
     return people, stats, time.perf_counter() - began
 
 
@@ -440,6 +644,8 @@ def compare(people: list[Respondent], unit_ids: dict[str, int]) -> tuple[int, in
     sent = lost = changed = unexpected = 0
     for person in people:
         want, have = person.expected(), stored.get(unit_ids[person.code], {})
+        want = {k: v for k, v in want.items() if k not in person.in_doubt}
+        have = {k: v for k, v in have.items() if k not in person.in_doubt}
         sent += len(want)
         lost += sum(1 for k in want if k not in have)
         changed += sum(1 for k in want if k in have and have[k] != want[k])
@@ -453,38 +659,68 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def report(args: argparse.Namespace, people: list, stats: Stats, seconds: float, counts: tuple) -> None:
+def report(args: argparse.Namespace, people: list, stats: Stats, seconds: float, counts: tuple, cpu: tuple) -> None:
     """Print the figures."""
-    finished = sum(1 for p in people if p.sections)
-    lat = stats.latencies
+    finished = sum(1 for p in people if p.done)
+    lat, answered = stats.latencies, stats.answered
     sent, lost, changed, unexpected = counts
-    print(f"respondents {args.respondents}, concurrency {args.concurrency}, {args.workers} workers × {args.threads}")
-    print(f"requests    {len(lat)} in {seconds:.1f} s: {len(lat) / seconds:.1f} pages/s")
+    mode = f"open: think time {args.think_time} s, arriving {args.arrival_rate}/s" if args.think_time else "closed"
     print(
-        f"latency     p50 {percentile(lat, 50) * 1000:.0f} ms, p95 {percentile(lat, 95) * 1000:.0f} ms, "
-        f"p99 {percentile(lat, 99) * 1000:.0f} ms, mean {statistics.mean(lat) * 1000:.0f} ms"
+        f"respondents {args.respondents} ({mode}), "
+        f"{args.servers} server(s) × {args.workers} workers × {args.threads} threads"
     )
+    print(f"requests    {len(lat)} HTTP requests in {seconds:.1f} s: {len(lat) / seconds:.1f}/s")
+    print(
+        f"answered    {len(answered)} answered pages: {len(answered) / seconds:.1f}/s, "
+        f"{len(lat) / max(1, len(answered)):.2f} HTTP requests per answered page"
+    )
+    print(f"  answered page {_spread(answered)}")
+    print(f"  HTTP request  {_spread(lat)}")
     for kind, values in sorted(stats.by_kind.items(), key=lambda kv: -len(kv[1])):
-        print(
-            f"  {kind:<24} {len(values):>7} p50 {percentile(values, 50) * 1000:6.0f} ms "
-            f"p95 {percentile(values, 95) * 1000:6.0f} ms p99 {percentile(values, 99) * 1000:6.0f} ms"
-        )
+        print(f"  {kind:<24} {len(values):>7} {_spread(values)}")
+    app, db = cpu
+    per = 1000 / max(1, len(answered))
+    print(
+        f"server CPU  {(app + db) * per:.1f} ms per answered page "
+        f"(application {app * per:.1f} ms, PostgreSQL {db * per:.1f} ms; {app:.1f} s + {db:.1f} s in all)"
+    )
+    if stats.served_by:
+        alternated = sum(1 for p in people if len(p.servers) > 1)
+        by_server = dict(sorted(stats.served_by.items()))
+        print(f"servers     requests by server {by_server}; {alternated} respondents served by more than one")
     print(f"errors      {sum(stats.errors.values())}" + "".join(f"\n  {k}: {n}" for k, n in stats.errors.items()))
     for kind, example in stats.examples.items():
         print(f"  e.g. {kind}: {example[:400]}")
-    print(f"sections    {sum(len(p.sections) for p in people)} answered by {finished} respondents")
+    print(
+        f"sections    {sum(len(p.sections) for p in people)} answered; {finished} of {len(people)} respondents finished"
+    )
     print(f"answers     {sent} sent; lost {lost}, changed {changed}, unexpected {unexpected}")
+
+
+def _spread(values: list[float]) -> str:
+    if not values:
+        return "none"
+    return (
+        f"p50 {percentile(values, 50) * 1000:6.0f} ms, p95 {percentile(values, 95) * 1000:6.0f} ms, "
+        f"p99 {percentile(values, 99) * 1000:6.0f} ms"
+    )
+
+
+def load_average() -> str:
+    """The machine's load average (1, 5 and 15 minutes), to judge how busy it was."""
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
 
 
 def main() -> None:
     """Set up, serve, run the respondents, check the answers, print the figures."""
-    from omnibus.site.serve import default_workers
-
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--respondents", type=int, default=152)
-    parser.add_argument("--workers", type=int, default=default_workers())
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--concurrency", type=int, help="respondents in flight at once (default: all)")
+    parser.add_argument("--servers", type=int, default=1, help="servers behind HAProxy (1: no load balancer)")
+    parser.add_argument("--workers", type=int, default=3, help="worker processes of each server")
+    parser.add_argument("--threads", type=int, default=4, help="threads of each worker")
+    parser.add_argument("--concurrency", type=int, help="closed model: respondents in flight at once (default: all)")
+    parser.add_argument("--think-time", type=float, default=0, help="open model: mean seconds between clicks")
+    parser.add_argument("--arrival-rate", type=float, default=20, help="open model: respondents arriving per second")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--max-sections", type=int, default=99, help="the most menu sections each respondent answers")
     parser.add_argument("--seed", type=int, default=1)
@@ -501,18 +737,36 @@ def main() -> None:
     from django.db import connections
 
     units = set_up(args.respondents, folder)
-    connections.close_all()  # nothing of ours holds a connection while the server works
-    port = free_port()
-    server = start_server(port, args.workers, args.threads, env, folder / "server.log")
+    connections.close_all()  # nothing of ours holds a connection while the servers work
+    print(f"load average {load_average()} (before)")
+    ports = free_ports(args.servers + (1 if args.servers > 1 else 0))
+    processes = [start_server(port, args, env, folder / f"server-{port}.log") for port in ports[: args.servers]]
+    if args.servers > 1:
+        command = [sys.executable, "-m", "omnibus", "worker"]
+        processes.append(started_worker(command, env, folder / "worker.log"))
+        processes.append(start_balancer(ports[-1], ports[: args.servers], folder))
+    meter = CpuMeter([p.pid for p in processes[: args.servers]], args.database_url)
     try:
+        meter.start()
         codes = [code for _, code in units]
-        people, stats, seconds = asyncio.run(run_all(f"http://127.0.0.1:{port}", codes, load(QUESTIONNAIRE), args))
+        people, stats, seconds = asyncio.run(run_all(f"http://127.0.0.1:{ports[-1]}", codes, load(QUESTIONNAIRE), args))
+        cpu = meter.stop()
+        for process in processes[args.servers : args.servers + 1]:
+            if process.poll() is not None:
+                stats.error("outbox worker stopped", f"exit status {process.returncode}")
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in reversed(processes):
+            stop(process)
+    print(f"load average {load_average()} (after)")
     counts = compare(people, {code: unit for unit, code in units})
-    report(args, people, stats, seconds, counts)
-    print(f"server log  {folder / 'server.log'}")
+    report(args, people, stats, seconds, counts, cpu)
+    print(f"logs        {folder}")
+
+
+def started_worker(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    """The outbox worker (`omnibus worker`), beside the servers as in a deployment."""
+    with log.open("w") as out:
+        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
 if __name__ == "__main__":

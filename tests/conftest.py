@@ -28,6 +28,18 @@ def _fast_password_hashing() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _paradata_written_at_once() -> Iterator[None]:
+    """Write each page-shown event as it happens: a batch left waiting would be written into a later test.
+
+    tests/collect/test_survey_speed.py checks the batches themselves.
+    """
+    from django.test import override_settings
+
+    with override_settings(PARADATA_BATCH=1):
+        yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):  # noqa: ANN001 - pytest-django's fixtures
     """The test database, with the Wave 3 set-up committed once for the whole run."""

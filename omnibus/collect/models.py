@@ -6,6 +6,7 @@ ever lost, even when routing no longer asks for it.
 """
 
 from django.db import models
+from django.utils import timezone
 
 from omnibus.fieldwork.models import Respondent, WaveUnit
 
@@ -81,7 +82,8 @@ class PageEvent(models.Model):
     section = models.CharField(max_length=64, blank=True)
     page = models.CharField(max_length=100)
     event = models.CharField(max_length=10, choices=Event)
-    at = models.DateTimeField(auto_now_add=True)
+    # When the page was shown or submitted: given by the writer, as page-shown events are written in batches.
+    at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         indexes = [models.Index(fields=["wave_unit", "at"])]

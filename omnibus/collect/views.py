@@ -6,15 +6,25 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from omnibus.collect import flow
-from omnibus.collect.answers import complete_section, fingerprint, menu_progress, routed, save_page, unit_section_states
-from omnibus.collect.models import PageEvent
+from omnibus.collect import flow, paradata
+from omnibus.collect.answers import (
+    PageSave,
+    complete_section,
+    fingerprint,
+    keep_history,
+    menu_progress,
+    routed,
+    save_read,
+    unit_section_states,
+)
+from omnibus.collect.models import Answer
 from omnibus.collect.pages import form_data, page_view
 from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
 from omnibus.core import throttle
@@ -39,20 +49,37 @@ View = Callable[..., HttpResponse]
 
 
 def survey_page(view: View) -> View:
-    """Pages for a signed-in respondent of an open wave; others are sent to the start or told why."""
+    """Pages for a signed-in respondent of an open wave; others are sent to the start or told why.
+
+    A POST runs in one transaction holding the unit's row, with the answers read under the
+    lock: a save, its history and its section's state are written together or not at all,
+    and colleagues saving the same unit go one after the other. Paradata waiting for its
+    batch is written after the transaction, never inside it.
+    """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        visit = current_visit(request)
-        if visit is None:
-            return redirect("collect:start")
-        state = visit.state()
-        if state != "open":
-            status = 403 if request.method == "POST" else 200
-            return render(request, "collect/not_open.html", {"wave": visit.wave, "state": state}, status=status)
-        return view(request, visit, *args, **kwargs)
+        if request.method != "POST":
+            response = _open_visit(request, view, args, kwargs)
+        else:
+            with transaction.atomic():
+                response = _open_visit(request, view, args, kwargs)
+        paradata.write_if_due()
+        return response
 
     return wrapped
+
+
+def _open_visit(request: HttpRequest, view: View, args: tuple, kwargs: dict) -> HttpResponse:
+    posted = request.method == "POST"
+    visit = current_visit(request, section=str(kwargs.get("section_id", "")), lock=posted)
+    if visit is None:
+        return redirect("collect:start")
+    state = visit.state()
+    if state != "open":
+        context = {"wave": visit.wave, "state": state}
+        return render(request, "collect/not_open.html", context, status=403 if posted else 200)
+    return view(request, visit, *args, **kwargs)
 
 
 # -- start ---------------------------------------------------------------------------------
@@ -154,7 +181,7 @@ def stop(request: HttpRequest) -> HttpResponse:
 def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
     """The section menu: each section's status and who last worked on it."""
     q = visit.questionnaire
-    route = routed(q, visit.wave_unit)
+    route = routed(q, visit.wave_unit, visit.answers)
     states = unit_section_states(visit.wave_unit)
     progress = menu_progress(visit.wave_unit, q, states)
     rows = []
@@ -172,7 +199,7 @@ def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
                 "by": str(state.last_respondent) if state and state.last_respondent else None,
             }
         )
-    _paradata(visit, "", "menu", PageEvent.SHOWN)
+    paradata.page_shown(visit.wave_unit, visit.respondent, "", "menu")
     return render(request, "collect/menu.html", {"visit": visit, "rows": rows, "menu": q.menu})
 
 
@@ -189,7 +216,7 @@ def section_start(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 
 
 def _section(visit: Visit, section_id: str) -> tuple[Section | None, Route]:
-    route = routed(visit.questionnaire, visit.wave_unit)
+    route = routed(visit.questionnaire, visit.wave_unit, visit.answers)
     section = visit.questionnaire.section(section_id)
     if section is None or section.id not in route.sections:
         return None, route
@@ -219,11 +246,46 @@ def question(request: HttpRequest, visit: Visit, section_id: str, question_id: s
     q = visit.questionnaire
     page = q.question(question_id)
     if section is None or page is None or page.section != section.id or page.id not in route.questions:
+        if request.method == "POST" and page is not None and page.section == section_id:
+            return _rerouted(request, visit, page)
         return redirect("collect:section", section_id=section_id) if section else redirect("collect:menu")
     if request.method == "GET":
-        _paradata(visit, section.id, page.id, PageEvent.SHOWN)
+        paradata.page_shown(visit.wave_unit, visit.respondent, section.id, page.id)
         return _render_page(request, visit, section, page, route, form_data(page, q, route.live))
     return _submit(request, visit, section, page, route)
+
+
+def _rerouted(request: HttpRequest, visit: Visit, page: Question) -> HttpResponse:
+    """A page submitted after a colleague's change stopped it being asked: keep what was typed, and say so.
+
+    The entries go into the history as moved off route (they can be found and restored, as
+    any answer routing no longer asks for); the live answers are not touched.
+    """
+    q = visit.questionnaire
+    keys = page_fields(page, q, [item.id for item in page.items])
+    typed = {key: _as_typed(request.POST.getlist(key)) for key in sorted(keys)}
+    kept = {key: value for key, value in typed.items() if value}
+    keep_history(visit.wave_unit, kept, visit.respondent, Answer.WEB, dict.fromkeys(kept, page.section))
+    section = q.section(page.section)
+    questions = {page.id: page.text, **{item.id: item.text for item in page.items}}
+    codes = {str(option.code): option.label for option in q.options_of(page)}
+    lines = [
+        (questions.get(key, "Please specify"), _in_words(value, codes if key in questions else {}))
+        for key, value in kept.items()
+    ]
+    context = {"visit": visit, "section": section, "page": page, "lines": lines}
+    return render(request, "collect/rerouted.html", context, status=409)
+
+
+def _in_words(value: str | list[str], codes: dict[str, str]) -> str:
+    """What was typed or ticked, ticked codes by their labels."""
+    return ", ".join(codes.get(v, v) for v in (value if isinstance(value, list) else [value]))
+
+
+def _as_typed(values: list[str]) -> str | list[str]:
+    """A field's posted values as kept in the history: one text, or the ticked codes."""
+    filled = [value for value in values if value.strip()]
+    return filled[0] if len(filled) == 1 else filled
 
 
 def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question, route: Route) -> HttpResponse:
@@ -237,13 +299,14 @@ def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question
     if given.errors:
         return _render_page(request, visit, section, page, route, raw, given.errors)
     keys = sorted(page_fields(page, q, items))
-    seen = request.POST.get("seen") or None
-    result = save_page(visit.wave_unit, q, section.id, keys, given.answers, seen, visit.respondent)
+    # A form posted without its fingerprint is checked as if it had shown no answers: it cannot
+    # overwrite a colleague's answers unseen.
+    seen = request.POST.get("seen") or fingerprint({}, keys)
+    result = save_read(visit.unit, q, PageSave(keys, given.answers, seen, visit.respondent))
     if not result.saved:
-        fresh = routed(q, visit.wave_unit)
         conflict = {"yours": raw, "theirs": result.conflict}
-        return _render_page(request, visit, section, page, fresh, form_data(page, q, fresh.live), conflict=conflict)
-    _paradata(visit, section.id, page.id, PageEvent.SUBMITTED)
+        return _render_page(request, visit, section, page, route, form_data(page, q, route.live), conflict=conflict)
+    paradata.page_submitted(visit.wave_unit, visit.respondent, section.id, page.id)
     assert result.route is not None
     return _next(request, visit, section, page, result.route)
 
@@ -253,6 +316,9 @@ def _next(request: HttpRequest, visit: Visit, section: Section, page: Question, 
         return redirect("collect:check", section_id=section.id)
     following = flow.page_after(section, route, page.id)
     if following is None:
+        if _is_closing(visit, section) and flow.first_unanswered(section, route) is None:
+            # A closing section (consent) has no check page: submitting its last page completes it.
+            complete_section(visit.wave_unit, section.id, visit.respondent)
         return _after_section(section, visit)
     return redirect("collect:question", section_id=section.id, question_id=following.id)
 
@@ -300,9 +366,9 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
         return redirect("collect:question", section_id=section.id, question_id=missing.id)
     if request.method == "POST":
         complete_section(visit.wave_unit, section.id, visit.respondent)
-        _paradata(visit, section.id, "check", PageEvent.SUBMITTED)
+        paradata.page_submitted(visit.wave_unit, visit.respondent, section.id, "check")
         return redirect("collect:menu")
-    _paradata(visit, section.id, "check", PageEvent.SHOWN)
+    paradata.page_shown(visit.wave_unit, visit.respondent, section.id, "check")
     rows = [
         _check_row(visit, section, page, route)
         for page in flow.section_pages(section, route)
@@ -334,18 +400,11 @@ def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
 
 
 @survey_page
+@require_http_methods(["GET"])
 def complete(request: HttpRequest, visit: Visit) -> HttpResponse:
-    """Thank you: the closing sections are done; the unit may still change answers until the wave closes."""
-    for section in visit.questionnaire.closing_sections:
-        complete_section(visit.wave_unit, section.id, visit.respondent)
-    _paradata(visit, "", "complete", PageEvent.SHOWN)
+    """Thank you (it changes nothing: the closing sections were completed as their last pages were submitted)."""
+    paradata.page_shown(visit.wave_unit, visit.respondent, "", "complete")
     return render(request, "collect/complete.html", {"visit": visit})
-
-
-def _paradata(visit: Visit, section: str, page: str, event: str) -> None:
-    PageEvent.objects.create(
-        wave_unit=visit.wave_unit, respondent=visit.respondent, section=section, page=page, event=event
-    )
 
 
 # -- preview ---------------------------------------------------------------------------------

@@ -1,7 +1,10 @@
 """Who is answering, for which unit, in which wave: read from the session on every request.
 
-The session (in the database) holds only the wave unit's and the respondent's ids; the
-questionnaire is read from its stored version (parsed once per process and version).
+The session (in the database) holds only the wave unit's and the respondent's ids. Everything
+else a page needs comes from one query (`answers.read_unit`): the unit, its wave's times (so a
+wave closed a moment ago on another server is closed here too), the respondent, the live
+answers, and the questionnaire version's id and digest, by which the parsed questionnaire is
+found in this process's cache (a stored version never changes).
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.utils import timezone
 
+from omnibus.collect.answers import UnitRead, read_unit
 from omnibus.fieldwork.models import Respondent, Wave, WaveUnit
-from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.fieldwork.questionnaires import questionnaire_of_version
 from omnibus.questionnaire.model import Questionnaire
 
 SESSION_UNIT = "omnibus_wave_unit"
@@ -21,11 +25,25 @@ SESSION_RESPONDENT = "omnibus_respondent"
 
 @dataclass
 class Visit:
-    """A signed-in respondent's context."""
+    """A signed-in respondent's context: the unit as read for this request, and its questionnaire."""
 
-    wave_unit: WaveUnit
-    respondent: Respondent | None
+    unit: UnitRead
     questionnaire: Questionnaire
+
+    @property
+    def wave_unit(self) -> WaveUnit:
+        """The unit being answered for."""
+        return self.unit.wave_unit
+
+    @property
+    def respondent(self) -> Respondent | None:
+        """Who is answering (None: the respondent is no longer the unit's)."""
+        return self.unit.respondent
+
+    @property
+    def answers(self) -> dict[str, object]:
+        """The unit's live answers, as read for this request."""
+        return self.unit.answers
 
     @property
     def wave(self) -> Wave:
@@ -51,13 +69,13 @@ def sign_out(request: HttpRequest) -> None:
     request.session.flush()
 
 
-def current_visit(request: HttpRequest) -> Visit | None:
-    """The signed-in respondent's visit, or None."""
+def current_visit(request: HttpRequest, section: str = "", lock: bool = False) -> Visit | None:
+    """The signed-in respondent's visit, or None; `lock` holds the unit's row (a save), `section` reads its state."""
     unit_id = request.session.get(SESSION_UNIT)
     if not isinstance(unit_id, int):
         return None
-    wave_unit = WaveUnit.objects.select_related("wave", "wave__questionnaire").filter(pk=unit_id).first()
-    if wave_unit is None:
+    respondent_id = request.session.get(SESSION_RESPONDENT)
+    unit = read_unit(unit_id, respondent_id if isinstance(respondent_id, int) else None, section, lock)
+    if unit is None:
         return None
-    respondent = Respondent.objects.filter(pk=request.session.get(SESSION_RESPONDENT), wave_unit=wave_unit).first()
-    return Visit(wave_unit, respondent, questionnaire_of(wave_unit.wave.questionnaire))
+    return Visit(unit, questionnaire_of_version(*unit.questionnaire))

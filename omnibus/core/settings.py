@@ -73,8 +73,11 @@ WSGI_APPLICATION = "omnibus.site.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{DATA_DIR / 'omnibus.sqlite3'}",
-        conn_max_age=60,
-        conn_health_checks=True,
+        # Connections are kept for ten minutes and not checked with a query before each request:
+        # that check was a round trip per request. A connection found broken fails that one
+        # request and is then closed (docs/decisions.md).
+        conn_max_age=600,
+        conn_health_checks=False,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -101,7 +104,7 @@ STATICFILES_DIRS = [("govuk-frontend", GOVUK_FRONTEND_DIST)] if GOVUK_FRONTEND_D
 WHITENOISE_USE_FINDERS = True
 
 # Sessions live in the database, so any server behind a load balancer can answer any request.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "omnibus.core.sessions"  # Django's database backend, with a leaner read
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -128,6 +131,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Page-shown paradata is written in batches of this many events (omnibus/collect/paradata.py).
+PARADATA_BATCH = int(os.environ.get("OMNIBUS_PARADATA_BATCH", "50"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

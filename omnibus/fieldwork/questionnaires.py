@@ -64,6 +64,20 @@ def questionnaire_of(stored: QuestionnaireVersion) -> Questionnaire:
     return _parsed(stored.pk, stored.sha256, stored.source_text, stored.source_name)
 
 
+def questionnaire_of_version(pk: int, sha256: str) -> Questionnaire:
+    """The questionnaire of the stored version with this id and digest, read from the database only on a miss.
+
+    What a survey page needs: it knows the version's id and digest from the row it reads anyway,
+    and the text (tens of kilobytes) is not read again on every request.
+    """
+    return _parsed_version(pk, sha256)
+
+
+@lru_cache(maxsize=32)
+def _parsed_version(pk: int, sha256: str) -> Questionnaire:
+    return questionnaire_of(QuestionnaireVersion.objects.get(pk=pk))
+
+
 @lru_cache(maxsize=32)
 def _parsed(pk: int, sha256: str, text: str, name: str) -> Questionnaire:
     # pk and sha256 make the key; the text comes along to be parsed on a miss.

@@ -128,15 +128,18 @@ def unit_rows(wave: Wave) -> list[UnitRow]:
     """Every unit of the wave with each section's status and its last activity, by name."""
     progress = wave_progress(wave)
     units = wave.units.select_related("unit").annotate(last=Max("sections__updated_at")).order_by("name")
-    return [_unit_row(wave, u, progress[u.pk]) for u in units]
+    # A save within a section already in progress leaves its state as it is: the answer's time counts too.
+    answered = dict(wave.units.annotate(last=Max("answers__updated_at")).values_list("pk", "last"))
+    return [_unit_row(wave, u, progress[u.pk], answered.get(u.pk)) for u in units]
 
 
-def _unit_row(wave: Wave, unit: WaveUnit, progress: UnitProgress) -> UnitRow:
+def _unit_row(wave: Wave, unit: WaveUnit, progress: UnitProgress, answered: datetime | None) -> UnitRow:
     key = unit.unit.key if unit.unit else ""
     # Built as a path, not reversed: the contacts screen is another module's and may not exist yet.
     path = f"/office/waves/{wave.slug}/units/{key}/contacts/" if key else ""
     labels = [Response(response).label for response in progress.sections.values()]
-    return UnitRow(key, unit.name, labels, unit.last, path)  # `last`: annotated by unit_rows
+    last = max((t for t in (unit.last, answered) if t is not None), default=None)  # `last`: annotated by unit_rows
+    return UnitRow(key, unit.name, labels, last, path)
 
 
 # -- Table 1 and Table 3 of the report, live ----------------------------------------------------

@@ -24,6 +24,8 @@ from omnibus.core.setup import setup_django
 DEMO_SECRET_KEY = "omnibus-demo-key-not-for-production"  # the key settings.py falls back to
 WSGI_APP = "omnibus.site.wsgi:application"
 MIGRATE_LOCK = 0x6F6D6E69  # "omni": the advisory lock `serve` holds while it migrates
+DEFAULT_THREADS = 4  # per worker: gunicorn's gthread workers, which keep connections alive
+KEEPALIVE = 75  # seconds an idle keep-alive connection stays open
 SUPERUSER_RESERVED = 3  # PostgreSQL's superuser_reserved_connections default: not for us
 
 
@@ -36,8 +38,8 @@ class ServeOptions:
     """How to run the server (the options of `omnibus serve`)."""
 
     addrport: str = "127.0.0.1:8000"
-    workers: int | None = None  # None: 2 × cores + 1
-    threads: int = 1
+    workers: int | None = None  # None: cores + 1
+    threads: int = DEFAULT_THREADS
     secure_cookies: bool = True
     access_log: bool = True
     forwarded_allow_ips: str | None = None  # None: gunicorn's default (FORWARDED_ALLOW_IPS or 127.0.0.1,::1)
@@ -55,8 +57,8 @@ class ServeOptions:
 
 
 def default_workers() -> int:
-    """gunicorn's advice for sync workers: two per core, plus one."""
-    return 2 * (os.cpu_count() or 1) + 1
+    """One worker per core, plus one: each worker's threads overlap their waits on the database."""
+    return (os.cpu_count() or 1) + 1
 
 
 def worker_environment(options: ServeOptions) -> dict[str, str]:
@@ -120,12 +122,17 @@ def gunicorn_options(options: ServeOptions) -> dict[str, object]:
         "worker_class": "gthread" if options.threads > 1 else "sync",
         "threads": options.threads,
         "timeout": options.timeout,
+        # A browser or load balancer keeps its connection between pages; with threads, an idle
+        # connection costs a file descriptor, not a worker. 75 s, as nginx does.
+        "keepalive": KEEPALIVE,
         "graceful_timeout": 10,
         "accesslog": "-" if options.access_log else None,
         # Invitation links carry access codes: the log shows /s/[code] (see site/access_log.py).
         "logger_class": "omnibus.site.access_log.RedactingLogger",
         "errorlog": "-",
         "proc_name": "omnibus",
+        # Page-shown paradata waits in each worker to be written in batches: written as the worker stops.
+        "worker_exit": _write_waiting_paradata,
         # The control socket has one default path per user: a second server on the machine would take it over.
         "control_socket_disable": True,
     }
@@ -198,6 +205,13 @@ def run(options: ServeOptions, say: Callable[[str], None] = print) -> None:
         f"{'secure' if options.secure_cookies else 'insecure'} cookies)"
     )
     _Server(gunicorn_options(options)).run()
+
+
+def _write_waiting_paradata(server: object, worker: object) -> None:
+    """gunicorn's worker_exit hook: the worker's waiting page-shown events go to the database."""
+    from omnibus.collect import paradata
+
+    paradata.flush()
 
 
 class _Server(BaseApplication):

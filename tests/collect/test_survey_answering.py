@@ -163,6 +163,28 @@ def test_a_colleagues_change_is_never_silently_overwritten(unit: WaveUnit) -> No
     assert again.status_code == 302 and live_answers(unit)["ConfUnd"] == 3
 
 
+def test_a_form_posted_without_its_fingerprint_cannot_overwrite_unseen(unit: WaveUnit) -> None:
+    nobody_yet = signed_in(unit, "Ada").post("/survey/sections/csc/ConfUnd/", {"ConfUnd": "1"})
+    assert nobody_yet.status_code == 302 and live_answers(unit)["ConfUnd"] == 1  # nothing was there to overwrite
+    blind = signed_in(unit, "Ben").post("/survey/sections/csc/ConfUnd/", {"ConfUnd": "3"})
+    assert blind.status_code == 200 and "A colleague changed the answers on this page" in blind.content.decode()
+    assert live_answers(unit)["ConfUnd"] == 1
+
+
+def test_an_answer_to_a_page_rerouted_by_a_colleague_is_kept_and_its_author_told(unit: WaveUnit) -> None:
+    ada, ben = signed_in(unit, "Ada"), signed_in(unit, "Ben")
+    answer(ada, "csc", "SuppSou", {"SuppSou": ["1", "6"]})  # two sources: HelpSupp asks which helped most
+    page = ben.get("/survey/sections/csc/HelpSupp/").content.decode()
+    answer(ada, "csc", "SuppSou", {"SuppSou": ["2"]})  # one source: HelpSupp is no longer asked
+    late = ben.post("/survey/sections/csc/HelpSupp/", {"HelpSupp": "6", "seen": seen_of(page)})
+    text = late.content.decode()
+    assert late.status_code == 409 and "this question is no longer asked" in text
+    assert "Development plan with identified priorities for improvement" in text  # what Ben ticked, in words
+    kept = AnswerEvent.objects.get(wave_unit=unit, key="HelpSupp", kind=AnswerEvent.OFF_ROUTE)
+    assert kept.value == "6" and kept.respondent.name == "Ben"
+    assert "HelpSupp" not in live_answers(unit)
+
+
 def test_a_double_submit_is_not_a_conflict(unit: WaveUnit) -> None:
     client = signed_in(unit)
     page = client.get("/survey/sections/csc/ConfUnd/").content.decode()
@@ -210,8 +232,18 @@ def test_finish_asks_consent_then_thanks(unit: WaveUnit) -> None:
     assert "Thank you for taking the time" in client.get(last.url).content.decode()
     done = answer(client, "thanks", "Bye", {})
     assert done.url == "/survey/complete/"
+    # Submitting the closing section's last page completes it (the thank-you page changes nothing).
+    assert SectionState.objects.get(wave_unit=unit, section="thanks").status == SectionState.COMPLETED
     assert "Your answers for" in client.get(done.url).content.decode()
     assert live_answers(unit) == {"DfErecon": 1, "Recontact": 2}
+
+
+def test_the_thank_you_page_changes_nothing(unit: WaveUnit) -> None:
+    client = signed_in(unit)
+    assert client.get("/survey/complete/").status_code == 200
+    assert not SectionState.objects.filter(wave_unit=unit).exists()  # no answers: not "responded"
+    assert client.post("/survey/complete/").status_code == 405
+    assert not SectionState.objects.filter(wave_unit=unit).exists()
 
 
 def test_paradata_records_pages_shown_and_submitted(unit: WaveUnit) -> None:

@@ -196,13 +196,26 @@ def test_a_save_locks_only_its_own_unit(unit: WaveUnit) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from omnibus.collect.answers import lock_unit
+    from omnibus.collect.answers import read_unit
 
     if not connection.features.has_select_for_update:
         pytest.skip("this database has no row locks (SQLite serialises writes instead)")
     from django.db import transaction
 
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        lock_unit(unit)
+        read_unit(unit.pk, section="csc", lock=True)
     locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
-    assert len(locking) == 1 and "JOIN" not in locking[0]
+    assert len(locking) == 1
+    # The wave's row is joined for its times but not locked: saves in one wave never wait for each other.
+    assert "fieldwork_waveunit u " in locking[0] and locking[0].endswith("FOR UPDATE OF u")
+
+
+def test_an_expired_session_is_signed_out(unit: WaveUnit) -> None:
+    from django.contrib.sessions.models import Session
+
+    from .conftest import signed_in
+
+    client = signed_in(unit)
+    assert client.get("/survey/sections/").status_code == 200
+    Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
+    assert client.get("/survey/sections/").url == "/survey/"

@@ -49,3 +49,16 @@ def test_unit_rows_give_statuses_in_section_order_and_last_activity() -> None:
     assert rows["841"].statuses == ["Not started", "Completed", "Not started"]
     assert rows["841"].last_activity is not None and rows["840"].last_activity is None
     assert rows["841"].contacts_path == "/office/waves/w3/units/841/contacts/"
+
+
+def test_last_activity_counts_an_answer_saved_in_a_section_already_in_progress() -> None:
+    from omnibus.collect.answers import save_page
+    from omnibus.fieldwork.questionnaires import questionnaire_of
+
+    wave = make_wave()
+    unit = wave.units.get(unit__key="841")
+    questionnaire = questionnaire_of(wave.questionnaire)
+    save_page(unit, questionnaire, "csc", ["ConfUnd"], {"ConfUnd": 1}, None, None)
+    first = {row.key: row for row in unit_rows(wave)}["841"].last_activity
+    save_page(unit, questionnaire, "csc", ["ConfUnd"], {"ConfUnd": 2}, None, None)  # the state stays as it is
+    assert {row.key: row for row in unit_rows(wave)}["841"].last_activity > first

@@ -59,9 +59,10 @@ def test_warns_when_workers_could_exhaust_postgresql_connections() -> None:
 
 
 def test_threads_choose_gthread_workers() -> None:
-    assert gunicorn_options(ServeOptions(workers=3))["worker_class"] == "sync"
+    assert gunicorn_options(ServeOptions(workers=3, threads=1))["worker_class"] == "sync"
     assert gunicorn_options(ServeOptions(workers=3, threads=4))["worker_class"] == "gthread"
-    assert gunicorn_options(ServeOptions())["workers"] == 2 * (os.cpu_count() or 1) + 1
+    assert gunicorn_options(ServeOptions())["workers"] == (os.cpu_count() or 1) + 1
+    assert gunicorn_options(ServeOptions())["worker_class"] == "gthread"  # threads keep connections alive
 
 
 def test_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
@@ -109,7 +110,11 @@ def server(server_env: dict[str, str], access_code: str) -> Iterator[tuple[subpr
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
-        process.communicate(timeout=15)
+        process.communicate(timeout=STOP_SECONDS)
+
+
+# gunicorn's threaded workers wait up to the graceful timeout (10 s) for the connections they kept alive.
+STOP_SECONDS = 30
 
 
 def test_serve_sets_secure_session_cookies_and_runs_several_workers(
@@ -131,9 +136,9 @@ def test_serve_sets_secure_session_cookies_and_runs_several_workers(
     assert _flags(_set_cookie(signed_in, "sessionid")) >= {"secure", "httponly", "samesite=lax"}
     _assert_every_worker_serves(process.pid, f"{base}/survey/")
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=15) == 0
+    assert process.wait(timeout=STOP_SECONDS) == 0
     output = process.stdout.read()
-    assert "Omnibus at http://127.0.0.1:" in output and "2 workers, secure cookies" in output
+    assert "Omnibus at http://127.0.0.1:" in output and "2 workers × 4 threads, secure cookies" in output
     assert "Shutting down: Master" in output
 
 

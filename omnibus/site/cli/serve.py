@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import click
 
-from omnibus.site.serve import ServeError, ServeOptions, run
+from omnibus.site.serve import DEFAULT_THREADS, ServeError, ServeOptions, run
 
 
 @click.command()
 @click.option("--addrport", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
-@click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: 2 × cores + 1].")
+@click.option("--workers", type=click.IntRange(min=1), help="Worker processes [default: cores + 1].")
 @click.option(
     "--threads",
     type=click.IntRange(min=1),
-    default=1,
+    default=DEFAULT_THREADS,
     show_default=True,
     help="Threads per worker (each holds its own database connection).",
 )

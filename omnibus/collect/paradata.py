@@ -1,0 +1,84 @@
+"""Paradata: each page shown to a respondent and each page submitted, with its time.
+
+An event is not worth a database round trip of its own on every request: it waits in this
+process and is written with others in one insert, once `settings.PARADATA_BATCH` events wait
+or the oldest has waited MOST_SECONDS (`write_if_due`, called by the survey's pages after
+each request's transaction, so paradata can never make a save fail), and when the worker
+stops (`omnibus serve` calls `flush` as each worker exits). An event keeps the time of the
+page, not the time it was written. At worst a worker killed outright loses the events it
+held: paradata, never an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from omnibus.collect.models import PageEvent
+from omnibus.fieldwork.models import Respondent, WaveUnit
+
+MOST_SECONDS = 5
+
+log = logging.getLogger(__name__)
+_waiting: list[PageEvent] = []
+_guard = threading.Lock()  # gunicorn's threads share the list
+
+
+def page_shown(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str) -> None:
+    """Record that a page was shown."""
+    _wait(_event(wave_unit, respondent, section, page, PageEvent.SHOWN))
+
+
+def page_submitted(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str) -> None:
+    """Record that a page was submitted (and saved)."""
+    _wait(_event(wave_unit, respondent, section, page, PageEvent.SUBMITTED))
+
+
+def _wait(event: PageEvent) -> None:
+    with _guard:
+        _waiting.append(event)
+
+
+def write_if_due() -> None:
+    """Write the waiting events if there are enough of them, or the oldest has waited long enough."""
+    with _guard:
+        oldest = _waiting[0].at if _waiting else None
+        due = len(_waiting) >= settings.PARADATA_BATCH
+    if due or (oldest is not None and timezone.now() - oldest >= timedelta(seconds=MOST_SECONDS)):
+        flush()
+
+
+def flush() -> None:
+    """Write every event waiting in this process."""
+    with _guard:
+        batch = _waiting[:]
+        _waiting.clear()
+    if not batch:
+        return
+    try:
+        with transaction.atomic():
+            PageEvent.objects.bulk_create(batch)
+    except IntegrityError:
+        # A unit or respondent deleted since its page was shown: write the others.
+        for event in batch:
+            try:
+                with transaction.atomic():
+                    event.save()
+            except IntegrityError:
+                log.warning("paradata of wave unit %s not written: the unit is gone", event.wave_unit_id)
+
+
+def _event(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str, kind: str) -> PageEvent:
+    return PageEvent(
+        wave_unit_id=wave_unit.pk,
+        respondent_id=respondent.pk if respondent else None,
+        section=section,
+        page=page,
+        event=kind,
+        at=timezone.now(),
+    )

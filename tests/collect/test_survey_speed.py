@@ -1,0 +1,84 @@
+"""The survey's hot path: database round trips per answered page, and paradata written in batches."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from omnibus.collect import paradata
+from omnibus.collect.models import PageEvent
+from omnibus.fieldwork.models import WaveUnit
+
+from .conftest import seen_of, signed_in
+
+pytestmark = pytest.mark.django_db
+
+# Inside the test's own transaction a save's BEGIN and COMMIT are a SAVEPOINT and its RELEASE.
+TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT")
+
+
+def answered_page(client: Client, path: str, data: dict) -> list[str]:
+    """The statements of one answered page: its POST and the GET of the page it leads to."""
+    page = client.get(path).content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(path, {**data, "seen": seen_of(page)})
+        assert response.status_code == 302, response.content.decode()[:300]
+        assert client.get(response.url).status_code == 200
+    return [query["sql"] for query in captured.captured_queries]
+
+
+def queries(statements: list[str]) -> list[str]:
+    """The statements other than a transaction's start and end."""
+    return [sql for sql in statements if not sql.startswith(TRANSACTION_CONTROL)]
+
+
+def test_an_answered_page_takes_at_most_eight_round_trips(unit: WaveUnit, settings) -> None:  # noqa: ANN001
+    settings.PARADATA_BATCH = 50  # as served: page events wait to be written in batches
+    client = signed_in(unit)
+    first = answered_page(client, "/survey/sections/csc/SuppSou/", {"SuppSou": ["3"]})
+    typical = answered_page(client, "/survey/sections/csc/SuppSouFut/", {"SuppSouFut": ["1"]})
+    paradata.flush()
+    # A page in a section already in progress: the session and the unit read for each request,
+    # the save's history and answers, and the transaction's start and end.
+    assert len(typical) <= 8, "\n".join(typical)
+    assert len(queries(typical)) <= 6, "\n".join(queries(typical))
+    # A section's first page also records that the section is in progress.
+    assert len(first) <= 9, "\n".join(first)
+    assert sum("fieldwork_sectionstate" in sql and sql.startswith("INSERT") for sql in first) == 1
+    assert not any("fieldwork_sectionstate" in sql and not sql.startswith("SELECT") for sql in typical)
+
+
+def test_the_page_read_is_one_query_and_the_save_reads_under_the_lock(unit: WaveUnit) -> None:
+    client = signed_in(unit)
+    page = client.get("/survey/sections/csc/ConfUnd/").content.decode()
+    with CaptureQueriesContext(connection) as captured:
+        client.post("/survey/sections/csc/ConfUnd/", {"ConfUnd": "2", "seen": seen_of(page)})
+    reads = [
+        q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and "collect_answer" in q["sql"]
+    ]
+    assert len(reads) == 1, reads  # read once, not again to route or to check for a conflict
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in reads[0]
+
+
+def test_paradata_waits_for_a_batch_and_keeps_each_page_time(unit: WaveUnit, settings) -> None:  # noqa: ANN001
+    settings.PARADATA_BATCH = 4
+    paradata.flush()
+    client = signed_in(unit)
+    page = client.get("/survey/sections/csc/ConfUnd/").content.decode()
+    assert not PageEvent.objects.filter(wave_unit=unit).exists()  # waiting in the process
+    client.post("/survey/sections/csc/ConfUnd/", {"ConfUnd": "1", "seen": seen_of(page)})
+    client.get("/survey/sections/csc/SWreturn/")
+    assert not PageEvent.objects.filter(wave_unit=unit).exists()
+    client.get("/survey/sections/")  # the fourth event: the batch is written
+    events = list(PageEvent.objects.filter(wave_unit=unit).order_by("pk").values_list("page", "event", "at"))
+    assert [(page, event) for page, event, _ in events] == [
+        ("ConfUnd", PageEvent.SHOWN),
+        ("ConfUnd", PageEvent.SUBMITTED),
+        ("SWreturn", PageEvent.SHOWN),
+        ("menu", PageEvent.SHOWN),
+    ]
+    times = [at for _, _, at in events]
+    assert times == sorted(times) and len(set(times)) == 4  # each page's own time, not the time of writing
