@@ -119,8 +119,8 @@ class Prepared:
         """A variable as floats, missing codes kept (null counts as not asked)."""
         if name not in self.cache:
             # through numpy: a polars cast per variable costs more than the whole table's arithmetic
-            x = self.dataset.data.get_column(name).to_numpy().astype(float)  # null -> nan
-            self.cache[name] = np.where(np.isnan(x), float(NOT_ASKED), x)
+            x = self.dataset.data.get_column(name).to_numpy().astype(float)  # a copy; null -> nan
+            self.cache[name] = np.nan_to_num(x, copy=False, nan=float(NOT_ASKED))
         return self.cache[name]
 
     def has(self, name: str) -> bool:
@@ -267,10 +267,10 @@ def _column_bases(
     """Each banner column's base: the main wave's partitions, then each earlier wave's total."""
     out: list[_ColumnBase] = []
     valid = valid_of(main)
-    reached, asked = _reached_asked(main, names, section)
+    state = _reached_asked(main, names, section)
     for part in main.partitions:
         k = len(part.labels)
-        populations = _domains(part.codes, k, reached, asked, part.population)
+        populations = _domains(part.codes, k, state, part.population)
         for j, column in enumerate(part.members):
             index = column[valid[column]]
             out.append(_ColumnBase(main, index, float(populations[j]), column))
@@ -279,26 +279,23 @@ def _column_bases(
             out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.empty(0, np.int64)))
             continue
         everyone = np.zeros(other.dataset.data.height, np.int64)
-        population = _domains(everyone, 1, *_reached_asked(other, names, section), [other.dataset.population_size])
+        population = _domains(everyone, 1, _reached_asked(other, names, section), [other.dataset.population_size])
         rows = np.arange(other.dataset.data.height)
         out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0]), rows))
     return out
 
 
-def _reached_asked(p: Prepared, names: list[str], section: str) -> tuple[np.ndarray, np.ndarray]:
-    """Units reaching the section, and those of them asked the table's question, as 0/1 weights."""
+def _reached_asked(p: Prepared, names: list[str], section: str) -> np.ndarray:
+    """Per unit: 0 if it did not reach the section, 1 if it did but was not asked the question, 2 if asked."""
     reached = p.reached(section)
-    asked = reached & (p.values(names[0]) != NOT_ASKED)
-    return reached.astype(float), asked.astype(float)
+    return reached.astype(np.int64) + (reached & (p.values(names[0]) != NOT_ASKED))
 
 
-def _domains(
-    codes: np.ndarray, k: int, reached: np.ndarray, asked: np.ndarray, population: np.ndarray | list[float]
-) -> np.ndarray:
+def _domains(codes: np.ndarray, k: int, state: np.ndarray, population: np.ndarray | list[float]) -> np.ndarray:
     """N̂ per column: the column's N times the share of its units reaching the section who were asked."""
-    slots = codes + 1  # slot 0: units in none of the columns
-    r = np.bincount(slots, weights=reached, minlength=k + 1)[1:]
-    a = np.bincount(slots, weights=asked, minlength=k + 1)[1:]
+    slots = (codes + 1) * 3 + state  # column slot 0: units in none of the columns
+    tally = np.bincount(slots, minlength=3 * (k + 1)).reshape(k + 1, 3)[1:]
+    r, a = tally[:, 1] + tally[:, 2], tally[:, 2]
     return np.asarray(population, float) * np.where(r > 0, a / np.maximum(r, 1), 1.0)
 
 
@@ -321,6 +318,7 @@ class _Builder:
         self.kish = [kish(w) for w in self.weights]
         self.matched = [_matched(bases[0], base) for base in bases[len(bases) - len(others) :]]
         self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
+        self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
         """A row of percentages: each column's weighted share of its base with `indicator` true.
@@ -354,8 +352,16 @@ class _Builder:
     def _tally(self, column: int, names: list[str]) -> _Tally:
         key = (column, tuple(names))
         if key not in self.tallies:
-            self.tallies[key] = _tally(self.bases[column], names, self.weights[column])
+            base = self.bases[column]
+            parts = [self._codes(base.prepared, n) for n in names]
+            self.tallies[key] = _tally(base, names, parts, self.weights[column])
         return self.tallies[key]
+
+    def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (id(p), name)  # a wave's codes, found once per table and gathered per column
+        if key not in self.codes:
+            self.codes[key] = _codes(p.values(name))
+        return self.codes[key]
 
     def _in_wave_test(self, column: int) -> bool:
         return bool(self.others) and (column == 0 or column >= len(self.bases) - len(self.others))
@@ -447,16 +453,18 @@ class _Tally:
     squares: np.ndarray  # Σw² per distinct answer
 
 
-def _tally(base: _ColumnBase, names: list[str], w: np.ndarray) -> _Tally:
-    """One weighted bincount (and one of w²) over the base's answers, for every row of its column."""
+def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> _Tally:
+    """One weighted bincount (and one of w²) over the base's answers, for every row of its column.
+
+    `parts` are each variable's codes over the wave's units (`_codes`).
+    """
     p = base.prepared
     assert p is not None
-    parts = [_codes(p.values(n)[base.index]) for n in names]
     sizes = [len(answers) for answers, _ in parts]
     if math.prod(sizes) <= TALLY_COMBINATIONS:
         at = np.zeros(len(base.index), np.int64)
         for (_, positions), size in zip(parts, sizes, strict=True):
-            at = at * size + positions  # the combination's number, first variable slowest
+            at = at * size + positions[base.index]  # the combination's number, first variable slowest
         grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
         answers = grids[0].ravel() if len(names) == 1 else np.column_stack([g.ravel() for g in grids])
     else:  # many variables with many codes each: only the combinations that occur
