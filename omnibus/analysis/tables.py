@@ -119,8 +119,11 @@ class Prepared:
         """A variable as floats, missing codes kept (null counts as not asked)."""
         if name not in self.cache:
             # through numpy: a polars cast per variable costs more than the whole table's arithmetic
-            x = self.dataset.data.get_column(name).to_numpy().astype(float)  # a copy; null -> nan
-            self.cache[name] = np.nan_to_num(x, copy=False, nan=float(NOT_ASKED))
+            column = self.dataset.data.get_column(name)
+            x = column.to_numpy().astype(float)  # a copy, to fill in
+            if column.null_count():
+                x[column.is_null().to_numpy()] = NOT_ASKED
+            self.cache[name] = x
         return self.cache[name]
 
     def has(self, name: str) -> bool:
