@@ -464,12 +464,14 @@ def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np
     p = base.prepared
     assert p is not None
     sizes = [len(answers) for answers, _ in parts]
-    if math.prod(sizes) <= TALLY_COMBINATIONS:
+    if len(parts) == 1:  # one variable (every single choice and grid item): its codes as they are
+        answers, at = parts[0][0], parts[0][1][base.index]
+    elif math.prod(sizes) <= TALLY_COMBINATIONS:
         at = np.zeros(len(base.index), np.int64)
         for (_, positions), size in zip(parts, sizes, strict=True):
             at = at * size + positions[base.index]  # the combination's number, first variable slowest
         grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
-        answers = grids[0].ravel() if len(names) == 1 else np.column_stack([g.ravel() for g in grids])
+        answers = np.column_stack([g.ravel() for g in grids])
     else:  # many variables with many codes each: only the combinations that occur
         answers, at = np.unique(_stack(p, names)[base.index], axis=0, return_inverse=True)
         at = at.ravel()

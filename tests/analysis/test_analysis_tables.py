@@ -203,3 +203,17 @@ def _percentage(chosen, weights, population, units):
 
     n = len(chosen)
     return ratio(chosen * 1.0, np.ones(n), weights, population, 0.95, units.astype(str), proportion=True)
+
+
+def test_a_multiple_choice_net_is_the_same_tallied_by_combination_or_by_unique_rows(small, monkeypatch):
+    from omnibus.analysis import tables as tabulating
+
+    def net():
+        return [
+            (c.value, c.se)
+            for c in row(by_name(wave_tables(small, parse_spec(SPEC)), "Src"), "NET: Peers or DfE").cells
+        ]
+
+    by_combination = net()
+    monkeypatch.setattr(tabulating, "TALLY_COMBINATIONS", 1)  # too many codes to combine: unique rows instead
+    assert net() == pytest.approx(by_combination) and by_combination[0][0] == pytest.approx(100 * 5 / 6)
