@@ -344,8 +344,7 @@ class _Builder:
             # the residuals only where a test between waves needs them: the total and the earlier waves
             y = chosen[tally.at] if self._in_wave_test(column) else None
             units = base.prepared.units[base.index] if y is not None else None
-            w = self.weights[column]
-            population, confidence = base.population, self.spec.confidence
+            w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
             estimates.append(
                 proportion(hit, hit_squares, rest_squares, w, self.kish[column], population, confidence, y, units)
             )
@@ -373,7 +372,11 @@ class _Builder:
         p = base.prepared
         assert p is not None
         index = base.index if index is None else index
-        return ratio(y, x, p.weights[index], base.population, self.spec.confidence, p.units[index], proportion)
+        return ratio(y, x, p.weights[index], self._population(base), self.spec.confidence, p.units[index], proportion)
+
+    def _population(self, base: _ColumnBase) -> float:
+        """The N̂ a column's figures are estimated for: the one place percentages, means and ratios take it from."""
+        return base.population
 
     def estimate_row(
         self,
