@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/tables.py [UNITS ...]      # default: 152 20000 200000
 
-For each size: the seconds of `write_tabbook` with one earlier wave, and the peak memory it
+For each size: the seconds of `write_tabbook` with one earlier wave (wall clock, and the CPU
+seconds of the process, which a shared machine's load inflates less), and the peak memory it
 allocates (tracemalloc, in a second, traced run; the two waves' datasets are not counted);
 and, when Rscript with the survey package is present, the seconds R's survey package takes
 for the same estimates and standard errors (every single-choice and grid table's total
@@ -61,14 +62,14 @@ cat(as.numeric(Sys.time() - start, units = "secs"), "\n")
 def main(sizes: list[int]) -> None:
     questionnaire = load(ROOT / "examples" / "questionnaires" / "cso-wave3.yaml")
     rscript = shutil.which("Rscript")
-    print("units  tabbook_s  peak_MB  tables  r_survey_s  r/ours(estimates)")
+    print("units  tabbook_s  cpu_s  peak_MB  tables  r_survey_s  r/ours(estimates)")
     for units in sizes:
         current = synthetic_dataset(questionnaire, units, seed=1, wave="wave-3")
         earlier = synthetic_dataset(questionnaire, units, seed=2, wave="wave-2")
         with tempfile.TemporaryDirectory() as folder:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             write_tabbook([current, earlier], SPEC, Path(folder) / "tabbook.xlsx")
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
             # Peak traced memory in a second run: tracing slows Python, so the timing is untraced.
             tracemalloc.start()
             write_tabbook([current, earlier], SPEC, Path(folder) / "tabbook.xlsx")
@@ -79,7 +80,7 @@ def main(sizes: list[int]) -> None:
             ours = time.perf_counter() - start
             r_seconds = _r_time(rscript, current, Path(folder)) if rscript else None
         r_text = f"{r_seconds:10.2f}  {r_seconds / ours:8.1f}" if r_seconds is not None else "         -         -"
-        print(f"{units:6d}  {seconds:9.2f}  {peak:7.1f}  {len(tables):6d}  {r_text}")
+        print(f"{units:6d}  {seconds:9.2f}  {cpu:5.2f}  {peak:7.1f}  {len(tables):6d}  {r_text}")
 
 
 def _r_time(rscript: str, dataset, folder: Path) -> float | None:

@@ -39,6 +39,14 @@ class Partition:
     codes: np.ndarray  # per unit: the index of its column, −1 for none
     population: np.ndarray  # per column: frame units in it (N)
     columns: list[Column] = field(default_factory=list)
+    members: list[np.ndarray] = field(init=False, repr=False)  # per column: its rows, in row order
+
+    def __post_init__(self) -> None:
+        # Found once, in one sort: every table's columns are cut from these.
+        rows = np.flatnonzero(self.codes >= 0)
+        order = np.argsort(self.codes[rows], kind="stable")  # stable: rows stay in order
+        sizes = np.bincount(self.codes[rows], minlength=len(self.labels))
+        self.members = np.split(rows[order], np.cumsum(sizes)[:-1])
 
 
 def letters(count: int) -> list[str]:

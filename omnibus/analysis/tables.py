@@ -29,8 +29,11 @@ from omnibus.analysis.spec import AnalysisSpec, Ratio
 from omnibus.analysis.variance import (
     Difference,
     Estimate,
+    Matched,
     benjamini_hochberg,
     group_difference,
+    kish,
+    proportion,
     ratio,
     wave_difference,
 )
@@ -115,12 +118,17 @@ class Prepared:
     units: np.ndarray
     partitions: list[Partition]
     cache: dict[str, np.ndarray] = field(default_factory=dict)
+    matched: Matched | None = None  # an earlier wave: rows of the main wave's and of its own units in both
 
     def values(self, name: str) -> np.ndarray:
         """A variable as floats, missing codes kept (null counts as not asked)."""
         if name not in self.cache:
-            column = self.dataset.data.get_column(name).cast(pl.Float64).fill_null(NOT_ASKED)
-            self.cache[name] = column.to_numpy()
+            # through numpy: a polars cast per variable costs more than the whole table's arithmetic
+            column = self.dataset.data.get_column(name)
+            x = column.to_numpy().astype(float)  # a copy, to fill in
+            if column.null_count():
+                x[column.is_null().to_numpy()] = NOT_ASKED
+            self.cache[name] = x
         return self.cache[name]
 
     def has(self, name: str) -> bool:
@@ -162,8 +170,10 @@ def shared_ids(waves: list[Prepared]) -> None:
     for p in waves:
         p.units = ids[start : start + len(p.units)]
         start += len(p.units)
-    for p in waves[1:]:
-        p.cache["_common"] = np.array([len(np.intersect1d(waves[0].units, p.units, assume_unique=True))])
+    for p in waves[1:]:  # matched once per wave pair; every table's tests reuse it
+        _, in_main, in_other = np.intersect1d(waves[0].units, p.units, assume_unique=True, return_indices=True)
+        p.matched = (in_main, in_other)
+        p.cache["_common"] = np.array([len(in_main)])
 
 
 def wave_tables(
@@ -275,7 +285,7 @@ class _ColumnBase:
     prepared: Prepared | None  # None: this wave lacks the variable
     index: np.ndarray  # row numbers of the units in the base
     population: float
-    mask: np.ndarray  # units of the column (base or not)
+    members: np.ndarray  # row numbers of the units of the column (base or not)
 
 
 def _column_bases(
@@ -284,27 +294,36 @@ def _column_bases(
     """Each banner column's base: the main wave's partitions, then each earlier wave's total."""
     out: list[_ColumnBase] = []
     valid = valid_of(main)
+    state = _reached_asked(main, names, section)
     for part in main.partitions:
-        for j in range(len(part.labels)):
-            mask = part.codes == j
-            population = _domain(main, mask, names, section, part.population[j])
-            out.append(_ColumnBase(main, np.flatnonzero(mask & valid), population, mask))
+        k = len(part.labels)
+        populations = _domains(part.codes, k, state, part.population)
+        for j, column in enumerate(part.members):
+            index = column[valid[column]]
+            out.append(_ColumnBase(main, index, float(populations[j]), column))
     for other in others:
         if not all(other.has(n) for n in names):
-            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.zeros(0, bool)))
+            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.empty(0, np.int64)))
             continue
-        mask = np.ones(other.dataset.data.height, bool)
-        population = _domain(other, mask, names, section, float(other.dataset.population_size))
-        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), population, mask))
+        everyone = np.zeros(other.dataset.data.height, np.int64)
+        population = _domains(everyone, 1, _reached_asked(other, names, section), [other.dataset.population_size])
+        rows = np.arange(other.dataset.data.height)
+        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0]), rows))
     return out
 
 
-def _domain(p: Prepared, mask: np.ndarray, names: list[str], section: str, population: float) -> float:
-    """N̂: the column's N times the share of its units reaching the section who were asked."""
-    reached = p.reached(section) & mask
-    asked = reached & (p.values(names[0]) != NOT_ASKED)
-    r = int(reached.sum())
-    return population * (int(asked.sum()) / r if r else 1.0)
+def _reached_asked(p: Prepared, names: list[str], section: str) -> np.ndarray:
+    """Per unit: 0 if it did not reach the section, 1 if it did but was not asked the question, 2 if asked."""
+    reached = p.reached(section)
+    return reached.astype(np.int64) + (reached & (p.values(names[0]) != NOT_ASKED))
+
+
+def _domains(codes: np.ndarray, k: int, state: np.ndarray, population: np.ndarray | list[float]) -> np.ndarray:
+    """N̂ per column: the column's N times the share of its units reaching the section who were asked."""
+    slots = (codes + 1) * 3 + state  # column slot 0: units in none of the columns
+    tally = np.bincount(slots, minlength=3 * (k + 1)).reshape(k + 1, 3)[1:]
+    r, a = tally[:, 1] + tally[:, 2], tally[:, 2]
+    return np.asarray(population, float) * np.where(r > 0, a / np.maximum(r, 1), 1.0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -322,29 +341,68 @@ class _Builder:
         self.rows: list[TableRow] = []
         self.tests: list[Test] = []
         self.untested_waves: set[int] = set()  # earlier waves whose question changed: shown, not tested
+        # What every row of a column shares, worked out once per column rather than once per row.
+        self.weights = [_base_weights(base) for base in bases]
+        self.kish = [kish(w) for w in self.weights]
+        self.matched = [_matched(bases[0], base) for base in bases[len(bases) - len(others) :]]
+        self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
+        self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
-        """A row of percentages: each column's weighted share of its base with `indicator` true."""
+        """A row of percentages: each column's weighted share of its base with `indicator` true.
+
+        The indicator is applied to a column's distinct answers, not to its units: each column's
+        answers are tallied once per table (Σw and Σw² per distinct answer) and every row of
+        the table sums the tallies of the answers it counts.
+        """
         estimates: list[Estimate | None] = []
         counts: list[float | None] = []
-        for base in self.bases:
+        for column, base in enumerate(self.bases):
             if base.prepared is None:
                 estimates.append(None)
                 counts.append(None)
                 continue
-            y = indicator(base.prepared.values(names[0]) if len(names) == 1 else _stack(base.prepared, names))
-            yi, wi = y[base.index], base.prepared.weights[base.index]
-            estimates.append(self._estimate(base, yi, np.ones(len(yi)), proportion=True))
-            counts.append(float(np.dot(wi, yi)))
+            tally = self._tally(column, names)
+            chosen = np.asarray(indicator(tally.answers), dtype=float)
+            hit, hit_squares = float(chosen @ tally.weights), float(chosen @ tally.squares)
+            rest_squares = float((1 - chosen) @ tally.squares)
+            # the residuals only where a test between waves needs them: the total and the earlier waves
+            y = chosen[tally.at] if self._in_wave_test(column) else None
+            units = base.prepared.units[base.index] if y is not None else None
+            w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
+            estimates.append(
+                proportion(hit, hit_squares, rest_squares, w, self.kish[column], population, confidence, y, units)
+            )
+            counts.append(hit)
         self.estimate_row(label, kind, code, estimates, 100.0, counts)
+
+    def _tally(self, column: int, names: list[str]) -> _Tally:
+        key = (column, tuple(names))
+        if key not in self.tallies:
+            base = self.bases[column]
+            parts = [self._codes(base.prepared, n) for n in names]
+            self.tallies[key] = _tally(base, names, parts, self.weights[column])
+        return self.tallies[key]
+
+    def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
+        key = (id(p), name)  # a wave's codes, found once per table and gathered per column
+        if key not in self.codes:
+            self.codes[key] = _codes(p.values(name))
+        return self.codes[key]
+
+    def _in_wave_test(self, column: int) -> bool:
+        return bool(self.others) and (column == 0 or column >= len(self.bases) - len(self.others))
 
     def _estimate(self, base: _ColumnBase, y: np.ndarray, x: np.ndarray, proportion: bool, index=None) -> Estimate:
         p = base.prepared
         assert p is not None
         index = base.index if index is None else index
+        return ratio(y, x, p.weights[index], self._population(base), self.spec.confidence, p.units[index], proportion)
+
+    def _population(self, base: _ColumnBase) -> float:
+        """The N̂ a column's figures are estimated for: the one place percentages, means and ratios take it from."""
         # About the process behind the units, the N units are not the whole of what is inferred: no FPC.
-        population = base.population if self.spec.finite else math.inf
-        return ratio(y, x, p.weights[index], population, self.spec.confidence, p.units[index], proportion)
+        return base.population if self.spec.finite else math.inf
 
     def estimate_row(
         self,
@@ -380,8 +438,12 @@ class _Builder:
                 continue
             # N₁₂/(N₁N₂) vanishes as the populations grow: about the process only the units' overlap counts.
             common = _common_population(self.main, other, earlier, total) if self.spec.finite else 0.0
+            # units matched once per table, for estimates over their columns' whole bases (not a
+            # mean with outliers left out, which matches its own units)
+            whole = earlier.n == len(self.bases[b].index) and total.n == len(self.bases[0].index)
+            matched = self.matched[i] if whole else None
             # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
-            self.tests.append(Test(row, b, 0, wave_difference(earlier, total, common, alpha), "wave"))
+            self.tests.append(Test(row, b, 0, wave_difference(earlier, total, common, alpha, matched), "wave"))
 
     def _testable(self, e: Estimate | None) -> bool:
         """A figure testable at the spec's minimum base for letters (and never under two units)."""
@@ -409,14 +471,97 @@ class _Builder:
     def counts(self, test: Callable[[Prepared], np.ndarray]) -> list[float | None]:
         """Unweighted counts per column of units meeting `test` (for rows outside the base)."""
         out: list[float | None] = []
+        met: dict[int, np.ndarray] = {}  # per wave: the test over all its units, once
         for base in self.bases:
             p = base.prepared
-            out.append(None if p is None else float(np.count_nonzero(test(p) & base.mask)))
+            if p is None:
+                out.append(None)
+                continue
+            if id(p) not in met:
+                met[id(p)] = test(p)
+            out.append(float(np.count_nonzero(met[id(p)][base.members])))
         return out
 
 
 def _stack(p: Prepared, names: list[str]) -> np.ndarray:
     return np.column_stack([p.values(n) for n in names])
+
+
+TALLY_RANGE = 4096  # codes (missing codes too) are tallied by position up to this range, else by np.unique
+TALLY_COMBINATIONS = 1 << 16  # several variables are tallied by combination up to this many, else by unique rows
+
+
+@dataclass
+class _Tally:
+    """A column's answers to one or more variables, tallied: what every percentage row sums."""
+
+    answers: np.ndarray  # the distinct answers (rows of answers for several variables)
+    at: np.ndarray  # per unit of the base: its answer's position in `answers`
+    weights: np.ndarray  # Σw per distinct answer
+    squares: np.ndarray  # Σw² per distinct answer
+
+
+def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> _Tally:
+    """One weighted bincount (and one of w²) over the base's answers, for every row of its column.
+
+    `parts` are each variable's codes over the wave's units (`_codes`).
+    """
+    p = base.prepared
+    assert p is not None
+    sizes = [len(answers) for answers, _ in parts]
+    if len(parts) == 1:  # one variable (every single choice and grid item): its codes as they are
+        answers, at = parts[0][0], parts[0][1][base.index]
+    elif math.prod(sizes) <= TALLY_COMBINATIONS:
+        at = np.zeros(len(base.index), np.int64)
+        for (_, positions), size in zip(parts, sizes, strict=True):
+            at = at * size + positions[base.index]  # the combination's number, first variable slowest
+        grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
+        answers = np.column_stack([g.ravel() for g in grids])
+    else:  # many variables with many codes each: only the combinations that occur
+        answers, at = np.unique(_stack(p, names)[base.index], axis=0, return_inverse=True)
+        at = at.ravel()
+    k = len(answers)
+    return _Tally(answers, at, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
+
+
+def _codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A coded variable's distinct answers and each unit's position among them.
+
+    Codes are small integers, so a position is the code less the smallest one (no sort);
+    anything else (a number with decimals) goes through np.unique.
+    """
+    if not len(x):
+        return np.zeros(1), np.zeros(0, np.int64)
+    low, high = float(x.min()), float(x.max())
+    if high - low <= TALLY_RANGE and np.array_equal(x, np.floor(x)):
+        return np.arange(low, high + 1), (x - low).astype(np.int64)
+    return np.unique(x, return_inverse=True)
+
+
+def _base_weights(base: _ColumnBase) -> np.ndarray:
+    return base.prepared.weights[base.index] if base.prepared is not None else np.empty(0)
+
+
+def _matched(total: _ColumnBase, earlier: _ColumnBase) -> Matched | None:
+    """The units in both an earlier wave's base and the total's: positions in each base, earlier first.
+
+    From the rows matched once per wave pair (`shared_ids`), so no table matches keys again.
+    """
+    main, other = total.prepared, earlier.prepared
+    if main is None or other is None or other.matched is None:
+        return None
+    rows_main, rows_other = other.matched
+    at_main = _positions(total.index, main.dataset.data.height)[rows_main]
+    at_other = _positions(earlier.index, other.dataset.data.height)[rows_other]
+    both = (at_main >= 0) & (at_other >= 0)
+    return at_other[both], at_main[both]
+
+
+def _positions(index: np.ndarray, rows: int) -> np.ndarray:
+    """Per row of a wave: its position in `index`, −1 when not in it."""
+    at = np.full(rows, -1, np.int64)
+    at[index] = np.arange(len(index))
+    return at
 
 
 def _cell(e: Estimate | None, count: float | None, scale: float) -> Cell:

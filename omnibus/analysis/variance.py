@@ -113,6 +113,46 @@ def ratio(
     return Estimate(theta, se, n, n_eff, population, low, high, keys, e, proportion, scaled)
 
 
+def proportion(
+    chosen: float,
+    chosen_squares: float,
+    rest_squares: float,
+    w: np.ndarray,
+    n_eff: float,
+    population: float,
+    confidence: float = 0.95,
+    y: np.ndarray | None = None,
+    units: np.ndarray | None = None,
+) -> Estimate:
+    """A percentage from its base's weighted tallies: what `ratio` gives for a 0/1 `y` and x = 1.
+
+    `chosen` is Σw over the units with y = 1, `chosen_squares` Σw² over them and `rest_squares`
+    Σw² over the others; `w` are the base's weights and `n_eff` their Kish base, both shared by
+    every row of a column. With residuals e_i = n·w_i(y_i − θ)/Σw,
+
+        Σe² = (n/Σw)² · (Σ_{y=1} w²·(1 − θ)² + Σ_{y=0} w²·θ²)
+
+    so a row of a column costs a few sums rather than a pass over its units. The residuals
+    themselves (for the overlap covariance between waves) are made only when `y` is given.
+    """
+    n = len(w)
+    total = float(w.sum())
+    if n == 0 or total == 0:
+        nan = math.nan
+        return Estimate(nan, nan, n, 0.0, population, nan, nan, proportion=True)
+    theta = chosen / total
+    squares = (n / total) ** 2 * (chosen_squares * (1 - theta) ** 2 + rest_squares * theta**2)
+    f = fpc(n, population)
+    var = f * squares / (n * (n - 1)) if n > 1 else math.nan
+    se = math.sqrt(var) if var == var else math.nan
+    low, high = wilson(theta, effective_base(theta, var, n_eff, f), z_value(confidence))
+    if y is None:
+        return Estimate(theta, se, n, n_eff, population, low, high, proportion=True)
+    scaled = n * w / total
+    keys = units if units is not None else np.arange(n)
+    return Estimate(theta, se, n, n_eff, population, low, high, keys, scaled * (y - theta), True, scaled)
+
+
 def effective_base(p: float, var: float, n_eff: float, f: float) -> float:
     """The base n* with p(1−p)/n* equal to the variance; at 0% or 100% from Kish's base and the FPC."""
     if var == var and var > 0 and 0 < p < 1:
@@ -147,14 +187,27 @@ def wilson(p: float, n_star: float, z: float) -> tuple[float, float]:
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def covariance(first: Estimate, second: Estimate, common_population: float) -> tuple[float, int]:
+Matched = tuple[np.ndarray, np.ndarray]
+"""The units in both bases of two estimates: their positions in the first's and in the second's `units`."""
+
+
+def match_units(first: Estimate, second: Estimate) -> Matched:
+    """The units in both bases, matched by key (tables match them once per wave pair instead)."""
+    _, i1, i2 = np.intersect1d(first.units, second.units, assume_unique=True, return_indices=True)
+    return i1, i2
+
+
+def covariance(
+    first: Estimate, second: Estimate, common_population: float, matched: Matched | None = None
+) -> tuple[float, int]:
     """The covariance of two waves' estimates through the units in both bases, and that overlap m.
 
     `common_population` is N₁₂, the units in both waves' populations (for a domain, scaled by
-    the domains' shares of their populations).
+    the domains' shares of their populations). `matched` gives the units in both bases when
+    they are already known (`match_units` otherwise).
     """
-    shared, i1, i2 = np.intersect1d(first.units, second.units, assume_unique=True, return_indices=True)
-    m = len(shared)
+    i1, i2 = matched if matched is not None else match_units(first, second)
+    m = len(i1)
     if m < 2 or first.n == 0 or second.n == 0:
         return 0.0, m
     e1, e2 = first.residuals[i1], second.residuals[i2]
@@ -225,7 +278,9 @@ def pooled_variance(first: Estimate, second: Estimate, p: float) -> float:
     return p * (1 - p) * (f1 / first.n_eff + f2 / second.n_eff)
 
 
-def pooled_covariance(first: Estimate, second: Estimate, p: float, common_population: float) -> tuple[float, int]:
+def pooled_covariance(
+    first: Estimate, second: Estimate, p: float, common_population: float, matched: Matched | None = None
+) -> tuple[float, int]:
     """The overlap covariance of two waves' percentages under the null hypothesis, and the overlap m.
 
     As `covariance`, but s₁₂ is the mean cross-product of the residuals about the common p̂,
@@ -233,8 +288,8 @@ def pooled_covariance(first: Estimate, second: Estimate, p: float, common_popula
     wave's own mean (which is zero when a wave is at 0% or 100%). It is kept within the
     correlation bound |s₁₂⁰| ≤ s₁⁰ s₂⁰, sⱼ⁰² = p̂(1 − p̂)·nⱼ/nⱼ′, so the variance stays positive.
     """
-    shared, i1, i2 = np.intersect1d(first.units, second.units, assume_unique=True, return_indices=True)
-    m = len(shared)
+    i1, i2 = matched if matched is not None else match_units(first, second)
+    m = len(i1)
     if m < 2 or first.n == 0 or second.n == 0 or len(first.scaled_weights) != first.n:
         return 0.0, m
     # e⁰ = scaled·(y − p̂) = e + scaled·(θ − p̂), for a percentage (x = 1)
@@ -261,22 +316,25 @@ def group_difference(first: Estimate, second: Estimate, alpha: float = 0.05) -> 
     return _test(d, pooled_variance(first, second, pooled_proportion(first, second)), 0.0, 0, alpha, True)
 
 
-def wave_difference(earlier: Estimate, current: Estimate, common_population: float, alpha: float = 0.05) -> Difference:
+def wave_difference(
+    earlier: Estimate, current: Estimate, common_population: float, alpha: float = 0.05, matched: Matched | None = None
+) -> Difference:
     """current − earlier for one figure in two waves sharing units, and its test.
 
     The design-based variance with the overlap covariance (`covariance`), except for a
     percentage at 0% or 100% in either wave: its own variance is degenerate, so the variances
     and the covariance are taken under the pooled p̂ (`pooled_variance`, `pooled_covariance`).
-    A wave with fewer than two units in the base gives no test.
+    A wave with fewer than two units in the base gives no test. `matched`: the units in both
+    bases, earlier's positions first, when already known.
     """
     if earlier.n < 2 or current.n < 2:
         return _no_test(earlier, current)
     if earlier.proportion and current.proportion and (degenerate(earlier) or degenerate(current)):
         p = pooled_proportion(earlier, current)
-        cov, m = pooled_covariance(earlier, current, p, common_population)
+        cov, m = pooled_covariance(earlier, current, p, common_population, matched)
         var = pooled_variance(earlier, current, p) - 2 * cov
         return _test(current.value - earlier.value, var, cov, m, alpha, True)
-    cov, m = covariance(earlier, current, common_population)
+    cov, m = covariance(earlier, current, common_population, matched)
     return difference(earlier, current, cov, m, alpha)
 
 

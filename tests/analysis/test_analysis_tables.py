@@ -215,3 +215,59 @@ def test_changed_answer_options_are_a_wording_change(small_questionnaire):
     relabelled, _ = read_text(SMALL.replace("3: Not very", "3: Not at all"))
     assert wording_change("Conf", small_questionnaire, relabelled) == "its answer options"
     assert wording_change("Why", small_questionnaire, relabelled) == ""
+
+
+def test_tallied_percentages_and_wave_tests_equal_the_estimator_unit_by_unit(wave3):
+    """Each column's tallies and the once-matched units give what `ratio` and key matching give."""
+    from omnibus.analysis.variance import wave_difference
+
+    current = synthetic_dataset(wave3, 300, seed=3, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 300, seed=4, wave="wave-2")  # the same frame: units in both waves
+    spec = parse_spec({"inference": "finite", "breakdowns": {"type": {}}, "nets": {"ConfUnd": {"Confident": [1, 2]}}})
+    weights = np.random.default_rng(1).uniform(0.5, 2.0, current.data.height)
+    table = by_name(wave_tables(current, spec, [earlier], weights={"wave-3": weights}), "ConfUnd")
+    x, e = current.data["ConfUnd"].to_numpy(), earlier.data["ConfUnd"].to_numpy()
+    base, ebase = (x >= 1) & (x <= 4), (e >= 1) & (e <= 4)
+    units, eunits = current.data["unit"].to_numpy()[base], earlier.data["unit"].to_numpy()[ebase]
+    shared = len(np.intersect1d(units.astype(str), eunits.astype(str)))
+    assert 0 < shared < base.sum()
+    total_n, earlier_n = table.bases[0].population, table.bases[-1].population
+    checked = 0
+    for number, r in enumerate(table.rows):
+        if r.kind not in ("percent", "net"):
+            continue
+        codes = [r.code] if r.kind == "percent" else [1, 2]
+        total = _percentage(np.isin(x[base], codes), weights[base], total_n, units)
+        before = _percentage(np.isin(e[ebase], codes), np.ones(ebase.sum()), earlier_n, eunits)
+        for cell, expected in ((r.cells[0], total), (r.cells[-1], before)):
+            assert cell.value == pytest.approx(100 * expected.value, rel=1e-12)
+            assert cell.se == pytest.approx(100 * expected.se, rel=1e-9)
+            assert (cell.low, cell.high) == pytest.approx((100 * expected.low, 100 * expected.high), rel=1e-9)
+        in_both = len(np.intersect1d(current.data["unit"].to_numpy(), earlier.data["unit"].to_numpy()))
+        common = in_both * math.sqrt((earlier_n / earlier.population_size) * (total_n / current.population_size))
+        test = next(t for t in table.tests if t.kind == "wave" and t.row == number)
+        d = wave_difference(before, total, common)
+        assert test.difference.overlap == d.overlap == shared
+        assert test.difference.se == pytest.approx(d.se, rel=1e-9)
+        assert test.difference.covariance == pytest.approx(d.covariance, rel=1e-9, abs=1e-15)
+        checked += 1
+    assert checked == 5  # four codes and the net
+
+
+def _percentage(chosen, weights, population, units):
+    from omnibus.analysis.variance import ratio
+
+    n = len(chosen)
+    return ratio(chosen * 1.0, np.ones(n), weights, population, 0.95, units.astype(str), proportion=True)
+
+
+def test_a_multiple_choice_net_is_the_same_tallied_by_combination_or_by_unique_rows(small, monkeypatch):
+    from omnibus.analysis import tables as tabulating
+
+    def net():
+        cells = row(by_name(wave_tables(small, parse_spec(SPEC)), "Src"), "NET: Peers or DfE").cells
+        return [figure for c in cells for figure in (c.value, c.se, c.low, c.high)]
+
+    by_combination = net()
+    monkeypatch.setattr(tabulating, "TALLY_COMBINATIONS", 1)  # too many codes to combine: unique rows instead
+    assert net() == pytest.approx(by_combination, nan_ok=True) and by_combination[0] == pytest.approx(100 * 5 / 6)

@@ -125,3 +125,26 @@ def test_a_mean_of_amounts_has_its_interval_on_the_log_scale():
     assert e.low > 0 and e.high - e.value > e.value - e.low  # reaches further up than down
     negative = ratio(y - 100, np.ones(5), np.ones(5), math.inf)  # not an amount: the symmetric interval
     assert negative.high - negative.value == pytest.approx(negative.value - negative.low)
+
+
+@pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("n", [1, 2, 57])
+def test_proportion_from_tallies_equals_the_ratio_estimator(share, n):
+    """A percentage from its column's Σw and Σw² is `ratio` over the units, residuals and all."""
+    from omnibus.analysis.variance import proportion
+
+    rng = np.random.default_rng(n)
+    y = (rng.random(n) < share) * 1.0
+    w = rng.uniform(0.5, 3.0, n)
+    units = np.arange(100, 100 + n)
+    expected = ratio(y, np.ones(n), w, 80, 0.9, units, proportion=True)
+    got = proportion(float(w @ y), float((w * w) @ y), float((w * w) @ (1 - y)), w, kish(w), 80, 0.9, y=y, units=units)
+    for field in ("value", "se", "low", "high", "n_eff", "population"):
+        a, b = getattr(got, field), getattr(expected, field)
+        assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=1e-15), field
+    assert got.n == expected.n and got.proportion
+    np.testing.assert_allclose(got.residuals, expected.residuals, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(got.scaled_weights, expected.scaled_weights, rtol=1e-12)
+    assert list(got.units) == list(units)
+    without = proportion(float(w @ y), float((w * w) @ y), float((w * w) @ (1 - y)), w, kish(w), 80, 0.9)
+    assert without.value == got.value and len(without.residuals) == 0  # residuals only when asked for
