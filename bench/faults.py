@@ -32,7 +32,6 @@ import os
 import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -56,8 +55,11 @@ from survey_load import (  # noqa: E402 - after the path is set
     Stats,
     compare,
     deployment_environment,
+    descendants,
+    free_ports,
     set_up,
     start_server,
+    stop,
 )
 
 from omnibus.questionnaire.loader import load  # noqa: E402
@@ -123,18 +125,6 @@ class Cluster:
         done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
         if done.returncode != 0:
             sys.exit(f"{program} failed: {done.stderr or done.stdout}")
-
-
-def free_port(ports: range) -> int:
-    """The first port of `ports` nobody listens on."""
-    for port in ports:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    sys.exit(f"no free port in {ports.start}–{ports.stop - 1}")
 
 
 # -- the mail server ---------------------------------------------------------------------------
@@ -206,10 +196,7 @@ async def run_respondents(
 ) -> list[Persistent]:
     """Every respondent at once; their records."""
     stats = Stats()
-    people = [
-        Persistent(base, code, q, stats, random.Random(args.seed + n), args.max_sections)
-        for n, code in enumerate(codes)
-    ]
+    people = [Persistent(base, code, q, stats, random.Random(args.seed + n), args) for n, code in enumerate(codes)]
 
     async def one(person: Persistent) -> None:
         faults.in_flight += 1
@@ -246,7 +233,7 @@ def break_things(
         while not faults.in_flight:
             time.sleep(0.1)
         time.sleep(args.kill_server_at)
-        victim = _children(server.pid)[0]
+        victim = min(descendants({server.pid}) - {server.pid})  # gunicorn's first worker
         os.kill(victim, signal.SIGKILL)
         faults.note(began, f"server worker {victim} killed (SIGKILL)")
         while len(outbox.mail.received) < args.restart_database_after:  # the second outbox worker is sending
@@ -290,22 +277,7 @@ class Outbox:
     def stop(self) -> None:
         """SIGTERM every worker still running, as a service manager would."""
         for worker in self.workers:
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGTERM)
-                worker.wait(timeout=30)
-
-
-def _children(pid: int) -> list[int]:
-    """Processes whose parent is `pid`, read from /proc."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return sorted(found)
+            stop(worker)
 
 
 # -- the figures ----------------------------------------------------------------------------------
@@ -353,21 +325,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--respondents", type=int, default=60)
     parser.add_argument("--workers", type=int, default=min(default_workers(), 4), help="server worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads of each server worker")
     parser.add_argument("--max-sections", type=int, default=2, help="the most menu sections each respondent answers")
     parser.add_argument("--kill-server-at", type=float, default=4.0, help="seconds after the respondents start")
     parser.add_argument("--restart-database-after", type=int, default=50, help="messages accepted before the restart")
     parser.add_argument("--kill-outbox-after", type=int, default=20, help="messages accepted before the kill")
     parser.add_argument("--mail-delay", type=float, default=0.1, help="seconds the mail server takes per message")
     parser.add_argument("--seed", type=int, default=1)
+    parser.set_defaults(think_time=0)  # respondents click again as soon as a page arrives
     args = parser.parse_args()
 
     from aiosmtpd.controller import Controller
 
     folder = Path(tempfile.mkdtemp(prefix="omnibus-faults-"))
-    cluster = Cluster(folder, free_port(PG_PORTS))
+    cluster = Cluster(folder, free_ports(1, PG_PORTS)[0])
     cluster.start()
     mail = MailServer(args.kill_outbox_after, args.mail_delay)
-    smtp = Controller(mail, hostname="127.0.0.1", port=free_port(SMTP_PORTS))
+    smtp = Controller(mail, hostname="127.0.0.1", port=free_ports(1, SMTP_PORTS)[0])
     smtp.start()
     env = {
         **deployment_environment(cluster.url, folder),
@@ -387,8 +361,8 @@ def main() -> None:
         units = set_up(args.respondents, folder)
         queued = queue_everyone()
         connections.close_all()  # nothing of ours holds a connection while PostgreSQL restarts
-        port = free_port(SERVER_PORTS)
-        server = start_server(port, args.workers, 1, env, folder / "server.log")
+        port = free_ports(1, SERVER_PORTS)[0]
+        server = start_server(port, args, env, folder / "server.log")
         outbox = Outbox(env, mail, folder)
         questionnaire = load(QUESTIONNAIRE)
         faults = Faults()
@@ -416,8 +390,7 @@ def main() -> None:
         if outbox:
             outbox.stop()
         if server:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+            stop(server)
         smtp.stop()
         connections.close_all()
         cluster.stop()

@@ -152,17 +152,10 @@ def deployment_environment(database_url: str, folder: Path) -> dict[str, str]:
     }
 
 
-def free_port() -> int:
-    """A port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` ports of PORTS that nobody listens on."""
+def free_ports(count: int, ports: range = PORTS) -> list[int]:
+    """`count` ports of `ports` (this benchmark's, unless another range is given) that nobody listens on."""
     found = []
-    for port in PORTS:
+    for port in ports:
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
@@ -171,7 +164,7 @@ def free_ports(count: int) -> list[int]:
         found.append(port)
         if len(found) == count:
             return found
-    sys.exit(f"fewer than {count} free ports in {PORTS.start}-{PORTS.stop - 1}")
+    sys.exit(f"{count} free port(s) needed, {len(found)} found in {ports.start}-{ports.stop - 1}")
 
 
 def start_server(port: int, args: argparse.Namespace, env: dict[str, str], log: Path) -> subprocess.Popen:
