@@ -30,23 +30,12 @@ from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from survey_load import scratch_database  # noqa: E402 - after the path is set
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/omnibus_bench_fuzz"
 ROUND = 2000  # requests per round: each round crawls afresh with the next seed
-
-
-def scratch_database(url: str) -> None:
-    """Drop and recreate the benchmark's PostgreSQL database (never any other)."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if not name.startswith("omnibus_bench"):
-        sys.exit(f"refusing to drop {name!r}: the benchmark's database name must start with omnibus_bench (or --keep)")
-    admin = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def set_up() -> tuple[str, list[str]]:
