@@ -7,18 +7,6 @@ import pytest
 VARIABLE = "SocImprov"
 
 
-@pytest.fixture
-def second_wave(wave, make_wave):
-    """The demo's coding of the set-up wave, then a second wave of the same questionnaire where a few have answered."""
-    from omnibus.coding.demo import code_demo
-    from omnibus.dataset.simulate import simulate
-
-    code_demo(wave)
-    later = make_wave("cso-w4-simulated")
-    simulate(later, seed=11, response_rate=0.3)
-    return later
-
-
 def sweep() -> int:
     """Run the sweep as the worker does: the periodic work coding registered with it."""
     from omnibus.coding.arrivals import suggest_for_arrivals
