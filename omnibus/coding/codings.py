@@ -195,7 +195,7 @@ def suggest_new_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[
         read = _saved(arrived_answers(variable, wave))
         if not read or not code_frame.themes.exists():
             return "", 0
-        Suggestion.objects.filter(wave_unit_id__in=read, variable=variable, state=Suggestion.OPEN).delete()
+        Suggestion.objects.filter(wave_unit_id__in=list(read), variable=variable, state=Suggestion.OPEN).delete()
         found = open_responses(wave, variable)
         new = {r.wave_unit: r.text for r in found if r.wave_unit in read and not r.codes}
         method, made = _suggest(wave, code_frame, found, new, prefer)
