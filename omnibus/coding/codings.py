@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.coding.codeframes import add_theme
 from omnibus.coding.embedding import embedder
-from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, Suggestion, Theme
+from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, SuggestedAnswer, Suggestion, Theme
 from omnibus.coding.suggest import LlmEndpoint, ThemeText, calibrated_proposals, group_responses, name_themes
 from omnibus.coding.themes import CodeSources, ThemeCoding, with_themes
 from omnibus.collect.models import Answer
@@ -165,41 +166,102 @@ def suggest_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str,
 
     The frame's themes (label, description, example phrases) are evidence from the first answer,
     so a wave opened with an earlier wave's frame gets proposals before anything is coded. Earlier
-    open suggestions are replaced; rejected ones are not proposed again.
+    open suggestions are replaced; decided ones are kept and not proposed again.
     """
-    code_frame = code_frame_of(wave, variable)
+    with transaction.atomic():
+        code_frame = _locked(code_frame_of(wave, variable))
+        if not code_frame.themes.exists():
+            return "", 0
+        read = _saved(arrived_answers(variable, wave))
+        Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.OPEN).delete()
+        found = open_responses(wave, variable)
+        method, made = _suggest(wave, code_frame, found, {r.wave_unit: r.text for r in found if not r.codes}, prefer)
+        _mark(variable, read)
+    return method, made
+
+
+def suggest_new_codes(wave: Wave, variable: str, prefer: str = "auto") -> tuple[str, int]:
+    """Propose themes for the answers that arrived or changed since the last suggestions; returns (method, made).
+
+    Only those answers are read and suggested for: suggestions already made for other answers
+    stay as they are, decided ones are never replaced, and coded answers get none. An answer
+    that changed has its open suggestions replaced by ones for its new text. Until the frame has
+    themes nothing is read, so the answers wait for them.
+    """
+    if not arrived_answers(variable, wave).exists():  # the common case, answered without a lock
+        return "", 0
+    with transaction.atomic():
+        code_frame = _locked(code_frame_of(wave, variable))
+        read = _saved(arrived_answers(variable, wave))
+        if not read or not code_frame.themes.exists():
+            return "", 0
+        Suggestion.objects.filter(wave_unit_id__in=list(read), variable=variable, state=Suggestion.OPEN).delete()
+        found = open_responses(wave, variable)
+        new = {r.wave_unit: r.text for r in found if r.wave_unit in read and not r.codes}
+        method, made = _suggest(wave, code_frame, found, new, prefer)
+        _mark(variable, read)
+    return method, made
+
+
+def arrived_answers(variable: str, wave: Wave | None = None) -> QuerySet[Answer]:
+    """Uncoded answers to the variable (in the wave, or in any) saved since suggestions were last made for them."""
+    marked = SuggestedAnswer.objects.filter(
+        wave_unit=OuterRef("wave_unit"), variable=variable, answer_saved_at__gte=OuterRef("updated_at")
+    )
+    coded = Coding.objects.filter(wave_unit=OuterRef("wave_unit"), variable=variable)
+    found = Answer.objects.filter(key=variable).filter(~Exists(marked), ~Exists(coded))
+    return found if wave is None else found.filter(wave_unit__wave=wave)
+
+
+def _locked(code_frame: CodeFrame) -> CodeFrame:
+    """The frame, locked until the transaction ends: the worker and a researcher's button do not suggest at once."""
+    return CodeFrame.objects.select_for_update().get(pk=code_frame.pk)
+
+
+def _suggest(
+    wave: Wave, code_frame: CodeFrame, found: list[OpenResponse], uncoded: dict[int, str], prefer: str
+) -> tuple[str, int]:
+    """Store suggestions for the `uncoded` answers (wave unit id: text), none of them open now; (method, made)."""
     themes = {t.code: t for t in code_frame.themes.all()}
-    found = open_responses(wave, variable)
-    coded = {str(r.wave_unit): (r.text, r.codes) for r in found if r.codes}
-    uncoded = {str(r.wave_unit): r.text for r in found if not r.codes}
     if not themes or not uncoded:
         return "", 0
+    variable = code_frame.variable
+    coded = {str(r.wave_unit): (r.text, r.codes) for r in found if r.codes}
     embed = embedder(prefer)
-    proposals, calibration = calibrated_proposals(coded, uncoded, embed, themes=theme_texts(code_frame))
-    rejected = set(
-        Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.REJECTED).values_list(
-            "wave_unit_id", "theme__code"
-        )
+    texts = {str(unit_id): text for unit_id, text in uncoded.items()}
+    proposals, calibration = calibrated_proposals(coded, texts, embed, themes=theme_texts(code_frame))
+    decided = set(
+        Suggestion.objects.filter(wave_unit__wave=wave, variable=variable)
+        .exclude(state=Suggestion.OPEN)
+        .values_list("wave_unit_id", "theme__code")
     )
-    made = 0
-    with transaction.atomic():
-        Suggestion.objects.filter(wave_unit__wave=wave, variable=variable, state=Suggestion.OPEN).delete()
-        for p in proposals:
-            unit_id = int(p.response)
-            if p.code in themes and (unit_id, p.code) not in rejected:
-                Suggestion.objects.update_or_create(
-                    wave_unit_id=unit_id,
-                    variable=variable,
-                    theme=themes[p.code],
-                    defaults={
-                        "confidence": p.confidence,
-                        "method": embed.method,
-                        "calibration": calibration.basis[:200],
-                        "state": Suggestion.OPEN,
-                    },
-                )
-                made += 1
-    return embed.method, made
+    made = [
+        Suggestion(
+            wave_unit_id=int(p.response),
+            variable=variable,
+            theme=themes[p.code],
+            confidence=p.confidence,
+            method=embed.method,
+            calibration=calibration.basis[:200],
+        )
+        for p in proposals
+        if p.code in themes and (int(p.response), p.code) not in decided
+    ]
+    Suggestion.objects.bulk_create(made)
+    return embed.method, len(made)
+
+
+def _saved(answers: QuerySet[Answer]) -> dict[int, datetime]:
+    """When each answer was saved, by wave unit id: read before the texts, so a later change is not marked as read."""
+    return dict(answers.values_list("wave_unit_id", "updated_at"))
+
+
+def _mark(variable: str, saved: dict[int, datetime]) -> None:
+    """Record the version of each answer that suggestions were made for, so the sweep skips it until it changes."""
+    marks = [SuggestedAnswer(wave_unit_id=u, variable=variable, answer_saved_at=at) for u, at in saved.items()]
+    SuggestedAnswer.objects.bulk_create(
+        marks, update_conflicts=True, unique_fields=["wave_unit", "variable"], update_fields=["answer_saved_at"]
+    )
 
 
 def suggest_themes(

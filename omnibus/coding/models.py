@@ -130,6 +130,24 @@ class Suggestion(models.Model):
         ordering = ["-confidence"]
 
 
+class SuggestedAnswer(models.Model):
+    """The version of one answer that suggestions were last made for (`answer_saved_at`, its `updated_at`).
+
+    The worker's sweep suggests codes only for answers with no such mark, or saved since theirs:
+    answers that arrived or changed. An answer that got no proposal is marked too, so it is not
+    read again on every sweep.
+    """
+
+    wave_unit = models.ForeignKey(WaveUnit, on_delete=models.CASCADE, related_name="+")
+    variable = models.CharField(max_length=100)
+    answer_saved_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["wave_unit", "variable"], name="one_mark_per_answer"),
+        ]
+
+
 class CandidateTheme(models.Model):
     """A group of uncoded answers found by the suggestions, offered as a theme to add to the code frame."""
 

@@ -61,6 +61,7 @@ def screen(request: HttpRequest, slug: str, variable: str) -> HttpResponse:
     code_frame = codings.code_frame_of(wave, variable)
     if request.method == "POST":
         return _post(request, wave, code_frame)
+    codings.suggest_new_codes(wave, variable)  # answers the worker has not reached yet are shown suggested at once
     found = codings.open_responses(wave, variable)
     themes = list(code_frame.themes.all())
     counts = codings.theme_counts(found)

@@ -7,6 +7,9 @@ every RECOVER_EVERY seconds (`--recover-every`), so a worker killed mid-batch ha
 marked failed and its messages sent by the next worker to start, or by a running one on its
 timer, not when some worker happens to start after the lease ran out. The loop also outlives
 a database restart: it waits and tries again rather than exiting.
+
+Layers above fieldwork hand the worker periodic work of their own with `add_periodic` (coding's
+suggestions for newly arrived answers), run between tasks like recovery.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import secrets
 import socket
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.db import DatabaseError, close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Worker
@@ -27,6 +31,49 @@ log = logging.getLogger("omnibus.fieldwork.worker")
 
 RECOVER_EVERY = 30.0  # seconds between recoveries while the worker runs
 ID_LENGTH = 64  # django-tasks-db's limit on a worker id
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Work the worker runs when it starts and then every `every` seconds, between tasks."""
+
+    name: str
+    run: Callable[[], object]
+    every: float
+
+
+_PERIODIC: dict[str, Periodic] = {}
+
+
+def add_periodic(name: str, run: Callable[[], object], every: float) -> None:
+    """Have every worker run `run` at start and then every `every` seconds (a layer above registers it).
+
+    Registering a name again replaces it, so an app's ready() may run twice.
+    """
+    _PERIODIC[name] = Periodic(name, run, every)
+
+
+def periodic() -> list[Periodic]:
+    """The periodic work registered, in the order it runs."""
+    return list(_PERIODIC.values())
+
+
+def run_periodic(due: dict[str, float], now: float) -> None:
+    """Run the periodic work that is due, `due` being the worker's own timetable (name: time.monotonic()).
+
+    Work not in the timetable is due at once. A failure is logged and tried again next time, not
+    fatal; a database error is left to the worker's loop, which waits for the database.
+    """
+    for work in periodic():
+        if now < due.get(work.name, now):
+            continue
+        due[work.name] = now + work.every
+        try:
+            work.run()
+        except DatabaseError:
+            raise
+        except Exception:
+            log.exception("%s failed; trying again in %s s", work.name, work.every)
 
 
 def new_worker_id() -> str:
@@ -87,11 +134,13 @@ def run_worker(once: bool = False, poll: float = 1.0, recover_every: float = REC
     worker.configure_signals()
     log.info("worker %s started", me)
     next_recovery = 0.0
+    due: dict[str, float] = {}  # when each periodic work runs next; empty: all of it at start
     while worker.running:
         try:
             if time.monotonic() >= next_recovery:
                 recover(liveness(me))
                 next_recovery = time.monotonic() + recover_every
+            run_periodic(due, time.monotonic())
             worker.run()
         except DatabaseError as error:
             # PostgreSQL restarting, or a failover: drop the broken connection and try again.

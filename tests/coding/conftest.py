@@ -48,3 +48,15 @@ def coded(wave, answers, frame) -> dict[int, set[int]]:
         set_codes(wave, "SocImprov", [r.wave_unit], [themes[c] for c in codes], [], None)
         given[r.wave_unit] = codes
     return given
+
+
+@pytest.fixture
+def second_wave(wave, make_wave):
+    """The demo's coding of the set-up wave, then a second wave of the same questionnaire with answers of its own."""
+    from omnibus.coding.demo import code_demo
+    from omnibus.dataset.simulate import simulate
+
+    code_demo(wave)
+    later = make_wave("cso-w4-simulated")
+    simulate(later, seed=11, response_rate=0.5)
+    return later

@@ -4,21 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
-
 VARIABLE = "SocImprov"
-
-
-@pytest.fixture
-def second_wave(wave, make_wave):
-    """The demo's coding of the set-up wave, then a second wave of the same questionnaire with answers of its own."""
-    from omnibus.coding.demo import code_demo
-    from omnibus.dataset.simulate import simulate
-
-    code_demo(wave)
-    later = make_wave("cso-w4-simulated")
-    simulate(later, seed=11, response_rate=0.5)
-    return later
 
 
 def test_a_second_wave_opens_with_the_first_waves_frames_and_gets_suggestions_before_any_coding(wave, second_wave):

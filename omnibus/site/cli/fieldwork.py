@@ -520,7 +520,10 @@ def messages_bounce(ref: str, reason: str) -> None:
     help="Seconds between recoveries of what dead workers left (also done at start).",
 )
 def worker(once: bool, poll: float, recover_every: float) -> None:
-    """Run background tasks from the database queue (sending the outbox, with retries). Run as many as you like."""
+    """Run background tasks from the database queue (the outbox, with retries; code suggestions for new open answers).
+
+    Run as many as you like.
+    """
     # Recovery at start (and on a timer) queues a task for anything due, a dead worker's messages included.
     run_worker(once=once, poll=poll, recover_every=recover_every)
 
