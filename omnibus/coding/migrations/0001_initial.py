@@ -61,17 +61,6 @@ class Migration(migrations.Migration):
                 ("code", models.PositiveIntegerField()),
                 ("label", models.CharField(max_length=200)),
                 ("description", models.TextField(blank=True)),
-                ("examples", models.JSONField(blank=True, default=list)),
-                (
-                    "added_in",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to="fieldwork.wave",
-                    ),
-                ),
                 (
                     "frame",
                     models.ForeignKey(
@@ -90,7 +79,6 @@ class Migration(migrations.Migration):
                 ("variable", models.CharField(max_length=100)),
                 ("confidence", models.FloatField()),
                 ("method", models.CharField(max_length=100)),
-                ("calibration", models.CharField(blank=True, max_length=200)),
                 (
                     "state",
                     models.CharField(
@@ -183,9 +171,8 @@ class Migration(migrations.Migration):
                     models.CharField(
                         choices=[
                             ("researcher", "Coded by a researcher"),
-                            ("suggestion", "Suggestion accepted after review"),
-                            ("bulk", "Suggestions accepted in bulk"),
-                            ("import", "Imported from a spreadsheet"),
+                            ("suggestion", "Suggestion accepted"),
+                            ("import", "Imported"),
                         ],
                         default="researcher",
                         max_length=12,
