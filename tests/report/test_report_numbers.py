@@ -54,7 +54,7 @@ def compared(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN
             waves[slug] = create_wave(slug, title, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
             simulate(waves[slug], seed=seed, response_rate=0.5)
         spec, analysis = read_specs(waves["w3"], REPORT_SPEC)
-        inputs = report_inputs(waves["w3"], waves["w2"], spec, analysis, lambda line: None)
+        inputs = report_inputs(waves["w3"], [waves["w2"]], spec, analysis, lambda line: None)
         report = build_report(inputs)
         write_tabbook([inputs.dataset, *inputs.earlier], analysis, book)
         questionnaire = inputs.dataset.questionnaire
