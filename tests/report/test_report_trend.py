@@ -27,8 +27,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def trend(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest fixtures
-    """The report of w3 compared with w2 and w1, and the tables it was built from."""
+def trend(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN001, ANN201 - pytest fixtures
+    """The report of w3 compared with w2 and w1, the tables it was built from, and the command's HTML of it."""
+    from click.testing import CliRunner
     from django.db import transaction
 
     from omnibus.dataset.simulate import simulate
@@ -37,6 +38,7 @@ def trend(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest 
     from omnibus.frame.store import load_frame
     from omnibus.report.build import build_report
     from omnibus.report.making import read_specs, report_inputs
+    from omnibus.site.cli.report import report as report_command
 
     with django_db_blocker.unblock(), transaction.atomic():
         stored, _ = store_questionnaire(QUESTIONNAIRE)
@@ -56,8 +58,13 @@ def trend(django_db_setup, django_db_blocker):  # noqa: ANN001, ANN201 - pytest 
         tilt(inputs.earlier[1], "SuppSou_2", 0)
         report = build_report(inputs)
         tables = {t.question: t for t in report_tables(inputs) if t.kind in ("single", "multi")}
+        out = tmp_path_factory.mktemp("trend")
+        command = ["t3", "--compare", "t1", "--compare", "t2", "--format", "html"]
+        run = CliRunner().invoke(report_command, [*command, "-o", str(out)])
+        mistake = CliRunner().invoke(report_command, ["t3", "--compare", "t2", "--compare", "t3", "-o", str(out / "x")])
         transaction.set_rollback(True)
-    return {"report": report, "tables": tables, "inputs": inputs}
+    html = (out / "t3-report.html").read_text(encoding="utf-8") if run.exit_code == 0 else run.output
+    return {"report": report, "tables": tables, "inputs": inputs, "html": html, "mistake": mistake, "out": out}
 
 
 def tilt(dataset, variable: str, code: int) -> None:  # noqa: ANN001 - a Dataset
@@ -167,3 +174,16 @@ def test_a_trend_chart_draws_every_wave_and_marks_its_changes(trend) -> None:  #
     assert all(title in svg for title in TITLES)
     assert svg.count(SIGNIFICANT_MARK) == sum(sum(s.significant) for s in figure.chart.series)
     assert figure.alt.startswith("Grouped bar chart of CSO Wave 1, CSO Wave 2 and CSO Wave 3, in time order.")
+
+
+def test_the_command_takes_compare_more_than_once(trend) -> None:  # noqa: ANN001
+    html = trend["html"]
+    assert "Grouped bar chart of CSO Wave 1, CSO Wave 2 and CSO Wave 3, in time order." in html
+    assert "Significant change, CSO Wave 1 to CSO Wave 2" in html
+    assert "changes are tested between consecutive waves" in html
+
+
+def test_comparing_a_wave_with_itself_is_a_clear_mistake(trend) -> None:  # noqa: ANN001
+    mistake = trend["mistake"]
+    assert mistake.exit_code == 1 and "--compare: t3 named twice, or the wave itself" in mistake.output
+    assert "Traceback" not in mistake.output and not (trend["out"] / "x").exists()
