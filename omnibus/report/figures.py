@@ -268,15 +268,24 @@ def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
     ]
     rows.append(["Base (n)", str(bars.base)] + ([""] if low else []))
     notes = _notes(bars.multi, low, c)
-    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
     alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c, bars.base)) for b in bars.bars])
+    return _bars_figure(bars, question, chart, [header, *rows], notes, alt, f"n={bars.base}")
+
+
+def _bars_figure(
+    bars: Bars, question: Question, chart: Chart, table: list[list[str]], notes: list[str], alt: str, n: str
+) -> Figure:
+    """A figure of bars with its data table (`table`: the header, then the rows) and its base line ending in `n`."""
+    data = DataTable(
+        f"Data of the figure: {bars.title}", table[0], table[1:], notes, numbered=False, source=bars.question
+    )
     return Figure(
         bars.title,
         chart,
         data,
         alt,
         question_line(question),
-        f"Base: {bars.base_text} (n={bars.base})",
+        f"Base: {bars.base_text} ({n})",
         notes,
         source=bars.question,
     )
@@ -315,7 +324,6 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         f"{SIGNIFICANT_MARK} beside an answer: the difference between {bars.wave} and {bars.earlier_wave} "
         f"is significant at the {level}% level."
     ] + _notes(bars.multi, low, c)
-    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
     pairs = [
         (
             b.label,
@@ -325,16 +333,9 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         )
         for b in bars.bars
     ]
-    return Figure(
-        bars.title,
-        chart,
-        data,
-        f"Paired bar chart of {bars.wave} against {bars.earlier_wave}. " + _alt_list(pairs),
-        question_line(question),
-        f"Base: {bars.base_text} ({bars.wave} n={bars.base}; {bars.earlier_wave} n={earlier_n or 0})",
-        notes,
-        source=bars.question,
-    )
+    alt = f"Paired bar chart of {bars.wave} against {bars.earlier_wave}. " + _alt_list(pairs)
+    n = f"{bars.wave} n={bars.base}; {bars.earlier_wave} n={earlier_n or 0}"
+    return _bars_figure(bars, question, chart, [header, *rows], notes, alt, n)
 
 
 def trend_figure(bars: Bars, question: Question, c: Conventions, confidence: float) -> Figure:
@@ -365,18 +366,10 @@ def trend_figure(bars: Bars, question: Question, c: Conventions, confidence: flo
         f"Changes are tested between consecutive waves. {SIGNIFICANT_MARK} beside a figure: it differs from the "
         f"wave before it at the {round(confidence * 100)}% level."
     ] + _notes(bars.multi, low, c)
-    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
     described = [(b.label, _trend_words(_in_time_order(b), waves, bases, c)) for b in bars.bars]
-    return Figure(
-        bars.title,
-        chart,
-        data,
-        f"Grouped bar chart of {listed(waves)}, in time order. " + _alt_list(described),
-        question_line(question),
-        f"Base: {bars.base_text} ({'; '.join(f'{w} n={n}' for w, n in zip(waves, bases, strict=True))})",
-        notes,
-        source=bars.question,
-    )
+    alt = f"Grouped bar chart of {listed(waves)}, in time order. " + _alt_list(described)
+    n = "; ".join(f"{w} n={n}" for w, n in zip(waves, bases, strict=True))
+    return _bars_figure(bars, question, chart, [header, *rows], notes, alt, n)
 
 
 def _in_time_order(bar: Bar) -> list[Reading]:
