@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass, field
 
 from omnibus.analysis.conventions import Conventions, non_substantive, number_text
+from omnibus.analysis.nets import net_in_words
 from omnibus.analysis.tables import Table, TableRow
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question
@@ -401,7 +402,7 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
     ]
     chart = Chart("stacked", stack.items, series, ordered=True)
     low = min(stack.bases, default=0) < c.low_base
-    header = ["Item", *stack.headings, *(label for label, _ in stack.nets), "Base (n)"]
+    header = ["Item", *stack.headings, *(net_in_words(label) for label, _ in stack.nets), "Base (n)"]
     rows = []
     for i, item in enumerate(stack.items):
         cells = []
@@ -414,10 +415,11 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
         [f"Bases under {c.low_base}: each percentage has its count beside it in brackets."] if low else []
     )
     if stack.compared:
-        header[-1:-1] = [f"{stack.compared_answer}: {stack.earlier_wave}", "Significant difference"]
+        compared = net_in_words(stack.compared_answer)
+        header[-1:-1] = [f"{compared}: {stack.earlier_wave}", "Significant difference"]
         for row, bar in zip(rows, stack.compared, strict=True):
             row[-1:-1] = [percent_text(bar.earlier, bar.earlier_count, c), SIGNIFICANT_WORDS[bar.significant]]
-        notes.append(f"{stack.compared_answer}: {stack.earlier_wave} against {stack.wave}, tested at the 95% level.")
+        notes.append(f"{compared}: {stack.earlier_wave} against {stack.wave}, tested at the 95% level.")
     data = DataTable(f"Data of the figure: {stack.title}", header, rows, notes, numbered=False, source=stack.question)
     parts = [
         (item, ", ".join(f"{h} {spoken_percent(v, n, c)}" for h, v, n in zip(stack.headings, vs, ns, strict=True)))

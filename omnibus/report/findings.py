@@ -9,6 +9,7 @@ called similar and the sentence says the difference was not significant (or not 
 from __future__ import annotations
 
 from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.nets import NET_MARK
 from omnibus.report.document import Paragraph
 from omnibus.report.figures import Bar, Bars, Stack, spoken_percent
 
@@ -150,7 +151,7 @@ def summary_findings(shown: Bars | Stack, units: str, c: Conventions) -> list[Pa
 
 def plain(label: str) -> str:
     """A row label in plain words: a net's "NET: " prefix (the tab book's mark) left off."""
-    return label.removeprefix("NET: ")
+    return label.removeprefix(NET_MARK)
 
 
 def _capital(text: str) -> str:
