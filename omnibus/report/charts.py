@@ -246,7 +246,7 @@ def _grouped(chart: Chart, ax: Axes) -> None:
         changed = series.significant if chart.kind == "trend" else []
         for i, (y, value) in enumerate(zip(ys, series.values, strict=True)):
             text = _value_text(value, chart.unit) + (f" {SIGNIFICANT_MARK}" if i < len(changed) and changed[i] else "")
-            ax.text((value or 0) + top * 0.01, y, text, va="center", fontsize=8)
+            ax.text((value or 0) + top * 0.01, y, text, va="center", fontsize=8 if len(chart.series) < 3 else 7)
     marks = chart.series[0].significant if chart.series and chart.kind == "paired" else []
     labels = [
         f"{label} {SIGNIFICANT_MARK}" if i < len(marks) and marks[i] else label
