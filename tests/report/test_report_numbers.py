@@ -107,6 +107,7 @@ def test_every_bar_and_paired_figure_has_the_tab_books_numbers(compared) -> None
     book = compared["book"]
     figures = [f for f in _figures(compared["report"]) if f.chart.kind in ("bar", "paired")]
     assert len(figures) > 15 and any(f.chart.kind == "paired" for f in figures)
+    assert not [f for f in _figures(compared["report"]) if f.chart.kind == "trend"]  # one earlier wave: pairs
     checked = 0
     for figure in figures:
         table = book[figure.source]
