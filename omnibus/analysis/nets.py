@@ -12,6 +12,8 @@ import numpy as np
 
 from omnibus.questionnaire.model import Option
 
+NET_MARK = "NET: "  # the tab book's mark of a net's row
+
 
 def net_label(label: str, codes: tuple[int, ...], options: list[Option]) -> str:
     """The row label of a net, naming its codes: "NET: Very or fairly confident (1, 2)"."""
@@ -19,7 +21,13 @@ def net_label(label: str, codes: tuple[int, ...], options: list[Option]) -> str:
     unknown = [c for c in codes if c not in known]
     if unknown:
         raise ValueError(f"net {label!r} names codes {unknown} that the question does not have")
-    return f"NET: {label}"
+    return f"{NET_MARK}{label}"
+
+
+def net_in_words(label: str) -> str:
+    """A row label as a heading or a release reads it: a net's "NET: Very or fairly confident" becomes
+    "Very or fairly confident (net)"; any other label is kept."""
+    return f"{label.removeprefix(NET_MARK)} (net)" if label.startswith(NET_MARK) else label
 
 
 def single_net(values: np.ndarray, codes: tuple[int, ...]) -> np.ndarray:

@@ -118,7 +118,8 @@ class Prepared:
     units: np.ndarray
     partitions: list[Partition]
     cache: dict[str, np.ndarray] = field(default_factory=dict)
-    matched: Matched | None = None  # an earlier wave: rows of the main wave's and of its own units in both
+    matched: Matched | None = None  # an earlier wave: rows of its later wave's units and of its own in both
+    later: Prepared | None = None  # an earlier wave: the wave its figures are tested against
 
     def values(self, name: str) -> np.ndarray:
         """A variable as floats, missing codes kept (null counts as not asked)."""
@@ -158,11 +159,13 @@ def prepare(
     return Prepared(dataset, w, units, partitions)
 
 
-def shared_ids(waves: list[Prepared]) -> None:
-    """Number the units of all waves alike (a unit keeps its number in every wave).
+def shared_ids(waves: list[Prepared], adjacent: bool = False) -> None:
+    """Number the units of all waves alike (a unit keeps its number in every wave), and pair the waves tested.
 
     Matching integers is far faster than matching strings, and the wave covariance matches
-    units for every tested row.
+    units for every tested row. Each earlier wave is tested against the current wave (the
+    first), or with `adjacent` against the wave after it: the earlier waves come newest first,
+    so the first is tested against the current wave and each other against the one before it in the list.
     """
     keys = pl.Series("unit", np.concatenate([p.units for p in waves]).astype(str))
     ids = keys.rank("dense").cast(pl.Int64).to_numpy()
@@ -170,10 +173,11 @@ def shared_ids(waves: list[Prepared]) -> None:
     for p in waves:
         p.units = ids[start : start + len(p.units)]
         start += len(p.units)
-    for p in waves[1:]:  # matched once per wave pair; every table's tests reuse it
-        _, in_main, in_other = np.intersect1d(waves[0].units, p.units, assume_unique=True, return_indices=True)
-        p.matched = (in_main, in_other)
-        p.cache["_common"] = np.array([len(in_main)])
+    for i, p in enumerate(waves[1:], start=1):  # matched once per wave pair; every table's tests reuse it
+        p.later = waves[i - 1] if adjacent else waves[0]
+        _, in_later, in_other = np.intersect1d(p.later.units, p.units, assume_unique=True, return_indices=True)
+        p.matched = (in_later, in_other)
+        p.cache["_common"] = np.array([len(in_later)])
 
 
 def wave_tables(
@@ -181,17 +185,20 @@ def wave_tables(
     spec: AnalysisSpec,
     earlier: list[Dataset] | tuple[Dataset, ...] = (),
     weights: dict[str, np.ndarray] | None = None,
+    adjacent: bool = False,
 ) -> list[Table]:
     """Every table of a wave against the banner, earlier waves as columns, tests done and lettered.
 
     `weights` maps a wave name to its unit weights (see `weighting.rake`), in the order of the
     dataset's rows; waves not in it are unweighted. `spec.fdr` names the family over which the
-    false discovery rate is controlled (`decide_significance`).
+    false discovery rate is controlled (`decide_significance`). Each earlier wave is tested
+    against the current wave; with `adjacent` (a trend), the earlier waves are given newest
+    first and each is tested against the wave after it. A wave test's columns name its pair.
     """
     weights = weights or {}
     main = prepare(dataset, spec, weights.get(dataset.wave))
     others = [prepare(d, spec, weights.get(d.wave), breakdowns=False) for d in earlier]
-    shared_ids([main, *others])
+    shared_ids([main, *others], adjacent)
     columns = build_banner(main.partitions, [d.wave for d in earlier], dataset.wave)
     tables: list[Table] = []
     for question in dataset.questionnaire.questions():
@@ -344,7 +351,11 @@ class _Builder:
         # What every row of a column shares, worked out once per column rather than once per row.
         self.weights = [_base_weights(base) for base in bases]
         self.kish = [kish(w) for w in self.weights]
-        self.matched = [_matched(bases[0], base) for base in bases[len(bases) - len(others) :]]
+        # each earlier wave's column (after the current wave's banner) and the column of the wave it is tested against
+        first = len(bases) - len(others)
+        column_of = {id(o): first + i for i, o in enumerate(others)}
+        self.pairs = [(first + i, column_of.get(id(o.later), 0)) for i, o in enumerate(others)]
+        self.matched = [_matched(bases[later], bases[column]) for column, later in self.pairs]
         self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
         self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
 
@@ -430,20 +441,20 @@ class _Builder:
                         if self._testable(ea) and self._testable(eb):  # percentages: pooled proportion under H0
                             self.tests.append(Test(row, a, b, group_difference(ea, eb, alpha), "breakdown"))
             offset += k
-        total = estimates[0]
-        for i, other in enumerate(self.others):
-            b = offset + i
-            earlier = estimates[b]
-            if i in self.untested_waves or not (self._testable(total) and self._testable(earlier)):
+        for i, (other, (b, a)) in enumerate(zip(self.others, self.pairs, strict=True)):
+            earlier, later = estimates[b], estimates[a]
+            if i in self.untested_waves or not (self._testable(later) and self._testable(earlier)):
                 continue
+            later_wave = other.later
+            assert later_wave is not None  # paired by `shared_ids`
             # N₁₂/(N₁N₂) vanishes as the populations grow: about the process only the units' overlap counts.
-            common = _common_population(self.main, other, earlier, total) if self.spec.finite else 0.0
+            common = _common_population(later_wave, other, earlier, later) if self.spec.finite else 0.0
             # units matched once per table, for estimates over their columns' whole bases (not a
             # mean with outliers left out, which matches its own units)
-            whole = earlier.n == len(self.bases[b].index) and total.n == len(self.bases[0].index)
+            whole = earlier.n == len(self.bases[b].index) and later.n == len(self.bases[a].index)
             matched = self.matched[i] if whole else None
             # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
-            self.tests.append(Test(row, b, 0, wave_difference(earlier, total, common, alpha, matched), "wave"))
+            self.tests.append(Test(row, b, a, wave_difference(earlier, later, common, alpha, matched), "wave"))
 
     def _testable(self, e: Estimate | None) -> bool:
         """A figure testable at the spec's minimum base for letters (and never under two units)."""
@@ -452,12 +463,12 @@ class _Builder:
     def compare_wording(self, question: Question) -> list[str]:
         """Stop testing earlier waves whose version of the question changed (unless cosmetic); their footnotes."""
         notes = []
-        current = self.main.dataset
         for i, other in enumerate(self.others):
-            change = wording_change(question.id, current.questionnaire, other.dataset.questionnaire)
+            later = (other.later or self.main).dataset  # the wave it is tested against
+            change = wording_change(question.id, later.questionnaire, other.dataset.questionnaire)
             if change and question.id not in self.spec.cosmetic:
                 self.untested_waves.add(i)
-                notes.append(wording_note(question.id, current.wave, other.dataset.wave, change))
+                notes.append(wording_note(question.id, later.wave, other.dataset.wave, change))
         return notes
 
     def count_row(self, label: str, kind: str, counts: list[float | None], code: int | None = None) -> None:

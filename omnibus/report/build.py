@@ -30,6 +30,7 @@ from omnibus.report.figures import (
     paired_figure,
     stack_of,
     stacked_figure,
+    trend_figure,
 )
 from omnibus.report.findings import (
     bar_findings,
@@ -49,7 +50,7 @@ SUMMARY_FINDINGS = 6  # findings per chapter in a draft executive summary: its n
 
 @dataclass
 class ReportInputs:
-    """What a report is built from: the wave's dataset, any earlier wave's, the specs and the fieldwork facts."""
+    """What a report is built from: the wave's dataset, earlier waves' (newest first), the specs and the fieldwork."""
 
     dataset: Dataset
     earlier: list[Dataset]
@@ -59,9 +60,15 @@ class ReportInputs:
 
 
 def report_tables(inputs: ReportInputs) -> list[Table]:
-    """The tab book's tables of the wave (earlier waves as columns), weighted as the tab book weights them."""
+    """The tab book's tables of the wave (earlier waves as columns), weighted as the tab book weights them.
+
+    Changes are tested between consecutive waves, as a trend is read: with one earlier wave that is
+    the tab book's test; with more, each wave against the one before it (the tab book tests each
+    against the current wave).
+    """
     datasets = [inputs.dataset, *inputs.earlier]
-    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, book_weights(datasets, inputs.analysis))
+    weights = book_weights(datasets, inputs.analysis)
+    return wave_tables(inputs.dataset, inputs.analysis, inputs.earlier, weights, adjacent=True)
 
 
 def build_report(
@@ -71,16 +78,19 @@ def build_report(
 ) -> Report:
     """The whole report; `extra_chapters` gives the open-response and context chapters (placed after the sections)."""
     spec, dataset = inputs.spec, inputs.dataset
-    say(f"Tabulating {dataset.wave}" + (f" against {inputs.earlier[0].wave}" if inputs.earlier else ""))
+    say(
+        f"Tabulating {dataset.wave}"
+        + (f" against {', '.join(d.wave for d in inputs.earlier)}" if inputs.earlier else "")
+    )
     tables = report_tables(inputs)
     by_question: dict[str, list[Table]] = {}
     for table in tables:
         by_question.setdefault(table.question, []).append(table)
-    earlier_wave = inputs.earlier[0].wave if inputs.earlier else None
+    earlier_waves = [d.wave for d in inputs.earlier]
     sections, headlines = [], []
     for section_spec in spec.sections:
         say(f"Chapter: {_section_title(dataset, section_spec)}")
-        chapter, first_findings = section_chapter(section_spec, by_question, inputs, earlier_wave)
+        chapter, first_findings = section_chapter(section_spec, by_question, inputs, earlier_waves)
         sections.append(chapter)
         headlines.append((chapter, first_findings))
     extra = extra_chapters()
@@ -132,7 +142,7 @@ def _section_title(dataset: Dataset, spec: SectionSpec) -> str:
 
 
 def section_chapter(
-    spec: SectionSpec, by_question: dict[str, list[Table]], inputs: ReportInputs, earlier_wave: str | None
+    spec: SectionSpec, by_question: dict[str, list[Table]], inputs: ReportInputs, earlier_waves: list[str]
 ) -> tuple[Chapter, list[Paragraph]]:
     """A section's chapter (its intro, then each figure with its findings), and each figure's first finding."""
     dataset = inputs.dataset
@@ -164,7 +174,7 @@ def section_chapter(
                 Paragraph(f"{figure_spec.question}: no table in this wave's tab book.", draft=True, style="note")
             )
             continue
-        blocks, headline, first = figure_blocks(figure_spec, tables, inputs, earlier_wave)
+        blocks, headline, first = figure_blocks(figure_spec, tables, inputs, earlier_waves)
         found.extend(headline)
         firsts.extend([] if headline else first)
         into.blocks.extend(blocks)
@@ -173,11 +183,14 @@ def section_chapter(
 
 
 def figure_blocks(
-    spec: FigureSpec, tables: list[Table], inputs: ReportInputs, earlier_wave: str | None
+    spec: FigureSpec, tables: list[Table], inputs: ReportInputs, earlier_waves: list[str]
 ) -> tuple[list[Paragraph | Figure | DataTable], list[Paragraph], list[Paragraph]]:
     """A figure (or table) of one question with the researcher's text or draft findings before it; what it
     adds to the executive summary (its nets and significant changes); and its first finding, named by its
-    title, for a summary short of those."""
+    title, for a summary short of those.
+
+    Compared with one earlier wave a figure pairs its bars; with several it groups every wave's bars in
+    time order (a grid's stacked bars are compared with the wave before this one)."""
     question = inputs.dataset.questionnaire.question(spec.question)
     assert question is not None  # the spec was checked against the questionnaire
     c = inputs.analysis.conventions
@@ -187,17 +200,18 @@ def figure_blocks(
         drawn: Figure | DataTable = numeric_summary(tables, question, spec, c)
         drafts: list[Paragraph] = []
     elif spec.kind == "stacked" or kind_of(question).scale:
-        column = _earlier_column(tables[0], earlier_wave) if spec.compare else None
-        stack = _titled(stack_of(tables, question, spec, column), inputs)
+        columns = _earlier_columns(tables[0], earlier_waves) if spec.compare else []
+        stack = _titled(stack_of(tables, question, spec, columns[0] if columns else None), inputs)
         drawn = stacked_figure(stack, question, c)
         drafts = stack_findings(stack, units, c) + stack_comparison_findings(stack, units, c)
         headline = summary_findings(stack, units, c)
     else:
         table = tables[0]
-        column = _earlier_column(table, earlier_wave) if spec.compare or spec.kind == "paired" else None
-        bars = _titled(bars_of(table, spec, column), inputs)
-        if column is not None:
-            drawn = paired_figure(bars, question, c, inputs.analysis.confidence)
+        columns = _earlier_columns(table, earlier_waves) if spec.compare or spec.kind == "paired" else []
+        bars = _titled(bars_of(table, spec, columns), inputs)
+        if columns:
+            show = trend_figure if len(columns) > 1 else paired_figure
+            drawn = show(bars, question, c, inputs.analysis.confidence)
             drafts = comparison_findings(bars, units, c)
         else:
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
@@ -215,16 +229,15 @@ def _titled(shown: Bars | Stack, inputs: ReportInputs) -> Bars | Stack:
     titles = {d.wave: d.display_name for d in [inputs.dataset, *inputs.earlier]}
     shown.wave = titles.get(shown.wave, shown.wave)
     shown.earlier_wave = titles.get(shown.earlier_wave, shown.earlier_wave)
+    if isinstance(shown, Bars):
+        shown.earlier_waves = [titles.get(w, w) for w in shown.earlier_waves]
     return shown
 
 
-def _earlier_column(table: Table, earlier_wave: str | None) -> int | None:
-    if earlier_wave is None:
-        return None
-    for index, column in enumerate(table.columns):
-        if column.key == f"wave:{earlier_wave}":
-            return index
-    return None
+def _earlier_columns(table: Table, earlier_waves: list[str]) -> list[int]:
+    """The columns of the earlier waves, in the order given (newest first)."""
+    at = {column.key: index for index, column in enumerate(table.columns)}
+    return [at[f"wave:{w}"] for w in earlier_waves if f"wave:{w}" in at]
 
 
 def response_summary(inputs: ReportInputs) -> Paragraph:

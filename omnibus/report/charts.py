@@ -2,7 +2,8 @@
 
 Bars are horizontal and labelled directly (no axis to read across), stacked bars run to 100%
 with each segment labelled when it is wide enough, paired bars put this wave above the earlier
-one and mark a significant difference beside the answer. Scatter and distribution charts are
+one and mark a significant difference beside the answer, and a trend groups every wave's bar
+oldest first, marking a figure that differs significantly from the wave before it. Scatter and distribution charts are
 drawn by the context module (`omnibus.report.chapters.context_charts.draw_chart`).
 
 Nothing is clipped: labels and legends are measured with the font's own metrics, category
@@ -41,6 +42,7 @@ CONTEXT_KINDS = ("scatter", "distribution")
 MIN_LABELLED = 5.0  # stacked segments narrower than this (per cent) carry no label
 LEGEND_SIZE = 8.0  # points
 LEGEND_ROW = 0.22  # inches per row of the legend
+GROUPED_ROW = {"paired": 0.6, "trend": 0.5}  # inches per category for two bars: grouped charts and their room
 
 
 @dataclass
@@ -94,7 +96,7 @@ def draw(chart: Chart) -> MplFigure:
     """A matplotlib figure of the chart, sized to its categories."""
     rows = max(len(chart.categories), 1)
     lines = max((len(textwrap.wrap(c, LABEL_CHARS)) for c in chart.categories), default=1)
-    per_row = max(0.6 if chart.kind == "paired" else 0.32, 0.17 * lines + 0.12)  # room for wrapped labels
+    per_row = max(GROUPED_ROW.get(chart.kind, 0.32) * max(len(chart.series), 1) / 2, 0.17 * lines + 0.12)
     legend = _legend_layout(chart)
     if chart.kind in CONTEXT_KINDS:
         height = 2.6
@@ -108,8 +110,8 @@ def draw(chart: Chart) -> MplFigure:
             _bar(chart, ax)
         elif chart.kind == "stacked":
             _stacked(chart, ax)
-        elif chart.kind == "paired":
-            _paired(chart, ax)
+        elif chart.kind in GROUPED_ROW:
+            _grouped(chart, ax)
         elif chart.kind in CONTEXT_KINDS:
             draw_chart(chart, ax)
         else:
@@ -147,7 +149,7 @@ class _Legend:
 
 def _legend_layout(chart: Chart) -> _Legend:
     """As many columns as fit the width at the widest entry; no legend for a single series."""
-    if chart.kind not in ("stacked", "paired") or not chart.series:
+    if chart.kind not in ("stacked", *GROUPED_ROW) or not chart.series:
         return _Legend([], 0, 0)
     labels = [s.label for s in chart.series]
     widest = max(text_width(label, LEGEND_SIZE) for label in labels) + 0.45  # the swatch and the gap
@@ -231,18 +233,21 @@ def _bar(chart: Chart, ax: Axes) -> None:
     _plain_axes(ax, top * 1.12)
 
 
-def _paired(chart: Chart, ax: Axes) -> None:
-    colours = palette.colours(2)
+def _grouped(chart: Chart, ax: Axes) -> None:
+    """A bar per series in each category: paired bars mark the answer, a trend marks each changed figure."""
+    colours = palette.colours(len(chart.series))
     n = len(chart.categories)
-    height = 0.38
+    height = 0.76 / max(len(chart.series), 1)
     top = max([1.0, *(v or 0.0 for s in chart.series for v in s.values)])
-    for k, series in enumerate(chart.series[:2]):
-        ys = [i - height / 2 + k * height for i in range(n)]
+    for k, series in enumerate(chart.series):
+        ys = [i - 0.38 + (k + 0.5) * height for i in range(n)]
         values = [v or 0.0 for v in series.values]
         ax.barh(ys, values, height=height, color=colours[k], label=series.label)
-        for y, value in zip(ys, series.values, strict=True):
-            ax.text((value or 0) + top * 0.01, y, _value_text(value, chart.unit), va="center", fontsize=8)
-    marks = chart.series[0].significant if chart.series else []
+        changed = series.significant if chart.kind == "trend" else []
+        for i, (y, value) in enumerate(zip(ys, series.values, strict=True)):
+            text = _value_text(value, chart.unit) + (f" {SIGNIFICANT_MARK}" if i < len(changed) and changed[i] else "")
+            ax.text((value or 0) + top * 0.01, y, text, va="center", fontsize=8 if len(chart.series) < 3 else 7)
+    marks = chart.series[0].significant if chart.series and chart.kind == "paired" else []
     labels = [
         f"{label} {SIGNIFICANT_MARK}" if i < len(marks) and marks[i] else label
         for i, label in enumerate(chart.categories)

@@ -15,7 +15,9 @@ class BarSeries:
 
     label: str
     values: list[float | None]  # percentages (0-100) or values, one per category; None: no figure
-    significant: list[bool] = field(default_factory=list)  # paired bars: differs from the other wave
+    significant: list[bool] = field(
+        default_factory=list
+    )  # paired: differs from the other wave; trend: from the one before
     outside_scale: bool = False  # a stacked scale's "Don't know": drawn in grey, after the scale
 
 
@@ -34,8 +36,8 @@ class Chart:
     """What a figure draws.
 
     kind: "bar" (horizontal, one series), "stacked" (a scale or grid, a series per answer),
-    "paired" (a series per wave), "scatter" (points, optional fitted line) or "distribution"
-    (values of one indicator, with reference lines).
+    "paired" (a series per wave, this wave first), "trend" (a series per wave, oldest first),
+    "scatter" (points, optional fitted line) or "distribution" (values of one indicator, with reference lines).
     """
 
     kind: str

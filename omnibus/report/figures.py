@@ -9,9 +9,10 @@ counts beside the percentages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from omnibus.analysis.conventions import Conventions, non_substantive, number_text
+from omnibus.analysis.nets import net_in_words
 from omnibus.analysis.tables import Table, TableRow
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question
@@ -25,8 +26,21 @@ SIGNIFICANT_WORDS = {True: "Yes", False: "No", None: "Not tested"}
 
 
 @dataclass
+class Reading:
+    """An answer's figure in one earlier wave, and whether it differs significantly from the wave after it."""
+
+    value: float | None
+    count: float | None
+    significant: bool | None = None  # None: not tested
+
+
+@dataclass
 class Bar:
-    """One category of a figure: its label, this wave's figure and, for paired bars, the earlier wave's."""
+    """One category of a figure: its label, this wave's figure and, for paired bars, the earlier wave's.
+
+    `earlier`, `earlier_count` and `significant` are the wave before this one and the test between
+    them; a trend's `readings` are every earlier wave's, newest first (the first is that wave again).
+    """
 
     label: str
     value: float | None
@@ -36,6 +50,7 @@ class Bar:
     significant: bool | None = None  # None: not tested (no earlier figure, or too small a base)
     net: bool = False
     last: bool = False  # "None of these", "Other", "Don't know": after the ranked bars, in their own order
+    readings: list[Reading] = field(default_factory=list)
 
 
 @dataclass
@@ -51,6 +66,8 @@ class Bars:
     wave: str = ""
     earlier_wave: str = ""
     multi: bool = False
+    earlier_waves: list[str] = field(default_factory=list)  # every earlier wave, newest first
+    earlier_bases: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -93,32 +110,47 @@ def _percent_rows(table: Table, spec: FigureSpec) -> list[TableRow]:
     return rows
 
 
-def bars_of(table: Table, spec: FigureSpec, earlier_column: int | None) -> Bars:
-    """The bars of a single or multiple choice question, sorted as the spec asks."""
-    tests = {t.row: t for t in table.tests if t.kind == "wave" and t.a == earlier_column and t.b == 0}
+def bars_of(table: Table, spec: FigureSpec, earlier_columns: list[int]) -> Bars:
+    """The bars of a single or multiple choice question, sorted as the spec asks.
+
+    `earlier_columns` are the earlier waves' columns, newest first; each is read with its test
+    against the wave after it (the tab book's tests between adjacent waves, `wave_tables(adjacent=True)`).
+    """
+    later = [0, *earlier_columns]
+    tests = {
+        (t.row, t.a): t
+        for t in table.tests
+        if t.kind == "wave" and t.a in earlier_columns and t.b == later[later.index(t.a) - 1]
+    }
     bars = []
     for row in _percent_rows(table, spec):
         index = table.rows.index(row)
         last = row.last or non_substantive(row.label)  # a theme row ("Not yet coded") has no option behind it
         bar = Bar(row.label, row.cells[0].value, row.cells[0].count, net=row.kind == "net", last=last)
-        if earlier_column is not None:
-            cell = row.cells[earlier_column]
-            bar.earlier, bar.earlier_count = cell.value, cell.count
-            test = tests.get(index)
-            bar.significant = None if test is None else bool(test.difference.significant)
+        for column in earlier_columns:
+            test = tests.get((index, column))
+            cell = row.cells[column]
+            bar.readings.append(
+                Reading(cell.value, cell.count, None if test is None else bool(test.difference.significant))
+            )
+        if bar.readings:
+            bar.earlier, bar.earlier_count, bar.significant = astuple(bar.readings[0])
         bars.append(bar)
     bars = sort_bars(bars, spec.sort)
-    earlier = table.columns[earlier_column] if earlier_column is not None else None
+    waves = [table.columns[c].wave for c in earlier_columns]
+    bases = [table.bases[c].n for c in earlier_columns]
     return Bars(
         table.question,
         spec.title,
         bars,
         table.bases[0].n,
         base_text(table),
-        table.bases[earlier_column].n if earlier_column is not None else None,
+        bases[0] if bases else None,
         table.columns[0].wave,
-        earlier.wave if earlier else "",
+        waves[0] if waves else "",
         table.multi_response,
+        waves,
+        bases,
     )
 
 
@@ -237,15 +269,24 @@ def bar_figure(bars: Bars, question: Question, c: Conventions) -> Figure:
     ]
     rows.append(["Base (n)", str(bars.base)] + ([""] if low else []))
     notes = _notes(bars.multi, low, c)
-    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
     alt = "Bar chart. " + _alt_list([(b.label, spoken_percent(b.value, b.count, c, bars.base)) for b in bars.bars])
+    return _bars_figure(bars, question, chart, [header, *rows], notes, alt, f"n={bars.base}")
+
+
+def _bars_figure(
+    bars: Bars, question: Question, chart: Chart, table: list[list[str]], notes: list[str], alt: str, n: str
+) -> Figure:
+    """A figure of bars with its data table (`table`: the header, then the rows) and its base line ending in `n`."""
+    data = DataTable(
+        f"Data of the figure: {bars.title}", table[0], table[1:], notes, numbered=False, source=bars.question
+    )
     return Figure(
         bars.title,
         chart,
         data,
         alt,
         question_line(question),
-        f"Base: {bars.base_text} (n={bars.base})",
+        f"Base: {bars.base_text} ({n})",
         notes,
         source=bars.question,
     )
@@ -284,7 +325,6 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         f"{SIGNIFICANT_MARK} beside an answer: the difference between {bars.wave} and {bars.earlier_wave} "
         f"is significant at the {level}% level."
     ] + _notes(bars.multi, low, c)
-    data = DataTable(f"Data of the figure: {bars.title}", header, rows, notes, numbered=False, source=bars.question)
     pairs = [
         (
             b.label,
@@ -294,16 +334,63 @@ def paired_figure(bars: Bars, question: Question, c: Conventions, confidence: fl
         )
         for b in bars.bars
     ]
-    return Figure(
-        bars.title,
-        chart,
-        data,
-        f"Paired bar chart of {bars.wave} against {bars.earlier_wave}. " + _alt_list(pairs),
-        question_line(question),
-        f"Base: {bars.base_text} ({bars.wave} n={bars.base}; {bars.earlier_wave} n={earlier_n or 0})",
-        notes,
-        source=bars.question,
-    )
+    alt = f"Paired bar chart of {bars.wave} against {bars.earlier_wave}. " + _alt_list(pairs)
+    n = f"{bars.wave} n={bars.base}; {bars.earlier_wave} n={earlier_n or 0}"
+    return _bars_figure(bars, question, chart, [header, *rows], notes, alt, n)
+
+
+def trend_figure(bars: Bars, question: Question, c: Conventions, confidence: float) -> Figure:
+    """Grouped bars of three or more waves, oldest first in each group; a change marked where its wave differs
+    significantly from the wave before it (changes are tested between consecutive waves)."""
+    waves = [*reversed(bars.earlier_waves), bars.wave]  # in time order
+    bases = [*reversed(bars.earlier_bases), bars.base]
+    low = min(bases) < c.low_base
+    series = []
+    for k, wave in enumerate(waves):
+        readings = [_in_time_order(b)[k] for b in bars.bars]
+        changed = [bool(k and _in_time_order(b)[k - 1].significant) for b in bars.bars]
+        series.append(BarSeries(wave, [r.value for r in readings], changed))
+    chart = Chart("trend", [b.label for b in bars.bars], series)
+    pairs = list(zip(waves, waves[1:], strict=False))
+    header = ["Answer", *(f"{w} %" for w in waves)]
+    header += [f"{w} count" for w in waves] if low else []
+    header += [f"Significant change, {a} to {b}" for a, b in pairs]
+    rows = []
+    for b in bars.bars:
+        readings = _in_time_order(b)
+        row = [b.label, *(percent_text(r.value, r.count, c, n) for r, n in zip(readings, bases, strict=True))]
+        row += [count_text(r.count, c) for r in readings] if low else []
+        row += [SIGNIFICANT_WORDS[r.significant] for r in readings[:-1]]
+        rows.append(row)
+    rows.append(["Base (n)", *(str(n) for n in bases)] + [""] * (len(header) - 1 - len(bases)))
+    notes = [
+        f"Changes are tested between consecutive waves. {SIGNIFICANT_MARK} beside a figure: it differs from the "
+        f"wave before it at the {round(confidence * 100)}% level."
+    ] + _notes(bars.multi, low, c)
+    described = [(b.label, _trend_words(_in_time_order(b), waves, bases, c)) for b in bars.bars]
+    alt = f"Grouped bar chart of {listed(waves)}, in time order. " + _alt_list(described)
+    n = "; ".join(f"{w} n={n}" for w, n in zip(waves, bases, strict=True))
+    return _bars_figure(bars, question, chart, [header, *rows], notes, alt, n)
+
+
+def _in_time_order(bar: Bar) -> list[Reading]:
+    """An answer's figure in every wave, oldest first, this wave's last (each earlier one with its test)."""
+    return [*reversed(bar.readings), Reading(bar.value, bar.count)]
+
+
+def _trend_words(readings: list[Reading], waves: list[str], bases: list[int], c: Conventions) -> str:
+    words = []
+    for k, (reading, wave) in enumerate(zip(readings, waves, strict=True)):
+        text = f"{spoken_percent(reading.value, reading.count, c, bases[k])} in {wave}"
+        if k and readings[k - 1].significant:
+            text += f" (a significant change from {waves[k - 1]})"
+        words.append(text)
+    return ", ".join(words)
+
+
+def listed(names: list[str]) -> str:
+    """Names in a sentence: "A", "A and B", "A, B and C"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
@@ -315,7 +402,7 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
     ]
     chart = Chart("stacked", stack.items, series, ordered=True)
     low = min(stack.bases, default=0) < c.low_base
-    header = ["Item", *stack.headings, *(label for label, _ in stack.nets), "Base (n)"]
+    header = ["Item", *stack.headings, *(net_in_words(label) for label, _ in stack.nets), "Base (n)"]
     rows = []
     for i, item in enumerate(stack.items):
         cells = []
@@ -328,10 +415,11 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
         [f"Bases under {c.low_base}: each percentage has its count beside it in brackets."] if low else []
     )
     if stack.compared:
-        header[-1:-1] = [f"{stack.compared_answer}: {stack.earlier_wave}", "Significant difference"]
+        compared = net_in_words(stack.compared_answer)
+        header[-1:-1] = [f"{compared}: {stack.earlier_wave}", "Significant difference"]
         for row, bar in zip(rows, stack.compared, strict=True):
             row[-1:-1] = [percent_text(bar.earlier, bar.earlier_count, c), SIGNIFICANT_WORDS[bar.significant]]
-        notes.append(f"{stack.compared_answer}: {stack.earlier_wave} against {stack.wave}, tested at the 95% level.")
+        notes.append(f"{compared}: {stack.earlier_wave} against {stack.wave}, tested at the 95% level.")
     data = DataTable(f"Data of the figure: {stack.title}", header, rows, notes, numbered=False, source=stack.question)
     parts = [
         (item, ", ".join(f"{h} {spoken_percent(v, n, c)}" for h, v, n in zip(stack.headings, vs, ns, strict=True)))

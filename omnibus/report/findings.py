@@ -9,6 +9,7 @@ called similar and the sentence says the difference was not significant (or not 
 from __future__ import annotations
 
 from omnibus.analysis.conventions import Conventions
+from omnibus.analysis.nets import NET_MARK
 from omnibus.report.document import Paragraph
 from omnibus.report.figures import Bar, Bars, Stack, spoken_percent
 
@@ -41,13 +42,28 @@ def bar_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
 
 
 def comparison_findings(bars: Bars, units: str, c: Conventions) -> list[Paragraph]:
-    """This wave against the earlier one: the largest answers and every significant difference."""
+    """This wave against the earlier one: the largest answers and every significant difference.
+
+    In a trend, each answer is set against the wave before (as above), and any significant change
+    between two earlier consecutive waves follows it.
+    """
     shown = [b for b in bars.bars if b.value is not None and b.earlier is not None]
-    chosen = shown[:3] + [b for b in shown[3:] if b.significant]
+    chosen = shown[:3] + [b for b in shown[3:] if any(r.significant for r in b.readings)]
     out = bar_findings(bars, units, c)[:1]
     for bar in chosen:
         out.append(Paragraph(change_sentence(bar, bars.wave, bars.earlier_wave, units, c), draft=True))
+        for pair, wave, earlier in zip(earlier_pairs(bar), bars.earlier_waves, bars.earlier_waves[1:], strict=False):
+            if pair.significant:
+                out.append(Paragraph(change_sentence(pair, wave, earlier, units, c), draft=True))
     return out
+
+
+def earlier_pairs(bar: Bar) -> list[Bar]:
+    """A trend's earlier consecutive waves as pairs, newest first: the answer in a wave against the wave before it."""
+    return [
+        Bar(bar.label, later.value, later.count, before.value, before.count, before.significant)
+        for later, before in zip(bar.readings, bar.readings[1:], strict=False)
+    ]
 
 
 def change_sentence(bar: Bar, wave: str, earlier: str, units: str, c: Conventions, answer: str = "") -> str:
@@ -135,7 +151,7 @@ def summary_findings(shown: Bars | Stack, units: str, c: Conventions) -> list[Pa
 
 def plain(label: str) -> str:
     """A row label in plain words: a net's "NET: " prefix (the tab book's mark) left off."""
-    return label.removeprefix("NET: ")
+    return label.removeprefix(NET_MARK)
 
 
 def _capital(text: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
@@ -51,14 +51,21 @@ def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:
     return spec, analysis
 
 
-def report_inputs(wave, earlier, spec: ReportSpec, analysis: AnalysisSpec, say: Say) -> ReportInputs:  # noqa: ANN001
-    """Datasets of the wave and the earlier wave, and the fieldwork facts."""
+def report_inputs(wave, earlier: Sequence, spec: ReportSpec, analysis: AnalysisSpec, say: Say) -> ReportInputs:  # noqa: ANN001
+    """Datasets of the wave and the waves it is compared with (newest first, by opening date), and the fieldwork facts.
+
+    A trend is tested between consecutive waves, so the order is the waves' own, not the order they were named in.
+    """
+    slugs = [w.slug for w in earlier]
+    repeated = sorted({s for s in slugs if slugs.count(s) > 1 or s == wave.slug})
+    if repeated:
+        raise ReportError(f"--compare: {', '.join(repeated)} named twice, or the wave itself")
     say(f"Reading the answers of {wave.slug}")
     dataset = build_dataset(wave)
     others = []
-    if earlier is not None:
-        say(f"Reading the answers of {earlier.slug}")
-        others.append(build_dataset(earlier))
+    for other in sorted(earlier, key=lambda w: w.opens_at, reverse=True):
+        say(f"Reading the answers of {other.slug}")
+        others.append(build_dataset(other))
     return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
 
 
@@ -74,7 +81,7 @@ def make_report(
     spec_path: Path | None,
     formats: list[str],
     out_dir: Path,
-    earlier=None,  # noqa: ANN001 - a Wave or None
+    earlier: Sequence = (),  # the Waves compared with, in any order
     client: bool = False,
     say: Say = lambda line: None,
 ) -> dict[str, Path]:

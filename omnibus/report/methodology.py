@@ -18,6 +18,7 @@ from omnibus.analysis.profile import ResponseTables, response_tables
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.fieldwork.models import Campaign, Message
 from omnibus.report.document import Chapter, DataTable, Paragraph
+from omnibus.report.figures import listed
 
 INVITATION = "invitation"  # campaigns of templates named invitation*; every other campaign is a reminder
 
@@ -143,9 +144,11 @@ def presentation_chapter(dataset: Dataset, units: str, earlier: list[str], spec:
     """How to read the figures: census, bases, symbols and significance (what the tests ask, in words)."""
     level = round(spec.confidence * 100)
     compared = (
-        f" Figures of {dataset.display_name} are compared with {', '.join(earlier)}; a difference is called a "
-        f"change only where the test found it significant at the {level}% level, allowing for the units answering "
-        "in both waves, and not where the question's wording or answers changed between the waves."
+        f" Figures of {dataset.display_name} are compared with {listed(earlier)}"
+        + ("; changes are tested between consecutive waves" if len(earlier) > 1 else "")
+        + f"; a difference is called a change only where the test found it significant at the {level}% level, "
+        "allowing for the units answering in both waves, and not where the question's wording or answers changed "
+        "between the waves."
         if earlier
         else ""
     )

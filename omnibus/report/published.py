@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from omnibus.analysis.conventions import round_half_up
+from omnibus.analysis.nets import net_in_words
 from omnibus.analysis.tables import Base, Cell, Table, TableRow
 
 # The GSS shorthand letters (the GSS harmonised symbols), as EES files write them.
@@ -66,9 +67,7 @@ def is_coded(table: Table) -> bool:
 
 def answer_label(row: TableRow) -> str:
     """A row's label for a release: a net reads "Very or fairly confident (net)"."""
-    if row.kind == "net":
-        return f"{row.label.removeprefix('NET: ')} (net)"
-    return row.label.strip()
+    return net_in_words(row.label) if row.kind == "net" else row.label.strip()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ sections:
         sort: descending            # descending, ascending or questionnaire
         exclude: [15]               # codes not drawn
         nets: false                 # draw the analysis spec's nets as bars too
-        compare: true               # paired bars against the earlier wave, when one is given
+        compare: true               # paired bars against the earlier wave (grouped bars for several waves)
         text: []                    # the researcher's findings; empty: draft sentences
 open_responses: true                # chapters of coded open responses, after the sections
 context: {}                         # a context chapter, passed through untouched

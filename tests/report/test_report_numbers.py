@@ -54,7 +54,7 @@ def compared(django_db_setup, django_db_blocker, tmp_path_factory):  # noqa: ANN
             waves[slug] = create_wave(slug, title, stored, "england-la", date(2017, 9, 1), opens, opens.replace(day=28))
             simulate(waves[slug], seed=seed, response_rate=0.5)
         spec, analysis = read_specs(waves["w3"], REPORT_SPEC)
-        inputs = report_inputs(waves["w3"], waves["w2"], spec, analysis, lambda line: None)
+        inputs = report_inputs(waves["w3"], [waves["w2"]], spec, analysis, lambda line: None)
         report = build_report(inputs)
         write_tabbook([inputs.dataset, *inputs.earlier], analysis, book)
         questionnaire = inputs.dataset.questionnaire
@@ -107,6 +107,7 @@ def test_every_bar_and_paired_figure_has_the_tab_books_numbers(compared) -> None
     book = compared["book"]
     figures = [f for f in _figures(compared["report"]) if f.chart.kind in ("bar", "paired")]
     assert len(figures) > 15 and any(f.chart.kind == "paired" for f in figures)
+    assert not [f for f in _figures(compared["report"]) if f.chart.kind == "trend"]  # one earlier wave: pairs
     checked = 0
     for figure in figures:
         table = book[figure.source]
@@ -213,7 +214,9 @@ def test_grid_comparisons_follow_the_tab_books_tests(compared) -> None:  # noqa:
         if figure.chart.kind != "stacked":
             continue
         verdict = figure.data.header.index("Significant difference")
-        answer = figure.data.header[verdict - 1].removesuffix(": CSO Wave 2")
+        heading = figure.data.header[verdict - 1].removesuffix(": CSO Wave 2")
+        # the heading reads a net as "… (net)"; the tab book marks it "NET: …"
+        answer = f"NET: {heading.removesuffix(' (net)')}" if heading.endswith(" (net)") else heading
         items = [i for i in questionnaire.question(figure.source).items if i.id in book]
         for item, row in zip(items, figure.data.rows, strict=True):
             cells = book[item.id]["rows"][answer]
@@ -275,3 +278,11 @@ def test_the_draft_summary_states_only_significant_changes(compared) -> None:  #
     changes = [p.text for p in summary if any(w in p.text for w in (" rose from ", " fell from "))]
     assert all(text.endswith("a significant difference.") for text in changes)
     assert not any("was similar to" in p.text for p in summary), "the summary gives changes, not non-changes"
+
+
+def test_data_table_headings_call_a_net_a_net_without_the_tab_books_mark(compared) -> None:  # noqa: ANN001
+    """A grid's nets head columns of its data table: "Very or fairly confident (net)", not "NET: …"."""
+    figures = [f for f in _figures(compared["report"]) if f.chart.kind == "stacked"]
+    headings = [h for f in figures for h in f.data.header]
+    assert not [h for h in headings if "NET:" in h]
+    assert any(h.endswith(" (net)") for h in headings)

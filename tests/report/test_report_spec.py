@@ -174,7 +174,7 @@ def test_report_command_mistakes_exit_1_and_write_nothing(wave, tmp_path: Path) 
 def test_help_shows_both_forms() -> None:
     result = CliRunner().invoke(report, ["--help"])
     assert result.exit_code == 0
-    assert "WAVE [--compare WAVE]" in result.output and "init WAVE" in result.output
+    assert "WAVE [--compare WAVE ...]" in result.output and "init WAVE" in result.output
 
 
 @pytest.mark.django_db

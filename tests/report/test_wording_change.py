@@ -29,7 +29,7 @@ def test_the_report_footnotes_a_changed_wording_and_tests_nothing(waves, cosmeti
     now, before = waves
     inputs = ReportInputs(now, [before], parse_spec({"cosmetic": cosmetic}), ReportSpec(), None)
     tables = [t for t in report_tables(inputs) if t.name == "Conf"]
-    blocks, _, _ = figure_blocks(FigureSpec("Conf", "Confidence", "paired"), tables, inputs, "w1")
+    blocks, _, _ = figure_blocks(FigureSpec("Conf", "Confidence", "paired"), tables, inputs, ["w1"])
     figure = next(b for b in blocks if isinstance(b, Figure))
     said = any("Conf changed between w1 and w2 (its wording)" in n for n in figure.notes)
     assert said is footnoted
@@ -48,3 +48,22 @@ def test_the_methodology_says_which_question_the_tests_answer(waves, inference) 
     assert " ".join(inference_statement(spec)) in text
     assert ("finite population correction (1 − n/N)" in text) is (inference == "finite")
     assert "62.5 shows as 63" in text  # the rounding, said once, as the tab book's legend says it
+
+
+def test_a_trend_leaves_untested_only_the_pair_whose_wording_changed(waves) -> None:
+    """w0 asked it in other words; w1 and w2 alike: only the change from w0 to w1 goes untested."""
+    now, before = waves
+    current = now.questionnaire
+    first = make_small(
+        before.questionnaire, [{"Conf": 2, "unit": f"U{i}"} for i in range(40)], wave="w0"
+    )  # reworded, as `before` was
+    middle = replace(before, questionnaire=current)
+    inputs = ReportInputs(now, [middle, first], parse_spec({}), ReportSpec(), None)
+    tables = [t for t in report_tables(inputs) if t.name == "Conf"]
+    blocks, _, _ = figure_blocks(FigureSpec("Conf", "Confidence", "paired"), tables, inputs, ["w1", "w0"])
+    figure = next(b for b in blocks if isinstance(b, Figure))
+    assert figure.chart.kind == "trend"
+    assert any("Conf changed between w0 and w1 (its wording)" in n for n in figure.notes)
+    assert not any("w2" in n for n in figure.notes if "changed" in n)
+    very = next(row for row in figure.data.rows if row[0] == "Very")
+    assert very[-2:] == ["Not tested", "Yes"]  # w0 to w1 untested; w1 to w2 (10 to 30 of 40) tested

@@ -83,7 +83,7 @@ def _variable_chapter(
     table = multi_table(main, [], derived, spec, build_banner(main.partitions, [], dataset.wave))
     title = short_title(owner) if variable == owner.id else f"{short_title(owner)} (other answers)"
     figure_spec = FigureSpec(question=derived.id, title=f"Themes: {title}", kind="bar", nets=True)
-    bars = bars_of(table, figure_spec, None)
+    bars = bars_of(table, figure_spec, [])
     figure = bar_figure(bars, owner, spec.conventions)
     blocks: list = [figure, *bar_findings(bars, units, spec.conventions)]
     mine = [q for q in quotes if q.variable == variable]

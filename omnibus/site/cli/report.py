@@ -83,7 +83,7 @@ class _ReportGroup(click.Group):
         return super().parse_args(ctx, args)
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        formatter.write_usage("omnibus report", "WAVE [--compare WAVE] [--spec FILE] --format html,pdf,docx -o DIR")
+        formatter.write_usage("omnibus report", "WAVE [--compare WAVE ...] [--spec FILE] --format html,pdf,docx -o DIR")
         formatter.write_usage("omnibus report", "init WAVE [-o FILE]")
 
 
@@ -94,13 +94,19 @@ def report() -> None:
 
 @report.command("build", hidden=True)
 @click.argument("wave_slug", metavar="WAVE")
-@click.option("--compare", "earlier_slug", metavar="WAVE", help="An earlier wave: paired bars and tested changes.")
+@click.option(
+    "--compare",
+    "earlier_slugs",
+    multiple=True,
+    metavar="WAVE",
+    help="An earlier wave: paired bars and tested changes; give it again for a trend across several waves.",
+)
 @click.option("--spec", type=click.Path(dir_okay=False, path_type=Path), help="The report specification (YAML).")
 @click.option("--format", "formats", default="html,pdf,docx", show_default=True, help="Formats, comma-separated.")
 @click.option("-o", "--output", required=True, type=click.Path(file_okay=False, path_type=Path), help="Folder.")
 @click.option("--client", is_flag=True, help="The client's copy: quotes attributed only as consent allows.")
 def build_report_command(
-    wave_slug: str, earlier_slug: str | None, spec: Path | None, formats: str, output: Path, client: bool
+    wave_slug: str, earlier_slugs: tuple[str, ...], spec: Path | None, formats: str, output: Path, client: bool
 ) -> None:
     """Build WAVE's report in each format into the output folder."""
     try:
@@ -108,7 +114,7 @@ def build_report_command(
     except ReportError as error:
         raise click.UsageError(str(error)) from None
     wave = wave_named(wave_slug)
-    earlier = wave_named(earlier_slug) if earlier_slug else None
+    earlier = [wave_named(slug) for slug in earlier_slugs]
     if spec is not None and not spec.exists():
         raise click.ClickException(f"{spec}: no such report specification")
 
