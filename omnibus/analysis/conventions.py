@@ -109,8 +109,10 @@ SEED = Conventions(
     rounds_to_zero="*",
     no_observations="0",
     not_applicable="-",
-    not_available="-",
-    suppressed="-",
+    # The seed prints "-" for all three; a legend needs one meaning per symbol, so the other two
+    # take the long-standing ".." (not available) and the GSS "[c]" (not shown).
+    not_available="..",
+    suppressed="[c]",
 )
 GSS = Conventions(
     name="gss",

@@ -69,6 +69,12 @@ def test_conventions_show_symbols():
     assert "rounded" in SEED.rounding_note()
 
 
+def test_every_symbol_of_a_legend_means_one_thing():
+    for style in (SEED, GSS):
+        symbols = [symbol for symbol, _ in style.symbols()]
+        assert len(symbols) == len(set(symbols)), style.name
+
+
 def test_raking_matches_every_margin(wave3):
     data = synthetic_dataset(wave3, 152, seed=4, take_part=0.5)
     spec = parse_spec({"breakdowns": {"region_group": {}}, "weighting": {"rake": ["region_group", "cin_band"]}})
