@@ -52,7 +52,11 @@ def context() -> None:
 @click.option("--column", help="The file's column holding the figures (default: the indicator's code).")
 @click.option("--label", help="What the indicator measures, for tables and charts.")
 @click.option("--unit", help="The unit of its figures, e.g. 'per 10,000 children'.")
-@click.option("--source", help="The source note (default: the file's `source` column).")
+@click.option(
+    "--source",
+    help="The publication a report cites, e.g. 'DfE, Children looked after in England: year ending 31 March 2016'. "
+    "Needed unless the file's `source` column is a clean citation (no tag, sheet, file name or '--' aside).",
+)
 @click.option("--category", is_flag=True, help="The column holds categories (Ofsted judgements), not numbers.")
 @click.option("--where", multiple=True, metavar="COLUMN=VALUE", help="Keep only rows with this value; repeatable.")
 @POPULATION
