@@ -89,9 +89,11 @@ def test_an_indicator_without_a_period_is_shown_for_the_one_nearest_the_fieldwor
     assert f"{chosen} (October 2017)." in variation.notes
     assert scatter.title == "Children looked after per 10,000 (201718) against IMD 2019 average score"
     # Only 2019 is loaded for IMD: the earliest after the fieldwork, said to be so.
-    assert "IMD 2019 average score is for 2019, after this wave's fieldwork (2017): no earlier period is loaded, " + (
-        "it describes the LAs as they were later."
-    ) in scatter.notes
+    assert (
+        "IMD 2019 average score is for 2019, after this wave's fieldwork (2017): no earlier period is loaded, "
+        + ("it describes the LAs as they were later.")
+        in scatter.notes
+    )
     named = context_chapter({"variation": [{"indicator": "cla_rate", "period": "2013-14"}]}, wave, None).blocks[1]
     assert named.title.startswith("Children looked after per 10,000, 2013-14:")  # a named period wins
     assert not any("latest period loaded" in note for note in named.notes)

@@ -85,15 +85,16 @@ def test_bands_breakdown_correlate_and_compare_commands(indicators, wave):
     assert result.exit_code == 0
     assert "Total (A)" in result.output and "500+ (E)" in result.output and "Base (n)" in result.output
     spec = str(ROOT / "examples" / "analysis" / "cso-wave3.yaml")
-    result = run("correlate", "cso-w3", "HLEcost1718", "cin_rate:2016", "--spec", spec)
-    assert result.exit_code == 0 and "HLE spend per child reached 2017-18 against Children in need" in result.output
+    result = run("correlate", "cso-w3", "HLEcost1718", "cin_rate", "--spec", spec)  # no period: the nearest
+    assert result.exit_code == 0 and "cin_rate: period 2016, the loaded one nearest the fieldwork" in result.output
+    assert "HLE spend per child reached 2017-18 against Children in need per 10,000 (2016)" in result.output
     assert "Base: " in result.output and "two-sided t-test" in result.output
     args = [
         "compare",
         "cso-w3",
         "890",
         "--by",
-        "cla_rate:2016,imd_score:2019",
+        "cla_rate,imd_score:2019",
         "--variables",
         "ConfUnd",
         "--count",
@@ -102,6 +103,9 @@ def test_bands_breakdown_correlate_and_compare_commands(indicators, wave):
     result = run(*args)
     assert result.exit_code == 0 and "Blackpool (this LA)" in result.output and "For researchers only" in result.output
     assert result.output.count("(neighbour, distance") == 4
+    assert "cla_rate: period 2016" in result.output and "imd_score: period" not in result.output
+    result = CliRunner().invoke(context, ["correlate", "cso-w3", "HLEcost1718", ":2016"])
+    assert result.exit_code == 2 and "give an indicator and its period" in result.output
 
 
 def test_the_demo_loads_the_reference_indicators_and_bands(frame):

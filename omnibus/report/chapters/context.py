@@ -154,12 +154,15 @@ def _period(code: str, period: str, wave: Any) -> tuple[str, str, bool]:  # noqa
 
 
 def _measure(text: str, wave: Any) -> tuple[Measure, bool]:  # noqa: ANN401 - a Wave
-    code, period, chosen = _series(text, wave)
+    code, period, chosen = indicator_period(text, wave)
     return measure_of(code, period), chosen
 
 
-def _series(text: str, wave: Any) -> tuple[str, str, bool]:  # noqa: ANN401 - a Wave
-    """CODE:PERIOD, or CODE alone for the period nearest the wave's fieldwork."""
+def indicator_period(text: str, wave: Any) -> tuple[str, str, bool]:  # noqa: ANN401 - a Wave
+    """The code and period of CODE:PERIOD, or of CODE alone with the period nearest the wave's fieldwork.
+
+    The third item says whether the period was chosen, so the figure can say so.
+    """
     code, _, period = str(text).partition(":")
     return _period(code, period, wave)
 
@@ -203,7 +206,7 @@ def figure_text(cell: Cell, kind: str, low_base: bool) -> str:
 
 
 def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN401 - a Wave; returns a Figure
-    code, period, chosen = _series(entry["indicator"], wave)
+    code, period, chosen = indicator_period(entry["indicator"], wave)
     values = indicator_values(code, period)
     variable = str(entry["variable"])
     label = str(entry.get("label", variable))
