@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
@@ -26,6 +27,8 @@ from omnibus.context.indicator_file import (
 )
 from omnibus.context.measure import Measure
 from omnibus.context.models import Indicator, Series, Value
+from omnibus.context.periods import nearest_period
+from omnibus.context.source_note import internal_mark, public_lines
 from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, variation_summary
 from omnibus.frame.models import AttributeValue, Population, Unit
 from omnibus.frame.store import BATCH
@@ -92,8 +95,9 @@ def load_indicator(
     """Load `column` (default: `code`) of an indicator file as indicator `code` for `period`.
 
     A `categorical` indicator holds text (Ofsted judgements); `where` picks rows by filter
-    columns ({"characteristic": "Total"}). Raises IndicatorFileError naming
-    every bad row (nothing is written), or ContextError.
+    columns ({"characteristic": "Total"}). `source` is the public source a report cites; it is
+    needed unless the file's source column reads as one (see `source_note`). Raises
+    IndicatorFileError naming every bad row (nothing is written), or ContextError.
     """
     kind = Indicator.Kind.CATEGORY if categorical else Indicator.Kind.NUMBER
     existing = Indicator.objects.filter(code=code).exclude(kind=kind).first()
@@ -105,7 +109,7 @@ def load_indicator(
         raise ContextError(f"load the {population} frame first: indicators are matched to its units")
     keys = _unit_keys(pop, file.rows, str(path))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    notes = [source] if source else file.notes
+    notes = _public_source(source, file.notes, path)
     with transaction.atomic():
         indicator = _indicator(code, label, unit, kind)
         series, _ = Series.objects.get_or_create(indicator=indicator, period=period)
@@ -127,12 +131,16 @@ def load_indicator(
 
 
 def indicator_values(code: str, period: str) -> IndicatorValues:
-    """An indicator's values for a period; ContextError names what is loaded when it is not."""
+    """An indicator's values for a period; ContextError names what is loaded when it is not.
+
+    The source note holds only the lines a reader may see.
+    """
     series = Series.objects.select_related("indicator").filter(indicator__code=code, period=period).first()
     if series is None:
         raise ContextError(_not_loaded(code, period))
     ind = series.indicator
-    result = IndicatorValues(ind.code, ind.label, ind.unit, period, series.source_note, None, kind=ind.kind)
+    source = "\n".join(public_lines(series.source_note))
+    result = IndicatorValues(ind.code, ind.label, ind.unit, period, source, None, kind=ind.kind)
     for value in Value.objects.filter(series=series).order_by("level", "area"):
         if value.level == Value.NATIONAL and not value.text:
             result.national = value.value
@@ -158,6 +166,36 @@ def loaded_series() -> list[Series]:
             national=Count("values", filter=Q(values__level=Value.NATIONAL)),
         )
     )
+
+
+def nearest_loaded(code: str, fieldwork: date | None) -> str:
+    """The loaded period of an indicator nearest a wave's fieldwork (see `periods.nearest_period`)."""
+    periods = list(Series.objects.filter(indicator__code=code).values_list("period", flat=True))
+    if not periods:
+        raise ContextError(_not_loaded(code, ""))
+    chosen = nearest_period(periods, fieldwork)
+    if chosen is None:
+        raise ContextError(f"indicator {code!r} has no period that reads as a date ({', '.join(periods)}): name one")
+    return chosen
+
+
+def _public_source(source: str | None, file_notes: list[str], path: Path) -> list[str]:
+    """The source note to store: `source`, else the file's source column, refused if it reads as internal."""
+    if source is not None:
+        if why := internal_mark(source):
+            raise ContextError(
+                f"--source {source!r} reads as a note for the data's keeper ({why}): cite the publication"
+            )
+        return [source]
+    if not file_notes:
+        raise ContextError(f"{path}: the file has no source column: give the public source with --source")
+    for note in file_notes:
+        if why := internal_mark(note):
+            raise ContextError(
+                f"{path}: column source: {note!r} is a note for the data's keeper ({why}), not a citation: "
+                "give the public source with --source"
+            )
+    return file_notes
 
 
 def _not_loaded(code: str, period: str) -> str:

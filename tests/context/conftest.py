@@ -69,13 +69,15 @@ def simulated(django_db_setup, django_db_blocker):
 
 
 def load_the_indicators() -> None:
+    from omnibus.context import demo
     from omnibus.context.store import load_indicator
 
-    load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", "Children looked after per 10,000")
-    load_indicator(ENGLAND, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
-    load_indicator(CIN, "cin_rate", "2016", "cin_rate_per_10000_31mar2016", "Children in need per 10,000")
-    load_indicator(ENGLAND, "cin_rate", "2016", "cin_rate_per_10000_31mar2016")
-    load_indicator(IMD, "imd_score", "2019", "imd2019_average_score", "IMD 2019 average score")
+    cla, cin = "cla_rate_per_10000_31mar2016", "cin_rate_per_10000_31mar2016"
+    load_indicator(CLA, "cla_rate", "2016", cla, "Children looked after per 10,000", source=demo.CLA)
+    load_indicator(ENGLAND, "cla_rate", "2016", cla, source=demo.CLA)
+    load_indicator(CIN, "cin_rate", "2016", cin, "Children in need per 10,000", source=demo.CIN)
+    load_indicator(ENGLAND, "cin_rate", "2016", cin, source=demo.CIN)
+    load_indicator(IMD, "imd_score", "2019", "imd2019_average_score", "IMD 2019 average score", source=demo.IMD)
 
 
 def make_simulated_wave():

@@ -55,8 +55,8 @@ def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
         ([], "context: expected a mapping"),
         ({"charts": []}, r"context: unknown key\(s\) charts"),
         ({"variation": {"indicator": "x"}}, "context.variation: expected a list"),
-        ({"variation": [{"indicator": "x"}]}, r"context.variation\[0\]: missing period"),
-        ({"scatter": [{"x": "a:1", "y": "b"}]}, r"context.scatter\[0\].y: expected CODE:PERIOD"),
+        ({"variation": [{"period": "2016"}]}, r"context.variation\[0\]: missing indicator"),
+        ({"scatter": [{"x": "a:1"}]}, r"context.scatter\[0\]: missing y"),
         ({"breakdowns": [{"question": "Q", "by": "b", "colour": 1}]}, r"breakdowns\[0\]: unknown key\(s\) colour"),
         ({"correlations": [{"variable": "v", "indicator": "a:1", "numerator": "n"}]}, "numerator and denominator"),
     ],
@@ -71,3 +71,48 @@ def test_an_indicator_not_loaded_is_a_spec_error(indicators):
         context_chapter({"variation": [{"indicator": "fsm", "period": "2016"}]}, None, None)
     with pytest.raises(ContextSpecError, match="context.breakdowns: needs the wave's dataset"):
         context_chapter({"breakdowns": [{"question": "ConfUnd", "by": "x"}]}, None, None)
+
+
+def test_an_indicator_without_a_period_is_shown_for_the_one_nearest_the_fieldwork(indicators, wave):
+    from omnibus.context import demo
+    from omnibus.context.store import load_indicator
+    from tests.context.conftest import CLA
+
+    # The same figures under other periods, so only the choice tells them apart; the wave opens October 2017.
+    for period in ("2013-14", "201718", "2019"):
+        load_indicator(CLA, "cla_rate", period, "cla_rate_per_10000_31mar2016", source=demo.CLA)
+    spec = {"variation": [{"indicator": "cla_rate"}], "scatter": [{"x": "imd_score", "y": "cla_rate"}]}
+    _, variation, scatter = context_chapter(spec, wave, None).blocks
+    # 2017-18 starts in September 2017, before the fieldwork; 2019 is later.
+    assert variation.title.startswith("Children looked after per 10,000, 201718:")
+    chosen = "Children looked after per 10,000 is for 201718, the latest period loaded up to this wave's fieldwork"
+    assert f"{chosen} (October 2017)." in variation.notes
+    assert scatter.title == "Children looked after per 10,000 (201718) against IMD 2019 average score"
+    # Only 2019 is loaded for IMD: the earliest after the fieldwork, said to be so.
+    assert (
+        "IMD 2019 average score is for 2019, after this wave's fieldwork (2017): no earlier period is loaded, "
+        + ("it describes the LAs as they were later.")
+        in scatter.notes
+    )
+    named = context_chapter({"variation": [{"indicator": "cla_rate", "period": "2013-14"}]}, wave, None).blocks[1]
+    assert named.title.startswith("Children looked after per 10,000, 2013-14:")  # a named period wins
+    assert not any("latest period loaded" in note for note in named.notes)
+
+
+def test_an_internal_note_in_a_reference_file_never_reaches_the_chapter(frame):
+    from omnibus.context import demo
+    from omnibus.context.models import Series
+    from omnibus.context.store import ContextError, load_indicator
+    from tests.context.conftest import IMD
+
+    column = "imd2019_average_score"
+    with pytest.raises(ContextError, match=r"column source: 'S7: MHCLG .*' is a note for the data's keeper"):
+        load_indicator(IMD, "imd_score", "2019", column)  # its source column names a sheet and an aside
+    assert not Series.objects.exists()
+    load_indicator(IMD, "imd_score", "2019", column, "IMD 2019 average score", source=demo.IMD)
+    # A database loaded before the rule may hold the file's note beside the citation: it stays out too.
+    Series.objects.filter(period="2019").update(source_note=f"S7: IoD2019 File 11, sheet IMD -- NOT 2015\n{demo.IMD}")
+    variation = context_chapter({"variation": [{"indicator": "imd_score"}]}, None, None).blocks[1]
+    sources = [note for note in variation.notes if note.startswith("Source:")]
+    assert sources == [f"Source: {demo.IMD}"]
+    assert "IMD 2019 average score is for 2019, the latest period loaded." in variation.notes

@@ -3,6 +3,7 @@
 import pytest
 from click.testing import CliRunner
 
+from omnibus.context import demo
 from omnibus.context.demo import load_demo_context
 from omnibus.context.models import Value
 from omnibus.site.cli.context import context
@@ -17,11 +18,12 @@ def run(*args):
 
 def test_load_variation_and_scatter_write_their_charts(frame, tmp_path):
     col = "cla_rate_per_10000_31mar2016"
-    result = run("load", str(CLA), "--indicator", "cla_rate", "--period", "2016", "--column", col)
+    result = run("load", str(CLA), "--indicator", "cla_rate", "--period", "2016", "--column", col, "--source", demo.CLA)
     assert result.exit_code == 0 and "Loaded cla_rate 2016" in result.output and "152 LA" in result.output
-    assert "Source: S2: DfE SFR41/2016" in result.output
-    run("load", str(ENGLAND), "--indicator", "cla_rate", "--period", "2016", "--column", col)
-    run("load", str(IMD), "--indicator", "imd", "--period", "2019", "--column", "imd2019_average_score")
+    assert f"Source: {demo.CLA}" in result.output
+    run("load", str(ENGLAND), "--indicator", "cla_rate", "--period", "2016", "--column", col, "--source", demo.CLA)
+    imd = ("--column", "imd2019_average_score", "--source", demo.IMD)
+    run("load", str(IMD), "--indicator", "imd", "--period", "2019", *imd)
     result = run("variation", "cla_rate:2016", "-o", str(tmp_path / "cla.png"))
     assert result.exit_code == 0
     assert "Lowest                      22 (Wokingham)" in result.output
@@ -55,8 +57,9 @@ def test_where_picks_rows_of_a_tidy_file(frame, tmp_path):
         "2016,Local authority,E92000001,840,E06000047,County Durham,Male,70\n"
     )
     result = run(
-        "load", str(tidy), "--indicator", "r", "--period", "2016", "--column", "rate", "--where", "characteristic=Total"
-    )
+        "load", str(tidy), "--indicator", "r", "--period", "2016", "--column", "rate",
+        "--where", "characteristic=Total", "--source", demo.CLA,
+    )  # fmt: skip
     assert result.exit_code == 0 and "1 LA, 1 national value(s)" in result.output
     assert "1 area(s) with no figure" in result.output and "1 row(s) of other periods" in result.output
     assert Value.objects.get(area="840").value is None
@@ -82,15 +85,16 @@ def test_bands_breakdown_correlate_and_compare_commands(indicators, wave):
     assert result.exit_code == 0
     assert "Total (A)" in result.output and "500+ (E)" in result.output and "Base (n)" in result.output
     spec = str(ROOT / "examples" / "analysis" / "cso-wave3.yaml")
-    result = run("correlate", "cso-w3", "HLEcost1718", "cin_rate:2016", "--spec", spec)
-    assert result.exit_code == 0 and "HLE spend per child reached 2017-18 against Children in need" in result.output
+    result = run("correlate", "cso-w3", "HLEcost1718", "cin_rate", "--spec", spec)  # no period: the nearest
+    assert result.exit_code == 0 and "cin_rate: period 2016, the loaded one nearest the fieldwork" in result.output
+    assert "HLE spend per child reached 2017-18 against Children in need per 10,000 (2016)" in result.output
     assert "Base: " in result.output and "two-sided t-test" in result.output
     args = [
         "compare",
         "cso-w3",
         "890",
         "--by",
-        "cla_rate:2016,imd_score:2019",
+        "cla_rate,imd_score:2019",
         "--variables",
         "ConfUnd",
         "--count",
@@ -99,6 +103,9 @@ def test_bands_breakdown_correlate_and_compare_commands(indicators, wave):
     result = run(*args)
     assert result.exit_code == 0 and "Blackpool (this LA)" in result.output and "For researchers only" in result.output
     assert result.output.count("(neighbour, distance") == 4
+    assert "cla_rate: period 2016" in result.output and "imd_score: period" not in result.output
+    result = CliRunner().invoke(context, ["correlate", "cso-w3", "HLEcost1718", ":2016"])
+    assert result.exit_code == 2 and "give an indicator and its period" in result.output
 
 
 def test_the_demo_loads_the_reference_indicators_and_bands(frame):
@@ -130,6 +137,15 @@ def test_tables_command_writes_the_tab_book_with_the_context_sheet(indicators, w
     assert any(c.endswith("by Children in need rate band") for c in captions)
     notes = [row[0].value for row in sheet.iter_rows() if str(row[0].value).startswith("Note: ")]
     assert "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" in notes
-    spec.write_text("context:\n  variation: [{indicator: cla_rate}]\n")
+    spec.write_text("context:\n  variation: [{period: '2016'}]\n")
     bad = CliRunner().invoke(context, ["tables", "cso-w3", "--context", str(spec), "-o", str(out)])
-    assert bad.exit_code == 1 and "context.variation[0]: missing period" in bad.output
+    assert bad.exit_code == 1 and "context.variation[0]: missing indicator" in bad.output
+
+
+def test_load_without_a_public_source_exits_1_and_says_to_give_one(frame):
+    args = ["load", str(CLA), "--indicator", "cla_rate", "--period", "2016", "--column", "cla_rate_per_10000_31mar2016"]
+    result = CliRunner().invoke(context, args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "is a note for the data's keeper (a reference tag such as S2)" in result.output
+    assert "give the public source with --source" in result.output
+    assert Value.objects.count() == 0

@@ -2,12 +2,14 @@
 
 import pytest
 
+from omnibus.context import demo
 from omnibus.context.indicator_file import IndicatorFileError
 from omnibus.context.models import Value
 from omnibus.context.store import ContextError, indicator_values, load_indicator, summary_of
 from omnibus.context.variation import ExclusionRule
 from tests.context.conftest import CIN, CLA, ENGLAND, REFERENCE
 
+PUBLIC = "DfE, Children looked after in England including adoption: year ending 31 March 2016"
 TIDY = """\
 time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,old_la_code,new_la_code,la_name,rate
 2016,Financial year,National,E92000001,England,,,,,,60
@@ -19,14 +21,14 @@ time_period,time_identifier,geographic_level,country_code,country_name,region_co
 
 
 def test_loads_las_and_england_from_two_files_with_their_source_notes(frame):
-    done = load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", "Looked after", "per 10,000")
+    col = "cla_rate_per_10000_31mar2016"
+    done = load_indicator(CLA, "cla_rate", "2016", col, "Looked after", "per 10,000", source=demo.CLA)
     assert (done.las, done.national, done.layout) == (152, 0, "plain")
-    load_indicator(ENGLAND, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
+    load_indicator(ENGLAND, "cla_rate", "2016", col, source=demo.CLA)
     values = indicator_values("cla_rate", "2016")
     assert values.national == 60.0 and len(values.las) == 152
     assert values.las["890"].value == 164.0 and values.las["890"].name == "Blackpool"
-    assert values.source_note.splitlines()[0].startswith("S2: DfE SFR41/2016")
-    assert "looked-after rate 60" in values.source_note.splitlines()[1]
+    assert values.source_note == demo.CLA  # once, though both files gave it
 
 
 def test_the_appg_summary_from_the_database(indicators):
@@ -38,7 +40,7 @@ def test_the_appg_summary_from_the_database(indicators):
 def test_suppressed_cells_of_dfe_tidy_data_are_stored_missing_never_zero(frame, tmp_path):
     path = tmp_path / "cla_tidy.csv"
     path.write_text(TIDY)
-    done = load_indicator(path, "cla_tidy", "2016", "rate")
+    done = load_indicator(path, "cla_tidy", "2016", "rate", source=PUBLIC)
     assert (done.layout, done.las, done.national, done.regional, done.missing) == ("tidy", 3, 1, 1, 2)
     stored = {v.area: (v.value, v.symbol) for v in Value.objects.filter(level=Value.LA)}
     assert stored == {"805": (None, "c"), "806": (None, "low"), "840": (68.0, "")}
@@ -56,17 +58,17 @@ def test_suppressed_cells_of_dfe_tidy_data_are_stored_missing_never_zero(frame, 
 
 
 def test_a_bad_file_changes_nothing_and_names_its_rows(frame, tmp_path):
-    load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
+    load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", source=demo.CLA)
     bad = tmp_path / "bad.csv"
     bad.write_text("dfe_la_code,name,rate\n890,Blackpool,1\n999,Nowhere,5\n841,Darlington,lots\n")
     with pytest.raises(IndicatorFileError) as caught:
-        load_indicator(bad, "cla_rate", "2016", "rate")
+        load_indicator(bad, "cla_rate", "2016", "rate", source=PUBLIC)
     assert caught.value.errors == [
         f"{bad}:4: column rate: 'lots' is not a number nor one of the DfE symbols (c, x, z, low)"
     ]
     bad.write_text("dfe_la_code,name,rate\n890,Blackpool,1\n999,Nowhere,5\n")
     with pytest.raises(IndicatorFileError) as caught:
-        load_indicator(bad, "cla_rate", "2016", "rate")
+        load_indicator(bad, "cla_rate", "2016", "rate", source=PUBLIC)
     assert caught.value.errors == [f"{bad}:3: DfE LA number 999 (Nowhere) is not a unit of england-la"]
     assert indicator_values("cla_rate", "2016").las["890"].value == 164.0  # unchanged
 
@@ -75,9 +77,9 @@ def test_gss_codes_are_matched_to_units(frame, tmp_path):
     path = tmp_path / "gss.csv"
     path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\nE99999999,Nowhere,1\n")
     with pytest.raises(IndicatorFileError, match="GSS code E99999999 \\(Nowhere\\) is not a unit"):
-        load_indicator(path, "x", "2016", "rate")
+        load_indicator(path, "x", "2016", "rate", source=PUBLIC)
     path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\n")
-    load_indicator(path, "x", "2016", "rate")
+    load_indicator(path, "x", "2016", "rate", source=PUBLIC)
     assert indicator_values("x", "2016").las["890"].value == 7.0
 
 
@@ -90,7 +92,7 @@ def test_unknown_indicator_or_period_says_what_is_loaded(indicators):
 
 def test_ofsted_judgements_load_as_a_category(frame):
     load_indicator(REFERENCE / "la_ofsted_sif_2017.csv", "ofsted_sif", "2017", "sif_overall_as_at_2017_12_31",
-                   categorical=True)  # fmt: skip
+                   categorical=True, source=demo.OFSTED)  # fmt: skip
     values = indicator_values("ofsted_sif", "2017")
     assert values.kind == "category" and len(values.categories) == 152
     counts = {}
@@ -100,4 +102,36 @@ def test_ofsted_judgements_load_as_a_category(frame):
     with pytest.raises(ContextError, match="category indicator"):
         summary_of("ofsted_sif", "2017", ExclusionRule())
     with pytest.raises(ContextError, match="loaded as a category"):
-        load_indicator(CIN, "ofsted_sif", "2017", "cin_rate_per_10000_31mar2016")
+        load_indicator(CIN, "ofsted_sif", "2017", "cin_rate_per_10000_31mar2016", source=demo.CIN)
+
+
+def test_the_source_stored_is_the_public_one_or_nothing_is_loaded(frame, tmp_path):
+    from omnibus.context.models import Series
+
+    with pytest.raises(ContextError, match=r"column source: 'S2: DfE SFR41/2016.*' is a note for the data's keeper"):
+        load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016")
+    with pytest.raises(ContextError, match=r"--source 'DfE LA tables, sheet LAA1' reads as a note .*\(a sheet name\)"):
+        load_indicator(CLA, "cla_rate", "2016", "cla_rate_per_10000_31mar2016", source="DfE LA tables, sheet LAA1")
+    plain = tmp_path / "plain.csv"
+    plain.write_text("gss_code,name,rate\nE06000009,Blackpool,7\n")
+    with pytest.raises(ContextError, match="plain.csv: the file has no source column: give the public source"):
+        load_indicator(plain, "x", "2016", "rate")
+    assert not Series.objects.exists()
+    plain.write_text(f'gss_code,name,rate,source\nE06000009,Blackpool,7,"{PUBLIC}"\n')
+    assert load_indicator(plain, "x", "2016", "rate").notes == [PUBLIC]  # a clean source column is cited as it is
+    assert indicator_values("x", "2016").source_note == PUBLIC
+
+
+def test_the_loaded_period_nearest_the_fieldwork(frame, tmp_path):
+    from datetime import date
+
+    from omnibus.context.store import nearest_loaded
+
+    path = tmp_path / "gss.csv"
+    path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\n")
+    for period in ("2015", "2016-17", "2019"):
+        load_indicator(path, "x", period, "rate", source=PUBLIC)
+    assert nearest_loaded("x", date(2017, 10, 4)) == "2016-17"
+    assert nearest_loaded("x", date(2014, 1, 1)) == "2015"
+    with pytest.raises(ContextError, match="no indicator 'nope' is loaded"):
+        nearest_loaded("nope", None)

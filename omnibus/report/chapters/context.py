@@ -5,9 +5,11 @@ context:
   title: Local context                       # optional
   variation:                                 # how LAs vary on an indicator
     - {indicator: cla_rate, period: "2016"}  # keep_zero: true keeps LAs with a value of 0
+    - {indicator: cin_rate}                  # no period: the loaded one nearest the fieldwork
   scatter:                                   # one indicator against another
     - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}  # list_units: true
                                              # lists every LA's pair of values under the chart
+    - {x: imd_score, y: cla_rate}            # CODE alone: the period nearest the fieldwork
   breakdowns:                                # a question by a banded frame attribute
     - {question: ConfUnd, by: cin_rate_band, label: Children in need rate band}
   correlations:                              # a numeric answer, or a ratio, against an indicator
@@ -16,13 +18,15 @@ context:
 ```
 
 Every figure has its chart, the numbers as a table, alt text from the data, the base and the
-notes (the exclusion rule, the test).
+notes (the exclusion rule, the test). An indicator named without a period is shown for the
+loaded period nearest the wave's fieldwork (`periods.nearest_period`), and the figure's notes
+say which was chosen.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +35,8 @@ from omnibus.analysis.spec import AnalysisSpec, Breakdown, Ratio
 from omnibus.analysis.tables import Cell, Table
 from omnibus.context.answers import AnswersError, band_tables, correlate_answer
 from omnibus.context.measure import Measure
-from omnibus.context.store import ContextError, indicator_values, measure_of, summary_of
+from omnibus.context.periods import after_fieldwork
+from omnibus.context.store import ContextError, indicator_values, measure_of, nearest_loaded, summary_of
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
 from omnibus.questionnaire import textfile
 from omnibus.report.chapters.context_figures import scatter_figure, variation_figure
@@ -40,7 +45,7 @@ from omnibus.report.spec import ReportSpecError
 
 KEYS = {"title", "variation", "scatter", "breakdowns", "correlations"}
 ENTRY_KEYS = {
-    "variation": ({"indicator", "period"}, {"keep_zero"}),
+    "variation": ({"indicator"}, {"period", "keep_zero"}),
     "scatter": ({"x", "y"}, {"label_points", "highlight", "list_units"}),
     "breakdowns": ({"question", "by"}, {"label"}),
     "correlations": ({"variable", "indicator"}, {"label", "numerator", "denominator"}),
@@ -60,13 +65,14 @@ def context_chapter(raw: dict, wave: Any, dataset: Dataset | None) -> Chapter:  
     chapter = Chapter(str(spec.get("title", "Local context")), key="context")
     try:
         for entry in spec.get("variation", []):
-            _variation(chapter, entry)
+            _variation(chapter, entry, wave)
         for entry in spec.get("scatter", []):
-            measures = _measures(entry)
-            figure = scatter_figure(*measures, entry.get("label_points", False),
+            (x, x_chosen), (y, y_chosen) = _measure(entry["x"], wave), _measure(entry["y"], wave)
+            figure = scatter_figure(x, y, entry.get("label_points", False),
                                     {str(k) for k in entry.get("highlight", [])},
                                     list_units=bool(entry.get("list_units", False)))  # fmt: skip
-            figure.notes += [note for m in measures if (note := period_note(m.title, m.period, wave))]
+            notes = (period_note(m.title, m.period, wave, chosen) for m, chosen in ((x, x_chosen), (y, y_chosen)))
+            figure.notes += [note for note in notes if note]
             chapter.blocks.append(figure)
         for entry in spec.get("breakdowns", []):
             chapter.blocks += [_table(t, entry) for t in band_tables(_need(dataset, "breakdowns"), *_breakdown(entry))]
@@ -100,41 +106,65 @@ def check_context_spec(raw: Any) -> dict:  # noqa: ANN401 - parsed YAML
                 raise ContextSpecError(f"{where}: missing {', '.join(sorted(missing))}")
             if extra := set(entry) - required - optional:
                 raise ContextSpecError(f"{where}: unknown key(s) {', '.join(sorted(extra))}")
-            for key in ("x", "y", "indicator") if name != "variation" else ():
-                if key in entry and ":" not in str(entry[key]):
-                    raise ContextSpecError(f"{where}.{key}: expected CODE:PERIOD, e.g. cla_rate:2016")
             if name == "correlations" and ("numerator" in entry) != ("denominator" in entry):
                 raise ContextSpecError(f"{where}: a ratio needs both numerator and denominator")
     return raw
 
 
-def _variation(chapter: Chapter, entry: dict) -> None:
-    code, period = str(entry["indicator"]), str(entry["period"])
+def _variation(chapter: Chapter, entry: dict, wave: Any) -> None:  # noqa: ANN401 - a Wave
+    code, period, chosen = _period(str(entry["indicator"]), str(entry.get("period", "")), wave)
     summary = summary_of(code, period, ExclusionRule(zero=not entry.get("keep_zero", False)))
     values = indicator_values(code, period)
     chapter.blocks.append(Paragraph(describe_variation(summary, values.unit), draft=True))
-    chapter.blocks.append(variation_figure(summary, values.unit, values.source_note.replace("\n", "; ")))
+    figure = variation_figure(summary, values.unit, values.source_note.replace("\n", "; "))
+    if note := period_note(values.label, period, wave, chosen):
+        figure.notes.append(note)
+    chapter.blocks.append(figure)
 
 
-def period_note(what: str, period: str, wave: Any) -> str | None:  # noqa: ANN401 - a Wave
-    """A note when an indicator is for a later year than the wave's fieldwork: it describes the LAs as they became."""
-    opens = getattr(wave, "opens_at", None)
-    year = re.match(r"\d{4}", period)
-    if opens is None or year is None or int(year.group()) <= opens.year:
+def period_note(what: str, period: str, wave: Any, chosen: bool = False) -> str | None:  # noqa: ANN401 - a Wave
+    """What the reader should know of an indicator's period: that it was chosen, or is after the fieldwork.
+
+    `chosen` says the specification named no period, so the one nearest the fieldwork was taken.
+    """
+    fieldwork = _fieldwork(wave)
+    if after_fieldwork(period, fieldwork):
+        why = "no earlier period is loaded" if chosen else "the nearest period published"
+        return (
+            f"{what} is for {period}, after this wave's fieldwork ({fieldwork.year}): {why}, "
+            "it describes the LAs as they were later."
+        )
+    if not chosen:
         return None
-    return (
-        f"{what} is for {period}, after this wave's fieldwork ({opens.year}): the nearest period published, "
-        "it describes the LAs as they were later."
-    )
+    if fieldwork is None:
+        return f"{what} is for {period}, the latest period loaded."
+    return f"{what} is for {period}, the latest period loaded up to this wave's fieldwork ({fieldwork:%B %Y})."
 
 
-def _measures(entry: dict) -> tuple[Measure, Measure]:
-    return measure_of(*_series(entry["x"])), measure_of(*_series(entry["y"]))
+def _fieldwork(wave: Any) -> date | None:  # noqa: ANN401 - a Wave, or only its name
+    opens = getattr(wave, "opens_at", None)
+    return opens.date() if opens is not None else None
 
 
-def _series(text: str) -> tuple[str, str]:
+def _period(code: str, period: str, wave: Any) -> tuple[str, str, bool]:  # noqa: ANN401 - a Wave
+    """The indicator, its period and whether it was chosen: as named, else the loaded one nearest the fieldwork."""
+    if period:
+        return code, period, False
+    return code, nearest_loaded(code, _fieldwork(wave)), True
+
+
+def _measure(text: str, wave: Any) -> tuple[Measure, bool]:  # noqa: ANN401 - a Wave
+    code, period, chosen = indicator_period(text, wave)
+    return measure_of(code, period), chosen
+
+
+def indicator_period(text: str, wave: Any) -> tuple[str, str, bool]:  # noqa: ANN401 - a Wave
+    """The code and period of CODE:PERIOD, or of CODE alone with the period nearest the wave's fieldwork.
+
+    The third item says whether the period was chosen, so the figure can say so.
+    """
     code, _, period = str(text).partition(":")
-    return code, period
+    return _period(code, period, wave)
 
 
 def _breakdown(entry: dict) -> tuple[str, Breakdown]:
@@ -176,7 +206,7 @@ def figure_text(cell: Cell, kind: str, low_base: bool) -> str:
 
 
 def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN401 - a Wave; returns a Figure
-    code, period = _series(entry["indicator"])
+    code, period, chosen = indicator_period(entry["indicator"], wave)
     values = indicator_values(code, period)
     variable = str(entry["variable"])
     label = str(entry.get("label", variable))
@@ -196,6 +226,8 @@ def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN4
     figure.data = DataTable(f"{label} against {x.title}", ["Measure", "Value"], rows)
     figure.base = found.base
     figure.notes = list(found.notes)
+    if note := period_note(values.label, period, wave, chosen):
+        figure.notes.append(note)
     return figure
 
 

@@ -27,9 +27,16 @@ from omnibus.context.store import (
 )
 from omnibus.context.variation import ExclusionRule
 from omnibus.dataset.build import build_dataset
+from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.store import FrameError
-from omnibus.report.chapters.context import ContextSpecError, context_tables, figure_text, read_context_spec
+from omnibus.report.chapters.context import (
+    ContextSpecError,
+    context_tables,
+    figure_text,
+    indicator_period,
+    read_context_spec,
+)
 from omnibus.report.chapters.context_charts import write_chart
 from omnibus.report.chapters.context_figures import scatter_figure, variation_figure
 from omnibus.report.document import Figure
@@ -52,7 +59,11 @@ def context() -> None:
 @click.option("--column", help="The file's column holding the figures (default: the indicator's code).")
 @click.option("--label", help="What the indicator measures, for tables and charts.")
 @click.option("--unit", help="The unit of its figures, e.g. 'per 10,000 children'.")
-@click.option("--source", help="The source note (default: the file's `source` column).")
+@click.option(
+    "--source",
+    help="The publication a report cites, e.g. 'DfE, Children looked after in England: year ending 31 March 2016'. "
+    "Needed unless the file's `source` column is a clean citation (no tag, sheet, file name or '--' aside).",
+)
 @click.option("--category", is_flag=True, help="The column holds categories (Ofsted judgements), not numbers.")
 @click.option("--where", multiple=True, metavar="COLUMN=VALUE", help="Keep only rows with this value; repeatable.")
 @POPULATION
@@ -228,13 +239,16 @@ def breakdown_command(wave_slug: str, question: str, attribute: str, spec: Path 
 @context.command("correlate")
 @click.argument("wave_slug", metavar="WAVE")
 @click.argument("variable")
-@click.argument("series", metavar="CODE:PERIOD")
+@click.argument("series", metavar="CODE[:PERIOD]")
 @click.option("--spec", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="The analysis spec.")
 def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | None) -> None:
-    """A numeric answer (or a ratio of the spec) of WAVE against an indicator: r, R², the base and the test."""
+    """A numeric answer (or a ratio of the spec) of WAVE against an indicator: r, R², the base and the test.
+
+    CODE without a period takes the loaded period nearest the wave's fieldwork.
+    """
     wave = wave_named(wave_slug)
     with _user_errors():
-        values = numeric_values(*_series(series))
+        values = numeric_values(*_near(series, wave))
         found = correlate_answer(
             build_dataset(wave), variable, values.las, f"{values.label} ({values.period})", _spec(spec, wave)
         )
@@ -247,15 +261,20 @@ def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | N
 @context.command("compare")
 @click.argument("wave_slug", metavar="WAVE")
 @click.argument("la")
-@click.option("--by", "by", required=True, help=f"Comma-separated indicators for the neighbours, each {SERIES_HELP}.")
+@click.option(
+    "--by",
+    "by",
+    required=True,
+    help=f"Comma-separated indicators for the neighbours, each {SERIES_HELP} (CODE alone: nearest the fieldwork).",
+)
 @click.option("--variables", required=True, help="Comma-separated variables to show.")
 @click.option("--count", type=click.IntRange(1, 50), default=10, show_default=True)
 @click.option("--audience", type=click.Choice(["researcher", "client"]), default="researcher", show_default=True)
 def compare_command(wave_slug: str, la: str, by: str, variables: str, count: int, audience: str) -> None:
     """LA's answers beside its statistical neighbours'; for a client, only LAs that consented are named."""
     wave = wave_named(wave_slug)
-    chosen = [_series(s.strip()) for s in by.split(",") if s.strip()]
     with _user_errors():
+        chosen = [_near(s.strip(), wave) for s in by.split(",") if s.strip()]
         names, table = _indicator_table(chosen)
         try:
             hood = statistical_neighbours(la, table, names, [f"{c}:{p}" for c, p in chosen], count)
@@ -308,6 +327,16 @@ def table_lines(table: Table) -> list[str]:
     if any(b.low for b in table.bases):
         lines.append("†: a base under the low-base threshold; the count is given beside each percentage.")
     return lines
+
+
+def _near(text: str, wave: Wave) -> tuple[str, str]:
+    """CODE:PERIOD as given, or CODE alone with the loaded period nearest the wave's fieldwork (said so)."""
+    if not text.partition(":")[0]:
+        raise click.BadParameter(f"{text!r}: give {SERIES_HELP}")
+    code, period, chosen = indicator_period(text, wave)
+    if chosen:
+        click.echo(f"{code}: period {period}, the loaded one nearest the fieldwork of {wave.slug}")
+    return code, period
 
 
 def _series(text: str) -> tuple[str, str]:
