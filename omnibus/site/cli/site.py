@@ -87,6 +87,11 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  omnibus report {demo_wave.slug} --spec examples/reports/cso-wave3.yaml -o out/report   again",
                 f"  omnibus coding export {demo_wave.slug} SocImprov -o out/socimprov.csv   coding in a spreadsheet",
                 f"  omnibus export {demo_wave.slug} --format sav -o out/cso-wave3.sav   the dataset for SPSS",
+                f"  omnibus tables {demo_wave.slug} --spec {DEMO_SPEC} -o out/tables.csv   every figure as published",
+                f"  omnibus publish {demo_wave.slug} --format ees --spec {DEMO_SPEC} -o out/ees   "
+                "Explore Education Statistics files, checked",
+                f"  omnibus publish {demo_wave.slug} --format ods -o out/tables   accessible tables (ODS; or xlsx)",
+                "  omnibus worker   sends queued messages and suggests codes for open answers as they arrive",
                 "  omnibus context variation cla_rate:2016 -o out/cla-2016.png   how LAs vary (the APPG's figures)",
                 "  omnibus context scatter imd_score:2019 cla_rate:2016 -o out/cla-imd.png   care rate vs IMD",
                 f"  omnibus context breakdown {demo_wave.slug} ConfUnd --by cin_rate_band   answers by CiN band",
