@@ -306,7 +306,7 @@ def _column_bases(
         k = len(part.labels)
         populations = _domains(part.codes, k, state, part.population)
         for j, column in enumerate(part.members):
-            index = column[valid[column]]
+            index = column.compress(valid.take(column))  # take and compress: a few times faster than [ ]
             out.append(_ColumnBase(main, index, float(populations[j]), column))
     for other in others:
         if not all(other.has(n) for n in names):
@@ -358,6 +358,7 @@ class _Builder:
         self.matched = [_matched(bases[later], bases[column]) for column, later in self.pairs]
         self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
         self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
+        self.units: dict[int, np.ndarray] = {}  # per column tested between waves
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
         """A row of percentages: each column's weighted share of its base with `indicator` true.
@@ -379,7 +380,7 @@ class _Builder:
             rest_squares = float((1 - chosen) @ tally.squares)
             # the residuals only where a test between waves needs them: the total and the earlier waves
             y = chosen[tally.at] if self._in_wave_test(column) else None
-            units = base.prepared.units[base.index] if y is not None else None
+            units = self._units(column) if y is not None else None
             w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
             estimates.append(
                 proportion(hit, hit_squares, rest_squares, w, self.kish[column], population, confidence, y, units)
@@ -394,6 +395,13 @@ class _Builder:
             parts = [self._codes(base.prepared, n) for n in names]
             self.tallies[key] = _tally(base, names, parts, self.weights[column])
         return self.tallies[key]
+
+    def _units(self, column: int) -> np.ndarray:
+        """The units of a column's base, gathered once per table rather than once per row."""
+        if column not in self.units:
+            base = self.bases[column]
+            self.units[column] = base.prepared.units.take(base.index)
+        return self.units[column]
 
     def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
         key = (id(p), name)  # a wave's codes, found once per table and gathered per column
@@ -490,7 +498,7 @@ class _Builder:
                 continue
             if id(p) not in met:
                 met[id(p)] = test(p)
-            out.append(float(np.count_nonzero(met[id(p)][base.members])))
+            out.append(float(np.count_nonzero(met[id(p)].take(base.members))))
         return out
 
 
@@ -521,11 +529,11 @@ def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np
     assert p is not None
     sizes = [len(answers) for answers, _ in parts]
     if len(parts) == 1:  # one variable (every single choice and grid item): its codes as they are
-        answers, at = parts[0][0], parts[0][1][base.index]
+        answers, at = parts[0][0], parts[0][1].take(base.index)
     elif math.prod(sizes) <= TALLY_COMBINATIONS:
         at = np.zeros(len(base.index), np.int64)
         for (_, positions), size in zip(parts, sizes, strict=True):
-            at = at * size + positions[base.index]  # the combination's number, first variable slowest
+            at = at * size + positions.take(base.index)  # the combination's number, first variable slowest
         grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
         answers = np.column_stack([g.ravel() for g in grids])
     else:  # many variables with many codes each: only the combinations that occur
@@ -550,7 +558,7 @@ def _codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _base_weights(base: _ColumnBase) -> np.ndarray:
-    return base.prepared.weights[base.index] if base.prepared is not None else np.empty(0)
+    return base.prepared.weights.take(base.index) if base.prepared is not None else np.empty(0)
 
 
 def _matched(total: _ColumnBase, earlier: _ColumnBase) -> Matched | None:
