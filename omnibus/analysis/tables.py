@@ -120,6 +120,7 @@ class Prepared:
     cache: dict[str, np.ndarray] = field(default_factory=dict)
     matched: Matched | None = None  # an earlier wave: rows of its later wave's units and of its own in both
     later: Prepared | None = None  # an earlier wave: the wave its figures are tested against
+    unweighted: bool = False  # every weight is 1
 
     def values(self, name: str) -> np.ndarray:
         """A variable as floats, missing codes kept (null counts as not asked)."""
@@ -156,7 +157,7 @@ def prepare(
         partitions += [breakdown_partition(dataset, b) for b in spec.breakdowns]
     w = np.ones(dataset.data.height) if weights is None else np.asarray(weights, dtype=float)
     units = dataset.data.get_column("unit").cast(pl.String).to_numpy().astype(object)
-    return Prepared(dataset, w, units, partitions)
+    return Prepared(dataset, w, units, partitions, unweighted=weights is None)
 
 
 def shared_ids(waves: list[Prepared], adjacent: bool = False) -> None:
@@ -540,6 +541,9 @@ def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np
         answers, at = np.unique(_stack(p, names)[base.index], axis=0, return_inverse=True)
         at = at.ravel()
     k = len(answers)
+    if p.unweighted:  # with every weight 1, Σw and Σw² are both the count, which bincount finds thrice as fast
+        count = np.bincount(at, minlength=k).astype(float)
+        return _Tally(answers, at, count, count)
     return _Tally(answers, at, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
 
 
