@@ -574,10 +574,10 @@ def _matched(total: _ColumnBase, earlier: _ColumnBase) -> Matched | None:
     if main is None or other is None or other.matched is None:
         return None
     rows_main, rows_other = other.matched
-    at_main = _positions(total.index, main.dataset.data.height)[rows_main]
-    at_other = _positions(earlier.index, other.dataset.data.height)[rows_other]
+    at_main = _positions(total.index, main.dataset.data.height).take(rows_main)
+    at_other = _positions(earlier.index, other.dataset.data.height).take(rows_other)
     both = (at_main >= 0) & (at_other >= 0)
-    return at_other[both], at_main[both]
+    return at_other.compress(both), at_main.compress(both)
 
 
 def _positions(index: np.ndarray, rows: int) -> np.ndarray:
@@ -775,7 +775,7 @@ def numeric_table(
         key = id(p)
         if key not in limits:
             limits[key] = fences(p.values(name)[np.flatnonzero(valid_of(p))], rule)
-        values = p.values(name)[base.index]
+        values = p.values(name).take(base.index)
         summaries.append(summarise(values, limits[key], spec.confidence))
         kept = base.index[~limits[key].outside(values)]
         means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
