@@ -75,14 +75,15 @@ def breakdown_partition(dataset: Dataset, breakdown: Breakdown) -> Partition:
         labels = list(breakdown.bands)
         codes = _banded(values.cast(pl.Float64).to_numpy(), list(breakdown.bands.values()))
     else:
-        text = values.cast(pl.String).to_numpy()
+        text = values.cast(pl.String)
         if breakdown.groups:
             labels = list(breakdown.groups)
             lookup = {v: i for i, vs in enumerate(breakdown.groups.values()) for v in vs}
         else:
-            labels = sorted({v for v in text if v is not None and v == v and v != ""})
+            labels = sorted(v for v in text.drop_nulls().unique().to_list() if v != "")
             lookup = {v: i for i, v in enumerate(labels)}
-        codes = np.array([lookup.get(v, -1) for v in text], dtype=np.int64)
+        # mapped by polars over the distinct values, not by a Python lookup per unit
+        codes = text.replace_strict(lookup, default=-1, return_dtype=pl.Int64).to_numpy()
     return Partition(breakdown.name, breakdown.label, labels, codes, _populations(dataset, codes, len(labels)))
 
 
