@@ -17,6 +17,7 @@ from pathlib import Path
 from omnibus.analysis.conventions import Conventions, number_text
 from omnibus.analysis.tables import Table, TableRow
 from omnibus.core.spreadsheet import neutralise
+from omnibus.report.figures import percent_text
 
 HEADER = ["table", "question", "row", "kind", "column", "wave", "base", "count", "figure", "letters"]
 
@@ -54,9 +55,7 @@ def figure_text(row: TableRow, j: int, base: int, c: Conventions) -> str:
     """A cell's published figure: a percentage in the house style, else the figure rounded half up."""
     cell = row.cells[j]
     if row.kind in ("percent", "net"):
-        if cell.value is not None and not c.shown(base):
-            return c.suppressed
-        return c.show_percent(cell.value, cell.count)
+        return percent_text(cell.value, cell.count, c, base)
     if cell.value is None:
         return c.not_available
     return number_text(cell.value, 2 if row.kind == "ratio" else 0)
