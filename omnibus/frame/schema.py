@@ -29,6 +29,29 @@ class SchemaError(Exception):
 
 
 @dataclass(frozen=True)
+class UnitNoun:
+    """What one unit of the population is called in wording that respondents and readers see."""
+
+    singular: str = "organisation"  # "local authority", "parent carer forum", "school"
+    plural: str = "organisations"
+
+    @property
+    def with_article(self) -> str:
+        """The noun after "a" or "an": "an organisation", "a local authority"."""
+        article = "an" if self.singular[:1].lower() in "aeiou" else "a"
+        return f"{article} {self.singular}"
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """How a quote is attributed: rungs of attributes, finest first, each used only where enough
+    responding units share its values that the attribution cannot point to one."""
+
+    ladder: tuple[tuple[str, ...], ...] = ()
+    min_group: int = 3
+
+
+@dataclass(frozen=True)
 class Band:
     """One band of a banded number: `low` <= value < `high` (None means unbounded)."""
 
@@ -101,6 +124,16 @@ class PopulationSchema:
     source: dict[str, Any] = field(default_factory=dict, compare=False)
     # Table 3's breakdowns (the live wave page and the report's Appendix 1): `profile:` in the YAML.
     profile: tuple[Breakdown, ...] = ()
+    unit: UnitNoun = UnitNoun()
+    # Codes a context file may be keyed by (the key among them), in the order they are tried.
+    join_codes: tuple[str, ...] = ()
+    # The tab book's and report's banner when a spec names none: profile entries, in order.
+    breakdowns: tuple[Breakdown, ...] = ()
+    attribution: Attribution = Attribution()
+    # Attributes a client copy of the data may keep (each must be coarse enough not to name a unit).
+    client_attributes: tuple[str, ...] = ()
+    # Frame columns a message may merge as {column}, besides the unit's name and survey fields.
+    merge_fields: tuple[str, ...] = ()
 
     def column(self, name: str) -> FrameColumn | None:
         """The column with this name, or None."""
@@ -115,6 +148,16 @@ class PopulationSchema:
     def code_names(self) -> list[str]:
         """The code columns (the key among them)."""
         return [c.name for c in self.columns if c.role in ("key", "code")]
+
+    @property
+    def attribute_names(self) -> list[str]:
+        """The attribute columns, in declared order."""
+        return [c.name for c in self.columns if c.role == "attribute"]
+
+    def unknown_attributes(self, names: list[str] | tuple[str, ...]) -> list[str]:
+        """Those of `names` that are not attributes of this population (for a command line's checks)."""
+        known = set(self.attribute_names)
+        return [n for n in names if n not in known]
 
     @property
     def value_names(self) -> list[str]:
@@ -155,6 +198,8 @@ def schema_from_dict(data: Any, source: str = "schema") -> PopulationSchema:
     columns.append(FrameColumn(name=data["name"], role="name", kind="text", label="Name"))
     columns += [_attribute_column(n, spec, source) for n, spec in attributes.items()]
     _check_names(columns, source)
+    profile = _profile(data.get("profile"), columns, source)
+    attribute_names = [c.name for c in columns if c.role == "attribute"]
     return PopulationSchema(
         slug=data["slug"],
         title=data["title"],
@@ -162,8 +207,62 @@ def schema_from_dict(data: Any, source: str = "schema") -> PopulationSchema:
         name=data["name"],
         columns=tuple(columns),
         source=data,
-        profile=_profile(data.get("profile"), columns, source),
+        profile=profile,
+        unit=_unit(data.get("unit"), source),
+        join_codes=_names(data.get("join_codes", list(codes)), list(codes), source, "join_codes", "a code"),
+        breakdowns=_breakdowns(data.get("breakdowns"), profile, source),
+        attribution=_attribution(data.get("attribution"), attribute_names, source),
+        client_attributes=_names(data.get("client_attributes", []), attribute_names, source, "client_attributes"),
+        merge_fields=_names(data.get("merge_fields", []), attribute_names + list(codes), source, "merge_fields"),
     )
+
+
+def _unit(raw: Any, source: str) -> UnitNoun:
+    """The unit noun: `unit: {noun: parent carer forum, plural: parent carer forums}`."""
+    if raw is None:
+        return UnitNoun()
+    if not isinstance(raw, dict) or not isinstance(raw.get("noun"), str) or not raw["noun"].strip():
+        raise SchemaError(f"{source}: 'unit' needs a 'noun' (for example: noun: local authority)")
+    noun = " ".join(raw["noun"].split())
+    plural = raw.get("plural", noun + "s")
+    if not isinstance(plural, str) or not plural.strip():
+        raise SchemaError(f"{source}: unit 'plural' must be text")
+    return UnitNoun(singular=noun, plural=" ".join(plural.split()))
+
+
+def _names(raw: Any, allowed: list[str], source: str, what: str, kind: str = "an attribute") -> tuple[str, ...]:
+    """A list of column names, each one the population declares."""
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        raise SchemaError(f"{source}: {what!r} must be a list of column names")
+    for name in raw:
+        if name not in allowed:
+            known = ", ".join(allowed) or "none"
+            raise SchemaError(f"{source}: {what}: {name!r} is not {kind} of the population (known: {known})")
+    return tuple(raw)
+
+
+def _breakdowns(raw: Any, profile: tuple[Breakdown, ...], source: str) -> tuple[Breakdown, ...]:
+    """The default banner: named profile entries (all of them when absent)."""
+    if raw is None:
+        return profile
+    by_name = {b.name: b for b in profile}
+    names = _names(raw, list(by_name), source, "breakdowns", "a profile entry")
+    return tuple(by_name[n] for n in names)
+
+
+def _attribution(raw: Any, attributes: list[str], source: str) -> Attribution:
+    """`attribution: {min_group: 3, ladder: [[type, region], [type]]}`."""
+    if raw is None:
+        return Attribution()
+    if not isinstance(raw, dict) or not isinstance(raw.get("ladder"), list):
+        raise SchemaError(f"{source}: 'attribution' needs a 'ladder': a list of lists of attributes, finest first")
+    ladder = tuple(_names(rung, attributes, source, "attribution ladder") for rung in raw["ladder"])
+    if any(not rung for rung in ladder):
+        raise SchemaError(f"{source}: attribution ladder: a rung names no attribute")
+    min_group = raw.get("min_group", 3)
+    if not isinstance(min_group, int) or isinstance(min_group, bool) or min_group < 2:
+        raise SchemaError(f"{source}: attribution min_group must be a whole number of at least 2")
+    return Attribution(ladder=ladder, min_group=min_group)
 
 
 def _profile(raw: Any, columns: list[FrameColumn], source: str) -> tuple[Breakdown, ...]:

@@ -18,6 +18,26 @@ def test_england_la_schema():
     assert len(schema.column("region").values) == 9
 
 
+def test_the_population_declares_what_the_rest_uses():
+    schema = load_population("england-la")
+    assert (schema.unit.singular, schema.unit.plural) == ("local authority", "local authorities")
+    assert schema.unit.with_article == "a local authority"
+    assert schema.join_codes == ("dfe_la_code", "gss_code")
+    assert [b.name for b in schema.breakdowns] == ["type", "region_group"]
+    assert schema.attribution.ladder[0] == ("type", "region")
+    assert schema.client_attributes == ("type", "region_group")
+    assert "region" in schema.merge_fields
+    assert schema.unknown_attributes(["region", "colour"]) == ["colour"]
+
+
+def test_a_population_that_declares_little_gets_neutral_defaults():
+    data = {"slug": "s", "title": "S", "key": "urn", "name": "name", "codes": {"urn": {}, "ukprn": {}}}
+    schema = schema_from_dict(data, "s.yaml")
+    assert schema.unit.singular == "organisation" and schema.unit.with_article == "an organisation"
+    assert schema.join_codes == ("urn", "ukprn")
+    assert schema.breakdowns == () and schema.attribution.ladder == () and schema.client_attributes == ()
+
+
 def test_bands_are_half_open():
     band = load_population("england-la").column("cin_band")
     assert band.band_for(Decimal("299.9")) == "100-300"
@@ -40,6 +60,13 @@ def test_unknown_population_lists_the_known_ones():
         ({"attributes": {"x": {"kind": "category"}}}, "a category needs 'values'"),
         ({"attributes": {"x": {"kind": "band", "of": "y", "bands": [{"label": "a"}]}}}, "'of' must name"),
         ({"attributes": {"name": {"kind": "text"}}}, "declared twice"),
+        ({"unit": {"plural": "forums"}}, "'unit' needs a 'noun'"),
+        ({"join_codes": ["urn"]}, "join_codes: 'urn' is not a code"),
+        ({"client_attributes": ["region"]}, "client_attributes: 'region' is not an attribute"),
+        ({"merge_fields": "region"}, "'merge_fields' must be a list"),
+        ({"breakdowns": ["type"]}, "breakdowns: 'type' is not a profile entry"),
+        ({"attribution": {"ladder": [["region"]]}}, "attribution ladder: 'region' is not"),
+        ({"attribution": {"ladder": [[]]}}, "a rung names no attribute"),
     ],
 )
 def test_bad_schemas_are_refused(change, message):
