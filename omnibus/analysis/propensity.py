@@ -56,17 +56,18 @@ def response_model(rows: list[tuple[str, np.ndarray]], responded: np.ndarray) ->
     if not rows:
         return None
     known = np.all([codes >= 0 for _, codes in rows], axis=0)
-    y = responded[known].astype(float)
+    y = responded[known].astype(np.int64)
     if len(y) < 10 or y.min() == y.max():
         return None
-    blocks = [_dummies(codes[known]) for _, codes in rows]
-    full = _fit(y, blocks)
-    empty = _fit(y, [])
+    patterns = _patterns([codes[known] for _, codes in rows], y)
+    blocks = [_dummies(codes) for codes in patterns.codes]
+    full = _fit(patterns, blocks)
+    empty = _fit(patterns, [])
     if full is None or empty is None:
         return None
     effects = []
     for i, (label, _) in enumerate(rows):
-        reduced = _fit(y, blocks[:i] + blocks[i + 1 :])
+        reduced = _fit(patterns, blocks[:i] + blocks[i + 1 :])
         df = blocks[i].shape[1]
         if reduced is None or df == 0:
             continue
@@ -74,7 +75,6 @@ def response_model(rows: list[tuple[str, np.ndarray]], responded: np.ndarray) ->
         effects.append(AttributeEffect(label, lr, df, float(stats.chi2.sf(lr, df))))
     df = sum(b.shape[1] for b in blocks)
     lr = max(2 * (full.llf - empty.llf), 0.0)
-    propensity = full.predict()
     return ResponseModel(
         int(known.sum()),
         int(y.sum()),
@@ -82,8 +82,42 @@ def response_model(rows: list[tuple[str, np.ndarray]], responded: np.ndarray) ->
         lr,
         df,
         float(stats.chi2.sf(lr, df)) if df else float("nan"),
-        float(1 - 2 * propensity.std()),
+        float(1 - 2 * _unit_std(full.predict(), patterns.units)),
     )
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    """The units grouped by their attributes' rows and whether they took part: the model's data.
+
+    A logistic model of categorical attributes only sees each distinct pattern, so fitting one
+    row per (pattern, took part) with its count as a frequency weight gives the same likelihood
+    as one row per unit, with a few hundred rows where a large frame has hundreds of thousands.
+    """
+
+    codes: list[np.ndarray]  # each attribute's row, per pattern
+    took_part: np.ndarray  # 0/1 per pattern
+    units: np.ndarray  # units per pattern
+
+
+def _patterns(codes: list[np.ndarray], y: np.ndarray) -> _Patterns:
+    """Count the units of each distinct (attribute rows, took part) combination."""
+    dense = [np.unique(c, return_inverse=True) for c in codes]
+    sizes = [len(values) for values, _ in dense] + [2]
+    keys = np.ravel_multi_index([inverse for _, inverse in dense] + [y], sizes)
+    unique, counts = np.unique(keys, return_counts=True)
+    parts = np.unravel_index(unique, sizes)
+    return _Patterns(
+        codes=[values[part] for (values, _), part in zip(dense, parts[:-1], strict=True)],
+        took_part=parts[-1].astype(float),
+        units=counts.astype(float),
+    )
+
+
+def _unit_std(propensity: np.ndarray, units: np.ndarray) -> float:
+    """The standard deviation over units (divisor n) of the propensities fitted per pattern."""
+    mean = np.average(propensity, weights=units)
+    return float(np.sqrt(np.average((propensity - mean) ** 2, weights=units)))
 
 
 def _dummies(codes: np.ndarray) -> np.ndarray:
@@ -96,14 +130,16 @@ def _dummies(codes: np.ndarray) -> np.ndarray:
     )
 
 
-def _fit(y: np.ndarray, blocks: list[np.ndarray]):  # noqa: ANN202 - a statsmodels results object
-    """The logistic fit of y on an intercept and the blocks' columns, or None when it fails."""
-    x = np.column_stack([np.ones(len(y)), *blocks]) if blocks else np.ones((len(y), 1))
+def _fit(patterns: _Patterns, blocks: list[np.ndarray]):  # noqa: ANN202 - a statsmodels results object
+    """The logistic fit of taking part on an intercept and the blocks' columns, or None when it fails."""
+    n = len(patterns.took_part)
+    x = np.column_stack([np.ones(n), *blocks]) if blocks else np.ones((n, 1))
+    model = sm.GLM(patterns.took_part, x, family=sm.families.Binomial(), freq_weights=patterns.units)
     with warnings.catch_warnings():
         # A row where nobody (or everybody) took part sends its coefficient to infinity; the
         # likelihood still converges, which is all the tests and the propensities need.
         warnings.simplefilter("ignore")
         try:
-            return sm.Logit(y, x).fit(disp=0, method="bfgs", maxiter=500)
+            return model.fit(maxiter=100)
         except (np.linalg.LinAlgError, ValueError):
             return None
