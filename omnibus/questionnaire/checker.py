@@ -13,6 +13,7 @@ from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import piped_names
 from omnibus.questionnaire.problems import Problem
+from omnibus.questionnaire.settings import check_settings
 from omnibus.questionnaire.variables import variables
 
 
@@ -36,6 +37,7 @@ class _Checker:
             self.add(1, "the questionnaire has no sections")
         self.check_names()
         self.check_menu()
+        self.problems += check_settings(self.q)
         for section in self.q.sections:
             self.check_section(section)
             for question in section.questions:
