@@ -36,6 +36,7 @@ from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Section
+from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
@@ -406,7 +407,7 @@ def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> 
     else:
         lines = ["Not answered"]
     link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
-    return {"question": page, "lines": lines, "change": link}
+    return {"question": page, "lines": lines, "change": link, "number": number_of(q, page.id)}
 
 
 @survey_page

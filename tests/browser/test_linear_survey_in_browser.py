@@ -16,14 +16,22 @@ from pytest_django.live_server_helper import LiveServer
 from omnibus.collect.answers import live_answers
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.models import SectionState, Wave
-from tests.browser.survey_browser import Amounts, Choose, Colleague, Plan, Write, expected_answers
+from tests.browser.survey_browser import Amounts, Choose, Colleague, Plan, Rate, Write, expected_answers
 from tests.waves import open_wave_of
 
 LINEAR = Path(__file__).resolve().parents[1] / "questionnaires" / "linear.yaml"
+SHOTS = {"Grant": "linear-section-start", "Why": "linear-numbered-piped", "Ways": "linear-numbered-grid"}
 PLAN: list[tuple[str, Plan]] = [
     ("about", [("Members", Amounts({"Members": 1_250})), ("Funded", Choose(1))]),
     ("funding", [("Grant", Amounts({"Grant": 12_000}, prefix="£"))]),
-    ("views", [("Heard", Choose(2)), ("Why", Write("They answer our letters, but late."))]),
+    (
+        "views",
+        [
+            ("Heard", Choose(2)),
+            ("Why", Write("They answer our letters, but late.")),
+            ("Ways", Rate({"Ways_a": 2, "Ways_b": 1})),
+        ],
+    ),
 ]
 
 
@@ -48,17 +56,24 @@ def test_a_linear_survey_end_to_end(
     expect(page.locator(".govuk-back-link")).to_have_count(0)
     expect(page.locator(".govuk-inset-text")).to_have_text("These questions are about your forum's members.")
     expect(page.get_by_role("link", name="Sections")).to_have_count(0)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        re.compile(r"^Q1 How many members does your forum have\?")
+    )
     ada.capture("linear-first-page")
     for section, plan in PLAN:
         for question, answer in plan:
-            shot = "linear-section-start" if question == "Grant" else None
-            ada.answer(section, question, answer, shot=shot)
+            ada.answer(section, question, answer, shot=SHOTS.get(question))
     expect(page).to_have_url(re.compile(r"/survey/answers/$"))
+    expect(page.locator(".govuk-summary-list__key").nth(4)).to_have_text(
+        "Q3a Why do you say that your forum is heard fairly well?"
+    )
     expect(page.get_by_role("heading", level=2)).to_have_text(
         ["About your forum", "Your grant", "Your views", "Now submit your answers"]
     )
     ada.capture("linear-check-answers")
     page.get_by_role("link", name="Back").click()  # the back link goes to the last page
+    expect(page).to_have_url(re.compile(r"/survey/sections/views/Ways/$"))
+    page.get_by_role("link", name="Back").click()
     expect(page).to_have_url(re.compile(r"/survey/sections/views/Why/$"))
     page.get_by_role("link", name="Back").click()
     expect(page).to_have_url(re.compile(r"/survey/sections/views/Heard/$"))

@@ -47,9 +47,18 @@ def test_a_linear_survey_runs_straight_through_routed_sections_to_check_and_subm
     across = client.get("/survey/sections/views/Heard/").content.decode()
     assert back_link(across) == "/survey/sections/about/Funded/"  # the previous routed page, in another section
     assert answer(client, "views", "Heard", {"Heard": "3"}).url == "/survey/sections/views/Why/"
-    assert answer(client, "views", "Why", {"Why": "They <b>never</b> reply"}).url == "/survey/answers/"
+    why = client.get("/survey/sections/views/Why/").content.decode()
+    # Numbered as printed, the number first in the heading; "Not well" piped in its own wording.
+    assert (
+        'for="Why"><span class="omnibus-question-number">Q3a</span> Why do you say that your forum is heard poorly?'
+        in why
+    )
+    assert answer(client, "views", "Why", {"Why": "They <b>never</b> reply"}).url == "/survey/sections/views/Ways/"
+    grid = {"Ways_a": "3", "Ways_b": "1"}
+    assert answer(client, "views", "Ways", grid).url == "/survey/answers/"
     check = client.get("/survey/answers/").content.decode()
-    assert back_link(check) == "/survey/sections/views/Why/"
+    assert back_link(check) == "/survey/sections/views/Ways/"
+    assert '<span class="omnibus-question-number">Q2</span> Did your forum receive a grant this year?' in check
     assert [h for h in ("About your forum", "Your grant", "Your views") if f">{h}</h2>" in check] == [
         "About your forum",
         "Your views",
@@ -64,7 +73,14 @@ def test_a_linear_survey_runs_straight_through_routed_sections_to_check_and_subm
     assert states == {"about": SectionState.COMPLETED, "views": SectionState.COMPLETED}
     complete, none = Response.COMPLETE, Response.NONE
     assert unit_progress(unit).sections == {"about": complete, "funding": none, "views": complete}
-    assert live_answers(unit) == {"Members": 40, "Funded": 2, "Heard": 3, "Why": "They <b>never</b> reply"}
+    assert live_answers(unit) == {
+        "Members": 40,
+        "Funded": 2,
+        "Heard": 3,
+        "Why": "They <b>never</b> reply",
+        "Ways_a": 3,
+        "Ways_b": 1,
+    }
 
 
 def test_a_change_from_check_your_answers_asks_newly_routed_pages_then_returns(unit: WaveUnit) -> None:
@@ -74,6 +90,7 @@ def test_a_change_from_check_your_answers_asks_newly_routed_pages_then_returns(u
         ("about", "Funded", {"Funded": "2"}),
         ("views", "Heard", {"Heard": "1"}),
         ("views", "Why", {"Why": ""}),
+        ("views", "Ways", {"Ways_a": "1", "Ways_b": "2"}),
     ]:
         answer(client, section, question, data)
     client.post("/survey/answers/")

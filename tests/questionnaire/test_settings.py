@@ -47,7 +47,7 @@ def test_flow_defaults_to_menu_with_a_menu_and_linear_without() -> None:
 
 def test_the_settings_as_read() -> None:
     settings = load(TESTS / "linear.yaml").settings
-    assert (settings.flow, settings.numbering) == ("linear", "given")
+    assert (settings.flow, settings.numbering) == ("linear", "auto")
     assert (settings.unit.noun, settings.unit.plural) == ("forum", "forums")
     assert loaded("settings:\n  unit: {noun: school}\n").settings.unit.plural == "schools"
     assert load(EXAMPLE).settings.flow is None and load(EXAMPLE).linear is False
