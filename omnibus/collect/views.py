@@ -362,7 +362,7 @@ def _render_page(
 
 
 def _linear_step(page: Question | None, to_check: bool = False) -> HttpResponse:
-    """A linear survey's next step: a question page (kept on its way back to Check your answers), or that page."""
+    """A linear survey's next page (keeping `next=check` on the way back to Check your answers), else that page."""
     if page is None:
         return redirect("collect:answers")
     url = reverse("collect:question", args=[page.section, page.id])

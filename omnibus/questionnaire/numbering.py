@@ -35,7 +35,7 @@ def _numbers(questionnaire: Questionnaire) -> dict[str, str]:
     auto = questionnaire.settings.numbering == "auto"
     counter = 0
     for question in questionnaire.questions():
-        number = question.number
+        number = (question.number or "").strip() or None  # a blank number is the checker's to report
         if auto and number is None and kind_of(question).answerable:
             counter += 1
             number = f"Q{counter}"
@@ -66,6 +66,11 @@ def check_numbers(questionnaire: Questionnaire) -> list[Problem]:
             for q in questionnaire.questions()
             if q.number is not None
         ]
+    problems += [
+        Problem(q.line_of("number"), f"{q.id}: number is empty (leave it out, or give one such as Q9a)")
+        for q in questionnaire.questions()
+        if q.number is not None and not q.number.strip()
+    ]
     first: dict[str, tuple[str, int]] = {}
     for question in questionnaire.questions():
         named = [(question.id, question.line_of("number"))] + [(item.id, item.line) for item in question.items]

@@ -83,6 +83,8 @@ def test_a_number_is_refused_where_there_are_none(tmp_path: Path) -> None:
 def test_a_number_must_be_a_text(tmp_path: Path) -> None:
     text = f"survey: s\nversion: v1\ntitle: T\n{QUESTIONS}".replace("number: Q2b", "number: [2]")
     assert load_problems(text, tmp_path) == ["10: number should be a text"]
+    empty = f"survey: s\nversion: v1\ntitle: T\n{QUESTIONS}".replace("number: Q2b", "number: ' '")
+    assert load_problems(empty, tmp_path) == ["10: Two: number is empty (leave it out, or give one such as Q9a)"]
 
 
 def test_the_cso_example_has_no_numbers() -> None:

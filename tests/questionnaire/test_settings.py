@@ -100,3 +100,24 @@ def test_the_printed_and_excel_copies_of_a_linear_survey_say_nothing_of_a_menu(t
         assert "Section 3: Your views" in text or "Your views" in text, name
         assert "How well is your forum heard" in text, name
         assert "menu" not in text.lower(), name
+
+
+def test_the_json_schema_says_what_the_loader_reads() -> None:
+    import json
+
+    import yaml
+    from jsonschema import Draft202012Validator
+
+    from omnibus.questionnaire import model, settings
+
+    schema_path = Path(__file__).resolve().parents[2] / "omnibus" / "questionnaire" / "questionnaire.schema.json"
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    defs = schema["$defs"]
+    assert set(defs["settings"]["properties"]) == settings.SETTINGS_KEYS
+    assert set(defs["unitNoun"]["properties"]) == settings.UNIT_KEYS
+    assert defs["settings"]["properties"]["flow"]["enum"] == list(model.FLOWS)
+    assert defs["settings"]["properties"]["numbering"]["enum"] == list(model.NUMBERINGS)
+    linear = json.loads(json.dumps(yaml.safe_load((TESTS / "linear.yaml").read_text(encoding="utf-8"))))
+    Draft202012Validator(schema).validate(linear)
+    linear["settings"]["flow"] = "sideways"
+    assert not Draft202012Validator(schema).is_valid(linear)
