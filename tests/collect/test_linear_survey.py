@@ -133,3 +133,14 @@ def test_a_menu_survey_keeps_its_menu_and_has_no_survey_check_page(make_wave) ->
     client = signed_in(wave.units.order_by("name").first())
     assert client.get("/survey/sections/").status_code == 200
     assert client.get("/survey/answers/").url == "/survey/sections/"
+
+
+def test_flow_menu_keeps_a_questionnaire_without_a_menu_on_its_sections_page(tmp_path: Path) -> None:
+    menu_style = tmp_path / "menu-style.yaml"
+    menu_style.write_text(LINEAR.read_text(encoding="utf-8").replace("flow: linear", "flow: menu"), encoding="utf-8")
+    client = signed_in(open_wave_of(menu_style, "forums-menu").units.order_by("name").first())
+    page = client.get("/survey/sections/")
+    assert page.status_code == 200
+    assert 'href="/survey/sections/about/"' in page.content.decode()
+    first = client.get("/survey/sections/about/Members/").content.decode()
+    assert back_link(first) == "/survey/sections/" and ">Sections<" in first  # back to the menu, as before
