@@ -8,6 +8,7 @@ from django.test import Client
 from omnibus.collect.answers import live_answers
 from omnibus.fieldwork.models import SectionState, Wave, WaveUnit
 from omnibus.fieldwork.progress import Response, unit_progress
+from omnibus.fieldwork.tracking import wave_figures
 from tests.waves import open_wave_of
 
 from .conftest import answer, code_of, signed_in
@@ -73,6 +74,13 @@ def test_a_linear_survey_runs_straight_through_routed_sections_to_check_and_subm
     assert states == {"about": SectionState.COMPLETED, "views": SectionState.COMPLETED}
     complete, none = Response.COMPLETE, Response.NONE
     assert unit_progress(unit).sections == {"about": complete, "funding": none, "views": complete}
+    figures = wave_figures(unit.wave)  # the office's tracking: Table 1 by section
+    assert figures.responding == 1
+    assert [(r.section, r.complete, r.partial) for r in figures.sections] == [
+        ("about", 1, 0),
+        ("funding", 0, 0),
+        ("views", 1, 0),
+    ]
     assert live_answers(unit) == {
         "Members": 40,
         "Funded": 2,
