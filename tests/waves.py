@@ -76,3 +76,15 @@ def new_wave(
     title = title or stored.title
     chosen = None if units is None else set(units)
     return create_wave(slug, title, stored, POPULATION, AS_OF, opens_at, closes_at, kind=kind, units=chosen)
+
+
+def open_wave_of(questionnaire: Path, slug: str):  # noqa: ANN201 - a Wave
+    """A wave of another questionnaire file over the 2017 frame, open since yesterday for nine days."""
+    from django.utils import timezone
+
+    from omnibus.fieldwork.questionnaires import store_questionnaire
+    from omnibus.fieldwork.waves import create_wave
+
+    stored, _ = store_questionnaire(questionnaire)
+    now = timezone.now()
+    return create_wave(slug, stored.title, stored, POPULATION, AS_OF, now - timedelta(days=1), now + timedelta(days=9))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import specify_key
+from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.reading import FieldError
 from omnibus.questionnaire.route import Route
@@ -66,6 +67,7 @@ class PageView:
     items: list[Field] = field(default_factory=list)
     errors: list[tuple[str, str]] = field(default_factory=list)  # (anchor id, message) for the summary
     inline: bool = False  # a short scale sits on one line
+    number: str | None = None  # the question's number as printed ("Q9a"), shown before its text
 
 
 def form_data(question: Question, questionnaire: Questionnaire, answers: dict[str, object]) -> FormData:
@@ -105,6 +107,7 @@ def page_view(
         hint=pipe(question.hint, questionnaire, live) if question.hint else None,
         preamble=pipe(question.preamble, questionnaire, live) if question.preamble else None,
         main=Field(question.id, question.id, question.text, _first(data, question.id), by_field.get(question.id)),
+        number=number_of(questionnaire, question.id),
     )
     if kind_of(question).choice:
         offered = _with_specified_texts(question, route.options.get(question.id, []), live)

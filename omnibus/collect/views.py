@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from omnibus.collect import flow, paradata
+from omnibus.collect import flow, linear, paradata
 from omnibus.collect.answers import (
     PageSave,
     complete_section,
@@ -36,6 +36,7 @@ from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Section
+from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
@@ -182,6 +183,8 @@ def menu(request: HttpRequest, visit: Visit) -> HttpResponse:
     """The section menu: each section's status and who last worked on it."""
     q = visit.questionnaire
     route = routed(q, visit.wave_unit, visit.answers)
+    if q.linear:  # no menu: straight on where the survey needs an answer
+        return _linear_step(linear.first_unanswered(q, route))
     states = unit_section_states(visit.wave_unit)
     progress = menu_progress(visit.wave_unit, q, states)
     rows = []
@@ -312,6 +315,9 @@ def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question
 
 
 def _next(request: HttpRequest, visit: Visit, section: Section, page: Question, route: Route) -> HttpResponse:
+    if visit.questionnaire.linear:
+        to_check = request.POST.get("next") == "check"
+        return _linear_step(linear.after_page(visit.questionnaire, route, page.id, to_check), to_check)
     if request.POST.get("next") == "check" and flow.first_unanswered(section, route) is None:
         return redirect("collect:check", section_id=section.id)
     following = flow.page_after(section, route, page.id)
@@ -337,6 +343,9 @@ def _render_page(
     view = page_view(page, q, route, data, errors)
     before = flow.page_before(section, route, page.id)
     back = reverse("collect:question", args=[section.id, before.id]) if before else reverse("collect:menu")
+    if q.linear:  # the previous page across sections; none before the survey's first page
+        before = linear.page_before(q, route, page.id)
+        back = reverse("collect:question", args=[before.section, before.id]) if before else ""
     keys = sorted(page_fields(page, q, route.items.get(page.id, [])))
     context = {
         "visit": visit,
@@ -347,8 +356,17 @@ def _render_page(
         "next": request.GET.get("next") or request.POST.get("next") or "",
         "conflict": conflict,
         "is_last": _is_closing(visit, section) and flow.page_after(section, route, page.id) is None,
+        "intro": section.intro if q.linear and linear.starts_section(section, route, page.id) else None,
     }
     return render(request, "collect/question.html", context)
+
+
+def _linear_step(page: Question | None, to_check: bool = False) -> HttpResponse:
+    """A linear survey's next page (keeping `next=check` on the way back to Check your answers), else that page."""
+    if page is None:
+        return redirect("collect:answers")
+    url = reverse("collect:question", args=[page.section, page.id])
+    return redirect(url + "?next=check" if to_check else url)
 
 
 # -- check, finish ----------------------------------------------------------------------------
@@ -359,6 +377,8 @@ def _render_page(
 def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpResponse:
     """ "Check your answers" for a section; confirming it completes the section."""
     section, route = _section(visit, section_id)
+    if visit.questionnaire.linear:  # one Check your answers for the whole survey
+        return redirect("collect:answers")
     if section is None or _is_closing(visit, section):
         return redirect("collect:menu")
     missing = flow.first_unanswered(section, route)
@@ -387,13 +407,15 @@ def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> 
     else:
         lines = ["Not answered"]
     link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
-    return {"question": page, "lines": lines, "change": link}
+    return {"question": page, "lines": lines, "change": link, "number": number_of(q, page.id)}
 
 
 @survey_page
 def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
     """After the menu: the closing sections (consent), then the thank-you page."""
     closing = visit.questionnaire.closing_sections
+    if visit.questionnaire.linear:
+        return redirect("collect:answers")
     if not closing:
         return redirect("collect:complete")
     return redirect("collect:section", section_id=closing[0].id)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.naming import Variable
+from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.printed import plain
 from omnibus.questionnaire.printed_parts import option_label
 from omnibus.questionnaire.wording import base_description, describe
@@ -26,7 +27,7 @@ PARADATA_LABELS = {
     "para_last_section": "Paradata: section of the last page shown (drop-off point)",
     "para_last_page": "Paradata: last page shown (drop-off point)",
 }
-CODEBOOK_COLUMNS = ("variable", "label", "type", "value_labels", "missing_values", "question", "base")
+CODEBOOK_COLUMNS = ("variable", "label", "type", "value_labels", "missing_values", "number", "question", "base")
 
 
 @dataclass
@@ -38,6 +39,7 @@ class CodebookEntry:
     type: str
     value_labels: str = ""
     missing_values: str = ""
+    number: str = ""  # the question's number as printed ("Q9a"), or the item's
     question: str = ""
     base: str = ""
 
@@ -82,6 +84,7 @@ def variable_entry(variable: Variable, q: Questionnaire) -> CodebookEntry:
         type=variable.kind,
         value_labels=_words(value_labels(variable)),
         missing_values=_words({code: label for code, label in missing_values(variable).items()}),
+        number=number_of(q, variable.name) or number_of(q, question.id) or "",
         question=plain(question_text(variable, question)),
         base=base_of(variable, question, q),
     )

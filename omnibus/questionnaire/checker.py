@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from omnibus.questionnaire import expressions as ex
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
-from omnibus.questionnaire.piping import piped_names
+from omnibus.questionnaire.numbering import check_numbers
+from omnibus.questionnaire.piping import FILTERS, piped_references
 from omnibus.questionnaire.problems import Problem
+from omnibus.questionnaire.settings import check_settings
 from omnibus.questionnaire.variables import variables
 
 
@@ -36,6 +38,8 @@ class _Checker:
             self.add(1, "the questionnaire has no sections")
         self.check_names()
         self.check_menu()
+        self.problems += check_settings(self.q)
+        self.problems += check_numbers(self.q)
         for section in self.q.sections:
             self.check_section(section)
             for question in section.questions:
@@ -215,8 +219,11 @@ class _Checker:
             stripped = text.replace("{{", "").replace("}}", "")
             if stripped.count("{") != stripped.count("}"):
                 self.add(line, f"{question.id}: unmatched brace in text (write {{{{ or }}}} for a literal brace)")
-            for name in piped_names(text):
+            for name, filters in piped_references(text):
                 self.check_reference(name, line, position, f"{question.id}: piped answer")
+                for unknown in (f for f in filters if f not in FILTERS):
+                    known = ", ".join(FILTERS)
+                    self.add(line, f"{question.id}: unknown piping filter '{unknown}' in {{{name}|…}} (known: {known})")
 
     # -- expressions -----------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -29,15 +30,18 @@ from omnibus.questionnaire.model import (
     Section,
 )
 from omnibus.questionnaire.problems import Problem
+from omnibus.questionnaire.settings import read_settings
 
 MAX_BYTES = 2 * textfile.MB  # Wave 3, a long questionnaire, is 30 KB
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 TOP_KEYS = {"survey", "version", "title", "introduction", "base_all", "option_sets", "menu", "sections"}
+TOP_KEYS |= {"settings"}
 SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions"}
 MENU_KEYS = {"id", "text", "hint", "sections"}
 OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
+OPTION_KEYS |= {"piped"}
 OPTIONS_FROM_KEYS = {"question", "chosen", "exclude"}
 ITEM_KEYS = {"id", "text", "ask_if", "min", "max"}
 CONSENT_KEYS = {"purpose", "agree"}
@@ -54,6 +58,7 @@ COMMON_QUESTION_KEYS = {
     "required",
     "pilot",
 }
+COMMON_QUESTION_KEYS |= {"number"}
 # Which keys each question type takes beyond the common ones: a key given to a type that
 # does not use it is a mistake worth reporting (max_length on a single choice, say).
 TYPE_KEYS = {
@@ -218,6 +223,8 @@ class _Reader:
         )
         if "menu" in top:
             questionnaire.menu = self.menu(top["menu"])
+        if "settings" in top:
+            questionnaire.settings = read_settings(self, top["settings"])
         for node in self.sequence(top["sections"], "sections") if "sections" in top else []:
             questionnaire.sections.append(self.section(node))
         return questionnaire
@@ -286,6 +293,7 @@ class _Reader:
             type=qtype or "",
             text=self.text(fields.get("text"), f"{where} text") or "",
             section=section_id,
+            number=self.text(fields.get("number"), "number"),
             heading=self.text(fields.get("heading"), "heading"),
             preamble=self.text(fields.get("preamble"), "preamble"),
             hint=self.text(fields.get("hint"), "hint"),
@@ -332,10 +340,7 @@ class _Reader:
                 known = ", ".join(sorted(self.option_sets)) or "none defined"
                 self.problem(node, f"{where}: unknown option set '{node.value}' (option sets: {known})")
                 return []
-            return [
-                Option(o.code, o.label, o.exclusive, o.specify, o.missing, node.start_mark.line + 1)
-                for o in self.option_sets[node.value]
-            ]
+            return [replace(o, line=node.start_mark.line + 1) for o in self.option_sets[node.value]]
         return self.option_list(node, f"{where} options")
 
     def option_list(self, node: yaml.Node, where: str) -> list[Option]:
@@ -373,6 +378,7 @@ class _Reader:
             exclusive=self.boolean(fields.get("exclusive"), "exclusive", False),
             specify=self.boolean(fields.get("specify"), "specify", False),
             missing=missing,
+            piped=self.text(fields.get("piped"), f"{where}: piped wording of code {code}"),
             line=line,
         )
 

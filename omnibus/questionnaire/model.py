@@ -44,6 +44,7 @@ class Option:
     exclusive: bool = False  # "None of these": cannot be chosen with another code
     specify: bool = False  # "Other (please specify)": asks for a text as well
     missing: str | None = None  # "dont_know" or "prefer_not_to_say": a missing code
+    piped: str | None = None  # the wording used when this answer is piped ("strongly agree")
     line: int = 0
 
 
@@ -87,6 +88,7 @@ class Question:
     type: str
     text: str
     section: str = ""
+    number: str | None = None  # the number as printed ("Q9a"); see `numbering.py`
     heading: str | None = None  # starts a sub-heading ("2.1 LA improvement")
     preamble: str | None = None  # text shown before the question ("The next questions are…")
     hint: str | None = None
@@ -146,6 +148,30 @@ class Menu:
     line: int = 0
 
 
+FLOWS = ("menu", "linear")
+NUMBERINGS = ("given", "auto", "none")
+
+
+@dataclass
+class UnitNoun:
+    """What the questionnaire calls one unit where it differs from the population's noun."""
+
+    noun: str
+    plural: str
+    line: int = 0
+
+
+@dataclass
+class Settings:
+    """How the survey runs and prints: its flow, its question numbers, its unit noun."""
+
+    flow: str | None = None  # "menu" or "linear"; None: menu when there is a menu, else linear
+    numbering: str = "given"  # "given" (each question's `number`), "auto" (Q1, Q2, …) or "none"
+    unit: UnitNoun | None = None
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
+
+
 @dataclass
 class Questionnaire:
     """A whole questionnaire version: the survey it belongs to and its sections."""
@@ -158,11 +184,18 @@ class Questionnaire:
     menu: Menu | None = None
     sections: list[Section] = field(default_factory=list)
     option_sets: dict[str, list[Option]] = field(default_factory=dict)
+    settings: Settings = field(default_factory=Settings)
     path: str = "<questionnaire>"
     # Built on first use; a loaded questionnaire is not changed afterwards.
     _owners: dict[str, Question] = field(default_factory=dict, repr=False, compare=False)
     _positions: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
     _options: dict[str, list[Option]] = field(default_factory=dict, repr=False, compare=False)
+    _numbers: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def linear(self) -> bool:
+        """Whether respondents go straight through every section (no section menu)."""
+        return (self.settings.flow or ("menu" if self.menu else "linear")) == "linear"
 
     @property
     def menu_sections(self) -> list[tuple[int, Section]]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Item, Question, Questionnaire
+from omnibus.questionnaire.numbering import letters, number_of, numbered
 from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.printed_parts import ItemLine, PrintedQuestion
 from omnibus.questionnaire.wording import ask_line, base_description, describe, section_line
@@ -98,7 +99,7 @@ def printed_question(question: Question, questionnaire: Questionnaire) -> Printe
         heading=question.heading,
         routing=ask_line(question, questionnaire),
         preamble=piped(question.preamble, questionnaire),
-        text=piped(question.text, questionnaire) or "",
+        text=numbered(number_of(questionnaire, question.id), piped(question.text, questionnaire) or ""),
         instructions=[line for line in [instruction(question, questionnaire)] if line],
         note=question.note,
         base=base_line(question, questionnaire),
@@ -169,12 +170,7 @@ def base_line(question: Question, questionnaire: Questionnaire) -> str | None:
 
 def item_letter(index: int) -> str:
     """The printed label of the index-th item (0 first): (a) … (z), (aa), (ab) …"""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("a") + rest) + letters
-    return f"({letters})"
+    return f"({letters(index)})"
 
 
 def paragraphs(text: str | None) -> list[str]:

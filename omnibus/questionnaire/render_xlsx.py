@@ -23,6 +23,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
+from omnibus.questionnaire.numbering import number_of, numbered
 from omnibus.questionnaire.printed import instruction, paragraphs, piped, plain, printed_menu, printed_sections
 from omnibus.questionnaire.wording import describe, section_line
 from omnibus.questionnaire.xlsx_parts import ANSWER_COLUMN, LISTS_SHEET, ChoiceGroup, ListSheet, Row, group_validation
@@ -110,7 +111,8 @@ def question_rows(question: Question, questionnaire: Questionnaire, lists: ListS
 def _question_text(question: Question, questionnaire: Questionnaire) -> str:
     """Preamble, text and hint (piped) as one cell."""
     hint = instruction(question, questionnaire)
-    parts = [piped(question.preamble, questionnaire), piped(question.text, questionnaire), hint]
+    text = numbered(number_of(questionnaire, question.id), piped(question.text, questionnaire) or "")
+    parts = [piped(question.preamble, questionnaire), text, hint]
     return plain("\n\n".join(part for part in parts if part))
 
 

@@ -19,6 +19,7 @@ from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, wave_tables
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.numbering import number_of
 from omnibus.report.appendices import profile_appendix, questionnaire_appendix
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph, Report
 from omnibus.report.figures import (
@@ -31,6 +32,7 @@ from omnibus.report.figures import (
     stack_of,
     stacked_figure,
     trend_figure,
+    with_number,
 )
 from omnibus.report.findings import (
     bar_findings,
@@ -216,6 +218,7 @@ def figure_blocks(
         else:
             drawn, drafts = bar_figure(bars, question, c), bar_findings(bars, units, c)
         headline = summary_findings(bars, units, c)
+    with_number(drawn, number_of(inputs.dataset.questionnaire, question.id))
     # A question reworded since the earlier wave: its difference was not tested, and the figure says why.
     for note in dict.fromkeys(n for t in tables for n in t.wording_notes):
         drawn.notes.append(note)

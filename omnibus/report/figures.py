@@ -103,6 +103,17 @@ def question_line(question: Question) -> str:
     return f"Q. {text}" + (f" {hint}" if hint else "")
 
 
+def with_number(drawn: Figure | DataTable, number: str | None) -> None:
+    """Name the question a figure or table shows by its number as printed: "Q9a. …" and "(Q9a)" after its title."""
+    if not number:
+        return
+    if isinstance(drawn, Figure):
+        drawn.question = f"{number}. {drawn.question.removeprefix('Q. ')}"
+        drawn.title = f"{drawn.title} ({number})"
+    else:
+        drawn.caption = f"{drawn.caption} ({number})"
+
+
 def _percent_rows(table: Table, spec: FigureSpec) -> list[TableRow]:
     rows = [r for r in table.rows if r.kind == "percent" and r.code not in spec.exclude]
     if spec.nets:

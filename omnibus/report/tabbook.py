@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,7 @@ from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.core.spreadsheet import workbook
+from omnibus.questionnaire.numbering import number_of, numbered
 from omnibus.report.document import DataTable
 from omnibus.report.libreoffice import convert
 
@@ -179,8 +181,10 @@ def _section_sheet(
     entries = []
     done_grids: set[str] = set()
     for index, table in enumerate(tables):
-        entries.append((name, table.name, table.title, row))
-        row = _table(sheet, row, table, f, main.notes.get(table.question, ()))
+        # The title as printed in the questionnaire: "Q9a How many …" when the question is numbered.
+        shown = replace(table, title=numbered(number_of(main.questionnaire, table.name), table.title))
+        entries.append((name, shown.name, shown.title, row))
+        row = _table(sheet, row, shown, f, main.notes.get(table.question, ()))
         question = main.questionnaire.question(table.question)
         last_item = index + 1 == len(tables) or tables[index + 1].question != table.question
         if table.kind == "grid_item" and last_item and question is not None and question.id not in done_grids:
