@@ -44,8 +44,8 @@ OUTPUTS = (
     Output(
         "tabbook",
         "Tab book",
-        "Every question's table with its base, nets and significance letters, as the command line's "
-        "`omnibus tables` writes it (the default analysis spec).",
+        "Every question's table with its base, nets and significance letters, the same workbook the command "
+        "omnibus tables writes with the default analysis spec.",
         ("xlsx",),
         for_clients=True,
     ),
@@ -80,8 +80,8 @@ OUTPUTS = (
     Output(
         "coding",
         "Coding files",
-        "Each open question's answers with their theme codes, one CSV per question, named by unit (read back with "
-        "`omnibus coding import`).",
+        "Each open question's answers with their theme codes and unit names, one CSV per question, for coding in a "
+        "spreadsheet and reading back with omnibus coding import.",
         ("csv",),
     ),
     Output(

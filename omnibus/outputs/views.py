@@ -13,7 +13,7 @@ import uuid
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import path
 
 from omnibus.core.roles import RESEARCHER, office_required, role_of
 from omnibus.fieldwork.audit import record
@@ -88,7 +88,7 @@ def build(request: HttpRequest, slug: str) -> HttpResponse:
         messages.success(request, f"{what} is queued: refresh this page to see it finish")
     else:
         messages.success(request, f"{what} was already asked for: it is {queued.build.get_status_display().lower()}")
-    return redirect(reverse("outputs:wave", args=[wave.slug]) + "#builds")
+    return redirect("outputs:wave", slug=wave.slug)
 
 
 @office_required
