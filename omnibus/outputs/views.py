@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 
+import omnibus.core.ids  # noqa: F401 - registers the <id:…> part of the download's URL
 from omnibus.core.roles import RESEARCHER, office_required, role_of
 from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, Wave
@@ -111,5 +112,5 @@ def download(request: HttpRequest, slug: str, build_id: int) -> HttpResponse:
 urlpatterns = [
     path("<slug:slug>/", wave_outputs, name="wave"),
     path("<slug:slug>/build/", build, name="build"),
-    path("<slug:slug>/builds/<int:build_id>/file", download, name="download"),
+    path("<slug:slug>/builds/<id:build_id>/file", download, name="download"),
 ]

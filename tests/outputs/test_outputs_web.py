@@ -138,6 +138,7 @@ def test_bad_requests_get_error_pages(wave, researcher) -> None:
     assert researcher.post(_page(wave)).status_code == 405
     assert researcher.post(f"{_page(wave)}builds/1/file").status_code == 405
     assert researcher.get(f"{_page(wave)}builds/999999/file").status_code == 404
+    assert researcher.get(f"{_page(wave)}builds/{'9' * 25}/file").status_code == 404  # too big for the database
     queued = queue_build(wave, "tabbook", "xlsx", _user("researcher-user"), uuid.uuid4().hex).build
     assert researcher.get(f"{_page(wave)}builds/{queued.pk}/file").status_code == 404  # not built yet
     careful = Client(enforce_csrf_checks=True)
