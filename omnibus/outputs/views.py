@@ -105,7 +105,8 @@ def download(request: HttpRequest, slug: str, build_id: int) -> HttpResponse:
     kept = kept_file(found)
     if kept is None:
         raise Http404("the build has no file (not finished, or no longer kept)")
-    record(request.user, AuditEvent.EXPORTED, found, wave=wave, detail=f"downloaded {title_of(found)}: {kept.name}")
+    if request.method == "GET":  # a HEAD request learns the size, not the contents
+        record(request.user, AuditEvent.EXPORTED, found, wave=wave, detail=f"downloaded {title_of(found)}: {kept.name}")
     return FileResponse(kept.open("rb"), as_attachment=True, filename=kept.name)
 
 

@@ -119,6 +119,7 @@ def test_every_download_is_audited(wave, researcher) -> None:
             b"".join(response.streaming_content).decode().startswith(kept_file(build).read_text(encoding="utf-8")[:50])
         )
         assert 'attachment; filename="' in response["Content-Disposition"]
+    assert researcher.head(f"{_page(wave)}builds/{build.pk}/file").status_code == 200  # no file sent: not audited
     events = list(AuditEvent.objects.order_by("id")[before:])
     assert [(e.action, e.actor, e.object_type, e.object_id, e.wave_id) for e in events] == [
         ("exported", "researcher-user", "outputs.build", str(build.pk), wave.pk)
