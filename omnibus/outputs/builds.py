@@ -25,7 +25,7 @@ from omnibus.analysis.spec import SpecError
 from omnibus.fieldwork.models import Wave
 from omnibus.frame.store import FrameError
 from omnibus.outputs.catalogue import BY_KEY
-from omnibus.outputs.making import make_output
+from omnibus.outputs.making import OutputError, make_output
 from omnibus.outputs.models import Build
 from omnibus.report.libreoffice import ConversionError
 from omnibus.report.making import ReportError
@@ -45,14 +45,15 @@ class Queued:
     new: bool
 
 
-def queue_build(wave: Wave, output: str, fmt: str, user, request_key: str) -> Queued:  # noqa: ANN001 - a User
-    """Queue `output` of `wave` in `fmt`, once: a key already used, or the same build waiting or running, is returned.
+def queue_build(wave: Wave, output: str, fmt: str, user, request_key: str, compare: str = "") -> Queued:  # noqa: ANN001
+    """Queue `output` of `wave` in `fmt` (compared with the wave `compare`), once.
 
-    The caller has checked that the output and format exist and that the user may build them.
+    A key already used, or the same build waiting or running, is returned instead. The caller
+    has checked that the output, format and earlier wave exist and that the user may build them.
     """
     from omnibus.outputs.tasks import build_output_task  # the task module imports this one
 
-    earlier = _already_asked(wave, output, fmt, request_key)
+    earlier = _already_asked(wave, output, fmt, compare, request_key)
     if earlier is not None:
         return Queued(earlier, False)
     try:
@@ -61,6 +62,7 @@ def queue_build(wave: Wave, output: str, fmt: str, user, request_key: str) -> Qu
                 wave=wave,
                 output=output,
                 format=fmt,
+                compare=compare,
                 request_key=request_key,
                 requested_by=user,
                 requested_by_name=user.get_username(),
@@ -69,15 +71,15 @@ def queue_build(wave: Wave, output: str, fmt: str, user, request_key: str) -> Qu
             build.task_id = str(build_output_task.enqueue(build.pk).id)
             build.save(update_fields=["task_id"])
     except IntegrityError:  # a second request with the same key or for the same build, at the same moment
-        earlier = _already_asked(wave, output, fmt, request_key)
+        earlier = _already_asked(wave, output, fmt, compare, request_key)
         if earlier is None:
             raise
         return Queued(earlier, False)
     return Queued(build, True)
 
 
-def _already_asked(wave: Wave, output: str, fmt: str, request_key: str) -> Build | None:
-    pending = Q(wave=wave, output=output, format=fmt, status__in=Build.PENDING)
+def _already_asked(wave: Wave, output: str, fmt: str, compare: str, request_key: str) -> Build | None:
+    pending = Q(wave=wave, output=output, format=fmt, compare=compare, status__in=Build.PENDING)
     return Build.objects.filter(Q(request_key=request_key) | pending).order_by("-queued_at").first()
 
 
@@ -122,10 +124,20 @@ def _make_and_keep(build: Build) -> Path:
     folder = outputs_dir() / build.wave.slug / str(build.pk)
     folder.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=folder, prefix=".making-") as scratch:
-        made = make_output(build.wave, build.output, build.format, Path(scratch))
+        earlier = _earlier(build)
+        made = make_output(build.wave, build.output, build.format, Path(scratch), earlier)
         target = folder / made.name
         shutil.move(made, target)
     return target
+
+
+def _earlier(build: Build) -> list[Wave]:
+    if not build.compare:
+        return []
+    found = Wave.objects.filter(slug=build.compare).first()
+    if found is None:
+        raise OutputError(f"The wave {build.compare} it was to be compared with no longer exists")
+    return [found]
 
 
 def _fail(build: Build, message: str) -> None:
@@ -157,8 +169,7 @@ def kept_file(build: Build) -> Path | None:
 
 
 def title_of(build: Build) -> str:
-    """ "Client report (PDF)": what a build is, in words."""
+    """ "Client report (PDF)", "Tab book (Excel) compared with cso-w2": what a build is, in words."""
     output = BY_KEY.get(build.output)
-    if output is None:
-        return f"{build.output} ({build.format})"
-    return f"{output.title} ({output.format_label(build.format)})"
+    what = f"{output.title} ({output.format_label(build.format)})" if output else f"{build.output} ({build.format})"
+    return f"{what} compared with {build.compare}" if build.compare else what

@@ -22,6 +22,7 @@ class Output:
     description: str
     formats: tuple[str, ...]
     for_clients: bool = False
+    comparable: bool = False  # may be compared with an earlier wave (`--compare`)
 
     def format_label(self, fmt: str) -> str:
         """The format as a person reads it: "PDF", "SPSS (.sav)"."""
@@ -48,12 +49,14 @@ OUTPUTS = (
         "omnibus tables writes with the default analysis spec.",
         ("xlsx",),
         for_clients=True,
+        comparable=True,
     ),
     Output(
         "report",
         "Report",
         "The research report with every quote the disclosure check passed, attributed by type and region.",
         ("html", "pdf", "docx"),
+        comparable=True,
     ),
     Output(
         "client-report",
@@ -61,6 +64,7 @@ OUTPUTS = (
         "The report as a client may read it: quotes only from units that agreed to be linked to their answers.",
         ("html", "pdf", "docx"),
         for_clients=True,
+        comparable=True,
     ),
     Output(
         "dataset",

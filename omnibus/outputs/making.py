@@ -36,29 +36,32 @@ class OutputError(ValueError):
     """An output that cannot be made; the message says why, for the person who asked."""
 
 
-Maker = Callable[[Wave, str, Path], Path]
+Maker = Callable[[Wave, str, Path, list[Wave]], Path]
 
 
-def make_output(wave: Wave, key: str, fmt: str, folder: Path) -> Path:
-    """Write output `key` of `wave` in `fmt` into `folder` (which exists); returns the file made."""
-    return MAKERS[key](wave, fmt, folder)
+def make_output(wave: Wave, key: str, fmt: str, folder: Path, earlier: list[Wave] | None = None) -> Path:
+    """Write output `key` of `wave` in `fmt` into `folder` (which exists), compared with `earlier` waves.
+
+    Returns the file made. Only the tab book and the reports are compared; the others ignore `earlier`.
+    """
+    return MAKERS[key](wave, fmt, folder, earlier or [])
 
 
-def _tabbook(wave: Wave, fmt: str, folder: Path) -> Path:
-    analysis, datasets = tabulation_inputs([wave], None)
+def _tabbook(wave: Wave, fmt: str, folder: Path, earlier: list[Wave]) -> Path:
+    analysis, datasets = tabulation_inputs([wave, *earlier], None)
     return write_tabbook(datasets, analysis, folder / f"{wave.slug}-tabbook.{fmt}")
 
 
 def _report(client: bool) -> Maker:
-    def make(wave: Wave, fmt: str, folder: Path) -> Path:
-        made = make_report(wave, None, [fmt], folder, (), client)[fmt]
+    def make(wave: Wave, fmt: str, folder: Path, earlier: list[Wave]) -> Path:
+        made = make_report(wave, None, [fmt], folder, earlier, client)[fmt]
         return made.rename(folder / f"{wave.slug}-client-report.{fmt}") if client else made
 
     return make
 
 
 def _dataset(client: bool) -> Maker:
-    def make(wave: Wave, fmt: str, folder: Path) -> Path:
+    def make(wave: Wave, fmt: str, folder: Path, earlier: list[Wave]) -> Path:
         stem = f"{wave.slug}-{'client-' if client else ''}data"
         scratch = folder / "parts"
         done = export_wave(wave, fmt, scratch / f"{stem}.{fmt}", client)
@@ -69,7 +72,7 @@ def _dataset(client: bool) -> Maker:
     return make
 
 
-def _coding(wave: Wave, fmt: str, folder: Path) -> Path:
+def _coding(wave: Wave, fmt: str, folder: Path, earlier: list[Wave]) -> Path:
     variables = open_variables(questionnaire_of(wave.questionnaire))
     if not variables:
         raise OutputError(f"The questionnaire of {wave.slug} has no open questions: there is nothing to code")
@@ -83,7 +86,7 @@ def _coding(wave: Wave, fmt: str, folder: Path) -> Path:
     return _zipped(folder / f"{wave.slug}-coding.zip", files)
 
 
-def _questionnaire(wave: Wave, fmt: str, folder: Path) -> Path:
+def _questionnaire(wave: Wave, fmt: str, folder: Path, earlier: list[Wave]) -> Path:
     path = folder / f"{wave.slug}-questionnaire.{fmt}"
     return write_rendered(questionnaire_of(wave.questionnaire), "text" if fmt == "txt" else fmt, path)
 

@@ -12,7 +12,7 @@ class Build(models.Model):
 
     `output` and `format` name an entry of `omnibus.outputs.catalogue`. The file lives under
     settings.OUTPUTS_DIR at `path` (relative, so the folder can move). At most one build of the
-    same output and format of a wave waits or runs at a time, and each form carries a key used
+    same output, format and comparison of a wave waits or runs at a time, and each form carries a key used
     once: a double click or a resubmitted form queues one build.
     """
 
@@ -31,6 +31,9 @@ class Build(models.Model):
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="output_builds")
     output = models.CharField(max_length=32)
     format = models.CharField(max_length=16)
+    # The earlier wave a tab book or report is compared with ("" for none), by its slug: the build
+    # keeps saying what it was compared with, and "" (unlike NULL) counts in the unique constraint.
+    compare = models.CharField(max_length=64, blank=True, default="")
     request_key = models.CharField(max_length=64, unique=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     # Kept beside the link: the name survives the user's deletion.
@@ -49,7 +52,7 @@ class Build(models.Model):
         ordering = ["-queued_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["wave", "output", "format"],
+                fields=["wave", "output", "format", "compare"],
                 condition=Q(status__in=["queued", "running"]),
                 name="one_pending_build_per_output",
             )

@@ -33,6 +33,12 @@ def _wave(slug: str) -> Wave:
     return get_object_or_404(Wave.objects.exclude(kind=Wave.PREVIEW).select_related("questionnaire"), slug=slug)
 
 
+def _earlier_waves(wave: Wave) -> list[Wave]:
+    """The waves a tab book or report of `wave` may be compared with: those that opened before it, newest first."""
+    found = Wave.objects.exclude(kind=Wave.PREVIEW).exclude(pk=wave.pk).filter(opens_at__lt=wave.opens_at)
+    return list(found.order_by("-opens_at"))
+
+
 def _researcher(request: HttpRequest) -> bool:
     return role_of(request.user) == RESEARCHER
 
@@ -59,6 +65,7 @@ def wave_outputs(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "wave": wave,
         "offered": [{"output": o, "formats": [(f, o.format_label(f)) for f in o.formats]} for o in offered],
+        "earlier": _earlier_waves(wave),
         "builds": [{"build": b, "title": title_of(b)} for b in builds],
         "pending": any(b.pending for b in builds),
         "request_key": uuid.uuid4().hex,
@@ -80,10 +87,14 @@ def build(request: HttpRequest, slug: str) -> HttpResponse:
         return _error(request, "There is no such output", detail, 400)
     if not output.for_clients and not _researcher(request):
         raise Http404("not an output for clients")
+    compare = request.POST.get("compare", "")
+    if compare and not (output.comparable and compare in {w.slug for w in _earlier_waves(wave)}):
+        detail = f"Choose one of the waves that opened before {wave.slug}, or none."
+        return _error(request, f"{output.title} cannot be compared with that wave", detail, 400)
     request_key = request.POST.get("request_key", "")
     if not REQUEST_KEY.fullmatch(request_key):
         return _error(request, "That form is out of date", "Reload the outputs page and press the button again.", 400)
-    queued = queue_build(wave, key, fmt, request.user, request_key)
+    queued = queue_build(wave, key, fmt, request.user, request_key, compare)
     what = title_of(queued.build)
     if queued.new:
         messages.success(request, f"{what} is queued: refresh this page to see it finish")

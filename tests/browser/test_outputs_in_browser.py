@@ -12,6 +12,7 @@ import csv
 import io
 import subprocess
 import zipfile
+from datetime import timedelta
 from pathlib import Path
 
 import openpyxl
@@ -28,7 +29,7 @@ from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.worker import run_worker
 from omnibus.outputs.models import Build
 from omnibus.site.cli.report import report, tables
-from tests.waves import SIMULATED
+from tests.waves import SIMULATED, new_wave
 
 from .survey_browser import ARTEFACTS, GOVUK_ONLY_FONTS, TIMEOUT_MS, assert_accessible, screenshot
 
@@ -82,12 +83,16 @@ def _pdf_text(path: Path) -> str:
 def test_a_researcher_builds_and_downloads_the_tab_book_and_the_report(
     browser: Browser, live_server, outputs_dir: Path, tmp_path: Path
 ) -> None:  # noqa: ANN001
+    simulated = Wave.objects.get(slug=SIMULATED)
+    opens = simulated.opens_at - timedelta(days=180)
+    new_wave("cso-w2", opens, opens + timedelta(days=30), title="CSO Wave 2", units=["841"])  # to compare with
     page = _signed_in(browser, live_server.url, "researcher")
     page.goto(f"/office/waves/{SIMULATED}/")
     _press(page, "link", "Outputs: tab book, report and data")
     assert page.url.endswith(OUTPUTS)
     screenshot(page, "outputs-researcher")
     assert_accessible(page, "outputs-researcher")
+    assert page.get_by_label("Compare with an earlier wave").count() == 3  # the tab book and both reports
 
     _press(page, "button", "Build Excel tab book")
     assert "Tab book (Excel) is queued" in page.locator(".govuk-notification-banner").inner_text()

@@ -169,7 +169,7 @@ def test_a_build_that_cannot_be_written_says_so_without_a_traceback(wave, resear
 
 
 def test_an_unexpected_error_is_logged_and_the_page_says_what_to_do(wave, researcher, monkeypatch, caplog) -> None:  # noqa: ANN001
-    def broken(wave, fmt, folder):  # noqa: ANN001, ANN202 - a maker that fails as a bug would
+    def broken(wave, fmt, folder, earlier):  # noqa: ANN001, ANN202 - a maker that fails as a bug would
         raise KeyError("internal detail /srv/secret")
 
     monkeypatch.setitem(making.MAKERS, "tabbook", broken)
@@ -190,3 +190,44 @@ def test_a_build_whose_worker_died_is_marked_failed(wave, researcher) -> None:
     fresh.refresh_from_db()
     assert build.status == Build.FAILED and "Build it again" in build.error
     assert fresh.status == Build.RUNNING
+
+
+def test_a_tab_book_compared_with_an_earlier_wave_is_the_command_lines(wave, researcher, make_wave, tmp_path) -> None:  # noqa: ANN001
+    import openpyxl
+    from click.testing import CliRunner
+
+    from omnibus.dataset.simulate import simulate
+    from omnibus.site.cli.report import tables
+
+    opens = wave.opens_at - timedelta(days=180)
+    earlier = make_wave("cso-w2", opens, opens + timedelta(days=30), title="CSO Wave 2")
+    simulate(earlier, seed=3, response_rate=0.5)
+    later = make_wave("cso-w4", wave.opens_at + timedelta(days=180), wave.opens_at + timedelta(days=210))
+    page = researcher.get(_page(wave)).content.decode()
+    assert '<option value="cso-w2">CSO Wave 2 (cso-w2)</option>' in page and 'value="cso-w4"' not in page
+    for odd in (later.slug, wave.slug, "nowave", "<b>"):
+        refused = researcher.post(f"{_page(wave)}build/", {"output": "tabbook", "format": "xlsx", "compare": odd,
+                                                          "request_key": uuid.uuid4().hex})  # fmt: skip
+        assert refused.status_code == 400 and b"cannot be compared" in refused.content, odd
+    dataset = {"output": "dataset", "format": "csv", "compare": "cso-w2", "request_key": uuid.uuid4().hex}
+    assert researcher.post(f"{_page(wave)}build/", dataset).status_code == 400
+
+    asked = {"output": "tabbook", "format": "xlsx", "compare": "cso-w2", "request_key": uuid.uuid4().hex}
+    assert researcher.post(f"{_page(wave)}build/", asked).status_code == 302
+    _ask(researcher, wave, "tabbook", "xlsx")  # the same output without the comparison is another build
+    assert sorted(Build.objects.values_list("compare", flat=True)) == ["", "cso-w2"]
+    build = run_build(Build.objects.get(compare="cso-w2").pk)
+    assert build.status == Build.DONE, build.error
+    assert "Tab book (Excel) compared with cso-w2" in researcher.get(_page(wave)).content.decode()
+    cli = tmp_path / "cli.xlsx"
+    made = CliRunner().invoke(tables, [wave.slug, "--compare", "cso-w2", "-o", str(cli)])
+    assert made.exit_code == 0, made.output
+
+    def cells(path: Path) -> dict:
+        book = openpyxl.load_workbook(path)
+        return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+    web = cells(kept_file(build))
+    assert web == cells(cli)
+    shown = {str(value) for rows in web.values() for row in rows for value in row}
+    assert any("CSO Wave 2" in value or "cso-w2" in value for value in shown), sorted(shown)[:40]
