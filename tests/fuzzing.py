@@ -272,6 +272,7 @@ def standard_visitors(
         return browser
 
     office = ["/office/", *[f"/office/waves/{slug}/" for slug in slugs], *[f"/office/coding/{slug}/" for slug in slugs]]
+    office += [f"/office/outputs/{slug}/" for slug in slugs]
     survey = ["/survey/sections/", *[f"/survey/sections/{page}/" for page in questions]]
     return [
         Visitor("respondent", respondent, survey),

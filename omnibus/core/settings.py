@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "omnibus.collect",
     "omnibus.coding",
     "omnibus.context",
+    "omnibus.outputs",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -137,6 +138,12 @@ PARADATA_BATCH = int(os.environ.get("OMNIBUS_PARADATA_BATCH", "50"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"  # without it, Django renders a logged-out template Omnibus does not have
+
+# Files the back office builds (tab books, reports, datasets), one folder per wave and build.
+OUTPUTS_DIR = Path(os.environ.get("OMNIBUS_OUTPUTS_DIR", DATA_DIR / "outputs"))
+
+# A failed CSRF check (a form without its token, or a stale one) gets the service's own error page.
+CSRF_FAILURE_VIEW = "omnibus.core.csrf.csrf_failure"
 
 # Where invitation links point (the mail merge and the demo print links built from it).
 BASE_URL = os.environ.get("OMNIBUS_BASE_URL", "http://127.0.0.1:8000")

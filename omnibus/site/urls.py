@@ -13,6 +13,7 @@ urlpatterns = [
     path("frame/", views.frame_list, name="frame"),
     path("survey/", include("omnibus.collect.urls")),
     path("office/coding/", include("omnibus.coding.urls")),
+    path("office/outputs/", include("omnibus.outputs.urls")),
     path("office/", include("omnibus.fieldwork.urls")),
     # The invitation's link: the code is exchanged for a session and the browser sent to the start page.
     path("s/<str:code>", collect_views.invitation, name="start_with_code"),

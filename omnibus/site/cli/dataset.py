@@ -11,10 +11,9 @@ import polars as pl
 from omnibus.analysis.dataset import Dataset
 from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS, IMPORT_MODES
 from omnibus.dataset.build import build_dataset
-from omnibus.dataset.exporting import export_dataset
 from omnibus.dataset.importing import ImportRefused, import_responses
 from omnibus.dataset.simulate import simulate
-from omnibus.frame.store import frame_as_of
+from omnibus.dataset.wave_export import export_wave
 from omnibus.site.cli.arguments import wave_named
 
 WAVE = click.argument("wave", metavar="WAVE")
@@ -109,12 +108,8 @@ def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool
     """Export WAVE's dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook."""
     found = wave_named(wave)
 
-    frame = frame_as_of(found.population.slug, found.frame_as_of)
-    labels = dict(zip(frame.columns, frame.labels, strict=True))
     try:
-        done = export_dataset(
-            build_dataset(found), fmt, output, client, with_open_text, keep or CLIENT_KEEP, frame_labels=labels
-        )
+        done = export_wave(found, fmt, output, client, with_open_text, keep or CLIENT_KEEP)
     except OSError as error:
         raise click.ClickException(f"{output}: {error}") from None
     where = f", codebook in {done.codebook}" if done.codebook else ", codebook on its own sheet"

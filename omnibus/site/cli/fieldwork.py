@@ -520,7 +520,7 @@ def messages_bounce(ref: str, reason: str) -> None:
     help="Seconds between recoveries of what dead workers left (also done at start).",
 )
 def worker(once: bool, poll: float, recover_every: float) -> None:
-    """Run background tasks from the database queue: the outbox, and code suggestions for new open answers.
+    """Run background tasks from the database queue: the outbox, outputs built on the web, code suggestions.
 
     Run as many as you like.
     """

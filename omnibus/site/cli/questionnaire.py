@@ -15,15 +15,11 @@ import click
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.loader import QuestionnaireError, load
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.render_docx import render_docx
 from omnibus.questionnaire.render_text import render_text
-from omnibus.questionnaire.render_xlsx import render_xlsx
+from omnibus.questionnaire.rendering import RENDER_FORMATS, write_rendered
 from omnibus.questionnaire.variables import variables
 from omnibus.questionnaire.xlsform import XLSFormError, convert
 from omnibus.site.cli import LazyGroup
-
-RENDER_FORMATS = ("text", "xlsx", "docx")
-
 
 # `load` writes to the database: imported (with Django) only when it runs.
 LOAD = (
@@ -80,12 +76,7 @@ def render(file: str, fmt: str, output: str | None) -> None:
     if not output:
         raise click.UsageError(f"--format {fmt} writes a file: give -o OUT")
     with _writing(output) as path:
-        if fmt == "text":
-            path.write_text(render_text(q), encoding="utf-8")
-        elif fmt == "xlsx":
-            render_xlsx(q, path)
-        else:
-            render_docx(q, path)
+        write_rendered(q, fmt, path)
     click.echo(f"Wrote {output}")
 
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from omnibus.analysis.spec import AnalysisSpec, SpecError, check_breakdowns, load_spec
+from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
 from omnibus.analysis.tables import wave_tables
-from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.report.ees import Country
 from omnibus.report.libreoffice import ConversionError
@@ -17,6 +16,7 @@ from omnibus.report.publish import PUBLISH_FORMATS, PublishError, publish, wave_
 from omnibus.report.spec import ReportSpecError, default_spec_text
 from omnibus.report.tabbook import book_weights, write_tabbook
 from omnibus.report.tables_csv import write_tables_csv
+from omnibus.report.tabulating import tabulation_inputs
 from omnibus.site.cli.arguments import wave_named
 
 
@@ -56,15 +56,10 @@ def tables(wave_slug: str, earlier: tuple[str, ...], spec: Path | None, output: 
 def _read_waves(slugs: tuple[str, ...], spec: Path | None) -> tuple[list, AnalysisSpec, list]:
     """The waves named (the first the one tabulated), the analysis spec, and each wave's dataset."""
     waves = [wave_named(slug) for slug in slugs]
-    try:
-        analysis = load_spec(spec, questionnaire_of(waves[0].questionnaire)) if spec else AnalysisSpec()
-    except SpecError as error:
-        raise click.ClickException(str(error)) from None
     if not spec:
         click.echo("No --spec given: using the default analysis spec (docs/statistics.md).", err=True)
-    datasets = [build_dataset(wave) for wave in waves]
     try:
-        check_breakdowns(analysis, datasets[0].frame_attributes)
+        analysis, datasets = tabulation_inputs(waves, spec)
     except SpecError as error:
         raise click.ClickException(str(error)) from None
     return waves, analysis, datasets

@@ -91,7 +91,7 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  omnibus publish {demo_wave.slug} --format ees --spec {DEMO_SPEC} -o out/ees   "
                 "Explore Education Statistics files, checked",
                 f"  omnibus publish {demo_wave.slug} --format ods -o out/tables   accessible tables (ODS; or xlsx)",
-                "  omnibus worker   sends queued messages and suggests codes for open answers as they arrive",
+                "  omnibus worker   sends queued messages, builds the outputs asked for on the web, suggests codes",
                 "  omnibus context variation cla_rate:2016 -o out/cla-2016.png   how LAs vary (the APPG's figures)",
                 "  omnibus context scatter imd_score:2019 cla_rate:2016 -o out/cla-imd.png   care rate vs IMD",
                 f"  omnibus context breakdown {demo_wave.slug} ConfUnd --by cin_rate_band   answers by CiN band",

@@ -1,0 +1,28 @@
+"""Export a stored wave's dataset: build it, label its frame columns, write it with its codebook.
+
+What `omnibus export` and the back office's dataset builds both call, so a file made on the web
+is the file the command line writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from omnibus.dataset import CLIENT_KEEP
+from omnibus.dataset.build import build_dataset
+from omnibus.dataset.exporting import Exported, export_dataset
+from omnibus.frame.store import frame_as_of
+
+
+def export_wave(
+    wave,  # noqa: ANN001 - a fieldwork Wave
+    fmt: str,
+    output: Path,
+    client: bool = False,
+    with_open_text: bool = False,
+    keep: tuple[str, ...] = CLIENT_KEEP,
+) -> Exported:
+    """Write `wave`'s dataset in `fmt` to `output` with its codebook; the client's copy when `client` is set."""
+    frame = frame_as_of(wave.population.slug, wave.frame_as_of)
+    labels = dict(zip(frame.columns, frame.labels, strict=True))
+    return export_dataset(build_dataset(wave), fmt, output, client, with_open_text, keep, frame_labels=labels)
