@@ -31,7 +31,7 @@ EARLIER_DATES = ["2016-09-30", "2016-10-31", "2016-11-30"]
 
 
 def rates_with_mean(rng: random.Random, fixed: list[float], count: int, mean: float, high: float) -> list[float]:
-    """`count` rates to one decimal, `fixed` among them, whose mean is exactly `mean` and whose others stay below `high`."""
+    """`count` rates to one decimal, `fixed` among them, with mean exactly `mean` and the others below `high`."""
     free = count - len(fixed)
     target = round(mean * count - sum(fixed), 1)
     while True:
