@@ -96,7 +96,7 @@ COMMANDS = {
     ),
     "worker": (
         "omnibus.site.cli.fieldwork:worker",
-        "Run background tasks from the database queue: the outbox, and code suggestions for new open answers.",
+        "Run background tasks from the database queue: the outbox, outputs built on the web, code suggestions.",
     ),
     "audit": (
         "omnibus.site.cli.fieldwork:audit",
