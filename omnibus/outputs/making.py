@@ -1,7 +1,7 @@
 """Make one output of a wave into a folder, with the same library functions the commands call.
 
-| output          | made by                                         | command                          |
-| --------------- | ----------------------------------------------- | -------------------------------- |
+| output          | made by                                          | command                          |
+| --------------- | ------------------------------------------------ | -------------------------------- |
 | tabbook         | report.tabulating + report.tabbook.write_tabbook | `omnibus tables WAVE -o F.xlsx`  |
 | report          | report.making.make_report                        | `omnibus report WAVE`            |
 | client-report   | the same, client=True                            | `omnibus report WAVE --client`   |
@@ -11,7 +11,8 @@
 | questionnaire   | questionnaire.rendering.write_rendered           | `omnibus questionnaire render`   |
 
 A dataset in CSV, SPSS or Parquet has its codebook in a file beside it: the two go out in one
-zip, as do the coding files. Errors a person can act on are raised as `OutputError` (or the
+zip, as do the coding files. The tab book and the reports may be compared with earlier waves
+(`--compare`). Errors a person can act on are raised as `OutputError` (or the
 library's own ValueError subclasses, whose messages name the problem).
 """
 

@@ -81,7 +81,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_a_researcher_builds_and_downloads_the_tab_book_and_the_report(
-    browser: Browser, live_server, outputs_dir: Path, tmp_path: Path
+    browser: Browser, live_server, outputs_dir: Path, tmp_path: Path, settings
 ) -> None:  # noqa: ANN001
     simulated = Wave.objects.get(slug=SIMULATED)
     opens = simulated.opens_at - timedelta(days=180)
@@ -137,6 +137,20 @@ def test_a_researcher_builds_and_downloads_the_tab_book_and_the_report(
     subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(first_page)],
                    check=True)  # fmt: skip
     assert first_page.with_suffix(".png").stat().st_size > 5_000
+
+    # A build that fails says why on the page, in words, with no traceback.
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.OUTPUTS_DIR = blocker / "kept"
+    _press(page, "button", "Build Text printed questionnaire")
+    run_worker(once=True)
+    _press(page, "link", "Refresh the list")
+    row = page.locator("tbody tr").first
+    assert row.locator(".govuk-tag").inner_text() == "Failed"
+    assert "could not be written on the server (Not a directory)" in row.locator(".build-error").inner_text()
+    assert "Traceback" not in page.content()
+    screenshot(page, "outputs-failed")
+    assert_accessible(page, "outputs-failed")
     page.context.close()
 
 
