@@ -112,3 +112,24 @@ def _fetch(url: str, server: subprocess.Popen, output: Path, seconds: float = 60
         except OSError:
             time.sleep(0.5)
     pytest.fail("the demo did not answer in time")
+
+
+def test_frame_page_chooses_among_the_populations_loaded(loaded: None, client: Client, tmp_path: Path) -> None:
+    from omnibus.frame.store import load_frame
+    from tests.populations import tiny_population
+
+    schema, frame_file = tiny_population(tmp_path)
+    load_frame(frame_file, date(2020, 1, 1), str(schema))
+    first = client.get("/frame/").content.decode()
+    assert '<select class="govuk-select" id="population" name="population">' in first
+    assert "Kingston upon Hull, City of" in first  # the first in order, england-la, until another is chosen
+    chosen = client.get("/frame/", {"population": "tiny-forums"}).content.decode()
+    assert "Tiny made-up forums: 3 units" in chosen and "Northshire Forum" in chosen
+    assert "Kingston upon Hull" not in chosen
+    unknown = client.get("/frame/", {"population": "<schools>"})
+    assert (
+        unknown.status_code == 404
+        and "There is no population called &#x27;&lt;schools&gt;&#x27;" in unknown.content.decode()
+    )
+    home = client.get("/").content.decode()
+    assert "?population=tiny-forums" in home and "152 units" in home

@@ -42,7 +42,7 @@ from omnibus.fieldwork.retention import RetentionError, erase_contacts, set_rete
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, codes_csv, create_wave
 from omnibus.fieldwork.worker import RECOVER_EVERY, run_worker
-from omnibus.frame.store import FrameError
+from omnibus.frame.store import FrameError, choose_population
 from omnibus.questionnaire.loader import QuestionnaireError
 from omnibus.site.cli.arguments import date_given, moment_given, wave_named
 
@@ -90,7 +90,11 @@ def wave() -> None:
 @click.option(
     "--kind", type=click.Choice([Wave.Kind.MAIN.value, Wave.Kind.PILOT.value]), default="main", show_default=True
 )
-@click.option("--population", default="england-la", show_default=True)
+@click.option(
+    "--population",
+    metavar="SLUG|FILE.yaml",
+    help="The frame's population (default: the only one loaded).",
+)
 def wave_create(
     slug: str,
     questionnaire_ref: str,
@@ -99,7 +103,7 @@ def wave_create(
     closes: str,
     title: str | None,
     kind: str,
-    population: str,
+    population: str | None,
 ) -> None:
     """Create wave SLUG and an access code for every unit of the frame as of --frame-as-of."""
     try:
@@ -112,7 +116,7 @@ def wave_create(
             slug,
             title or stored.title,
             stored,
-            population,
+            choose_population(population),
             frame_date,
             moment_given(opens, "--opens"),
             moment_given(closes, "--closes"),
