@@ -52,7 +52,7 @@ def demo(addrport: str, no_serve: bool) -> None:
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     stored = _demo_questionnaire(root / DEMO_QUESTIONNAIRE)
-    version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF)
+    version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF, "england-la")
     context_lines = load_demo_context()
     demo_wave = _demo_wave(stored)
     example = demo_wave.units.order_by("name").first()
