@@ -131,6 +131,22 @@ def frame_as_of(population: str | None = None, as_of: date | None = None) -> Fra
     return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels, derived)
 
 
+def unit_values(unit_id: int, as_of: date, names: list[str]) -> dict[str, str]:
+    """One unit's values of the `names` columns as the frame stood on `as_of` (a key is not a stored value)."""
+    found = (
+        AttributeValue.objects.filter(unit_id=unit_id, name__in=names, valid_from__lte=as_of)
+        .order_by("valid_from")
+        .values_list("name", "value")
+    )
+    values = dict(found)  # later dates overwrite earlier ones
+    if any(name not in values for name in names):  # perhaps the key, which is the unit's, not a dated value
+        unit = Unit.objects.select_related("population").get(pk=unit_id)
+        key = stored_schema(unit.population).key
+        if key in names:
+            values[key] = unit.key
+    return values
+
+
 def population_slug(population: str) -> str:
     """The slug of a population given by slug or by schema file path."""
     return _schema(population).slug if _is_file(population) else population
