@@ -29,7 +29,7 @@ def test_a_population_loaded_from_a_file_is_then_known_by_its_slug(tmp_path):
     assert again.exit_code == 0, again.output
     assert again.stdout.startswith("Loaded 3 units into tiny-forums as of 2021-01-01")
     shown = run("show", "--population", "tiny-forums")
-    assert shown.exit_code == 0 and "Northshire Forum" in shown.stdout
+    assert shown.exit_code == 0 and "Southshire Forum 1" in shown.stdout
 
 
 def test_the_file_header_picks_the_population_and_the_only_loaded_one_is_the_default(tmp_path):

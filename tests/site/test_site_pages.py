@@ -124,7 +124,7 @@ def test_frame_page_chooses_among_the_populations_loaded(loaded: None, client: C
     assert '<select class="govuk-select" id="population" name="population">' in first
     assert "Kingston upon Hull, City of" in first  # the first in order, england-la, until another is chosen
     chosen = client.get("/frame/", {"population": "tiny-forums"}).content.decode()
-    assert "Tiny made-up forums: 3 units" in chosen and "Northshire Forum" in chosen
+    assert "Tiny made-up forums: 3 units" in chosen and "Southshire Forum 1" in chosen
     assert "Kingston upon Hull" not in chosen
     unknown = client.get("/frame/", {"population": "<schools>"})
     assert (
