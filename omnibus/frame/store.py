@@ -169,20 +169,24 @@ def choose_population(given: str | None = None, header: Sequence[str] = ()) -> s
             fitting = [slug for slug, schema in schemas.items() if fits(schema)]
             if len(fitting) == 1:
                 return fitting[0]
-    known = known_populations()
-    if len(known) == 1:
-        return known[0]
-    if not known:
-        raise FrameError("no population is loaded or shipped: give one with --population FILE.yaml")
+    loaded = list(Population.objects.order_by("slug").values_list("slug", flat=True))
+    shipped = available_populations()
+    if len(loaded) == 1 or (not loaded and len(shipped) == 1):
+        return (loaded or shipped)[0]
+    if header:
+        raise FrameError(
+            f"the file's columns are not those of one population (populations: {', '.join(_every_population())}): "
+            "choose one with --population SLUG (or --population FILE.yaml)"
+        )
+    if not loaded:
+        raise FrameError(
+            f"no frame has been loaded yet (populations shipped: {', '.join(shipped) or 'none'}): load one with "
+            "`omnibus frame load FILE.csv --as-of DATE`, or choose a population with --population"
+        )
     raise FrameError(
-        f"there are {len(known)} populations ({', '.join(known)}): "
+        f"there are {len(loaded)} populations ({', '.join(loaded)}): "
         "choose one with --population SLUG (or --population FILE.yaml)"
     )
-
-
-def known_populations() -> list[str]:
-    """The populations loaded in the database, or before any load those shipped with Omnibus."""
-    return list(Population.objects.order_by("slug").values_list("slug", flat=True)) or available_populations()
 
 
 def population_schema(population: str) -> PopulationSchema:

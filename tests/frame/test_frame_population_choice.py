@@ -62,3 +62,13 @@ def test_without_a_flag_several_populations_are_an_error_asking_for_one(tmp_path
     result = run("show")
     assert result.exit_code == 1
     assert "there are 2 populations (england-la, tiny-forums): choose one with --population" in result.output
+
+
+def test_a_file_of_no_populations_columns_asks_which_population(tmp_path):
+    odd = tmp_path / "odd.csv"
+    odd.write_text("school_urn,school_name\n100000,Made-up School\n", encoding="utf-8")
+    result = run("load", odd, "--as-of", "2020-01-01")
+    assert result.exit_code == 1
+    assert "the file's columns are not those of one population (populations: england-la, parent-carer-forums" in (
+        result.output
+    )
