@@ -75,8 +75,8 @@ def questionnaire_detail(request: HttpRequest, survey: str, version: str) -> Htt
 def frame_list(request: HttpRequest) -> HttpResponse:
     """A population's frame as of a date (today by default); a chooser when several are loaded."""
     raw = request.GET.get("as_of", "").strip()
-    populations = _loaded_populations()
-    chosen = request.GET.get("population", "").strip() or (populations[0] if populations else "")
+    populations = dict(Population.objects.order_by("slug").values_list("slug", "title"))
+    chosen = request.GET.get("population", "").strip() or next(iter(populations), "")
     page = {"as_of": raw, "populations": populations, "chosen": chosen}
     as_of = None
     if raw:

@@ -50,9 +50,9 @@ def test_a_user_of_no_role_is_refused(wave: Wave) -> None:
 
 def test_client_sees_figures_but_no_unit_names(wave: Wave, signed_in) -> None:
     client = signed_in("client")
-    for url in ("/office/", "/office/waves/w3/"):
+    for url, noun in (("/office/", "units"), ("/office/waves/w3/", "local authorities")):
         page = client.get(url).content.decode()
-        assert "Children&#x27;s Social Care" in page and "1 of 152 units have responded" in page
+        assert "Children&#x27;s Social Care" in page and f"1 of 152 {noun} have responded" in page
         assert KNOWN_LA not in page and "/contacts/" not in page
         assert "Create a wave" not in page and "Open the wave" not in page and "Close the wave" not in page
 

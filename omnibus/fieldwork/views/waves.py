@@ -19,7 +19,7 @@ from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
-from omnibus.fieldwork.waves import WaveError, create_wave
+from omnibus.fieldwork.waves import WaveError, create_wave, unit_noun
 from omnibus.frame.models import Population
 from omnibus.frame.store import FrameError, choose_population
 
@@ -62,6 +62,7 @@ class WaveForm(forms.Form):
     closes = WhenField(error_messages={"required": "Enter when the wave closes"})
     kind = forms.ChoiceField(choices=[(Wave.MAIN, "Main"), (Wave.PILOT, "Pilot")], initial=Wave.MAIN)
     population = forms.ChoiceField(error_messages={"required": "Choose the population"})
+    field_order = ["slug", "title", "questionnaire", "population", "frame_as_of", "opens", "closes", "kind"]
 
     def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
         """The population is asked for only when more than one is loaded."""
@@ -120,6 +121,7 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
         "errors": errors or [],
         "until": request.POST.get("until", ""),
         "hint": DATETIME_HINT,
+        "unit_noun": unit_noun(wave),
     }
     return render(request, "fieldwork/wave.html", context, status=status)
 
