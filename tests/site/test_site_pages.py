@@ -95,9 +95,13 @@ def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
         assert (demo.data_dir / "omnibus.sqlite3").exists()
         for suffix in ("html", "pdf", "docx"):
             assert (demo.data_dir / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000
+        # The second survey, of parent carer forums, on its own population.
+        assert "Parent carer forums (made-up example)" in page
+        assert (demo.data_dir / "report" / "pcf-2025-demo-report.html").stat().st_size > 10_000
     finally:
         output = demo.stop()
     assert "Where to look:" in output
+    assert "office/waves/pcf-2025-demo/   its wave: Table 3 on the forums' own attributes" in output
     assert "answers coded" in output and "6 LAs were at half or less" in output
 
 
