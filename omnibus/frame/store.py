@@ -160,33 +160,33 @@ def choose_population(given: str | None = None, header: Sequence[str] = ()) -> s
     if given:
         _schema(given)  # an unknown one is an error naming those there are
         return given
-    if header:
-        schemas = {slug: _schema(slug) for slug in _every_population()}
-        names = {name.strip() for name in header}
-        # Every column one of the population's own; failing that (a file with a stray column, whose
-        # errors the full check lists), the one population whose key the file has.
-        for fits in (lambda s: s.key in names and names <= set(s.column_names), lambda s: s.key in names):
-            fitting = [slug for slug, schema in schemas.items() if fits(schema)]
-            if len(fitting) == 1:
-                return fitting[0]
+    fitting = _fitting(header) if header else None
+    if fitting:
+        return fitting
     loaded = list(Population.objects.order_by("slug").values_list("slug", flat=True))
     shipped = available_populations()
     if len(loaded) == 1 or (not loaded and len(shipped) == 1):
         return (loaded or shipped)[0]
     if header:
-        raise FrameError(
-            f"the file's columns are not those of one population (populations: {', '.join(_every_population())}): "
-            "choose one with --population SLUG (or --population FILE.yaml)"
-        )
-    if not loaded:
-        raise FrameError(
-            f"no frame has been loaded yet (populations shipped: {', '.join(shipped) or 'none'}): load one with "
-            "`omnibus frame load FILE.csv --as-of DATE`, or choose a population with --population"
-        )
-    raise FrameError(
-        f"there are {len(loaded)} populations ({', '.join(loaded)}): "
-        "choose one with --population SLUG (or --population FILE.yaml)"
-    )
+        message = f"the file's columns are not those of one population (populations: {', '.join(_every_population())})"
+    elif not loaded:
+        message = f"no frame has been loaded yet (populations shipped: {', '.join(shipped) or 'none'})"
+        raise FrameError(f"{message}: load one with `omnibus frame load FILE.csv --as-of DATE`, or give --population")
+    else:
+        message = f"there are {len(loaded)} populations ({', '.join(loaded)})"
+    raise FrameError(f"{message}: choose one with --population SLUG (or --population FILE.yaml)")
+
+
+def _fitting(header: Sequence[str]) -> str | None:
+    """The one population a frame file with this header is of: every column its own; failing that (a
+    file with a stray column, whose errors the full check lists), the one whose key the file has."""
+    schemas = {slug: _schema(slug) for slug in _every_population()}
+    names = {name.strip() for name in header}
+    for fits in (lambda s: s.key in names and names <= set(s.column_names), lambda s: s.key in names):
+        found = [slug for slug, schema in schemas.items() if fits(schema)]
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def population_schema(population: str) -> PopulationSchema:
