@@ -1,7 +1,9 @@
 """The `omnibus` command: every subcommand answers --help; modules load lazily, Django only when needed."""
 
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -97,9 +99,11 @@ def test_listed_summaries_are_the_commands_own(name: str, entry: tuple[str, str]
 
 def _run_without_pytest_django(code: str) -> str:
     """Run Python in a fresh interpreter (pytest-django has set Django up in this one)."""
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
-    )
+    with tempfile.TemporaryDirectory() as folder:  # an embedded database, if any, is made there
+        env = {**os.environ, "OMNIBUS_DATA_DIR": folder}
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False
+        )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -131,3 +135,21 @@ def test_a_database_command_starts_django_once_before_its_module() -> None:
         "print(result.exit_code, apps.ready)\n"
     )
     assert out.split() == ["0", "True"]
+
+
+def test_the_first_command_on_a_fresh_checkout_sets_up_the_embedded_database(tmp_path: Path) -> None:
+    """No `omnibus django migrate` first: the SQLite default is created and migrated on first use."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"OMNIBUS_DATA_DIR": str(tmp_path / "data")}
+
+    def omnibus(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "omnibus", *args]
+        return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    first = omnibus("frame", "load", "examples/frame/england-la-2017.csv", "--as-of", "2017-09-01")
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("Loaded 152 units into england-la as of 2017-09-01")
+    assert "Setting up the database" in first.stderr and "Traceback" not in first.stderr
+    assert (tmp_path / "data" / "omnibus.sqlite3").is_file()
+    second = omnibus("frame", "show", "--format", "csv")
+    assert second.returncode == 0 and second.stderr == ""  # migrated once, not on every command
+    assert len(second.stdout.splitlines()) == 153

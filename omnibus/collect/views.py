@@ -33,7 +33,7 @@ from omnibus.fieldwork.codes import normalise
 from omnibus.fieldwork.codes import prefix as code_prefix
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
+from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit, start_page_noun
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.numbering import number_of
@@ -91,7 +91,7 @@ def start(request: HttpRequest) -> HttpResponse:
     """The start page: the access code (typed, or brought by the invitation's link), name and role."""
     invited = _invited(request)
     if request.method == "GET":
-        return render(request, "collect/start.html", {"invited": invited})
+        return _start_page(request, {"invited": invited})
     typed = request.POST.get("code", "")[:64]
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
@@ -156,13 +156,20 @@ def _wrong_code(
     request: HttpRequest, context: dict[str, str], typed: str, verdict: throttle.Verdict | None
 ) -> HttpResponse:
     if verdict is not None:
-        return render(request, "collect/start.html", {**context, "verdict": verdict}, status=429)
+        return _start_page(request, {**context, "verdict": verdict}, status=429)
     message = (
         "The access code is not right. Check it against your invitation email"
         if normalise(typed)
         else "Enter the access code from your invitation, like ABCD-EFGH-JKLM"
     )
-    return render(request, "collect/start.html", {**context, "error": message}, status=200)
+    return _start_page(request, {**context, "error": message})
+
+
+def _start_page(request: HttpRequest, context: dict[str, object], status: int = 200) -> HttpResponse:
+    """The start page, its wording naming the unit as the wave's population does ("your forum's code")."""
+    invited = context.get("invited") or _invited(request)
+    noun = start_page_noun(invited.wave if invited is not None else None, timezone.now())
+    return render(request, "collect/start.html", {**context, "unit_noun": noun}, status=status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from omnibus.context.banding import IndicatorBand, band_of, fixed_bands, quantile_bands
 from omnibus.context.models import BandSet, Indicator, Series
-from omnibus.context.store import ContextError, IndicatorValues, indicator_values
+from omnibus.context.store import ContextError, IndicatorValues, chosen_population, indicator_values
 from omnibus.frame.derived import set_derived_attribute
 from omnibus.frame.store import Frame, FrameError, frame_as_of
 
@@ -35,10 +35,11 @@ def apply_bands(
     cuts: list[float] | None = None,
     groups: int | None = None,
     label: str | None = None,
-    population: str = "england-la",
+    population: str | None = None,
 ) -> Banded:
     """Band indicator `code` for `period` by `cuts` or into `groups` equal-count groups; set it on the frame."""
     values = indicator_values(code, period)
+    population = chosen_population(population)
     if values.kind == Indicator.Kind.CATEGORY:
         return _categories(values, attribute, as_of, label, population)
     if (cuts is None) == (groups is None):

@@ -36,6 +36,7 @@ INDICATORS = [
 ]  # fmt: skip
 ENGLAND_COLUMNS = {"cla_rate": "cla_rate_per_10000_31mar2016", "cin_rate": "cin_rate_per_10000_31mar2016",
                    "fsm_pct": "pct_fsm_all"}  # fmt: skip
+POPULATION = "england-la"  # the demo's indicators are of the LAs, whatever else is loaded
 BANDS = [("cin_rate", "2016", "cin_rate_band", [100, 300, 400, 500], None), ("cla_rate", "2016", "cla_fifth", None, 5)]
 
 
@@ -43,12 +44,14 @@ def load_demo_context() -> list[str]:
     """Load the indicators, England's values and the bands of the demo; return lines to print."""
     lines = []
     for path, code, period, column, label, unit, category, source in INDICATORS:
-        done = load_indicator(path, code, period, column, label, unit, source=source, categorical=category)
+        done = load_indicator(
+            path, code, period, column, label, unit, source=source, population=POPULATION, categorical=category
+        )
         if code in ENGLAND_COLUMNS:
-            load_indicator(ENGLAND, code, period, ENGLAND_COLUMNS[code], source=source)
+            load_indicator(ENGLAND, code, period, ENGLAND_COLUMNS[code], source=source, population=POPULATION)
         lines.append(f"  {code}:{period}  {label}: {done.las} LAs, {done.missing} without a value")
     for code, period, attribute, cuts, groups in BANDS:
-        banded = apply_bands(code, period, attribute, AS_OF, cuts=cuts, groups=groups)
+        banded = apply_bands(code, period, attribute, AS_OF, cuts=cuts, groups=groups, population=POPULATION)
         lines.append(f"  frame attribute {attribute} from {AS_OF}: {', '.join(banded.counts)}")
     lines.append("  " + describe_variation(summary_of("cla_rate", "2016", ExclusionRule()), "per 10,000"))
     return lines

@@ -31,7 +31,7 @@ from omnibus.context.periods import nearest_period
 from omnibus.context.source_note import internal_mark, public_lines
 from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, variation_summary
 from omnibus.frame.models import AttributeValue, Population, Unit
-from omnibus.frame.store import BATCH
+from omnibus.frame.store import BATCH, FrameError, choose_population, population_slug
 
 
 class ContextError(Exception):
@@ -80,6 +80,14 @@ class IndicatorValues:
         return found
 
 
+def chosen_population(given: str | None) -> str:
+    """The slug of the population indicators are matched to (see `choose_population`), or ContextError."""
+    try:
+        return population_slug(choose_population(given))
+    except FrameError as exc:
+        raise ContextError(str(exc)) from exc
+
+
 def load_indicator(
     path: Path,
     code: str,
@@ -88,7 +96,7 @@ def load_indicator(
     label: str | None = None,
     unit: str | None = None,
     source: str | None = None,
-    population: str = "england-la",
+    population: str | None = None,
     categorical: bool = False,
     where: dict[str, str] | None = None,
 ) -> Loaded:
@@ -104,6 +112,7 @@ def load_indicator(
     if existing is not None:
         raise ContextError(f"indicator {code!r} is loaded as a {existing.kind}: load this file under another code")
     file = read_indicator_file(path, column or code, period, categorical, where)
+    population = chosen_population(population)
     pop = Population.objects.filter(slug=population).first()
     if pop is None:
         raise ContextError(f"load the {population} frame first: indicators are matched to its units")

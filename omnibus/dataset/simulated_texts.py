@@ -7,7 +7,7 @@ is a real authority's answer; none names a place or a person.
 from __future__ import annotations
 
 GENERIC = (
-    "Closer working with neighbouring authorities",
+    "Closer working with neighbouring areas",
     "Recruitment and retention of experienced staff",
     "Better use of data to plan services",
     "Early help and prevention",

@@ -2,10 +2,11 @@
 
 A template is a small text file (see examples/messages/): header lines `subject:` and
 optionally `attach: excel-copy`, a line `---`, then the body. Merge fields are written
-`{{ field }}` and only the fields in `FIELDS` exist: a template naming any other field, or
-using any other `{{`/`{%` syntax, is refused when it is loaded, with the field and line. The
-values are pasted in as plain text (the emails are plain text), so a unit's name can never
-inject anything.
+`{{ field }}`: the fields in `FIELDS` (the unit's name and the survey's fields) and the frame
+columns the wave's population declares as `merge_fields` (read as the frame stood on the wave's
+frame date). A template naming any other field, or using any other `{{`/`{%` syntax, is refused
+when it is loaded, with the file, line and the fields there are. The values are pasted in as
+plain text (the emails are plain text), so a unit's name can never inject anything.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.progress import Response, UnitProgress, unit_progress, wave_progress
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import start_link
+from omnibus.frame.schema import PopulationSchema
+from omnibus.frame.store import stored_schema, unit_values
 from omnibus.questionnaire import textfile
 
 FIELDS = {
-    "la_name": "the local authority's name",
+    "unit_name": "the unit's name (as in the wave's frame)",
     "contact_name": "the recipient's name (or 'colleague')",
     "link": "the link that signs the unit in with its code",
     "access_code": "the unit's access code",
@@ -77,8 +80,24 @@ class Rendered:
     body: str
 
 
-def parse_template(text: str, name: str) -> Template:
-    """Check a template's text and split it into subject, body and options."""
+def merge_fields(schema: PopulationSchema | None) -> dict[str, str]:
+    """Every field a message to a unit of the population may merge, name to what it holds."""
+    if schema is None:
+        return dict(FIELDS)
+    frame = {name: f"the unit's {schema.column(name).label or name} in the frame" for name in schema.merge_fields}
+    return frame | FIELDS  # a frame column of the same name as a survey field does not replace it
+
+
+def wave_fields(wave: Wave) -> dict[str, str]:
+    """The merge fields of the wave's messages (a preview wave, of no population, has the fixed ones)."""
+    return merge_fields(stored_schema(wave.population) if wave.population_id else None)
+
+
+def parse_template(text: str, name: str, fields: dict[str, str] = FIELDS, where: str = "") -> Template:
+    """Check a template's text against the merge `fields` and split it into subject, body and options.
+
+    Errors name `where` (the file), else the template's name."""
+    template, name = name, where or name
     head, sep, body = text.partition("\n---\n")
     if not sep:
         raise TemplateError(f"{name}: the header (subject: ...) must end with a line '---' before the body")
@@ -88,8 +107,8 @@ def parse_template(text: str, name: str) -> Template:
     attach = headers.get("attach", "")
     if attach not in ("", ATTACH_COPY):
         raise TemplateError(f"{name}: 'attach:' can only be {ATTACH_COPY!r}, not {attach!r}")
-    _check_fields(text, name)
-    return Template(name, headers["subject"], body.strip("\n") + "\n", attach == ATTACH_COPY, text)
+    _check_fields(text, name, fields)
+    return Template(template, headers["subject"], body.strip("\n") + "\n", attach == ATTACH_COPY, text)
 
 
 def _headers(head: str, name: str) -> dict[str, str]:
@@ -104,28 +123,31 @@ def _headers(head: str, name: str) -> dict[str, str]:
     return found
 
 
-def _check_fields(text: str, name: str) -> None:
+def _check_fields(text: str, name: str, fields: dict[str, str]) -> None:
     for number, line in enumerate(text.splitlines(), start=1):
         for match in MERGE.finditer(line):
-            if match.group(1) not in FIELDS:
-                known = ", ".join(sorted(FIELDS))
+            if match.group(1) not in fields:
+                known = ", ".join(sorted(fields))
                 raise TemplateError(f"{name}: line {number}: unknown merge field {match.group(1)!r} (fields: {known})")
         if STRAY.search(MERGE.sub("", line)):
             raise TemplateError(f"{name}: line {number}: only {{{{ field }}}} is allowed here, found {line.strip()!r}")
 
 
-def load_template(ref: str | Path) -> Template:
-    """A template from a file, or by name from examples/messages/ (`invitation` is invitation.md)."""
+def load_template(ref: str | Path, fields: dict[str, str] = FIELDS) -> Template:
+    """A template from a file, or by name from examples/messages/ (`invitation` is invitation.md),
+    checked against the merge `fields` (`wave_fields` of the wave it is for)."""
     path = Path(ref)
-    if not path.exists():
+    if not path.is_file():
         path = TEMPLATE_DIR / f"{ref}.md"
-    if not path.exists():
+    if not path.is_file():
         known = ", ".join(sorted(p.stem for p in TEMPLATE_DIR.glob("*.md"))) or "none"
         raise TemplateError(f"no template file {ref!r} (templates in {TEMPLATE_DIR}: {known})")
     try:
-        return parse_template(textfile.read_text(path, textfile.SPEC_BYTES), path.stem)
+        return parse_template(textfile.read_text(path, textfile.SPEC_BYTES), path.stem, fields, str(path))
     except textfile.TextFileError as error:
-        raise TemplateError(error.located(path.name)) from None
+        raise TemplateError(error.located(str(path))) from None
+    except OSError as error:
+        raise TemplateError(f"{path}: cannot read the file: {error.strerror or error}") from None
 
 
 def fill(template: Template, values: dict[str, str]) -> Rendered:
@@ -142,8 +164,10 @@ def merge_values(wave_unit: WaveUnit, recipient: Recipient, base_url: str | None
     wave = wave_unit.wave
     code = unseal(wave_unit.code_sealed)
     todo = sections_to_do(wave_unit)
-    return {
-        "la_name": wave_unit.name,
+    fields = wave_fields(wave)
+    frame = unit_values(wave_unit.unit_id, wave.frame_as_of, list(fields)) if wave_unit.unit_id else {}
+    return {name: frame.get(name, "") for name in fields} | {
+        "unit_name": wave_unit.name,
         "contact_name": recipient.name or "colleague",
         "link": start_link(base_url or settings.BASE_URL, code),
         "access_code": code,

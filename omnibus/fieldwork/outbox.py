@@ -49,7 +49,15 @@ from omnibus.fieldwork.mail import (
     TransientError,
     mailer_from_env,
 )
-from omnibus.fieldwork.messages import Recipient, Template, parse_template, recipients_for, render_for, select_units
+from omnibus.fieldwork.messages import (
+    Recipient,
+    Template,
+    parse_template,
+    recipients_for,
+    render_for,
+    select_units,
+    wave_fields,
+)
 from omnibus.fieldwork.models import Campaign, Message, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.questionnaire import render_xlsx
@@ -219,7 +227,7 @@ def _send_one(message: Message, token: str, mailer: Mailer, copies: dict[int, At
 def outgoing_for(message: Message, copies: dict[int, Attachment]) -> Outgoing:
     """The email for a message row, rendered now (the code is unsealed only in memory)."""
     campaign = message.campaign
-    template = parse_template(campaign.template_text, campaign.template_name)
+    template = parse_template(campaign.template_text, campaign.template_name, wave_fields(campaign.wave))
     recipient = Recipient(message.recipient_name, message.recipient_email)
     rendered = render_for(template, message.wave_unit, recipient)
     attachments = [excel_copy(campaign, copies)] if campaign.attach_copy else []

@@ -13,7 +13,8 @@ from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX, digest, new_code, seal, unseal
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.frame.models import Population, Unit
-from omnibus.frame.store import frame_as_of
+from omnibus.frame.schema import UnitNoun
+from omnibus.frame.store import frame_as_of, stored_schema
 
 
 class WaveError(Exception):
@@ -118,3 +119,25 @@ def start_link(base_url: str, code: str) -> str:
 def find_wave_unit(code: str) -> WaveUnit | None:
     """The wave unit a (normalised) code belongs to, if any."""
     return WaveUnit.objects.select_related("wave", "wave__questionnaire").filter(code_digest=digest(code)).first()
+
+
+def unit_noun(wave: Wave) -> UnitNoun:
+    """What a unit of the wave is called in the wording respondents see ("your forum's access code").
+
+    The one place respondent wording takes its noun from: the wave's population declares it (a
+    preview wave, of no population, says "organisation"); a questionnaire setting that overrides
+    the population's noun belongs here too.
+    """
+    if wave.population_id is None:
+        return UnitNoun()
+    return stored_schema(wave.population).unit
+
+
+def start_page_noun(wave: Wave | None, now: datetime) -> UnitNoun:
+    """The noun of the survey's start page: the invited unit's wave's; before a code says which wave
+    it is, the open waves' noun when they share one, else the neutral "organisation"."""
+    if wave is not None:
+        return unit_noun(wave)
+    open_waves = Wave.objects.exclude(kind=Wave.PREVIEW).filter(opens_at__lte=now, closes_at__gt=now)
+    nouns = {unit_noun(w) for w in open_waves.select_related("population")}
+    return nouns.pop() if len(nouns) == 1 else UnitNoun()

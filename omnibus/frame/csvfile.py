@@ -74,6 +74,16 @@ def read_frame_csv(path: Path, schema: PopulationSchema) -> FrameFile:
     return read_frame_text(text, schema, str(path))
 
 
+def frame_header(path: Path) -> list[str]:
+    """The column names of a frame file's header row ([] when it cannot be read: the full check says why)."""
+    try:
+        text = textfile.read_text(path, MAX_BYTES)
+    except (OSError, textfile.TextFileError):
+        return []
+    first = next(csv.reader(io.StringIO(text)), [])
+    return [name.strip() for name in first]
+
+
 def read_frame_text(text: str, schema: PopulationSchema, name: str = "<text>") -> FrameFile:
     """Read frame CSV from decoded text; `name` is the file name used in messages."""
     result = FrameFile(name=name)

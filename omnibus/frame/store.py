@@ -12,6 +12,7 @@ import hashlib
 import json
 from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from omnibus.frame.csvfile import FrameRow, check_frame_csv
+from omnibus.frame.csvfile import FrameRow, check_frame_csv, frame_header
 from omnibus.frame.models import AttributeValue, FrameVersion, Membership, Population, Unit
 from omnibus.frame.schema import (
     PopulationSchema,
@@ -70,14 +71,17 @@ class Frame:
     derived: list[str] = field(default_factory=list)  # attributes worked out from other data, not in frame files
 
 
-def load_frame(path: Path, as_of: date, population: str = "england-la") -> FrameVersion:
+def load_frame(path: Path, as_of: date, population: str | None = None) -> FrameVersion:
     """Load a frame file as the population's frame from `as_of`, replacing any load that day.
+
+    `population` is a shipped slug, a loaded one, or a schema YAML file; None chooses it from
+    the file's header and what is loaded (see `choose_population`).
 
     Raises FrameFileError (every problem in the file) before anything is written, and
     FrameError for an unknown population. The returned version also carries the summary
     counts `new_units`, `left_units` and `changed_values` (values of continuing units).
     """
-    schema = _schema(population)
+    schema = _schema(choose_population(population, frame_header(path)))
     rows = check_frame_csv(path, schema)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with transaction.atomic():
@@ -100,15 +104,17 @@ def load_frame(path: Path, as_of: date, population: str = "england-la") -> Frame
     return version
 
 
-def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Frame:
-    """The frame as it stood on `as_of` (None: the latest version), as plain dataclasses."""
-    pop = _existing_population(population)
+def frame_as_of(population: str | None = None, as_of: date | None = None) -> Frame:
+    """The frame as it stood on `as_of` (None: the latest version), as plain dataclasses.
+
+    `population` None means the only one loaded (see `choose_population`)."""
+    pop = _existing_population(choose_population(population))
     versions = FrameVersion.objects.filter(population=pop).order_by("-as_of")
     version = versions.filter(as_of__lte=as_of).first() if as_of else versions.first()
     if version is None:
         raise FrameError(_nothing_loaded(pop, as_of, versions))
     day = as_of or version.as_of
-    schema = schema_from_dict(json.loads(pop.schema), pop.slug)
+    schema = stored_schema(pop)
     keys = dict(Membership.objects.filter(version=version).values_list("unit_id", "unit__key"))
     values: dict[int, dict[str, str]] = defaultdict(dict)
     found = (
@@ -125,16 +131,100 @@ def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Fr
     return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels, derived)
 
 
+def unit_values(unit_id: int, as_of: date, names: list[str]) -> dict[str, str]:
+    """One unit's values of the `names` columns as the frame stood on `as_of` (a key is not a stored value)."""
+    found = (
+        AttributeValue.objects.filter(unit_id=unit_id, name__in=names, valid_from__lte=as_of)
+        .order_by("valid_from")
+        .values_list("name", "value")
+    )
+    values = dict(found)  # later dates overwrite earlier ones
+    if any(name not in values for name in names):  # perhaps the key, which is the unit's, not a dated value
+        unit = Unit.objects.select_related("population").get(pk=unit_id)
+        key = stored_schema(unit.population).key
+        if key in names:
+            values[key] = unit.key
+    return values
+
+
 def population_slug(population: str) -> str:
     """The slug of a population given by slug or by schema file path."""
-    return _schema(population).slug if population.endswith((".yaml", ".yml")) else population
+    return _schema(population).slug if _is_file(population) else population
+
+
+def choose_population(given: str | None = None, header: Sequence[str] = ()) -> str:
+    """The population a command works on: `given` (a slug or a schema YAML file) when there is one,
+    else the one whose columns a frame file's `header` has (for `frame load`), else the only
+    population loaded (before any load, the only one shipped). Raises FrameError listing the
+    populations there are and asking for --population when that leaves a choice."""
+    if given:
+        _schema(given)  # an unknown one is an error naming those there are
+        return given
+    fitting = _fitting(header) if header else None
+    if fitting:
+        return fitting
+    loaded = list(Population.objects.order_by("slug").values_list("slug", flat=True))
+    shipped = available_populations()
+    if len(loaded) == 1 or (not loaded and len(shipped) == 1):
+        return (loaded or shipped)[0]
+    if header:
+        message = f"the file's columns are not those of one population (populations: {', '.join(_every_population())})"
+    elif not loaded:
+        message = f"no frame has been loaded yet (populations shipped: {', '.join(shipped) or 'none'})"
+        raise FrameError(f"{message}: load one with `omnibus frame load FILE.csv --as-of DATE`, or give --population")
+    else:
+        message = f"there are {len(loaded)} populations ({', '.join(loaded)})"
+    raise FrameError(f"{message}: choose one with --population SLUG (or --population FILE.yaml)")
+
+
+def _fitting(header: Sequence[str]) -> str | None:
+    """The one population a frame file with this header is of: every column its own; failing that (a
+    file with a stray column, whose errors the full check lists), the one whose key the file has."""
+    schemas = {slug: _schema(slug) for slug in _every_population()}
+    names = {name.strip() for name in header}
+    for fits in (lambda s: s.key in names and names <= set(s.column_names), lambda s: s.key in names):
+        found = [slug for slug, schema in schemas.items() if fits(schema)]
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def population_schema(population: str) -> PopulationSchema:
+    """The schema of a population given by slug (shipped or loaded) or schema file; FrameError if unknown."""
+    return _schema(population)
+
+
+def stored_schema(pop: Population) -> PopulationSchema:
+    """The schema a population's last frame load used (a wave's population reads it from here)."""
+    return schema_from_dict(json.loads(pop.schema), pop.slug)
 
 
 def _schema(population: str) -> PopulationSchema:
+    """A shipped population or a YAML file is read afresh; a slug loaded from elsewhere is read as stored."""
+    stored = None
+    if not _is_file(population) and population not in available_populations():
+        stored = Population.objects.filter(slug=population).first()
     try:
-        return load_population(population)
+        return stored_schema(stored) if stored is not None else load_population(population)
     except SchemaError as exc:
-        raise FrameError(str(exc)) from exc
+        raise FrameError(_with_loaded(str(exc))) from exc
+
+
+def _with_loaded(message: str) -> str:
+    """An unknown population's message names the loaded populations as well as the shipped ones."""
+    if not message.startswith("unknown population"):
+        return message
+    known = ", ".join(_every_population())
+    return f"{message.split(' (known:')[0]} (known: {known or 'none'})"
+
+
+def _every_population() -> list[str]:
+    """Every population there is: shipped or loaded."""
+    return sorted({*available_populations(), *Population.objects.values_list("slug", flat=True)})
+
+
+def _is_file(population: str) -> bool:
+    return population.endswith((".yaml", ".yml"))
 
 
 def _population(schema: PopulationSchema) -> Population:
@@ -157,7 +247,7 @@ def _population(schema: PopulationSchema) -> Population:
 def _existing_population(population: str) -> Population:
     slug = population_slug(population)
     pop = Population.objects.filter(slug=slug).first()
-    if pop is None and slug not in available_populations():
+    if pop is None:
         _schema(slug)  # raises FrameError naming the populations there are
     if pop is None:
         raise FrameError(f"no frame has been loaded for population {slug!r} yet")

@@ -12,6 +12,7 @@ from django.utils import timezone
 from omnibus.collect.models import Answer
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.frame.models import Population
 from omnibus.frame.store import FrameError, frame_as_of
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.render_text import render_text
@@ -19,13 +20,19 @@ from omnibus.questionnaire.variables import variables
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """What is loaded: questionnaire versions and the frame as it stands today."""
+    """What is loaded: questionnaire versions and each population's frame as it stands today."""
     versions = [_summary(stored) for stored in QuestionnaireVersion.objects.all()]
-    try:
-        frame = frame_as_of()
-    except FrameError:
-        frame = None
-    return render(request, "site/home.html", {"versions": versions, "frame": frame, "waves": _waves()})
+    frames = []
+    for slug in _loaded_populations():
+        try:
+            frames.append(frame_as_of(slug))
+        except FrameError:
+            continue  # a population whose only frame was withdrawn: nothing to show
+    return render(request, "site/home.html", {"versions": versions, "frames": frames, "waves": _waves()})
+
+
+def _loaded_populations() -> list[str]:
+    return list(Population.objects.order_by("slug").values_list("slug", flat=True))
 
 
 def _waves() -> list[dict[str, object]]:
@@ -66,21 +73,27 @@ def questionnaire_detail(request: HttpRequest, survey: str, version: str) -> Htt
 
 
 def frame_list(request: HttpRequest) -> HttpResponse:
-    """The population frame as of a date (today by default)."""
+    """A population's frame as of a date (today by default); a chooser when several are loaded."""
     raw = request.GET.get("as_of", "").strip()
+    populations = dict(Population.objects.order_by("slug").values_list("slug", "title"))
+    chosen = request.GET.get("population", "").strip() or next(iter(populations), "")
+    page = {"as_of": raw, "populations": populations, "chosen": chosen}
     as_of = None
     if raw:
         try:
             as_of = date.fromisoformat(raw)
         except ValueError:
             message = f"'{raw}' is not a date. Give the date as YYYY-MM-DD, for example 2017-09-01."
-            return render(request, "site/frame.html", {"error": message, "as_of": raw}, status=400)
+            return render(request, "site/frame.html", {**page, "error": message}, status=400)
+    if chosen not in populations:
+        message = f"There is no population called '{chosen}'" if chosen else "No frame is loaded yet"
+        return render(request, "site/frame.html", {**page, "error": message, "error_field": "population"}, status=404)
     try:
-        frame = frame_as_of(as_of=as_of)
+        frame = frame_as_of(chosen, as_of)
     except FrameError as error:
-        return render(request, "site/frame.html", {"error": str(error), "as_of": raw}, status=404)
+        return render(request, "site/frame.html", {**page, "error": str(error)}, status=404)
     rows = [unit.cells(frame.columns) for unit in frame.units]
-    return render(request, "site/frame.html", {"frame": frame, "rows": rows, "as_of": raw})
+    return render(request, "site/frame.html", {**page, "frame": frame, "rows": rows})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

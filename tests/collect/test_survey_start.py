@@ -219,3 +219,27 @@ def test_an_expired_session_is_signed_out(unit: WaveUnit) -> None:
     assert client.get("/survey/sections/").status_code == 200
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     assert client.get("/survey/sections/").url == "/survey/"
+
+
+def test_the_start_page_names_the_unit_as_the_waves_population_does(wave: Wave, tmp_path, stored_questionnaire) -> None:  # noqa: ANN001
+    from datetime import date
+
+    from omnibus.fieldwork.waves import create_wave
+    from omnibus.frame.store import load_frame
+    from tests.populations import tiny_population
+
+    only_las = Client().get("/survey/").content.decode()
+    assert "Your invitation email gives your local authority’s access code." in only_las
+    schema, frame = tiny_population(tmp_path)
+    load_frame(frame, date(2020, 1, 1), str(schema))
+    now = timezone.now()
+    forums = create_wave(
+        "forums", "Forums", stored_questionnaire, "tiny-forums", date(2020, 1, 1), now, now + timedelta(9)
+    )
+    # Two open waves of different populations: before a code says which, a neutral noun.
+    both = Client().get("/survey/").content.decode()
+    assert "gives your organisation’s access code" in both and "local authorit" not in both
+    invited = Client()
+    invited.get(f"/s/{code_of(forums.units.first())}")
+    page = invited.get("/survey/").content.decode()
+    assert "Your invitation email gives your forum’s access code." in page and "authorit" not in page

@@ -35,7 +35,7 @@ def test_an_unknown_merge_field_is_refused_naming_the_field_and_line() -> None:
 
 def test_other_template_syntax_is_refused() -> None:
     with pytest.raises(TemplateError, match=r"line 3: only \{\{ field \}\} is allowed"):
-        parse_template("subject: Hi\n---\n{% if la_name %}x{% endif %}\n", "bad")
+        parse_template("subject: Hi\n---\n{% if unit_name %}x{% endif %}\n", "bad")
     with pytest.raises(TemplateError, match="'---'"):
         parse_template("subject: Hi\nno separator\n", "bad")
     with pytest.raises(TemplateError, match="attach"):
@@ -134,3 +134,43 @@ def test_the_commands_preview_send_and_report_status(wave: Wave) -> None:
     assert sent.exit_code == 0 and "Queued campaign" in sent.output
     status = runner.invoke(messages, ["status", "w3"])
     assert "reminder to not-started" in status.output
+
+
+def test_la_name_is_gone_and_an_unknown_field_names_file_line_and_the_known_fields(wave: Wave, tmp_path) -> None:
+    from omnibus.fieldwork.messages import wave_fields
+
+    old = tmp_path / "old.md"
+    old.write_text("subject: Hello\n---\nDear {{ contact_name }},\n{{ la_name }}\n", encoding="utf-8")
+    with pytest.raises(TemplateError) as refused:
+        load_template(old, wave_fields(wave))
+    message = str(refused.value)
+    assert message.startswith(f"{old}: line 4: unknown merge field 'la_name' (fields: ")
+    assert "unit_name" in message and "region" in message and "dfe_la_code" in message  # england-la's merge fields
+
+
+def test_the_populations_merge_fields_come_from_the_frame_as_of_the_waves_date(wave: Wave, tmp_path) -> None:
+    from omnibus.fieldwork.messages import wave_fields
+
+    text = "subject: {{ unit_name }} ({{ dfe_la_code }})\n---\n{{ unit_name }} is in {{ region }}, {{ gss_code }}.\n"
+    template = parse_template(text, "frame", wave_fields(wave))
+    rendered = render_for(template, wave.units.get(name="Barnsley"), Recipient("", "x@example.org"))
+    assert rendered.subject == "Barnsley (370)"
+    assert rendered.body == "Barnsley is in Yorkshire and The Humber, E08000016.\n"
+    with pytest.raises(TemplateError, match="unknown merge field 'type'"):  # an attribute not declared mergeable
+        parse_template("subject: x\n---\n{{ type }}\n", "t", wave_fields(wave))
+
+
+def test_messages_check_uses_the_populations_fields_and_never_shows_a_traceback(wave: Wave, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from omnibus.site.cli.fieldwork import messages
+
+    region = tmp_path / "region.md"
+    region.write_text("subject: {{ unit_name }}\n---\nIn {{ region }}\n", encoding="utf-8")
+    ok = CliRunner().invoke(messages, ["check", str(region)])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.startswith("region: subject '{{ unit_name }}'; fields: region, unit_name")
+    for bad in ([str(tmp_path)], ["no-such-template"], [str(region), "--population", "schools"]):
+        result = CliRunner().invoke(messages, ["check", *bad])
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output and result.output.startswith("Error: ")

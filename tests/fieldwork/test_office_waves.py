@@ -50,9 +50,9 @@ def test_a_user_of_no_role_is_refused(wave: Wave) -> None:
 
 def test_client_sees_figures_but_no_unit_names(wave: Wave, signed_in) -> None:
     client = signed_in("client")
-    for url in ("/office/", "/office/waves/w3/"):
+    for url, noun in (("/office/", "units"), ("/office/waves/w3/", "local authorities")):
         page = client.get(url).content.decode()
-        assert "Children&#x27;s Social Care" in page and "1 of 152 units have responded" in page
+        assert "Children&#x27;s Social Care" in page and f"1 of 152 {noun} have responded" in page
         assert KNOWN_LA not in page and "/contacts/" not in page
         assert "Create a wave" not in page and "Open the wave" not in page and "Close the wave" not in page
 
@@ -162,3 +162,26 @@ def test_audit_screen_filters_and_explains_bad_filters(wave: Wave, signed_in) ->
     for params, message in (({"wave": "nope"}, "There is no wave called"), ({"action": "ate"}, "is not an action")):
         response = client.get("/office/audit/", params)
         assert response.status_code == 400 and message in response.content.decode()
+
+
+def test_with_two_populations_loaded_the_new_wave_form_asks_which(wave: Wave, signed_in, tmp_path) -> None:
+    from datetime import date
+
+    from omnibus.frame.store import load_frame
+    from tests.populations import tiny_population
+
+    schema, frame_file = tiny_population(tmp_path)
+    load_frame(frame_file, date(2017, 9, 1), str(schema))
+    client = signed_in("researcher")
+    page = client.get("/office/waves/new/").content.decode()
+    assert '<select class="govuk-select" id="id_population"' in page and "Tiny made-up forums" in page
+    missing = client.post("/office/waves/new/", form())
+    assert missing.status_code == 400 and "Choose the population" in missing.content.decode()
+    response = client.post("/office/waves/new/", form(population="tiny-forums"))
+    assert response.status_code == 302
+    made = Wave.objects.get(slug="w4")
+    assert made.population.slug == "tiny-forums" and made.units.count() == 3
+
+
+def test_with_one_population_the_new_wave_form_does_not_ask(wave: Wave, signed_in) -> None:
+    assert 'id="id_population"' not in signed_in("researcher").get("/office/waves/new/").content.decode()

@@ -106,7 +106,7 @@ def test_the_wave_page_shows_the_seeds_table_1(seed_wave: Wave, signed_in) -> No
     page = signed_in("client").get("/office/waves/w3/").content.decode()
     rows = re.findall(r"<tr class=\"govuk-table__row\">(.*?)</tr>", _table(page, "table-1"), re.S)
     assert [tuple(_cells(r)) for r in rows if _cells(r)] == list(SEED_TABLE_1.values())
-    assert "77 of 152 units have responded" in page
+    assert "77 of 152 local authorities have responded" in page
 
 
 def test_the_wave_page_shows_the_seeds_table_3_to_the_decimal(seed_wave: Wave, signed_in) -> None:

@@ -95,9 +95,13 @@ def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
         assert (demo.data_dir / "omnibus.sqlite3").exists()
         for suffix in ("html", "pdf", "docx"):
             assert (demo.data_dir / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000
+        # The second survey, of parent carer forums, on its own population.
+        assert "Parent carer forums (made-up example)" in page
+        assert (demo.data_dir / "report" / "pcf-2025-demo-report.html").stat().st_size > 10_000
     finally:
         output = demo.stop()
     assert "Where to look:" in output
+    assert "office/waves/pcf-2025-demo/   its wave: Table 3 on the forums' own attributes" in output
     assert "answers coded" in output and "6 LAs were at half or less" in output
 
 
@@ -112,3 +116,24 @@ def _fetch(url: str, server: subprocess.Popen, output: Path, seconds: float = 60
         except OSError:
             time.sleep(0.5)
     pytest.fail("the demo did not answer in time")
+
+
+def test_frame_page_chooses_among_the_populations_loaded(loaded: None, client: Client, tmp_path: Path) -> None:
+    from omnibus.frame.store import load_frame
+    from tests.populations import tiny_population
+
+    schema, frame_file = tiny_population(tmp_path)
+    load_frame(frame_file, date(2020, 1, 1), str(schema))
+    first = client.get("/frame/").content.decode()
+    assert '<select class="govuk-select" id="population" name="population">' in first
+    assert "Kingston upon Hull, City of" in first  # the first in order, england-la, until another is chosen
+    chosen = client.get("/frame/", {"population": "tiny-forums"}).content.decode()
+    assert "Tiny made-up forums: 3 units" in chosen and "Southshire Forum 1" in chosen
+    assert "Kingston upon Hull" not in chosen
+    unknown = client.get("/frame/", {"population": "<schools>"})
+    assert (
+        unknown.status_code == 404
+        and "There is no population called &#x27;&lt;schools&gt;&#x27;" in unknown.content.decode()
+    )
+    home = client.get("/").content.decode()
+    assert "?population=tiny-forums" in home and "152 units" in home

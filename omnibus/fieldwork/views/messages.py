@@ -17,7 +17,15 @@ from django.urls import path
 from omnibus.core.ids import as_id
 from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
-from omnibus.fieldwork.messages import TEMPLATE_DIR, AudienceError, TemplateError, load_template, menu_of, preview
+from omnibus.fieldwork.messages import (
+    TEMPLATE_DIR,
+    AudienceError,
+    TemplateError,
+    load_template,
+    menu_of,
+    preview,
+    wave_fields,
+)
 from omnibus.fieldwork.models import AuditEvent, Campaign, Message, Wave
 from omnibus.fieldwork.outbox import queue_campaign, record_bounce
 from omnibus.fieldwork.views.contacts import wave_or_404
@@ -75,7 +83,7 @@ def wave_messages(request: HttpRequest, slug: str) -> HttpResponse:
     errors = _check_choice(request.POST, wave, need_unit=False)
     if errors:
         return _messages_page(request, wave, errors, status=400)
-    template = load_template(request.POST["template"])
+    template = load_template(request.POST["template"], wave_fields(wave))
     try:
         queued = queue_campaign(wave, template, request.POST["audience"])
     except AudienceError as error:
@@ -103,7 +111,7 @@ def _check_choice(data: object, wave: Wave, need_unit: bool) -> dict[str, str]:
         errors["template"] = "choose a message template" if not template else f"there is no template {template!r}"
     else:
         try:
-            load_template(template)
+            load_template(template, wave_fields(wave))
         except TemplateError as error:  # a broken file in examples/messages/ is named, not a 500
             errors["template"] = str(error)
     audience = data.get("audience", "")  # type: ignore[attr-defined]
@@ -122,7 +130,7 @@ def message_preview(request: HttpRequest, slug: str) -> HttpResponse:
     errors = _check_choice(request.GET, wave, need_unit=True)
     if errors:
         return _messages_page(request, wave, errors, status=400)
-    template = load_template(request.GET["template"])
+    template = load_template(request.GET["template"], wave_fields(wave))
     wave_unit = wave.units.select_related("wave", "unit").get(unit__key=request.GET["unit"])
     audience = request.GET.get("audience", "")
     audit.record(request.user, AuditEvent.VIEWED, wave_unit, wave, f"preview of {template.name} (with access code)")

@@ -19,8 +19,9 @@ from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
-from omnibus.fieldwork.waves import WaveError, create_wave
-from omnibus.frame.store import FrameError
+from omnibus.fieldwork.waves import WaveError, create_wave, unit_noun
+from omnibus.frame.models import Population
+from omnibus.frame.store import FrameError, choose_population
 
 AUDIT_LIMIT = 200
 DATETIME_HINT = "For example, 2017-10-02 09:00"
@@ -60,6 +61,17 @@ class WaveForm(forms.Form):
     opens = WhenField(error_messages={"required": "Enter when the wave opens"})
     closes = WhenField(error_messages={"required": "Enter when the wave closes"})
     kind = forms.ChoiceField(choices=[(Wave.MAIN, "Main"), (Wave.PILOT, "Pilot")], initial=Wave.MAIN)
+    population = forms.ChoiceField(error_messages={"required": "Choose the population"})
+    field_order = ["slug", "title", "questionnaire", "population", "frame_as_of", "opens", "closes", "kind"]
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        """The population is asked for only when more than one is loaded."""
+        super().__init__(*args, **kwargs)
+        loaded = list(Population.objects.order_by("slug").values_list("slug", "title"))
+        if len(loaded) > 1:
+            self.fields["population"].choices = [("", "Choose a population"), *loaded]
+        else:
+            del self.fields["population"]
 
     def clean(self) -> dict:
         """Closing before opening is the form's error (tied to `closes`), not a crash later."""
@@ -109,6 +121,7 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
         "errors": errors or [],
         "until": request.POST.get("until", ""),
         "hint": DATETIME_HINT,
+        "unit_noun": unit_noun(wave),
     }
     return render(request, "fieldwork/wave.html", context, status=status)
 
@@ -124,7 +137,7 @@ def wave_new(request: HttpRequest) -> HttpResponse:
                 data["slug"],
                 data["title"],
                 data["questionnaire"],
-                "england-la",
+                data.get("population") or choose_population(),
                 data["frame_as_of"],
                 data["opens"],
                 data["closes"],

@@ -43,7 +43,7 @@ from omnibus.report.document import Figure
 from omnibus.report.tabbook import write_tabbook
 from omnibus.site.cli.arguments import date_given, wave_named
 
-POPULATION = click.option("--population", default="england-la", show_default=True, metavar="SLUG")
+POPULATION = click.option("--population", metavar="SLUG", help="The frame's population (default: the only one loaded).")
 SERIES_HELP = "an indicator and its period as CODE:PERIOD, e.g. cla_rate:2016"
 
 
@@ -77,7 +77,7 @@ def load_command(
     source: str | None,
     category: bool,
     where: tuple[str, ...],
-    population: str,
+    population: str | None,
 ) -> None:
     """Load an indicator from FILE: DfE tidy open data, or CSV keyed by gss_code or dfe_la_code.
 
@@ -131,7 +131,13 @@ def list_command() -> None:
 @click.option("--label", help="The attribute's label.")
 @POPULATION
 def bands_command(
-    series: str, attribute: str, as_of: str, cuts: str | None, groups: int | None, label: str | None, population: str
+    series: str,
+    attribute: str,
+    as_of: str,
+    cuts: str | None,
+    groups: int | None,
+    label: str | None,
+    population: str | None,
 ) -> None:
     """Band an indicator and make the bands a frame attribute from --as-of (categories are used as they are)."""
     code, period = _series(series)

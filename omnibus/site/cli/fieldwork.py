@@ -31,9 +31,11 @@ from omnibus.fieldwork.messages import (
     AudienceError,
     TemplateError,
     load_template,
+    merge_fields,
     preview,
     recipients_for,
     select_units,
+    wave_fields,
 )
 from omnibus.fieldwork.models import AuditEvent, CallNote, Message, Nomination, QuestionnaireVersion, Retention, Wave
 from omnibus.fieldwork.outbox import queue_campaign, record_bounce
@@ -42,7 +44,7 @@ from omnibus.fieldwork.retention import RetentionError, erase_contacts, set_rete
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, codes_csv, create_wave
 from omnibus.fieldwork.worker import RECOVER_EVERY, run_worker
-from omnibus.frame.store import FrameError
+from omnibus.frame.store import FrameError, choose_population, population_schema
 from omnibus.questionnaire.loader import QuestionnaireError
 from omnibus.site.cli.arguments import date_given, moment_given, wave_named
 
@@ -90,7 +92,11 @@ def wave() -> None:
 @click.option(
     "--kind", type=click.Choice([Wave.Kind.MAIN.value, Wave.Kind.PILOT.value]), default="main", show_default=True
 )
-@click.option("--population", default="england-la", show_default=True)
+@click.option(
+    "--population",
+    metavar="SLUG|FILE.yaml",
+    help="The frame's population (default: the only one loaded).",
+)
 def wave_create(
     slug: str,
     questionnaire_ref: str,
@@ -99,7 +105,7 @@ def wave_create(
     closes: str,
     title: str | None,
     kind: str,
-    population: str,
+    population: str | None,
 ) -> None:
     """Create wave SLUG and an access code for every unit of the frame as of --frame-as-of."""
     try:
@@ -112,7 +118,7 @@ def wave_create(
             slug,
             title or stored.title,
             stored,
-            population,
+            choose_population(population),
             frame_date,
             moment_given(opens, "--opens"),
             moment_given(closes, "--closes"),
@@ -413,7 +419,7 @@ def calls_call_list(wave_slug: str, output: Path, include: str | None) -> None:
 def _wave_and_template(wave_slug: str, template_ref: str):  # noqa: ANN202 - (Wave, Template)
     chosen = wave_named(wave_slug)
     try:
-        return chosen, load_template(template_ref)
+        return chosen, load_template(template_ref, wave_fields(chosen))
     except TemplateError as error:
         raise click.ClickException(str(error)) from None
 
@@ -425,11 +431,16 @@ def messages() -> None:
 
 @messages.command("check")
 @click.argument("template_ref", metavar="TEMPLATE")
-def messages_check(template_ref: str) -> None:
+@click.option(
+    "--population",
+    metavar="SLUG|FILE.yaml",
+    help="The population whose merge fields the template may use (default: the only one loaded).",
+)
+def messages_check(template_ref: str, population: str | None) -> None:
     """Check TEMPLATE (a file, or a name in examples/messages/) and list its merge fields."""
     try:
-        template = load_template(template_ref)
-    except TemplateError as error:
+        template = load_template(template_ref, merge_fields(population_schema(choose_population(population))))
+    except (TemplateError, FrameError) as error:
         raise click.ClickException(str(error)) from None
     fields = sorted({m.group(1) for m in MERGE.finditer(template.text)})
     click.echo(f"{template.name}: subject {template.subject!r}; fields: {', '.join(fields) or 'none'}")

@@ -17,8 +17,6 @@ from omnibus.core.spreadsheet import csv_writer
 from omnibus.frame.csvfile import FrameFileError
 from omnibus.frame.store import FrameError, frame_as_of, load_frame
 
-DEFAULT_POPULATION = "england-la"
-
 
 class DateParam(click.ParamType):
     """A calendar date written YYYY-MM-DD."""
@@ -40,10 +38,9 @@ class DateParam(click.ParamType):
 DATE = DateParam()
 POPULATION_OPTION = click.option(
     "--population",
-    default=DEFAULT_POPULATION,
-    show_default=True,
-    metavar="SLUG",
-    help="The population: a slug (see omnibus/frame/populations) or a schema YAML file.",
+    metavar="SLUG|FILE.yaml",
+    help="The population: a slug (shipped in omnibus/frame/populations, or loaded) or a schema YAML file "
+    "(default: the only population loaded, or the one whose columns the file has).",
 )
 
 
@@ -56,7 +53,7 @@ def frame() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--as-of", required=True, type=DATE, help="The date the file describes the frame.")
 @POPULATION_OPTION
-def load_frame_command(file: Path, as_of: date, population: str) -> None:
+def load_frame_command(file: Path, as_of: date, population: str | None) -> None:
     """Load FILE (CSV, one row per unit) as the frame from --as-of.
 
     The file is checked first; if anything is wrong every problem is listed as
@@ -90,7 +87,7 @@ def load_frame_command(file: Path, as_of: date, population: str) -> None:
     show_default=True,
     help="table for reading; csv gives a file that `frame load` accepts.",
 )
-def show(as_of: date | None, population: str, fmt: str) -> None:
+def show(as_of: date | None, population: str | None, fmt: str) -> None:
     """List the units of the frame with their codes and attributes."""
     with _user_errors():
         current = frame_as_of(population, as_of)

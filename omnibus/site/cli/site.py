@@ -28,6 +28,7 @@ from omnibus.frame.store import load_frame
 from omnibus.report.chapters.context import context_tables, read_context_spec
 from omnibus.report.demo import build_demo_report
 from omnibus.report.tabbook import write_tabbook
+from omnibus.site.demo_forums import ForumsDemo, set_up_forums_demo
 
 DEMO_QUESTIONNAIRE = Path("examples/questionnaires/cso-wave3.yaml")
 DEMO_FRAME = Path("examples/frame/england-la-2017.csv")
@@ -47,12 +48,14 @@ def _address(addrport: str) -> str:
 @click.option("--addrport", default="127.0.0.1:8000", show_default=True, help="Address and port to listen on.")
 @click.option("--no-serve", is_flag=True, help="Set up the demo data and stop, without starting the server.")
 def demo(addrport: str, no_serve: bool) -> None:
-    """Set up the demo (database, the Wave 3 questionnaire, the frame of local authorities) and serve it."""
+    """Set up the demo (database, the Wave 3 questionnaire, the frame of local authorities) and serve it.
+
+    A second survey, of made-up parent carer forums, is set up beside it on its own population."""
     root = settings.PROJECT_DIR
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
     stored = _demo_questionnaire(root / DEMO_QUESTIONNAIRE)
-    version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF)
+    version = load_frame(root / DEMO_FRAME, DEMO_FRAME_AS_OF, "england-la")
     context_lines = load_demo_context()
     demo_wave = _demo_wave(stored)
     example = demo_wave.units.order_by("name").first()
@@ -60,6 +63,7 @@ def demo(addrport: str, no_serve: bool) -> None:
     _demo_researcher()
     tabbook, coding_line = _demo_answers_and_tables(demo_wave, example, root)
     report_files = _demo_report(demo_wave)
+    forums = set_up_forums_demo(root)
     url = _address(addrport)
     click.echo(
         "\n".join(
@@ -96,11 +100,28 @@ def demo(addrport: str, no_serve: bool) -> None:
                 "  omnibus context scatter imd_score:2019 cla_rate:2016 -o out/cla-imd.png   care rate vs IMD",
                 f"  omnibus context breakdown {demo_wave.slug} ConfUnd --by cin_rate_band   answers by CiN band",
                 f"  omnibus questionnaire render {DEMO_QUESTIONNAIRE} --format xlsx -o out/cso-wave3.xlsx",
+                *_forums_lines(forums, url),
             ]
         )
     )
     if not no_serve:
         call_command("runserver", addrport, use_reloader=False)
+
+
+def _forums_lines(forums: ForumsDemo, url: str) -> list[str]:
+    """Where to look in the second survey, of parent carer forums (a population that is not LAs)."""
+    slug = forums.wave.slug
+    return [
+        "",
+        f"A second survey, of another population: {forums.wave.title} ({forums.wave.units.count()} made-up "
+        "parent carer forums, examples/*/parent-carer-forums*)",
+        f"  {url}office/waves/{slug}/   its wave: Table 3 on the forums' own attributes",
+        f"  {url}frame/?population=parent-carer-forums   its frame",
+        f"  {start_link(url, forums.code)}   the survey as {forums.example.name} answers it",
+        f"  {url}office/waves/{slug}/messages/   its invitation (examples/messages/parent-carer-forums-invitation.md)",
+        f"  {forums.tabbook}   its tab book; {forums.coding}",
+        f"  {forums.report}   its report",
+    ]
 
 
 def _demo_questionnaire(path: Path) -> QuestionnaireVersion:
