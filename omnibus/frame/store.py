@@ -108,7 +108,7 @@ def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Fr
     if version is None:
         raise FrameError(_nothing_loaded(pop, as_of, versions))
     day = as_of or version.as_of
-    schema = schema_from_dict(json.loads(pop.schema), pop.slug)
+    schema = stored_schema(pop)
     keys = dict(Membership.objects.filter(version=version).values_list("unit_id", "unit__key"))
     values: dict[int, dict[str, str]] = defaultdict(dict)
     found = (
@@ -123,6 +123,11 @@ def frame_as_of(population: str = "england-la", as_of: date | None = None) -> Fr
     labels = [c.label or c.name for c in schema.columns]
     derived = [name for name, spec in (schema.source.get("attributes") or {}).items() if spec.get("derived")]
     return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels, derived)
+
+
+def stored_schema(pop: Population) -> PopulationSchema:
+    """The schema the population's frame was last loaded with (derived attributes included)."""
+    return schema_from_dict(json.loads(pop.schema), pop.slug)
 
 
 def population_slug(population: str) -> str:
