@@ -1,6 +1,6 @@
 """How a quote is attributed: by the population's coarse attributes ("Unitary, South West"), never by the unit.
 
-The population declares an attribution ladder, finest rung first (for LAs: type and region, then
+The population declares an attribution ladder, finest rung first (for the CSO's authorities: type and region, then
 type and region group, then type). A quote takes the finest rung whose values at least
 `min_group` responding units share: fewer would all but name the unit. Where no rung is shared
 widely enough, or the population declares no ladder, it is "A <unit noun>" ("A parent carer
