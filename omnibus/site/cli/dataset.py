@@ -9,12 +9,13 @@ import click
 import polars as pl
 
 from omnibus.analysis.dataset import Dataset
-from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS, IMPORT_MODES
+from omnibus.dataset import EXPORT_FORMATS, IMPORT_MODES
 from omnibus.dataset.build import build_dataset
 from omnibus.dataset.exporting import export_dataset
 from omnibus.dataset.importing import ImportRefused, import_responses
 from omnibus.dataset.simulate import simulate
-from omnibus.frame.store import frame_as_of
+from omnibus.frame.schema import PopulationSchema
+from omnibus.frame.store import frame_as_of, stored_schema
 from omnibus.site.cli.arguments import wave_named
 
 WAVE = click.argument("wave", metavar="WAVE")
@@ -103,7 +104,7 @@ def import_responses_command(wave: str, file: Path, mode: str | None, unit: str 
     "keep",
     multiple=True,
     metavar="NAME",
-    help=f"With --client: a frame attribute kept for every unit (default: {', '.join(CLIENT_KEEP)}).",
+    help="With --client: a frame attribute kept for every unit (default: the population's client_attributes).",
 )
 def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool, keep: tuple[str, ...]) -> None:
     """Export WAVE's dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook."""
@@ -111,9 +112,10 @@ def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool
 
     frame = frame_as_of(found.population.slug, found.frame_as_of)
     labels = dict(zip(frame.columns, frame.labels, strict=True))
+    _check_kept(stored_schema(found.population), keep)
     try:
         done = export_dataset(
-            build_dataset(found), fmt, output, client, with_open_text, keep or CLIENT_KEEP, frame_labels=labels
+            build_dataset(found), fmt, output, client, with_open_text, keep or None, frame_labels=labels
         )
     except OSError as error:
         raise click.ClickException(f"{output}: {error}") from None
@@ -121,6 +123,24 @@ def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool
     click.echo(f"Wrote {done.data}: {done.rows} rows, {done.columns} columns{where}")
     if client:
         click.echo(f"{done.pseudonymised} unit(s) without consent to be named carry a pseudonym")
+
+
+def _check_kept(schema: PopulationSchema, keep: tuple[str, ...]) -> None:
+    """Refuse an attribute the population does not have; warn of one it does not declare safe for a client."""
+    unknown = schema.unknown_attributes(keep)
+    if unknown:
+        raise click.ClickException(
+            f"--keep-attribute: {', '.join(unknown)} is not an attribute of the {schema.slug} population "
+            f"(its attributes: {', '.join(schema.attribute_names)})"
+        )
+    for name in keep:
+        if name not in schema.client_attributes:
+            declared = ", ".join(schema.client_attributes) or "none"
+            click.echo(
+                f"Warning: --keep-attribute {name}: the {schema.slug} population does not declare it safe for a "
+                f"client copy (its client_attributes: {declared}); a rare value can name a unit",
+                err=True,
+            )
 
 
 @click.command("simulate")
