@@ -149,11 +149,20 @@ def _check_kept(schema: PopulationSchema, keep: tuple[str, ...]) -> None:
 @click.option(
     "--response-rate", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Share of units that respond."
 )
-def simulate_command(wave: str, seed: int | None, response_rate: float) -> None:
+@click.option(
+    "--section-share",
+    "section_shares",
+    multiple=True,
+    type=click.FloatRange(0, 1),
+    metavar="SHARE",
+    help="Share of all units answering a menu section, in menu order; repeat for each (the last holds for "
+    "later sections). Default: each menu section equally likely.",
+)
+def simulate_command(wave: str, seed: int | None, response_rate: float, section_shares: tuple[float, ...]) -> None:
     """Fill WAVE with synthetic answers, walked through the questionnaire's routing (for demos and tests)."""
     found = wave_named(wave)
 
-    done = simulate(found, seed=seed, response_rate=response_rate)
+    done = simulate(found, seed=seed, response_rate=response_rate, section_shares=section_shares)
     click.echo(
         f"Simulated {done.responding} responding unit(s) of {done.units}"
         + (f" ({done.skipped} already had answers)" if done.skipped else "")
