@@ -265,7 +265,7 @@ def _unit_keys(pop: Population, schema: PopulationSchema, rows: list[IndicatorRo
 def _unit_key(
     row: IndicatorRow, schema: PopulationSchema, keys: set[str], by_code: dict[str, dict[str, str]]
 ) -> tuple[str | None, str]:
-    """The unit a row is, or None and why not ("DfE LA number 999 (Nowhere) is not a unit of england-la")."""
+    """The unit a row is, or None and why not ("Unique reference number 999999 (Nowhere) is not a school of …")."""
     tried = ""
     for code in schema.join_codes:
         column = schema.column(code)

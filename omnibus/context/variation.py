@@ -43,7 +43,7 @@ class ExclusionRule:
         return None
 
     def describe(self, units: UnitNoun) -> str:
-        """The rule in words, for a footnote: "Local authorities with a value of 0 are left out"."""
+        """The rule in words, for a footnote: "Schools with a value of 0 are left out"."""
         parts = []
         if self.zero:
             parts.append("with a value of 0")
@@ -75,7 +75,7 @@ class VariationSummary:
     excluded: list[tuple[AreaValue, str]]  # left out by the rule, with the reason
     no_value: list[str]  # names of units with no value (suppressed, not available)
     rule: str  # the exclusion rule in words
-    units: UnitNoun = UnitNoun()  # what the units are called: "local authorities", "schools"
+    units: UnitNoun = UnitNoun()  # what the units are called: "schools", "parent carer forums"
 
     def footnotes(self) -> list[str]:
         """The notes a table or chart of this summary carries."""

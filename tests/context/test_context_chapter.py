@@ -28,6 +28,7 @@ def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
     assert isinstance(variation, Figure) and variation.chart.kind == "distribution"
     assert len(variation.chart.values) == 151 and variation.chart.reference["England (60)"] == 60
     assert variation.notes[0] == "Local authorities with a value of 0 are left out: Isles of Scilly (a value of 0)"
+    assert variation.chart.y_label == "Number of local authorities" and "how local authorities vary" in variation.title
     assert ["At double England or more", "3 (Middlesbrough, Southampton, Blackpool)"] in variation.data.rows
     assert scatter.chart.kind == "scatter" and scatter.base == "Base: local authorities with both values (n=148)"
     assert [p.label for p in scatter.chart.points if p.highlight] == ["Blackpool"]

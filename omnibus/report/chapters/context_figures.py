@@ -27,7 +27,14 @@ def variation_figure(summary: VariationSummary, unit: str = "", source: str = ""
             f"Double England ({s.national * 2:g})": s.national * 2,
         }
     axis = s.label if not unit or unit in s.label else f"{s.label} ({unit})"
-    chart = Chart("distribution", values=[a.value for a in s.values], reference=reference, unit=unit, x_label=axis)
+    chart = Chart(
+        "distribution",
+        values=[a.value for a in s.values],
+        reference=reference,
+        unit=unit,
+        x_label=axis,
+        y_label=f"Number of {plural}",
+    )
     notes = s.footnotes() + ([f"Source: {source}"] if source else [])
     return Figure(
         title=f"{s.label}, {s.period}: how {plural} vary",
