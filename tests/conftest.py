@@ -192,3 +192,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     rather than last; the tests that commit still come after every test that reads the set-up.
     """
     items.sort(key=_needs_database)
+
+
+@pytest.fixture
+def schools(db: None, tmp_path):  # noqa: ANN001, ANN201 - a Wave
+    """A wave over a small made-up population of schools (tests/schools.py), every school answering."""
+    from tests.schools import schools_wave
+
+    return schools_wave(tmp_path)

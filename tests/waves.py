@@ -18,6 +18,7 @@ FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 POPULATION = "england-la"
 AS_OF = date(2017, 9, 1)
 SIMULATED = "cso-w3-simulated"  # the slug of the simulated wave
+CSO_SECTION_SHARES = (0.47, 0.39, 0.36)  # the Wave 3 seed's take-up of the CSC, EY and SEND sections
 OPENS = datetime(2017, 10, 4, 9, tzinfo=UTC)
 CLOSES = datetime(2017, 11, 17, 17, tzinfo=UTC)
 # A handful of LAs for tests that need units but not the population: the units of the example
@@ -35,7 +36,7 @@ def make_wave3() -> None:
     stored, _ = store_questionnaire(QUESTIONNAIRE)
     load_frame(FRAME, AS_OF)
     made = create_wave(SIMULATED, "CSO Wave 3", stored, POPULATION, AS_OF, OPENS, CLOSES)
-    simulate(made, seed=7, response_rate=0.5)
+    simulate(made, seed=7, response_rate=0.5, section_shares=CSO_SECTION_SHARES)
 
 
 def ensure_wave3() -> None:

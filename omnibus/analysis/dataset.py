@@ -62,6 +62,10 @@ class Dataset:
     # accepted from suggestions), printed under the question's table in the tab book.
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     title: str = ""  # the wave's title ("Children's Services Omnibus – Wave 3"), for captions and prose
+    # The banner of the tab book and report when the analysis spec names no breakdowns (`breakdowns:`).
+    breakdowns: tuple[Breakdown, ...] = ()
+    # Frame attributes a client copy keeps for every unit, being shared by too many units to name one.
+    client_attributes: tuple[str, ...] = ()
 
     @property
     def display_name(self) -> str:

@@ -1,5 +1,8 @@
 """The analysis spec: a small YAML file saying how a wave is tabulated (docs/statistics.md).
 
+For example, the CSO's (its breakdowns and raking margins are attributes of the england-la
+population; without `breakdowns:` the population's default banner is used):
+
 ```yaml
 conventions: seed            # or gss
 decimals: 0
@@ -37,7 +40,8 @@ weighting: {rake: [type, region_group]}
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from omnibus.analysis.conventions import Conventions, conventions
@@ -123,6 +127,9 @@ class AnalysisSpec:
     missing_in_base: bool = False  # "Don't know" (a `missing:` code) stays in bases
     cosmetic: set[str] = field(default_factory=set)  # questions whose wording change does not stop a comparison
     breakdowns: list[Breakdown] = field(default_factory=list)
+    # Whether the file has a `breakdowns:` key; without one, the tab book and report take the
+    # population's default banner (`with_banner`). `breakdowns: {}` asks for the total alone.
+    names_breakdowns: bool = False
     nets: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)  # question or item id -> nets
     keep_missing: set[str] = field(default_factory=set)
     drop_missing: set[str] = field(default_factory=set)
@@ -192,6 +199,7 @@ def parse_spec(raw: dict, source: str = "<spec>") -> AnalysisSpec:
         missing_in_base=bool(raw.get("missing_in_base", False)),
         cosmetic=set(raw.get("cosmetic") or []),
         breakdowns=parse_breakdowns(raw.get("breakdowns"), source),
+        names_breakdowns="breakdowns" in raw,
         nets={
             q: {label: _codes(codes, f"{source}: nets.{q}") for label, codes in nets.items()}
             for q, nets in (raw.get("nets") or {}).items()
@@ -283,6 +291,11 @@ def check_spec(spec: AnalysisSpec, questionnaire: Questionnaire) -> None:
                 problems.append(f"{spec.where(f'ratios.{r.name}')}: ratios.{r.name}: {name!r} is not a numeric item")
     if problems:
         raise SpecError("\n".join(problems))
+
+
+def with_banner(spec: AnalysisSpec, breakdowns: Sequence[Breakdown]) -> AnalysisSpec:
+    """The spec with the population's default banner (`Dataset.breakdowns`) when it names no breakdowns itself."""
+    return spec if spec.names_breakdowns else replace(spec, breakdowns=list(breakdowns))
 
 
 def check_breakdowns(spec: AnalysisSpec, frame_attributes: list[str]) -> None:

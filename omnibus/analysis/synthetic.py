@@ -27,8 +27,9 @@ from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.routing import route
 from omnibus.questionnaire.variables import question_variables, variables
 
-# Shares of the Wave 3 frame (Table 3 of the seed), used to draw frame attributes.
-FRAME_SHARES: dict[str, dict[str, float]] = {
+# The default frame is the CSO's: the shares of its Wave 3 frame (Table 3 of the seed). Another
+# population's shares, or its frame itself (`frame=`), make a dataset of that population.
+CSO_FRAME_SHARES: dict[str, dict[str, float]] = {
     "type": {"county": 27, "unitary": 55, "metropolitan district": 36, "London borough": 34},
     "region_group": {"North": 50, "East & Midlands": 34, "London & South": 68},
     "cin_band": {"100-300": 49, "300-400": 53, "400-500": 34, "500+": 16},
@@ -36,14 +37,21 @@ FRAME_SHARES: dict[str, dict[str, float]] = {
 }
 
 
-def synthetic_frame(units: int, rng: np.random.Generator) -> pl.DataFrame:
-    """A frame of `units` units with seed-like attributes (`frame_<name>` columns)."""
+def synthetic_frame(
+    units: int, rng: np.random.Generator, shares: Mapping[str, Mapping[str, float]] = CSO_FRAME_SHARES
+) -> pl.DataFrame:
+    """A frame of `units` units with attributes drawn in `shares` (`frame_<name>` columns; "" draws no value).
+
+    The CSO's default adds an FSM percentage, a number attribute, as its frame has one.
+    """
     columns: dict[str, object] = {"unit": [f"U{i:06d}" for i in range(units)]}
-    for name, shares in FRAME_SHARES.items():
-        labels = list(shares)
-        p = np.array([shares[k] for k in labels], dtype=float)
+    for name, weights in shares.items():
+        labels = list(weights)
+        p = np.array([weights[k] for k in labels], dtype=float)
         drawn = rng.choice(len(labels), size=units, p=p / p.sum())
         columns[f"frame_{name}"] = [labels[i] or None for i in drawn]
+    if shares is not CSO_FRAME_SHARES:
+        return pl.DataFrame(columns)
     fsm = rng.normal(38, 13, size=units).clip(2, 75).round(1)
     fsm[rng.random(units) < 0.07] = np.nan  # some units have no FSM figure
     columns["frame_fsm_pct"] = fsm

@@ -19,11 +19,20 @@ from omnibus.analysis.dataset import Dataset
 from omnibus.coding.codeframes import add_theme
 from omnibus.coding.embedding import embedder
 from omnibus.coding.models import CandidateTheme, CodeFrame, Coding, SuggestedAnswer, Suggestion, Theme
-from omnibus.coding.suggest import LlmEndpoint, ThemeText, calibrated_proposals, group_responses, name_themes
+from omnibus.coding.suggest import (
+    LlmEndpoint,
+    SurveyWords,
+    ThemeText,
+    calibrated_proposals,
+    group_responses,
+    name_themes,
+)
 from omnibus.coding.themes import CodeSources, ThemeCoding, with_themes
 from omnibus.collect.models import Answer
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.frame.schema import UnitNoun
+from omnibus.frame.store import frame_as_of, stored_schema
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.naming import specify_key
@@ -274,8 +283,9 @@ def suggest_themes(
     if not uncoded:
         return "", []
     embed = embedder(prefer)
-    groups = group_responses(uncoded, embed, max_themes)
-    groups = name_themes(groups, LlmEndpoint.from_settings(settings.CODING_LLM))
+    survey = survey_words(wave)
+    groups = group_responses(uncoded, embed, max_themes, survey)
+    groups = name_themes(groups, LlmEndpoint.from_settings(settings.CODING_LLM), survey)
     with transaction.atomic():
         CandidateTheme.objects.filter(frame=code_frame, wave=wave).delete()
         made = [
@@ -291,6 +301,19 @@ def suggest_themes(
             for g in groups
         ]
     return embed.method, made
+
+
+def survey_words(wave: Wave) -> SurveyWords:
+    """Who answered the wave and the words every answer may use of them: its population's unit noun, units'
+    names and attribute values (a theme is never "Council / north"), and the survey's title."""
+    title = wave.questionnaire.title or wave.title
+    names = list(WaveUnit.objects.filter(wave=wave).values_list("name", flat=True))
+    if wave.population is None:
+        return SurveyWords.of(UnitNoun().plural, title, names)
+    unit = stored_schema(wave.population).unit
+    frame = frame_as_of(wave.population.slug, wave.frame_as_of)
+    values = {v for u in frame.units for v in u.attributes.values() if isinstance(v, str)}
+    return SurveyWords.of(unit.plural, title, [unit.singular, *names, *sorted(values)])
 
 
 def accept_candidate(candidate: CandidateTheme, label: str, user) -> tuple[Theme, int]:  # noqa: ANN001

@@ -1,10 +1,10 @@
-"""The disclosure check on a quote: does it name its LA or another, a place, a person, an email or a phone?
+"""The disclosure check on a quote: does it name its unit or another, a place, a person, an email or a phone?
 
 The frame's unit names (with their short forms: "Bristol" for "Bristol, City of", "Hull" for
 "Kingston upon Hull, City of", each half of "Barking and Dagenham") and a list of English
 towns and cities find places; titles and common first names find people; patterns find email
 addresses, telephone numbers and postcodes. It errs towards flagging: a researcher reads each
-flag, and edits the quote ("[the LA]") or, for a name or place that is not one here, sets the
+flag, and edits the quote ("[the forum]") or, for a name or place that is not one here, sets the
 flag aside. Contact details cannot be set aside: they must be edited out.
 
 No Django: the coding app gives the frame's names in.
@@ -17,8 +17,10 @@ from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 
+from omnibus.frame.schema import UnitNoun
+
 # Kinds a researcher may set aside after reading the quote; the rest must be edited out.
-DISMISSIBLE = ("la", "place", "person")
+DISMISSIBLE = ("unit", "place", "person")
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 PHONE = re.compile(r"(?<![\w])(\+44\s?\(?0?\)?\s?|0)(\d[\s-]?){9,10}(?![\w])")
@@ -34,7 +36,7 @@ STREET = re.compile(
 class Flag:
     """Something in a quote that could identify: its kind, the words, and what to do."""
 
-    kind: str  # la, place, person, email, phone, postcode
+    kind: str  # unit (a unit of the frame), place, person, email, phone, postcode
     text: str
     message: str
 
@@ -43,8 +45,9 @@ class Flag:
         return asdict(self)
 
 
-def check_quote(text: str, unit_names: list[str]) -> list[Flag]:
-    """Everything in `text` that could point to an LA, a place or a person, in order of appearance."""
+def check_quote(text: str, unit_names: list[str], unit: UnitNoun | None = None) -> list[Flag]:
+    """Everything in `text` that could point to a unit of the frame, a place or a person, in order of appearance."""
+    unit = unit or UnitNoun()
     found: list[tuple[int, Flag]] = []
     for pattern, kind, message in (
         (EMAIL, "email", "an email address: remove it"),
@@ -56,7 +59,7 @@ def check_quote(text: str, unit_names: list[str]) -> list[Flag]:
     for name, full in _name_forms(tuple(unit_names)).items():
         for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
             if not any(m.start() in span for span in taken):
-                found.append((m.start(), Flag("la", m.group(0), f"names a local authority ({full})")))
+                found.append((m.start(), Flag("unit", m.group(0), f"names {unit.with_article} ({full})")))
                 taken.append(range(m.start(), m.end()))
     for place in _places():
         for m in re.finditer(rf"(?<![\w-]){re.escape(place)}(?![\w-])", text):
@@ -92,7 +95,7 @@ def _sentence_start(text: str, at: int) -> bool:
 
 @cache
 def _name_forms(unit_names: tuple[str, ...]) -> dict[str, str]:
-    """Each way an LA's name may be written in a sentence -> its frame name."""
+    """Each way a unit's name may be written in a sentence -> its frame name."""
     forms: dict[str, str] = {}
     for full in unit_names:
         base = full.split(",")[0].strip()  # "Bristol, City of" -> "Bristol"

@@ -14,12 +14,14 @@ from django.db import transaction
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.profile import took_part
-from omnibus.coding.attribution import UnitProfile, attributions
+from omnibus.coding.attribution import Profile, attributions, unattributed
 from omnibus.coding.codings import acting_user
 from omnibus.coding.disclosure import DISMISSIBLE, blocking, check_quote
 from omnibus.coding.models import Quote, Theme
 from omnibus.dataset.exporting import consent_variable
 from omnibus.fieldwork.models import Wave, WaveUnit
+from omnibus.frame.schema import Attribution, UnitNoun
+from omnibus.frame.store import stored_schema
 
 
 class QuoteError(Exception):
@@ -38,14 +40,14 @@ class UsableQuote:
 
 
 def unit_names(wave: Wave) -> list[str]:
-    """Every unit name of the wave's frame: the disclosure check looks for any LA, not only the quoted one."""
+    """Every unit name of the wave's frame: the disclosure check looks for any unit, not only the quoted one."""
     return list(WaveUnit.objects.filter(wave=wave).exclude(unit=None).values_list("name", flat=True))
 
 
 def mark_quote(wave_unit: WaveUnit, variable: str, text: str, theme: Theme | None, user) -> Quote:  # noqa: ANN001
     """Mark (part of) an answer as a quote, checked for disclosure as it is saved."""
     text = _clean(text)
-    flags = [f.as_dict() for f in check_quote(text, unit_names(wave_unit.wave))]
+    flags = [f.as_dict() for f in check_quote(text, unit_names(wave_unit.wave), attribution_rule(wave_unit.wave)[1])]
     return Quote.objects.create(
         wave_unit=wave_unit, variable=variable, text=text, theme=theme, flags=flags, marked_by=acting_user(user)
     )
@@ -54,7 +56,8 @@ def mark_quote(wave_unit: WaveUnit, variable: str, text: str, theme: Theme | Non
 def edit_quote(quote: Quote, text: str) -> Quote:
     """Change a quote's words (to take out a name, say); checked again, set-aside flags kept if still found."""
     text = _clean(text)
-    flags = [f.as_dict() for f in check_quote(text, unit_names(quote.wave_unit.wave))]
+    wave = quote.wave_unit.wave
+    flags = [f.as_dict() for f in check_quote(text, unit_names(wave), attribution_rule(wave)[1])]
     with transaction.atomic():
         quote.text, quote.flags = text, flags
         quote.dismissed = [d for d in quote.dismissed if any(f["text"] == d for f in flags)]
@@ -87,10 +90,11 @@ def report_quotes(wave: Wave, dataset: Dataset, client: bool) -> list[UsableQuot
     if client:
         agreed = consenting_units(dataset)
         quotes = [q for q in quotes if q.wave_unit.unit_id and q.wave_unit.unit.key in agreed]
-    profiles = _profiles(dataset)
+    rule, unit = attribution_rule(wave)
+    profiles = _profiles(dataset, {name for rung in rule.ladder for name in rung})
     responding = [profiles[k] for k in _responding(dataset) if k in profiles]
     keys = {q.pk: (q.wave_unit.unit.key if q.wave_unit.unit_id else "") for q in quotes}
-    named = attributions({k: profiles.get(k, UnitProfile("", "", "")) for k in set(keys.values())}, responding)
+    named = attributions({k: profiles.get(k, {}) for k in set(keys.values())}, responding, rule, unit)
     return [
         UsableQuote(q.variable, q.theme.label if q.theme else "", q.text, named[keys[q.pk]], keys[q.pk]) for q in quotes
     ]
@@ -105,17 +109,28 @@ def consenting_units(dataset: Dataset) -> set[str]:
     return set(rows.get_column("unit").cast(pl.String).to_list())
 
 
-def _profiles(dataset: Dataset) -> dict[str, UnitProfile]:
-    data = dataset.data
-    columns = [c for c in ("frame_type", "frame_region", "frame_region_group") if c in data.columns]
-    found = {}
-    for row in data.select(["unit", *columns]).iter_rows(named=True):
-        found[str(row["unit"])] = UnitProfile(
-            str(row.get("frame_type") or ""),
-            str(row.get("frame_region") or ""),
-            str(row.get("frame_region_group") or ""),
-        )
-    return found
+def attribution_rule(wave: Wave) -> tuple[Attribution, UnitNoun]:
+    """The attribution ladder and unit noun of the wave's population (a wave without a frame has neither)."""
+    if wave.population is None:
+        return Attribution(), UnitNoun()
+    schema = stored_schema(wave.population)
+    return schema.attribution, schema.unit
+
+
+def attributed_by(wave: Wave) -> str:
+    """How the wave's quotes are attributed, for the researcher: "by authority type and region"."""
+    schema = stored_schema(wave.population) if wave.population is not None else None
+    if schema is None or not schema.attribution.ladder:
+        return f"as “{unattributed(schema.unit if schema else UnitNoun())}”"
+    labels = [schema.column(name).label or name for name in schema.attribution.ladder[0]]
+    return "by " + " and ".join(label[:1].lower() + label[1:] for label in labels)
+
+
+def _profiles(dataset: Dataset, attributes: set[str]) -> dict[str, Profile]:
+    """Each unit's values of the attributes an attribution may use, by the unit's key."""
+    columns = {f"frame_{name}": name for name in attributes if f"frame_{name}" in dataset.data.columns}
+    rows = dataset.data.select(["unit", *columns]).iter_rows(named=True)
+    return {str(row["unit"]): {name: str(row[c] or "") for c, name in columns.items()} for row in rows}
 
 
 def _responding(dataset: Dataset) -> list[str]:

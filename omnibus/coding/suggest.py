@@ -52,22 +52,11 @@ NON_ANSWERS = frozenset(
         "nothing to add",
     )
 )
-# Words that every answer to these questions uses: they would make every theme "Children / services".
-SURVEY_STOP_WORDS = frozenset(
+# Words of any survey's answers that say nothing of a theme ("we need to continue to improve").
+# The words of this survey's own population (its unit noun, the units' names, attribute values) and
+# of its title are added per wave (`SurveyWords`): they would make every theme "Authority / council".
+GENERIC_STOP_WORDS = frozenset(
     (
-        "la",
-        "childrens",
-        "las",
-        "authority",
-        "authorities",
-        "council",
-        "local",
-        "children",
-        "child",
-        "young",
-        "people",
-        "services",
-        "service",
         "need",
         "needs",
         "ensure",
@@ -148,6 +137,21 @@ class Suggestions:
     calibration: str = ""  # how the confidence was calibrated, in words
 
 
+@dataclass(frozen=True)
+class SurveyWords:
+    """Who answered an open question and the words every answer in the survey uses, for theme suggestion."""
+
+    respondents: str = "organisations"  # the population's plural unit noun ("parent carer forums")
+    title: str = ""  # the survey's title, for the language model's prompt
+    stop_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, respondents: str, title: str, texts: Sequence[str]) -> SurveyWords:
+        """The words of `texts` (unit names, attribute values, the unit noun, the title) as stop words."""
+        words = {w for text in (respondents, title, *texts) for clause in _clauses(text) for w in _words(clause)}
+        return cls(respondents, title, frozenset(words))
+
+
 @dataclass
 class LlmEndpoint:
     """An OpenAI-compatible chat endpoint used only to name themes; off unless configured."""
@@ -188,19 +192,26 @@ def suggest(
     max_themes: int | None = None,
     threshold: float | None = None,
     themes: Sequence[ThemeText] = (),
+    survey: SurveyWords | None = None,
 ) -> Suggestions:
     """Group the uncoded responses into candidate themes and propose codes for them from the frame and coded ones."""
     non_answers = [rid for rid, text in uncoded.items() if is_non_answer(text)]
     answers = {rid: text for rid, text in uncoded.items() if not is_non_answer(text)}
     proposals, calibration, vectors = _proposals(coded, answers, embed, threshold, themes)
-    groups = _group(list(answers), list(answers.values()), vectors, max_themes)
+    groups = _group(list(answers), list(answers.values()), vectors, max_themes, survey or SurveyWords())
     return Suggestions(embed.method, groups, proposals, non_answers, calibration.threshold, calibration.basis)
 
 
-def group_responses(texts: dict[str, str], embed: Embedder, max_themes: int | None = None) -> list[AnswerGroup]:
-    """Cluster responses (id -> text) into candidate themes, largest first; non-answers are left out."""
+def group_responses(
+    texts: dict[str, str], embed: Embedder, max_themes: int | None = None, survey: SurveyWords | None = None
+) -> list[AnswerGroup]:
+    """Cluster responses (id -> text) into candidate themes, largest first; non-answers are left out.
+
+    Key terms leave out the survey's own words (`SurveyWords`): its units' names, attribute values and noun.
+    """
     answers = {rid: text for rid, text in texts.items() if not is_non_answer(text)}
-    return _group(list(answers), list(answers.values()), embed.encode(list(answers.values())), max_themes)
+    vectors = embed.encode(list(answers.values()))
+    return _group(list(answers), list(answers.values()), vectors, max_themes, survey or SurveyWords())
 
 
 def propose_codes(
@@ -273,13 +284,15 @@ def _encoded(
     return evidence, vectors[evidence_rows:]
 
 
-def name_themes(themes: list[AnswerGroup], endpoint: LlmEndpoint | None) -> list[AnswerGroup]:
+def name_themes(
+    themes: list[AnswerGroup], endpoint: LlmEndpoint | None, survey: SurveyWords | None = None
+) -> list[AnswerGroup]:
     """Ask a language model to name each theme; any failure keeps the key-term labels (nothing depends on it)."""
     if endpoint is None:
         return list(themes)
     named = []
     for position, theme in enumerate(themes):
-        label = _ask_for_label(theme, endpoint)
+        label = _ask_for_label(theme, endpoint, survey or SurveyWords())
         if label is None:  # the endpoint is down or confused: don't make the researcher wait for every theme
             return named + list(themes[position:])
         named.append(replace(theme, label=label, label_source="language model"))
@@ -338,13 +351,15 @@ def _calibrate(evidence: _Evidence, method: str) -> Calibration:
     return fit(scores, evidence.carries[sample], basis) or prior(method)
 
 
-def _group(ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None) -> list[AnswerGroup]:
+def _group(
+    ids: list[str], texts: list[str], vectors: np.ndarray, max_themes: int | None, survey: SurveyWords
+) -> list[AnswerGroup]:
     if max_themes is not None and max_themes < 1:
         raise ValueError(f"max_themes must be at least 1, not {max_themes}")
     if not ids:
         return []
     labels = _cluster(vectors, max_themes)
-    terms = _key_terms(texts, labels)
+    terms = _key_terms(texts, labels, survey.stop_words)
     themes = []
     for cluster in range(labels.max() + 1):
         members = np.flatnonzero(labels == cluster)
@@ -378,14 +393,14 @@ def _cluster(vectors: np.ndarray, max_themes: int | None) -> np.ndarray:
     return np.unique(labels, return_inverse=True)[1].ravel()  # numbered 0.. with no empty clusters
 
 
-def _key_terms(texts: list[str], labels: np.ndarray, count: int = 5) -> list[list[str]]:
+def _key_terms(texts: list[str], labels: np.ndarray, stop_words: frozenset[str], count: int = 5) -> list[list[str]]:
     """Class-based TF-IDF: words and word pairs common in a theme's responses and rare in the others."""
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
     themes = labels.max() + 1
     # binary: a term counts once per response, so one wordy answer cannot name a theme
-    vectoriser = CountVectorizer(analyzer=_terms, binary=True)
+    vectoriser = CountVectorizer(analyzer=lambda text: _terms(text, stop_words), binary=True)
     try:
         present = vectoriser.fit_transform(texts)
     except ValueError:  # nothing but stop words
@@ -402,7 +417,7 @@ def _key_terms(texts: list[str], labels: np.ndarray, count: int = 5) -> list[lis
     ]
 
 
-def _terms(text: str) -> list[str]:
+def _terms(text: str, stop_words: frozenset[str] = frozenset()) -> list[str]:
     """The words of an answer that could name a theme, and pairs of them that stand side by side.
 
     Pairs are of neighbouring words only ("early help", "foster carers"), never words brought together
@@ -411,12 +426,21 @@ def _terms(text: str) -> list[str]:
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
     terms, pairs = [], []
-    for clause in re.split(r"[^\w\s'-]+|\s-+\s", text.lower().replace("'s", "")):  # a pair never spans punctuation
-        words = [w for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", clause) if len(w) > 1]
-        useful = [w not in ENGLISH_STOP_WORDS and w not in SURVEY_STOP_WORDS for w in words]
+    for clause in _clauses(text):  # a pair never spans punctuation
+        words = _words(clause)
+        useful = [w not in ENGLISH_STOP_WORDS and w not in GENERIC_STOP_WORDS and w not in stop_words for w in words]
         terms += [w for w, keep in zip(words, useful, strict=True) if keep]
         pairs += [f"{a} {b}" for a, b, x, y in zip(words, words[1:], useful, useful[1:], strict=False) if x and y]
     return terms + pairs
+
+
+def _clauses(text: str) -> list[str]:
+    """An answer in lower case, split at punctuation, without possessive 's."""
+    return re.split(r"[^\w\s'-]+|\s-+\s", text.lower().replace("'s", ""))
+
+
+def _words(clause: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W\d_]+(?:-[^\W\d_]+)*", clause) if len(w) > 1]
 
 
 def _distinct_terms(ranked: list[str], count: int) -> list[str]:
@@ -435,10 +459,11 @@ def _distinct_terms(ranked: list[str], count: int) -> list[str]:
     return chosen
 
 
-def _ask_for_label(theme: AnswerGroup, endpoint: LlmEndpoint) -> str | None:
+def _ask_for_label(theme: AnswerGroup, endpoint: LlmEndpoint, survey: SurveyWords) -> str | None:
     """One chat completion naming the theme, or None on any failure."""
+    about = f" of the survey ‘{survey.title}’" if survey.title else ""
     prompt = (
-        "These are answers from local authority children's services leaders to an open survey question. "
+        f"These are answers from {survey.respondents} to an open question{about}. "
         "Name the theme they share in at most six words. Reply with the name only.\n"
         f"Key terms: {', '.join(theme.key_terms)}\nAnswers:\n" + "\n".join(f"- {e}" for e in theme.examples)
     )

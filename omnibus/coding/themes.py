@@ -3,7 +3,7 @@
 `with_themes(dataset, codings)` adds, after the open variable, a question `<variable>_themes`
 whose options are the code frame's themes, and a 0/1 variable per theme (`<variable>_themes_<code>`),
 so tables, the tab book, exports and the report treat themes like any multiple choice: "mentioned
-by 23% of responding LAs". The base is the units that gave an answer; an answer not yet coded
+by 23% of responding units". The base is the units that gave an answer; an answer not yet coded
 counts under "Not yet coded" so the table is honest while coding is under way. A theme the wave added
 to a frame carried from earlier waves is marked "(new this wave)", and the question's note in
 `Dataset.notes` says how its codes were given (by a person, reviewed suggestions, bulk acceptance).

@@ -333,6 +333,8 @@ def quote_page(request: HttpRequest, slug: str, variable: str, wave_unit: int) -
         "answer": answer,
         "themes": code_frame.themes.all(),
         "errors": errors,
+        "attributed_by": quotes.attributed_by(wave),
+        "unit": quotes.attribution_rule(wave)[1],
     }
     return render(request, "coding/quote.html", context)
 
@@ -349,6 +351,7 @@ def quote_list(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("coding:quotes", wave.slug)
     usable = quotes.report_quotes(wave, build_dataset(wave, themes=False), client=not researcher)
     context = {"wave": wave, "usable": usable, "researcher": researcher, "errors": [("", error)] if error else []}
+    context["unit"] = quotes.attribution_rule(wave)[1]
     if researcher:
         context["all"] = [{"quote": q, "usable": quotes.usable(q)} for q in Quote.objects.filter(wave_unit__wave=wave)]
     return render(request, "coding/quotes.html", context)

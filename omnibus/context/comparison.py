@@ -16,6 +16,7 @@ import numpy as np
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
 from omnibus.context.neighbours import Neighbourhood
 from omnibus.dataset.exporting import consent_variable
+from omnibus.frame.schema import UnitNoun
 
 RESEARCHER, CLIENT = "researcher", "client"
 MIN_POOLED = 3  # fewer pooled answers than this would let a reader work out a neighbour's own
@@ -43,9 +44,14 @@ class NeighbourComparison:
 
 
 def compare_with_neighbours(
-    dataset: Dataset, neighbourhood: Neighbourhood, variables: list[str], audience: str = RESEARCHER
+    dataset: Dataset,
+    neighbourhood: Neighbourhood,
+    variables: list[str],
+    audience: str = RESEARCHER,
+    units: UnitNoun | None = None,
 ) -> NeighbourComparison:
     """The target's and its neighbours' answers; a client sees by name only units that consented."""
+    units = units or UnitNoun()
     if audience not in (RESEARCHER, CLIENT):
         raise ComparisonError(f"audience is {RESEARCHER} or {CLIENT}, not {audience!r}")
     missing = [v for v in variables if v not in dataset.data.columns]
@@ -59,7 +65,7 @@ def compare_with_neighbours(
         raise ComparisonError(f"{neighbourhood.name} is not in the wave {dataset.wave}")
     if audience == CLIENT and not agreed[index[target]]:
         raise ComparisonError(f"{neighbourhood.name} did not consent to its answers being linked to its name")
-    rows = [ComparisonRow(f"{neighbourhood.name} (this LA)", _answers(dataset, index[target], variables))]
+    rows = [ComparisonRow(f"{neighbourhood.name} (this {units.singular})", _answers(dataset, index[target], variables))]
     pooled = []
     for n in neighbourhood.neighbours:
         if n.key not in index:
@@ -80,7 +86,7 @@ def compare_with_neighbours(
             f"where at least {MIN_POOLED} of them answered."
         )
     if audience == RESEARCHER:
-        notes.append("For researchers only: every LA is named.")
+        notes.append(f"For researchers only: every {units.singular} is named.")
     return NeighbourComparison(variables, rows, notes)
 
 

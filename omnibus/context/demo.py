@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from omnibus.context.bands import apply_bands
-from omnibus.context.store import load_indicator, summary_of
-from omnibus.context.variation import ExclusionRule, describe_variation
+from omnibus.context.store import load_indicator, summary_of, unit_noun
+from omnibus.context.variation import ExclusionRule, counted, describe_variation
 
 ROOT = Path(__file__).resolve().parents[2]
 REFERENCE = ROOT / "examples" / "reference"
@@ -49,7 +49,7 @@ def load_demo_context() -> list[str]:
         )
         if code in ENGLAND_COLUMNS:
             load_indicator(ENGLAND, code, period, ENGLAND_COLUMNS[code], source=source, population=POPULATION)
-        lines.append(f"  {code}:{period}  {label}: {done.las} LAs, {done.missing} without a value")
+        lines.append(f"  {code}:{period}  {label}: {counted(done.las, unit_noun())}, {done.missing} without a value")
     for code, period, attribute, cuts, groups in BANDS:
         banded = apply_bands(code, period, attribute, AS_OF, cuts=cuts, groups=groups, population=POPULATION)
         lines.append(f"  frame attribute {attribute} from {AS_OF}: {', '.join(banded.counts)}")

@@ -2,12 +2,13 @@
 
 Two layouts are read:
 
-- DfE's tidy open-data layout: `time_period`, `geographic_level` ("National", "Regional",
-  "Local authority"), `new_la_code` (GSS), `old_la_code` (DfE LA number), `la_name`, and one
-  column per indicator. Rows of other levels (local authority district, ward …) are skipped.
-- a plain CSV keyed by GSS code (`gss_code`) or DfE LA number (`dfe_la_code`), one row per
-  area; a GSS code of E92… is England and E12…/E13… a region, so national and regional values
-  can sit beside the LAs.
+- DfE's tidy open-data layout: `time_period`, `geographic_level` (national, regional and its
+  own unit level), its two code columns (`old_la_code`, `new_la_code`), `la_name`, and one
+  column per indicator. Rows of other levels (district, ward …) are skipped. The population
+  matches DfE's codes to its join codes by their patterns (`omnibus.context.store`).
+- a plain CSV keyed by any of the population's join codes (a column named as the code, e.g.
+  `urn`), one row per unit; a code of E92… is England and E12…/E13… a region (ONS GSS codes),
+  so national and regional values can sit beside the units.
 
 DfE marks values it does not publish with symbols: `c` (confidential, suppressed), `x` (not
 available), `z` (not applicable) and `low` (rounds to zero). Each is read as a missing value
@@ -30,10 +31,11 @@ SYMBOLS = {
     "z": "not applicable",
     "low": "rounds to zero",
 }
-NATIONAL, REGIONAL, LOCAL = "national", "regional", "la"
+NATIONAL, REGIONAL, LOCAL = "national", "regional", "la"  # LOCAL: a unit of the population
+# DfE's geographic levels, and its columns holding a unit's codes (matched to join codes by pattern).
 TIDY_LEVELS = {"national": NATIONAL, "regional": REGIONAL, "local authority": LOCAL}
+TIDY_CODES = ("old_la_code", "new_la_code")
 NUMBER_RE = re.compile(r"^-?\d+(\.\d+)?$")
-DFE_RE = re.compile(r"^\d{3}$")
 GSS_RE = re.compile(r"^E\d{8}$")
 ENGLAND_GSS = "E92000001"
 NAME_COLUMNS = ("la_name", "name", "area_name", "region_name")
@@ -50,17 +52,24 @@ class IndicatorFileError(Exception):
 
 @dataclass(frozen=True)
 class IndicatorRow:
-    """One area's value as read: `dfe` or `gss` identifies an LA; `value` is None when `symbol` says why."""
+    """One area's value as read; `value` is None when `symbol` says why.
+
+    A unit's row (level `la`) keeps every code the file gives, by column, in the order the
+    population's join codes are tried (a tidy file: DfE's order); `code` is the first of them.
+    """
 
     line: int
-    level: str  # national, regional or la
-    code: str  # the area's code as given: GSS code, or the DfE LA number
-    code_kind: str  # "dfe" or "gss"
+    level: str  # national, regional or la (a unit of the population)
+    code: str  # the area's code as given: the first code of a unit's row, the GSS code of England or a region
+    codes: tuple[tuple[str, str], ...]  # (column, value) of each code the row gives
     name: str
     value: float | None
     symbol: str = ""  # c, x, z, low or "" (blank cell)
-    gss: str = ""  # the GSS code too, when the file gives both
     text: str = ""  # a category's value ("Good"); `value` is then None
+
+    def code_in(self, column: str) -> str:
+        """The row's code in `column` ("" when the file gives none there)."""
+        return next((value for name, value in self.codes if name == column), "")
 
 
 @dataclass
@@ -86,9 +95,11 @@ def read_indicator_file(
     period: str | None = None,
     categorical: bool = False,
     where: dict[str, str] | None = None,
+    join_codes: tuple[str, ...] = (),
 ) -> IndicatorFile:
     """Read `column` of an indicator file (tidy or plain); for tidy files keep only `period`'s rows.
 
+    A plain file is keyed by the population's `join_codes`: it needs a column named as one of them.
     A `categorical` column holds text (Ofsted judgements) rather than numbers. `where` keeps only
     rows whose filter columns hold the given values (DfE files break figures down by, say,
     `characteristic`; {"characteristic": "Total"} picks the total).
@@ -102,7 +113,7 @@ def read_indicator_file(
         raise IndicatorFileError([f"{name}:1: cannot read the file: {exc.strerror or exc}"]) from None
     except textfile.TextFileError as error:
         raise IndicatorFileError([f"{name}:{error.line or 1}: {error.message}"]) from None
-    result = read_indicator_text(text, column, period, name, categorical, where)
+    result = read_indicator_text(text, column, period, name, categorical, where, join_codes)
     if result.errors:
         raise IndicatorFileError(result.errors)
     return result
@@ -115,6 +126,7 @@ def read_indicator_text(
     name: str = "<text>",
     categorical: bool = False,
     where: dict[str, str] | None = None,
+    join_codes: tuple[str, ...] = (),
 ) -> IndicatorFile:
     """Read indicator CSV from text; errors are collected in the result rather than raised."""
     result = IndicatorFile(name=name)
@@ -138,8 +150,10 @@ def read_indicator_text(
             header_line, f"no filter column {', '.join(map(repr, unknown))} (the file has: {', '.join(columns)})"
         )
         return result
-    if result.layout == "plain" and not {"gss_code", "dfe_la_code"} & set(columns):
-        result.error(header_line, "a plain file needs a gss_code or dfe_la_code column to say which area a row is")
+    code_columns = TIDY_CODES if result.layout == "tidy" else tuple(c for c in join_codes if c in columns)
+    if not code_columns:
+        wanted = " or ".join(join_codes) or "named as one of the population's join codes"
+        result.error(header_line, f"a plain file needs a column {wanted} to say which unit a row is")
         return result
     for line, cells in records[1:]:
         if len(cells) != len(columns):
@@ -149,7 +163,7 @@ def read_indicator_text(
         if any(cells_by_name[c] != v for c, v in where.items()):
             result.skipped += 1
             continue
-        _read_row(result, line, cells_by_name, column, period, categorical)
+        _read_row(result, line, cells_by_name, column, period, categorical, code_columns)
     if not result.rows and not result.errors:
         wanted = f" for period {period}" if period and result.layout == "tidy" else ""
         wanted += "".join(f" with {c} = {v!r}" for c, v in where.items())
@@ -159,7 +173,13 @@ def read_indicator_text(
 
 
 def _read_row(
-    result: IndicatorFile, line: int, row: dict[str, str], column: str, period: str | None, categorical: bool
+    result: IndicatorFile,
+    line: int,
+    row: dict[str, str],
+    column: str,
+    period: str | None,
+    categorical: bool,
+    code_columns: tuple[str, ...],
 ) -> None:
     if result.layout == "tidy":
         if row["time_period"] != period:
@@ -167,59 +187,51 @@ def _read_row(
             return
         level = TIDY_LEVELS.get(row["geographic_level"].casefold())
         if level is None:
-            result.skipped += 1  # a level below or beside LAs (district, ward): not ours
+            result.skipped += 1  # a level below or beside the units (district, ward): not ours
             return
         found = _tidy_area(result, line, row, level)
     else:
-        found = _plain_area(result, line, row)
+        found = _plain_area(row, code_columns)
     if found is None:
         return
-    level, code, kind, gss = found
+    level, code = found
+    codes = tuple((c, row[c]) for c in code_columns if row.get(c)) if level == LOCAL else ()
+    if level == LOCAL and not codes:
+        result.error(line, f"no code in {' or '.join(code_columns)}: which unit is this?")
+        return
+    code = codes[0][1] if level == LOCAL else code
     cell = row[column]
     text = cell if categorical and cell and cell.casefold() not in SYMBOLS else ""
     value, symbol = (None, "") if text else _value(result, line, cell, column)
     if value is None and symbol is None:
         return
     name = next((row[c] for c in NAME_COLUMNS if row.get(c)), "England" if level == NATIONAL else "")
-    result.rows.append(IndicatorRow(line, level, code, kind, name, value, symbol or "", gss, text))
+    result.rows.append(IndicatorRow(line, level, code, codes, name, value, symbol or "", text))
     note = next((row[c] for c in SOURCE_COLUMNS if row.get(c)), "")
     if note and note not in result.notes:
         result.notes.append(note)
 
 
-def _tidy_area(result: IndicatorFile, line: int, row: dict[str, str], level: str) -> tuple[str, str, str, str] | None:
+def _tidy_area(result: IndicatorFile, line: int, row: dict[str, str], level: str) -> tuple[str, str] | None:
+    """(level, code): England's or the region's GSS code; a unit's codes are read by the caller."""
     if level == NATIONAL:
-        return level, row.get("country_code") or ENGLAND_GSS, "gss", row.get("country_code") or ENGLAND_GSS
+        return level, row.get("country_code") or ENGLAND_GSS
     if level == REGIONAL:
         code = row.get("region_code", "")
         if not GSS_RE.match(code):
             result.error(line, f"a regional row needs a region code, not {code!r}", "region_code")
             return None
-        return level, code, "gss", code
-    return _la_code(result, line, row.get("old_la_code", ""), row.get("new_la_code", ""), "old_la_code", level)
+        return level, code
+    return level, ""
 
 
-def _plain_area(result: IndicatorFile, line: int, row: dict[str, str]) -> tuple[str, str, str, str] | None:
-    gss, dfe = row.get("gss_code", ""), row.get("dfe_la_code", "")
-    if gss == ENGLAND_GSS:
-        return NATIONAL, gss, "gss", gss
-    if gss.startswith(("E12", "E13")):
-        return REGIONAL, gss, "gss", gss
-    return _la_code(result, line, dfe, gss, "dfe_la_code", LOCAL)
-
-
-def _la_code(
-    result: IndicatorFile, line: int, dfe: str, gss: str, dfe_column: str, level: str
-) -> tuple[str, str, str, str] | None:
-    if dfe:
-        if not DFE_RE.match(dfe):
-            result.error(line, f"{dfe!r} is not a DfE LA number (three digits)", dfe_column)
-            return None
-        return level, dfe, "dfe", gss
-    if GSS_RE.match(gss):
-        return level, gss, "gss", gss
-    result.error(line, "no DfE LA number and no GSS code: which LA is this?")
-    return None
+def _plain_area(row: dict[str, str], code_columns: tuple[str, ...]) -> tuple[str, str]:
+    """(level, code): England or a region by its ONS GSS code in a code column, else a unit."""
+    given = [row[c] for c in code_columns]
+    code = next((v for v in given if v == ENGLAND_GSS or (GSS_RE.match(v) and v.startswith(("E12", "E13")))), "")
+    if code == ENGLAND_GSS:
+        return NATIONAL, code
+    return (REGIONAL, code) if code else (LOCAL, "")
 
 
 def _value(result: IndicatorFile, line: int, text: str, column: str) -> tuple[float | None, str | None]:

@@ -38,21 +38,21 @@ class Series(models.Model):
 
 
 class Value(models.Model):
-    """One area's figure: an LA (its unit key), a region or England; no number when a symbol says why."""
+    """One area's figure: a unit of the population (its key), a region or England; no number when a symbol says why."""
 
     class Level(models.TextChoices):
         NATIONAL = "national", "England"
         REGIONAL = "regional", "Region"
-        LA = "la", "Local authority"
+        UNIT = "la", "Unit of the population"  # stored as "la", as the first population's values were
 
     # The names the rest of the code uses.
     NATIONAL = Level.NATIONAL
     REGIONAL = Level.REGIONAL
-    LA = Level.LA
+    UNIT = Level.UNIT
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="values")
     level = models.CharField(max_length=10, choices=Level)
-    area = models.CharField(max_length=16)  # the unit key for an LA, the GSS code for England or a region
+    area = models.CharField(max_length=16)  # the unit's key, or the GSS code of England or a region
     name = models.CharField(max_length=200, blank=True)
     value = models.FloatField(null=True)
     text = models.CharField(max_length=200, blank=True)  # a category indicator's value ("Good")

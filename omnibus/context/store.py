@@ -1,9 +1,10 @@
 """Load indicator files into the database and read an indicator's values back as plain data.
 
-A load is all or nothing: the file is read and every LA matched to a unit of the population
-before anything is written, and the writing is one transaction. Loading again for the same
-indicator and period replaces the values of the areas in the file and keeps the others, so a
-file of LAs and a file of the national and regional figures can be loaded one after the other.
+A load is all or nothing: the file is read and every row matched to a unit of the population
+(by its join codes, tried in order) before anything is written, and the writing is one
+transaction. Loading again for the same indicator and period replaces the values of the areas
+in the file and keeps the others, so a file of units and a file of the national and regional
+figures can be loaded one after the other.
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ from omnibus.context.indicator_file import (
     REGIONAL,
     SYMBOLS,
     IndicatorFileError,
+    IndicatorRow,
     read_indicator_file,
 )
 from omnibus.context.measure import Measure
 from omnibus.context.models import Indicator, Series, Value
 from omnibus.context.periods import nearest_period
 from omnibus.context.source_note import internal_mark, public_lines
-from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, variation_summary
+from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, counted, variation_summary
 from omnibus.frame.models import AttributeValue, Population, Unit
-from omnibus.frame.store import BATCH, FrameError, choose_population, population_slug
+from omnibus.frame.schema import PopulationSchema, UnitNoun
+from omnibus.frame.store import BATCH, FrameError, choose_population, population_slug, stored_schema
 
 
 class ContextError(Exception):
@@ -55,7 +58,7 @@ class Loaded:
 
 @dataclass
 class IndicatorValues:
-    """An indicator for one period, read back: LA values by unit key, England, the regions, the source."""
+    """An indicator for one period, read back: units' values by key, England, the regions, the source."""
 
     code: str
     label: str
@@ -70,11 +73,11 @@ class IndicatorValues:
     categories: dict[str, tuple[str, str]] = field(default_factory=dict)  # category indicator: key -> (name, text)
 
     def areas(self) -> list[AreaValue]:
-        """The LAs with a value."""
+        """The units with a value."""
         return list(self.las.values())
 
     def by_key(self) -> dict[str, float | None]:
-        """Each LA's value by unit key (None where there is no value)."""
+        """Each unit's value by key (None where there is no value)."""
         found: dict[str, float | None] = {k: a.value for k, a in self.las.items()}
         found.update({k: None for k in self.no_value})
         return found
@@ -111,12 +114,13 @@ def load_indicator(
     existing = Indicator.objects.filter(code=code).exclude(kind=kind).first()
     if existing is not None:
         raise ContextError(f"indicator {code!r} is loaded as a {existing.kind}: load this file under another code")
-    file = read_indicator_file(path, column or code, period, categorical, where)
     population = chosen_population(population)
     pop = Population.objects.filter(slug=population).first()
     if pop is None:
         raise ContextError(f"load the {population} frame first: indicators are matched to its units")
-    keys = _unit_keys(pop, file.rows, str(path))
+    schema = stored_schema(pop)
+    file = read_indicator_file(path, column or code, period, categorical, where, schema.join_codes)
+    keys = _unit_keys(pop, schema, file.rows, str(path))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     notes = _public_source(source, file.notes, path)
     with transaction.atomic():
@@ -165,13 +169,13 @@ def indicator_values(code: str, period: str) -> IndicatorValues:
 
 
 def loaded_series() -> list[Series]:
-    """Every indicator and period loaded, with counts of LA values (`las`) and missing ones (`missing`)."""
+    """Every indicator and period loaded, with counts of units' values (`las`) and missing ones (`missing`)."""
     return list(
         Series.objects.select_related("indicator").annotate(
             las=Count(
-                "values", filter=Q(values__level=Value.LA) & (Q(values__value__isnull=False) | ~Q(values__text=""))
+                "values", filter=Q(values__level=Value.UNIT) & (Q(values__value__isnull=False) | ~Q(values__text=""))
             ),
-            missing=Count("values", filter=Q(values__level=Value.LA, values__value__isnull=True, values__text="")),
+            missing=Count("values", filter=Q(values__level=Value.UNIT, values__value__isnull=True, values__text="")),
             national=Count("values", filter=Q(values__level=Value.NATIONAL)),
         )
     )
@@ -234,29 +238,62 @@ def _note(series: Series, notes: list[str], file_line: str) -> None:
     series.save(update_fields=["source_note", "files", "loaded_at"])
 
 
-def _unit_keys(pop: Population, rows: list, name: str) -> dict[int, str]:
-    """Each LA row's unit key (by line); IndicatorFileError names every row whose LA is not a unit."""
+def _unit_keys(pop: Population, schema: PopulationSchema, rows: list[IndicatorRow], name: str) -> dict[int, str]:
+    """Each unit row's unit key (by line); IndicatorFileError names every row that is not a unit.
+
+    The population's join codes are tried in order: a row's code in the column of that name, or
+    (DfE's tidy files) in a column of its own whose value fits the join code's pattern.
+    """
     keys = set(Unit.objects.filter(population=pop).values_list("key", flat=True))
-    # Every GSS code a unit has ever had, so a file from before or after a re-coding still matches.
-    by_gss = dict(
-        AttributeValue.objects.filter(unit__population=pop, name="gss_code").values_list("value", "unit__key")
-    )
-    found, errors = {}, []
-    for row in rows:
-        if row.level != LOCAL:
-            continue
-        key = row.code if row.code_kind == "dfe" else by_gss.get(row.code)
-        if key is None or key not in keys:
-            what = f"DfE LA number {row.code}" if row.code_kind == "dfe" else f"GSS code {row.code}"
-            errors.append(f"{name}:{row.line}: {what} ({row.name or 'no name'}) is not a unit of {pop.slug}")
+    # Every value a code has ever had, so a file from before or after a re-coding still matches.
+    by_code: dict[str, dict[str, str]] = {code: {} for code in schema.join_codes if code != schema.key}
+    found_codes = AttributeValue.objects.filter(unit__population=pop, name__in=list(by_code))
+    for code, value, key in found_codes.values_list("name", "value", "unit__key"):
+        by_code[code][value] = key
+    found, errors, strangers = {}, [], 0
+    for row in (r for r in rows if r.level == LOCAL):
+        key, problem = _unit_key(row, schema, keys, by_code)
+        where = f"{name}:{row.line}: "
+        if key is None:
+            errors.append(where + problem)
+            strangers += 1
         elif key in found.values():
             first = next(line for line, k in found.items() if k == key)
-            errors.append(f"{name}:{row.line}: a second row for LA {key} ({row.name or 'no name'}; also line {first})")
+            noun = schema.unit.singular
+            errors.append(where + f"a second row for {noun} {key} ({row.name or 'no name'}; also line {first})")
         else:
             found[row.line] = key
+    if strangers:
+        errors.append(f"{name}: {counted(strangers, schema.unit)} in the file {'is' if strangers == 1 else 'are'} "
+                      "not in the frame")  # fmt: skip
     if errors:
         raise IndicatorFileError(errors)
     return found
+
+
+def _unit_key(
+    row: IndicatorRow, schema: PopulationSchema, keys: set[str], by_code: dict[str, dict[str, str]]
+) -> tuple[str | None, str]:
+    """The unit a row is, or None and why not ("Unique reference number 999999 (Nowhere) is not a school of …")."""
+    tried = ""
+    for code in schema.join_codes:
+        column = schema.column(code)
+        label = column.label or code
+        value = row.code_in(code)
+        if value and column.pattern and not column.pattern.search(value):
+            pattern = column.pattern.pattern
+            return None, f"column {code}: {value!r} does not match the pattern of the {label} ({pattern})"
+        value = value or next(
+            (v for c, v in row.codes if c not in schema.join_codes and column.pattern and column.pattern.search(v)), ""
+        )
+        if not value:
+            continue
+        key = value if code == schema.key else by_code[code].get(value)
+        if key in keys:
+            return key, ""
+        tried = tried or f"{label} {value}"
+    what = tried or f"code {row.code}"
+    return None, f"{what} ({row.name or 'no name'}) is not {schema.unit.with_article} of the {schema.slug} frame"
 
 
 def numeric_values(code: str, period: str) -> IndicatorValues:
@@ -268,17 +305,26 @@ def numeric_values(code: str, period: str) -> IndicatorValues:
 
 
 def measure_of(code: str, period: str) -> Measure:
-    """An indicator's LA values as a `Measure` for charts and correlations."""
+    """An indicator's values of units as a `Measure` for charts and correlations."""
     values = numeric_values(code, period)
     source = values.source_note.replace("\n", "; ")
     return Measure(values.label, values.unit, period, values.las, source)
 
 
-def summary_of(code: str, period: str, rule: ExclusionRule) -> VariationSummary:
-    """The variation summary of an indicator for a period, under an exclusion rule."""
+def unit_noun(population: str | None = None) -> UnitNoun:
+    """What the population's units are called; without a slug, the only population loaded (else "organisation")."""
+    found = Population.objects.filter(slug=population) if population else Population.objects.all()[:2]
+    pops = list(found)
+    return stored_schema(pops[0]).unit if len(pops) == 1 else UnitNoun()
+
+
+def summary_of(code: str, period: str, rule: ExclusionRule, units: UnitNoun | None = None) -> VariationSummary:
+    """The variation summary of an indicator for a period, under an exclusion rule, worded with `units`."""
     values = numeric_values(code, period)
     no_value = sorted(f"{name} ({SYMBOLS.get(symbol, 'blank')})" for name, symbol in values.no_value.values())
     try:
-        return variation_summary(values.areas(), values.national, rule, code, values.label, period, no_value)
+        return variation_summary(
+            values.areas(), values.national, rule, code, values.label, period, no_value, units or unit_noun()
+        )
     except ValueError as exc:
         raise ContextError(str(exc)) from exc

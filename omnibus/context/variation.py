@@ -2,8 +2,9 @@
 
 The APPG inquiry's reading of looked-after children in 2016 ("22 to 164 per 10,000 against a
 national 60; six LAs at half or less of that rate and three at double or more") is one such
-summary. Which LAs are left out (a rate of 0, a tiny population such as the Isles of Scilly)
-is a stated rule, printed with every summary. Pure Python: no Django import.
+summary, worded with the population's unit noun. Which units are left out (a rate of 0, a tiny
+population such as the Isles of Scilly) is a stated rule, printed with every summary. Pure
+Python: no Django import.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from omnibus.frame.schema import UnitNoun
+
 
 @dataclass(frozen=True)
 class AreaValue:
     """One unit's value of an indicator."""
 
-    key: str  # the unit's key (DfE LA number)
+    key: str  # the unit's key
     name: str
     value: float
 
@@ -39,14 +42,16 @@ class ExclusionRule:
             return f"fewer than {self.min_base:,.0f} {self.base_label}".rstrip()
         return None
 
-    def describe(self) -> str:
-        """The rule in words, for a footnote."""
+    def describe(self, units: UnitNoun) -> str:
+        """The rule in words, for a footnote: "Schools with a value of 0 are left out"."""
         parts = []
         if self.zero:
             parts.append("with a value of 0")
         if self.min_base is not None:
             parts.append(f"with fewer than {self.min_base:,.0f} {self.base_label}".rstrip())
-        return "LAs " + " or ".join(parts) + " are left out" if parts else "No LA is left out"
+        if not parts:
+            return f"No {units.singular} is left out"
+        return f"{units.plural[:1].upper()}{units.plural[1:]} " + " or ".join(parts) + " are left out"
 
 
 @dataclass
@@ -70,6 +75,7 @@ class VariationSummary:
     excluded: list[tuple[AreaValue, str]]  # left out by the rule, with the reason
     no_value: list[str]  # names of units with no value (suppressed, not available)
     rule: str  # the exclusion rule in words
+    units: UnitNoun = UnitNoun()  # what the units are called: "schools", "parent carer forums"
 
     def footnotes(self) -> list[str]:
         """The notes a table or chart of this summary carries."""
@@ -77,9 +83,10 @@ class VariationSummary:
             self.rule + (": " + ", ".join(f"{a.name} ({why})" for a, why in self.excluded) if self.excluded else ".")
         ]
         if self.no_value:
-            notes.append(f"No published value for {len(self.no_value)} LA(s): {', '.join(self.no_value)}.")
+            count = counted(len(self.no_value), self.units)
+            notes.append(f"No published value for {count}: {', '.join(self.no_value)}.")
         if self.national is None:
-            notes.append("No national value was loaded, so no LA is compared with it.")
+            notes.append(f"No national value was loaded, so no {self.units.singular} is compared with it.")
         return notes
 
 
@@ -91,13 +98,15 @@ def variation_summary(
     label: str = "",
     period: str = "",
     no_value: list[str] | None = None,
+    units: UnitNoun | None = None,
 ) -> VariationSummary:
     """Summarise `areas` (units with a value) against the national value, leaving out what `rule` says."""
+    units = units or UnitNoun()
     excluded = [(a, why) for a in areas if (why := rule.reason(a)) is not None]
     out = {a.key for a, _ in excluded}
     kept = sorted((a for a in areas if a.key not in out), key=lambda a: (a.value, a.name))
     if not kept:
-        raise ValueError(f"{indicator or 'the indicator'} {period}: no LA has a value to summarise")
+        raise ValueError(f"{indicator or 'the indicator'} {period}: no {units.singular} has a value to summarise")
     values = np.array([a.value for a in kept])
     low, high = float(values.min()), float(values.max())
     half = [a for a in kept if national is not None and a.value <= national / 2]
@@ -119,7 +128,8 @@ def variation_summary(
         values=kept,
         excluded=excluded,
         no_value=list(no_value or []),
-        rule=rule.describe(),
+        rule=rule.describe(units),
+        units=units,
     )
 
 
@@ -128,12 +138,14 @@ def describe_variation(summary: VariationSummary, unit: str = "") -> str:
     s = summary
     per = f" {unit}" if unit else ""
     names = ", ".join(a.name for a in s.lowest), ", ".join(a.name for a in s.highest)
-    text = f"Across {s.n} LAs, {_in_sentence(s.label or s.indicator)} ranged from {s.minimum:g}{per} ({names[0]}) "
+    measure = _in_sentence(s.label or s.indicator)
+    text = f"Across {counted(s.n, s.units)}, {measure} ranged from {s.minimum:g}{per} ({names[0]}) "
     text += f"to {s.maximum:g}{per} ({names[1]})"
     if s.national is None:
         return text + "."
     half, double = len(s.half_or_less), len(s.double_or_more)
-    text += f", against a national {s.national:g}; {_las(half)} {'was' if half == 1 else 'were'} at half or less of "
+    were = "was" if half == 1 else "were"
+    text += f", against a national {s.national:g}; {counted(half, s.units)} {were} at half or less of "
     return text + f"the national value and {double} at double or more."
 
 
@@ -142,5 +154,6 @@ def _in_sentence(label: str) -> str:
     return label[0].lower() + label[1:] if label[:1].isupper() and label[1:2].islower() else label
 
 
-def _las(count: int) -> str:
-    return f"{count} LA" if count == 1 else f"{count} LAs"
+def counted(count: int, units: UnitNoun) -> str:
+    """ "1 school", "3 schools"."""
+    return f"{count} {units.singular if count == 1 else units.plural}"

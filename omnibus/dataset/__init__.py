@@ -6,4 +6,3 @@ them so that the `omnibus` command starts without loading polars or pyreadstat.
 
 EXPORT_FORMATS = ("csv", "xlsx", "sav", "parquet")
 IMPORT_MODES = ("telephone", "paper", "returned_copy", "import")
-CLIENT_KEEP = ("type", "region_group")  # frame attributes shared by many units: they cannot name one

@@ -27,8 +27,8 @@ from omnibus.collect.flow import is_answered
 from omnibus.collect.models import Answer, PageEvent
 from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.frame.schema import schema_from_dict
-from omnibus.frame.store import frame_as_of
+from omnibus.frame.schema import PopulationSchema
+from omnibus.frame.store import frame_as_of, stored_schema
 from omnibus.questionnaire.kinds import dataset_value, kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.naming import Variable
@@ -68,6 +68,8 @@ class WaveStore:
     population_size: int
     profile: tuple[Breakdown, ...]
     events: pl.DataFrame  # wave_unit, section, page, event, at
+    breakdowns: tuple[Breakdown, ...] = ()  # the population's default banner
+    client_attributes: tuple[str, ...] = ()  # frame attributes a client copy keeps for every unit
 
 
 @dataclass
@@ -165,22 +167,35 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():
         if section:
             units[unit_id].shown_sections.add(section)
-    frame, attributes, size, profile = _frame(wave)
+    frame, attributes, size, schema = _frame(wave)
     pilot = wave.kind == Wave.PILOT
-    return WaveStore(wave.slug, wave.title, questionnaire, pilot, units, frame, attributes, size, profile, events)
+    return WaveStore(
+        wave.slug,
+        wave.title,
+        questionnaire,
+        pilot,
+        units,
+        frame,
+        attributes,
+        size,
+        schema.profile,
+        events,
+        schema.breakdowns,
+        schema.client_attributes,
+    )
 
 
-def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, tuple[Breakdown, ...]]:  # noqa: ANN001
-    """The frame as of the wave's date: each unit's values, the attribute names, N and the response profile."""
+def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, PopulationSchema]:  # noqa: ANN001
+    """The frame as of the wave's date: each unit's values, the attribute names, N and the population's schema."""
     population = wave.population
     frame = frame_as_of(population.slug, wave.frame_as_of)
-    schema = schema_from_dict(json.loads(population.schema), population.slug)
+    schema = stored_schema(population)
     names = [c for c in frame.columns if c != schema.key]
     values = {}
     for unit in frame.units:
         found: dict[str, object] = {**unit.codes, **unit.attributes, schema.name: unit.name or None}
         values[unit.key] = {name: _frame_value(found.get(name)) for name in names}
-    return values, names, len(frame.units), schema.profile
+    return values, names, len(frame.units), schema
 
 
 def _frame_value(value: object) -> object:
@@ -225,7 +240,16 @@ def assemble(store: WaveStore) -> Dataset:
     data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
     attributes = list(store.frame_attributes)
     return Dataset(
-        store.slug, q, dataset_vars, data, store.population_size, attributes, profile=store.profile, title=store.title
+        store.slug,
+        q,
+        dataset_vars,
+        data,
+        store.population_size,
+        attributes,
+        profile=store.profile,
+        title=store.title,
+        breakdowns=store.breakdowns,
+        client_attributes=store.client_attributes,
     )
 
 

@@ -7,10 +7,10 @@ missing-value definitions. Pure Python: no Django.
 The client's view (`client_view`) follows the consent rule of the field: a unit's answers are
 linked to its name only where it agreed (the question with `consent.purpose == "link"`
 answered with its `agree` code). Every other unit gets a pseudonym keyed afresh for each export,
-and its frame attributes are blanked except those that cannot name it (authority type, region
-group); the rows are shuffled, so that their order does not follow the public list of units.
-Open text can name an authority too ("as the only county in the North East…"), so it is left
-out unless asked for.
+and its frame attributes are blanked except those that cannot name it (by default those its
+population declares as `client_attributes`); the rows are shuffled, so that their order does not
+follow the public list of units. Open text can name a unit too ("as the only county in the North
+East…"), so it is left out unless asked for.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from rustpy_xlsxwriter import write_worksheets
 
 from omnibus.analysis.dataset import Dataset
 from omnibus.core.spreadsheet import csv_writer, neutralise
-from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS
+from omnibus.dataset import EXPORT_FORMATS
 from omnibus.dataset.codebook import CODEBOOK_COLUMNS, codebook, spss_missing, value_labels
 
 FORMATS = EXPORT_FORMATS
@@ -51,10 +51,13 @@ def export_dataset(
     out: Path,
     client: bool = False,
     with_open_text: bool = False,
-    keep: tuple[str, ...] = CLIENT_KEEP,
+    keep: tuple[str, ...] | None = None,
     frame_labels: dict[str, str] | None = None,
 ) -> Exported:
-    """Write `dataset` in `fmt` to `out` with its codebook; the client's view when `client` is set."""
+    """Write `dataset` in `fmt` to `out` with its codebook; the client's view when `client` is set.
+
+    `keep`: the frame attributes a client copy keeps for every unit (None: the population's `client_attributes`).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     pseudonymised = 0
@@ -90,11 +93,12 @@ def consent_variable(dataset: Dataset) -> tuple[str, int] | None:
 
 
 def client_view(
-    dataset: Dataset, with_open_text: bool = False, keep: tuple[str, ...] = CLIENT_KEEP, key: bytes | None = None
+    dataset: Dataset, with_open_text: bool = False, keep: tuple[str, ...] | None = None, key: bytes | None = None
 ) -> tuple[Dataset, int]:
     """The dataset as a client may see it, and how many units were pseudonymised.
 
-    The rows are shuffled: in unit-key order, pseudonymised rows would line up with the public
+    A unit that did not agree keeps only the frame attributes in `keep` (None: the population's
+    `client_attributes`). The rows are shuffled: in unit-key order, pseudonymised rows would line up with the public
     list of units. Pseudonyms are keyed by `key`, fresh and unkept for each export unless given.
     """
     data = dataset.data
@@ -106,7 +110,8 @@ def client_view(
     hidden = pseudonyms([unit for unit, ok in zip(data["unit"].to_list(), agreed, strict=True) if not ok], key)
     units = [unit if ok else hidden[unit] for unit, ok in zip(data["unit"].to_list(), agreed, strict=True)]
     mask = pl.Series("__agreed", agreed, dtype=pl.Boolean)
-    blank = [f"frame_{name}" for name in dataset.frame_attributes if name not in keep]
+    kept = dataset.client_attributes if keep is None else keep
+    blank = [f"frame_{name}" for name in dataset.frame_attributes if name not in kept]
     data = data.with_columns(
         pl.Series("unit", units, dtype=pl.String),
         *[pl.when(mask).then(pl.col(c)).otherwise(None).alias(c) for c in blank if c in data.columns],

@@ -1,8 +1,9 @@
 """Fill a wave with synthetic answers, made by walking the questionnaire with the routing engine.
 
-Each responding unit picks menu sections the way the Wave 3 seed did (of all 152 LAs, 47%
-answered Children's Social Care, 39% Early Years, 36% SEND), a few stop part-way through a
-section, and most answer the closing section (the consent questions). Every answer is one the
+Each responding unit picks menu sections: each equally likely (half the responding units take
+each), or with given shares of all units in menu order (`section_shares`; the CSO demo gives its
+Wave 3 seed's 47%, 39% and 36%). A few stop part-way through a section, and most answer the
+closing sections (the consent questions). Every answer is one the
 routing engine offers at that point, so the store holds nothing off route. Page events are
 written for some pages, so that the paradata summary has something to summarise.
 """
@@ -10,24 +11,25 @@ written for some pages, so that the paradata summary has something to summarise.
 from __future__ import annotations
 
 import random
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db import transaction
 
 from omnibus.collect.models import Answer
-from omnibus.dataset.simulated_texts import GENERIC, answers_for
+from omnibus.dataset.simulated_texts import answers_for, generic_answers
 from omnibus.dataset.writing import SyntheticUnit, store_bulk
 from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.frame.schema import UnitNoun
+from omnibus.frame.store import stored_schema
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Item, Option, Question, Questionnaire, Section
 from omnibus.questionnaire.printed_parts import value_range
 from omnibus.questionnaire.routing import holds
 
-SECTION_SHARES = (0.47, 0.39, 0.36)  # of all units, by menu order (Wave 3: CSC, EY, SEND)
-OTHER_SHARE = 0.4  # a menu section beyond the third
+EQUAL_TAKE = 0.5  # without shares: the chance that a responding unit takes each menu section
 PARTIAL_RATE = 0.06  # Wave 3: 11 partial of 185 section responses
 CLOSING_RATE = 0.9  # responding units that reach the closing section
 SKIP_OPTIONAL = 0.25  # an optional question left unanswered
@@ -55,10 +57,19 @@ class SimulationSummary:
 
 
 def simulate_unit(
-    questionnaire: Questionnaire, rng: random.Random, response_rate: float, start: datetime, pilot: bool = False
+    questionnaire: Questionnaire,
+    rng: random.Random,
+    response_rate: float,
+    start: datetime,
+    pilot: bool = False,
+    section_shares: Sequence[float] = (),
+    units: UnitNoun | None = None,
 ) -> SimulatedUnit:
-    """A responding unit's synthetic answers: its sections, walked with the routing engine."""
-    taken = _pick_sections(questionnaire, rng, response_rate)
+    """A responding unit's synthetic answers: its sections, walked with the routing engine.
+
+    `units` is what the population's units are called, for the made-up answers that name them.
+    """
+    taken = _pick_sections(questionnaire, rng, response_rate, section_shares)
     order = [s for s in taken if s.id in {m.id for _, m in questionnaire.menu_sections}]
     rng.shuffle(order)
     closing = [s for s in questionnaire.closing_sections if rng.random() < CLOSING_RATE]
@@ -68,7 +79,8 @@ def simulate_unit(
     for section in questionnaire.sections:  # questionnaire order: routing reads earlier answers
         if section.id in chosen and holds(section.ask_if, questionnaire, result.answers):
             partial = rng.random() < PARTIAL_RATE
-            walked[section.id] = _walk_section(section, questionnaire, rng, result.answers, partial, pilot)
+            draw = SimulationDraw(rng, units or UnitNoun())
+            walked[section.id] = _walk_section(section, questionnaire, draw, result.answers, partial, pilot)
             result.states[section.id] = "in_progress" if partial else "completed"
     clock = start
     for section in order + closing:  # the respondent's own order, for the page times
@@ -81,15 +93,18 @@ def simulate_unit(
     return result
 
 
-def _pick_sections(questionnaire: Questionnaire, rng: random.Random, response_rate: float) -> list[Section]:
-    """Menu sections a responding unit takes: the shares are of all units, so divide by the response rate."""
+def _pick_sections(
+    questionnaire: Questionnaire, rng: random.Random, response_rate: float, shares: Sequence[float]
+) -> list[Section]:
+    """Menu sections a responding unit takes: each equally likely, or by `shares` of all units in menu order
+    (divided by the response rate; a section beyond the shares given takes the last)."""
     menu = [section for _, section in questionnaire.menu_sections]
     if not menu:
         return []
     taken = []
     for index, section in enumerate(menu):
-        share = SECTION_SHARES[index] if index < len(SECTION_SHARES) else OTHER_SHARE
-        if rng.random() < min(1.0, share / max(response_rate, 1e-9)):
+        take = min(1.0, shares[min(index, len(shares) - 1)] / max(response_rate, 1e-9)) if shares else EQUAL_TAKE
+        if rng.random() < take:
             taken.append(section)
     return taken or [rng.choice(menu)]  # a respondent answers at least one section
 
@@ -97,12 +112,13 @@ def _pick_sections(questionnaire: Questionnaire, rng: random.Random, response_ra
 def _walk_section(
     section: Section,
     questionnaire: Questionnaire,
-    rng: random.Random,
+    draw: SimulationDraw,
     answers: dict[str, object],
     partial: bool,
     pilot: bool,
 ) -> list[str]:
     """Answer a section's asked questions in order (stopping early for a partial); the pages shown."""
+    rng = draw.rng
     asked = [q for q in section.questions if pilot or not q.pilot]
     stop = rng.randint(1, max(1, len(asked) // 2)) if partial else None
     pages: list[str] = []
@@ -114,16 +130,9 @@ def _walk_section(
         if stop is not None and answered >= stop:
             break  # the drop-off page: shown, not answered
         if kind_of(question).answerable and (question.required or rng.random() >= SKIP_OPTIONAL):
-            answers.update(synthetic_answer(question, questionnaire, rng, answers))
+            answers.update(kind_of(question).random_answer(question, questionnaire, answers, draw))
             answered += 1
     return pages
-
-
-def synthetic_answer(
-    question: Question, questionnaire: Questionnaire, rng: random.Random, answers: dict[str, object]
-) -> dict[str, object]:
-    """A plausible answer to one asked question, from what routing offers given `answers`."""
-    return kind_of(question).random_answer(question, questionnaire, answers, SimulationDraw(rng))
 
 
 @dataclass
@@ -131,6 +140,7 @@ class SimulationDraw:
     """How a simulated unit answers: "Don't know" less often, small numbers, texts from real-looking answers."""
 
     rng: random.Random
+    units: UnitNoun = UnitNoun()  # what the population's units are called, for made-up answers
 
     def items(self, question: Question, questionnaire: Questionnaire, answers: Mapping[str, object]) -> list[Item]:
         """The items routing asks given the answers so far."""
@@ -157,11 +167,11 @@ class SimulationDraw:
 
     def text(self, question: Question) -> str:
         """One of the stock answers to this question, cut to its length."""
-        return self.rng.choice(answers_for(question.id))[: question.max_length or None]
+        return self.rng.choice(answers_for(question.id, self.units))[: question.max_length or None]
 
     def specify(self, question: Question, option: Option) -> str:
         """A stock "Other" answer."""
-        return self.rng.choice(GENERIC)
+        return self.rng.choice(generic_answers(self.units))
 
 
 def _weighted(options: list[Option], rng: random.Random) -> Option:
@@ -177,14 +187,23 @@ def _number(question: Question, rng: random.Random, low: float | None, high: flo
 
 
 def simulate(  # noqa: ANN001 - a Wave
-    wave, seed: int | None = None, response_rate: float = 0.5, leave: Collection[int] = ()
+    wave,
+    seed: int | None = None,
+    response_rate: float = 0.5,
+    leave: Collection[int] = (),
+    section_shares: Sequence[float] = (),
 ) -> SimulationSummary:
     """Fill a wave with synthetic answers (mode "import").
 
     Units that already have answers, and the wave units whose ids are in `leave`, are left alone.
+    `section_shares`: the share of all units answering each menu section, in menu order (none:
+    each section equally likely).
     """
     if not 0 <= response_rate <= 1:
         raise ValueError(f"the response rate must be between 0 and 1, not {response_rate}")
+    if any(not 0 <= share <= 1 for share in section_shares):
+        raise ValueError(f"a section share must be between 0 and 1, not {max(section_shares)}")
+    noun = stored_schema(wave.population).unit if wave.population is not None else UnitNoun()
     questionnaire = questionnaire_of(wave.questionnaire)
     rng = random.Random(seed)
     answered = set(Answer.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", flat=True).distinct())
@@ -195,7 +214,8 @@ def simulate(  # noqa: ANN001 - a Wave
         if unit_id in answered or unit_id in leave or rng.random() >= response_rate:
             continue
         start = wave.opens_at + timedelta(seconds=rng.uniform(0, window))
-        made = simulate_unit(questionnaire, rng, response_rate, start, pilot=wave.kind == Wave.PILOT)
+        pilot = wave.kind == Wave.PILOT
+        made = simulate_unit(questionnaire, rng, response_rate, start, pilot, section_shares, noun)
         units.append(SyntheticUnit(unit_id, made.answers, made.states, made.pages))
         for section, status in made.states.items():
             counts[section][status] += 1

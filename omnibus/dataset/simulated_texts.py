@@ -1,13 +1,17 @@
-"""Made-up answers to open questions for simulated waves, in the voice of an LA lead.
+"""Made-up answers to open questions for simulated waves.
 
-Written for the demo and the tests, so that coding an open question has themes to find. None
-is a real authority's answer; none names a place or a person.
+Written for the demo and the tests, so that coding an open question has themes to find: the
+answers to the CSO's open questions (by question id) in the voice of a children's services lead,
+and a generic pool for any other question that names the units by the population's noun. None
+is a real unit's answer; none names a place or a person.
 """
 
 from __future__ import annotations
 
+from omnibus.frame.schema import UnitNoun
+
 GENERIC = (
-    "Closer working with neighbouring areas",
+    "Closer working with neighbouring {units}",
     "Recruitment and retention of experienced staff",
     "Better use of data to plan services",
     "Early help and prevention",
@@ -89,6 +93,11 @@ BY_QUESTION: dict[str, tuple[str, ...]] = {
 }
 
 
-def answers_for(question_id: str) -> tuple[str, ...]:
-    """The pool of made-up answers for an open question (a generic pool for one not listed)."""
-    return BY_QUESTION.get(question_id, GENERIC)
+def generic_answers(units: UnitNoun) -> tuple[str, ...]:
+    """Made-up answers that fit any open question of a survey of `units`."""
+    return tuple(text.format(units=units.plural) for text in GENERIC)
+
+
+def answers_for(question_id: str, units: UnitNoun) -> tuple[str, ...]:
+    """The pool of made-up answers for an open question (the generic pool for one not listed)."""
+    return BY_QUESTION.get(question_id) or generic_answers(units)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from omnibus.dataset import CLIENT_KEEP
 from omnibus.dataset.build import build_dataset
 from omnibus.dataset.exporting import Exported, export_dataset
 from omnibus.frame.store import frame_as_of
@@ -20,9 +19,12 @@ def export_wave(
     output: Path,
     client: bool = False,
     with_open_text: bool = False,
-    keep: tuple[str, ...] = CLIENT_KEEP,
+    keep: tuple[str, ...] | None = None,
 ) -> Exported:
-    """Write `wave`'s dataset in `fmt` to `output` with its codebook; the client's copy when `client` is set."""
+    """Write `wave`'s dataset in `fmt` to `output` with its codebook; the client's copy when `client` is set.
+
+    `keep`: the frame attributes a client copy keeps (None: the population's `client_attributes`).
+    """
     frame = frame_as_of(wave.population.slug, wave.frame_as_of)
     labels = dict(zip(frame.columns, frame.labels, strict=True))
     return export_dataset(build_dataset(wave), fmt, output, client, with_open_text, keep, frame_labels=labels)

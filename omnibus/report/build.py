@@ -125,7 +125,7 @@ def build_report(
 def sub_headings(questionnaire: Questionnaire, section_id: str) -> dict[str, str]:
     """The sub-heading each question of a section falls under: the last `heading:` at or before it.
 
-    The questionnaire's headings carry the printed questionnaire's numbers ("2.1 LA improvement");
+    The questionnaire's headings carry the printed questionnaire's numbers (the CSO's "2.1 LA improvement");
     the report's chapters are not numbered, so the number is left off.
     """
     section = questionnaire.section(section_id)

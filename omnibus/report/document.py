@@ -76,7 +76,7 @@ class Figure:
     data: DataTable  # the figures drawn, as a real table
     alt: str  # written from the data, for screen readers
     question: str = ""  # "Q. … Please select up to three."
-    base: str = ""  # "Base: All responding authorities (n=70)"
+    base: str = ""  # "Base: All responding schools (n=70)"
     notes: list[str] = field(default_factory=list)
     number: int | None = None  # "Figure 2"; set when the report numbers its figures
     source: str = ""  # the question (or variable) the figure was drawn from

@@ -12,9 +12,11 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec
+from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec, with_banner
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.frame.schema import UnitNoun
+from omnibus.frame.store import stored_schema
 from omnibus.report import write_docx, write_html, write_pdf
 from omnibus.report.build import ReportInputs, build_report
 from omnibus.report.chapters import open_responses
@@ -43,12 +45,22 @@ def parse_formats(text: str) -> list[str]:
 def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:  # noqa: ANN001 - a Wave
     """The report spec (checked against the wave's questionnaire; defaults without a file) and its analysis spec."""
     questionnaire = questionnaire_of(wave.questionnaire)
-    spec = load_report_spec(spec_path, questionnaire) if spec_path else parse_report_spec({}, questionnaire)
+    units = population_units(wave)
+    spec = (
+        load_report_spec(spec_path, questionnaire, units=units)
+        if spec_path
+        else parse_report_spec({}, questionnaire, units=units)
+    )
     try:
         analysis = load_spec(spec.analysis, questionnaire) if spec.analysis else AnalysisSpec()
     except (OSError, SpecError) as error:
         raise ReportError(f"{spec.path}: analysis: {error}") from None
     return spec, analysis
+
+
+def population_units(wave) -> str:  # noqa: ANN001 - a Wave
+    """What the wave's units are called in the report's sentences: its population's plural unit noun."""
+    return stored_schema(wave.population).unit.plural if wave.population is not None else UnitNoun().plural
 
 
 def report_inputs(wave, earlier: Sequence, spec: ReportSpec, analysis: AnalysisSpec, say: Say) -> ReportInputs:  # noqa: ANN001
@@ -66,7 +78,7 @@ def report_inputs(wave, earlier: Sequence, spec: ReportSpec, analysis: AnalysisS
     for other in sorted(earlier, key=lambda w: w.opens_at, reverse=True):
         say(f"Reading the answers of {other.slug}")
         others.append(build_dataset(other))
-    return ReportInputs(dataset, others, analysis, spec, fieldwork_of(wave))
+    return ReportInputs(dataset, others, with_banner(analysis, dataset.breakdowns), spec, fieldwork_of(wave))
 
 
 def context_chapters(raw: dict | None, wave, dataset) -> list[Chapter]:  # noqa: ANN001 - Wave, Dataset

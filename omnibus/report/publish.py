@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.spec import AnalysisSpec
+from omnibus.analysis.spec import AnalysisSpec, with_banner
 from omnibus.analysis.tables import wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.report.accessible import accessible_book
@@ -51,6 +51,7 @@ def publish(
     if fmt not in PUBLISH_FORMATS:
         raise PublishError(f"--format: {fmt!r} is not one of {', '.join(PUBLISH_FORMATS)}")
     main, earlier = datasets[0], list(datasets[1:])
+    spec = with_banner(spec, main.breakdowns)
     weights = {d.wave: w for d in datasets if (w := rake_spec(d, spec)) is not None}
     tables = wave_tables(main, spec, earlier, weights)
     releases = {w.slug: w for w in waves}

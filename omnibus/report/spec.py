@@ -7,7 +7,8 @@ title: Children's Services Omnibus
 subtitle: Wave 3 Research Report
 date: May 2018                      # as printed; default: the month the wave closed
 analysis: ../analysis/cso-wave3.yaml  # the analysis spec (nets, exclusions, breakdowns), relative to this file
-units: LAs                          # what the units are called in sentences ("85% of responding LAs")
+units: LAs                          # what the units are called in sentences ("85% of responding LAs", the
+                                    # CSO's); default: the plural unit noun of the wave's population
 summary: []                         # the researcher's executive summary; empty: drafts from the figures
 introduction: |                     # the background; empty: a paragraph written from the wave
 sections:
@@ -123,8 +124,8 @@ class ReportSpec:
     path: str = "<report spec>"
 
 
-def load_report_spec(path: str | Path, questionnaire: Questionnaire) -> ReportSpec:
-    """Read and check a report specification against the wave's questionnaire."""
+def load_report_spec(path: str | Path, questionnaire: Questionnaire, units: str = "units") -> ReportSpec:
+    """Read and check a report specification against the wave's questionnaire; `units` when it names none."""
     path = Path(path)
     try:
         raw = read_with_lines(path)
@@ -132,11 +133,16 @@ def load_report_spec(path: str | Path, questionnaire: Questionnaire) -> ReportSp
         raise ReportSpecError(f"{path}: cannot read: {error.strerror or error}") from None
     except textfile.TextFileError as error:
         raise ReportSpecError(error.located(path)) from None
-    return parse_report_spec(raw if raw is not None else Mapping(), questionnaire, str(path))
+    return parse_report_spec(raw if raw is not None else Mapping(), questionnaire, str(path), units)
 
 
-def parse_report_spec(raw: object, questionnaire: Questionnaire, source: str = "<report spec>") -> ReportSpec:
-    """A `ReportSpec` from parsed YAML, every key and question id checked."""
+def parse_report_spec(
+    raw: object, questionnaire: Questionnaire, source: str = "<report spec>", units: str = "units"
+) -> ReportSpec:
+    """A `ReportSpec` from parsed YAML, every key and question id checked.
+
+    `units` is what the units are called when the specification does not say: the population's plural noun.
+    """
     if not isinstance(raw, dict):
         raise ReportSpecError(f"{source}:1: the report specification must be a mapping of keys")
     _known(raw, TOP_KEYS, source, "")
@@ -147,7 +153,7 @@ def parse_report_spec(raw: object, questionnaire: Questionnaire, source: str = "
         subtitle=_text(raw, "subtitle", source),
         date=_text(raw, "date", source),
         analysis=(base / str(analysis)) if analysis else None,
-        units=_text(raw, "units", source) or "units",
+        units=_text(raw, "units", source) or units,
         summary=_texts(raw, "summary", source),
         introduction=_text(raw, "introduction", source),
         methodology=_text(raw, "methodology", source),
@@ -172,7 +178,9 @@ def _publication(raw: dict, source: str) -> Publication:
     abbreviations = raw.get("abbreviations") or {}
     if not isinstance(abbreviations, dict) or any(isinstance(v, dict | list) for v in abbreviations.values()):
         line = _line(raw, "abbreviations")
-        raise ReportSpecError(f"{source}:{line}: abbreviations: expected a mapping, like LA: Local authority")
+        raise ReportSpecError(
+            f"{source}:{line}: abbreviations: expected a mapping, like SEND: Special educational needs"
+        )
     isbn = _text(raw, "isbn", source)
     if isbn and not valid_isbn(isbn):
         raise ReportSpecError(f"{source}:{_line(raw, 'isbn')}: isbn: {isbn!r} is not a valid ISBN-13 or ISBN-10")

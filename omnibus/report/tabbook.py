@@ -35,7 +35,7 @@ from omnibus.analysis.profile import (
     response_by_section,
     response_tables,
 )
-from omnibus.analysis.spec import AnalysisSpec
+from omnibus.analysis.spec import AnalysisSpec, with_banner
 from omnibus.analysis.tables import Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.core.spreadsheet import workbook
@@ -62,6 +62,7 @@ def write_tabbook(
     if not datasets:
         raise ValueError("write_tabbook needs at least the wave to tabulate")
     main, earlier = datasets[0], list(datasets[1:])
+    spec = with_banner(spec, main.breakdowns)
     weights = book_weights(datasets, spec) if weights is None else weights
     tables = wave_tables(main, spec, earlier, weights)
     path = Path(path)

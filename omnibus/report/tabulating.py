@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from omnibus.analysis.dataset import Dataset
-from omnibus.analysis.spec import AnalysisSpec, check_breakdowns, load_spec
+from omnibus.analysis.spec import AnalysisSpec, check_breakdowns, load_spec, with_banner
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
 
@@ -23,5 +23,6 @@ def tabulation_inputs(waves: Sequence, spec: Path | None) -> tuple[AnalysisSpec,
     """
     analysis = load_spec(spec, questionnaire_of(waves[0].questionnaire)) if spec else AnalysisSpec()
     datasets = [build_dataset(wave) for wave in waves]
+    analysis = with_banner(analysis, datasets[0].breakdowns)  # the population's banner when the spec names none
     check_breakdowns(analysis, datasets[0].frame_attributes)
     return analysis, datasets

@@ -116,3 +116,14 @@ def test_wave_tests_match_by_name_and_control_fdr(wave3):
     # Tests left out of the family repeat one in it (a net of one code, the "No" of a Yes/No pair).
     assert all(any(abs(d.z) == pytest.approx(abs(f.z)) for f in family) for d in controlled if d.q is None)
     assert sum(d.significant for d in controlled) <= sum(test.difference.significant for _, _, test in plain)
+
+
+def test_a_synthetic_frame_of_another_population_draws_its_own_attributes():
+    import numpy as np
+
+    from omnibus.analysis.synthetic import synthetic_frame
+
+    frame = synthetic_frame(40, np.random.default_rng(1), {"phase": {"primary": 3, "secondary": 1, "": 1}})
+    assert frame.columns == ["unit", "frame_phase"]
+    assert set(frame["frame_phase"].to_list()) == {"primary", "secondary", None}
+    assert "frame_region_group" in synthetic_frame(5, np.random.default_rng(1)).columns  # the CSO's by default

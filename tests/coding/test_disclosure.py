@@ -24,11 +24,11 @@ def kinds(text: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Unlike Devon we kept our edge of care team", [("la", "Devon")]),
-        ("Bristol has shown what a strong front door does", [("la", "Bristol")]),
-        ("We share a panel with Hull", [("la", "Hull")]),
-        ("Joint work with Dagenham colleagues", [("la", "Dagenham")]),
-        ("Our partners in North East Lincolnshire", [("la", "North East Lincolnshire")]),
+        ("Unlike Devon we kept our edge of care team", [("unit", "Devon")]),
+        ("Bristol has shown what a strong front door does", [("unit", "Bristol")]),
+        ("We share a panel with Hull", [("unit", "Hull")]),
+        ("Joint work with Dagenham colleagues", [("unit", "Dagenham")]),
+        ("Our partners in North East Lincolnshire", [("unit", "North East Lincolnshire")]),
         ("Our new unit in Norwich opened in May", [("place", "Norwich")]),
         ("Staff moved to the Riverside Family Centre", [("place", "Riverside Family Centre")]),
         ("Cllr Jones chairs the board", [("person", "Cllr Jones")]),
@@ -59,6 +59,6 @@ def test_ordinary_answers_pass(text):
 
 def test_contact_details_cannot_be_set_aside_but_names_can():
     flags = [f.as_dict() for f in check_quote("Ask Sarah on 01632 960123 about Devon", NAMES)]
-    assert [f["kind"] for f in flags] == ["person", "phone", "la"]
+    assert [f["kind"] for f in flags] == ["person", "phone", "unit"]
     left = blocking(flags, dismissed=["Sarah", "01632 960123"])
-    assert [f["kind"] for f in left] == ["phone", "la"]
+    assert [f["kind"] for f in left] == ["phone", "unit"]

@@ -102,8 +102,9 @@ def test_a_report_of_machine_coded_answers_says_so_in_its_methodology(wave, answ
     state_coding_method(report, wave)
     said = [b.text for b in walk_blocks(report.chapters) if isinstance(b, Paragraph)]
     assert any("accepted in bulk, unread" in t and "machine-coded" in t for t in said)
-    intro, method, *_ = open_response_chapters(wave, build_dataset(wave), client=False)[0].blocks
-    assert intro.text.startswith("Open questions let authorities answer in their own words. Each answer was coded")
+    intro, method, *_ = open_response_chapters(wave, build_dataset(wave), client=False, units="LAs")[0].blocks
+    assert intro.text.startswith("Open questions let LAs answer in their own words. Each answer was coded")
+    assert intro.text.endswith("Quotes are attributed by authority type and region only.")
     assert "machine-coded" in method.text
 
 

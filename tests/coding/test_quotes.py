@@ -5,26 +5,62 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from omnibus.coding.attribution import MIN_GROUP, UnitProfile, attributions
+from omnibus.coding.attribution import attributions
+from omnibus.frame.schema import Attribution, UnitNoun, load_population
+from tests.schools import ATTRIBUTED
+
+
+def _la(type_: str, region: str, region_group: str) -> dict[str, str]:
+    return {"type": type_, "region": region, "region_group": region_group}
 
 
 def test_attribution_coarsens_where_few_responders_share_it():
+    schema = load_population("england-la")
+    least = schema.attribution.min_group
     responding = (
-        [UnitProfile("unitary", "South West", "London & South")] * MIN_GROUP
-        + [UnitProfile("unitary", "North East", "North")] * (MIN_GROUP - 1)
-        + [UnitProfile("unitary", "Yorkshire and The Humber", "North")]
-        + [UnitProfile("county", "East of England", "East & Midlands")]
+        [_la("unitary", "South West", "London & South")] * least
+        + [_la("unitary", "North East", "North")] * (least - 1)
+        + [_la("unitary", "Yorkshire and The Humber", "North")]
+        + [_la("county", "East of England", "East & Midlands")]
+        + [_la("metropolitan district", "North West", "North")] * least
     )
     quoted = {
-        "a": UnitProfile("unitary", "South West", "London & South"),
-        "b": UnitProfile("unitary", "North East", "North"),
-        "c": UnitProfile("county", "East of England", "East & Midlands"),
+        "a": _la("unitary", "South West", "London & South"),
+        "b": _la("unitary", "North East", "North"),
+        "c": _la("county", "East of England", "East & Midlands"),
+        "d": _la("metropolitan district", "North West", "North"),
+        "e": _la("unitary", "", "North"),  # no region in the frame: that rung is skipped
     }
-    assert attributions(quoted, responding) == {
+    assert attributions(quoted, responding, schema.attribution, schema.unit) == {
         "a": "Unitary, South West",
         "b": "Unitary, North",  # two in the North East, three unitaries in the North
         "c": "A local authority",  # the only county that responded
+        "d": "Metropolitan district, North West",  # the frame's value, its first letter capitalised
+        "e": "Unitary, North",
     }
+
+
+def test_a_population_without_a_ladder_attributes_every_quote_by_its_unit_noun():
+    forums = UnitNoun("parent carer forum", "parent carer forums")
+    responding = [{"region": "North East"}] * 5
+    quoted = {"a": {"region": "North East"}}
+    assert attributions(quoted, responding, Attribution(), forums) == {"a": "A parent carer forum"}
+    assert attributions(quoted, responding, Attribution(), UnitNoun("organisation")) == {"a": "An organisation"}
+
+
+def test_quotes_of_another_population_follow_its_ladder_and_noun(schools):
+    from omnibus.coding.quotes import attributed_by, mark_quote, report_quotes
+    from omnibus.dataset.build import build_dataset
+    from omnibus.fieldwork.models import WaveUnit
+
+    for key in ATTRIBUTED:
+        unit = WaveUnit.objects.get(wave=schools, unit__key=key)
+        mark_quote(unit, "SocImprov", "Recruiting experienced staff is the hardest part", None, None)
+    flagged = mark_quote(unit, "SocImprov", "We rely on Juniper Special School for outreach", None, None)
+    assert flagged.flags[0]["message"] == "names a school (Juniper Special School)"
+    got = {q.unit: q.attribution for q in report_quotes(schools, build_dataset(schools), client=False)}
+    assert got == ATTRIBUTED
+    assert attributed_by(schools) == "by phase of education and area"
 
 
 @pytest.fixture
@@ -46,7 +82,7 @@ def test_flagged_quotes_are_held_back_until_dealt_with(wave, answers, frame):
 
     unit = WaveUnit.objects.get(pk=answers[0].wave_unit)
     quote = mark_quote(unit, "SocImprov", f"As {unit.name} we ask Sarah on 01632 960123", None, None)
-    assert [f["kind"] for f in quote.flags] == ["la", "person", "phone"]
+    assert [f["kind"] for f in quote.flags] == ["unit", "person", "phone"]
     assert not usable(quote)
     with pytest.raises(QuoteError, match="edit it out"):
         dismiss_flag(quote, "01632 960123")
@@ -82,5 +118,21 @@ def test_client_sees_only_quotes_of_consenting_units_and_never_their_names(wave,
             q.attribution not in names
             and "," in q.attribution
             or q.attribution in {"Unitary", "County", "Metropolitan district", "London borough", "A local authority"}
+            or q.attribution.startswith(("Unitary, ", "County, ", "Metropolitan district, ", "London borough, "))
         )
         assert q.theme == "Workforce"
+
+
+def test_quote_pages_speak_of_the_population(schools, researcher):
+    from omnibus.coding.codings import open_responses
+    from omnibus.coding.quotes import mark_quote
+    from omnibus.fieldwork.models import WaveUnit
+
+    unit = WaveUnit.objects.get(wave=schools, unit__key="100001")
+    mark_quote(unit, "SocImprov", "Recruiting experienced staff is the hardest part", None, None)
+    page = researcher.get(f"/office/coding/{schools.slug}/quotes/").content.decode()
+    assert "Primary, North" in page and "quotes of schools that agreed" in page and ">School</th>" in page
+    assert "authorit" not in page.lower()
+    answered = open_responses(schools, "SocImprov")[0].wave_unit
+    marking = researcher.get(f"/office/coding/{schools.slug}/SocImprov/answer/{answered}/quote/").content.decode()
+    assert "attributed by phase of education and area, never by name" in marking and "names of schools" in marking

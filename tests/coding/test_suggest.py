@@ -15,6 +15,7 @@ from omnibus.coding.embedding import SENTENCE_METHOD, TFIDF_METHOD, EmbeddingsUn
 from omnibus.coding.suggest import (
     AnswerGroup,
     LlmEndpoint,
+    SurveyWords,
     ThemeText,
     group_responses,
     is_non_answer,
@@ -169,9 +170,26 @@ def test_theme_labels_prefer_a_phrase_to_its_words():
 
 
 def test_key_term_pairs_are_neighbouring_words_only():
-    terms = suggest._terms("A joined-up approach with the CCG; children's social care - early help")
+    terms = suggest._terms(
+        "A joined-up approach with the CCG; children's social care - early help", frozenset({"children"})
+    )
     assert {"joined-up approach", "social care", "early help", "ccg"} <= set(terms)
     assert not {"approach ccg", "ccg social", "care early", "children", "the"} & set(terms)
+
+
+def test_the_survey_s_own_words_are_stop_words_and_its_respondents_are_named_in_the_prompt(chat_server):
+    survey = SurveyWords.of("parent carer forums", "Forum Survey", ["parent carer forum", "Tees Valley Forum", "North"])
+    assert {"parent", "carer", "forums", "forum", "tees", "valley", "north", "survey"} <= survey.stop_words
+    answer = "The forum in Tees Valley needs parent carer voice in short breaks"
+    assert suggest._terms(answer, survey.stop_words) == ["voice", "short", "breaks", "short breaks"]
+    assert "forum" in suggest._terms(answer) and "authority" in suggest._terms("The authority's short breaks")
+    handler, url = chat_server
+    name_themes(THEMES[:1], LlmEndpoint(url=url, key="k", timeout=5), survey)
+    prompt = handler.seen[0][2]["messages"][0]["content"]
+    assert prompt.startswith(
+        "These are answers from parent carer forums to an open question of the survey ‘Forum Survey’."
+    )
+    assert "local authorit" not in prompt.lower()
 
 
 def test_grouping_nothing_or_only_non_answers_gives_no_themes(tfidf):

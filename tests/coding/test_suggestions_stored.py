@@ -77,3 +77,33 @@ def test_without_an_endpoint_themes_keep_their_key_term_labels(wave, answers, se
     assert all(c.label and c.label != "Named by the model" and c.examples and c.members for c in made)
     members = [m for c in made for m in c.members]
     assert len(members) == len(set(members)) == len(answers)
+
+
+def test_key_terms_leave_out_the_population_s_own_words(schools, wave):
+    from omnibus.coding.codings import survey_words
+
+    mine = survey_words(schools)
+    assert mine.respondents == "schools"
+    assert {
+        "school",
+        "schools",
+        "primary",
+        "special",
+        "north",
+        "academy",
+        "alderbrook",
+        "greyfriars",
+    } <= mine.stop_words
+    assert not {"authority", "local", "unitary"} & mine.stop_words
+    theirs = survey_words(wave)
+    assert theirs.respondents == "local authorities"
+    assert {
+        "local",
+        "authority",
+        "authorities",
+        "unitary",
+        "county",
+        "durham",
+        "children",
+        "services",
+    } <= theirs.stop_words

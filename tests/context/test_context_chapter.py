@@ -27,13 +27,14 @@ def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
     )
     assert isinstance(variation, Figure) and variation.chart.kind == "distribution"
     assert len(variation.chart.values) == 151 and variation.chart.reference["England (60)"] == 60
-    assert variation.notes[0] == "LAs with a value of 0 are left out: Isles of Scilly (a value of 0)"
+    assert variation.notes[0] == "Local authorities with a value of 0 are left out: Isles of Scilly (a value of 0)"
+    assert variation.chart.y_label == "Number of local authorities" and "how local authorities vary" in variation.title
     assert ["At double England or more", "3 (Middlesbrough, Southampton, Blackpool)"] in variation.data.rows
-    assert scatter.chart.kind == "scatter" and scatter.base == "Base: LAs with both values (n=148)"
+    assert scatter.chart.kind == "scatter" and scatter.base == "Base: local authorities with both values (n=148)"
     assert [p.label for p in scatter.chart.points if p.highlight] == ["Blackpool"]
-    assert "Scatter of 148 LAs" in scatter.alt and "R² = " in scatter.alt
+    assert "Scatter of 148 local authorities" in scatter.alt and "R² = " in scatter.alt
     # A summary under the chart, not a page of LAs; every LA's values only when asked for, to one place.
-    assert scatter.data.rows[0] == ["LAs with both values (n)", "148", ""] and len(scatter.data.rows) < 10
+    assert scatter.data.rows[0] == ["Local authorities with both values (n)", "148", ""] and len(scatter.data.rows) < 10
     listed = context_chapter({"scatter": [{**SPEC["scatter"][0], "list_units": True}]}, "cso-w3", None).blocks[0]
     assert len(listed.data.rows) == 148 and all(re.fullmatch(r"-?[\d,]+\.\d", r[1]) for r in listed.data.rows)
     assert isinstance(breakdown, DataTable) and breakdown.header[1:] == [
@@ -46,7 +47,7 @@ def test_the_chapter_has_figures_tables_and_their_notes(indicators, simulated):
     assert any(note.startswith("† A base under the low-base threshold") for note in breakdown.notes)
     assert correlation.chart.kind == "scatter" and correlation.base.startswith("Base: ")
     assert all(p.label == "" for p in correlation.chart.points)  # answers are never linked to a name here
-    assert correlation.data.rows[0][0] == "LAs (n)"
+    assert correlation.data.rows[0][0] == "Local authorities (n)"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +92,7 @@ def test_an_indicator_without_a_period_is_shown_for_the_one_nearest_the_fieldwor
     # Only 2019 is loaded for IMD: the earliest after the fieldwork, said to be so.
     assert (
         "IMD 2019 average score is for 2019, after this wave's fieldwork (2017): no earlier period is loaded, "
-        + ("it describes the LAs as they were later.")
+        + ("it describes the local authorities as they were later.")
         in scatter.notes
     )
     named = context_chapter({"variation": [{"indicator": "cla_rate", "period": "2013-14"}]}, wave, None).blocks[1]

@@ -8,6 +8,7 @@ import pytest  # noqa: E402
 
 from omnibus.context.measure import Measure  # noqa: E402
 from omnibus.context.variation import AreaValue  # noqa: E402
+from omnibus.frame.schema import UnitNoun  # noqa: E402
 from omnibus.report.chapters.context_charts import draw_chart, write_chart  # noqa: E402
 from omnibus.report.chapters.context_figures import scatter_figure  # noqa: E402
 from omnibus.report.document import Chart, Point  # noqa: E402
@@ -41,9 +42,10 @@ def test_distribution_draws_the_values_and_reference_lines():
 def test_write_chart_writes_png_and_svg_and_refuses_other_kinds(tmp_path):
     x = Measure("IMD", "score", "2019", {k: AreaValue(k, k, v) for k, v in [("1", 10), ("2", 20), ("3", 30), ("4", 5)]})
     y = Measure("Rate", "", "2016", {k: AreaValue(k, k, v) for k, v in [("1", 40), ("2", 70), ("3", 95), ("4", 0)]})
-    figure = scatter_figure(x, y)
-    assert figure.base == "Base: LAs with both values (n=3)"  # the 0 is left out by the stated rule
-    assert "LAs with a value of 0 are left out: 4 (a value of 0)" in figure.notes
+    figure = scatter_figure(x, y, units=UnitNoun("school", "schools"))
+    assert figure.base == "Base: schools with both values (n=3)"  # the 0 is left out by the stated rule
+    assert "Schools with a value of 0 are left out: 4 (a value of 0)" in figure.notes
+    assert figure.alt.startswith("Scatter of 3 schools: ")
     png = write_chart(figure.chart, tmp_path / "s.png", figure.title, figure.notes)
     assert png.read_bytes()[:4] == b"\x89PNG"
     svg = write_chart(figure.chart, tmp_path / "s.svg")

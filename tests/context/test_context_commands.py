@@ -19,19 +19,24 @@ def run(*args):
 def test_load_variation_and_scatter_write_their_charts(frame, tmp_path):
     col = "cla_rate_per_10000_31mar2016"
     result = run("load", str(CLA), "--indicator", "cla_rate", "--period", "2016", "--column", col, "--source", demo.CLA)
-    assert result.exit_code == 0 and "Loaded cla_rate 2016" in result.output and "152 LA" in result.output
+    assert (
+        result.exit_code == 0
+        and "Loaded cla_rate 2016" in result.output
+        and "152 local authority value(s)" in result.output
+    )
     assert f"Source: {demo.CLA}" in result.output
     run("load", str(ENGLAND), "--indicator", "cla_rate", "--period", "2016", "--column", col, "--source", demo.CLA)
     imd = ("--column", "imd2019_average_score", "--source", demo.IMD)
     run("load", str(IMD), "--indicator", "imd", "--period", "2019", *imd)
     result = run("variation", "cla_rate:2016", "-o", str(tmp_path / "cla.png"))
     assert result.exit_code == 0
-    assert "Lowest                      22 (Wokingham)" in result.output
-    assert "At double England or more   3 (Middlesbrough, Southampton, Blackpool)" in result.output
-    assert "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" in result.output
+    spaced = " ".join(result.output.split())
+    assert "Local authorities summarised (n) 151 Lowest 22 (Wokingham)" in spaced
+    assert "At double England or more 3 (Middlesbrough, Southampton, Blackpool)" in spaced
+    assert "Note: Local authorities with a value of 0 are left out: Isles of Scilly (a value of 0)" in result.output
     assert (tmp_path / "cla.png").stat().st_size > 10000
     result = run("scatter", "imd:2019", "cla_rate:2016", "--label-points", "-o", str(tmp_path / "s.svg"))
-    assert result.exit_code == 0 and "Base: LAs with both values (n=148)" in result.output
+    assert result.exit_code == 0 and "Base: local authorities with both values (n=148)" in result.output
     assert "Pearson's r = 0.7" in result.output and (tmp_path / "s.svg").exists()
     result = run("neighbours", "890", "--by", "cla_rate:2016,imd:2019", "--count", "3")
     assert result.exit_code == 0 and result.output.count("distance") == 3
@@ -60,7 +65,7 @@ def test_where_picks_rows_of_a_tidy_file(frame, tmp_path):
         "load", str(tidy), "--indicator", "r", "--period", "2016", "--column", "rate",
         "--where", "characteristic=Total", "--source", demo.CLA,
     )  # fmt: skip
-    assert result.exit_code == 0 and "1 LA, 1 national value(s)" in result.output
+    assert result.exit_code == 0 and "1 local authority, 1 national value(s)" in result.output
     assert "1 area(s) with no figure" in result.output and "1 row(s) of other periods" in result.output
     assert Value.objects.get(area="840").value is None
     result = CliRunner().invoke(
@@ -101,7 +106,11 @@ def test_bands_breakdown_correlate_and_compare_commands(indicators, wave):
         "4",
     ]
     result = run(*args)
-    assert result.exit_code == 0 and "Blackpool (this LA)" in result.output and "For researchers only" in result.output
+    assert (
+        result.exit_code == 0
+        and "Blackpool (this local authority)" in result.output
+        and "For researchers only" in result.output
+    )
     assert result.output.count("(neighbour, distance") == 4
     assert "cla_rate: period 2016" in result.output and "imd_score: period" not in result.output
     result = CliRunner().invoke(context, ["correlate", "cso-w3", "HLEcost1718", ":2016"])
@@ -133,10 +142,10 @@ def test_tables_command_writes_the_tab_book_with_the_context_sheet(indicators, w
     captions = [
         row[0].value for row in sheet.iter_rows() if row[0].value and str(row[0].value).startswith(("Child", "How"))
     ]
-    assert captions[0] == "Children looked after per 10,000, 2016: how LAs vary"
+    assert captions[0] == "Children looked after per 10,000, 2016: how local authorities vary"
     assert any(c.endswith("by Children in need rate band") for c in captions)
     notes = [row[0].value for row in sheet.iter_rows() if str(row[0].value).startswith("Note: ")]
-    assert "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" in notes
+    assert "Note: Local authorities with a value of 0 are left out: Isles of Scilly (a value of 0)" in notes
     spec.write_text("context:\n  variation: [{period: '2016'}]\n")
     bad = CliRunner().invoke(context, ["tables", "cso-w3", "--context", str(spec), "-o", str(out)])
     assert bad.exit_code == 1 and "context.variation[0]: missing indicator" in bad.output

@@ -6,6 +6,7 @@ from omnibus.context.comparison import ComparisonError, compare_with_neighbours
 from omnibus.context.neighbours import statistical_neighbours
 from omnibus.context.store import indicator_values
 from omnibus.dataset.exporting import consent_variable
+from omnibus.frame.schema import UnitNoun
 
 
 def neighbourhood_of_a_consenting_unit(dataset, agreed):
@@ -26,8 +27,10 @@ def test_researchers_see_every_neighbour_clients_only_those_that_consented(indic
     data = dataset.data
     agreed = set(data.filter(data[variable] == yes)["unit"].to_list())
     hood = neighbourhood_of_a_consenting_unit(dataset, sorted(agreed))
-    researcher = compare_with_neighbours(dataset, hood, ["ConfUnd"], "researcher")
-    assert len(researcher.rows) == 11 and researcher.rows[0].label.endswith("(this LA)")
+    units = UnitNoun("local authority", "local authorities")
+    researcher = compare_with_neighbours(dataset, hood, ["ConfUnd"], "researcher", units)
+    assert len(researcher.rows) == 11 and researcher.rows[0].label.endswith("(this local authority)")
+    assert "For researchers only: every local authority is named." in researcher.notes
     client = compare_with_neighbours(dataset, hood, ["ConfUnd"], "client")
     named = [n for n in hood.neighbours if n.key in agreed]
     hidden = [n for n in hood.neighbours if n.key not in agreed]

@@ -12,6 +12,9 @@ from omnibus.context.banding import band_of, fixed_bands, quantile_bands
 from omnibus.context.correlation import correlate
 from omnibus.context.neighbours import statistical_neighbours
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation, variation_summary
+from omnibus.frame.schema import UnitNoun
+
+LAS = UnitNoun("local authority", "local authorities")
 
 CLA = Path(__file__).resolve().parents[2] / "examples" / "reference" / "la_cla_rate_2016.csv"
 
@@ -23,25 +26,36 @@ def cla_2016() -> list[AreaValue]:
 
 
 def test_variation_reproduces_the_appg_reading_of_2016():
-    summary = variation_summary(cla_2016(), 60.0, ExclusionRule(), "cla_rate", "Children looked after", "2016")
+    summary = variation_summary(
+        cla_2016(), 60.0, ExclusionRule(), "cla_rate", "Children looked after", "2016", units=LAS
+    )
     assert (summary.minimum, summary.maximum, summary.national, summary.n) == (22.0, 164.0, 60.0, 151)
     assert [a.name for a in summary.lowest] == ["Wokingham"] and [a.name for a in summary.highest] == ["Blackpool"]
     assert len(summary.half_or_less) == 6 and len(summary.double_or_more) == 3
     assert {a.name for a in summary.double_or_more} == {"Blackpool", "Middlesbrough", "Southampton"}
     assert summary.ratio == pytest.approx(164 / 22)
     assert [a.name for a, _ in summary.excluded] == ["Isles of Scilly"]
-    assert summary.footnotes()[0] == "LAs with a value of 0 are left out: Isles of Scilly (a value of 0)"
+    assert summary.footnotes()[0] == "Local authorities with a value of 0 are left out: Isles of Scilly (a value of 0)"
     kept = [a.value for a in summary.values]
     assert summary.deciles == pytest.approx(statistics.quantiles(kept, n=10, method="inclusive"))
     text = describe_variation(summary, "per 10,000")
-    assert "from 22 per 10,000 (Wokingham) to 164 per 10,000 (Blackpool), against a national 60" in text
+    assert text.startswith("Across 151 local authorities, children looked after ranged from 22 per 10,000 (Wokingham)")
+    assert "to 164 per 10,000 (Blackpool), against a national 60; 6 local authorities were at half or less" in text
 
 
 def test_without_the_rule_the_range_starts_at_zero():
-    summary = variation_summary(cla_2016(), 60.0, ExclusionRule(zero=False))
+    summary = variation_summary(cla_2016(), 60.0, ExclusionRule(zero=False), units=LAS)
     assert summary.minimum == 0 and summary.ratio is None and summary.n == 152
     assert len(summary.half_or_less) == 7
-    assert summary.rule == "No LA is left out"
+    assert summary.rule == "No local authority is left out"
+    forums = UnitNoun("parent carer forum", "parent carer forums")
+    other = variation_summary(cla_2016(), None, ExclusionRule(zero=False), no_value=["Tees (x)"], units=forums)
+    assert other.rule == "No parent carer forum is left out"
+    assert other.footnotes()[1:] == [
+        "No published value for 1 parent carer forum: Tees (x).",
+        "No national value was loaded, so no parent carer forum is compared with it.",
+    ]
+    assert describe_variation(other).startswith("Across 152 parent carer forums, ")
 
 
 def test_a_tiny_base_is_left_out_by_the_stated_rule():
@@ -49,7 +63,9 @@ def test_a_tiny_base_is_left_out_by_the_stated_rule():
     rule = ExclusionRule(base={"1": 90000, "2": 300, "3": 20000}, min_base=1000, base_label="children under 18")
     summary = variation_summary(areas, 45.0, rule)
     assert summary.maximum == 50 and summary.excluded[0][1] == "fewer than 1,000 children under 18"
-    assert rule.describe() == "LAs with a value of 0 or with fewer than 1,000 children under 18 are left out"
+    assert rule.describe(LAS) == (
+        "Local authorities with a value of 0 or with fewer than 1,000 children under 18 are left out"
+    )
 
 
 def test_correlation_agrees_with_least_squares():

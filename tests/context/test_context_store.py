@@ -42,7 +42,7 @@ def test_suppressed_cells_of_dfe_tidy_data_are_stored_missing_never_zero(frame, 
     path.write_text(TIDY)
     done = load_indicator(path, "cla_tidy", "2016", "rate", source=PUBLIC)
     assert (done.layout, done.las, done.national, done.regional, done.missing) == ("tidy", 3, 1, 1, 2)
-    stored = {v.area: (v.value, v.symbol) for v in Value.objects.filter(level=Value.LA)}
+    stored = {v.area: (v.value, v.symbol) for v in Value.objects.filter(level=Value.UNIT)}
     assert stored == {"805": (None, "c"), "806": (None, "low"), "840": (68.0, "")}
     values = indicator_values("cla_tidy", "2016")
     assert set(values.las) == {"840"} and values.no_value == {
@@ -52,7 +52,9 @@ def test_suppressed_cells_of_dfe_tidy_data_are_stored_missing_never_zero(frame, 
     assert values.regions == {"E12000001": ("North East", 92.0)}
     summary = summary_of("cla_tidy", "2016", ExclusionRule())
     assert summary.n == 1 and summary.minimum == 68.0  # never a 0 from a suppressed cell
-    assert summary.footnotes()[1] == "No published value for 2 LA(s): Hartlepool (suppressed (confidential)), " + (
+    assert summary.footnotes()[
+        1
+    ] == "No published value for 2 local authorities: Hartlepool (suppressed (confidential)), " + (
         "Middlesbrough (rounds to zero)."
     )
 
@@ -69,14 +71,23 @@ def test_a_bad_file_changes_nothing_and_names_its_rows(frame, tmp_path):
     bad.write_text("dfe_la_code,name,rate\n890,Blackpool,1\n999,Nowhere,5\n")
     with pytest.raises(IndicatorFileError) as caught:
         load_indicator(bad, "cla_rate", "2016", "rate", source=PUBLIC)
-    assert caught.value.errors == [f"{bad}:3: DfE LA number 999 (Nowhere) is not a unit of england-la"]
+    assert caught.value.errors == [
+        f"{bad}:3: DfE LA number 999 (Nowhere) is not a local authority of the england-la frame",
+        f"{bad}: 1 local authority in the file is not in the frame",
+    ]
+    bad.write_text("dfe_la_code,gss_code,name,rate\n39,E08000037,Gateshead,86\n")
+    with pytest.raises(IndicatorFileError) as caught:
+        load_indicator(bad, "cla_rate", "2016", "rate", source=PUBLIC)
+    assert caught.value.errors[0] == (
+        f"{bad}:2: column dfe_la_code: '39' does not match the pattern of the DfE LA number (^\\d{{3}}$)"
+    )
     assert indicator_values("cla_rate", "2016").las["890"].value == 164.0  # unchanged
 
 
 def test_gss_codes_are_matched_to_units(frame, tmp_path):
     path = tmp_path / "gss.csv"
     path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\nE99999999,Nowhere,1\n")
-    with pytest.raises(IndicatorFileError, match="GSS code E99999999 \\(Nowhere\\) is not a unit"):
+    with pytest.raises(IndicatorFileError, match="'E99999999' does not match the pattern of the ONS GSS code"):
         load_indicator(path, "x", "2016", "rate", source=PUBLIC)
     path.write_text("gss_code,name,rate\nE06000009,Blackpool,7\n")
     load_indicator(path, "x", "2016", "rate", source=PUBLIC)
@@ -135,3 +146,38 @@ def test_the_loaded_period_nearest_the_fieldwork(frame, tmp_path):
     assert nearest_loaded("x", date(2014, 1, 1)) == "2015"
     with pytest.raises(ContextError, match="no indicator 'nope' is loaded"):
         nearest_loaded("nope", None)
+
+
+def test_a_context_file_of_another_population_is_keyed_by_its_join_codes(schools, tmp_path):
+    from click.testing import CliRunner
+
+    from omnibus.site.cli.context import context
+
+    by_laestab = tmp_path / "attendance.csv"
+    by_laestab.write_text("laestab,name,rate\n9302001,Alderbrook,94.1\n9304002,Hollins,91.5\n")
+    done = load_indicator(by_laestab, "attendance", "2024", "rate", source=PUBLIC, population="test-schools")
+    assert done.las == 2
+    assert {k: a.value for k, a in indicator_values("attendance", "2024").las.items()} == {
+        "100001": 94.1,
+        "100008": 91.5,
+    }
+    by_urn = tmp_path / "fsm.csv"
+    by_urn.write_text("urn,laestab,name,rate\n100009,,Ivybridge,40\n,9307002,Juniper,35\n")
+    assert load_indicator(by_urn, "fsm", "2024", "rate", source=PUBLIC, population="test-schools").las == 2
+    assert set(indicator_values("fsm", "2024").las) == {"100009", "100010"}  # by urn, else by laestab
+    strangers = tmp_path / "strangers.csv"
+    strangers.write_text("urn,name,rate\n100001,Alderbrook,1\n999998,Nowhere,2\n999999,Elsewhere,3\n")
+    with pytest.raises(IndicatorFileError) as caught:
+        load_indicator(strangers, "x", "2024", "rate", source=PUBLIC, population="test-schools")
+    assert caught.value.errors == [
+        f"{strangers}:3: Unique reference number 999998 (Nowhere) is not a school of the test-schools frame",
+        f"{strangers}:4: Unique reference number 999999 (Elsewhere) is not a school of the test-schools frame",
+        f"{strangers}: 2 schools in the file are not in the frame",
+    ]
+    keyed_by_la = tmp_path / "la.csv"
+    keyed_by_la.write_text("gss_code,name,rate\nE06000009,Blackpool,7\n")
+    with pytest.raises(IndicatorFileError, match="needs a column urn or laestab to say which unit a row is"):
+        load_indicator(keyed_by_la, "y", "2024", "rate", source=PUBLIC, population="test-schools")
+    args = ["load", str(by_laestab), "--indicator", "att2", "--period", "2024", "--column", "rate"]
+    result = CliRunner().invoke(context, [*args, "--source", PUBLIC, "--population", "test-schools"])
+    assert result.exit_code == 0 and "(plain): 2 school value(s)" in result.output

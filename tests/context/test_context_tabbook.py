@@ -22,6 +22,8 @@ def test_tab_book_breaks_down_by_bands_and_has_a_context_sheet(indicators, simul
     assert rows[0][0] == "Children looked after per 10,000, 2016 (per 10,000)"
     assert rows[2][:2] == ["England", 60]
     assert rows[4][:2] == ["Lowest", "22 (Wokingham)"]
-    assert any(r[0] == "Note: LAs with a value of 0 are left out: Isles of Scilly (a value of 0)" for r in rows)
+    assert any(
+        r[0] == "Note: Local authorities with a value of 0 are left out: Isles of Scilly (a value of 0)" for r in rows
+    )
     contents = [[c.value for c in row] for row in book["Contents"].iter_rows()]
     assert ["Context 1", "Children looked after per 10,000, 2016 (per 10,000)"] in [r[:2] for r in contents]

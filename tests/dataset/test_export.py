@@ -178,3 +178,36 @@ def test_client_copies_are_shuffled_and_their_pseudonyms_keyed_per_export(wave):
     keyed = client_view(dataset, key=b"k")[0].data
     again = client_view(dataset, key=b"k")[0].data
     assert sorted(keyed["unit"].to_list()) == sorted(again["unit"].to_list())
+
+
+def test_client_copy_of_another_population_keeps_its_declared_attributes(schools):
+    dataset = build_dataset(schools)
+    assert dataset.client_attributes == ("phase",)
+    client, hidden = client_view(dataset)
+    others = client.data.filter(pl.col("unit").str.starts_with("P"))
+    assert hidden == others.height > 0
+    assert others["frame_phase"].null_count() == 0
+    for name in ("name", "area", "governance", "pupils", "laestab"):
+        assert others[f"frame_{name}"].null_count() == hidden, name
+    kept, _ = client_view(dataset, keep=("area",))
+    assert kept.data.filter(pl.col("unit").str.starts_with("P"))["frame_phase"].null_count() == hidden
+
+
+def test_keeping_an_attribute_the_population_lacks_is_an_error_and_an_undeclared_one_a_warning(schools, tmp_path):
+    out = tmp_path / "client.csv"
+    args = ["schools-w1", "--format", "csv", "-o", str(out), "--client"]
+    refused = CliRunner().invoke(export, [*args, "--keep-attribute", "region_group"])
+    assert refused.exit_code == 1 and not out.exists()
+    assert (
+        "--keep-attribute: region_group is not an attribute of the test-schools population "
+        "(its attributes: phase, area, governance, pupils)" in refused.stderr
+    )
+    warned = CliRunner().invoke(export, [*args, "--keep-attribute", "area"])
+    assert warned.exit_code == 0, warned.output
+    assert "Warning: --keep-attribute area: the test-schools population does not declare it safe" in warned.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert all(r["frame_area"] for r in rows) and not all(r["frame_phase"] for r in rows)
+    default = CliRunner().invoke(export, args)
+    assert default.exit_code == 0 and "Warning" not in default.stderr
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert all(r["frame_phase"] for r in rows) and not all(r["frame_area"] for r in rows)

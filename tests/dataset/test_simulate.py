@@ -14,6 +14,7 @@ from omnibus.dataset.simulate import simulate
 from omnibus.fieldwork.models import SectionState
 from omnibus.questionnaire.routing import route
 from omnibus.site.cli.dataset import dataset, export, responses, simulate_command
+from tests.waves import CSO_SECTION_SHARES
 
 # The checks count every answer and section state in the database: the simulated wave would be among them.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_simulated_wave")]
@@ -29,7 +30,7 @@ def stored_answers(wave) -> dict[int, dict[str, object]]:
 
 
 def test_simulated_answers_are_all_on_route(wave, questionnaire):
-    summary = simulate(wave, seed=7, response_rate=0.5)
+    summary = simulate(wave, seed=7, response_rate=0.5, section_shares=CSO_SECTION_SHARES)
     answers = stored_answers(wave)
     assert summary.units == 152 and len(answers) == summary.responding and 50 <= summary.responding <= 100
     for unit_answers in answers.values():
@@ -43,11 +44,11 @@ def test_simulated_answers_are_all_on_route(wave, questionnaire):
     assert statuses == {"completed", "in_progress"}
 
 
-def test_sections_are_taken_like_the_seed(make_wave):
+def test_sections_are_taken_as_the_shares_given(make_wave):
     shares = defaultdict(int)
     for index in range(3):
         wave = make_wave(f"w{index}")
-        simulate(wave, seed=index, response_rate=0.51)
+        simulate(wave, seed=index, response_rate=0.51, section_shares=CSO_SECTION_SHARES)
         for section in SectionState.objects.filter(wave_unit__wave=wave).values_list("section", flat=True):
             shares[section] += 1
     per_wave = {section: count / 3 / 152 for section, count in shares.items()}
@@ -108,3 +109,35 @@ def test_commands(wave, tmp_path):
 def test_every_command_answers_help(command, args):
     result = CliRunner().invoke(command, args)
     assert result.exit_code == 0 and "Usage:" in result.output
+
+
+def test_without_shares_each_menu_section_is_equally_likely(make_wave):
+    taken = defaultdict(int)
+    for index in range(3):
+        wave = make_wave(f"e{index}")
+        simulate(wave, seed=index, response_rate=0.5)
+        for section in SectionState.objects.filter(wave_unit__wave=wave).values_list("section", flat=True):
+            taken[section] += 1
+    menu = [taken["csc"], taken["eyc"], taken["send"]]
+    assert max(menu) - min(menu) < 0.2 * max(menu)  # about half the responders each, not the seed's 47/39/36
+
+
+def test_the_command_takes_section_shares_and_refuses_a_share_above_one(wave):
+    runner = CliRunner()
+    shares = ["--section-share", "0.45", "--section-share", "0.03"]
+    result = runner.invoke(simulate_command, ["cso-w3", "--seed", "2", *shares])
+    assert result.exit_code == 0, result.output
+    sections = list(SectionState.objects.filter(wave_unit__wave=wave).values_list("section", flat=True))
+    csc = sections.count("csc")
+    assert csc > 3 * sections.count("eyc") and csc > 3 * sections.count("send")  # the last share holds for SEND
+    refused = runner.invoke(simulate_command, ["cso-w3", "--section-share", "1.5"])
+    assert refused.exit_code == 2 and "--section-share" in refused.output
+
+
+def test_made_up_answers_name_the_population_s_units(schools):
+    from omnibus.dataset.simulated_texts import answers_for
+    from omnibus.frame.schema import UnitNoun
+
+    assert answers_for("NoSuchQuestion", UnitNoun("school", "schools"))[0] == "Closer working with neighbouring schools"
+    texts = set(Answer.objects.filter(wave_unit__wave=schools, key__endswith="_text").values_list("value", flat=True))
+    assert not any("authorit" in str(t).lower() for t in texts)

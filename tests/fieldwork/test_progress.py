@@ -21,6 +21,7 @@ from omnibus.fieldwork.progress import (
 from omnibus.fieldwork.tracking import tracking_tables
 from omnibus.report.appendices import profile_appendix
 from omnibus.report.document import DataTable, Paragraph
+from tests.waves import CSO_SECTION_SHARES
 
 from .test_office_waves import make_wave
 
@@ -93,7 +94,7 @@ def _percent(value: float) -> str:
 
 
 def test_the_live_tables_are_the_reports_appendix_1(wave: Wave) -> None:
-    simulate(wave, seed=3, response_rate=0.5)
+    simulate(wave, seed=3, response_rate=0.5, section_shares=CSO_SECTION_SHARES)
     live = tracking_tables(wave)
     dataset = build_dataset(wave, themes=False)
     opening, table_1, profile = _appendix_figures(profile_appendix(dataset, profile_breakdowns(wave), "LAs"))

@@ -3,12 +3,12 @@
 ```yaml
 context:
   title: Local context                       # optional
-  variation:                                 # how LAs vary on an indicator
-    - {indicator: cla_rate, period: "2016"}  # keep_zero: true keeps LAs with a value of 0
+  variation:                                 # how the units vary on an indicator
+    - {indicator: cla_rate, period: "2016"}  # keep_zero: true keeps units with a value of 0
     - {indicator: cin_rate}                  # no period: the loaded one nearest the fieldwork
   scatter:                                   # one indicator against another
     - {x: "imd_score:2019", y: "cla_rate:2016", label_points: false, highlight: ["890"]}  # list_units: true
-                                             # lists every LA's pair of values under the chart
+                                             # lists every unit's pair of values under the chart
     - {x: imd_score, y: cla_rate}            # CODE alone: the period nearest the fieldwork
   breakdowns:                                # a question by a banded frame attribute
     - {question: ConfUnd, by: cin_rate_band, label: Children in need rate band}
@@ -18,9 +18,9 @@ context:
 ```
 
 Every figure has its chart, the numbers as a table, alt text from the data, the base and the
-notes (the exclusion rule, the test). An indicator named without a period is shown for the
-loaded period nearest the wave's fieldwork (`periods.nearest_period`), and the figure's notes
-say which was chosen.
+notes (the exclusion rule, the test), worded with the population's unit noun. An indicator
+named without a period is shown for the loaded period nearest the wave's fieldwork
+(`periods.nearest_period`), and the figure's notes say which was chosen.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ from omnibus.analysis.tables import Cell, Table
 from omnibus.context.answers import AnswersError, band_tables, correlate_answer
 from omnibus.context.measure import Measure
 from omnibus.context.periods import after_fieldwork
-from omnibus.context.store import ContextError, indicator_values, measure_of, nearest_loaded, summary_of
+from omnibus.context.store import ContextError, indicator_values, measure_of, nearest_loaded, summary_of, unit_noun
 from omnibus.context.variation import AreaValue, ExclusionRule, describe_variation
+from omnibus.frame.schema import UnitNoun
+from omnibus.frame.store import stored_schema
 from omnibus.questionnaire import textfile
 from omnibus.report.chapters.context_figures import scatter_figure, variation_figure
 from omnibus.report.document import Chapter, DataTable, Figure, Paragraph
@@ -70,7 +72,7 @@ def context_chapter(raw: dict, wave: Any, dataset: Dataset | None) -> Chapter:  
             (x, x_chosen), (y, y_chosen) = _measure(entry["x"], wave), _measure(entry["y"], wave)
             figure = scatter_figure(x, y, entry.get("label_points", False),
                                     {str(k) for k in entry.get("highlight", [])},
-                                    list_units=bool(entry.get("list_units", False)))  # fmt: skip
+                                    list_units=bool(entry.get("list_units", False)), units=_units(wave))  # fmt: skip
             notes = (period_note(m.title, m.period, wave, chosen) for m, chosen in ((x, x_chosen), (y, y_chosen)))
             figure.notes += [note for note in notes if note]
             chapter.blocks.append(figure)
@@ -113,13 +115,19 @@ def check_context_spec(raw: Any) -> dict:  # noqa: ANN401 - parsed YAML
 
 def _variation(chapter: Chapter, entry: dict, wave: Any) -> None:  # noqa: ANN401 - a Wave
     code, period, chosen = _period(str(entry["indicator"]), str(entry.get("period", "")), wave)
-    summary = summary_of(code, period, ExclusionRule(zero=not entry.get("keep_zero", False)))
+    summary = summary_of(code, period, ExclusionRule(zero=not entry.get("keep_zero", False)), _units(wave))
     values = indicator_values(code, period)
     chapter.blocks.append(Paragraph(describe_variation(summary, values.unit), draft=True))
     figure = variation_figure(summary, values.unit, values.source_note.replace("\n", "; "))
     if note := period_note(values.label, period, wave, chosen):
         figure.notes.append(note)
     chapter.blocks.append(figure)
+
+
+def _units(wave: Any) -> UnitNoun:  # noqa: ANN401 - a Wave, or a name
+    """What the wave's units are called (the only population's, for a wave given by name)."""
+    population = getattr(wave, "population", None)
+    return stored_schema(population).unit if population is not None else unit_noun()
 
 
 def period_note(what: str, period: str, wave: Any, chosen: bool = False) -> str | None:  # noqa: ANN401 - a Wave
@@ -132,7 +140,7 @@ def period_note(what: str, period: str, wave: Any, chosen: bool = False) -> str 
         why = "no earlier period is loaded" if chosen else "the nearest period published"
         return (
             f"{what} is for {period}, after this wave's fieldwork ({fieldwork.year}): {why}, "
-            "it describes the LAs as they were later."
+            f"it describes the {_units(wave).plural} as they were later."
         )
     if not chosen:
         return None
@@ -214,13 +222,15 @@ def _correlation(dataset: Dataset, entry: dict, wave: Any) -> Any:  # noqa: ANN4
     if "numerator" in entry:
         spec.ratios = [Ratio(variable, label, str(entry["numerator"]), str(entry["denominator"]))]
     found = correlate_answer(dataset, variable, values.las, f"{values.label} ({period})", spec)
-    # A report goes to clients: the points and the table name no LA (answers are not linked to names here).
+    # A report goes to clients: the points and the table name no unit (answers are not linked to names here).
     answers = {k: AreaValue(k, "", y) for k, _, y in found.pairs}
     x = Measure(values.label, values.unit, period, {k: AreaValue(k, "", v) for k, v, _ in found.pairs})
     y = Measure(label, "", wave.title if hasattr(wave, "opens_at") else str(wave), answers)  # a Wave, or a name
-    figure = scatter_figure(x, y, rule=ExclusionRule(zero=False))
+    units = _units(wave)
+    figure = scatter_figure(x, y, rule=ExclusionRule(zero=False), units=units)
     c = found.correlation
-    rows = [["LAs (n)", str(c.n)], ["Pearson's r", f"{c.r:.2f}"], ["R²", f"{c.r_squared:.2f}"],
+    counted_units = f"{units.plural[:1].upper()}{units.plural[1:]} (n)"
+    rows = [[counted_units, str(c.n)], ["Pearson's r", f"{c.r:.2f}"], ["R²", f"{c.r_squared:.2f}"],
             ["p (two-sided t-test)", f"{c.p:.3f}"], ["Spearman's rho", f"{c.rho:.2f}"],
             ["Fitted slope", f"{c.slope:.3g}"]]  # fmt: skip
     figure.data = DataTable(f"{label} against {x.title}", ["Measure", "Value"], rows)

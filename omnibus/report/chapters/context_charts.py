@@ -91,9 +91,9 @@ def _distribution(chart: Chart, ax: Axes) -> None:
         ax.axvline(where, color=colour, linewidth=1.5, linestyle="--", zorder=4, label=name)
     if chart.reference:
         ax.legend(frameon=False, fontsize=8, loc="upper right")
-    if not chart.y_label:
-        ax.set_ylabel("Number of LAs", color=TEXT)
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of LAs has no halves
+    if not chart.y_label:  # a figure names its units ("Number of schools"); `_style` writes that
+        ax.set_ylabel("Number of units", color=TEXT)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # a count of units has no halves
 
 
 def _edges(values: np.ndarray) -> np.ndarray:

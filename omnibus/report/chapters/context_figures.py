@@ -10,13 +10,15 @@ from dataclasses import replace
 
 from omnibus.context.correlation import Correlation, correlate
 from omnibus.context.measure import Measure
-from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, describe_variation
+from omnibus.context.variation import AreaValue, ExclusionRule, VariationSummary, counted, describe_variation
+from omnibus.frame.schema import UnitNoun
 from omnibus.report.document import Chart, DataTable, Figure, Point
 
 
 def variation_figure(summary: VariationSummary, unit: str = "", source: str = "") -> Figure:
-    """The distribution of an indicator across LAs, with England, half and double marked."""
+    """The distribution of an indicator across units, with England, half and double marked."""
     s = summary
+    plural = s.units.plural
     reference = {}
     if s.national is not None:
         reference = {
@@ -25,14 +27,21 @@ def variation_figure(summary: VariationSummary, unit: str = "", source: str = ""
             f"Double England ({s.national * 2:g})": s.national * 2,
         }
     axis = s.label if not unit or unit in s.label else f"{s.label} ({unit})"
-    chart = Chart("distribution", values=[a.value for a in s.values], reference=reference, unit=unit, x_label=axis)
+    chart = Chart(
+        "distribution",
+        values=[a.value for a in s.values],
+        reference=reference,
+        unit=unit,
+        x_label=axis,
+        y_label=f"Number of {plural}",
+    )
     notes = s.footnotes() + ([f"Source: {source}"] if source else [])
     return Figure(
-        title=f"{s.label}, {s.period}: how LAs vary",
+        title=f"{s.label}, {s.period}: how {plural} vary",
         chart=chart,
         data=replace(variation_table(s, unit), notes=[]),  # the figure's notes say it once
         alt=describe_variation(s, unit) + f" Deciles run from {s.deciles[0]:g} to {s.deciles[-1]:g}.",
-        base=f"Base: LAs with a published value, less those the rule below leaves out (n={s.n})",
+        base=f"Base: {plural} with a published value, less those the rule below leaves out (n={s.n})",
         notes=notes,
     )
 
@@ -46,7 +55,7 @@ def variation_table(summary: VariationSummary, unit: str = "") -> DataTable:
 
     rows = [
         ["England", "-" if s.national is None else f"{s.national:g}"],
-        ["LAs summarised (n)", str(s.n)],
+        [f"{_capitalised(s.units.plural)} summarised (n)", str(s.n)],
         ["Lowest", f"{s.minimum:g} ({names(s.lowest)})"],
         ["Highest", f"{s.maximum:g} ({names(s.highest)})"],
         ["Highest ÷ lowest", "-" if s.ratio is None else f"{s.ratio:.1f}"],
@@ -65,6 +74,7 @@ def scatter_figure(
     highlight: set[str] | None = None,
     rule: ExclusionRule | None = None,
     list_units: bool = False,
+    units: UnitNoun | None = None,
 ) -> Figure:
     """Units by `x` and `y` with the fitted line, Pearson's r and R²; the base is the units with both.
 
@@ -73,6 +83,7 @@ def scatter_figure(
     decimal place) only with `list_units`, since a page of them per chart buries the report.
     """
     rule = rule if rule is not None else ExclusionRule()
+    units = units or UnitNoun()
     left = {k: why for m in (x, y) for k, a in m.values.items() if (why := rule.reason(a)) is not None}
     keys = sorted(k for k in set(x.values) & set(y.values) if k not in left)
     result = correlate([x.values[k].value for k in keys], [y.values[k].value for k in keys])
@@ -83,32 +94,37 @@ def scatter_figure(
     only = sorted(a.name for k, a in {**x.values, **y.values}.items() if k not in keys and k not in left)
     names = {k: a.name for m in (x, y) for k, a in m.values.items()}
     excluded = sorted(f"{names[k]} ({why})" for k, why in left.items())
-    notes = [result.test_note(), rule.describe() + (": " + ", ".join(excluded) if excluded else ".")]
+    notes = [result.test_note(), rule.describe(units) + (": " + ", ".join(excluded) if excluded else ".")]
     if only:
         notes.append(f"Left out for want of both values: {', '.join(only)}.")
     notes += [f"Source: {m.source}" for m in (x, y) if m.source]
     if list_units:
         rows = sorted([x.values[k].name, _one_place(x.values[k].value), _one_place(y.values[k].value)] for k in keys)
-        data = DataTable(f"{y.title} and {x.title}, by LA", ["LA", x.title, y.title], rows)
+        noun = _capitalised(units.singular)
+        data = DataTable(f"{y.title} and {x.title}, by {units.singular}", [noun, x.title, y.title], rows)
     else:
-        data = _scatter_summary(x, y, keys, result)
+        data = _scatter_summary(x, y, keys, result, units)
     return Figure(
         title=f"{y.title} against {x.title}",  # each with its period
         chart=chart,
         data=data,
-        alt=scatter_alt(x, y, result),
-        base=f"Base: LAs with both values (n={result.n})",
+        alt=scatter_alt(x, y, result, units),
+        base=f"Base: {units.plural} with both values (n={result.n})",
         notes=notes,
     )
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _one_place(value: float) -> str:
     return f"{value:,.1f}"
 
 
-def _scatter_summary(x: Measure, y: Measure, keys: list[str], result: Correlation) -> DataTable:
+def _scatter_summary(x: Measure, y: Measure, keys: list[str], result: Correlation, units: UnitNoun) -> DataTable:
     """A scatter's numbers without a row per unit: each measure's range and median, and the fitted relation."""
-    rows = [["LAs with both values (n)", str(result.n), ""]]
+    rows = [[f"{_capitalised(units.plural)} with both values (n)", str(result.n), ""]]
     for label, pick in (("Lowest", min), ("Median", _median), ("Highest", max)):
         rows.append([label, *(_one_place(pick([m.values[k].value for k in keys])) if keys else "-" for m in (x, y))])
     rows.append(["Pearson's r", f"{result.r:.2f}", ""])
@@ -123,15 +139,16 @@ def _median(values: list[float]) -> float:
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def scatter_alt(x: Measure, y: Measure, result: Correlation) -> str:
+def scatter_alt(x: Measure, y: Measure, result: Correlation, units: UnitNoun | None = None) -> str:
     """Alt text of a scatter, written from the correlation."""
+    units = units or UnitNoun()
     strength = _strength(abs(result.r))
     direction = "higher" if result.r > 0 else "lower"
-    text = f"Scatter of {result.n} LAs: {y.label} against {x.label}. "
+    text = f"Scatter of {counted(result.n, units)}: {y.label} against {x.label}. "
     if strength == "no clear":
         return text + f"There is no clear linear relation (r = {result.r:.2f}, R² = {result.r_squared:.2f})."
     return text + (
-        f"A {strength} relation: LAs with a higher {x.label} tend to have a {direction} {y.label} "
+        f"A {strength} relation: {units.plural} with a higher {x.label} tend to have a {direction} {y.label} "
         f"(r = {result.r:.2f}, R² = {result.r_squared:.2f}, so {x.label} accounts for "
         f"{100 * result.r_squared:.0f}% of the variation)."
     )

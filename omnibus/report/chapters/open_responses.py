@@ -2,7 +2,7 @@
 
 The figure's numbers come from the same table code as the tab book (the themes are a multiple-
 response question of the dataset); quotes are those that passed the disclosure check, attributed
-by type and region, and for a client only those of authorities that agreed to be linked.
+by the population's attribution ladder, and for a client only those of units that agreed to be linked.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from omnibus.analysis.dataset import Dataset
 from omnibus.analysis.spec import AnalysisSpec
 from omnibus.analysis.tables import Prepared, multi_table, prepare, shared_ids
 from omnibus.coding.codings import theme_codings
-from omnibus.coding.quotes import UsableQuote, report_quotes
+from omnibus.coding.quotes import UsableQuote, attributed_by, report_quotes
 from omnibus.coding.themes import NEW_MARK, CodeSources, themes_question_id
 from omnibus.questionnaire.model import Question
 from omnibus.questionnaire.variables import answer_key_owners
@@ -26,7 +26,7 @@ QUOTES_PER_THEME = 3
 
 
 def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
-    wave, dataset: Dataset, client: bool, units: str = "authorities", spec: AnalysisSpec | None = None
+    wave, dataset: Dataset, client: bool, units: str = "units", spec: AnalysisSpec | None = None
 ) -> list[Chapter]:
     """One chapter holding a sub-chapter per coded open variable of the wave (none if nothing is coded)."""
     spec = spec or AnalysisSpec()
@@ -47,7 +47,7 @@ def open_response_chapters(  # noqa: ANN001 - a fieldwork Wave
     intro = Paragraph(
         f"Open questions let {units} answer in their own words. {coded_by} into themes "
         "(an answer can mention several); the figures give the share of answering "
-        f"{units} mentioning each theme. Quotes are attributed by authority type and region only."
+        f"{units} mentioning each theme. Quotes are attributed {attributed_by(wave)} only."
     )
     return [Chapter("Open responses", [intro, *_coding_method(sources), *parts], key="open-responses")]
 

@@ -1,4 +1,4 @@
-"""`omnibus context`: official statistics about each local authority, beside the survey."""
+"""`omnibus context`: official statistics about each unit of the population, beside the survey."""
 
 from __future__ import annotations
 
@@ -24,12 +24,13 @@ from omnibus.context.store import (
     measure_of,
     numeric_values,
     summary_of,
+    unit_noun,
 )
-from omnibus.context.variation import ExclusionRule
+from omnibus.context.variation import ExclusionRule, counted
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.frame.store import FrameError
+from omnibus.frame.store import FrameError, stored_schema
 from omnibus.report.chapters.context import (
     ContextSpecError,
     context_tables,
@@ -79,7 +80,10 @@ def load_command(
     where: tuple[str, ...],
     population: str | None,
 ) -> None:
-    """Load an indicator from FILE: DfE tidy open data, or CSV keyed by gss_code or dfe_la_code.
+    """Load an indicator from FILE: DfE tidy open data, or CSV keyed by any of the population's join codes.
+
+    A plain file's column header names the code it is keyed by (one of the population's
+    `join_codes`, tried in order); DfE's tidy codes are matched to them by pattern.
 
     DfE's symbols c, x, z and low are kept as missing values, never zero. A file with any bad
     row loads nothing; every bad row is listed as FILE:LINE: message.
@@ -93,7 +97,7 @@ def load_command(
                 click.echo(line, err=True)
             click.echo(f"Nothing loaded: {len(exc.errors)} error(s) in {file}.", err=True)
             raise SystemExit(1) from None
-    parts = [f"{done.las} LA"] + [
+    parts = [f"{done.las} {unit_noun(population).singular}"] + [
         f"{n} {what}" for n, what in ((done.national, "national"), (done.regional, "regional")) if n
     ]
     click.echo(f"Loaded {code} {period} from {file} ({done.layout}): {', '.join(parts)} value(s)")
@@ -110,13 +114,14 @@ def list_command() -> None:
     """List the indicators and periods loaded."""
     with _user_errors():
         found = loaded_series()
+        units = unit_noun()
     if not found:
         click.echo("No indicators loaded yet: see `omnibus context load --help`.")
     for series in found:
         national = "with England" if series.national else "no England value"
         click.echo(
             f"{series.indicator.code}:{series.period}  {series.indicator.label} [{series.indicator.kind}] "
-            f"{series.las} LA values, {series.missing} missing, {national}"
+            f"{series.las} {units.singular} values, {series.missing} missing, {national}"
         )
         for note in series.source_note.splitlines():
             click.echo(f"    Source: {note}")
@@ -147,22 +152,22 @@ def bands_command(
         done = apply_bands(code, period, attribute, day, limits, groups, label, population)
     click.echo(f"Frame attribute {done.attribute} from {done.as_of.isoformat()} ({done.written} value(s) written):")
     for band, count in done.counts.items():
-        click.echo(f"  {band}: {count} LA(s)")
+        click.echo(f"  {band}: {counted(count, unit_noun(population))}")
     if done.no_band:
         click.echo(f"  no band ({len(done.no_band)}): {', '.join(done.no_band)}")
 
 
 @context.command("variation")
 @click.argument("series", metavar="CODE:PERIOD")
-@click.option("--keep-zero", is_flag=True, help="Keep LAs with a value of 0 (left out by default).")
-@click.option("--base", metavar="CODE:PERIOD", help="An indicator giving each LA's base (e.g. pupils), for --min-base.")
-@click.option("--min-base", type=float, help="Leave out LAs whose --base is below this.")
+@click.option("--keep-zero", is_flag=True, help="Keep units with a value of 0 (left out by default).")
+@click.option("--base", metavar="CODE:PERIOD", help="An indicator of each unit's base (e.g. pupils), for --min-base.")
+@click.option("--min-base", type=float, help="Leave out units whose --base is below this.")
 @click.option("--base-label", default="", help="What the base counts, for the footnote (e.g. pupils).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the chart (.png/.svg).")
 def variation_command(
     series: str, keep_zero: bool, base: str | None, min_base: float | None, base_label: str, output: Path | None
 ) -> None:
-    """How LAs vary on an indicator: England, the range, half/double counts, deciles, and a chart."""
+    """How units vary on an indicator: England, the range, half/double counts, deciles, and a chart."""
     code, period = _series(series)
     if (base is None) != (min_base is None):
         raise click.UsageError("--base and --min-base go together")
@@ -184,17 +189,17 @@ def variation_command(
 @context.command("scatter")
 @click.argument("x_series", metavar="X_CODE:PERIOD")
 @click.argument("y_series", metavar="Y_CODE:PERIOD")
-@click.option("--label-points", is_flag=True, help="Name the LAs on the chart (those of --highlight, else all).")
-@click.option("--highlight", multiple=True, metavar="LA", help="An LA (DfE number) to mark; repeat for more.")
+@click.option("--label-points", is_flag=True, help="Name the units on the chart (those of --highlight, else all).")
+@click.option("--highlight", multiple=True, metavar="KEY", help="A unit (its key) to mark; repeat for more.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the chart (.png/.svg).")
 def scatter_command(
     x_series: str, y_series: str, label_points: bool, highlight: tuple[str, ...], output: Path | None
 ) -> None:
-    """One indicator against another across LAs: the correlation, R² and a scatter chart."""
+    """One indicator against another across units: the correlation, R² and a scatter chart."""
     with _user_errors():
         x, y = measure_of(*_series(x_series)), measure_of(*_series(y_series))
         try:
-            figure = scatter_figure(x, y, label_points, set(highlight))
+            figure = scatter_figure(x, y, label_points, set(highlight), units=unit_noun())
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(figure.title)
@@ -206,11 +211,11 @@ def scatter_command(
 
 
 @context.command("neighbours")
-@click.argument("la")
+@click.argument("la", metavar="KEY")
 @click.option("--by", "by", required=True, help=f"Comma-separated indicators, each {SERIES_HELP}.")
 @click.option("--count", type=click.IntRange(1, 50), default=10, show_default=True)
 def neighbours_command(la: str, by: str, count: int) -> None:
-    """LA's statistical neighbours: the nearest LAs on the z-scored indicators given --by."""
+    """The statistical neighbours of the unit KEY: the nearest units on the z-scored indicators given --by."""
     chosen = [_series(s.strip()) for s in by.split(",") if s.strip()]
     with _user_errors():
         names, table = _indicator_table(chosen)
@@ -266,7 +271,7 @@ def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | N
 
 @context.command("compare")
 @click.argument("wave_slug", metavar="WAVE")
-@click.argument("la")
+@click.argument("la", metavar="KEY")
 @click.option(
     "--by",
     "by",
@@ -277,15 +282,17 @@ def correlate_command(wave_slug: str, variable: str, series: str, spec: Path | N
 @click.option("--count", type=click.IntRange(1, 50), default=10, show_default=True)
 @click.option("--audience", type=click.Choice(["researcher", "client"]), default="researcher", show_default=True)
 def compare_command(wave_slug: str, la: str, by: str, variables: str, count: int, audience: str) -> None:
-    """LA's answers beside its statistical neighbours'; for a client, only LAs that consented are named."""
+    """The answers of the unit KEY beside its statistical neighbours'; for a client, only units that consented
+    are named."""
     wave = wave_named(wave_slug)
     with _user_errors():
         chosen = [_near(s.strip(), wave) for s in by.split(",") if s.strip()]
         names, table = _indicator_table(chosen)
         try:
             hood = statistical_neighbours(la, table, names, [f"{c}:{p}" for c, p in chosen], count)
+            units = stored_schema(wave.population).unit if wave.population else None
             shown = compare_with_neighbours(
-                build_dataset(wave), hood, [v.strip() for v in variables.split(",")], audience
+                build_dataset(wave), hood, [v.strip() for v in variables.split(",")], audience, units
             )
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
@@ -378,7 +385,7 @@ def _spec(path: Path | None, wave) -> AnalysisSpec:  # noqa: ANN001 - a Wave
 
 
 def _indicator_table(chosen: list[tuple[str, str]]) -> tuple[dict[str, str], dict[str, dict[str, float | None]]]:
-    """Names of LAs and each LA's value of each chosen indicator ("code:period" -> value)."""
+    """Names of units and each unit's value of each chosen indicator ("code:period" -> value)."""
     names: dict[str, str] = {}
     table: dict[str, dict[str, float | None]] = {}
     for code, period in chosen:

@@ -9,11 +9,13 @@ import click
 import polars as pl
 
 from omnibus.analysis.dataset import Dataset
-from omnibus.dataset import CLIENT_KEEP, EXPORT_FORMATS, IMPORT_MODES
+from omnibus.dataset import EXPORT_FORMATS, IMPORT_MODES
 from omnibus.dataset.build import build_dataset
 from omnibus.dataset.importing import ImportRefused, import_responses
 from omnibus.dataset.simulate import simulate
 from omnibus.dataset.wave_export import export_wave
+from omnibus.frame.schema import PopulationSchema
+from omnibus.frame.store import stored_schema
 from omnibus.site.cli.arguments import wave_named
 
 WAVE = click.argument("wave", metavar="WAVE")
@@ -102,14 +104,15 @@ def import_responses_command(wave: str, file: Path, mode: str | None, unit: str 
     "keep",
     multiple=True,
     metavar="NAME",
-    help=f"With --client: a frame attribute kept for every unit (default: {', '.join(CLIENT_KEEP)}).",
+    help="With --client: a frame attribute kept for every unit (default: the population's client_attributes).",
 )
 def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool, keep: tuple[str, ...]) -> None:
     """Export WAVE's dataset as CSV, XLSX, SPSS .sav or Parquet, with its codebook."""
     found = wave_named(wave)
 
+    _check_kept(stored_schema(found.population), keep)
     try:
-        done = export_wave(found, fmt, output, client, with_open_text, keep or CLIENT_KEEP)
+        done = export_wave(found, fmt, output, client, with_open_text, keep or None)
     except OSError as error:
         raise click.ClickException(f"{output}: {error}") from None
     where = f", codebook in {done.codebook}" if done.codebook else ", codebook on its own sheet"
@@ -118,17 +121,44 @@ def export(wave: str, fmt: str, output: Path, client: bool, with_open_text: bool
         click.echo(f"{done.pseudonymised} unit(s) without consent to be named carry a pseudonym")
 
 
+def _check_kept(schema: PopulationSchema, keep: tuple[str, ...]) -> None:
+    """Refuse an attribute the population does not have; warn of one it does not declare safe for a client."""
+    unknown = schema.unknown_attributes(keep)
+    if unknown:
+        raise click.ClickException(
+            f"--keep-attribute: {', '.join(unknown)} is not an attribute of the {schema.slug} population "
+            f"(its attributes: {', '.join(schema.attribute_names)})"
+        )
+    for name in keep:
+        if name not in schema.client_attributes:
+            declared = ", ".join(schema.client_attributes) or "none"
+            click.echo(
+                f"Warning: --keep-attribute {name}: the {schema.slug} population does not declare it safe for a "
+                f"client copy (its client_attributes: {declared}); a rare value can name a unit",
+                err=True,
+            )
+
+
 @click.command("simulate")
 @WAVE
 @click.option("--seed", type=int, help="Seed of the random choices, for the same answers again.")
 @click.option(
     "--response-rate", type=click.FloatRange(0, 1), default=0.5, show_default=True, help="Share of units that respond."
 )
-def simulate_command(wave: str, seed: int | None, response_rate: float) -> None:
+@click.option(
+    "--section-share",
+    "section_shares",
+    multiple=True,
+    type=click.FloatRange(0, 1),
+    metavar="SHARE",
+    help="Share of all units answering a menu section, in menu order; repeat for each (the last holds for "
+    "later sections). Default: each menu section equally likely.",
+)
+def simulate_command(wave: str, seed: int | None, response_rate: float, section_shares: tuple[float, ...]) -> None:
     """Fill WAVE with synthetic answers, walked through the questionnaire's routing (for demos and tests)."""
     found = wave_named(wave)
 
-    done = simulate(found, seed=seed, response_rate=response_rate)
+    done = simulate(found, seed=seed, response_rate=response_rate, section_shares=section_shares)
     click.echo(
         f"Simulated {done.responding} responding unit(s) of {done.units}"
         + (f" ({done.skipped} already had answers)" if done.skipped else "")

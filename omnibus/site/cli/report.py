@@ -11,7 +11,7 @@ from omnibus.analysis.tables import wave_tables
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.report.ees import Country
 from omnibus.report.libreoffice import ConversionError
-from omnibus.report.making import ReportError, make_report, parse_formats
+from omnibus.report.making import ReportError, make_report, parse_formats, population_units
 from omnibus.report.publish import PUBLISH_FORMATS, PublishError, publish, wave_release
 from omnibus.report.spec import ReportSpecError, default_spec_text
 from omnibus.report.tabbook import book_weights, write_tabbook
@@ -135,9 +135,9 @@ def build_report_command(
     help="Where to write the specification [default: WAVE-report.yaml in the current folder].",
 )
 @click.option("--analysis", help="The analysis spec the report uses, as a path relative to the specification.")
-@click.option("--units", default="units", show_default=True, help="What the units are called in sentences (LAs).")
+@click.option("--units", help="What the units are called in sentences [default: the population's plural unit noun].")
 @click.option("--force", is_flag=True, help="Replace an existing file.")
-def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, force: bool) -> None:
+def init(wave_slug: str, output: Path | None, analysis: str | None, units: str | None, force: bool) -> None:
     """Write a first report specification for WAVE: a figure for every question, drafts for all the text."""
     wave = wave_named(wave_slug)
     path = output or Path(f"{wave.slug}-report.yaml")
@@ -155,7 +155,7 @@ def init(wave_slug: str, output: Path | None, analysis: str | None, units: str, 
             "add `analysis: FILE` to the specification to choose bases, nets, breakdowns and tests.",
             err=True,
         )
-    text = default_spec_text(questionnaire, analysis, units)
+    text = default_spec_text(questionnaire, analysis, units or population_units(wave))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")

@@ -38,6 +38,7 @@ DEMO_SPEC = Path("examples/analysis/cso-wave3.yaml")
 DEMO_CONTEXT = Path("examples/context/context.yaml")
 DEMO_USER = "researcher"
 DEMO_PASSWORD = "omnibus-demo"  # a demo on the researcher's own machine; never a deployment's
+DEMO_SECTION_SHARES = (0.47, 0.39, 0.36)  # the CSO Wave 3 seed: of all 152 LAs, 47% answered CSC, 39% EY, 36% SEND
 
 
 def _address(addrport: str) -> str:
@@ -153,7 +154,7 @@ def _demo_wave(stored: QuestionnaireVersion) -> Wave:
 def _demo_answers_and_tables(demo_wave: Wave, example: WaveUnit, root: Path) -> tuple[Path, str]:
     """Simulated answers for every LA but the one whose code is printed, SocImprov coded, and the tab book."""
     if not Answer.objects.filter(wave_unit__wave=demo_wave).exclude(wave_unit=example).exists():
-        simulate(demo_wave, seed=2017, response_rate=0.51, leave={example.pk})
+        simulate(demo_wave, seed=2017, response_rate=0.51, leave={example.pk}, section_shares=DEMO_SECTION_SHARES)
     coding_line = code_demo(demo_wave)
     path = Path(settings.DATA_DIR) / "cso-wave3-demo-tabbook.xlsx"
     dataset = build_dataset(demo_wave)
