@@ -182,12 +182,6 @@ def test_the_forums_survey_end_to_end_says_nothing_of_local_authorities(
     assert la_wording(text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the open-response chapter still says quotes are attributed by authority type and falls back to "
-    "'A local authority' (coding.attribution and the report's wording follow the population in another "
-    "change); remove this mark when it passes",
-)
 def test_the_forums_quotes_are_attributed_by_the_forums_own_attributes(forums: Wave, tmp_path: Path) -> None:
     units = list(forums.units.order_by("unit__key"))
     web_answers(units[0])
