@@ -158,6 +158,8 @@ def test_the_forums_survey_end_to_end_says_nothing_of_local_authorities(
         response = researcher.get(address)
         assert response.status_code == 200, address
         assert la_wording(page_text(response)) == [], address
+    offered = researcher.get(f"/office/waves/{SLUG}/messages/").content.decode()
+    assert 'value="parent-carer-forums-invitation"' in offered and 'value="parent-carer-forums-reminder"' in offered
     wave_page = page_text(researcher.get(f"/office/waves/{SLUG}/"))
     assert "Forum size (members)" in wave_page and "Years running" in wave_page
     assert re.search(r"\d+ of 40 parent carer forums have responded", wave_page)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from playwright.sync_api import Browser, BrowserContext, Page, Request, Response, expect
 
 from omnibus.fieldwork.models import WaveUnit
@@ -362,3 +364,18 @@ def run_interleaved(*runs: Iterable[Callable[[], None]]) -> None:
                 iterators.remove(it)
             else:
                 step()
+
+
+def researcher_page(browser: Browser, base_url: str) -> tuple[BrowserContext, Page]:
+    """A researcher, made now, signed in to the back office in a browser context of their own."""
+    researcher = get_user_model().objects.create_user("ada", password="a long demo passphrase")
+    researcher.groups.add(Group.objects.get_or_create(name="researcher")[0])
+    context = browser.new_context(base_url=base_url)
+    context.set_default_timeout(TIMEOUT_MS)
+    context.route(GOVUK_ONLY_FONTS, lambda route: route.abort())
+    page = context.new_page()
+    page.goto("/office/")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill("a long demo passphrase")
+    page.get_by_role("button", name="Sign in").click()
+    return context, page

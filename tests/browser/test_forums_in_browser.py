@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import Browser
 from pytest_django.live_server_helper import LiveServer
@@ -20,7 +18,7 @@ from omnibus.frame.models import Population
 from omnibus.frame.store import load_frame
 
 from .conftest import ROOT
-from .survey_browser import GOVUK_ONLY_FONTS, TIMEOUT_MS, assert_accessible, screenshot
+from .survey_browser import GOVUK_ONLY_FONTS, TIMEOUT_MS, assert_accessible, researcher_page, screenshot
 
 EXAMPLES = ROOT / "examples"
 
@@ -38,8 +36,6 @@ def test_a_forum_answers_and_a_researcher_reads_its_table_3(
     wave = create_wave("pcf-browser", stored.title, stored, "parent-carer-forums", date(2025, 1, 1), opens,
                        opens + timedelta(days=30))  # fmt: skip
     forum = wave.units.get(unit__key="PCF001")
-    researcher = get_user_model().objects.create_user("ada", password="a long demo passphrase")
-    researcher.groups.add(Group.objects.get_or_create(name="researcher")[0])
 
     for javascript in (False, True):
         context = browser.new_context(base_url=live_server.url, java_script_enabled=javascript)
@@ -62,14 +58,7 @@ def test_a_forum_answers_and_a_researcher_reads_its_table_3(
         assert page.url.endswith("/survey/sections/services/Partners/")
         context.close()
 
-    context = browser.new_context(base_url=live_server.url)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.route(GOVUK_ONLY_FONTS, lambda route: route.abort())
-    page = context.new_page()
-    page.goto("/office/")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill("a long demo passphrase")
-    page.get_by_role("button", name="Sign in").click()
+    context, page = researcher_page(browser, live_server.url)
     for name, path in (
         ("forum-wave", "/office/waves/pcf-browser/"),
         ("forum-frame", "/frame/?population=parent-carer-forums"),

@@ -60,6 +60,11 @@ def test_the_form_offers_the_templates_audiences_and_units(researcher: Client, w
     for value in ("invitation", "reminder", "everyone", "not-started", "partial", "unfinished", "section:csc"):
         assert f'value="{value}"' in page, value
     assert "Barnsley</option>" in page
+    # The forums' templates merge {{ area }}, which the LAs' population does not have: not offered.
+    assert "parent-carer-forums-invitation" not in page
+    forums_template = {"template": "parent-carer-forums-invitation", "audience": "everyone"}
+    refused = researcher.post(messages_url(wave), forums_template)
+    assert refused.status_code == 400 and "there is no template" in refused.content.decode()
 
 
 def test_the_preview_shows_the_units_own_code_and_name(researcher: Client, wave: Wave, units: dict) -> None:

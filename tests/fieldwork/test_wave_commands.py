@@ -113,3 +113,14 @@ def test_exporting_codes_is_audited_and_erased_codes_are_gone(frame: None) -> No
     erase_contacts(Wave.objects.get(slug="cso-w3"), "test", before_retention=True)
     result = CliRunner().invoke(codes, ["export", "cso-w3"])
     assert result.exit_code == 0 and result.output.strip() == "unit_key,unit_name,access_code,link"
+
+
+def test_with_two_populations_loaded_create_asks_for_one_and_keeps_the_frames(frame: None) -> None:
+    load_frame(ROOT / "examples" / "frame" / "parent-carer-forums.csv", date(2017, 9, 1))
+    refused = create()
+    assert refused.exit_code == 1 and "Traceback" not in refused.output
+    assert "there are 2 populations (england-la, parent-carer-forums): choose one with --population" in refused.output
+    made = create("--population", "parent-carer-forums")
+    assert made.exit_code == 0, made.output
+    assert "Created wave cso-w3: 40 units" in made.output
+    assert Wave.objects.get(slug="cso-w3").population.slug == "parent-carer-forums"  # from the frame it was made on

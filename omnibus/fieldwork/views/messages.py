@@ -8,6 +8,8 @@ summary and status 400, never a server error.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib import messages as flash
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +20,7 @@ from omnibus.core.ids import as_id
 from omnibus.core.roles import researcher_required
 from omnibus.fieldwork import audit
 from omnibus.fieldwork.messages import (
+    MERGE,
     TEMPLATE_DIR,
     AudienceError,
     TemplateError,
@@ -39,9 +42,19 @@ FIXED_AUDIENCES = {
 }
 
 
-def template_names() -> list[str]:
-    """The message templates a researcher may choose: the files in examples/messages/."""
-    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.md"))
+def template_names(wave: Wave) -> list[str]:
+    """The message templates a researcher may choose for the wave: the files in examples/messages/
+    that merge only fields the wave has (another population's templates are not offered)."""
+    fields = set(wave_fields(wave))
+    return sorted(p.stem for p in TEMPLATE_DIR.glob("*.md") if _merges_only(p, fields))
+
+
+def _merges_only(path: Path, fields: set[str]) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return True  # offered: choosing it names the problem
+    return {match.group(1) for match in MERGE.finditer(text)} <= fields
 
 
 def audiences_of(wave: Wave) -> dict[str, str]:
@@ -65,7 +78,7 @@ def _messages_page(
         "wave": wave,
         "campaigns": _campaigns(wave),
         "statuses": STATUSES,
-        "templates": template_names(),
+        "templates": template_names(wave),
         "audiences": audiences_of(wave),
         "units": wave.units.select_related("unit").exclude(unit=None).order_by("name"),
         "chosen": {k: chosen.get(k, "") for k in ("template", "audience", "unit")},
@@ -107,7 +120,7 @@ def _check_choice(data: object, wave: Wave, need_unit: bool) -> dict[str, str]:
     """What is wrong with the chosen template, audience and (for a preview) unit, by field."""
     errors = {}
     template = data.get("template", "")  # type: ignore[attr-defined]
-    if template not in template_names():
+    if template not in template_names(wave):
         errors["template"] = "choose a message template" if not template else f"there is no template {template!r}"
     else:
         try:
