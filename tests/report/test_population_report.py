@@ -81,3 +81,25 @@ def test_open_responses_say_how_this_population_s_quotes_are_attributed(schools)
     intro = chapters[0].blocks[0].text
     assert "Quotes are attributed by phase of education and area only." in intro
     assert "authorit" not in intro
+
+
+def test_the_report_s_own_wording_of_a_schools_wave_speaks_of_schools(schools):
+    """The chapters the report writes itself (not the questionnaire's words, which are the CSO's here)."""
+    import re
+
+    from omnibus.report.build import build_report, walk_blocks
+    from omnibus.report.document import Chapter, DataTable, Paragraph
+    from omnibus.report.making import read_specs, report_inputs
+
+    spec, analysis = read_specs(schools, None)
+    report = build_report(report_inputs(schools, [], spec, analysis, lambda line: None))
+    own = [c for c in report.chapters if c.key in ("introduction", "appendix-1")]
+    texts = []
+    for block in walk_blocks(own):
+        if isinstance(block, Paragraph | Chapter):
+            texts.append(getattr(block, "text", "") or getattr(block, "title", ""))
+        elif isinstance(block, DataTable):
+            texts += [block.caption, *block.notes, *(" ".join(row) for row in block.rows)]
+    text = " ".join(texts)
+    assert "schools" in text and "Phase of education" in text and "Area" in text
+    assert re.findall(r"local authorit\w*|\bLAs?\b|[Aa]uthority type|Region", text) == []
