@@ -756,10 +756,11 @@ def numeric_table(
     """A numeric item: mean (outliers left out, footnoted), median, minimum, maximum and n."""
     name = item.id if item else question.id
     rule = spec.outlier_rule(name)
+    boxes = np.array([o.code for o in question.unavailable], dtype=float)  # "Don't know": never a value
 
     def valid_of(p: Prepared) -> np.ndarray:
         x = p.values(name)
-        return (x != NOT_ASKED) & (x != NOT_ANSWERED)
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED) & ~np.isin(x, boxes)
 
     bases = _column_bases(main, others, [name], question.section, valid_of)
     limits: dict[int, Fences] = {}  # per wave: the rule is applied to each wave's own distribution
@@ -791,6 +792,9 @@ def numeric_table(
     b.value_row("Minimum", "minimum", [s.minimum if s else None for s in summaries])
     b.value_row("Maximum", "maximum", [s.maximum if s else None for s in summaries])
     b.count_row("Outliers left out of the mean", "outliers", [float(s.outliers) if s else None for s in summaries])
+    for box in question.unavailable:
+        counts = b.counts(lambda p, c=box.code: p.values(name) == c)
+        b.count_row(f"{box.label} (not in base)", "excluded", counts, box.code)
     not_answered = b.counts(lambda p: p.values(name) == NOT_ANSWERED)
     b.count_row("Not answered (not in base)", "not_answered", not_answered)
     table_bases = _bases(bases, spec)
@@ -811,7 +815,7 @@ def numeric_table(
         question.id,
         question.section,
         f"{title} ({unit.strip()})" if unit else title,
-        describe_base(question, item, [], main),
+        describe_base(question, item, list(question.unavailable), main),
         "numeric",
         columns,
         table_bases,
@@ -832,7 +836,8 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
 
     def answered(p: Prepared, name: str) -> np.ndarray:
         x = p.values(name)
-        return (x != NOT_ASKED) & (x != NOT_ANSWERED)
+        boxes = [o.code for o in questionnaire.owner(name).unavailable]  # type: ignore[union-attr]
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED) & ~np.isin(x, boxes)
 
     def inside(p: Prepared, name: str) -> np.ndarray:
         key = (id(p), name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from omnibus.questionnaire import unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import specify_key
@@ -51,6 +52,7 @@ class Field:
     value: str = ""
     error: str | None = None
     choices: list[Choice] = field(default_factory=list)
+    boxes: list[Choice] = field(default_factory=list)  # a number's "Don't know" boxes, beside its input
 
 
 @dataclass
@@ -75,6 +77,8 @@ def form_data(question: Question, questionnaire: Questionnaire, answers: dict[st
     keys += [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
     for key in keys:
         value = answers.get(key)
+        if unavailable.stored_as_form(question, key, value, data):
+            continue
         if isinstance(value, list):
             data[key] = [str(v) for v in value]
         elif value is not None:
@@ -116,8 +120,22 @@ def page_view(
         view.inline = (
             kind_of(question).scale and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
         )
+    if question.unavailable:
+        view.kind = "number_unavailable" if not view.items else view.kind
+        for number in view.items or [view.main]:
+            number.boxes = _boxes(question, number, data)
     view.errors = _summary(view, errors or [])
     return view
+
+
+def _boxes(question: Question, number: Field, data: FormData) -> list[Choice]:
+    """A number's "Don't know" boxes, ticked as the form (or the stored answer) says."""
+    name = unavailable.field_name(number.name)
+    ticked = set(data.get(name, []))
+    return [
+        Choice(str(o.missing), o.label, f"{name}-{o.missing}", str(o.missing) in ticked, exclusive=True)
+        for o in question.unavailable
+    ]
 
 
 def _first(data: FormData, name: str) -> str:

@@ -93,8 +93,8 @@ def value_labels(variable: Variable) -> dict[int, str]:
         return {**{o.code: option_label(o) for o in variable.value_labels}, **SYSTEM_LABELS}
     if variable.kind == "flag":
         return {**FLAG_LABELS, **SYSTEM_LABELS}
-    if variable.kind == "number":
-        return dict(SYSTEM_LABELS)
+    if variable.kind == "number":  # with the labels of its "Don't know" boxes, if it has any
+        return {**{o.code: o.label for o in variable.value_labels}, **SYSTEM_LABELS}
     return {}
 
 
@@ -102,7 +102,8 @@ def missing_values(variable: Variable) -> dict[int, str]:
     """The codes that mean "no answer": not asked, not answered, and the questionnaire's missing codes."""
     if variable.kind == "text":
         return {}
-    own = {o.code: o.label for o in variable.value_labels if o.missing} if variable.kind == "code" else {}
+    labelled = variable.kind in ("code", "number")  # a number's labels are its "Don't know" boxes
+    own = {o.code: o.label for o in variable.value_labels if o.missing} if labelled else {}
     return {**SYSTEM_LABELS, **own}
 
 
@@ -144,5 +145,7 @@ def spss_missing(variable: Variable) -> list[object]:
     if len(codes) <= 3:
         return codes
     own = [c for c in codes if c not in SYSTEM_LABELS]
+    if variable.kind == "number":  # every answer is 0 or more (the checker sees to it): all below 0 is missing
+        return [{"lo": float(min(codes)), "hi": float(NOT_ASKED)}]
     # SPSS allows a range plus one discrete value: the system codes as a range, the first own code.
     return [{"lo": float(NOT_ANSWERED), "hi": float(NOT_ASKED)}, own[0]]

@@ -38,7 +38,7 @@ from omnibus.dataset import IMPORT_MODES
 from omnibus.dataset.writing import save_unit
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.questionnaire import textfile
+from omnibus.questionnaire import textfile, unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.reading import MalformedInput
@@ -482,6 +482,9 @@ def _page_data(shape: QuestionShape, present: dict[str, RawValue], read: Questio
             text = cell.text
         elif kind.coded:
             text = _code(cell, codes, question, name, read)
+        elif box := unavailable.box_from_text(question, cell.text):
+            data[unavailable.field_name(name)] = [str(box.missing)]  # "Don't know" (or -8) ticks its box
+            continue
         else:
             text = _number(cell.text, question)
         if text:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from omnibus.questionnaire import expressions as ex
+from omnibus.questionnaire import unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import piped_names
@@ -40,6 +41,7 @@ class _Checker:
             self.check_section(section)
             for question in section.questions:
                 self.check_question(question)
+                self.problems += unavailable.problems(question)
 
     # -- names ---------------------------------------------------------------------
 

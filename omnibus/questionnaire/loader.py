@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from omnibus.questionnaire import textfile
+from omnibus.questionnaire import loader_parts, textfile
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.model import (
     MISSING_KINDS,
@@ -61,8 +61,8 @@ TYPE_KEYS = {
     "multi": {"options", "options_from", "min_choices", "max_choices"},
     "grid": {"options", "items"},
     "text": {"max_length"},
-    "number": {"min", "max", "integer", "prefix", "suffix"},
-    "numbers": {"items", "min", "max", "integer", "prefix", "suffix"},
+    "number": {"min", "max", "integer", "prefix", "suffix", "unavailable"},
+    "numbers": {"items", "min", "max", "integer", "prefix", "suffix", "unavailable"},
     "statement": set(),
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
@@ -313,6 +313,8 @@ class _Reader:
             question.items = [self.item(n, where) for n in self.sequence(fields["items"], "items")]
         if "consent" in fields:
             question.consent = self.consent(fields["consent"], where)
+        if "unavailable" in fields:
+            question.unavailable = loader_parts.unavailable(self, fields["unavailable"], where)
         return question
 
     def question_type(self, node: yaml.MappingNode) -> str | None:

@@ -13,6 +13,10 @@ kind (`kinds`) implements and `variables.py` hands out, so that no stage invents
 - grid: one variable per item, the item id;
 - numbers: one variable per item, the item id;
 - an option with `specify: true`: its text in `{id}_{code}_text`.
+
+A number (or each item of a set of numbers) may offer "Don't know" / "Not available" boxes
+(`unavailable:`): ticked, the answer is that box's missing code (`UNAVAILABLE_CODES`), stored
+under the number's own key and variable like any answer, and labelled as missing.
 """
 
 from __future__ import annotations
@@ -32,7 +36,15 @@ QUESTION_TYPES: tuple[str, ...] = (
     "statement",
 )
 CHOICE_TYPES = ("single", "multi")
-MISSING_KINDS = ("dont_know", "prefer_not_to_say")
+MISSING_KINDS = ("dont_know", "prefer_not_to_say", "not_available")
+# The codes a number's "Don't know" / "Not available" boxes store: negative, below any answer
+# a number with `unavailable:` allows (its `min` is 0 or more), and apart from -1 and -2.
+UNAVAILABLE_CODES = {"dont_know": -8, "not_available": -9, "prefer_not_to_say": -7}
+UNAVAILABLE_LABELS = {
+    "dont_know": "Don't know",
+    "not_available": "Not available",
+    "prefer_not_to_say": "Prefer not to say",
+}
 
 
 @dataclass
@@ -107,6 +119,7 @@ class Question:
     prefix: str | None = None  # "£"
     suffix: str | None = None  # "children", "%"
     consent: Consent | None = None
+    unavailable: list[Option] = field(default_factory=list)  # a number's "Don't know" boxes (missing codes)
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
 

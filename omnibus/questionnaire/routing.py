@@ -28,6 +28,7 @@ from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import specify_key
 from omnibus.questionnaire.route import Route, offered_options
+from omnibus.questionnaire.unavailable import without_boxes
 
 Answers = Mapping[str, object]
 
@@ -46,6 +47,9 @@ class _Live:
         self.live = live
 
     def value(self, name: str) -> object:
+        owner = self.questionnaire.owner(name)
+        if owner is not None and owner.unavailable:
+            return without_boxes(owner, self.live, name)  # a "Don't know" box has no value to compare
         return self.live.get(name)
 
     def count(self, name: str) -> int:

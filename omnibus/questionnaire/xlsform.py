@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from omnibus.questionnaire import expressions as ex
-from omnibus.questionnaire import textfile
+from omnibus.questionnaire import textfile, xlsform_constructs
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.kinds import KINDS, QuestionKind, kind_of
 from omnibus.questionnaire.loader import read_text
@@ -681,6 +681,9 @@ class _Converter:
         except Unmappable as error:
             self.note(row, f"'{row.get('name')}': constraint '{text}' not carried over: {error}")
             return
+        node, boxes = xlsform_constructs.special_values(node, question)  # `or . = -99`: a "Don't know" box
+        for message in boxes:
+            self.note(row, f"'{row.get('name')}': constraint '{text}': {message}")
         limits = _Limits(question["type"], question.get("integer", True))
         for part in node.operands if isinstance(node, XLogic) and node.op == "and" else (node,):
             limits.add(part)

@@ -9,6 +9,7 @@ from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import Variable
 from omnibus.questionnaire.printed_parts import PrintedQuestion, numeric_format
 from omnibus.questionnaire.reading import FieldError, FormData, PageInput, missing, one_value, read_number
+from omnibus.questionnaire.unavailable import read_box
 from omnibus.questionnaire.xlsx_parts import ListSheet, Row, Wording, number_validation, text_validation
 
 TEXT_MAX = 10_000  # an open text with no limit of its own
@@ -18,8 +19,8 @@ class _OneAnswer(QuestionKind):
     """Shared by open text and a single number: one answer under the question's id."""
 
     def variables(self, question: Question, questionnaire: Questionnaire) -> list[Variable]:
-        """One variable, the question id, of the kind's own variable kind."""
-        return [Variable(question.id, question.text, question.id, self.type)]
+        """One variable, the question id, of the kind's own variable kind (a number's boxes as its value labels)."""
+        return [Variable(question.id, question.text, question.id, self.type, list(question.unavailable))]
 
     def print_answers(self, record: PrintedQuestion, question: Question, questionnaire: Questionnaire) -> None:
         """The answer line."""
@@ -73,7 +74,9 @@ class Number(_OneAnswer):
     def read_page(
         self, question: Question, offered: list[Option], items: list[str], data: FormData, result: PageInput
     ) -> None:
-        """A number in the question's range."""
+        """A number in the question's range, or one of its "Don't know" boxes."""
+        if read_box(question, question.id, data, result):
+            return
         read_number(question, question.id, one_value(data, question.id), question.min, question.max, result)
 
     def answer_line(self, question: Question) -> str | None:
