@@ -799,6 +799,7 @@ def numeric_table(
     b.count_row("Not answered (not in base)", "not_answered", not_answered)
     table_bases = _bases(bases, spec)
     dropped = sum(s.outliers for s in summaries if s)
+    dated = _dates_note(main, question, valid_of(main)) if question.as_at is not None and item is None else []
     notes = [
         f"Mean excludes outliers ({rule.describe()}): {dropped} value(s) left out across the columns; "
         "the median, minimum and maximum use every value. A mean without its outliers is not tested "
@@ -820,10 +821,25 @@ def numeric_table(
         columns,
         table_bases,
         b.rows,
-        notes + changed + _notes(spec, table_bases, _weighted(main)),
+        notes + dated + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
         wording_notes=changed,
     )
+
+
+def _dates_note(main: Prepared, question: Question, valid: np.ndarray) -> list[str]:
+    """How many figures relate to another date than the one asked for (a number with `as_at`)."""
+    name = f"{question.id}_date"
+    if name not in main.dataset.data.columns:
+        return []
+    dates = main.dataset.data.get_column(name).to_list()
+    given = [d for d, ok in zip(dates, valid, strict=True) if ok]
+    other = sum(1 for d in given if d is not None and d != question.as_at.default)  # type: ignore[union-attr]
+    asked = question.as_at.default  # type: ignore[union-attr]
+    return [
+        f"{other} of the {len(given)} figures relate to another date than {asked.day} {asked:%B %Y} "
+        f"(their latest; {name} gives each figure's date)."
+    ]
 
 
 def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: AnalysisSpec, columns: list[Column]) -> Table:

@@ -100,7 +100,7 @@ def value_labels(variable: Variable) -> dict[int, str]:
 
 def missing_values(variable: Variable) -> dict[int, str]:
     """The codes that mean "no answer": not asked, not answered, and the questionnaire's missing codes."""
-    if variable.kind == "text":
+    if variable.kind in ("text", "date"):  # no value means no answer: nothing to declare
         return {}
     labelled = variable.kind in ("code", "number")  # a number's labels are its "Don't know" boxes
     own = {o.code: o.label for o in variable.value_labels if o.missing} if labelled else {}

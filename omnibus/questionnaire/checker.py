@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from omnibus.questionnaire import checks, unavailable
 from omnibus.questionnaire import expressions as ex
-from omnibus.questionnaire import unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import piped_names
@@ -42,6 +42,7 @@ class _Checker:
             for question in section.questions:
                 self.check_question(question)
                 self.problems += unavailable.problems(question)
+        self.problems += checks.problems(self.q)
 
     # -- names ---------------------------------------------------------------------
 

@@ -35,7 +35,7 @@ MAX_BYTES = 2 * textfile.MB  # Wave 3, a long questionnaire, is 30 KB
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 TOP_KEYS = {"survey", "version", "title", "introduction", "base_all", "option_sets", "menu", "sections"}
-SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions"}
+SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions", "checks"}
 MENU_KEYS = {"id", "text", "hint", "sections"}
 OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
 OPTIONS_FROM_KEYS = {"question", "chosen", "exclude"}
@@ -53,6 +53,7 @@ COMMON_QUESTION_KEYS = {
     "base",
     "required",
     "pilot",
+    "checks",
 }
 # Which keys each question type takes beyond the common ones: a key given to a type that
 # does not use it is a mistake worth reporting (max_length on a single choice, say).
@@ -61,7 +62,7 @@ TYPE_KEYS = {
     "multi": {"options", "options_from", "min_choices", "max_choices"},
     "grid": {"options", "items"},
     "text": {"max_length"},
-    "number": {"min", "max", "integer", "prefix", "suffix", "unavailable"},
+    "number": {"min", "max", "integer", "prefix", "suffix", "unavailable", "as_at"},
     "numbers": {"items", "min", "max", "integer", "prefix", "suffix", "unavailable"},
     "statement": set(),
 }
@@ -265,6 +266,8 @@ class _Reader:
             line=node.start_mark.line + 1,
             lines=_lines(fields),
         )
+        if "checks" in fields:
+            section.checks = loader_parts.checks(self, fields["checks"], f"section {section.id or '(no id)'}")
         for question_node in self.sequence(fields["questions"], "questions") if "questions" in fields else []:
             question = self.question(question_node, section.id)
             if question is not None:
@@ -313,6 +316,10 @@ class _Reader:
             question.items = [self.item(n, where) for n in self.sequence(fields["items"], "items")]
         if "consent" in fields:
             question.consent = self.consent(fields["consent"], where)
+        if "checks" in fields:
+            question.checks = loader_parts.checks(self, fields["checks"], where)
+        if "as_at" in fields:
+            question.as_at = loader_parts.as_at(self, fields["as_at"], where)
         if "unavailable" in fields:
             question.unavailable = loader_parts.unavailable(self, fields["unavailable"], where)
         return question

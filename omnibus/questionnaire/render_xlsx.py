@@ -26,6 +26,7 @@ from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.printed import instruction, paragraphs, piped, plain, printed_menu, printed_sections
 from omnibus.questionnaire.wording import describe, section_line
+from omnibus.questionnaire.xlsx_checks import write_checks
 from omnibus.questionnaire.xlsx_parts import (
     ANSWER_COLUMN,
     CELL,
@@ -53,11 +54,21 @@ def render_xlsx(questionnaire: Questionnaire, path: Path) -> None:
     sheets = [workbook.add_worksheet(name) for name in names]
     lists = ListSheet(workbook.add_worksheet(LISTS_SHEET))
     _write_cover(cover, questionnaire, names, formats)
+    cells: dict[str, str] = {}  # answer key -> its answer cell, for the Checks sheet's formulas
     for sheet, section in zip(sheets, questionnaire.sections, strict=True):
         rows = _section_header(section.title, section_line(section, questionnaire), section.intro)
         for question in section.questions:
             rows.extend(question_rows(question, questionnaire, lists))
         _write_rows(sheet, rows, formats)
+        quoted = sheet.name.replace("'", "''")
+        cells.update(
+            {
+                r.variable: f"'{quoted}'!{xl_rowcol_to_cell(n, ANSWER_COLUMN, True, True)}"
+                for n, r in enumerate(rows, 1)
+                if r.variable
+            }
+        )
+    write_checks(workbook, questionnaire, cells, formats)
     lists.sheet.hide()
     try:
         workbook.close()

@@ -228,3 +228,21 @@ def message_only(title: str, message: str) -> dict:
     """No check, only a message shown when the cell is selected."""
     # "any" checks nothing but still shows the input message when the cell is selected.
     return {"validate": "any", "input_title": _fit(title, MAX_TITLE), "input_message": _fit(message, MAX_MESSAGE)}
+
+
+def date_row(question: Question, routing: str) -> Row:
+    """The row of the date a number's figure relates to: a date cell, from the earliest date to today."""
+    as_at = question.as_at
+    assert as_at is not None
+    when = "Leave blank if the figure is for" if as_at.ask != "always" else "The figure was asked for"
+    default = f"{as_at.default.day} {as_at.default:%B %Y}"
+    bound = f"{as_at.bound.day} {as_at.bound:%B %Y}"
+    words = f"A date from {bound} to today. {when} {default}."
+    validation = {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": as_at.bound,
+        "maximum": "=TODAY()",
+        **_messages("Date", words, f"Enter a date from {bound} to today."),
+    }
+    return Row("The date the figures relate to", f"{question.id}_date", routing, words, validation)

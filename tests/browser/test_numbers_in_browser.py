@@ -77,3 +77,78 @@ def test_javascript_unticks_the_other_box(browser: Browser, live_server: LiveSer
     first.check()
     second.check()
     expect(first).not_to_be_checked()  # one box at a time, as GOV.UK's exclusive checkboxes behave
+
+
+@pytest.fixture
+def checks_unit(live_server: LiveServer, transactional_db: None) -> WaveUnit:
+    wave = small_questionnaire_wave("checks", slug="checks-browser")
+    return wave.units.get(unit__key="841")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_a_check_across_pages(
+    browser: Browser, live_server: LiveServer, checks_unit: WaveUnit, javascript: bool
+) -> None:
+    person = Colleague(browser, live_server.url, "Ada Example", javascript=javascript)
+    person.start(unseal(checks_unit.code_sealed), "SEND lead")
+    person.open_section("Plans")
+    page = person.page
+    page.get_by_label("Number").fill("10")
+    person.go_on()
+    expect(page).to_have_url(re.compile(r"/survey/sections/send/PBplans/$"))
+    page.get_by_role("textbox").fill("12")
+    person.go_on()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Plans with a personal budget must be no more than the plans issued")
+    expect(page.get_by_role("textbox")).to_have_value("12")
+    person.capture("checks-across-pages-error")
+    summary.get_by_role("link").click()
+    if javascript:  # GOV.UK's error summary moves the focus to the field
+        expect(page.get_by_role("textbox")).to_be_focused()
+    else:  # the link lands on the field
+        expect(page).to_have_url(re.compile(r"#PBplans$"))
+    assert live_answers(checks_unit) == {"Issued": 10}
+    page.get_by_role("textbox").fill("9")
+    person.go_on()
+    expect(page).to_have_url(re.compile(r"/survey/sections/send/Pct/(#\w+)?$"))
+    page.get_by_role("textbox", name="Within 20 weeks").fill("60")
+    page.get_by_role("textbox", name="After more than 20 weeks").fill("30")
+    person.go_on()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The percentages must add up to 100")
+    person.capture("checks-percentages-error")
+    assert live_answers(checks_unit) == {"Issued": 10, "PBplans": 9}
+    assert person.problems == []
+
+
+@pytest.fixture
+def dated_unit(live_server: LiveServer, transactional_db: None) -> WaveUnit:
+    return small_questionnaire_wave("as_at", slug="as-at-browser").units.get(unit__key="390")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_a_figure_with_its_date(
+    browser: Browser, live_server: LiveServer, dated_unit: WaveUnit, javascript: bool
+) -> None:
+    person = Colleague(browser, live_server.url, "Ada Example", javascript=javascript)
+    person.start(unseal(dated_unit.code_sealed), "Performance lead")
+    person.open_section("Children in care")
+    page = person.page
+    page.get_by_label("Number").fill("415")
+    page.get_by_label("Day").fill("30")
+    page.get_by_label("Month").fill("2")
+    page.get_by_label("Year").fill("2018")
+    person.go_on()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("The date the figures relate to must be a real date")
+    expect(page.get_by_label("Day")).to_have_value("30")
+    person.capture("as-at-date-error")
+    summary.get_by_role("link").click()
+    if javascript:
+        expect(page.get_by_label("Day")).to_be_focused()
+    page.get_by_label("Day").fill("31")
+    page.get_by_label("Month").fill("1")
+    person.go_on()
+    expect(page).to_have_url(re.compile(r"/survey/sections/care/Rate/(#[\w-]+)?$"))
+    assert live_answers(dated_unit) == {"CLA": 415, "CLA_date": "2018-01-31"}
+    person.capture("as-at-always")
+    assert person.problems == []

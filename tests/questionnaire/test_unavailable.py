@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from omnibus.questionnaire.loader import QuestionnaireError, load
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.render_text import render_text
 from omnibus.questionnaire.render_xlsx import render_xlsx
@@ -17,17 +16,11 @@ from omnibus.questionnaire.validation import page_fields, read_page
 from omnibus.questionnaire.variables import variables
 from omnibus.questionnaire.xlsform import convert
 from omnibus.site.cli.questionnaire import questionnaire as questionnaire_group
-from tests.constructs import HERE
+from tests.constructs import BAD_HEAD, mistakes, questionnaire_fixture
 
-FILE = HERE / "unavailable.yaml"
-
-BAD = """\
-survey: bad
-version: "1"
-title: Bad boxes
-sections:
-  - id: s
-    title: S
+BAD = (
+    BAD_HEAD
+    + """\
     questions:
       - id: A
         type: number
@@ -57,26 +50,14 @@ sections:
         min: 0
         unavailable: maybe
 """
+)
 
 
-def mistakes(path: Path) -> list[str]:
-    """Every FILE:LINE: message that loading the file reports."""
-    try:
-        load(path)
-    except QuestionnaireError as error:
-        return error.lines()
-    return []
-
-
-@pytest.fixture(scope="module")
-def q():  # noqa: ANN201 - a Questionnaire
-    return load(FILE)
+q = questionnaire_fixture("unavailable")
 
 
 def test_mistakes_are_located(tmp_path: Path) -> None:
-    path = tmp_path / "bad.yaml"
-    path.write_text(BAD, encoding="utf-8")
-    lines = mistakes(path)
+    path, lines = mistakes(BAD, tmp_path)
     expected = [
         f'{path}:11: A: unavailable: a number with "Don\'t know" boxes needs min: 0 or more',
         f"{path}:16: question B: unknown unavailable box 'refused'; known: dont_know, not_available, prefer_not_to_say",
