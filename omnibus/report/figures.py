@@ -452,7 +452,8 @@ def numeric_summary(tables: list[Table], question: Question, spec: FigureSpec, c
         by_kind = {r.kind: r.cells[0].value for r in table.rows}
         item = table.title.removeprefix(question.text).strip() or spec.title
         rows.append([item, *(_number(by_kind.get(k), unit, c) for k in kinds), str(table.bases[0].n)])
-    notes = [n for n in tables[0].notes if n.startswith("Mean")] if tables else []
+    # The outlier rule, and how many figures relate to another date than the one asked for (`as_at`).
+    notes = [n for n in tables[0].notes if n.startswith("Mean") or "relate to another date" in n] if tables else []
     notes += _boxes_note(tables)
     caption = f"{spec.title}. Base: {base_text(tables[0])} ({base_range([t.bases[0].n for t in tables])})"
     return DataTable(

@@ -18,6 +18,14 @@ from tests.browser.survey_browser import Colleague
 from tests.constructs import small_questionnaire_wave
 
 
+def in_section(browser: Browser, live_server: LiveServer, unit: WaveUnit, section: str, javascript: bool) -> Colleague:
+    """A colleague of the unit, signed in with its code, on the first page of a section."""
+    person = Colleague(browser, live_server.url, "Ada Example", javascript=javascript)
+    person.start(unseal(unit.code_sealed), "Analyst")
+    person.open_section(section)
+    return person
+
+
 @pytest.fixture
 def unit(live_server: LiveServer, transactional_db: None) -> WaveUnit:
     wave = small_questionnaire_wave("unavailable", slug="unavailable-browser")
@@ -26,9 +34,7 @@ def unit(live_server: LiveServer, transactional_db: None) -> WaveUnit:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 def test_a_box_beside_a_number(browser: Browser, live_server: LiveServer, unit: WaveUnit, javascript: bool) -> None:
-    person = Colleague(browser, live_server.url, "Ada Example", javascript=javascript)
-    person.start(unseal(unit.code_sealed), "Finance lead")
-    person.open_section("Money and staff")
+    person = in_section(browser, live_server, unit, "Money and staff", javascript)
     page = person.page
     expect(page).to_have_url(re.compile(r"/survey/sections/money/Staff/$"))
     page.get_by_label("Number").fill("120")
@@ -89,9 +95,7 @@ def checks_unit(live_server: LiveServer, transactional_db: None) -> WaveUnit:
 def test_a_check_across_pages(
     browser: Browser, live_server: LiveServer, checks_unit: WaveUnit, javascript: bool
 ) -> None:
-    person = Colleague(browser, live_server.url, "Ada Example", javascript=javascript)
-    person.start(unseal(checks_unit.code_sealed), "SEND lead")
-    person.open_section("Plans")
+    person = in_section(browser, live_server, checks_unit, "Plans", javascript)
     page = person.page
     page.get_by_label("Number").fill("10")
     person.go_on()
@@ -129,9 +133,7 @@ def dated_unit(live_server: LiveServer, transactional_db: None) -> WaveUnit:
 def test_a_figure_with_its_date(
     browser: Browser, live_server: LiveServer, dated_unit: WaveUnit, javascript: bool
 ) -> None:
-    person = Colleague(browser, live_server.url, "Ada Example", javascript=javascript)
-    person.start(unseal(dated_unit.code_sealed), "Performance lead")
-    person.open_section("Children in care")
+    person = in_section(browser, live_server, dated_unit, "Children in care", javascript)
     page = person.page
     page.get_by_label("Number").fill("415")
     page.get_by_label("Day").fill("30")

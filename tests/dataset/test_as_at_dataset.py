@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pyreadstat
 import pytest
 
@@ -90,3 +91,29 @@ def test_a_returned_excel_copy_with_a_date(wave: Wave, tmp_path: Path) -> None:
     book.save(path)
     import_responses(wave, path, unit="840")
     assert live_answers(wave.units.get(unit__key="840")) == {"CLA": 410, "CLA_date": "2018-02-28"}
+
+
+def test_every_export_format_writes_the_date(answered: Wave, tmp_path: Path) -> None:
+    import polars as pl
+
+    dataset = build_dataset(answered)
+    for fmt in ("csv", "xlsx", "parquet"):
+        export_dataset(dataset, fmt, tmp_path / f"out.{fmt}")
+    assert "2018-01-31" in (tmp_path / "out.csv").read_text(encoding="utf-8")
+    assert pl.read_parquet(tmp_path / "out.parquet")["CLA_date"].dtype == pl.Date
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = header.index("CLA_date") + 1
+    assert {str(sheet.cell(r, column).value)[:10] for r in range(2, sheet.max_row + 1)} >= {"2018-01-31", "2018-03-31"}
+
+
+def test_the_report_table_notes_the_other_dates(answered: Wave) -> None:
+    from omnibus.analysis.conventions import SEED
+    from omnibus.report.figures import numeric_summary
+    from omnibus.report.spec import FigureSpec
+
+    dataset = build_dataset(answered)
+    tables = [t for t in wave_tables(dataset, parse_spec({})) if t.question == "CLA"]
+    cla = dataset.questionnaire.question("CLA")
+    drawn = numeric_summary(tables, cla, FigureSpec("CLA", "Children looked after", "table"), SEED)
+    assert any(n.startswith("1 of the 2 figures relate to another date than 31 March 2018") for n in drawn.notes)
