@@ -123,3 +123,13 @@ def test_the_report_table_says_how_many_gave_no_figure(answered: Wave) -> None:
         "Answers with no figure, not in the base (over the items): 'Don't know': 1; 'Not available – not recorded': 1."
     ) in drawn.notes
     assert [row[-1] for row in drawn.rows] == ["2", "2"]  # each item's base leaves its box out
+
+
+@pytest.mark.parametrize("fmt", ["sav", "csv", "xlsx"])
+def test_an_export_imports_back_with_its_boxes(answered: Wave, tmp_path: Path, fmt: str) -> None:
+    path = tmp_path / f"boxes.{fmt}"
+    export_dataset(build_dataset(answered), fmt, path)
+    fresh = small_questionnaire_wave("unavailable", slug="unavailable-again")
+    import_responses(fresh, path)
+    for key in ("840", "841", "390"):
+        assert live_answers(fresh.units.get(unit__key=key)) == live_answers(answered.units.get(unit__key=key))
