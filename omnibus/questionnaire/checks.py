@@ -137,13 +137,16 @@ def page_errors(
     page: Question, questionnaire: Questionnaire, live: dict[str, object], given: dict[str, object], pilot: bool
 ) -> list[FieldError]:
     """The checks a page's answers break, with the stored answers: errors on the page's own fields."""
+    on_page = {page.id, *(item.id for item in page.items)}
+    due = [p for p in placed_checks(questionnaire) if on_page.intersection(p.reads)]
+    if not due:  # most pages: no check reads them, and routing is not walked again
+        return []
     merged = {k: v for k, v in {**live, **given}.items() if v is not None}
     result = route(questionnaire, merged, pilot=pilot)
-    on_page = {page.id, *(item.id for item in page.items)}
     errors = []
-    for placed in placed_checks(questionnaire):
+    for placed in due:
         read_here = [n for n in placed.reads if n in on_page]
-        if read_here and holds(placed, questionnaire, result) is False:
+        if holds(placed, questionnaire, result) is False:
             anchor = placed.field if placed.field in on_page else _first_key(read_here[0], questionnaire)
             errors.append(FieldError(anchor, placed.check.message))
     return errors
