@@ -95,7 +95,7 @@ def synthetic_dataset(
 def _nonrespondent(questionnaire: Questionnaire) -> dict[str, object]:
     row: dict[str, object] = {f"section_{s.id}": "none" for s in questionnaire.sections}
     for var in variables(questionnaire):
-        row[var.name] = None if var.kind == "text" else NOT_ASKED
+        row[var.name] = None if var.kind in ("text", "date") else NOT_ASKED
     return row
 
 
@@ -214,6 +214,6 @@ def _to_frame(rows: list[dict[str, object]], names: list[Variable], questionnair
         columns[key] = pl.Series(key, [r[key] for r in rows], dtype=pl.String)
     for var in names:
         values = [r[var.name] for r in rows]
-        dtype = {"text": pl.String, "number": pl.Float64}.get(var.kind, pl.Int64)
+        dtype = {"text": pl.String, "number": pl.Float64, "date": pl.Date}.get(var.kind, pl.Int64)
         columns[var.name] = pl.Series(var.name, values, dtype=dtype)
     return pl.DataFrame(list(columns.values()))

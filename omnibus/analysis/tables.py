@@ -756,10 +756,11 @@ def numeric_table(
     """A numeric item: mean (outliers left out, footnoted), median, minimum, maximum and n."""
     name = item.id if item else question.id
     rule = spec.outlier_rule(name)
+    boxes = np.array([o.code for o in question.unavailable], dtype=float)  # "Don't know": never a value
 
     def valid_of(p: Prepared) -> np.ndarray:
         x = p.values(name)
-        return (x != NOT_ASKED) & (x != NOT_ANSWERED)
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED) & ~np.isin(x, boxes)
 
     bases = _column_bases(main, others, [name], question.section, valid_of)
     limits: dict[int, Fences] = {}  # per wave: the rule is applied to each wave's own distribution
@@ -791,10 +792,14 @@ def numeric_table(
     b.value_row("Minimum", "minimum", [s.minimum if s else None for s in summaries])
     b.value_row("Maximum", "maximum", [s.maximum if s else None for s in summaries])
     b.count_row("Outliers left out of the mean", "outliers", [float(s.outliers) if s else None for s in summaries])
+    for box in question.unavailable:
+        counts = b.counts(lambda p, c=box.code: p.values(name) == c)
+        b.count_row(f"{box.label} (not in base)", "excluded", counts, box.code)
     not_answered = b.counts(lambda p: p.values(name) == NOT_ANSWERED)
     b.count_row("Not answered (not in base)", "not_answered", not_answered)
     table_bases = _bases(bases, spec)
     dropped = sum(s.outliers for s in summaries if s)
+    dated = _dates_note(main, question, valid_of(main)) if question.as_at is not None and item is None else []
     notes = [
         f"Mean excludes outliers ({rule.describe()}): {dropped} value(s) left out across the columns; "
         "the median, minimum and maximum use every value. A mean without its outliers is not tested "
@@ -811,15 +816,30 @@ def numeric_table(
         question.id,
         question.section,
         f"{title} ({unit.strip()})" if unit else title,
-        describe_base(question, item, [], main),
+        describe_base(question, item, list(question.unavailable), main),
         "numeric",
         columns,
         table_bases,
         b.rows,
-        notes + changed + _notes(spec, table_bases, _weighted(main)),
+        notes + dated + changed + _notes(spec, table_bases, _weighted(main)),
         b.tests,
         wording_notes=changed,
     )
+
+
+def _dates_note(main: Prepared, question: Question, valid: np.ndarray) -> list[str]:
+    """How many figures relate to another date than the one asked for (a number with `as_at`)."""
+    name = f"{question.id}_date"
+    if name not in main.dataset.data.columns:
+        return []
+    dates = main.dataset.data.get_column(name).to_list()
+    given = [d for d, ok in zip(dates, valid, strict=True) if ok]
+    other = sum(1 for d in given if d is not None and d != question.as_at.default)  # type: ignore[union-attr]
+    asked = question.as_at.default  # type: ignore[union-attr]
+    return [
+        f"{other} of the {len(given)} figures relate to another date than {asked.day} {asked:%B %Y} "
+        f"(their latest; {name} gives each figure's date)."
+    ]
 
 
 def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: AnalysisSpec, columns: list[Column]) -> Table:
@@ -832,7 +852,8 @@ def ratio_table(main: Prepared, others: list[Prepared], r: Ratio, spec: Analysis
 
     def answered(p: Prepared, name: str) -> np.ndarray:
         x = p.values(name)
-        return (x != NOT_ASKED) & (x != NOT_ANSWERED)
+        boxes = [o.code for o in questionnaire.owner(name).unavailable]  # type: ignore[union-attr]
+        return (x != NOT_ASKED) & (x != NOT_ANSWERED) & ~np.isin(x, boxes)
 
     def inside(p: Prepared, name: str) -> np.ndarray:
         key = (id(p), name)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from omnibus.questionnaire import as_at, unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import specify_key
@@ -52,6 +53,8 @@ class Field:
     value: str = ""
     error: str | None = None
     choices: list[Choice] = field(default_factory=list)
+    boxes: list[Choice] = field(default_factory=list)  # a number's "Don't know" boxes, beside its input
+    parts: list[tuple[str, str, str]] = field(default_factory=list)  # a date input: (part, field name, value)
 
 
 @dataclass
@@ -68,15 +71,22 @@ class PageView:
     errors: list[tuple[str, str]] = field(default_factory=list)  # (anchor id, message) for the summary
     inline: bool = False  # a short scale sits on one line
     number: str | None = None  # the question's number as printed ("Q9a"), shown before its text
+    date: Field | None = None  # the date a number's figure relates to (`as_at`), under the number
 
 
 def form_data(question: Question, questionnaire: Questionnaire, answers: dict[str, object]) -> FormData:
     """Stored answers as the values a form would have sent (to fill a page in)."""
     data: FormData = {}
     keys = [i.id for i in question.items] if question.items else [question.id]
+    keys += [as_at.date_key(question.id)] if question.as_at is not None else []
     keys += [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
     for key in keys:
         value = answers.get(key)
+        if unavailable.stored_as_form(question, key, value, data):
+            continue
+        if question.as_at is not None and key == as_at.date_key(question.id):
+            as_at.stored_as_form(key, value, data)
+            continue
         if isinstance(value, list):
             data[key] = [str(v) for v in value]
         elif value is not None:
@@ -119,8 +129,34 @@ def page_view(
         view.inline = (
             kind_of(question).scale and len(question.options) <= 3 and all(len(o.label) <= 12 for o in question.options)
         )
+    if question.unavailable:
+        view.kind = "number_unavailable" if not view.items else view.kind
+        for number in view.items or [view.main]:
+            number.boxes = _boxes(question, number, data)
+    if question.as_at is not None:
+        view.kind = "number_as_at"
+        view.date = _date_field(question, data, by_field)
     view.errors = _summary(view, errors or [])
     return view
+
+
+def _date_field(question: Question, data: FormData, errors: dict[str, str]) -> Field:
+    """The date input of a number with `as_at`: three boxes, their values as typed (or stored)."""
+    key = as_at.date_key(question.id)
+    parts = [(part, as_at.part_field(key, part), _first(data, as_at.part_field(key, part))) for part in as_at.PARTS]
+    found = Field(key, as_at.part_field(key, "day"), as_at.hint(question), error=errors.get(key))
+    found.parts = parts
+    return found
+
+
+def _boxes(question: Question, number: Field, data: FormData) -> list[Choice]:
+    """A number's "Don't know" boxes, ticked as the form (or the stored answer) says."""
+    name = unavailable.field_name(number.name)
+    ticked = set(data.get(name, []))
+    return [
+        Choice(str(o.missing), o.label, f"{name}-{o.missing}", str(o.missing) in ticked, exclusive=True)
+        for o in question.unavailable
+    ]
 
 
 def _first(data: FormData, name: str) -> str:
@@ -182,6 +218,8 @@ def _summary(view: PageView, errors: list[FieldError]) -> list[tuple[str, str]]:
     """Error-summary links: each goes to the first input of its field."""
     anchors = {view.main.name: view.main.input_id}
     anchors.update({f.name: f.input_id for f in view.items})
+    if view.date is not None:
+        anchors[view.date.name] = view.date.input_id
     for choice in view.main.choices:
         if choice.specify:
             anchors[choice.specify.name] = choice.specify.input_id

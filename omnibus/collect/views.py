@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import wraps
 
 from django.db import transaction
@@ -34,6 +34,8 @@ from omnibus.fieldwork.codes import prefix as code_prefix
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit, start_page_noun
+from omnibus.questionnaire import checks
+from omnibus.questionnaire.as_at import date_key, long_date
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.numbering import number_of
@@ -308,6 +310,10 @@ def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question
         return HttpResponseBadRequest(f"That request could not be read: {error}")
     if given.errors:
         return _render_page(request, visit, section, page, route, raw, given.errors)
+    # Cross-item checks over this page's answers and those stored: nothing is saved until they hold.
+    broken = checks.page_errors(page, q, route.live, given.answers, pilot=visit.wave_unit.wave.kind == Wave.PILOT)
+    if broken:
+        return _render_page(request, visit, section, page, route, raw, broken)
     keys = sorted(page_fields(page, q, items))
     # A form posted without its fingerprint is checked as if it had shown no answers: it cannot
     # overwrite a colleague's answers unseen.
@@ -410,6 +416,8 @@ def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> 
         lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
     elif page.id in route.live:
         lines = [answer_text(page.id, q, route.live)]
+        dated = route.live.get(date_key(page.id)) if page.as_at is not None else None
+        lines += [f"Figures relate to {long_date(date.fromisoformat(dated))}"] if isinstance(dated, str) else []
         lines += [str(route.live[k]) for k in sorted(route.live) if k.startswith(f"{page.id}_") and k.endswith("_text")]
     else:
         lines = ["Not answered"]

@@ -112,6 +112,7 @@ def _numeric(dataset: Dataset, name: str, spec: AnalysisSpec) -> tuple[np.ndarra
         kind = variable.kind if variable else "not a questionnaire variable"
         raise AnswersError(f"{name} is {kind}: only numeric answers can be correlated")
     values = dataset.data.get_column(name).cast(float).fill_null(NOT_ASKED).to_numpy()
-    answered = (values != NOT_ASKED) & (values != NOT_ANSWERED)
+    boxes = [o.code for o in variable.value_labels if o.missing]  # a number's "Don't know" is no value
+    answered = (values != NOT_ASKED) & (values != NOT_ANSWERED) & ~np.isin(values, boxes)
     limits = fences(values[answered], spec.outlier_rule(name))
     return values, answered & ~limits.outside(values)

@@ -225,7 +225,7 @@ def assemble(store: WaveStore) -> Dataset:
     section_cols: dict[str, list[object]] = {s.id: [] for s in q.sections}
     var_cols: dict[str, list[object]] = {spec.variable.name: [] for spec in specs}
     # A unit that never started (most of a census's non-respondents) has the same row as any other.
-    blank = ([NONE] * len(q.sections), [None if s.variable.kind == "text" else NOT_ASKED for s in specs])
+    blank = ([NONE] * len(q.sections), [None if s.variable.kind in ("text", "date") else NOT_ASKED for s in specs])
     for unit_id in ids:
         unit = store.units[unit_id]
         started = unit.answers or unit.states or unit.shown_sections
@@ -324,7 +324,7 @@ def _schema(
         numeric = bool(values) and all(isinstance(v, float) for v in values)
         schema[f"frame_{name}"] = pl.Float64() if numeric else pl.String()
     schema.update({f"section_{s.id}": pl.String() for s in q.sections})
-    kinds = {"text": pl.String(), "number": pl.Float64(), "code": pl.Int64(), "flag": pl.Int64()}
+    kinds = {"text": pl.String(), "number": pl.Float64(), "code": pl.Int64(), "flag": pl.Int64(), "date": pl.Date()}
     schema.update({spec.variable.name: kinds[spec.variable.kind] for spec in specs})
     return schema
 

@@ -96,16 +96,17 @@ def value_labels(variable: Variable) -> dict[int, str]:
         return {**{o.code: option_label(o) for o in variable.value_labels}, **SYSTEM_LABELS}
     if variable.kind == "flag":
         return {**FLAG_LABELS, **SYSTEM_LABELS}
-    if variable.kind == "number":
-        return dict(SYSTEM_LABELS)
+    if variable.kind == "number":  # with the labels of its "Don't know" boxes, if it has any
+        return {**{o.code: o.label for o in variable.value_labels}, **SYSTEM_LABELS}
     return {}
 
 
 def missing_values(variable: Variable) -> dict[int, str]:
     """The codes that mean "no answer": not asked, not answered, and the questionnaire's missing codes."""
-    if variable.kind == "text":
+    if variable.kind in ("text", "date"):  # no value means no answer: nothing to declare
         return {}
-    own = {o.code: o.label for o in variable.value_labels if o.missing} if variable.kind == "code" else {}
+    labelled = variable.kind in ("code", "number")  # a number's labels are its "Don't know" boxes
+    own = {o.code: o.label for o in variable.value_labels if o.missing} if labelled else {}
     return {**SYSTEM_LABELS, **own}
 
 
@@ -147,5 +148,7 @@ def spss_missing(variable: Variable) -> list[object]:
     if len(codes) <= 3:
         return codes
     own = [c for c in codes if c not in SYSTEM_LABELS]
+    if variable.kind == "number":  # every answer is 0 or more (the checker sees to it): all below 0 is missing
+        return [{"lo": float(min(codes)), "hi": float(NOT_ASKED)}]
     # SPSS allows a range plus one discrete value: the system codes as a range, the first own code.
     return [{"lo": float(NOT_ANSWERED), "hi": float(NOT_ASKED)}, own[0]]

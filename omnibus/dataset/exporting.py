@@ -215,7 +215,7 @@ def write_sav(dataset: Dataset, path: Path, frame_labels: dict[str, str] | None 
 
 def _measures(dataset: Dataset) -> dict[str, str]:
     """SPSS measure levels from the question type: a grid's items share a rating scale, so are ordinal."""
-    kinds = {"code": "nominal", "flag": "nominal", "number": "scale", "text": "nominal"}
+    kinds = {"code": "nominal", "flag": "nominal", "number": "scale", "text": "nominal", "date": "scale"}
     levels = {}
     for v in dataset.variables:
         if v.name not in dataset.data.columns:

@@ -38,7 +38,7 @@ from omnibus.dataset import IMPORT_MODES
 from omnibus.dataset.writing import save_unit
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.questionnaire import textfile
+from omnibus.questionnaire import as_at, checks, textfile, unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.reading import MalformedInput
@@ -369,6 +369,7 @@ def check_row(
                 cell = row.cells[name]
             message = off_route_message(owners[key], key, result.off_route[key], q, result, pilot)
             problems.append(ImportProblem(cell.where, row.unit, name, message))
+    problems += _check_problems(row, q, result, cells, set(submitted))
     by_section: dict[str, dict[str, object]] = {}
     for key, value in submitted.items():
         if existing.get(key) != value:  # an unchanged answer is not saved again (nor a blank one never given)
@@ -376,6 +377,24 @@ def check_row(
     order = {name: index for index, name in enumerate(row.cells)}
     problems.sort(key=lambda p: order.get(p.variable or "", -1))
     return UnitPlan(row.unit, by_section), problems
+
+
+def _check_problems(
+    row: RawRow, q: Questionnaire, result: Route, cells: dict[str, tuple[str, RawValue]], given: set[str]
+) -> list[ImportProblem]:
+    """The cross-item checks a unit's answers break, at the cell of the field each names (or of one it reads).
+
+    A check reading none of this file's answers is not the file's doing, and is left to the web survey.
+    """
+    found = []
+    for placed in checks.failures(q, result):
+        read = [placed.field, *placed.reads]
+        read += [i.id for n in placed.reads if (o := q.question(n)) is not None for i in o.items]
+        at = next((n for n in read if n in given and n in cells), None)
+        if at is not None:
+            name, cell = cells[at]
+            found.append(ImportProblem(cell.where, row.unit, name, placed.check.message))
+    return found
 
 
 @dataclass
@@ -482,6 +501,16 @@ def _page_data(shape: QuestionShape, present: dict[str, RawValue], read: Questio
             text = cell.text
         elif kind.coded:
             text = _code(cell, codes, question, name, read)
+        elif question.as_at is not None and name == as_at.date_key(question.id):
+            parts = as_at.parts_from_text(cell.text) if cell.text else {}  # blank: the date asked for
+            if parts is None:
+                read.problems.append((name, cell, f"{cell.text!r} is not a date: write it as 2018-03-31"))
+            else:
+                data.update({as_at.part_field(name, part): [value] for part, value in parts.items()})
+            continue
+        elif box := unavailable.box_from_text(question, cell.text):
+            data[unavailable.field_name(name)] = [str(box.missing)]  # "Don't know" (or -8) ticks its box
+            continue
         else:
             text = _number(cell.text, question)
         if text:

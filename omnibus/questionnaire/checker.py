@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from omnibus.questionnaire import checks, unavailable
 from omnibus.questionnaire import expressions as ex
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
@@ -44,6 +45,8 @@ class _Checker:
             self.check_section(section)
             for question in section.questions:
                 self.check_question(question)
+                self.problems += unavailable.problems(question)
+        self.problems += checks.problems(self.q)
 
     # -- names ---------------------------------------------------------------------
 

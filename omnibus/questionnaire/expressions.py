@@ -8,8 +8,9 @@
                            | ["not"] "in" "(" literal ("," literal)* ")"]
     operand    := NUMBER | STRING | NAME | NAME "(" [expr ("," expr)*] ")" | "(" expr ")"
 
-Functions: count(Q), answered(Q), chosen(Q, code, …). An unanswered question makes every
-comparison with it false (as SQL's NULL does), so routing never asks a question on the
+Functions: count(Q), answered(Q), chosen(Q, code, …), sum(Q, …) (the numbers, a set's items
+added up; no value unless every one has a value, for checks such as `sum(Pct) = 100`). An
+unanswered question makes every comparison with it false (as SQL's NULL does), so routing never asks a question on the
 strength of an answer that was not given.
 """
 
@@ -19,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
-FUNCTIONS = {"count": (1, 1), "answered": (1, 1), "chosen": (2, None)}
+FUNCTIONS = {"count": (1, 1), "answered": (1, 1), "chosen": (2, None), "sum": (1, None)}
 COMPARISONS = {"=": "=", "==": "=", "!=": "!=", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 KEYWORDS = {"and", "or", "not", "in"}
 MAX_NESTING = 50  # brackets, calls and `not`s inside one another: real routing needs a handful
@@ -321,6 +322,9 @@ class Context(Protocol):
     def answered(self, name: str) -> bool:
         """Whether the question (any of its items) has a live answer."""
 
+    def total(self, name: str) -> float | None:
+        """A number, or a numeric set's items added up; None unless each has a value."""
+
 
 def evaluate(expr: Expr, context: Context) -> bool:
     """Whether the expression holds for these answers."""
@@ -353,6 +357,10 @@ def _call(node: Call, context: Context) -> object:
         return context.count(name)
     if node.function == "answered":
         return context.answered(name)
+    if node.function == "sum":
+        parts = [context.total(a.name) if isinstance(a, Ref) else _value(a, context) for a in node.args]
+        numbers = [p for p in parts if isinstance(p, int | float) and not isinstance(p, bool)]
+        return sum(numbers) if len(numbers) == len(parts) else None
     value = context.value(name)
     chosen = set(value) if isinstance(value, list) else {value}
     codes = {_value(arg, context) for arg in node.args[1:]}

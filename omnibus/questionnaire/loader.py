@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from omnibus.questionnaire import textfile
+from omnibus.questionnaire import loader_parts, textfile
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.model import (
     MISSING_KINDS,
@@ -38,7 +38,7 @@ ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
 TOP_KEYS = {"survey", "version", "title", "introduction", "base_all", "option_sets", "menu", "sections"}
 TOP_KEYS |= {"settings"}
-SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions"}
+SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions", "checks"}
 MENU_KEYS = {"id", "text", "hint", "sections"}
 OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
 OPTION_KEYS |= {"piped"}
@@ -57,6 +57,7 @@ COMMON_QUESTION_KEYS = {
     "base",
     "required",
     "pilot",
+    "checks",
 }
 COMMON_QUESTION_KEYS |= {"number"}
 # Which keys each question type takes beyond the common ones: a key given to a type that
@@ -66,8 +67,8 @@ TYPE_KEYS = {
     "multi": {"options", "options_from", "min_choices", "max_choices"},
     "grid": {"options", "items"},
     "text": {"max_length"},
-    "number": {"min", "max", "integer", "prefix", "suffix"},
-    "numbers": {"items", "min", "max", "integer", "prefix", "suffix"},
+    "number": {"min", "max", "integer", "prefix", "suffix", "unavailable", "as_at"},
+    "numbers": {"items", "min", "max", "integer", "prefix", "suffix", "unavailable"},
     "statement": set(),
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
@@ -272,6 +273,8 @@ class _Reader:
             line=node.start_mark.line + 1,
             lines=_lines(fields),
         )
+        if "checks" in fields:
+            section.checks = loader_parts.checks(self, fields["checks"], f"section {section.id or '(no id)'}")
         for question_node in self.sequence(fields["questions"], "questions") if "questions" in fields else []:
             question = self.question(question_node, section.id)
             if question is not None:
@@ -321,6 +324,12 @@ class _Reader:
             question.items = [self.item(n, where) for n in self.sequence(fields["items"], "items")]
         if "consent" in fields:
             question.consent = self.consent(fields["consent"], where)
+        if "checks" in fields:
+            question.checks = loader_parts.checks(self, fields["checks"], where)
+        if "as_at" in fields:
+            question.as_at = loader_parts.as_at(self, fields["as_at"], where)
+        if "unavailable" in fields:
+            question.unavailable = loader_parts.unavailable(self, fields["unavailable"], where)
         return question
 
     def question_type(self, node: yaml.MappingNode) -> str | None:

@@ -13,11 +13,16 @@ kind (`kinds`) implements and `variables.py` hands out, so that no stage invents
 - grid: one variable per item, the item id;
 - numbers: one variable per item, the item id;
 - an option with `specify: true`: its text in `{id}_{code}_text`.
+
+A number (or each item of a set of numbers) may offer "Don't know" / "Not available" boxes
+(`unavailable:`): ticked, the answer is that box's missing code (`UNAVAILABLE_CODES`), stored
+under the number's own key and variable like any answer, and labelled as missing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Literal
 
 QuestionType = Literal["single", "multi", "grid", "text", "number", "numbers", "statement"]
@@ -32,7 +37,15 @@ QUESTION_TYPES: tuple[str, ...] = (
     "statement",
 )
 CHOICE_TYPES = ("single", "multi")
-MISSING_KINDS = ("dont_know", "prefer_not_to_say")
+MISSING_KINDS = ("dont_know", "prefer_not_to_say", "not_available")
+# The codes a number's "Don't know" / "Not available" boxes store: negative, below any answer
+# a number with `unavailable:` allows (its `min` is 0 or more), and apart from -1 and -2.
+UNAVAILABLE_CODES = {"dont_know": -8, "not_available": -9, "prefer_not_to_say": -7}
+UNAVAILABLE_LABELS = {
+    "dont_know": "Don't know",
+    "not_available": "Not available",
+    "prefer_not_to_say": "Prefer not to say",
+}
 
 
 @dataclass
@@ -69,6 +82,37 @@ class Item:
     max: float | None = None
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
+
+
+@dataclass
+class Check:
+    """A cross-item check: a rule over answers that must hold, the message when it does not, the field it names."""
+
+    rule: str  # an expression (`expressions.py`), e.g. `PBplans <= EHCPissued` or `sum(Pct) = 100`
+    message: str  # GOV.UK-worded: "Plans with a personal budget must be no more than plans issued"
+    line: int = 0
+    lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
+    # Last: the name would hide dataclasses.field from the lines above.
+    field: str | None = None  # the answer key the message points to (default: the first the rule reads)
+
+
+@dataclass
+class AsAt:
+    """A number asked as at a date, with the date its figure relates to when that is another ("as at")."""
+
+    default: date  # the date the figure is asked for: 31 March 2018
+    ask: str = "when_different"  # "when_different": an optional date (blank: the default); "always": required
+    earliest: date | None = None  # the earliest date a figure may relate to (default: a year before `default`)
+    line: int = 0
+
+    @property
+    def bound(self) -> date:
+        """The earliest date accepted."""
+        if self.earliest is not None:
+            return self.earliest
+        if (self.default.month, self.default.day) == (2, 29):  # a year before 29 February 2024: 28 February 2023
+            return date(self.default.year - 1, 2, 28)
+        return self.default.replace(year=self.default.year - 1)
 
 
 @dataclass
@@ -109,6 +153,9 @@ class Question:
     prefix: str | None = None  # "£"
     suffix: str | None = None  # "children", "%"
     consent: Consent | None = None
+    unavailable: list[Option] = field(default_factory=list)  # a number's "Don't know" boxes (missing codes)
+    checks: list[Check] = field(default_factory=list)  # cross-item checks on its answers
+    as_at: AsAt | None = None  # a number's date: the figure relates to a date, given in `{id}_date`
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
 
@@ -133,6 +180,7 @@ class Section:
     intro: str | None = None
     ask_if: str | None = None
     questions: list[Question] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)  # cross-item checks over its questions
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
 

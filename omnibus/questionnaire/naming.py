@@ -18,7 +18,7 @@ class Variable:
     name: str
     label: str
     question: str
-    kind: str  # "code", "flag" (0/1 for a multi option), "number", "text"
+    kind: str  # "code", "flag" (0/1 for a multi option), "number", "text", "date" (a number's `{id}_date`)
     value_labels: list[Option] = field(default_factory=list)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
+from omnibus.questionnaire.unavailable import box_of
 
 PIPE = re.compile(r"\{([^{}]*)\}")
 FILTERS: dict[str, Callable[[str], str]] = {"lower": str.lower}
@@ -60,6 +61,9 @@ def answer_text(name: str, questionnaire: Questionnaire, live: Mapping[str, obje
         labels = {o.code: (o.piped or o.label) if piped else o.label for o in questionnaire.options_of(owner)}
         codes = value if isinstance(value, list) else [value]
         return _join([labels.get(code, str(code)) for code in codes])  # type: ignore[arg-type]
+    box = box_of(owner, value)
+    if box is not None:
+        return box.label
     if isinstance(value, int | float) and kind_of(owner).numeric:
         number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
         return f"{owner.prefix or ''}{number}{' ' + owner.suffix if owner.suffix else ''}"

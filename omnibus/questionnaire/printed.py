@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from omnibus.questionnaire.checks import check_lines
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Item, Question, Questionnaire
 from omnibus.questionnaire.numbering import letters, number_of, numbered
@@ -101,7 +102,7 @@ def printed_question(question: Question, questionnaire: Questionnaire) -> Printe
         preamble=piped(question.preamble, questionnaire),
         text=numbered(number_of(questionnaire, question.id), piped(question.text, questionnaire) or ""),
         instructions=[line for line in [instruction(question, questionnaire)] if line],
-        note=question.note,
+        note="\n".join(filter(None, [question.note, *check_lines(question, questionnaire)])) or None,
         base=base_line(question, questionnaire),
     )
     kind = kind_of(question)

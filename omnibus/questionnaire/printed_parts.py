@@ -76,6 +76,8 @@ def numeric_format(question: Question, item: Item | None = None) -> str:
     if not question.integer:
         words = f"{words}, decimals allowed" if words else "decimals allowed"
     parts = ["Numeric" + (f" <{words}>" if words else ""), question.prefix, question.suffix]
+    if question.unavailable:  # a number's "Don't know" boxes, with the codes they store
+        parts.append("or: " + " / ".join(f"{o.label} ({o.code})" for o in question.unavailable))
     return " ".join(part for part in parts if part)
 
 

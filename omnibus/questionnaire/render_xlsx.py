@@ -18,6 +18,7 @@ from pathlib import Path
 
 import xlsxwriter
 import xlsxwriter.exceptions
+from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -26,7 +27,16 @@ from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.numbering import number_of, numbered
 from omnibus.questionnaire.printed import instruction, paragraphs, piped, plain, printed_menu, printed_sections
 from omnibus.questionnaire.wording import describe, section_line
-from omnibus.questionnaire.xlsx_parts import ANSWER_COLUMN, LISTS_SHEET, ChoiceGroup, ListSheet, Row, group_validation
+from omnibus.questionnaire.xlsx_checks import write_checks
+from omnibus.questionnaire.xlsx_parts import (
+    ANSWER_COLUMN,
+    CELL,
+    LISTS_SHEET,
+    ChoiceGroup,
+    ListSheet,
+    Row,
+    group_validation,
+)
 
 COLUMNS = ("Variable", "Question / item", "Routing", "Answer", "Allowed answers")
 WIDTHS = (16, 70, 36, 30, 44)
@@ -45,11 +55,21 @@ def render_xlsx(questionnaire: Questionnaire, path: Path) -> None:
     sheets = [workbook.add_worksheet(name) for name in names]
     lists = ListSheet(workbook.add_worksheet(LISTS_SHEET))
     _write_cover(cover, questionnaire, names, formats)
+    cells: dict[str, str] = {}  # answer key -> its answer cell, for the Checks sheet's formulas
     for sheet, section in zip(sheets, questionnaire.sections, strict=True):
         rows = _section_header(section.title, section_line(section, questionnaire), section.intro)
         for question in section.questions:
             rows.extend(question_rows(question, questionnaire, lists))
         _write_rows(sheet, rows, formats)
+        quoted = sheet.name.replace("'", "''")
+        cells.update(
+            {
+                r.variable: f"'{quoted}'!{xl_rowcol_to_cell(n, ANSWER_COLUMN, True, True)}"
+                for n, r in enumerate(rows, 1)
+                if r.variable
+            }
+        )
+    write_checks(workbook, questionnaire, cells, formats)
     lists.sheet.hide()
     try:
         workbook.close()
@@ -191,7 +211,15 @@ def _write_row(sheet: Worksheet, number: int, row: Row, formats: dict) -> None:
     if row.variable:
         sheet.write_blank(number, ANSWER_COLUMN, None, formats["answer"])
         if row.validation is not None:
-            sheet.data_validation(number, ANSWER_COLUMN, number, ANSWER_COLUMN, row.validation)
+            sheet.data_validation(number, ANSWER_COLUMN, number, ANSWER_COLUMN, _at(row.validation, number))
+
+
+def _at(validation: dict, number: int) -> dict:
+    """A validation whose custom rule names its own cell (`xlsx_parts.CELL`), with that cell's address."""
+    rule = validation.get("value")
+    if not isinstance(rule, str) or CELL not in rule:
+        return validation
+    return {**validation, "value": rule.replace(CELL, xl_rowcol_to_cell(number, ANSWER_COLUMN))}
 
 
 def _write_cover(sheet: Worksheet, q: Questionnaire, names: list[str], formats: dict) -> None:

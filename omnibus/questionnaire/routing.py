@@ -24,10 +24,13 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 from omnibus.questionnaire import expressions as ex
+from omnibus.questionnaire.as_at import date_key
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import specify_key
 from omnibus.questionnaire.route import Route, offered_options
+from omnibus.questionnaire.totals import total
+from omnibus.questionnaire.unavailable import without_boxes
 
 Answers = Mapping[str, object]
 
@@ -46,6 +49,9 @@ class _Live:
         self.live = live
 
     def value(self, name: str) -> object:
+        owner = self.questionnaire.owner(name)
+        if owner is not None and owner.unavailable:
+            return without_boxes(owner, self.live, name)  # a "Don't know" box has no value to compare
         return self.live.get(name)
 
     def count(self, name: str) -> int:
@@ -59,6 +65,14 @@ class _Live:
 
     def answered(self, name: str) -> bool:
         return self.count(name) > 0
+
+    def total(self, name: str) -> float | None:
+        return total(self.questionnaire, self.live, name)
+
+
+def live_context(questionnaire: Questionnaire, live: dict[str, object]) -> ex.Context:
+    """The context routing evaluates expressions in: these live answers, a "Don't know" box without a value."""
+    return _Live(questionnaire, live)
 
 
 def holds(condition: str | None, questionnaire: Questionnaire, live: dict[str, object]) -> bool:
@@ -107,6 +121,9 @@ def _ask(question: Question, questionnaire: Questionnaire, answers: Answers, res
     value = answers.get(question.id)
     if value is not None and kind.answerable:
         result.live[question.id] = value
+        dated = date_key(question.id)  # a number's date lives with its figure
+        if question.as_at is not None and answers.get(dated) is not None:
+            result.live[dated] = answers[dated]
 
 
 def _take_choice(question: Question, offered: list[Option], answers: Answers, live: dict[str, object]) -> None:

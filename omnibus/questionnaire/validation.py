@@ -10,6 +10,7 @@ reads its own answers; the page's result and the checks they share are in `readi
 
 from __future__ import annotations
 
+from omnibus.questionnaire import as_at, unavailable
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.naming import specify_key
@@ -20,9 +21,10 @@ def page_fields(question: Question, questionnaire: Questionnaire, items: list[st
     """The field names a page for this question may send."""
     kind = kind_of(question)
     if kind.has_items:
-        return set(items)
+        return set(items) | unavailable.form_fields(question, items)
     specify = {specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify}
-    return {question.id} | specify if kind.answerable else set()
+    boxes = unavailable.form_fields(question, [question.id]) | as_at.form_fields(question)
+    return {question.id} | specify | boxes if kind.answerable else set()
 
 
 def read_page(

@@ -117,6 +117,9 @@ def _call(node: ex.Call, q: Questionnaire, negated: bool) -> str:
         return f"{name} was {'not ' if negated else ''}answered"
     if node.function == "count":
         return f"{'no' if negated else 'any'} answer given at {name}"
+    if node.function == "sum":
+        added = " + ".join(_operand(a, q) for a in node.args)
+        return f"not ({added})" if negated else f"({added})" if len(node.args) > 1 else f"the total of {added}"
     codes = tuple(a.value for a in node.args[1:] if isinstance(a, ex.Literal))
     if not negated:
         return f"{name} includes {_codes(node.args[0], codes, q, ' or ')}"

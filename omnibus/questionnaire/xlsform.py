@@ -24,7 +24,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from omnibus.questionnaire import expressions as ex
-from omnibus.questionnaire import textfile
+from omnibus.questionnaire import textfile, xlsform_constructs
 from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.kinds import KINDS, QuestionKind, kind_of
 from omnibus.questionnaire.loader import read_text
@@ -593,6 +593,7 @@ class _Converter:
     def finish_question(self, row: FormRow, question: dict, carried: Carried) -> None:
         self.constraint(row, question, carried)
         read = SURVEY_COLUMNS | ({"choice_filter"} if carried.list_name else set())
+        read |= {"constraint_message"} if question.get("checks") else set()  # the checks' message
         self.unread_cells("survey", row, read, f"'{row.get('name')}'")
         if question["type"] == "statement" and row.get("constraint"):
             self.note(row, f"'{row.get('name')}': a note has no answer to constrain; constraint not carried over")
@@ -681,6 +682,15 @@ class _Converter:
         except Unmappable as error:
             self.note(row, f"'{row.get('name')}': constraint '{text}' not carried over: {error}")
             return
+        node, boxes = xlsform_constructs.special_values(node, question)  # `or . = -99`: a "Don't know" box
+        rest, checks = xlsform_constructs.cross_checks(
+            node, question, lambda name: self.lookup(name).id, row.get("constraint_message")
+        )  # `. <= ${issued}`: a check
+        for message in boxes + checks:
+            self.note(row, f"'{row.get('name')}': constraint '{text}': {message}")
+        if rest is None:
+            return
+        node = rest
         limits = _Limits(question["type"], question.get("integer", True))
         for part in node.operands if isinstance(node, XLogic) and node.op == "and" else (node,):
             limits.add(part)

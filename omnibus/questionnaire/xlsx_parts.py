@@ -165,7 +165,34 @@ def number_validation(question: Question, item: Item | None) -> tuple[dict, str]
         **bounds,
         **_messages("Number", f"{words}.", f"Enter a {words[0].lower()}{words[1:]}."),
     }
+    if question.unavailable:
+        return _number_or_box(question, low, high, words)
     return validation, words
+
+
+CELL = "{cell}"  # stands for the answer cell in a custom rule; `render_xlsx` puts the cell's address in
+
+
+def _number_or_box(question: Question, low: float | None, high: float | None, words: str) -> tuple[dict, str]:
+    """A number in range, or the label of one of its "Don't know" boxes typed in the cell."""
+    number = [f"ISNUMBER({CELL})"]
+    number += [f"{CELL}>={_formula_number(low)}"] if low is not None else []
+    number += [f"{CELL}<={_formula_number(high)}"] if high is not None else []
+    number += [f"INT({CELL})={CELL}"] if question.integer else []
+    boxes = [f'{CELL}="{o.label.replace(chr(34), chr(34) * 2)}"' for o in question.unavailable]
+    labels = " or ".join(f'"{o.label}"' for o in question.unavailable)
+    words = f"{words}; or type {labels}"
+    validation = {
+        "validate": "custom",
+        "value": f"=OR(AND({','.join(number)}),{','.join(boxes)})",
+        **_messages("Number", f"{words}.", f"Enter a {words[0].lower()}{words[1:]}."),
+    }
+    return validation, words
+
+
+def _formula_number(value: float) -> str:
+    """A bound as a formula writes it: 10000000, not 1e+07."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
 def _range_words(low: float | None, high: float | None, prefix: str | None, suffix: str | None) -> str:
@@ -201,3 +228,21 @@ def message_only(title: str, message: str) -> dict:
     """No check, only a message shown when the cell is selected."""
     # "any" checks nothing but still shows the input message when the cell is selected.
     return {"validate": "any", "input_title": _fit(title, MAX_TITLE), "input_message": _fit(message, MAX_MESSAGE)}
+
+
+def date_row(question: Question, routing: str) -> Row:
+    """The row of the date a number's figure relates to: a date cell, from the earliest date to today."""
+    as_at = question.as_at
+    assert as_at is not None
+    when = "Leave blank if the figure is for" if as_at.ask != "always" else "The figure was asked for"
+    default = f"{as_at.default.day} {as_at.default:%B %Y}"
+    bound = f"{as_at.bound.day} {as_at.bound:%B %Y}"
+    words = f"A date from {bound} to today. {when} {default}."
+    validation = {
+        "validate": "date",
+        "criteria": "between",
+        "minimum": as_at.bound,
+        "maximum": "=TODAY()",
+        **_messages("Date", words, f"Enter a date from {bound} to today."),
+    }
+    return Row("The date the figures relate to", f"{question.id}_date", routing, words, validation)

@@ -463,11 +463,26 @@ def numeric_summary(tables: list[Table], question: Question, spec: FigureSpec, c
         by_kind = {r.kind: r.cells[0].value for r in table.rows}
         item = table.title.removeprefix(question.text).strip() or spec.title
         rows.append([item, *(_number(by_kind.get(k), unit, c) for k in kinds), str(table.bases[0].n)])
-    notes = [n for n in tables[0].notes if n.startswith("Mean")] if tables else []
+    # The outlier rule, and how many figures relate to another date than the one asked for (`as_at`).
+    notes = [n for n in tables[0].notes if n.startswith("Mean") or "relate to another date" in n] if tables else []
+    notes += _boxes_note(tables)
     caption = f"{spec.title}. Base: {base_text(tables[0])} ({base_range([t.bases[0].n for t in tables])})"
     return DataTable(
         caption, ["Item", "Mean", "Median", "Minimum", "Maximum", "Base (n)"], rows, notes, source=spec.question
     )
+
+
+def _boxes_note(tables: list[Table]) -> list[str]:
+    """How many answered "Don't know" (or another box of the number) rather than a figure, over the items."""
+    counts: dict[str, int] = {}
+    for table in tables:
+        for row in (r for r in table.rows if r.kind == "excluded" and r.cells[0].value):
+            label = row.label.removesuffix(" (not in base)")
+            counts[label] = counts.get(label, 0) + int(row.cells[0].value or 0)
+    if not counts:
+        return []
+    listed = "; ".join(f"'{label}': {n}" for label, n in counts.items())
+    return [f"Answers with no figure, not in the base (over the items): {listed}."]
 
 
 def _number(value: float | None, unit: str, c: Conventions) -> str:

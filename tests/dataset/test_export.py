@@ -57,7 +57,7 @@ def test_sav_has_variable_labels_value_labels_and_missing_values(answered, tmp_p
 
     assert discrete("SWoff") == [-2.0, -1.0, 3.0]  # not answered, not asked, don't know
     assert discrete("ConfUnd") == [-2.0, -1.0]
-    assert discrete("HLEspend1718") == [-2.0, -1.0]
+    assert meta.missing_ranges["HLEspend1718"] == [{"lo": -9.0, "hi": -1.0}]  # not answered, not asked, its boxes
     assert "SWreturn" not in meta.missing_ranges
     durham = data[data["unit"] == "840"].iloc[0]
     assert durham["SWoff"] == 3 and durham["SWreturn"] == "Return to practice" and durham["ConfUnd"] == -2

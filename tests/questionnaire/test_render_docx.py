@@ -119,7 +119,7 @@ def test_numbers_table(document: Document) -> None:
     assert "HLEspend" in lines
     table = next(t for t in document.tables if t.rows[0].cells[0].paragraphs[-1].text == "HLEspend1718")
     assert table.rows[0].cells[0].paragraphs[0].text == "(a) April 2017 – March 2018"
-    assert table.rows[0].cells[1].text == "Numeric <range 0-10,000,000> £"
+    assert table.rows[0].cells[1].text == "Numeric <range 0-10,000,000> £ or: Don't know (-8) / Not available (-9)"
 
 
 def test_piping_and_routed_section(tmp_path: Path) -> None:

@@ -119,10 +119,11 @@ def test_feed_through_lines(blocks: list[str]) -> None:
 def test_numeric_set_one_line_per_item(blocks: list[str]) -> None:
     spend = question_block(blocks, "HLEspend")
     assert spend[0].startswith("Ask if any answer given at HLEprog and HLEprog does not include 10 (")
+    boxes = "or: Don't know (-8) / Not available (-9)"
     assert spend[3].splitlines() == [
-        "(a) April 2017 – March 2018\tHLEspend1718 Numeric <range 0-10,000,000> £",
-        "(b) April 2016 – March 2017\tHLEspend1617 Numeric <range 0-10,000,000> £",
-        "(c) April 2015 – March 2016\tHLEspend1516 Numeric <range 0-10,000,000> £",
+        f"(a) April 2017 – March 2018\tHLEspend1718 Numeric <range 0-10,000,000> £ {boxes}",
+        f"(b) April 2016 – March 2017\tHLEspend1617 Numeric <range 0-10,000,000> £ {boxes}",
+        f"(c) April 2015 – March 2016\tHLEspend1516 Numeric <range 0-10,000,000> £ {boxes}",
     ]
     reach = question_block(blocks, "HLEreach")
     assert reach[3].splitlines()[0] == "(a) April 2017 – March 2018\tHLEreach1718 Numeric <range 0-10,000> children"
@@ -232,7 +233,7 @@ def test_small_helpers(example: Questionnaire) -> None:
     assert [item_letter(i) for i in (0, 25, 26, 27)] == ["(a)", "(z)", "(aa)", "(ab)"]
     spend = example.question("HLEspend")
     assert spend is not None
-    assert numeric_format(spend) == "Numeric <range 0-10,000,000> £"
+    assert numeric_format(spend) == "Numeric <range 0-10,000,000> £ or: Don't know (-8) / Not available (-9)"
     imp = example.question("ImpEnab")
     assert imp is not None
     labels = [option_label(o) for o in example.options_of(imp)]

@@ -151,10 +151,18 @@ def test_grid_items_have_the_scale_dropdown(book: Workbook) -> None:
 
 def test_numbers(book: Workbook) -> None:
     dv, sheet, row = answer_validation(book, "HLEspend1718")
-    assert (dv.type, dv.formula1, dv.formula2) == ("whole", "0", "10000000")
-    assert dv.operator in (None, "between")  # "between" is the default, left out of the file
-    assert sheet.cell(row, 5).value == "Whole number, £0 to £10,000,000"
+    # A number with "Don't know" boxes: the number in range, or a box's label typed in its own cell.
+    cell = f"D{row}"
+    assert dv.type == "custom"
+    assert dv.formula1 == (
+        f"OR(AND(ISNUMBER({cell}),{cell}>=0,{cell}<=10000000,INT({cell})={cell}),"
+        f'{cell}="Don\'t know",{cell}="Not available")'
+    )
+    assert sheet.cell(row, 5).value == 'Whole number, £0 to £10,000,000; or type "Don\'t know" or "Not available"'
     assert "10,000,000" in dv.error
+    dv, sheet, row = answer_validation(book, "HLEreach1718")
+    assert (dv.type, dv.formula1, dv.formula2) == ("whole", "0", "10000")
+    assert dv.operator in (None, "between")  # "between" is the default, left out of the file
     dv, sheet, row = answer_validation(book, "HLEreach1516")
     assert dv.formula2 == "10000"
     assert sheet.cell(row, 5).value == "Whole number, 0 to 10,000 children"

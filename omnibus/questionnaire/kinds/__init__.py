@@ -31,6 +31,7 @@ loader and checker the keys it reads.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 
 from omnibus.questionnaire.kinds.base import QuestionKind
 from omnibus.questionnaire.kinds.choice import Multi, Single
@@ -66,6 +67,9 @@ def dataset_value(variable: Variable, asked: bool, live: Mapping[str, object]) -
     A text not asked is empty (None), one asked is its text ("" when not given); anything else
     not asked is NOT_ASKED, asked but not given NOT_ANSWERED; a multiple choice's flag is 1 or 0.
     """
+    if variable.kind == "date":  # the date a number's figure relates to: a date, or none
+        value = live.get(variable.name) if asked else None
+        return date.fromisoformat(value) if isinstance(value, str) else None
     if variable.kind == "text":
         if not asked:
             return None

@@ -10,6 +10,7 @@ from omnibus.questionnaire.naming import Variable
 from omnibus.questionnaire.printed_parts import PrintedQuestion, numeric_format, option_label
 from omnibus.questionnaire.reading import FormData, PageInput, missing, offered_codes, one_value, read_number
 from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.unavailable import read_box
 from omnibus.questionnaire.xlsx_parts import ListSheet, Row, Wording, code_list, list_validation, number_validation
 
 
@@ -93,15 +94,16 @@ class Numbers(_Items):
     numeric = True
 
     def variables(self, question: Question, questionnaire: Questionnaire) -> list[Variable]:
-        """A number per item, named by the item id."""
-        return [Variable(i.id, f"{question.text} {i.text}", question.id, "number") for i in question.items]
+        """A number per item, named by the item id (the question's boxes as its value labels)."""
+        boxes = question.unavailable
+        return [Variable(i.id, f"{question.text} {i.text}", question.id, "number", list(boxes)) for i in question.items]
 
     def read_page(
         self, question: Question, offered: list[Option], items: list[str], data: FormData, result: PageInput
     ) -> None:
-        """A number in range (the item's own, else the question's) for each asked item."""
+        """A number in range (the item's own, else the question's), or a box, for each asked item."""
         for item in question.items:
-            if item.id in items:
+            if item.id in items and not read_box(question, item.id, data, result, item.text):
                 low = item.min if item.min is not None else question.min
                 high = item.max if item.max is not None else question.max
                 read_number(question, item.id, one_value(data, item.id), low, high, result, item.text)
