@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.model import Option, Question, Questionnaire
-from omnibus.questionnaire.naming import specify_key
+from omnibus.questionnaire.model import Item, Option, Question, Questionnaire, cell_name
+from omnibus.questionnaire.naming import item_specify_key, specify_key
 from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.reading import FieldError
 from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.variables import answer_keys
 
 FormData = dict[str, list[str]]
 
@@ -51,6 +52,9 @@ class Field:
     value: str = ""
     error: str | None = None
     choices: list[Choice] = field(default_factory=list)
+    specify: SpecifyField | None = None  # a grid row marked "Other (please specify)": its text box
+    row: str | None = None  # a two-way grid's cell: its row's text (the field's label is the column's)
+    first_in_row: bool = True  # a two-way grid's first cell of a row, under which the row's heading goes
 
 
 @dataclass
@@ -71,9 +75,7 @@ class PageView:
 def form_data(question: Question, questionnaire: Questionnaire, answers: dict[str, object]) -> FormData:
     """Stored answers as the values a form would have sent (to fill a page in)."""
     data: FormData = {}
-    keys = [i.id for i in question.items] if question.items else [question.id]
-    keys += [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
-    for key in keys:
+    for key in answer_keys(question, questionnaire):
         value = answers.get(key)
         if isinstance(value, list):
             data[key] = [str(v) for v in value]
@@ -155,24 +157,43 @@ def _items(
     question: Question, questionnaire: Questionnaire, route: Route, data: FormData, errors: dict[str, str]
 ) -> list[Field]:
     asked = route.items.get(question.id, [])
+    kind = kind_of(question)
     fields = []
     for item in question.items:
         if item.id not in asked:
             continue
         label = pipe(item.text, questionnaire, route.live)
-        item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id))
-        if kind_of(question).scale:
-            item_field.choices = [
-                Choice(
-                    str(o.code),
-                    o.label,
-                    item.id if n == 0 else f"{item.id}-{o.code}",
-                    _first(data, item.id) == str(o.code),
-                )
-                for n, o in enumerate(question.options)
-            ]
+        specify = _row_specify(item, data, errors)
+        if kind.column_groups:
+            for n, column in enumerate(question.columns):
+                key = cell_name(item.id, column.id)
+                cell = Field(key, key, column.text, _first(data, key), errors.get(key), row=label, first_in_row=n == 0)
+                cell.choices = _scale(question, key, data)
+                cell.specify = specify if n == 0 else None
+                fields.append(cell)
+            continue
+        item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id), specify=specify)
+        if kind.scale:
+            item_field.choices = _scale(question, item.id, data)
         fields.append(item_field)
     return fields
+
+
+def _scale(question: Question, name: str, data: FormData) -> list[Choice]:
+    """A grid row's (or cell's) radios or checkboxes: the first takes the field's id, for error links."""
+    ticked = data.get(name, [])
+    return [
+        Choice(str(o.code), o.label, name if n == 0 else f"{name}-{o.code}", str(o.code) in ticked, o.exclusive)
+        for n, o in enumerate(question.options)
+    ]
+
+
+def _row_specify(item: Item, data: FormData, errors: dict[str, str]) -> SpecifyField | None:
+    """The text box of a grid row marked "Other (please specify)"."""
+    if not item.specify:
+        return None
+    name = item_specify_key(item.id)
+    return SpecifyField(name, name, "Please specify", _first(data, name), errors.get(name))
 
 
 def _summary(view: PageView, errors: list[FieldError]) -> list[tuple[str, str]]:
@@ -182,4 +203,7 @@ def _summary(view: PageView, errors: list[FieldError]) -> list[tuple[str, str]]:
     for choice in view.main.choices:
         if choice.specify:
             anchors[choice.specify.name] = choice.specify.input_id
+    for item_field in view.items:
+        if item_field.specify:
+            anchors[item_field.specify.name] = item_field.specify.input_id
     return [(anchors.get(e.field, e.field), e.message) for e in errors]

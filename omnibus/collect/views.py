@@ -39,6 +39,7 @@ from omnibus.questionnaire.model import Question, Section
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.row_answers import row_lines
 from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
@@ -380,7 +381,7 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
     q = visit.questionnaire
     if kind_of(page).has_items:
-        lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
+        lines = row_lines(page, q, route.live)
     elif page.id in route.live:
         lines = [answer_text(page.id, q, route.live)]
         lines += [str(route.live[k]) for k in sorted(route.live) if k.startswith(f"{page.id}_") and k.endswith("_text")]

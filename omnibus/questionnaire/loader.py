@@ -20,6 +20,7 @@ from omnibus.questionnaire.model import (
     MISSING_KINDS,
     QUESTION_TYPES,
     Consent,
+    GridColumn,
     Item,
     Menu,
     Option,
@@ -39,7 +40,8 @@ SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions"}
 MENU_KEYS = {"id", "text", "hint", "sections"}
 OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
 OPTIONS_FROM_KEYS = {"question", "chosen", "exclude"}
-ITEM_KEYS = {"id", "text", "ask_if", "min", "max"}
+ITEM_KEYS = {"id", "text", "ask_if", "min", "max", "specify"}
+COLUMN_KEYS = {"id", "text"}
 CONSENT_KEYS = {"purpose", "agree"}
 COMMON_QUESTION_KEYS = {
     "id",
@@ -64,6 +66,8 @@ TYPE_KEYS = {
     "number": {"min", "max", "integer", "prefix", "suffix"},
     "numbers": {"items", "min", "max", "integer", "prefix", "suffix"},
     "statement": set(),
+    "multi_grid": {"options", "items", "min_choices", "max_choices"},
+    "two_way_grid": {"options", "items", "columns"},
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 
@@ -311,6 +315,8 @@ class _Reader:
             question.options_from = self.options_from(fields["options_from"], where)
         if "items" in fields:
             question.items = [self.item(n, where) for n in self.sequence(fields["items"], "items")]
+        if "columns" in fields:
+            question.columns = [self.column(n, where) for n in self.sequence(fields["columns"], "columns")]
         if "consent" in fields:
             question.consent = self.consent(fields["consent"], where)
         return question
@@ -399,8 +405,17 @@ class _Reader:
             ask_if=self.text(fields.get("ask_if"), "ask_if"),
             min=self.number(fields.get("min"), "min"),
             max=self.number(fields.get("max"), "max"),
+            specify=self.boolean(fields.get("specify"), "specify", False),
             line=node.start_mark.line + 1,
             lines=_lines(fields),
+        )
+
+    def column(self, node: yaml.Node, where: str) -> GridColumn:
+        fields = self.mapping(node, COLUMN_KEYS, {"id", "text"}, f"{where} column")
+        return GridColumn(
+            id=self.identifier(fields.get("id"), "column id") or "",
+            text=self.text(fields.get("text"), "column text") or "",
+            line=node.start_mark.line + 1,
         )
 
     def consent(self, node: yaml.Node, where: str) -> Consent | None:

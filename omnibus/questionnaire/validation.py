@@ -20,7 +20,7 @@ def page_fields(question: Question, questionnaire: Questionnaire, items: list[st
     """The field names a page for this question may send."""
     kind = kind_of(question)
     if kind.has_items:
-        return set(items)
+        return kind.page_fields(question, items)
     specify = {specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify}
     return {question.id} | specify if kind.answerable else set()
 
