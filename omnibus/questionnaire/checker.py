@@ -295,8 +295,11 @@ def _comparable(name: str, questionnaire: Questionnaire) -> Iterable[str]:
         return
     kind = kind_of(owner)
     if owner.id != name:
-        if kind.multiple_rows and any(item.id == name for item in owner.items):
+        row = any(item.id == name for item in owner.items)
+        if kind.multiple_rows and row:
             yield f"{name} is a row of a grid of multiple choices: test it with chosen({name}, code) or count({name})"
+        elif kind.column_groups and row and owner.columns:
+            yield f"{name} is a row of a two-way grid: compare one of its cells ({name}_{owner.columns[0].id}, …)"
         return
     if kind.multiple:
         yield f"{name} is a multiple-choice question: test it with chosen({name}, code) or count({name})"

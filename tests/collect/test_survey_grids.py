@@ -36,6 +36,7 @@ def test_multi_grid_page_has_a_fieldset_of_checkboxes_per_row(unit: WaveUnit) ->
     assert page.count('type="checkbox" value="9"') == 2
     assert 'data-behaviour="exclusive"' in page and "govuk-checkboxes__divider" in page
     assert 'name="Barr_o_text"' in page  # the "Other" row asks what it is
+    assert "{#" not in page and "fieldset" not in page.split("<h1")[0].split("<form")[-1]  # no template text shows
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,10 @@ sections:
         type: text
         text: How?
         ask_if: count(Barr_a) > 1 and Twice_a_now == 7   # 9 not a code of the cell
+      - id: Row
+        type: text
+        text: Row?
+        ask_if: Twice_a == 1                          # 10 a row of a two-way grid compared
 """
 
 
@@ -97,6 +101,7 @@ def test_each_grid_mistake_is_reported_at_its_line() -> None:
         7: "only a grid's rows take specify",
         8: "Barr_a is a row of a grid of multiple choices: test it with chosen(Barr_a, code)",
         9: "code 7 is not an option of Twice_a_now",
+        10: "Twice_a is a row of a two-way grid: compare one of its cells (Twice_a_now, …)",
     }
     for number, message in expected.items():
         assert any(message in m for m in by_line.get(lines[number], [])), (number, by_line)
