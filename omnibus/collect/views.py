@@ -35,7 +35,7 @@ from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.model import Question, Section
+from omnibus.questionnaire.model import Question, Section, cell_name
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
@@ -269,6 +269,7 @@ def _rerouted(request: HttpRequest, visit: Visit, page: Question) -> HttpRespons
     keep_history(visit.wave_unit, kept, visit.respondent, Answer.WEB, dict.fromkeys(kept, page.section))
     section = q.section(page.section)
     questions = {page.id: page.text, **{item.id: item.text for item in page.items}}
+    questions.update({cell_name(i.id, c.id): f"{i.text}: {c.text}" for i in page.items for c in page.columns})
     codes = {str(option.code): option.label for option in q.options_of(page)}
     lines = [
         (questions.get(key, "Please specify"), _in_words(value, codes if key in questions else {}))

@@ -8,7 +8,7 @@ from omnibus.collect.answers import live_answers
 from omnibus.fieldwork.models import WaveUnit
 from tests.grid_waves import grids_wave
 
-from .conftest import answer, signed_in
+from .conftest import answer, seen_of, signed_in
 from .test_survey_answering import error_links
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,16 @@ def test_a_cell_of_another_row_is_a_malformed_request(unit: WaveUnit) -> None:
     answer(client, SECTION, "Conf", {"Conf_a": "1"})
     response = answer(client, SECTION, "Rate", {"Rate_a_now": "1", "Rate_a_last": "1", "Rate_b_now": "1"})
     assert response.status_code == 400  # SEND support is not asked
+
+
+def test_a_two_way_grid_rerouted_by_a_colleague_keeps_what_was_ticked(unit: WaveUnit) -> None:
+    ada, ben = signed_in(unit, "Ada"), signed_in(unit, "Ben")
+    answer(ada, SECTION, "HasSend", {"HasSend": "2"})
+    answer(ada, SECTION, "Barr", {"Barr_a": "1"})
+    page = ben.get(f"/survey/sections/{SECTION}/Rate/").content.decode()
+    answer(ada, SECTION, "Barr", {"Barr_a": "9"})  # no barrier to early help: the services are not rated
+    late = ben.post(f"/survey/sections/{SECTION}/Rate/", {"Rate_a_now": "3", "Rate_a_last": "1", "seen": seen_of(page)})
+    text = late.content.decode()
+    assert late.status_code == 409
+    assert "Early help: This year" in text and "Poor" in text  # what Ben ticked, in words
+    assert not any(key.startswith("Rate") for key in live_answers(unit))
