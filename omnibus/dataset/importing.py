@@ -519,7 +519,9 @@ def off_route_message(question: Question, key: str, value: object, q: Questionna
             words = section_line(section, q) if section else None
             return f"answered, but its section is not asked of this unit ({words})"
         return f"answered, but routing does not ask it of this unit ({ask_line(question, q)})"
-    item = next((i for i in question.items if i.id == key), None)
+    kind = kind_of(question)
+    row = kind.row_of(question, key) if kind.has_items else None  # a grid row's answer, cell or text
+    item = next((i for i in question.items if i.id == row), None)
     if item is not None:
         return f"answered, but routing does not ask this item of this unit (Ask if {describe(item.ask_if or '', q)})"
     if key.endswith("_text"):

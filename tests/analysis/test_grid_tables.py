@@ -82,3 +82,15 @@ def test_the_tab_book_has_the_row_tables_and_the_summaries(dataset, tmp_path) ->
     assert any(t.startswith("Rate_o_last:") for t in titles)
     contents = [c.value for c in book["Contents"]["A"] if isinstance(c.value, str)]
     assert "Barr (summary)" in contents and "Rate (summary)" in contents
+
+
+def test_nets_and_exclusions_of_a_grid_of_multiple_choices(dataset) -> None:  # noqa: ANN001
+    spec = parse_spec({"nets": {"Barr": {"Any barrier": [1, 2, 3]}}, "exclude": {"Barr": [9]}})
+    table = next(t for t in wave_tables(dataset, spec) if t.name == "Barr_a")
+    net = next(r for r in table.rows if r.kind == "net")
+    flags = {code: dataset.data[f"Barr_a_{code}"].to_numpy() for code in (1, 2, 3, 9)}
+    in_base = (flags[1] >= 0) & (flags[9] != 1)  # "None of these" is left out of the base
+    assert table.bases[0].n == in_base.sum()
+    anything = (flags[1] == 1) | (flags[2] == 1) | (flags[3] == 1)
+    assert net.cells[0].value == pytest.approx(100 * anything[in_base].mean())
+    assert any(r.label == "None of these (not in base)" and r.kind == "excluded" for r in table.rows)

@@ -122,18 +122,27 @@ def test_a_returned_copy_with_grid_mistakes_names_each_cell(wave, tmp_path) -> N
     path = tmp_path / "returned.xlsx"
     render_xlsx(questionnaire_of(wave.questionnaire), path)
     where = fill_copy(
-        path, {"HasSend": "2. No", "Barr_a_1": "Yes", "Barr_a_9": "Yes", "Barr_b_2": "Yes", "Rate_a_now": "4"}
+        path,
+        {
+            "HasSend": "2. No",
+            "Barr_a_1": "Yes",
+            "Barr_b_2": "Yes",
+            "Barr_o_1": "Yes",
+            "Barr_o_9": "Yes",
+            "Rate_a_now": "4",
+            "Rate_b_last": "1. Good",
+        },
     )
     with pytest.raises(ImportRefused) as refused:
         import_responses(wave, path, unit="840")
     lines = refused.value.lines()
-    assert (
-        f"{path}:{where['Barr_a_1']}: unit 840: Barr_a_1: Select ‘None of these’ on its own for ‘Early help’"
-        in lines[0]
-    )
+    exclusive = f"{where['Barr_o_1']}: unit 840: Barr_o_1: Select ‘None of these’ on its own for ‘Other service’"
+    assert any(exclusive in line for line in lines), lines
     assert any(
         f"{where['Barr_b_2']}: unit 840: Barr_b_2: answered, but routing does not ask this item" in line
         for line in lines
     )
     assert any(f"{where['Rate_a_now']}: unit 840: Rate_a_now: 4 is not a code of Rate" in line for line in lines)
+    cell = f"{where['Rate_b_last']}: unit 840: Rate_b_last: answered, but routing does not ask this item of this unit"
+    assert any(cell in line for line in lines), lines
     assert not Answer.objects.filter(wave_unit__wave=wave).exists()

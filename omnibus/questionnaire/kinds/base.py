@@ -72,6 +72,10 @@ class QuestionKind:
         """The fields a page of these asked items may send."""
         raise self._unwritten("page_fields")
 
+    def row_of(self, question: Question, name: str) -> str | None:
+        """The item whose routing asks an answer key or variable."""
+        raise self._unwritten("row_of")
+
     def take_items(self, question: Question, asked: list[Item], answers: Mapping[str, object]) -> dict[str, object]:
         """The live answers of the asked items."""
         raise self._unwritten("take_items")
