@@ -40,6 +40,7 @@ class Choice:
     checked: bool
     exclusive: bool = False
     specify: SpecifyField | None = None
+    clears: bool = False  # an "Other" row's radio for leaving the row: radios cannot be unticked
 
 
 @dataclass
@@ -168,24 +169,31 @@ def _items(
             for n, column in enumerate(question.columns):
                 key = cell_name(item.id, column.id)
                 cell = Field(key, key, column.text, _first(data, key), errors.get(key), row=label, first_in_row=n == 0)
-                cell.choices = _scale(question, key, data)
+                cell.choices = _scale(question, key, data, item.specify)
                 cell.specify = specify if n == 0 else None
                 fields.append(cell)
             continue
         item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id), specify=specify)
         if kind.scale:
-            item_field.choices = _scale(question, item.id, data)
+            item_field.choices = _scale(question, item.id, data, item.specify and not kind.multiple_rows)
         fields.append(item_field)
     return fields
 
 
-def _scale(question: Question, name: str, data: FormData) -> list[Choice]:
-    """A grid row's (or cell's) radios or checkboxes: the first takes the field's id, for error links."""
+def _scale(question: Question, name: str, data: FormData, clearable: bool = False) -> list[Choice]:
+    """A grid row's (or cell's) radios or checkboxes: the first takes the field's id, for error links.
+
+    A `clearable` row (an "Other" row of radios) ends with "Nothing to add", sending no answer: a radio
+    chosen by mistake could not otherwise be taken back, and the row would ask for a text.
+    """
     ticked = data.get(name, [])
-    return [
+    choices = [
         Choice(str(o.code), o.label, name if n == 0 else f"{name}-{o.code}", str(o.code) in ticked, o.exclusive)
         for n, o in enumerate(question.options)
     ]
+    if clearable:
+        choices.append(Choice("", "Nothing to add", f"{name}-none", ticked == [""], clears=True))
+    return choices
 
 
 def _row_specify(item: Item, data: FormData, errors: dict[str, str]) -> SpecifyField | None:

@@ -80,9 +80,13 @@ def test_specify_row_of_a_single_choice_grid(unit: WaveUnit) -> None:
     answer(client, SECTION, "Barr", {"Barr_a": "1"})
     page = answer(client, SECTION, "Conf", {"Conf_a": "1", "Conf_o_text": "Fostering"}).content.decode()
     assert ("Conf_o", "Select an answer for ‘Another service’") in error_links(page)
-    response = answer(client, SECTION, "Conf", {"Conf_a": "1"})  # no text: the row may be left
+    assert 'id="Conf_o-none"' in page and 'type="radio" value=""' in page  # a radio chosen by mistake can be undone
+    response = answer(client, SECTION, "Conf", {"Conf_a": "1", "Conf_o": ""})  # no text: the row may be left
     assert response.status_code == 302
     assert "Conf_o" not in live_answers(unit)
+    page = answer(client, SECTION, "Conf", {"Conf_a": "1", "Conf_o": "", "Conf_o_text": "Fostering"}).content.decode()
+    assert ("Conf_o", "Select an answer for ‘Another service’") in error_links(page)
+    assert 'id="Conf_o-none" name="Conf_o" type="radio" value="" checked' in page
 
 
 def test_two_way_grid_asks_each_row_under_each_column(unit: WaveUnit) -> None:
