@@ -38,7 +38,7 @@ from omnibus.analysis.variance import (
     wave_difference,
 )
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.model import Item, Option, Question
+from omnibus.questionnaire.model import Item, Option, Question, cell_name
 from omnibus.questionnaire.wording import base_description, describe
 
 Indicator = Callable[[np.ndarray], np.ndarray]
@@ -256,6 +256,14 @@ def question_tables(
     """The tables of one question: one for a single or multiple choice, one per grid or numeric item."""
     kind = kind_of(question)
     items: list[Item | None] = list(question.items) if kind.has_items else [None]
+    if kind.multiple_rows:  # a grid of multiple choices: a multiple-response table per row
+        return [multi_table(main, others, question, spec, columns, item) for item in question.items]
+    if kind.column_groups:  # a two-way grid: a table per row and column group, as a grid's per item
+        items = [
+            Item(cell_name(i.id, c.id), f"{i.text}: {c.text}", i.ask_if)
+            for i in question.items
+            for c in question.columns
+        ]
     if kind.multiple:
         return [multi_table(main, others, question, spec, columns)]
     if kind.coded:
@@ -693,13 +701,20 @@ def coded_table(
 
 
 def multi_table(
-    main: Prepared, others: list[Prepared], question: Question, spec: AnalysisSpec, columns: list[Column]
+    main: Prepared,
+    others: list[Prepared],
+    question: Question,
+    spec: AnalysisSpec,
+    columns: list[Column],
+    item: Item | None = None,
 ) -> Table:
-    """A multiple-choice question: the percentage of its base choosing each option (can sum past 100)."""
+    """A multiple-choice question (or a row of a grid of multiple choices): the percentage of its base
+    choosing each option (can sum past 100)."""
     options = main.dataset.questionnaire.options_of(question)
-    names = [f"{question.id}_{o.code}" for o in options]
-    excluded = excluded_options(question.id, question, options, spec)
-    excluded_names = [f"{question.id}_{o.code}" for o in excluded]
+    name = item.id if item else question.id
+    names = [f"{name}_{o.code}" for o in options]
+    excluded = excluded_options(name, question, options, spec)
+    excluded_names = [f"{name}_{o.code}" for o in excluded]
 
     def valid_of(p: Prepared) -> np.ndarray:
         first = p.values(names[0])
@@ -714,10 +729,10 @@ def multi_table(
     for option, var in zip(options, names, strict=True):
         if option not in excluded:
             b.proportion_row(option.label, "percent", option.code, lambda v: (v == 1) * 1.0, [var])
-    nets = {**main.dataset.nets.get(question.id, {}), **spec.nets_for(question.id, question.id)}
+    nets = {**main.dataset.nets.get(question.id, {}), **spec.nets_for(name, question.id)}
     for label, codes in nets.items():
         row_label = netting.net_label(label, codes, options)
-        chosen = [f"{question.id}_{c}" for c in codes]
+        chosen = [f"{name}_{c}" for c in codes]
         # A net of one code reads one variable, a vector: as a column it is "any of one".
         b.proportion_row(row_label, "net", None, lambda v: (v.reshape(len(v), -1) == 1).any(axis=1) * 1.0, chosen)
     for option, var in zip(excluded, excluded_names, strict=True):
@@ -729,12 +744,12 @@ def multi_table(
     table_bases = _bases(bases, spec)
     notes = ["More than one answer could be given, so percentages can sum to more than 100."]
     return Table(
-        question.id,
+        name,
         question.id,
         question.section,
-        question.text,
-        describe_base(question, None, excluded, main),
-        "multi",
+        f"{question.text} {item.text}" if item else question.text,
+        describe_base(question, item, excluded, main),
+        "multi_item" if item else "multi",
         columns,
         table_bases,
         b.rows,
@@ -925,6 +940,9 @@ def _weighted(p: Prepared) -> bool:
     return bool(len(p.weights)) and not np.all(p.weights == p.weights[0])
 
 
+GRID_TABLES = ("grid_item", "multi_item")  # the kinds of table a grid (of any kind) has one per row or cell
+
+
 @dataclass
 class GridSummary:
     """A grid with items as rows and its codes (and nets) as columns: the total column only."""
@@ -940,8 +958,7 @@ class GridSummary:
 
 def grid_summary(tables: list[Table], question: Question) -> GridSummary:
     """Gather a grid's item tables (from `wave_tables`) into one items-by-codes summary."""
-    items = {t.name: t for t in tables if t.question == question.id and t.kind == "grid_item"}
-    ordered = [items[i.id] for i in question.items if i.id in items]
+    ordered = [t for t in tables if t.question == question.id and t.kind in GRID_TABLES]
     if not ordered:
         raise ValueError(f"no item tables of {question.id} among the tables")
     shown = [r for r in ordered[0].rows if r.kind in ("percent", "net")]
@@ -951,7 +968,7 @@ def grid_summary(tables: list[Table], question: Question) -> GridSummary:
         question.id,
         question.text,
         ordered[0].base_description,
-        [i.text for i in question.items if i.id in items],
+        [t.title.removeprefix(question.text).strip() for t in ordered],  # the item's (or cell's) text
         headings,
         percents,
         [t.bases[0].n for t in ordered],

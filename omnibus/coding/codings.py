@@ -35,7 +35,7 @@ from omnibus.frame.schema import UnitNoun
 from omnibus.frame.store import frame_as_of, stored_schema
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Questionnaire
-from omnibus.questionnaire.naming import specify_key
+from omnibus.questionnaire.naming import item_specify_key, specify_key
 
 
 @dataclass
@@ -69,6 +69,9 @@ def open_variables(questionnaire: Questionnaire) -> list[OpenVariable]:
             if option.specify:
                 text = f"{question.text} – {option.label}"
                 found.append(OpenVariable(specify_key(question.id, option.code), question.id, text))
+        for item in question.items if kind_of(question).scale else []:  # a grid's "Other (please specify)" rows
+            if item.specify:
+                found.append(OpenVariable(item_specify_key(item.id), question.id, f"{question.text} – {item.text}"))
     return found
 
 

@@ -24,8 +24,10 @@ def is_answered(question: Question, route: Route) -> bool:
     """
     if not kind_of(question).answerable or not question.required:
         return True
-    if kind_of(question).has_items:
-        return all(item in route.live for item in route.items.get(question.id, []))
+    kind = kind_of(question)
+    if kind.has_items:
+        asked = route.items.get(question.id, [])
+        return all(kind.row_answered(question, item, route.live) for item in question.items if item.id in asked)
     return question.id in route.live
 
 

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field, replace
 
 from omnibus.questionnaire import as_at, unavailable
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.model import Option, Question, Questionnaire
-from omnibus.questionnaire.naming import specify_key
+from omnibus.questionnaire.model import Item, Option, Question, Questionnaire, cell_name
+from omnibus.questionnaire.naming import item_specify_key, specify_key
 from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.reading import FieldError
 from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.variables import answer_keys
 
 FormData = dict[str, list[str]]
 
@@ -41,6 +42,7 @@ class Choice:
     checked: bool
     exclusive: bool = False
     specify: SpecifyField | None = None
+    clears: bool = False  # an "Other" row's radio for leaving the row: radios cannot be unticked
 
 
 @dataclass
@@ -55,6 +57,9 @@ class Field:
     choices: list[Choice] = field(default_factory=list)
     boxes: list[Choice] = field(default_factory=list)  # a number's "Don't know" boxes, beside its input
     parts: list[tuple[str, str, str]] = field(default_factory=list)  # a date input: (part, field name, value)
+    specify: SpecifyField | None = None  # a grid row marked "Other (please specify)": its text box
+    row: str | None = None  # a two-way grid's cell: its row's text (the field's label is the column's)
+    first_in_row: bool = True  # a two-way grid's first cell of a row, under which the row's heading goes
 
 
 @dataclass
@@ -77,9 +82,8 @@ class PageView:
 def form_data(question: Question, questionnaire: Questionnaire, answers: dict[str, object]) -> FormData:
     """Stored answers as the values a form would have sent (to fill a page in)."""
     data: FormData = {}
-    keys = [i.id for i in question.items] if question.items else [question.id]
+    keys = answer_keys(question, questionnaire)
     keys += [as_at.date_key(question.id)] if question.as_at is not None else []
-    keys += [specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify]
     for key in keys:
         value = answers.get(key)
         if unavailable.stored_as_form(question, key, value, data):
@@ -194,24 +198,50 @@ def _items(
     question: Question, questionnaire: Questionnaire, route: Route, data: FormData, errors: dict[str, str]
 ) -> list[Field]:
     asked = route.items.get(question.id, [])
+    kind = kind_of(question)
     fields = []
     for item in question.items:
         if item.id not in asked:
             continue
         label = pipe(item.text, questionnaire, route.live)
-        item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id))
-        if kind_of(question).scale:
-            item_field.choices = [
-                Choice(
-                    str(o.code),
-                    o.label,
-                    item.id if n == 0 else f"{item.id}-{o.code}",
-                    _first(data, item.id) == str(o.code),
-                )
-                for n, o in enumerate(question.options)
-            ]
+        specify = _row_specify(item, data, errors)
+        if kind.column_groups:
+            for n, column in enumerate(question.columns):
+                key = cell_name(item.id, column.id)
+                cell = Field(key, key, column.text, _first(data, key), errors.get(key), row=label, first_in_row=n == 0)
+                cell.choices = _scale(question, key, data, item.specify)
+                cell.specify = specify if n == 0 else None
+                fields.append(cell)
+            continue
+        item_field = Field(item.id, item.id, label, _first(data, item.id), errors.get(item.id), specify=specify)
+        if kind.scale:
+            item_field.choices = _scale(question, item.id, data, item.specify and not kind.multiple_rows)
         fields.append(item_field)
     return fields
+
+
+def _scale(question: Question, name: str, data: FormData, clearable: bool = False) -> list[Choice]:
+    """A grid row's (or cell's) radios or checkboxes: the first takes the field's id, for error links.
+
+    A `clearable` row (an "Other" row of radios) ends with "Nothing to add", sending no answer: a radio
+    chosen by mistake could not otherwise be taken back, and the row would ask for a text.
+    """
+    ticked = data.get(name, [])
+    choices = [
+        Choice(str(o.code), o.label, name if n == 0 else f"{name}-{o.code}", str(o.code) in ticked, o.exclusive)
+        for n, o in enumerate(question.options)
+    ]
+    if clearable:
+        choices.append(Choice("", "Nothing to add", f"{name}-none", ticked == [""], clears=True))
+    return choices
+
+
+def _row_specify(item: Item, data: FormData, errors: dict[str, str]) -> SpecifyField | None:
+    """The text box of a grid row marked "Other (please specify)"."""
+    if not item.specify:
+        return None
+    name = item_specify_key(item.id)
+    return SpecifyField(name, name, "Please specify", _first(data, name), errors.get(name))
 
 
 def _summary(view: PageView, errors: list[FieldError]) -> list[tuple[str, str]]:
@@ -223,4 +253,7 @@ def _summary(view: PageView, errors: list[FieldError]) -> list[tuple[str, str]]:
     for choice in view.main.choices:
         if choice.specify:
             anchors[choice.specify.name] = choice.specify.input_id
+    for item_field in view.items:
+        if item_field.specify:
+            anchors[item_field.specify.name] = item_field.specify.input_id
     return [(anchors.get(e.field, e.field), e.message) for e in errors]

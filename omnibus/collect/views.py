@@ -37,11 +37,12 @@ from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit, start_page
 from omnibus.questionnaire import checks
 from omnibus.questionnaire.as_at import date_key, long_date
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.model import Question, Section
+from omnibus.questionnaire.model import Question, Section, cell_name
 from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.piping import answer_text
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
+from omnibus.questionnaire.row_answers import row_lines
 from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
@@ -280,6 +281,7 @@ def _rerouted(request: HttpRequest, visit: Visit, page: Question) -> HttpRespons
     keep_history(visit.wave_unit, kept, visit.respondent, Answer.WEB, dict.fromkeys(kept, page.section))
     section = q.section(page.section)
     questions = {page.id: page.text, **{item.id: item.text for item in page.items}}
+    questions.update({cell_name(i.id, c.id): f"{i.text}: {c.text}" for i in page.items for c in page.columns})
     codes = {str(option.code): option.label for option in q.options_of(page)}
     lines = [
         (questions.get(key, "Please specify"), _in_words(value, codes if key in questions else {}))
@@ -413,7 +415,7 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
     q = visit.questionnaire
     if kind_of(page).has_items:
-        lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
+        lines = row_lines(page, q, route.live)
     elif page.id in route.live:
         lines = [answer_text(page.id, q, route.live)]
         dated = route.live.get(date_key(page.id)) if page.as_at is not None else None

@@ -29,7 +29,7 @@ from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.schema import PopulationSchema
 from omnibus.frame.store import frame_as_of, stored_schema
-from omnibus.questionnaire.kinds import dataset_value, kind_of
+from omnibus.questionnaire.kinds import dataset_value, flag_code, kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.naming import Variable
 from omnibus.questionnaire.route import Route
@@ -273,9 +273,9 @@ def var_specs(questionnaire: Questionnaire, dataset_vars: list[Variable]) -> lis
         question = questionnaire.question(variable.question)
         assert question is not None  # variables() names only questions of the questionnaire
         section = question.section
-        if variable.kind == "flag":
-            code = int(variable.name.rsplit("_", 1)[1])
-            specs.append(VarSpec(variable, section, question.id, code=code))
+        if variable.kind == "flag":  # a multiple choice's, or a grid row's (its item)
+            code = flag_code(variable)
+            specs.append(VarSpec(variable, section, variable.item or question.id, code, variable.item is not None))
         else:
             item = kind_of(question).has_items
             specs.append(VarSpec(variable, section, variable.name, item=item))
@@ -287,7 +287,9 @@ def value_of(spec: VarSpec, live: dict[str, object], asked: set[str], reached: s
 
     `asked` holds the questions and items routing asks; `reached` the sections the unit reached.
     """
-    is_asked = spec.section in reached and (spec.key if spec.item else spec.variable.question) in asked
+    # A grid row's flag, cell or specify text is asked with its row (`variable.item`).
+    asked_by = spec.variable.item or (spec.key if spec.item else spec.variable.question)
+    is_asked = spec.section in reached and asked_by in asked
     return dataset_value(spec.variable, is_asked, live)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from omnibus.analysis.dataset import NOT_ANSWERED, NOT_ASKED, Dataset
-from omnibus.questionnaire.model import Question, Questionnaire
+from omnibus.questionnaire.model import Item, Question, Questionnaire
 from omnibus.questionnaire.naming import Variable
 from omnibus.questionnaire.numbering import number_of
 from omnibus.questionnaire.printed import plain
@@ -112,17 +112,22 @@ def missing_values(variable: Variable) -> dict[int, str]:
 
 def question_text(variable: Variable, question: Question) -> str:
     """The question as asked, with the item's text for a grid or numeric-set item."""
-    item = next((i for i in question.items if i.id == variable.name), None)
+    item = _item_of(variable, question)
     return f"{question.text} {item.text}" if item else question.text
+
+
+def _item_of(variable: Variable, question: Question) -> Item | None:
+    """The grid or numeric-set row a variable belongs to: the item itself, or a row's flag, cell or text."""
+    return next((i for i in question.items if i.id in (variable.name, variable.item)), None)
 
 
 def base_of(variable: Variable, question: Question, q: Questionnaire) -> str:
     """Who was asked: the question's base, narrowed by an item's own routing or a fed-through option."""
     base = base_description(question, q)
-    item = next((i for i in question.items if i.id == variable.name), None)
+    item = _item_of(variable, question)
     if item is not None and item.ask_if:
         base += f", where {describe(item.ask_if, q)}"
-    if variable.name.endswith("_text"):
+    if variable.name.endswith("_text") and variable.item is None:  # an option's text, not a grid row's
         code = variable.name.removesuffix("_text").rsplit("_", 1)[1]
         base += f", who chose {code} at {question.id}"
     return base

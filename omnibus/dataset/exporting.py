@@ -29,6 +29,7 @@ from omnibus.analysis.dataset import Dataset
 from omnibus.core.spreadsheet import csv_writer, neutralise
 from omnibus.dataset import EXPORT_FORMATS
 from omnibus.dataset.codebook import CODEBOOK_COLUMNS, codebook, spss_missing, value_labels
+from omnibus.questionnaire.kinds import kind_of
 
 FORMATS = EXPORT_FORMATS
 PSEUDONYM_DIGITS = 6
@@ -221,7 +222,7 @@ def _measures(dataset: Dataset) -> dict[str, str]:
         if v.name not in dataset.data.columns:
             continue
         owner = dataset.questionnaire.owner(v.question)
-        grid_item = v.kind == "code" and owner is not None and owner.type == "grid"
+        grid_item = v.kind == "code" and owner is not None and kind_of(owner).scale  # a grid's (or two-way) cell
         levels[v.name] = "ordinal" if grid_item else kinds[v.kind]
     return levels
 

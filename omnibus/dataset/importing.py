@@ -39,7 +39,7 @@ from omnibus.dataset.writing import save_unit
 from omnibus.fieldwork.models import Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.questionnaire import as_at, checks, textfile, unavailable
-from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.kinds import flag_code, kind_of
 from omnibus.questionnaire.model import Option, Question, Questionnaire
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.render_xlsx import COLUMNS as COPY_COLUMNS
@@ -417,6 +417,7 @@ class QuestionShape:
     names: list[str]  # its variables
     keys: list[str]  # its answer keys
     items: list[str]
+    flags: dict[str, tuple[str, int]] = field(default_factory=dict)  # 0/1 variable -> (answer key, option code)
 
 
 def shapes_of(q: Questionnaire) -> list[QuestionShape]:
@@ -424,15 +425,17 @@ def shapes_of(q: Questionnaire) -> list[QuestionShape]:
     result = []
     for question in q.questions():
         options = q.options_of(question)
+        found = question_variables(question, q)
         result.append(
             QuestionShape(
                 question,
                 replace(question, required=False),
                 options,
                 {o.code for o in options},
-                [v.name for v in question_variables(question, q)],
+                [v.name for v in found],
                 answer_keys(question, q),
                 [i.id for i in question.items],
+                {v.name: (v.item or question.id, flag_code(v)) for v in found if v.kind == "flag"},
             )
         )
     return result
@@ -460,9 +463,7 @@ def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, RawValu
             continue  # an "Other" chosen without saying what: allowed in an import, the text stays blank
         name, cell = read.cells.get(error.field) or next(iter(present.items()))
         read.problems.append((name, cell, error.message))
-    covered = {
-        question.id if kind_of(question).multiple and "_" in n and not n.endswith("_text") else n for n in present
-    }
+    covered = {shape.flags[n][0] if n in shape.flags else n for n in present}
     answered = page.answers.get(question.id) is not None
     for key in shape.keys:
         value = page.answers.get(key)
@@ -476,26 +477,21 @@ def read_question(shape: QuestionShape, q: Questionnaire, row: dict[str, RawValu
 def _page_data(shape: QuestionShape, present: dict[str, RawValue], read: QuestionRead) -> dict[str, list[str]]:
     """The cells as the fields a web page would send, checking codes and flags on the way."""
     data: dict[str, list[str]] = {}
-    question, options, codes = shape.question, shape.options, shape.codes
+    question, codes = shape.question, shape.codes
     kind = kind_of(question)
-    if kind.multiple:
-        chosen = []
-        for option in options:
-            name = f"{question.id}_{option.code}"
-            cell = present.get(name)
-            if cell is None:
-                continue
-            flag = cell.text.lower()
-            if flag in FLAG_CHOSEN:
-                chosen.append(str(option.code))
-                read.cells.setdefault(question.id, (name, cell))
-            elif flag not in FLAG_NOT_CHOSEN:
-                read.problems.append((name, cell, f"{cell.text!r} is not 1 (chosen), 0 (not chosen) or blank"))
-        if chosen:
-            data[question.id] = chosen
+    for name, (key, code) in shape.flags.items():  # a multiple choice's (or a grid row's) 0/1 variables
+        cell = present.get(name)
+        if cell is None:
+            continue
+        flag = cell.text.lower()
+        if flag in FLAG_CHOSEN:
+            data.setdefault(key, []).append(str(code))
+            read.cells.setdefault(key, (name, cell))
+        elif flag not in FLAG_NOT_CHOSEN:
+            read.problems.append((name, cell, f"{cell.text!r} is not 1 (chosen), 0 (not chosen) or blank"))
     for name, cell in present.items():
         read.cells.setdefault(name, (name, cell))
-        if kind.multiple and name != question.id and not name.endswith("_text"):
+        if name in shape.flags:
             continue  # a flag, read above
         if name.endswith("_text") or kind.open_text:
             text = cell.text
@@ -552,7 +548,9 @@ def off_route_message(question: Question, key: str, value: object, q: Questionna
             words = section_line(section, q) if section else None
             return f"answered, but its section is not asked of this unit ({words})"
         return f"answered, but routing does not ask it of this unit ({ask_line(question, q)})"
-    item = next((i for i in question.items if i.id == key), None)
+    kind = kind_of(question)
+    row = kind.row_of(question, key) if kind.has_items else None  # a grid row's answer, cell or text
+    item = next((i for i in question.items if i.id == row), None)
     if item is not None:
         return f"answered, but routing does not ask this item of this unit (Ask if {describe(item.ask_if or '', q)})"
     if key.endswith("_text"):

@@ -194,13 +194,46 @@ class _Checker:
             self.add(question.line, f"{question.id}: a grid needs options (the shared scale)")
         if not question.items:
             self.add(question.line, f"{question.id}: a grid needs items")
+        kind = kind_of(question)
         for option in question.options:
-            if option.exclusive or option.specify:
-                self.add(option.line, f"{question.id}: a grid's scale cannot have exclusive or specify codes")
+            if option.specify or (option.exclusive and not kind.multiple_rows):
+                what = "specify" if kind.multiple_rows else "exclusive or specify"
+                self.add(option.line, f"{question.id}: a grid's scale cannot have {what} codes")
+        if kind.multiple_rows:
+            self.check_row_limits(question)
+        if kind.column_groups:
+            self.check_columns(question)
+
+    def check_row_limits(self, question: Question) -> None:
+        low, high = question.min_choices, question.max_choices
+        for key, value in (("min_choices", low), ("max_choices", high)):
+            if value is not None and value < 1:
+                self.add(question.line_of(key), f"{question.id}: {key} must be at least 1")
+        if high is not None and high > len(question.options):
+            self.add(
+                question.line_of("max_choices"),
+                f"{question.id}: max_choices is {high} but there are only {len(question.options)} options",
+            )
+        if low is not None and high is not None and low > high:
+            self.add(
+                question.line_of("min_choices"), f"{question.id}: min_choices ({low}) is above max_choices ({high})"
+            )
+
+    def check_columns(self, question: Question) -> None:
+        if not question.columns:
+            self.add(question.line, f"{question.id}: a two-way grid needs columns (its column groups)")
+        seen: set[str] = set()
+        for column in question.columns:
+            if column.id in seen:
+                self.add(column.line, f"{question.id}: column id '{column.id}' is used twice")
+            seen.add(column.id)
 
     def check_numbers(self, question: Question) -> None:
         if kind_of(question).has_items and not question.items:
             self.add(question.line, f"{question.id}: a set of numbers needs items")
+        for item in question.items:
+            if item.specify:
+                self.add(item.lines.get("specify", item.line), f"{item.id}: only a grid's rows take specify")
         self.check_range(question.min, question.max, question.line_of("max"), question.id)
         for item in question.items:
             low = item.min if item.min is not None else question.min
@@ -268,9 +301,16 @@ def _type_problems(expr: ex.Expr, questionnaire: Questionnaire) -> Iterable[str]
 
 def _comparable(name: str, questionnaire: Questionnaire) -> Iterable[str]:
     owner = questionnaire.owner(name)
-    if owner is None or owner.id != name:
+    if owner is None:
         return
     kind = kind_of(owner)
+    if owner.id != name:
+        row = any(item.id == name for item in owner.items)
+        if kind.multiple_rows and row:
+            yield f"{name} is a row of a grid of multiple choices: test it with chosen({name}, code) or count({name})"
+        elif kind.column_groups and row and owner.columns:
+            yield f"{name} is a row of a two-way grid: compare one of its cells ({name}_{owner.columns[0].id}, …)"
+        return
     if kind.multiple:
         yield f"{name} is a multiple-choice question: test it with chosen({name}, code) or count({name})"
     elif kind.has_items:
@@ -299,7 +339,7 @@ def _call_problems(call: ex.Call, questionnaire: Questionnaire) -> Iterable[str]
         return
     is_item = owner.id != name
     kind = kind_of(owner)
-    if call.function == "count" and (is_item or not (kind.multiple or kind.has_items)):
+    if call.function == "count" and (is_item and not kind.multiple_rows or not (kind.multiple or kind.has_items)):
         yield f"count({name}) needs a multiple-choice question, a grid or a set of numbers"
     if call.function == "chosen":
         if not kind.choice and not (is_item and kind.scale):

@@ -21,6 +21,7 @@ from omnibus.questionnaire.model import (
     MISSING_KINDS,
     QUESTION_TYPES,
     Consent,
+    GridColumn,
     Item,
     Menu,
     Option,
@@ -43,7 +44,8 @@ MENU_KEYS = {"id", "text", "hint", "sections"}
 OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
 OPTION_KEYS |= {"piped"}
 OPTIONS_FROM_KEYS = {"question", "chosen", "exclude"}
-ITEM_KEYS = {"id", "text", "ask_if", "min", "max"}
+ITEM_KEYS = {"id", "text", "ask_if", "min", "max", "specify"}
+COLUMN_KEYS = {"id", "text"}
 CONSENT_KEYS = {"purpose", "agree"}
 COMMON_QUESTION_KEYS = {
     "id",
@@ -70,6 +72,8 @@ TYPE_KEYS = {
     "number": {"min", "max", "integer", "prefix", "suffix", "unavailable", "as_at"},
     "numbers": {"items", "min", "max", "integer", "prefix", "suffix", "unavailable"},
     "statement": set(),
+    "multi_grid": {"options", "items", "min_choices", "max_choices"},
+    "two_way_grid": {"options", "items", "columns"},
 }
 ALL_QUESTION_KEYS = COMMON_QUESTION_KEYS.union(*TYPE_KEYS.values())
 
@@ -322,6 +326,8 @@ class _Reader:
             question.options_from = self.options_from(fields["options_from"], where)
         if "items" in fields:
             question.items = [self.item(n, where) for n in self.sequence(fields["items"], "items")]
+        if "columns" in fields:
+            question.columns = [self.column(n, where) for n in self.sequence(fields["columns"], "columns")]
         if "consent" in fields:
             question.consent = self.consent(fields["consent"], where)
         if "checks" in fields:
@@ -414,8 +420,17 @@ class _Reader:
             ask_if=self.text(fields.get("ask_if"), "ask_if"),
             min=self.number(fields.get("min"), "min"),
             max=self.number(fields.get("max"), "max"),
+            specify=self.boolean(fields.get("specify"), "specify", False),
             line=node.start_mark.line + 1,
             lines=_lines(fields),
+        )
+
+    def column(self, node: yaml.Node, where: str) -> GridColumn:
+        fields = self.mapping(node, COLUMN_KEYS, {"id", "text"}, f"{where} column")
+        return GridColumn(
+            id=self.identifier(fields.get("id"), "column id") or "",
+            text=self.text(fields.get("text"), "column text") or "",
+            line=node.start_mark.line + 1,
         )
 
     def consent(self, node: yaml.Node, where: str) -> Consent | None:

@@ -12,7 +12,10 @@ kind (`kinds`) implements and `variables.py` hands out, so that no stage invents
 - multi: one 0/1 variable per option, `{id}_{code}`;
 - grid: one variable per item, the item id;
 - numbers: one variable per item, the item id;
-- an option with `specify: true`: its text in `{id}_{code}_text`.
+- an option with `specify: true`: its text in `{id}_{code}_text`;
+- multi_grid: one 0/1 variable per item and option, `{item}_{code}`;
+- two_way_grid: one code per item and column group, `{item}_{column}`;
+- a grid row (item) with `specify: true`: its text in `{item}_text`.
 
 A number (or each item of a set of numbers) may offer "Don't know" / "Not available" boxes
 (`unavailable:`): ticked, the answer is that box's missing code (`UNAVAILABLE_CODES`), stored
@@ -25,7 +28,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal
 
-QuestionType = Literal["single", "multi", "grid", "text", "number", "numbers", "statement"]
+QuestionType = Literal[
+    "single", "multi", "grid", "text", "number", "numbers", "statement", "multi_grid", "two_way_grid"
+]
 # The types the file may name, in the language guide's order: the keys of `kinds.KINDS`.
 QUESTION_TYPES: tuple[str, ...] = (
     "single",
@@ -35,6 +40,8 @@ QUESTION_TYPES: tuple[str, ...] = (
     "number",
     "numbers",
     "statement",
+    "multi_grid",
+    "two_way_grid",
 )
 CHOICE_TYPES = ("single", "multi")
 MISSING_KINDS = ("dont_know", "prefer_not_to_say", "not_available")
@@ -80,6 +87,7 @@ class Item:
     ask_if: str | None = None
     min: float | None = None  # numeric sets only: overrides the question's range
     max: float | None = None
+    specify: bool = False  # grids only: an "Other (please specify)" row, asking what it is
     line: int = 0
     lines: dict[str, int] = field(default_factory=dict, repr=False)  # key -> line of its value
 
@@ -116,6 +124,15 @@ class AsAt:
 
 
 @dataclass
+class GridColumn:
+    """A column group of a two-way grid ("This year"): each item is answered once under each."""
+
+    id: str
+    text: str
+    line: int = 0
+
+
+@dataclass
 class Consent:
     """Marks a question whose answer is a consent, and which code means "yes"."""
 
@@ -146,6 +163,7 @@ class Question:
     min_choices: int | None = None
     max_choices: int | None = None
     items: list[Item] = field(default_factory=list)
+    columns: list[GridColumn] = field(default_factory=list)  # two_way_grid only: its column groups
     max_length: int | None = None
     min: float | None = None
     max: float | None = None
@@ -271,10 +289,11 @@ class Questionnaire:
         return owner if owner is not None and owner.id == qid else None
 
     def owner(self, name: str) -> Question | None:
-        """The question a name belongs to: the question itself, or the grid or set holding an item."""
+        """The question a name belongs to: the question itself, or the grid or set holding an item (or cell)."""
         if not self._owners:
             for q in reversed(self.questions()):  # reversed: the first of duplicates wins
                 self._owners.update({item.id: q for item in q.items})
+                self._owners.update({cell_name(i.id, c.id): q for i in q.items for c in q.columns})
                 self._owners[q.id] = q
         return self._owners.get(name)
 
@@ -312,3 +331,8 @@ class Questionnaire:
             if s.id == sid:
                 return s
         return None
+
+
+def cell_name(item_id: str, column_id: str) -> str:
+    """The answer key and variable of one cell of a two-way grid: `{item}_{column}`."""
+    return f"{item_id}_{column_id}"

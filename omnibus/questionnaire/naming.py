@@ -20,6 +20,12 @@ class Variable:
     question: str
     kind: str  # "code", "flag" (0/1 for a multi option), "number", "text", "date" (a number's `{id}_date`)
     value_labels: list[Option] = field(default_factory=list)
+    item: str | None = None  # a grid row's flag, cell or specify text: the item whose routing asks it
+
+
+def item_specify_key(item_id: str) -> str:
+    """Where the text of a grid row marked "Other (please specify)" is kept: `{item}_text`."""
+    return f"{item_id}_text"
 
 
 def specify_key(question_id: str, code: int) -> str:

@@ -57,7 +57,7 @@ class _Live:
     def count(self, name: str) -> int:
         owner = self.questionnaire.owner(name)
         if owner is not None and owner.id == name and kind_of(owner).has_items:
-            return sum(1 for item in owner.items if item.id in self.live)
+            return sum(1 for item in owner.items if kind_of(owner).row_given(owner, item, self.live))
         value = self.live.get(name)
         if isinstance(value, list):
             return len(value)
@@ -105,11 +105,7 @@ def _ask(question: Question, questionnaire: Questionnaire, answers: Answers, res
     if kind.has_items:
         asked = [i for i in question.items if holds(i.ask_if, questionnaire, result.live)]
         result.items[question.id] = [i.id for i in asked]
-        codes = {o.code for o in question.options}
-        for item in asked:
-            value = answers.get(item.id)
-            if value is not None and (kind.numeric or value in codes):
-                result.live[item.id] = value
+        result.live.update(kind.take_items(question, asked, answers))
         if kind.scale:
             result.options[question.id] = list(question.options)
         return

@@ -21,7 +21,7 @@ def page_fields(question: Question, questionnaire: Questionnaire, items: list[st
     """The field names a page for this question may send."""
     kind = kind_of(question)
     if kind.has_items:
-        return set(items) | unavailable.form_fields(question, items)
+        return kind.page_fields(question, items) | unavailable.form_fields(question, items)
     specify = {specify_key(question.id, o.code) for o in questionnaire.options_of(question) if o.specify}
     boxes = unavailable.form_fields(question, [question.id]) | as_at.form_fields(question)
     return {question.id} | specify | boxes if kind.answerable else set()

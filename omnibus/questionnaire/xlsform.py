@@ -1,11 +1,13 @@
 """Convert an XLSForm (the ODK and KoboToolbox spreadsheet standard) to a questionnaire file.
 
 Only what both languages share is carried over: choice, number, text and note rows; top-level
-groups as sections; `relevant` as `ask_if`; range, count and length constraints; choice filters
-that feed options through from an earlier answer; `${name}` piping in labels and hints. Every
-other row, column or expression is reported as `FORM.xlsx:SHEET:ROW: what and why`, never
-dropped silently. The YAML written is then read and checked like any questionnaire file, and
-whatever the checker finds is reported too, so the output is always written.
+groups as sections; a `table-list` group of select rows on one list as a grid (of multiple
+choices, for `select_multiple`), each row an item; `relevant` as `ask_if`; range, count and
+length constraints; choice filters that feed options through from an earlier answer; `${name}`
+piping in labels and hints. Every other row, column or expression is reported as
+`FORM.xlsx:SHEET:ROW: what and why`, never dropped silently. The YAML written is then read and
+checked like any questionnaire file, and whatever the checker finds is reported too, so the
+output is always written.
 
 XLSForm expressions are XPath. They are parsed here into a small tree (never evaluated) and
 translated into our routing grammar (see `expressions.py`) where the meaning is the same.
@@ -51,6 +53,7 @@ SHEET_ORDER = ("settings", "survey", "choices")
 YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0", ""}
 OTHER_LABEL = "Other (please specify)"
+TABLE_LIST = "table-list"  # a group's appearance: its select rows on one list are a grid
 
 # Survey and choices columns this module reads; every other non-empty cell is reported.
 SURVEY_COLUMNS = {"type", "name", "label", "hint", "required", "relevant", "constraint"}  # + choice_filter on selects
@@ -286,6 +289,17 @@ class Carried:
 
 
 @dataclass
+class _Table:
+    """A `table-list` group being read: its rows are kept until its end, then carried as a grid if they make one."""
+
+    row: FormRow  # the begin group row
+    name: str
+    label: str
+    rows: list[FormRow] = field(default_factory=list)
+    depth: int = 0  # groups opened inside it
+
+
+@dataclass
 class _Group:
     name: str
     row: int
@@ -317,6 +331,7 @@ class _Converter:
         self.heading: str | None = None
         self.title = ""
         self.current_row = 0
+        self.table: _Table | None = None
 
     def run(self) -> dict:
         top = self.settings()
@@ -441,7 +456,9 @@ class _Converter:
         self.current_row = row.number
         words = row.get("type").split()
         kind = _type_word(words)
-        if self.repeat is not None:
+        if self.table is not None:
+            self.inside_table(row, kind)
+        elif self.repeat is not None:
             self.inside_repeat(row, kind)
         elif kind == "begin group":
             self.begin_group(row)
@@ -488,7 +505,10 @@ class _Converter:
     def begin_group(self, row: FormRow) -> None:
         name = row.get("name") or f"group_{row.number}"
         label = self.label(row, "label")
-        self.unread_cells("survey", row, GROUP_COLUMNS, f"group '{name}'")
+        table = row.get("appearance").strip() == TABLE_LIST
+        self.unread_cells("survey", row, GROUP_COLUMNS | ({"appearance"} if table else set()), f"group '{name}'")
+        if table:
+            self.table = _Table(row, name, label)
         condition = self.translate_relevant(row, f"group '{name}'")
         if self.groups:
             enclosing = self.groups[0].name
@@ -513,6 +533,91 @@ class _Converter:
             self.note(row, "'end group' without a 'begin group': ignored")
             return
         self.groups.pop()
+
+    # -- table-list groups: grids ----------------------------------------------------------------
+
+    def inside_table(self, row: FormRow, kind: str) -> None:
+        table = self.table
+        assert table is not None
+        if kind == "end group" and table.depth == 0:
+            self.table = None
+            self.end_table(table, row)
+            return
+        table.depth += {"begin group": 1, "end group": -1}.get(kind, 0)
+        table.rows.append(row)
+
+    def end_table(self, table: _Table, end: FormRow) -> None:
+        """A table-list group's rows as one grid when they make one; else each row as it comes."""
+        shape = self.table_shape(table)
+        if shape is None:
+            self.note(
+                table.row,
+                f"group '{table.name}' (table-list) is not a grid of select rows on one list: "
+                "its rows are carried one by one",
+            )
+            for row in table.rows:
+                self.row(row)
+        else:
+            self.table_grid(table, *shape)
+        self.end_group(end)
+
+    def table_shape(self, table: _Table) -> tuple[str, str, list[FormRow]] | None:
+        """(select kind, list name, the rows that are items) when the group is a grid; None otherwise."""
+        items = [r for r in table.rows if r.get("appearance").strip() != "label"]  # "label": a header row
+        words = [r.get("type").split() for r in items]
+        kinds = {_type_word(w) for w in words}
+        lists = {tuple(w[1:]) for w in words}
+        if not items or len(kinds) != 1 or len(lists) != 1 or kinds - {"select_one", "select_multiple"}:
+            return None
+        (list_words,) = lists
+        if len(list_words) != 1 or list_words[0] not in self.lists:
+            return None  # or_other, or an unknown list: each row says so on its own
+        if any(r.get("choice_filter") or r.get("constraint") or not r.get("name") for r in items):
+            return None
+        return kinds.pop(), list_words[0], items
+
+    def table_grid(self, table: _Table, kind: str, list_name: str, items: list[FormRow]) -> None:
+        """The grid: the group's label as its text, a row per select, the list as its options."""
+        our_type = "multi_grid" if kind == "select_multiple" else "grid"
+        qid = self.question_id(table.row, table.name)
+        question: dict = {
+            "id": qid,
+            "type": our_type,
+            "text": self.piped(table.row, table.label or table.name, "label"),
+        }
+        if self.heading:
+            question["heading"] = self.heading
+            self.heading = None
+        nested = [g.condition for g in self.groups if g.nested and g.condition]
+        if nested:
+            question["ask_if"] = " and ".join(f"({p})" if " or " in p else p for p in nested)
+        choice_list = self.lists[list_name]
+        question["options"] = {c.code: c.label for c in choice_list.choices}
+        required = [self.required(r, r.get("name")) for r in items]
+        if not all(required):
+            question["required"] = False
+            if any(required):
+                self.note(table.row, f"'{qid}': some rows required, some not: the grid is not required")
+        question["items"] = [self.table_item(row, our_type, choice_list) for row in items]
+        for row in table.rows:
+            if row not in items:
+                self.note(row, f"header row '{row.get('name')}' of table-list '{table.name}': the grid prints its own")
+        self.current_section()["questions"].append(question)
+        self.note(table.row, f"group '{table.name}' (table-list) becomes the {our_type} {qid}, a row per select")
+
+    def table_item(self, row: FormRow, our_type: str, choice_list: ChoiceList) -> dict:
+        name = row.get("name")
+        item: dict = {
+            "id": self.question_id(row, name),
+            "text": self.piped(row, self.label(row, "label") or name, "label"),
+        }
+        ask_if = self.translate_relevant(row, f"'{name}'")
+        if ask_if:
+            item["ask_if"] = ask_if
+        self.unread_cells("survey", row, SURVEY_COLUMNS | {"appearance"}, f"'{name}'")
+        row_type = "multi" if our_type == "multi_grid" else "single"  # a row reads in routing as a choice does
+        self.carried[name] = Carried(item["id"], row_type, choice_list.codes(), choice_list.name)
+        return item
 
     def section_id(self, name: str) -> str:
         sid = _unique(_valid_id(name), self.section_ids)

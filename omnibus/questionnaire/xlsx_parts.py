@@ -132,10 +132,20 @@ def group_validation(group: ChoiceGroup) -> dict:
     cells = xl_range_abs(first, ANSWER_COLUMN, last, ANSWER_COLUMN)
     top = xl_rowcol_to_cell(first, ANSWER_COLUMN)  # relative: Excel shifts it for each cell
     n = group.question.max_choices
-    rules = [f'{top}="{YES}"', f"COUNTA({cells})<={n}"]
+    rules = [f'{top}="{YES}"'] + ([f"COUNTA({cells})<={n}"] if n is not None else [])
     for row in group.exclusive_rows:
         rules.append(f'OR(COUNTA({cells})=1,{xl_rowcol_to_cell(row, ANSWER_COLUMN, True, True)}="")')
     exclusive = " An answer marked 'only on its own' cannot be chosen with another." if group.exclusive_rows else ""
+    if n is None:  # a grid row with an exclusive option and no limit of its own
+        return {
+            "validate": "custom",
+            "value": f"=AND({','.join(rules)})",
+            **_messages(
+                "Yes or blank",
+                f"Type Yes beside each option that applies.{exclusive}",
+                f'Only "Yes" is allowed.{exclusive}',
+            ),
+        }
     return {
         "validate": "custom",
         "value": f"=AND({','.join(rules)})",

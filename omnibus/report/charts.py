@@ -42,7 +42,8 @@ CONTEXT_KINDS = ("scatter", "distribution")
 MIN_LABELLED = 5.0  # stacked segments narrower than this (per cent) carry no label
 LEGEND_SIZE = 8.0  # points
 LEGEND_ROW = 0.22  # inches per row of the legend
-GROUPED_ROW = {"paired": 0.6, "trend": 0.5}  # inches per category for two bars: grouped charts and their room
+# Inches per category for two bars: grouped charts and their room ("grouped": a grid of multiple choices).
+GROUPED_ROW = {"paired": 0.6, "trend": 0.5, "grouped": 0.45}
 
 
 @dataclass

@@ -37,6 +37,7 @@ class Chart:
 
     kind: "bar" (horizontal, one series), "stacked" (a scale or grid, a series per answer),
     "paired" (a series per wave, this wave first), "trend" (a series per wave, oldest first),
+    "grouped" (a grid of multiple choices: a bar per answer in each row, each row's own percentages),
     "scatter" (points, optional fitted line) or "distribution" (values of one indicator, with reference lines).
     """
 

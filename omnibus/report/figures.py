@@ -405,13 +405,15 @@ def listed(names: list[str]) -> str:
 
 
 def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
-    """Stacked bars: each item's answers along one bar of 100%."""
+    """Stacked bars: each item's answers along one bar of 100%. A grid of multiple choices, whose rows can
+    sum past 100%, has grouped bars instead: a bar per answer in each row."""
     outside = {o.label for o in question.options if o.missing}
     series = [
         BarSeries(h, [values[j] for values in stack.values], outside_scale=h in outside)
         for j, h in enumerate(stack.headings)
     ]
-    chart = Chart("stacked", stack.items, series, ordered=True)
+    multiple = kind_of(question).multiple_rows
+    chart = Chart("grouped", stack.items, series) if multiple else Chart("stacked", stack.items, series, ordered=True)
     low = min(stack.bases, default=0) < c.low_base
     header = ["Item", *stack.headings, *(net_in_words(label) for label, _ in stack.nets), "Base (n)"]
     rows = []
@@ -425,6 +427,7 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
     notes = [c.rounding_note()] + (
         [f"Bases under {c.low_base}: each percentage has its count beside it in brackets."] if low else []
     )
+    notes += _notes(multiple, False, c)
     if stack.compared:
         compared = net_in_words(stack.compared_answer)
         header[-1:-1] = [f"{compared}: {stack.earlier_wave}", "Significant difference"]
@@ -440,7 +443,12 @@ def stacked_figure(stack: Stack, question: Question, c: Conventions) -> Figure:
         stack.title,
         chart,
         data,
-        "Stacked bar chart, percentages of each row. " + _alt_list(parts),
+        (
+            "Grouped bar chart, the percentage of each row choosing each answer. "
+            if multiple
+            else "Stacked bar chart, percentages of each row. "
+        )
+        + _alt_list(parts),
         question_line(question),
         f"Base: {stack.base_text} ({base_range(stack.bases)})",
         notes[1:],

@@ -36,7 +36,7 @@ from omnibus.analysis.profile import (
     response_tables,
 )
 from omnibus.analysis.spec import AnalysisSpec, with_banner
-from omnibus.analysis.tables import Table, grid_summary, wave_tables
+from omnibus.analysis.tables import GRID_TABLES, Table, grid_summary, wave_tables
 from omnibus.analysis.weighting import rake_spec
 from omnibus.core.spreadsheet import workbook
 from omnibus.questionnaire.numbering import number_of, numbered
@@ -188,7 +188,7 @@ def _section_sheet(
         row = _table(sheet, row, shown, f, main.notes.get(table.question, ()))
         question = main.questionnaire.question(table.question)
         last_item = index + 1 == len(tables) or tables[index + 1].question != table.question
-        if table.kind == "grid_item" and last_item and question is not None and question.id not in done_grids:
+        if table.kind in GRID_TABLES and last_item and question is not None and question.id not in done_grids:
             done_grids.add(question.id)
             entries.append((name, f"{question.id} (summary)", question.text, row))
             row = _grid_summary(sheet, row, grid_summary(tables, question), f)

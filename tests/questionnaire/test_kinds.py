@@ -21,6 +21,7 @@ from omnibus.questionnaire.variables import answer_keys, question_variables, var
 
 ROOT = Path(__file__).parents[2]
 CSO = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
+GRIDS = ROOT / "tests" / "fixtures" / "grids.yaml"
 PACKAGE = ROOT / "omnibus" / "questionnaire"
 
 
@@ -48,9 +49,11 @@ def test_predicates_say_what_each_type_is() -> None:
     assert having("answerable") == set(QUESTION_TYPES) - {"statement"}
     assert having("choice") == {"single", "multi"}
     assert having("multiple") == {"multi"}
-    assert having("has_items") == {"grid", "numbers"}
-    assert having("coded") == {"single", "multi", "grid"}
-    assert having("scale") == {"grid"}
+    assert having("has_items") == {"grid", "numbers", "multi_grid", "two_way_grid"}
+    assert having("coded") == {"single", "multi", "grid", "multi_grid", "two_way_grid"}
+    assert having("scale") == {"grid", "multi_grid", "two_way_grid"}
+    assert having("multiple_rows") == {"multi_grid"}
+    assert having("column_groups") == {"two_way_grid"}
     assert having("numeric") == {"number", "numbers"}
     assert having("open_text") == {"text"}
 
@@ -63,8 +66,13 @@ def _expected_names(question: Question, questionnaire: Questionnaire) -> list[st
         return [question.id, *specify]
     if question.type == "multi":
         return [f"{question.id}_{o.code}" for o in options] + specify
+    rows = [f"{item.id}_text" for item in question.items if item.specify]
     if question.type in ("grid", "numbers"):
-        return [item.id for item in question.items]
+        return [item.id for item in question.items] + rows
+    if question.type == "multi_grid":
+        return [f"{item.id}_{o.code}" for item in question.items for o in options] + rows
+    if question.type == "two_way_grid":
+        return [f"{item.id}_{c.id}" for item in question.items for c in question.columns] + rows
     if question.type in ("text", "number"):
         return [question.id]
     return []
@@ -78,7 +86,25 @@ def test_each_kinds_variables_follow_the_naming_rule_on_the_cso_questionnaire(cs
         assert [v.name for v in found] == _expected_names(question, cso), question.id
         assert found == question_variables(question, cso)
         assert all(v.question == question.id for v in found)
-    assert set(QUESTION_TYPES) - seen == {"number"}  # the example has every other kind
+    assert set(QUESTION_TYPES) - seen == {"number", "multi_grid", "two_way_grid"}  # the example has every other kind
+
+
+def test_the_grids_variables_follow_the_naming_rule() -> None:
+    grids = load(GRIDS)
+    for question in grids.questions():
+        found = kind_of(question).variables(question, grids)
+        assert [v.name for v in found] == _expected_names(question, grids), question.id
+        assert all(v.question == question.id for v in found)
+    assert {q.type for q in grids.questions()} >= {"grid", "multi_grid", "two_way_grid"}
+    barr = grids.question("Barr")
+    assert [(v.name, v.kind, v.item) for v in question_variables(barr, grids)][:2] == [
+        ("Barr_a_1", "flag", "Barr_a"),
+        ("Barr_a_2", "flag", "Barr_a"),
+    ]
+    assert answer_keys(barr, grids) == ["Barr_a", "Barr_b", "Barr_o", "Barr_o_text"]
+    rate = grids.question("Rate")
+    assert answer_keys(rate, grids)[:2] == ["Rate_a_now", "Rate_a_last"]
+    assert grids.owner("Rate_b_last") is rate
 
 
 def test_a_single_number_is_one_number_variable() -> None:
@@ -129,6 +155,10 @@ def test_missing_codes_are_one_rule_for_every_kind() -> None:
     assert isinstance(dataset_value(number, True, live), float)
     assert dataset_value(text, True, {}) == ""
     assert dataset_value(text, False, {"Q4": "words"}) is None
+    row_flag = Variable("Q5_a_2", "Q5 a: Two", "Q5", "flag", item="Q5_a")  # a row of a grid of multiple choices
+    assert dataset_value(row_flag, True, {"Q5_a": [2]}) == 1
+    assert dataset_value(row_flag, True, {"Q5_a": [1], "Q5": [2]}) == 0
+    assert dataset_value(row_flag, True, {"Q5_b": [2]}) == NOT_ANSWERED
 
 
 class Ranking(QuestionKind):

@@ -257,3 +257,11 @@ def test_schema_rejects(breakage: str, validator: Draft202012Validator, example:
     assert errors, f"the schema accepts a file with {breakage}"
     located = [e for e in errors if list(e.absolute_path)[: len(where)] == where]
     assert located, f"no error at {where}; errors were:\n{_describe(errors)}"
+
+
+def test_the_grids_fixture_validates_and_a_misplaced_key_does_not(validator: Draft202012Validator) -> None:
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "grids.yaml"
+    data = json.loads(json.dumps(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    assert not list(validator.iter_errors(data)), _describe(list(validator.iter_errors(data)))
+    del _get(data, _question_path(data, "Rate"))["columns"]  # a two-way grid needs its column groups
+    assert list(validator.iter_errors(data))

@@ -12,12 +12,13 @@ Each kind has:
 - how it reads a posted page, fills in its printed answers and its rows of the Excel
   questionnaire, and draws a random answer.
 
-The kinds live one family to a module (`choice`, `items`, `open`, `statement`, with what
-they share in `base`) and hold all of that logic themselves. They import only what sits
-below them: the model, and the small modules of plain records and shared rules they fill in
-(`naming`, `reading`, `route`, `printed_parts`, `xlsx_parts`). The stages that work through
-a whole questionnaire (`variables`, `routing`, `validation`, `printed`, `render_xlsx`, and
-the rest) sit above the kinds and ask them, so imports run one way only.
+The kinds live one family to a module (`choice`, `items`, `grids`, `open`, `statement`, with
+what they share in `base`, and what every grid's rows share in `rows`) and hold all of that
+logic themselves. They import only what sits below them: the model, and the small modules of
+plain records and shared rules they fill in (`naming`, `reading`, `route`, `printed_parts`,
+`xlsx_parts`). The stages that work through a whole questionnaire (`variables`, `routing`,
+`validation`, `printed`, `render_xlsx`, and the rest) sit above the kinds and ask them, so
+imports run one way only.
 
 The missing codes of the dataset (`NOT_ASKED`, `NOT_ANSWERED`) and the one rule that turns
 a live answer into a dataset value (`dataset_value`) are kept here too, for every kind.
@@ -35,6 +36,7 @@ from datetime import date
 
 from omnibus.questionnaire.kinds.base import QuestionKind
 from omnibus.questionnaire.kinds.choice import Multi, Single
+from omnibus.questionnaire.kinds.grids import MultiGrid, TwoWayGrid
 from omnibus.questionnaire.kinds.items import Grid, Numbers
 from omnibus.questionnaire.kinds.open import Number, Text
 from omnibus.questionnaire.kinds.statement import Statement
@@ -47,7 +49,8 @@ NOT_ASKED = -1  # routing did not ask it, or its section was not reached
 NOT_ANSWERED = -2  # asked and left unanswered
 
 KINDS: dict[str, QuestionKind] = {
-    kind.type: kind for kind in (Single(), Multi(), Grid(), Text(), Number(), Numbers(), Statement())
+    kind.type: kind
+    for kind in (Single(), Multi(), Grid(), Text(), Number(), Numbers(), Statement(), MultiGrid(), TwoWayGrid())
 }
 
 
@@ -78,7 +81,7 @@ def dataset_value(variable: Variable, asked: bool, live: Mapping[str, object]) -
     if not asked:
         return NOT_ASKED
     if variable.kind == "flag":
-        chosen = live.get(variable.question)
+        chosen = live.get(variable.item or variable.question)  # a multi_grid row's list, else the question's
         if not isinstance(chosen, list):
             return NOT_ANSWERED
         return 1 if flag_code(variable) in chosen else 0

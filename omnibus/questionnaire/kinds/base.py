@@ -47,6 +47,8 @@ class QuestionKind:
     scale = False  # items answered on one shared scale of codes (a grid)
     numeric = False  # answers are numbers
     open_text = False  # answers are free text
+    multiple_rows = False  # a grid whose rows each take any number of codes (multi_grid)
+    column_groups = False  # a grid whose rows are answered once under each column group (two_way_grid)
 
     def _unwritten(self, method: str) -> NotImplementedError:
         return NotImplementedError(f"question kind {self.type!r} does not implement {method}()")
@@ -63,6 +65,28 @@ class QuestionKind:
     def is_asked(self, question: Question, name: str, route: Route) -> bool:
         """Whether routing asked the answer that a variable (or answer key) holds."""
         return route.asked(question.id)
+
+    # Kinds with items (rows) only: how routing, pages and the dataset treat their rows (`items.Rows`).
+
+    def page_fields(self, question: Question, items: list[str]) -> set[str]:
+        """The fields a page of these asked items may send."""
+        raise self._unwritten("page_fields")
+
+    def row_of(self, question: Question, name: str) -> str | None:
+        """The item whose routing asks an answer key or variable."""
+        raise self._unwritten("row_of")
+
+    def take_items(self, question: Question, asked: list[Item], answers: Mapping[str, object]) -> dict[str, object]:
+        """The live answers of the asked items."""
+        raise self._unwritten("take_items")
+
+    def row_given(self, question: Question, item: Item, live: Mapping[str, object]) -> bool:
+        """Whether the row has an answer."""
+        raise self._unwritten("row_given")
+
+    def row_answered(self, question: Question, item: Item, live: Mapping[str, object]) -> bool:
+        """Whether an asked row needs nothing more."""
+        raise self._unwritten("row_answered")
 
     def read_page(
         self, question: Question, offered: list[Option], items: list[str], data: FormData, result: PageInput

@@ -136,9 +136,9 @@ class Multi(_Choice):
                 FieldError(question.id, f"Select ‘{label}’ on its own, or clear it to choose other options")
             )
         elif question.max_choices is not None and len(codes) > question.max_choices:
-            result.errors.append(FieldError(question.id, f"Select up to {_count_words(question.max_choices)}"))
+            result.errors.append(FieldError(question.id, f"Select up to {count_words(question.max_choices)}"))
         elif question.min_choices is not None and len(codes) < question.min_choices:
-            result.errors.append(FieldError(question.id, f"Select at least {_count_words(question.min_choices)}"))
+            result.errors.append(FieldError(question.id, f"Select at least {count_words(question.min_choices)}"))
         result.answers[question.id] = codes
         _read_specify(question, offered, codes, data, result)
 
@@ -192,7 +192,7 @@ def _read_specify(
             result.answers[key] = text
 
 
-def _count_words(n: int) -> str:
+def count_words(n: int) -> str:
     return COUNT_WORDS.get(n, f"{n} options")
 
 

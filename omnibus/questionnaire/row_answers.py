@@ -1,0 +1,33 @@
+"""A question with rows (grid, set of numbers) answered, in words: a line per answered row.
+
+Check your answers shows these; a row marked "Other (please specify)" reads with its text
+("Other service (Youth justice): Timeliness and Capacity"), and a two-way grid's row gives
+each column group's answer ("Early help: This year: Good; Last year: Poor").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.model import Question, Questionnaire, cell_name
+from omnibus.questionnaire.naming import item_specify_key
+from omnibus.questionnaire.piping import answer_text
+
+
+def row_lines(question: Question, questionnaire: Questionnaire, live: Mapping[str, object]) -> list[str]:
+    """A line per row of the question that has a live answer, in the questionnaire's order."""
+    kind = kind_of(question)
+    lines = []
+    for item in question.items:
+        if not kind.row_given(question, item, live):
+            continue
+        specified = live.get(item_specify_key(item.id))
+        label = f"{item.text} ({specified})" if specified else item.text
+        if kind.column_groups:
+            cells = [(c.text, cell_name(item.id, c.id)) for c in question.columns]
+            answer = "; ".join(f"{text}: {answer_text(key, questionnaire, live)}" for text, key in cells if key in live)
+        else:
+            answer = answer_text(item.id, questionnaire, live)
+        lines.append(f"{label}: {answer}")
+    return lines
