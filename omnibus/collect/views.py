@@ -26,6 +26,7 @@ from omnibus.collect.answers import (
 )
 from omnibus.collect.models import Answer
 from omnibus.collect.pages import form_data, page_view
+from omnibus.collect.public import SESSION_INVITED, wave_of, words_for
 from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
 from omnibus.core import throttle
 from omnibus.core.roles import researcher_required
@@ -43,7 +44,6 @@ from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
-SESSION_INVITED = "invited_unit"  # the unit whose invitation link this browser followed
 
 View = Callable[..., HttpResponse]
 
@@ -90,7 +90,8 @@ def start(request: HttpRequest) -> HttpResponse:
     """The start page: the access code (typed, or brought by the invitation's link), name and role."""
     invited = _invited(request)
     if request.method == "GET":
-        return render(request, "collect/start.html", {"invited": invited})
+        about = words_for(invited.wave if invited else wave_of(request))
+        return render(request, "collect/start.html", {"invited": invited, "about": about})
     typed = request.POST.get("code", "")[:64]
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
@@ -347,6 +348,7 @@ def _render_page(
         "next": request.GET.get("next") or request.POST.get("next") or "",
         "conflict": conflict,
         "is_last": _is_closing(visit, section) and flow.page_after(section, route, page.id) is None,
+        "section_intro": section.intro if before is None else None,
     }
     return render(request, "collect/question.html", context)
 

@@ -6,6 +6,7 @@ a `Problem` at a line and carries on, so that one run reports every mistake in t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from omnibus.questionnaire import expressions as ex
@@ -14,6 +15,8 @@ from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import piped_names
 from omnibus.questionnaire.problems import Problem
 from omnibus.questionnaire.variables import variables
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check(questionnaire: Questionnaire) -> list[Problem]:
@@ -36,10 +39,16 @@ class _Checker:
             self.add(1, "the questionnaire has no sections")
         self.check_names()
         self.check_menu()
+        self.check_contact()
         for section in self.q.sections:
             self.check_section(section)
             for question in section.questions:
                 self.check_question(question)
+
+    def check_contact(self) -> None:
+        contact = self.q.about.contact if self.q.about else None
+        if contact and contact.email and not EMAIL.match(contact.email):
+            self.add(contact.line, f"about: contact email {contact.email!r} is not an email address")
 
     # -- names ---------------------------------------------------------------------
 
