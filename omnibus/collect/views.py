@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from omnibus.collect import flow, paradata
+from omnibus.collect import finishing, flow, paradata
 from omnibus.collect.answers import (
     PageSave,
     complete_section,
@@ -36,14 +37,15 @@ from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.labels import short_label
 from omnibus.questionnaire.model import Question, Section
-from omnibus.questionnaire.piping import answer_text
+from omnibus.questionnaire.piping import answer_text, pipe
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
-FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
+FORM_META = {"csrfmiddlewaretoken", "seen", "next", "because"}
 
 View = Callable[..., HttpResponse]
 
@@ -313,15 +315,33 @@ def _submit(request: HttpRequest, visit: Visit, section: Section, page: Question
 
 
 def _next(request: HttpRequest, visit: Visit, section: Section, page: Question, route: Route) -> HttpResponse:
-    if request.POST.get("next") == "check" and flow.first_unanswered(section, route) is None:
-        return redirect("collect:check", section_id=section.id)
-    following = flow.page_after(section, route, page.id)
+    if request.POST.get("next") == "check":
+        return _back_to_check(request, section, page, route)
+    following = finishing.next_page(visit.questionnaire, section, route, page.id)
     if following is None:
         if _is_closing(visit, section) and flow.first_unanswered(section, route) is None:
             # A closing section (consent) has no check page: submitting its last page completes it.
             complete_section(visit.wave_unit, section.id, visit.respondent)
         return _after_section(section, visit)
     return redirect("collect:question", section_id=section.id, question_id=following.id)
+
+
+def _back_to_check(request: HttpRequest, section: Section, page: Question, route: Route) -> HttpResponse:
+    """After a change from Check your answers: ask what the change newly routes, saying why, then check again."""
+    missing = flow.first_unanswered(section, route)
+    if missing is None:
+        return redirect("collect:check", section_id=section.id)
+    because = request.POST.get("because") or page.id
+    address = reverse("collect:question", args=[section.id, missing.id])
+    return redirect(f"{address}?{urlencode({'next': 'check', 'because': because})}")
+
+
+def _because(visit: Visit, route: Route, request: HttpRequest) -> tuple[str, str] | None:
+    """The changed question that made this page be asked, as (its id, its short label), if the address names one."""
+    changed = visit.questionnaire.question(request.GET.get("because") or request.POST.get("because") or "")
+    if changed is None:
+        return None
+    return changed.id, pipe(short_label(changed), visit.questionnaire, route.live)
 
 
 def _render_page(
@@ -347,7 +367,8 @@ def _render_page(
         "seen": fingerprint(route.live, keys),
         "next": request.GET.get("next") or request.POST.get("next") or "",
         "conflict": conflict,
-        "is_last": _is_closing(visit, section) and flow.page_after(section, route, page.id) is None,
+        "is_last": _is_closing(visit, section) and finishing.next_page(q, section, route, page.id) is None,
+        "because": _because(visit, route, request),
         "section_intro": section.intro if before is None else None,
     }
     return render(request, "collect/question.html", context)
@@ -382,19 +403,33 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
     q = visit.questionnaire
     if kind_of(page).has_items:
-        lines = [f"{item.text}: {answer_text(item.id, q, route.live)}" for item in page.items if item.id in route.live]
+        lines = [
+            f"{pipe(item.text, q, route.live)}: {answer_text(item.id, q, route.live)}"
+            for item in page.items
+            if item.id in route.live
+        ]
     elif page.id in route.live:
         lines = [answer_text(page.id, q, route.live)]
         lines += [str(route.live[k]) for k in sorted(route.live) if k.startswith(f"{page.id}_") and k.endswith("_text")]
     else:
         lines = ["Not answered"]
     link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
-    return {"question": page, "lines": lines, "change": link}
+    return {"question": page, "label": pipe(short_label(page), q, route.live), "lines": lines, "change": link}
 
 
 @survey_page
+@require_http_methods(["GET", "POST"])
 def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
-    """After the menu: the closing sections (consent), then the thank-you page."""
+    """After the menu: a warning if sections are still in progress, then the closing sections (consent), then thanks."""
+    if request.method == "GET":
+        q = visit.questionnaire
+        route = routed(q, visit.wave_unit, visit.answers)
+        statuses = menu_progress(visit.wave_unit, q, unit_section_states(visit.wave_unit)).sections
+        offered = [section for _, section in q.menu_sections if section.id in route.sections]
+        left = finishing.unfinished(offered, statuses)
+        if left.in_progress:
+            paradata.page_shown(visit.wave_unit, visit.respondent, "", "finish-warning")
+            return render(request, "collect/finish_warning.html", {"visit": visit, "left": left})
     closing = visit.questionnaire.closing_sections
     if not closing:
         return redirect("collect:complete")
@@ -406,7 +441,8 @@ def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
 def complete(request: HttpRequest, visit: Visit) -> HttpResponse:
     """Thank you (it changes nothing: the closing sections were completed as their last pages were submitted)."""
     paradata.page_shown(visit.wave_unit, visit.respondent, "", "complete")
-    return render(request, "collect/complete.html", {"visit": visit})
+    farewell = finishing.farewell(visit.questionnaire)
+    return render(request, "collect/complete.html", {"visit": visit, "farewell": farewell})
 
 
 # -- preview ---------------------------------------------------------------------------------
