@@ -14,6 +14,7 @@ urlpatterns = [
     path("sections/<slug:section_id>/<slug:question_id>/", views.question, name="question"),
     path("finish/", views.finish, name="finish"),
     path("complete/", views.complete, name="complete"),
+    path("copy/", views.answers_copy, name="copy"),
     path("stop/", views.stop, name="stop"),
     path("about/", public.about, name="about"),
     path("privacy/", public.privacy, name="privacy"),

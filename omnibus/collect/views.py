@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from omnibus.collect import finishing, flow, paradata
+from omnibus.collect import finishing, flow, paradata, summary
 from omnibus.collect.answers import (
     PageSave,
     complete_section,
@@ -39,7 +39,7 @@ from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.labels import short_label
 from omnibus.questionnaire.model import Question, Section
-from omnibus.questionnaire.piping import answer_text, pipe
+from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.validation import page_fields, read_page
@@ -401,20 +401,9 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 
 
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
-    q = visit.questionnaire
-    if kind_of(page).has_items:
-        lines = [
-            f"{pipe(item.text, q, route.live)}: {answer_text(item.id, q, route.live)}"
-            for item in page.items
-            if item.id in route.live
-        ]
-    elif page.id in route.live:
-        lines = [answer_text(page.id, q, route.live)]
-        lines += [str(route.live[k]) for k in sorted(route.live) if k.startswith(f"{page.id}_") and k.endswith("_text")]
-    else:
-        lines = ["Not answered"]
+    answered = summary.answered_page(page, visit.questionnaire, route)
     link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
-    return {"question": page, "label": pipe(short_label(page), q, route.live), "lines": lines, "change": link}
+    return {"question": page, "label": answered.label, "lines": answered.lines, "change": link}
 
 
 @survey_page
@@ -434,6 +423,19 @@ def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
     if not closing:
         return redirect("collect:complete")
     return redirect("collect:section", section_id=closing[0].id)
+
+
+@survey_page
+@require_http_methods(["GET"])
+def answers_copy(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """A printable copy of the unit's answers, for its records (the PDF is the same page, laid out by the site)."""
+    return render(request, "collect/copy.html", copy_context(visit))
+
+
+def copy_context(visit: Visit) -> dict[str, object]:
+    """What the copy of the unit's answers shows: every section on its route, with each asked page's answers."""
+    route = routed(visit.questionnaire, visit.wave_unit, visit.answers)
+    return {"visit": visit, "sections": summary.answered_sections(visit.questionnaire, route), "now": timezone.now()}
 
 
 @survey_page
