@@ -92,8 +92,8 @@ def start(request: HttpRequest) -> HttpResponse:
     """The start page: the access code (typed, or brought by the invitation's link), name and role."""
     invited = _invited(request)
     if request.method == "GET":
-        about = words_for(invited.wave if invited else wave_of(request))
-        return render(request, "collect/start.html", {"invited": invited, "about": about})
+        wave = invited.wave if invited else wave_of(request)
+        return render(request, "collect/start.html", {"invited": invited, "about": words_for(wave), "wave": wave})
     typed = request.POST.get("code", "")[:64]
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
