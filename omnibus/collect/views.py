@@ -443,8 +443,13 @@ def copy_context(visit: Visit) -> dict[str, object]:
 def complete(request: HttpRequest, visit: Visit) -> HttpResponse:
     """Thank you (it changes nothing: the closing sections were completed as their last pages were submitted)."""
     paradata.page_shown(visit.wave_unit, visit.respondent, "", "complete")
-    farewell = finishing.farewell(visit.questionnaire)
-    return render(request, "collect/complete.html", {"visit": visit, "farewell": farewell})
+    context = {**complete_context(visit), "sent": request.GET.get("sent") == "1"}
+    return render(request, "collect/complete.html", context)
+
+
+def complete_context(visit: Visit) -> dict[str, object]:
+    """What the thank-you page shows: the questionnaire's closing statement, and the form for an emailed copy."""
+    return {"visit": visit, "farewell": finishing.farewell(visit.questionnaire)}
 
 
 # -- preview ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from omnibus.collect.answers import live_answers
+from omnibus.fieldwork.models import Message
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from tests.browser.survey_browser import Choose, Colleague, LiveWave, Plan, Rate, Write, screenshot
 from tests.browser.test_survey_in_browser import CSC_FIRST_HALF, CSC_SECOND_HALF
@@ -102,6 +103,16 @@ def test_the_public_service_from_start_to_copy(browser: Browser, live_wave: Live
     gita.finish([("DfErecon", Choose(1)), ("Recontact", Choose(2))])
     assert page.locator("main").inner_text().count("Thank you") == 1
     gita.capture("27-complete")
+    # An emailed copy: a wrong address is named in the error summary, a right one is queued.
+    page.locator("#email").fill("gita at example")
+    page.get_by_role("button", name="Send me a copy").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter an email address in the correct format")
+    gita.capture("27-complete-email-error")
+    page.locator("#email").fill("gita.rao@example.com")
+    page.get_by_role("button", name="Send me a copy").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("A copy of the answers is on its way")
+    gita.capture("27-complete-email-sent")
+    assert Message.objects.get(wave_unit=live_wave.wave_unit).attachments.get().filename.endswith(".pdf")
     assert not gita.close()
     stored = live_answers(live_wave.wave_unit)
     assert stored["SBcosteff"] == 1 and stored["SBrecoup"] == 5 and stored["DfErecon"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +17,7 @@ from omnibus.questionnaire.model import Questionnaire
 from .conftest import answer, signed_in
 
 pytestmark = pytest.mark.django_db
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "collect"
 
 ANSWERS = [
     ("csc", "SuppSou", {"SuppSou": ["1", "6", "14"], "SuppSou_14_text": "Peer challenge <b>& review</b>"}),
@@ -83,6 +85,12 @@ def test_the_copy_as_pdf_holds_every_stored_answer(unit: WaveUnit, answered, tmp
         for word in words:
             assert " ".join(word.split()) in text, (key, word)
     assert f"Answers for {unit.name}" in text
+    # A picture of its first page to look at, as the report's PDFs are looked at.
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(path), str(ARTEFACTS / "copy")],
+        check=True,
+    )
 
 
 def test_the_copy_needs_the_units_code(unit: WaveUnit) -> None:
