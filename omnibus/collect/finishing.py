@@ -1,5 +1,7 @@
 """Finishing the survey: the warning about sections still in progress, and the one thank-you.
 
+Pure Python over the questionnaire and routing (no Django), so the load bench follows the same pages.
+
 The closing sections (consent) end with a statement of thanks in most questionnaires; the web
 survey shows it on the thank-you page rather than as a page of its own, so a respondent is
 thanked once.
@@ -10,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from omnibus.analysis.dataset import NONE, PARTIAL
 from omnibus.collect import flow
-from omnibus.fieldwork.progress import Response
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.route import Route
@@ -41,6 +43,6 @@ class Unfinished:
 def unfinished(sections: list[Section], statuses: Mapping[str, str]) -> Unfinished:
     """The offered menu sections in progress and not started, in menu order (statuses as `UnitProgress.sections`)."""
     return Unfinished(
-        in_progress=[s for s in sections if statuses.get(s.id) == Response.PARTIAL],
-        not_started=[s for s in sections if statuses.get(s.id, Response.NONE) == Response.NONE],
+        in_progress=[s for s in sections if statuses.get(s.id) == PARTIAL],
+        not_started=[s for s in sections if statuses.get(s.id, NONE) == NONE],
     )
