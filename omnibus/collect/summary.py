@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from omnibus.collect import flow
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.labels import short_label
+from omnibus.questionnaire.labels import cut_at_word, short_label
 from omnibus.questionnaire.model import Question, Questionnaire, Section
 from omnibus.questionnaire.piping import answer_text, pipe
 from omnibus.questionnaire.route import Route
@@ -36,12 +36,18 @@ class AnsweredSection:
     pages: list[AnsweredPage] = field(default_factory=list)
 
 
-def answer_lines(page: Question, q: Questionnaire, route: Route) -> list[str]:
-    """What the unit answered on a page, a line per answer ("Not answered" when nothing is stored)."""
+def answer_lines(page: Question, q: Questionnaire, route: Route, item_length: int | None = None) -> list[str]:
+    """What the unit answered on a page, a line per answer ("Not answered" when nothing is stored).
+
+    A grid's or set's items are named by their text, cut at a word to `item_length` characters
+    when given (Check your answers), whole otherwise (the copy kept for the records).
+    """
     live = route.live
     if kind_of(page).has_items:
         asked = [item for item in page.items if item.id in live]
-        lines = [f"{pipe(item.text, q, live)}: {answer_text(item.id, q, live)}" for item in asked]
+        lines = [
+            f"{_item_name(pipe(item.text, q, live), item_length)}: {answer_text(item.id, q, live)}" for item in asked
+        ]
         return lines or [NOT_ANSWERED]
     if page.id not in live:
         return [NOT_ANSWERED]
@@ -49,10 +55,17 @@ def answer_lines(page: Question, q: Questionnaire, route: Route) -> list[str]:
     return [answer_text(page.id, q, live), *specified]
 
 
-def answered_page(page: Question, q: Questionnaire, route: Route) -> AnsweredPage:
-    """A page with its label, wording and answer lines."""
+def answered_page(page: Question, q: Questionnaire, route: Route, item_length: int | None = None) -> AnsweredPage:
+    """A page with its label, wording and answer lines (items cut to `item_length`, see `answer_lines`)."""
     live = route.live
-    return AnsweredPage(page, pipe(short_label(page), q, live), pipe(page.text, q, live), answer_lines(page, q, route))
+    lines = answer_lines(page, q, route, item_length)
+    return AnsweredPage(page, pipe(short_label(page), q, live), pipe(page.text, q, live), lines)
+
+
+def _item_name(text: str, length: int | None) -> str:
+    """An item's text before its answer: "under 5 years", not "under 5 years?:"."""
+    name = text.strip().rstrip("?").rstrip()
+    return cut_at_word(name, length) if length else name
 
 
 def answered_sections(q: Questionnaire, route: Route) -> list[AnsweredSection]:

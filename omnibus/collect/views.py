@@ -45,6 +45,7 @@ from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
+CHECK_ITEM_LENGTH = 60  # a grid's item on Check your answers: enough to tell the items apart
 FORM_META = {"csrfmiddlewaretoken", "seen", "next", "because"}
 
 View = Callable[..., HttpResponse]
@@ -401,7 +402,7 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 
 
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
-    answered = summary.answered_page(page, visit.questionnaire, route)
+    answered = summary.answered_page(page, visit.questionnaire, route, item_length=CHECK_ITEM_LENGTH)
     link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
     return {"question": page, "label": answered.label, "lines": answered.lines, "change": link}
 
