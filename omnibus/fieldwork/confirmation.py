@@ -27,16 +27,21 @@ class TooManyCopies(Exception):
     """The unit has asked for PER_HOUR copies in the last hour already."""
 
 
+def check_allowed(wave_unit: WaveUnit) -> None:
+    """Raise TooManyCopies when the unit has had PER_HOUR copies in the last hour (checked before a copy is made)."""
+    since = timezone.now() - timedelta(hours=1)
+    recent = Message.objects.filter(wave_unit=wave_unit, campaign__audience=AUDIENCE, created_at__gte=since)
+    if recent.count() >= PER_HOUR:
+        raise TooManyCopies(f"{PER_HOUR} copies of these answers have been sent in the last hour")
+
+
 def queue_confirmation(
     wave_unit: WaveUnit, recipient: Recipient, copy: Attachment, template: Template | None = None
 ) -> Message:
     """Queue one email with the copy attached; the outbox worker sends it."""
     template = template or load_template(TEMPLATE)
     with transaction.atomic():
-        since = timezone.now() - timedelta(hours=1)
-        recent = Message.objects.filter(wave_unit=wave_unit, campaign__audience=AUDIENCE, created_at__gte=since)
-        if recent.count() >= PER_HOUR:
-            raise TooManyCopies(f"{PER_HOUR} copies of these answers have been sent in the last hour")
+        check_allowed(wave_unit)
         campaign = Campaign.objects.create(
             wave=wave_unit.wave, template_name=template.name, template_text=template.text, audience=AUDIENCE
         )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from omnibus.collect.views import complete_context, copy_context, survey_page
 from omnibus.collect.visit import Visit
-from omnibus.fieldwork.confirmation import TooManyCopies, queue_confirmation
+from omnibus.fieldwork.confirmation import TooManyCopies, check_allowed, queue_confirmation
 from omnibus.fieldwork.mail import Attachment
 from omnibus.fieldwork.messages import Recipient
 from omnibus.report.write_pdf import pdf_of_html
@@ -47,6 +47,7 @@ def answers_email(request: HttpRequest, visit: Visit) -> HttpResponse:
     if error is None:
         name = visit.respondent.name if visit.respondent else ""
         try:
+            check_allowed(visit.wave_unit)  # before the PDF is made: refusing costs nothing
             queue_confirmation(visit.wave_unit, Recipient(name, email), _pdf_copy(request, visit))
         except TooManyCopies as refused:
             error = f"{refused}. Try again later, or download the PDF"
