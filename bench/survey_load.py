@@ -57,7 +57,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from omnibus.collect import flow  # noqa: E402 - after the path is set
+from omnibus.collect import finishing  # noqa: E402 - after the path is set
 from omnibus.questionnaire.loader import load  # noqa: E402
 from omnibus.questionnaire.model import Question, Questionnaire  # noqa: E402
 from omnibus.questionnaire.naming import specify_key  # noqa: E402
@@ -512,7 +512,7 @@ class Respondent:
     def check_next(self, question: Question, path: str) -> None:
         """The page after this one must be the one routing says comes next."""
         section = self.q.section(question.section)
-        following = flow.page_after(section, route(self.q, self.sent), question.id)
+        following = finishing.next_page(self.q, section, route(self.q, self.sent), question.id)
         if following is not None and not path.endswith(f"/{following.id}/"):
             raise self.fail("navigation differs", f"after {question.id} went to {path}, routing says {following.id}")
 

@@ -274,6 +274,7 @@ def standard_visitors(
     office = ["/office/", *[f"/office/waves/{slug}/" for slug in slugs], *[f"/office/coding/{slug}/" for slug in slugs]]
     office += [f"/office/outputs/{slug}/" for slug in slugs]
     survey = ["/survey/sections/", *[f"/survey/sections/{page}/" for page in questions]]
+    survey += ["/survey/finish/", "/survey/complete/", "/survey/copy/"]  # the finishing forms and the copy
     return [
         Visitor("respondent", respondent, survey),
         Visitor("researcher", researcher, ["/", "/frame/", *office]),

@@ -12,7 +12,6 @@ from omnibus.collect.answers import complete_section, routed
 from omnibus.collect.views import _check_row, survey_page
 from omnibus.collect.visit import Visit
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.piping import pipe
 
 
 @survey_page
@@ -42,8 +41,7 @@ def check_survey(request: HttpRequest, visit: Visit) -> HttpResponse:
         {
             "section": section,
             "rows": [
-                # The question as it was asked: earlier answers piped in.
-                {**_check_row(visit, section, page, route), "text": pipe(page.text, q, route.live)}
+                _check_row(visit, section, page, route)
                 for page in flow.section_pages(section, route)
                 if kind_of(page).answerable
             ],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from omnibus.collect import linear_views, views
+from omnibus.collect import linear_views, public, views
 
 app_name = "collect"
 
@@ -15,6 +15,12 @@ urlpatterns = [
     path("finish/", views.finish, name="finish"),
     path("answers/", linear_views.check_survey, name="answers"),
     path("complete/", views.complete, name="complete"),
+    path("copy/", views.answers_copy, name="copy"),
     path("stop/", views.stop, name="stop"),
+    path("about/", public.about, name="about"),
+    path("privacy/", public.privacy, name="privacy"),
+    path("accessibility/", public.accessibility, name="accessibility"),
+    path("cookies/", public.cookies, name="cookies"),
+    path("contact/", public.contact, name="contact"),
     path("preview/<slug:survey>/<str:version>/", views.preview_version, name="preview"),
 ]

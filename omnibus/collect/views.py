@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from omnibus.collect import flow, linear, paradata
+from omnibus.collect import finishing, flow, linear, paradata, summary
 from omnibus.collect.answers import (
     PageSave,
     complete_section,
@@ -26,6 +27,7 @@ from omnibus.collect.answers import (
 )
 from omnibus.collect.models import Answer
 from omnibus.collect.pages import form_data, page_view
+from omnibus.collect.public import SESSION_INVITED, wave_of, words_for
 from omnibus.collect.visit import Visit, current_visit, sign_in, sign_out
 from omnibus.core import throttle
 from omnibus.core.roles import researcher_required
@@ -35,19 +37,18 @@ from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit, start_page_noun
 from omnibus.questionnaire import checks
-from omnibus.questionnaire.as_at import date_key, long_date
 from omnibus.questionnaire.kinds import kind_of
+from omnibus.questionnaire.labels import short_label
 from omnibus.questionnaire.model import Question, Section, cell_name
 from omnibus.questionnaire.numbering import number_of
-from omnibus.questionnaire.piping import answer_text
+from omnibus.questionnaire.piping import pipe
 from omnibus.questionnaire.reading import MalformedInput
 from omnibus.questionnaire.route import Route
-from omnibus.questionnaire.row_answers import row_lines
 from omnibus.questionnaire.validation import page_fields, read_page
 
 NAME_MAX = 200
-FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
-SESSION_INVITED = "invited_unit"  # the unit whose invitation link this browser followed
+CHECK_ITEM_LENGTH = 60  # a grid's item on Check your answers: enough to tell the items apart
+FORM_META = {"csrfmiddlewaretoken", "seen", "next", "because"}
 
 View = Callable[..., HttpResponse]
 
@@ -172,7 +173,9 @@ def _start_page(request: HttpRequest, context: dict[str, object], status: int = 
     """The start page, its wording naming the unit as the wave's population does ("your forum's code")."""
     invited = context.get("invited") or _invited(request)
     noun = start_page_noun(invited.wave if invited is not None else None, timezone.now())
-    return render(request, "collect/start.html", {**context, "unit_noun": noun}, status=status)
+    wave = invited.wave if invited is not None else wave_of(request)
+    about = {"about": words_for(wave), "wave": wave}
+    return render(request, "collect/start.html", {**context, **about, "unit_noun": noun}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -333,15 +336,33 @@ def _next(request: HttpRequest, visit: Visit, section: Section, page: Question, 
     if visit.questionnaire.linear:
         to_check = request.POST.get("next") == "check"
         return _linear_step(linear.after_page(visit.questionnaire, route, page.id, to_check), to_check)
-    if request.POST.get("next") == "check" and flow.first_unanswered(section, route) is None:
-        return redirect("collect:check", section_id=section.id)
-    following = flow.page_after(section, route, page.id)
+    if request.POST.get("next") == "check":
+        return _back_to_check(request, section, page, route)
+    following = finishing.next_page(visit.questionnaire, section, route, page.id)
     if following is None:
         if _is_closing(visit, section) and flow.first_unanswered(section, route) is None:
             # A closing section (consent) has no check page: submitting its last page completes it.
             complete_section(visit.wave_unit, section.id, visit.respondent)
         return _after_section(section, visit)
     return redirect("collect:question", section_id=section.id, question_id=following.id)
+
+
+def _back_to_check(request: HttpRequest, section: Section, page: Question, route: Route) -> HttpResponse:
+    """After a change from Check your answers: ask what the change newly routes, saying why, then check again."""
+    missing = flow.first_unanswered(section, route)
+    if missing is None:
+        return redirect("collect:check", section_id=section.id)
+    because = request.POST.get("because") or page.id
+    address = reverse("collect:question", args=[section.id, missing.id])
+    return redirect(f"{address}?{urlencode({'next': 'check', 'because': because})}")
+
+
+def _because(visit: Visit, route: Route, request: HttpRequest) -> tuple[str, str] | None:
+    """The changed question that made this page be asked, as (its id, its short label), if the address names one."""
+    changed = visit.questionnaire.question(request.GET.get("because") or request.POST.get("because") or "")
+    if changed is None:
+        return None
+    return changed.id, pipe(short_label(changed), visit.questionnaire, route.live)
 
 
 def _render_page(
@@ -357,6 +378,7 @@ def _render_page(
     q = visit.questionnaire
     view = page_view(page, q, route, data, errors)
     before = flow.page_before(section, route, page.id)
+    starts_section = before is None  # where the section's intro is shown, in either flow
     back = reverse("collect:question", args=[section.id, before.id]) if before else reverse("collect:menu")
     if q.linear:  # the previous page across sections; none before the survey's first page
         before = linear.page_before(q, route, page.id)
@@ -370,8 +392,9 @@ def _render_page(
         "seen": fingerprint(route.live, keys),
         "next": request.GET.get("next") or request.POST.get("next") or "",
         "conflict": conflict,
-        "is_last": _is_closing(visit, section) and flow.page_after(section, route, page.id) is None,
-        "intro": section.intro if q.linear and linear.starts_section(section, route, page.id) else None,
+        "is_last": _is_closing(visit, section) and finishing.next_page(q, section, route, page.id) is None,
+        "because": _because(visit, route, request),
+        "section_intro": section.intro if starts_section else None,
     }
     return render(request, "collect/question.html", context)
 
@@ -414,22 +437,30 @@ def check_answers(request: HttpRequest, visit: Visit, section_id: str) -> HttpRe
 
 def _check_row(visit: Visit, section: Section, page: Question, route: Route) -> dict[str, object]:
     q = visit.questionnaire
-    if kind_of(page).has_items:
-        lines = row_lines(page, q, route.live)
-    elif page.id in route.live:
-        lines = [answer_text(page.id, q, route.live)]
-        dated = route.live.get(date_key(page.id)) if page.as_at is not None else None
-        lines += [f"Figures relate to {long_date(date.fromisoformat(dated))}"] if isinstance(dated, str) else []
-        lines += [str(route.live[k]) for k in sorted(route.live) if k.startswith(f"{page.id}_") and k.endswith("_text")]
-    else:
-        lines = ["Not answered"]
+    answered = summary.answered_page(page, q, route, item_length=CHECK_ITEM_LENGTH)
     link = reverse("collect:question", args=[section.id, page.id]) + "?next=check"
-    return {"question": page, "lines": lines, "change": link, "number": number_of(q, page.id)}
+    return {
+        "question": page,
+        "label": answered.label,
+        "lines": answered.lines,
+        "change": link,
+        "number": number_of(q, page.id),
+    }
 
 
 @survey_page
+@require_http_methods(["GET", "POST"])
 def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
-    """After the menu: the closing sections (consent), then the thank-you page."""
+    """After the menu: a warning if sections are still in progress, then the closing sections (consent), then thanks."""
+    if request.method == "GET":
+        q = visit.questionnaire
+        route = routed(q, visit.wave_unit, visit.answers)
+        statuses = menu_progress(visit.wave_unit, q, unit_section_states(visit.wave_unit)).sections
+        offered = [section for _, section in q.menu_sections if section.id in route.sections]
+        left = finishing.unfinished(offered, statuses)
+        if left.in_progress:
+            paradata.page_shown(visit.wave_unit, visit.respondent, "", "finish-warning")
+            return render(request, "collect/finish_warning.html", {"visit": visit, "left": left})
     closing = visit.questionnaire.closing_sections
     if visit.questionnaire.linear:
         return redirect("collect:answers")
@@ -440,10 +471,29 @@ def finish(request: HttpRequest, visit: Visit) -> HttpResponse:
 
 @survey_page
 @require_http_methods(["GET"])
+def answers_copy(request: HttpRequest, visit: Visit) -> HttpResponse:
+    """A printable copy of the unit's answers, for its records (the PDF is the same page, laid out by the site)."""
+    return render(request, "collect/copy.html", copy_context(visit))
+
+
+def copy_context(visit: Visit) -> dict[str, object]:
+    """What the copy of the unit's answers shows: every section on its route, with each asked page's answers."""
+    route = routed(visit.questionnaire, visit.wave_unit, visit.answers)
+    return {"visit": visit, "sections": summary.answered_sections(visit.questionnaire, route), "now": timezone.now()}
+
+
+@survey_page
+@require_http_methods(["GET"])
 def complete(request: HttpRequest, visit: Visit) -> HttpResponse:
     """Thank you (it changes nothing: the closing sections were completed as their last pages were submitted)."""
     paradata.page_shown(visit.wave_unit, visit.respondent, "", "complete")
-    return render(request, "collect/complete.html", {"visit": visit})
+    context = {**complete_context(visit), "sent": request.GET.get("sent") == "1"}
+    return render(request, "collect/complete.html", context)
+
+
+def complete_context(visit: Visit) -> dict[str, object]:
+    """What the thank-you page shows: the questionnaire's closing statement, and the form for an emailed copy."""
+    return {"visit": visit, "farewell": finishing.farewell(visit.questionnaire)}
 
 
 # -- preview ---------------------------------------------------------------------------------

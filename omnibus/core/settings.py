@@ -168,3 +168,11 @@ CODING_LLM = {
     "key": os.environ.get("OMNIBUS_LLM_KEY", ""),
     "model": os.environ.get("OMNIBUS_LLM_MODEL", ""),
 }
+
+# The respondent's public pages (start, privacy, accessibility, cookies, contact) are written from
+# the questionnaire's `about:` block; a deployment fills in or overrides these parts of it.
+RESPONDENT_SERVICE = {
+    key: os.environ[f"OMNIBUS_SERVICE_{key.upper()}"]
+    for key in ("contact_name", "contact_email", "contact_phone", "data_controller", "privacy", "retention")
+    if os.environ.get(f"OMNIBUS_SERVICE_{key.upper()}")
+}

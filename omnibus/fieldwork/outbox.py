@@ -143,6 +143,11 @@ def _message(campaign: Campaign, unit: WaveUnit, person: Recipient, now: datetim
     )
 
 
+def new_message(campaign: Campaign, unit: WaveUnit, person: Recipient) -> Message:
+    """One outbox row for one recipient, due now (not yet saved)."""
+    return _message(campaign, unit, person, timezone.now(), _message_domain())
+
+
 def _message_domain() -> str:
     address = SmtpConfig.from_env().from_address
     return address.rsplit("@", 1)[-1].strip(" >") or "localhost"
@@ -231,6 +236,10 @@ def outgoing_for(message: Message, copies: dict[int, Attachment]) -> Outgoing:
     recipient = Recipient(message.recipient_name, message.recipient_email)
     rendered = render_for(template, message.wave_unit, recipient)
     attachments = [excel_copy(campaign, copies)] if campaign.attach_copy else []
+    attachments += [
+        Attachment(kept.filename, bytes(kept.content), *kept.content_type.split("/", 1))
+        for kept in message.attachments.all()
+    ]
     return Outgoing(recipient.name, recipient.email, rendered.subject, rendered.body, message.message_id, attachments)
 
 

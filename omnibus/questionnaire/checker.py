@@ -6,6 +6,7 @@ a `Problem` at a line and carries on, so that one run reports every mistake in t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from omnibus.questionnaire import checks, unavailable
@@ -17,6 +18,8 @@ from omnibus.questionnaire.piping import FILTERS, piped_references
 from omnibus.questionnaire.problems import Problem
 from omnibus.questionnaire.settings import check_settings
 from omnibus.questionnaire.variables import variables
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check(questionnaire: Questionnaire) -> list[Problem]:
@@ -41,12 +44,18 @@ class _Checker:
         self.check_menu()
         self.problems += check_settings(self.q)
         self.problems += check_numbers(self.q)
+        self.check_contact()
         for section in self.q.sections:
             self.check_section(section)
             for question in section.questions:
                 self.check_question(question)
                 self.problems += unavailable.problems(question)
         self.problems += checks.problems(self.q)
+
+    def check_contact(self) -> None:
+        contact = self.q.about.contact if self.q.about else None
+        if contact and contact.email and not EMAIL.match(contact.email):
+            self.add(contact.line, f"about: contact email {contact.email!r} is not an email address")
 
     # -- names ---------------------------------------------------------------------
 

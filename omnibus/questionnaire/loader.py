@@ -20,7 +20,9 @@ from omnibus.questionnaire.checker import check
 from omnibus.questionnaire.model import (
     MISSING_KINDS,
     QUESTION_TYPES,
+    About,
     Consent,
+    Contact,
     GridColumn,
     Item,
     Menu,
@@ -37,9 +39,21 @@ MAX_BYTES = 2 * textfile.MB  # Wave 3, a long questionnaire, is 30 KB
 
 ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 
-TOP_KEYS = {"survey", "version", "title", "introduction", "base_all", "option_sets", "menu", "sections"}
-TOP_KEYS |= {"settings"}
+TOP_KEYS = {"survey", "version", "title", "introduction", "about", "base_all", "option_sets", "menu", "sections"}
+ABOUT_KEYS = {
+    "sponsor",
+    "research_team",
+    "purpose",
+    "time",
+    "confidentiality",
+    "contact",
+    "privacy",
+    "data_controller",
+    "retention",
+}
+CONTACT_KEYS = {"name", "email", "phone"}
 SECTION_KEYS = {"id", "title", "intro", "ask_if", "questions", "checks"}
+TOP_KEYS |= {"settings"}
 MENU_KEYS = {"id", "text", "hint", "sections"}
 OPTION_KEYS = {"label", "exclusive", "specify", "missing"}
 OPTION_KEYS |= {"piped"}
@@ -52,6 +66,7 @@ COMMON_QUESTION_KEYS = {
     "type",
     "text",
     "heading",
+    "label",
     "preamble",
     "hint",
     "note",
@@ -226,6 +241,8 @@ class _Reader:
             option_sets=self.option_sets,
             path=path,
         )
+        if "about" in top:
+            questionnaire.about = self.about(top["about"])
         if "menu" in top:
             questionnaire.menu = self.menu(top["menu"])
         if "settings" in top:
@@ -245,6 +262,16 @@ class _Reader:
                 self.problem(key_node, f"option set '{name}' is defined twice")
             sets[name] = self.option_list(value_node, f"option set '{name}'")
         return sets
+
+    def about(self, node: yaml.Node) -> About:
+        fields = self.mapping(node, ABOUT_KEYS, set(), "about")
+        texts = {key: self.text(fields.get(key), f"about: {key}") or "" for key in ABOUT_KEYS - {"contact"}}
+        about = About(**texts, line=node.start_mark.line + 1)
+        if "contact" in fields:
+            given = self.mapping(fields["contact"], CONTACT_KEYS, set(), "about: contact")
+            parts = {key: self.text(given.get(key), f"about: contact {key}") or "" for key in CONTACT_KEYS}
+            about.contact = Contact(**parts, line=fields["contact"].start_mark.line + 1)
+        return about
 
     def menu(self, node: yaml.Node) -> Menu:
         fields = self.mapping(node, MENU_KEYS, {"id", "text", "sections"}, "menu")
@@ -302,6 +329,7 @@ class _Reader:
             section=section_id,
             number=self.text(fields.get("number"), "number"),
             heading=self.text(fields.get("heading"), "heading"),
+            label=self.text(fields.get("label"), "label"),
             preamble=self.text(fields.get("preamble"), "preamble"),
             hint=self.text(fields.get("hint"), "hint"),
             note=self.text(fields.get("note"), "note"),

@@ -142,6 +142,36 @@ class Consent:
 
 
 @dataclass
+class Contact:
+    """Whom a respondent can ask about the survey."""
+
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    line: int = 0
+
+
+@dataclass
+class About:
+    """What a respondent is told before answering: who asks, why, how long, what happens to the answers.
+
+    The respondent's start page and footer pages (privacy, accessibility, cookies, contact) are
+    written from it; a deployment may fill in or override the contact and privacy parts.
+    """
+
+    sponsor: str = ""  # who is asking: "the Department for Education (DfE)"
+    research_team: str = ""  # who runs the survey: "NatCen Social Research"
+    purpose: str = ""  # why, in a sentence or a short paragraph
+    time: str = ""  # how long it takes: "no more than 15 minutes in total"
+    confidentiality: str = ""  # who sees the answers, and under what promise
+    contact: Contact | None = None
+    privacy: str = ""  # how the answers are used, kept and deleted (the privacy notice's own words)
+    data_controller: str = ""  # who is responsible for the data under UK GDPR
+    retention: str = ""  # how long answers and contact details are kept
+    line: int = 0
+
+
+@dataclass
 class Question:
     """One question of the questionnaire (or one statement shown without an answer)."""
 
@@ -151,6 +181,7 @@ class Question:
     section: str = ""
     number: str | None = None  # the number as printed ("Q9a"); see `numbering.py`
     heading: str | None = None  # starts a sub-heading ("2.1 LA improvement")
+    label: str | None = None  # a short name for Check your answers ("Sources of support used")
     preamble: str | None = None  # text shown before the question ("The next questions are…")
     hint: str | None = None
     note: str | None = None  # for the printed version only
@@ -246,6 +277,7 @@ class Questionnaire:
     version: str
     title: str
     introduction: str | None = None
+    about: About | None = None
     base_all: str = "All respondents"
     menu: Menu | None = None
     sections: list[Section] = field(default_factory=list)

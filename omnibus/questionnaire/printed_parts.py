@@ -53,6 +53,13 @@ def option_label(option: Option) -> str:
     return label
 
 
+def option_words(option: Option) -> str:
+    """An option as a respondent reads it (the Excel copy): its label, "(please specify)" added, no notation."""
+    if option.specify and "specify" not in option.label.lower():
+        return f"{option.label} (please specify)"
+    return option.label
+
+
 def feed_line(question: Question, questionnaire: Questionnaire) -> str | None:
     """The feed-through line: "<Feed through a list of options they said they used from SuppSou>"."""
     feed = question.options_from

@@ -23,10 +23,17 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from omnibus.questionnaire.kinds import kind_of
-from omnibus.questionnaire.model import Question, Questionnaire
+from omnibus.questionnaire.model import Option, Question, Questionnaire, Section
 from omnibus.questionnaire.numbering import number_of, numbered
-from omnibus.questionnaire.printed import instruction, paragraphs, piped, plain, printed_menu, printed_sections
-from omnibus.questionnaire.wording import describe, section_line
+from omnibus.questionnaire.printed import (
+    instruction,
+    paragraphs,
+    piped,
+    plain,
+    printed_menu,
+    section_numbers,
+)
+from omnibus.questionnaire.respondent_wording import RespondentWording
 from omnibus.questionnaire.xlsx_checks import write_checks
 from omnibus.questionnaire.xlsx_parts import (
     ANSWER_COLUMN,
@@ -56,10 +63,11 @@ def render_xlsx(questionnaire: Questionnaire, path: Path) -> None:
     lists = ListSheet(workbook.add_worksheet(LISTS_SHEET))
     _write_cover(cover, questionnaire, names, formats)
     cells: dict[str, str] = {}  # answer key -> its answer cell, for the Checks sheet's formulas
+    words = SheetWording(questionnaire)
     for sheet, section in zip(sheets, questionnaire.sections, strict=True):
-        rows = _section_header(section.title, section_line(section, questionnaire), section.intro)
+        rows = _section_header(section.title, words.section(section), section.intro)
         for question in section.questions:
-            rows.extend(question_rows(question, questionnaire, lists))
+            rows.extend(question_rows(question, questionnaire, lists, words))
         _write_rows(sheet, rows, formats)
         quoted = sheet.name.replace("'", "''")
         cells.update(
@@ -121,11 +129,15 @@ def _section_header(title: str, routing: str | None, intro: str | None) -> list[
     return rows
 
 
-def question_rows(question: Question, questionnaire: Questionnaire, lists: ListSheet) -> list[Row]:
+def question_rows(
+    question: Question, questionnaire: Questionnaire, lists: ListSheet, words: SheetWording | None = None
+) -> list[Row]:
     """The rows of one question: a heading row, then one row per answer cell."""
+    words = words or SheetWording(questionnaire)
+    words.respondent.current = question  # "above" in routing words means this question or the one before
     rows = [Row(question.heading, style="subheading")] if question.heading else []
     text = _question_text(question, questionnaire)
-    return rows + kind_of(question).xlsx_rows(question, questionnaire, text, SheetWording(questionnaire), lists)
+    return rows + kind_of(question).xlsx_rows(question, questionnaire, text, words, lists)
 
 
 def _question_text(question: Question, questionnaire: Questionnaire) -> str:
@@ -137,27 +149,36 @@ def _question_text(question: Question, questionnaire: Questionnaire) -> str:
 
 
 class SheetWording:
-    """How the Excel copy words a kind's rows: the printed questionnaire's piping and routing in words."""
+    """How the Excel copy words a kind's rows for respondents: piped text, and routing and options in plain words.
+
+    The interviewer's notation ("Ask if …", "[exclusive]", "<Feed through …>") stays in the
+    researcher's printed copy (text, Word).
+    """
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
+        self.respondent = RespondentWording(questionnaire)
 
     def piped(self, text: str) -> str:
         """A text with each `{Id}` printed as "[answer at Id]"."""
         return piped(text, self.questionnaire) or ""
 
     def routing(self, conditions: list[str | None]) -> str:
-        """The routing line of a row: "Ask all", or "Ask if …" for all its conditions together."""
-        return routing_words(conditions, self.questionnaire)
+        """ "Answer only if …" for all the row's conditions together, or nothing when it applies to everyone."""
+        return self.respondent.condition(conditions)
 
+    def option(self, option: Option) -> str:
+        """An option's label as the respondent reads it."""
+        return self.respondent.option(option)
 
-def routing_words(conditions: list[str | None], questionnaire: Questionnaire) -> str:
-    """The routing line of an answer row: "Ask all", or "Ask if …" for all its conditions together."""
-    present = [c for c in conditions if c]
-    if not present:
-        return "Ask all"
-    expression = present[0] if len(present) == 1 else " and ".join(f"({c})" for c in present)
-    return f"Ask if {describe(expression, questionnaire)}"
+    def feed(self, question: Question) -> str | None:
+        """Which options of a fed-through question apply."""
+        return self.respondent.feed(question)
+
+    def section(self, section: Section) -> str | None:
+        """A section's own routing, if it has any (named questions are never "above": a sheet starts here)."""
+        self.respondent.current = None
+        return self.respondent.section(section)
 
 
 # -- writing --------------------------------------------------------------------------------
@@ -236,10 +257,12 @@ def _write_cover(sheet: Worksheet, q: Questionnaire, names: list[str], formats: 
         row += 1
     row += 1
     sheet.write_string(row, 0, "Sections (one sheet each)", formats["subheading"])
-    for section, name in zip(printed_sections(q), names, strict=True):
+    words, numbers = RespondentWording(q), section_numbers(q)
+    for section, name in zip(q.sections, names, strict=True):
         row += 1
-        routing = f" ({section.routing})" if section.routing else ""
-        sheet.write_url(row, 0, f"internal:'{name}'!A1", formats["link"], f"{section.title}{routing}")
+        routing = words.section(section)
+        shown = f"Section {numbers[section.id]}: {section.title}" + (f" ({routing})" if routing else "")
+        sheet.write_url(row, 0, f"internal:'{name}'!A1", formats["link"], shown)
     sheet.protect("", {"format_columns": True, "format_rows": True})
 
 
@@ -247,8 +270,8 @@ HOW_TO = (
     "Type or choose each answer in the yellow Answer column of the section sheets; nothing else can be changed.",
     "There is one sheet per section of the questionnaire. You can share the workbook with colleagues so that "
     "each answers the sections they know about.",
-    "The Routing column says which questions apply: 'Ask all' questions apply to every authority; leave an answer "
-    "blank when its 'Ask if …' line does not apply to you.",
+    "Answer every question that applies to you. Where the Routing column says 'Answer only if …', leave the "
+    "answer blank unless that is so.",
     "For 'select all that apply' questions, choose Yes beside each option that applies and leave the others blank.",
     "The Allowed answers column lists the codes, ranges and lengths accepted; Excel will refuse other answers.",
     "Please do not add, remove or move rows: the answers are read back from this workbook by their variable names.",

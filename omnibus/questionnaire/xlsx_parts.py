@@ -16,7 +16,7 @@ from xlsxwriter.utility import xl_range_abs, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from omnibus.questionnaire.model import Item, Option, Question
-from omnibus.questionnaire.printed_parts import number_text, option_label, value_range
+from omnibus.questionnaire.printed_parts import number_text, option_words, value_range
 
 ANSWER_COLUMN = 3
 YES = "Yes"
@@ -57,7 +57,13 @@ class Wording(Protocol):
         """A text with each `{Id}` printed as "[answer at Id]"."""
 
     def routing(self, conditions: list[str | None]) -> str:
-        """The routing line of a row: "Ask all", or "Ask if …" for all its conditions together."""
+        """When a row applies, in the respondent's words: "Answer only if …", or nothing for everyone."""
+
+    def option(self, option: Option) -> str:
+        """An option's label as the respondent reads it (no interviewer notation)."""
+
+    def feed(self, question: Question) -> str | None:
+        """Which options of a fed-through question apply, in words (None when it has no feed)."""
 
 
 class ListSheet:
@@ -81,7 +87,7 @@ class ListSheet:
 
 def code_list(options: list[Option]) -> list[str]:
     """Options as listed in a dropdown and in Allowed answers: "1. Very confident"."""
-    return [f"{o.code}. {option_label(o)}" for o in options]
+    return [f"{o.code}. {option_words(o)}" for o in options]
 
 
 def _fit(text: str, limit: int, fallback: str | None = None) -> str:

@@ -23,3 +23,10 @@ def write_pdf(report: Report, path: Path, say: Callable[[str], None] = lambda li
     say("Laying out the PDF pages")
     HTML(string=html, base_url=str(path.parent)).write_pdf(str(path), pdf_variant=PDF_VARIANT)
     return path
+
+
+def pdf_of_html(html: str, base_url: str) -> bytes:
+    """Any self-contained HTML page as a tagged PDF (PDF/UA-1), laid out as the report is: a respondent's copy, say."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf(pdf_variant=PDF_VARIANT)

@@ -5,12 +5,15 @@ from django.urls import include, path
 
 from omnibus.collect import views as collect_views
 from omnibus.site import views
+from omnibus.site.answers_pdf import answers_email, answers_pdf
 from omnibus.site.login import ThrottledLoginView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("questionnaires/<slug:survey>/<str:version>/", views.questionnaire_detail, name="questionnaire"),
     path("frame/", views.frame_list, name="frame"),
+    path("survey/copy.pdf", answers_pdf, name="answers_pdf"),
+    path("survey/copy/email/", answers_email, name="answers_email"),
     path("survey/", include("omnibus.collect.urls")),
     path("office/coding/", include("omnibus.coding.urls")),
     path("office/outputs/", include("omnibus.outputs.urls")),

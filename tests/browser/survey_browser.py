@@ -344,7 +344,7 @@ class Colleague:
         for step in self.steps("thanks", plan, shots=shots):
             step()
         expect(self.page).to_have_url(re.compile(r"/survey/complete/$"))
-        expect(self.page.locator(".govuk-panel__title")).to_have_text("Thank you")
+        expect(self.page.locator(".govuk-panel__title")).to_have_text("Survey complete")
 
     def close(self) -> list[str]:
         """Close the browser context; what went wrong on the way (failed requests, script errors)."""

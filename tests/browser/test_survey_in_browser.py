@@ -20,7 +20,6 @@ from tests.browser.survey_browser import (
     LiveWave,
     Plan,
     Rate,
-    Read,
     Tick,
     Write,
     differences,
@@ -81,7 +80,7 @@ SEND: Plan = [
     ("SBcosteff", Choose(2)),  # cost-effective, so SBrecoup is asked
     ("SBrecoup", Choose(5)),
 ]
-THANKS: Plan = [("DfErecon", Choose(1)), ("Recontact", Choose(2)), ("Bye", Read())]
+THANKS: Plan = [("DfErecon", Choose(1)), ("Recontact", Choose(2))]  # the closing statement is on the thank-you page
 # Routing skips the parenting programme amounts, because Parentprog says the LA funds none.
 SKIPPED = ["PPspend", "PPreach"] + [f"{q}{year}" for q in ("PPspend", "PPreach") for year in ("1718", "1617", "1516")]
 

@@ -219,22 +219,29 @@ def test_check_answers_completes_and_a_change_reopens(unit: WaveUnit) -> None:
     menu = client.get("/survey/sections/").content.decode()
     assert "Completed" in menu and "Last worked on by Ada Example" in menu
     changed = answer(client, "send", "SBcosteff", {"SBcosteff": "1", "next": "check"})
-    assert changed.url == "/survey/sections/send/SBrecoup/"  # the change asks a new question first
+    # The change asks a new question first, saying why, and then goes back to Check your answers.
+    assert changed.url == "/survey/sections/send/SBrecoup/?next=check&because=SBcosteff"
     assert SectionState.objects.get(wave_unit=unit, section="send").status == SectionState.IN_PROGRESS
+    asked = client.get(changed.url).content.decode()
+    assert "Because you changed your answer to ‘How cost-effective short breaks are’" in asked
+    assert 'name="next" value="check"' in asked and 'name="because" value="SBcosteff"' in asked
+    back = client.post(changed.url, {"SBrecoup": "2", "next": "check", "because": "SBcosteff", "seen": seen_of(asked)})
+    assert back.url == "/survey/sections/send/check/"
 
 
 def test_finish_asks_consent_then_thanks(unit: WaveUnit) -> None:
     client = signed_in(unit)
     assert client.get("/survey/finish/").url == "/survey/sections/thanks/"
     answer(client, "thanks", "DfErecon", {"DfErecon": "1"})
-    last = answer(client, "thanks", "Recontact", {"Recontact": "2"})
-    assert last.url == "/survey/sections/thanks/Bye/"
-    assert "Thank you for taking the time" in client.get(last.url).content.decode()
-    done = answer(client, "thanks", "Bye", {})
+    recontact = client.get("/survey/sections/thanks/Recontact/").content.decode()
+    assert ">Finish</button>" in recontact  # the closing statement is not a page of its own
+    done = answer(client, "thanks", "Recontact", {"Recontact": "2"})
     assert done.url == "/survey/complete/"
     # Submitting the closing section's last page completes it (the thank-you page changes nothing).
     assert SectionState.objects.get(wave_unit=unit, section="thanks").status == SectionState.COMPLETED
-    assert "Your answers for" in client.get(done.url).content.decode()
+    thanks = client.get(done.url).content.decode()
+    assert "Your answers for" in thanks and "Thank you for taking the time" in thanks
+    assert thanks.count("Thank you") == 1  # one thank-you: the questionnaire's own words
     assert live_answers(unit) == {"DfErecon": 1, "Recontact": 2}
 
 

@@ -73,7 +73,7 @@ def test_cover(book: Workbook) -> None:
     assert any(v.startswith("Thank you for agreeing") for v in values)
     assert "How to use this workbook" in values
     assert any("Answer column" in v for v in values)
-    assert "Section 3: Early Years and Child Care (If QSelect = 2)" in values
+    assert "Section 3: Early Years and Child Care" in values  # being on the menu is not a condition to answer
 
 
 def test_every_variable_has_exactly_one_row(book: Workbook, example: Questionnaire) -> None:
@@ -101,16 +101,32 @@ def test_single_choice_dropdown_from_the_lists_sheet(book: Workbook) -> None:
     listed = [c.value for c in book["Lists"][column][1:] if c.value]
     assert listed == ["1. Very confident", "2. Fairly confident", "3. Not very confident", "4. Not at all confident"]
     assert "Very confident" in dv.prompt and "Not at all confident" in dv.error
-    assert sheet.cell(row, 3).value == "Ask all"
+    assert sheet.cell(row, 3).value is None  # asked of everyone: no condition to read
 
 
-def test_routing_column(book: Workbook) -> None:
+def test_routing_column_speaks_to_respondents(book: Workbook) -> None:
     _, sheet, row = answer_validation(book, "SBrecoup")
-    assert sheet.cell(row, 3).value == "Ask if SBcosteff is 1 (Very cost-effective) or 2 (Fairly cost-effective)"
+    assert sheet.cell(row, 3).value == (
+        "Answer only if you answered ‘Very cost-effective’ or ‘Fairly cost-effective’ above"
+    )
     sheet, row = rows_by_variable(book)["SuppSouFut_3"]
-    assert sheet.cell(row, 3).value == "Ask if SuppSou does not include 3 (Evidence and evaluations from other LAs)"
+    assert sheet.cell(row, 3).value == (
+        "Answer only if you did not choose ‘Evidence and evaluations from other LAs’ "
+        "at ‘Sources of support used in the last 12 months’"
+    )
     sheet, row = rows_by_variable(book)["SuppSou_14_text"]
-    assert sheet.cell(row, 3).value == "Ask if SuppSou includes 14 (Other (please specify))"
+    assert sheet.cell(row, 3).value == "Answer only if you chose ‘Other (please specify)’ above"
+    sheet, row = rows_by_variable(book)["MultChal"]
+    assert sheet.cell(row, 3).value == "Answer only if you answered ‘Yes’ above"
+    sheet, row = rows_by_variable(book)["HelpSupp"]
+    assert sheet.cell(row, 5).value.startswith("Only the options you chose above\n1. Coaching")
+
+
+def test_no_interviewer_notation_reaches_respondents(book: Workbook) -> None:
+    texts = [v for sheet in book for row in sheet.iter_rows(values_only=True) for v in row if isinstance(v, str)]
+    for notation in ("If Q", "[exclusive]", "<Feed", "Ask if", "Ask all"):
+        assert not [t for t in texts if notation in t], notation
+    assert "15. None of these" in texts
 
 
 def test_multi_choice_rows(book: Workbook) -> None:
@@ -230,7 +246,10 @@ def test_piping_and_routed_section(tmp_path: Path) -> None:
     render_xlsx(questionnaire, tmp_path / "small.xlsx")
     book = openpyxl.load_workbook(tmp_path / "small.xlsx")
     sheet = book["Second"]
-    assert (sheet["B2"].value, sheet["C2"].value) == ("Second", "Ask if Conf is 1 (Very)")
+    assert (sheet["B2"].value, sheet["C2"].value) == (
+        "Second",
+        "Answer this section only if you answered ‘Very’ at ‘How confident?’",
+    )
     assert (sheet["A3"].value, sheet["B3"].value) == ("Why", "Why are you [answer at Conf] confident?")
     dv = validation_at(sheet, "D3")
     assert (dv.type, dv.formula1) == ("textLength", "32767")  # no max_length: Excel's own limit

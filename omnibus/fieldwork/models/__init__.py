@@ -6,7 +6,7 @@ Django finds models through this package; each module is imported here by name.
 from omnibus.fieldwork.models.audit import AuditEvent
 from omnibus.fieldwork.models.calls import CallNote
 from omnibus.fieldwork.models.contacts import Contact, Nomination, Retention
-from omnibus.fieldwork.models.messages import Campaign, Message
+from omnibus.fieldwork.models.messages import Campaign, Message, MessageAttachment
 from omnibus.fieldwork.models.progress import Respondent, SectionState
 from omnibus.fieldwork.models.waves import QuestionnaireVersion, Wave, WaveUnit
 
@@ -16,6 +16,7 @@ __all__ = [
     "Campaign",
     "Contact",
     "Message",
+    "MessageAttachment",
     "Nomination",
     "QuestionnaireVersion",
     "Respondent",

@@ -75,3 +75,18 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id} to {self.recipient_email} ({self.status})"
+
+
+class MessageAttachment(models.Model):
+    """A file made for one message and sent with it: a respondent's copy of their answers, say.
+
+    Kept as made, so a retry or a recovered worker sends the same file.
+    """
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.message_id}"

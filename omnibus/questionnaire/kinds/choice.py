@@ -96,7 +96,7 @@ class Single(_Choice):
         """One row with a drop-down of the codes, then the "please specify" rows."""
         options = questionnaire.options_of(question)
         labels = code_list(options)
-        allowed = "\n".join(filter(None, [feed_line(question, questionnaire), *labels]))
+        allowed = "\n".join(filter(None, [words.feed(question), *labels]))
         validation = list_validation(question.id, labels, lists)
         row = Row(text, question.id, words.routing([question.ask_if]), allowed, validation, style="question")
         return [row, *_specify_rows(question, options, words)]
@@ -150,13 +150,13 @@ class Multi(_Choice):
         flags = [v for v in self.variables(question, questionnaire) if v.kind == "flag"]
         group = ChoiceGroup(question) if question.max_choices else None
         routing = words.routing([question.ask_if])
-        rows = [Row(text, routing=routing, allowed=feed_line(question, questionnaire), style="question")]
+        rows = [Row(text, routing=routing, allowed=words.feed(question), style="question")]
         for option, variable in zip(options, flags, strict=True):
             allowed = "Yes, or leave blank" + ("; only on its own" if option.exclusive else "")
             conditions = [question.ask_if, _fed_condition(question, option)]
             rows.append(
                 Row(
-                    f"{option.code}. {option_label(option)}",
+                    f"{option.code}. {words.option(option)}",
                     variable.name,
                     words.routing(conditions),
                     allowed,
@@ -212,7 +212,7 @@ def _specify_rows(question: Question, options: list[Option], words: Wording) -> 
         condition = f"chosen({question.id}, {option.code})"
         rows.append(
             Row(
-                f"{option.code}. {option_label(option)}: please say what",
+                f"{option.code}. {words.option(option)}: please say what",
                 specify_key(question.id, option.code),
                 words.routing([question.ask_if, condition]),
                 "Text",
