@@ -43,7 +43,7 @@ def test_blank_is_the_date_asked_and_a_date_is_kept(unit: WaveUnit) -> None:
         "Rate",
         {"Rate": "310.5", "Rate_date-day": "31", "Rate_date-month": "3", "Rate_date-year": "2018"},
     )
-    check = client.get("/survey/sections/care/check/").content.decode()
+    check = client.get("/survey/sections/care/check/", follow=True).content.decode()
     assert "Figures relate to 31 January 2018" in check
     assert "Figures relate to 31 March 2018" in check
 

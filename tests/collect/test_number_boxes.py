@@ -71,7 +71,7 @@ def test_a_box_is_saved_as_its_code_and_shown_in_words(unit: WaveUnit) -> None:
     again = client.get("/survey/sections/money/Staff/").content.decode()
     assert re.search(r'name="Staff-unavailable" type="checkbox" value="dont_know" checked', again)
     assert 'name="Staff" type="text" value=""' in again  # the code is never shown as a number
-    check = client.get("/survey/sections/money/check/").content.decode()
+    check = client.get("/survey/sections/money/check/", follow=True).content.decode()
     assert "Don&#x27;t know" in check
     assert "April 2016 – March 2017: Not available – not recorded" in check
     assert "£25,000" in check

@@ -103,7 +103,7 @@ def test_two_way_grid_asks_each_row_under_each_column(unit: WaveUnit) -> None:
     assert response["Location"].endswith("/Worse/")  # routed on two cells
     assert {k: v for k, v in live_answers(unit).items() if k.startswith("Rate")} == {"Rate_a_now": 3, "Rate_a_last": 1}
     answer(client, SECTION, "Worse", {"Worse": "Staff left"})
-    check = client.get(f"/survey/sections/{SECTION}/check/").content.decode()
+    check = client.get(f"/survey/sections/{SECTION}/check/", follow=True).content.decode()
     assert "Early help: This year: Poor; Last year: Good" in check
     assert "Early help: Timeliness" in check
 

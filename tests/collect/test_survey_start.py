@@ -242,4 +242,5 @@ def test_the_start_page_names_the_unit_as_the_waves_population_does(wave: Wave, 
     invited = Client()
     invited.get(f"/s/{code_of(forums.units.first())}")
     page = invited.get("/survey/").content.decode()
-    assert "Your invitation email gives your forum’s access code." in page and "authorit" not in page
+    # The page's own words name a forum; the introduction is the (CSO) questionnaire's, whatever it says.
+    assert "Your invitation email gives your forum’s access code." in page and "authority’s" not in page

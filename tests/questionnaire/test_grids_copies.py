@@ -76,7 +76,7 @@ def test_excel_copy_has_a_checked_yes_cell_per_row_and_option(sheet) -> None:  #
     assert rule.type == "custom" and str(rule.sqref) == f"D{first}:D{none}"  # the row's cells, checked together
     assert f'OR(COUNTA($D${first}:$D${none})=1,$D${none}="")' in rule.formula1
     send = row_of(sheet, "Barr_b_1")
-    assert sheet.cell(send, 3).value == "Ask if HasSend is 1 (Yes)"
+    assert sheet.cell(send, 3).value == "Answer only if you answered ‘Yes’ above"  # in the respondent's words
     assert validation(sheet, f"D{send}").sqref != rule.sqref  # each row its own group
 
 
