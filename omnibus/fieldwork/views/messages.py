@@ -109,8 +109,8 @@ def wave_messages(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("office:campaign", slug=wave.slug, pk=queued.campaign.pk)
 
 
-@require_POST
 @researcher_required
+@require_POST
 def send_confirm(request: HttpRequest, slug: str) -> HttpResponse:
     """What "Send" would do: the audience, how many units and people, the template, one message; nothing queued."""
     wave = wave_or_404(slug)
@@ -173,8 +173,8 @@ def _check_choice(data: object, wave: Wave, need_unit: bool) -> dict[str, str]:
     return errors
 
 
-@require_POST
 @researcher_required
+@require_POST
 def message_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The chosen template filled for one unit, per recipient, with a button on to the send confirmation.
 

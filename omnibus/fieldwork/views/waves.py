@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import forms
+from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -16,7 +17,8 @@ from django.views.decorators.http import require_POST
 
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.fieldwork.audit import record
-from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
+from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, QuestionnaireVersion, Retention, Wave
+from omnibus.fieldwork.retention import RetentionError, erase_contacts
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, create_wave
@@ -109,6 +111,8 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
         "errors": errors or [],
         "until": request.POST.get("until", ""),
         "hint": DATETIME_HINT,
+        "retention": Retention.objects.filter(wave=wave).first() if researcher else None,
+        "today": timezone.localdate(),
     }
     return render(request, "fieldwork/wave.html", context, status=status)
 
@@ -141,24 +145,59 @@ def wave_new(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/wave_new.html", {"form": form, "hint": DATETIME_HINT}, status=status)
 
 
+CONFIRMED = {"close", "reopen", "erase"}  # the changes asked about on a page of their own first
+
+
 @require_POST
 @researcher_required
 def wave_state(request: HttpRequest, slug: str) -> HttpResponse:
-    """Open, close or reopen the wave (the `action` field), then back to its page."""
+    """Open, close, reopen or erase the wave's contact details (the `action` field), then back to its page.
+
+    Closing, reopening and erasing first show a confirmation page; only its POST (`confirm=yes`) acts.
+    """
     wave = get_object_or_404(_visible_waves(), slug=slug)
     action = request.POST.get("action", "")
     try:
+        until = _until(request.POST.get("until", "")) if action == "reopen" else None
+        if action in CONFIRMED and request.POST.get("confirm") != "yes":
+            return _confirm_page(request, wave, action, until)
         if action == "open":
             open_wave(wave, request.user)
         elif action == "close":
             close_wave(wave, request.user)
         elif action == "reopen":
-            reopen_wave(wave, request.user, _until(request.POST.get("until", "")))
+            reopen_wave(wave, request.user, until)
+        elif action == "erase":
+            erased = erase_contacts(wave, request.user)
+            flash.success(request, f"Erased {erased.summary()}" if not erased.nothing_left else "Nothing left to erase")
         else:
             raise WaveStateError("Choose open, close or reopen")
-    except WaveStateError as error:
+    except (WaveStateError, RetentionError) as error:
         return _wave_page(request, wave, errors=[str(error)], status=400)
     return redirect("office:wave", slug=wave.slug)
+
+
+def _confirm_page(request: HttpRequest, wave: Wave, action: str, until: datetime | None) -> HttpResponse:
+    """The page that asks "are you sure?" before a wave is closed, reopened or its contacts erased."""
+    context = {
+        "wave": wave,
+        "action": action,
+        "until": request.POST.get("until", ""),
+        "until_at": until,
+        "state": wave.state(timezone.now()),
+        "retention": Retention.objects.filter(wave=wave).first(),
+        "counts": _erasable(wave) if action == "erase" else {},
+    }
+    return render(request, "fieldwork/wave_confirm.html", context)
+
+
+def _erasable(wave: Wave) -> dict[str, int]:
+    """What erasing would take now: contacts, usable access codes and call notes (answers stay)."""
+    return {
+        "contacts": Contact.objects.filter(wave_unit__wave=wave).count(),
+        "access codes": wave.units.exclude(code_sealed="").count(),
+        "call notes": CallNote.objects.filter(wave_unit__wave=wave).count(),
+    }
 
 
 def _until(text: str) -> datetime:
