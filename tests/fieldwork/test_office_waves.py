@@ -72,10 +72,10 @@ def test_client_may_not_change_or_read_the_trail(wave: Wave, method: str, url: s
     assert wave.state(timezone.now()) == "open" and Wave.objects.get().closes_at == wave.closes_at
 
 
-def test_researcher_sees_units_with_links_to_their_contacts(wave: Wave, signed_in) -> None:
+def test_researcher_sees_units_with_links_to_their_pages(wave: Wave, signed_in) -> None:
     page = signed_in("researcher").get("/office/waves/w3/").content.decode()
     row = page.split(KNOWN_LA)[0].rsplit("<tr", 1)[1] + page.split(KNOWN_LA)[1].split("</tr>")[0]
-    assert 'href="/office/waves/w3/units/841/contacts/"' in row
+    assert 'href="/office/waves/w3/units/841/"' in row
     assert "Completed" in row and "Not started" in row
     assert "Close the wave now" in page
 

@@ -17,9 +17,12 @@ from django.views.decorators.http import require_POST
 
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.fieldwork.audit import record
+from omnibus.fieldwork.messages import menu_of
 from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, QuestionnaireVersion, Retention, Wave
+from omnibus.fieldwork.progress import Response
 from omnibus.fieldwork.retention import RetentionError, erase_contacts
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
+from omnibus.fieldwork.unit_search import attribute_choices, matching_keys, read_search, section_choices
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, create_wave
 from omnibus.frame.store import FrameError
@@ -100,14 +103,15 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
     """The wave page, with the state form's errors when a change was refused."""
     researcher = _is_researcher(request)
     tables = tracking_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
-    context = {
+    units = _unit_list(request, wave) if researcher else {}
+    if units.get("filter_errors") and status == 200:
+        status = 400
+    context = units | {
         "wave": wave,
         "figures": tables.figures,
         "tables": tables,
         "state": wave.state(timezone.now()),
         "is_researcher": researcher,
-        # Unit names are identities: never computed, let alone rendered, for a client.
-        "units": unit_rows(wave) if researcher else None,
         "errors": errors or [],
         "until": request.POST.get("until", ""),
         "hint": DATETIME_HINT,
@@ -115,6 +119,28 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
         "today": timezone.localdate(),
     }
     return render(request, "fieldwork/wave.html", context, status=status)
+
+
+def _unit_list(request: HttpRequest, wave: Wave) -> dict[str, object]:
+    """The unit list as searched and filtered by the page's GET form (unit names: researchers only)."""
+    menu = menu_of(wave)
+    choices = attribute_choices(wave)
+    search, filter_errors = read_search(request.GET, menu, choices)
+    rows = unit_rows(wave)
+    if search.narrows and not filter_errors:
+        kept = matching_keys(wave, search)
+        shown = [row for row in rows if row.key in kept]
+    else:
+        shown = [] if filter_errors else rows
+    return {
+        "units": shown,
+        "unit_total": len(rows),
+        "search": search,
+        "filter_errors": filter_errors,
+        "statuses": [(r.value, r.label) for r in Response],
+        "section_choices": section_choices(wave, menu),
+        "attribute_choices": choices,
+    }
 
 
 @researcher_required
