@@ -20,6 +20,7 @@ from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.messages import menu_of
 from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, QuestionnaireVersion, Retention, Wave
 from omnibus.fieldwork.progress import Response
+from omnibus.fieldwork.response_chart import draw, response_series
 from omnibus.fieldwork.retention import RetentionError, erase_contacts
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
 from omnibus.fieldwork.unit_search import attribute_choices, matching_keys, read_search, section_choices
@@ -104,6 +105,7 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
     researcher = _is_researcher(request)
     tables = tracking_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
     units = _unit_list(request, wave) if researcher else {}
+    series = response_series(wave)
     if units.get("filter_errors") and status == 200:
         status = 400
     context = units | {
@@ -115,6 +117,8 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
         "errors": errors or [],
         "until": request.POST.get("until", ""),
         "hint": DATETIME_HINT,
+        "series": series,
+        "chart": draw(series) if series.days else None,
         "retention": Retention.objects.filter(wave=wave).first() if researcher else None,
         "today": timezone.localdate(),
     }
