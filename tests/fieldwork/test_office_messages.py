@@ -205,8 +205,15 @@ def test_a_resubmitted_confirmation_queues_one_campaign(researcher: Client, wave
     campaign = Campaign.objects.get()
     assert first["Location"] == again["Location"] == reverse("office:campaign", args=[wave.slug, campaign.pk])
     assert campaign.messages.count() == 3 and AuditEvent.objects.filter(action=AuditEvent.SENT).count() == 1
-    assert "already queued" in researcher.get(again["Location"]).content.decode()
-    # A new confirmation page is a new key: sending the same again on purpose is a second campaign.
+    assert "so nothing more was queued" in researcher.get(again["Location"]).content.decode()
+    # The browser's back button posts the confirmation again: it carries the same key, which is refused.
+    back = researcher.post(reverse("office:send_confirm", args=[wave.slug]), form)
+    assert back.context["key"] == form["key"]
+    assert researcher.post(messages_url(wave), form)["Location"] == first["Location"]
+    assert Campaign.objects.count() == 1
+    # The messages page opened afresh is a new key: sending the same again on purpose is a second campaign.
+    page = researcher.get(messages_url(wave))
+    assert page.context["key"] != form["key"] and f'name="key" value="{page.context["key"]}"' in page.content.decode()
     assert send(researcher, wave, "invitation", "everyone").status_code == 302 and Campaign.objects.count() == 2
 
 

@@ -79,6 +79,7 @@ def _messages_page(
         "units": wave.units.select_related("unit").exclude(unit=None).order_by("name"),
         "chosen": {k: chosen.get(k, "") for k in ("template", "audience", "unit")},
         "errors": errors or {},
+        "key": _key(request),
     }
     return render(request, "fieldwork/messages_wave.html", context, status=status)
 
@@ -101,7 +102,9 @@ def wave_messages(request: HttpRequest, slug: str) -> HttpResponse:
     except AudienceError as error:
         return _messages_page(request, wave, {"audience": str(error)}, status=400)
     except AlreadyQueued as again:  # a double click or a resubmitted page: the first one stands
-        flash.info(request, "This campaign was already queued from that confirmation; nothing more was queued")
+        first = again.campaign
+        note = f"This form had already queued {first.template_name} #{first.pk}, so nothing more was queued"
+        flash.info(request, note + ". To send another message, start again from the messages page.")
         return redirect("office:campaign", slug=wave.slug, pk=again.campaign.pk)
     detail = f"{template.name} to {queued.campaign.audience}: {queued.messages} message(s) queued"
     audit.record(request.user, AuditEvent.SENT, queued.campaign, wave, detail)
@@ -139,9 +142,20 @@ def send_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         "sample": sample,
         "message": render_for(template, sample, people[sample.pk][0], links_base(request)) if sample else None,
         "recipient": people[sample.pk][0] if sample else None,
-        "key": uuid.uuid4().hex,  # one per confirmation page: the database takes it once
+        "key": _key(request),
     }
     return render(request, "fieldwork/messages_confirm.html", context)
+
+
+def _key(request: HttpRequest) -> str:
+    """The send form's idempotency key: the one it carries, or a new one when the form is first shown.
+
+    Made with the messages page and carried through the preview and the confirmation, so a page
+    brought back (the browser's back button resubmits the confirmation) still holds the key that
+    was used, and the database refuses it a second time; a fresh visit to the page is a new key.
+    """
+    carried = request.POST.get("key", "")
+    return carried if KEY.fullmatch(carried) else uuid.uuid4().hex
 
 
 def _queued_note(count: int, missing: list[str]) -> str:
@@ -195,6 +209,7 @@ def message_preview(request: HttpRequest, slug: str) -> HttpResponse:
         "previews": preview(template, wave_unit, links_base(request)),
         "audience": audience if audience in audiences_of(wave) else "",
         "audience_label": audiences_of(wave).get(audience, ""),
+        "key": _key(request),
     }
     return render(request, "fieldwork/messages_preview.html", context)
 
