@@ -145,6 +145,7 @@ class ChartDrawing:
     complete_line: str  # polyline points
     responding_line: str
     y_ticks: list[Tick]
+    y_label: str
     x_ticks: list[Tick]
     markers: list[Marker]
     title: str
@@ -184,6 +185,7 @@ def draw(series: ResponseSeries) -> ChartDrawing:
         complete_line=_points(complete),
         responding_line=_points(responding),
         y_ticks=[Tick(y(v), str(v)) for v in range(0, scale_max + 1, step)],
+        y_label=f"Units (of {series.units})",
         x_ticks=[Tick(round(x(i), 1), f"{d.day.day} {d.day:%b}") for i, d in enumerate(days) if i % every == 0],
         markers=[Marker(round(x(i), 1), " and ".join(d.sent)) for i, d in enumerate(days) if d.sent],
         title=f"Cumulative responses by day: {series.wave.title}",
@@ -209,9 +211,9 @@ def _date(day: date) -> str:
 
 
 def _scale(units: int) -> tuple[int, int]:
-    """The axis's top (the wave's units, rounded up to a step) and a step giving at most six ticks."""
+    """The axis's top (the wave's units: a full chart is every unit responding) and a step of at most six ticks."""
     step = next((s for s in NICE_STEPS if units / s <= 6), NICE_STEPS[-1])
-    return -(-units // step) * step, step
+    return units, step
 
 
 def _points(points: list[tuple[float, float]]) -> str:

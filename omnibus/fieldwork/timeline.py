@@ -48,10 +48,11 @@ def _messages(wave_unit: WaveUnit) -> list[TimelineEvent]:
 
 
 def _started(wave_unit: WaveUnit) -> list[TimelineEvent]:
-    """When the unit first answered (its answer history) or a colleague first opened a section."""
+    """When the unit first saw a page, answered (its answer history) or a colleague began."""
+    first_page = wave_unit.page_events.aggregate(at=Min("at"))["at"]
     first_answer = wave_unit.answer_events.aggregate(at=Min("at"))["at"]
     first_respondent = wave_unit.respondents.aggregate(at=Min("started_at"))["at"]
-    found = [t for t in (first_answer, first_respondent) if t is not None]
+    found = [t for t in (first_page, first_answer, first_respondent) if t is not None]
     return [TimelineEvent(min(found), "Started")] if found else []
 
 

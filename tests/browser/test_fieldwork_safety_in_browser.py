@@ -16,11 +16,15 @@ from playwright.sync_api import Browser, Page, Request, expect
 
 from omnibus.collect.models import PageEvent
 from omnibus.fieldwork.contacts import add_contact
+from omnibus.fieldwork.messages import load_template
 from omnibus.fieldwork.models import Campaign, Message, SectionState, Wave
+from omnibus.fieldwork.outbox import queue_campaign
+from omnibus.fieldwork.response_chart import response_series
 from omnibus.fieldwork.retention import set_retention
 from omnibus.fieldwork.views import messages as message_views
+from tests.waves import SIMULATED
 
-from .survey_browser import GOVUK_ONLY_FONTS, TIMEOUT_MS, LiveWave, assert_accessible, screenshot
+from .survey_browser import ARTEFACTS, GOVUK_ONLY_FONTS, TIMEOUT_MS, LiveWave, assert_accessible, screenshot
 
 PASSWORD = "a long demo passphrase"
 SLUG = "cso-w3-browser"
@@ -111,7 +115,7 @@ def test_a_double_clicked_send_queues_one_campaign(browser: Browser, live_wave: 
     # being answered is sent as well. The server is made slow (it still queues for real) so both clicks land.
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(message_views, "queue_campaign", slowly(message_views.queue_campaign))
-        button = page.get_by_role("button", name="Send 2 messages to 152 units")
+        button = page.get_by_role("button", name="Send 2 messages to 2 units")
         # Two clicks 300 ms apart, made in the page itself: Playwright's own click waits for the navigation.
         button.evaluate("button => { button.click(); setTimeout(() => button.click(), 300); }")
         expect(page.locator(".govuk-notification-banner")).to_be_visible(timeout=TIMEOUT_MS)
@@ -124,7 +128,7 @@ def test_a_double_clicked_send_queues_one_campaign(browser: Browser, live_wave: 
     screenshot(page, "office-campaign-after-double-click")
     # Back to the confirmation, and its form sent again: still the one campaign.
     page.go_back()
-    page.get_by_role("button", name="Send 2 messages to 152 units").click()
+    page.get_by_role("button", name="Send 2 messages to 2 units").click()
     expect(page).to_have_url(re.compile(f"/messages/{campaign.pk}/$"))
     expect(page.locator("main")).to_contain_text("so nothing more was queued")
     assert Campaign.objects.count() == 1 and Message.objects.count() == 2
@@ -184,7 +188,23 @@ def test_the_wave_page_chart_filters_and_a_units_page(browser: Browser, live_wav
     page.get_by_role("link", name="Darlington").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Darlington")
     expect(page.locator("#timeline")).to_contain_text("Section completed: Children")
+    expect(page.locator("#timeline")).to_contain_text("Started")
     expect(page.locator("main")).to_contain_text("Sam Example")
     screenshot(page, "office-unit")
     assert_accessible(page, "office-unit")
+    page.context.close()
+
+
+def test_the_chart_of_a_wave_with_many_responses(browser: Browser, live_wave: LiveWave) -> None:
+    simulated = Wave.objects.get(slug=SIMULATED)
+    for name, day in (("invitation", 0), ("reminder", 14)):
+        campaign = queue_campaign(simulated, load_template(name), "everyone").campaign
+        Campaign.objects.filter(pk=campaign.pk).update(created_at=simulated.opens_at + timedelta(days=day, hours=1))
+    page = signed_in_page(browser, live_wave)
+    page.goto(f"/office/waves/{SIMULATED}/")
+    figure = page.locator("figure").filter(has=page.get_by_role("img", name=re.compile("Cumulative responses")))
+    figure.screenshot(path=ARTEFACTS / "office-chart-simulated.png")
+    series = response_series(simulated)
+    expect(figure).to_contain_text(f"by the end, {series.last.complete} of 152 units had completed every section")
+    assert_accessible(page, "office-wave-simulated")
     page.context.close()

@@ -192,7 +192,7 @@ def test_send_leads_to_a_confirmation_that_queues_nothing(researcher: Client, wa
     assert response.status_code == 200 and not Campaign.objects.exists()
     # Barnet (two people) and Bexley (one) have not completed csc; so have the handful without contacts.
     assert (response.context["units"], response.context["people"]) == (wave.units.count() - 1, 3)
-    assert "Send 3 messages to 7 units" in page and "Barnsley" not in page.split("One of the messages")[0]
+    assert "Send 3 messages to 2 units" in page and "Barnsley" not in page.split("One of the messages")[0]
     assert escape(response.context["message"].subject) in page and "/s/" in page and "govuk-warning-text" in page
     assert len(response.context["missing"]) == 5 and 'name="key"' in page
 

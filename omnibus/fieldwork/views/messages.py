@@ -139,6 +139,7 @@ def send_confirm(request: HttpRequest, slug: str) -> HttpResponse:
         "units": len(units),
         "people": sum(len({p.email.lower() for p in found}) for found in people.values()),
         "missing": [u.name for u in units if not people[u.pk]],
+        "reached": sum(1 for u in units if people[u.pk]),
         "sample": sample,
         "message": render_for(template, sample, people[sample.pk][0], links_base(request)) if sample else None,
         "recipient": people[sample.pk][0] if sample else None,
