@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from omnibus.core.palette import GRID, OKABE_ITO, SVG_FONTS, TEXT
 from omnibus.fieldwork.models import SectionState, Wave, WaveUnit
-from omnibus.fieldwork.progress import Response, menu_section_ids, wave_progress
+from omnibus.fieldwork.progress import Response, UnitProgress, menu_section_ids, wave_progress
 
 COMPLETE_COLOUR, PARTIAL_COLOUR = OKABE_ITO[0], OKABE_ITO[1]  # blue and orange: the report's paired series
 WIDTH, HEIGHT = 720, 300
@@ -79,7 +79,7 @@ def _day(at: datetime) -> date:
     return timezone.localdate(at)
 
 
-def _unit_days(wave: Wave, progress: dict) -> tuple[dict[int, date], dict[int, date]]:  # noqa: C901
+def _unit_days(wave: Wave, progress: dict[int, UnitProgress]) -> tuple[dict[int, date], dict[int, date]]:
     """The day each responding unit started, and the day each complete unit completed its last section.
 
     Only units that progress counts as responding (or complete) get a day, so the last day's
