@@ -229,7 +229,10 @@ def test_the_preview_is_a_post_and_a_get_is_refused(researcher: Client, wave: Wa
     form = page.split('<h2 class="govuk-heading-m">Send a message</h2>')[1]
     assert 'formmethod="get"' not in form and '<form method="post"' in form
     url = reverse("office:message_preview", args=[wave.slug])
-    assert researcher.get(url, {"template": "invitation", "unit": units["Barnsley"].unit.key}).status_code == 405
+    key = units["Barnsley"].unit.key
+    old = researcher.get(url, {"template": "invitation", "unit": key, "csrfmiddlewaretoken": "t0ken"})
+    assert old.status_code == 302 and old["Location"] == messages_url(wave) + "?template=invitation"
+    assert not AuditEvent.objects.filter(action=AuditEvent.VIEWED, object_id=str(units["Barnsley"].pk)).exists()
 
 
 def test_links_use_the_address_the_site_is_served_on(researcher: Client, wave: Wave, units: dict, settings) -> None:  # noqa: ANN001

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages as flash
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
 from omnibus.core.ids import as_id
@@ -189,13 +190,16 @@ def _check_choice(data: object, wave: Wave, need_unit: bool) -> dict[str, str]:
 
 
 @researcher_required
-@require_POST
 def message_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The chosen template filled for one unit, per recipient, with a button on to the send confirmation.
 
-    A POST, so the form's CSRF token and the chosen unit stay out of the address bar and server logs.
+    A POST, so the form's CSRF token and the chosen unit stay out of the address bar and server logs;
+    a GET (an old bookmark) goes back to the form with the template and audience still chosen.
     """
     wave = wave_or_404(slug)
+    if request.method != "POST":
+        kept = urlencode({k: request.GET[k] for k in ("template", "audience") if k in request.GET})
+        return redirect(reverse("office:wave_messages", args=[wave.slug]) + (f"?{kept}" if kept else ""))
     errors = _check_choice(request.POST, wave, need_unit=True)
     if errors:
         return _messages_page(request, wave, errors, status=400)
