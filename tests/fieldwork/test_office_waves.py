@@ -168,6 +168,7 @@ def test_erasing_from_the_page_asks_first_and_keeps_to_the_retention_date(wave: 
     page = asked.content.decode()
     assert asked.status_code == 200 and "Erase the wave's contact details?" in page
     assert "<li>1 contacts</li>" in page and "<li>152 access codes</li>" in page
+    assert "<li>0 respondent names and roles</li>" in page and "<li>0 call notes</li>" in page
     assert Contact.objects.filter(wave_unit__wave=wave).count() == 1
     done = client.post("/office/waves/w3/state/", {"action": "erase", "confirm": "yes"})
     assert done.status_code == 302 and not Contact.objects.filter(wave_unit__wave=wave).exists()

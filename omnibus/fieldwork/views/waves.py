@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.fieldwork.audit import record
 from omnibus.fieldwork.messages import menu_of
-from omnibus.fieldwork.models import AuditEvent, CallNote, Contact, QuestionnaireVersion, Retention, Wave
+from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Retention, Wave
 from omnibus.fieldwork.progress import Response
 from omnibus.fieldwork.response_chart import draw, response_series
-from omnibus.fieldwork.retention import RetentionError, erase_contacts
+from omnibus.fieldwork.retention import RetentionError, erasable, erase_contacts
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
 from omnibus.fieldwork.unit_search import attribute_choices, matching_keys, read_search, section_choices
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
@@ -104,6 +104,7 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
     """The wave page, with the state form's errors when a change was refused."""
     researcher = _is_researcher(request)
     tables = tracking_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
+    # Unit names are identities: never computed, let alone rendered, for a client.
     units = _unit_list(request, wave) if researcher else {}
     series = response_series(wave)
     if units.get("filter_errors") and status == 200:
@@ -201,7 +202,7 @@ def wave_state(request: HttpRequest, slug: str) -> HttpResponse:
             erased = erase_contacts(wave, request.user)
             flash.success(request, f"Erased {erased.summary()}" if not erased.nothing_left else "Nothing left to erase")
         else:
-            raise WaveStateError("Choose open, close or reopen")
+            raise WaveStateError("Choose open, close, reopen or erase")
     except (WaveStateError, RetentionError) as error:
         return _wave_page(request, wave, errors=[str(error)], status=400)
     return redirect("office:wave", slug=wave.slug)
@@ -216,18 +217,9 @@ def _confirm_page(request: HttpRequest, wave: Wave, action: str, until: datetime
         "until_at": until,
         "state": wave.state(timezone.now()),
         "retention": Retention.objects.filter(wave=wave).first(),
-        "counts": _erasable(wave) if action == "erase" else {},
+        "counts": erasable(wave) if action == "erase" else {},
     }
     return render(request, "fieldwork/wave_confirm.html", context)
-
-
-def _erasable(wave: Wave) -> dict[str, int]:
-    """What erasing would take now: contacts, usable access codes and call notes (answers stay)."""
-    return {
-        "contacts": Contact.objects.filter(wave_unit__wave=wave).count(),
-        "access codes": wave.units.exclude(code_sealed="").count(),
-        "call notes": CallNote.objects.filter(wave_unit__wave=wave).count(),
-    }
 
 
 def _until(text: str) -> datetime:
