@@ -145,8 +145,10 @@ OUTPUTS_DIR = Path(os.environ.get("OMNIBUS_OUTPUTS_DIR", DATA_DIR / "outputs"))
 # A failed CSRF check (a form without its token, or a stale one) gets the service's own error page.
 CSRF_FAILURE_VIEW = "omnibus.core.csrf.csrf_failure"
 
-# Where invitation links point (the mail merge and the demo print links built from it).
-BASE_URL = os.environ.get("OMNIBUS_BASE_URL", "http://127.0.0.1:8000")
+# Where invitation links point. Unset, messages sent from the back office link to the address it is
+# served on (the request's host, checked against ALLOWED_HOSTS), and `omnibus messages send` refuses
+# to queue links it cannot know (omnibus.fieldwork.messages.links_base).
+BASE_URL = os.environ.get("OMNIBUS_BASE_URL", "")
 
 # Server errors go to the console with their traceback whether or not DEBUG is on: Django's own
 # console handler speaks only under DEBUG, and its mail to ADMINS needs a list nobody keeps.

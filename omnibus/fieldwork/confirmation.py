@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from omnibus.fieldwork.mail import Attachment
-from omnibus.fieldwork.messages import TEMPLATE_DIR, Recipient, Template, load_template
+from omnibus.fieldwork.messages import TEMPLATE_DIR, Recipient, Template, load_template, wave_fields
 from omnibus.fieldwork.models import Campaign, Message, MessageAttachment, WaveUnit
 from omnibus.fieldwork.outbox import new_message, work_outbox_task
 
@@ -39,7 +39,7 @@ def queue_confirmation(
     wave_unit: WaveUnit, recipient: Recipient, copy: Attachment, template: Template | None = None
 ) -> Message:
     """Queue one email with the copy attached; the outbox worker sends it."""
-    template = template or load_template(TEMPLATE)
+    template = template or load_template(TEMPLATE, wave_fields(wave_unit.wave))
     with transaction.atomic():
         check_allowed(wave_unit)
         campaign = Campaign.objects.create(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.utils import timezone
 
 from omnibus.analysis.profile import counted_sections
@@ -159,8 +160,38 @@ def fill(template: Template, values: dict[str, str]) -> Rendered:
     return Rendered(one(template.subject), one(template.body))
 
 
-def merge_values(wave_unit: WaveUnit, recipient: Recipient, base_url: str | None = None) -> dict[str, str]:
-    """Every merge field's value for one unit and recipient (unseals the unit's code)."""
+class BaseUrlError(Exception):
+    """No address to put in links: no base URL is configured and there is no request to ask."""
+
+
+NO_BASE_URL = (
+    "no base URL is configured, so the links in these messages would point at an unknown host: set "
+    "OMNIBUS_BASE_URL to the address respondents reach the site at (for example https://survey.example.org), "
+    "or send from the back office, whose links use the address it is served on"
+)
+# Links made with neither a base URL nor a request (a preview on the command line, the codes export):
+# the address `omnibus serve` and the demo listen on by default.
+LOCAL_BASE_URL = "http://127.0.0.1:8000"
+
+
+def links_base(request: HttpRequest | None = None) -> str:
+    """The address links in messages start with: OMNIBUS_BASE_URL when configured, else the request's own.
+
+    The request's host has passed ALLOWED_HOSTS, so a forged Host header cannot choose it. Without
+    either, BaseUrlError: a campaign queued from the command line must not link to a guessed host.
+    """
+    if settings.BASE_URL:
+        return settings.BASE_URL
+    if request is not None:
+        return request.build_absolute_uri("/")
+    raise BaseUrlError(NO_BASE_URL)
+
+
+def merge_values(wave_unit: WaveUnit, recipient: Recipient, base_url: str = "") -> dict[str, str]:
+    """Every merge field's value for one unit and recipient (unseals the unit's code).
+
+    `base_url` is the address links start with (a campaign keeps the one it was queued with).
+    """
     wave = wave_unit.wave
     code = unseal(wave_unit.code_sealed)
     todo = sections_to_do(wave_unit)
@@ -169,7 +200,7 @@ def merge_values(wave_unit: WaveUnit, recipient: Recipient, base_url: str | None
     return {name: frame.get(name, "") for name in fields} | {
         "unit_name": wave_unit.name,
         "contact_name": recipient.name or "colleague",
-        "link": start_link(base_url or settings.BASE_URL, code),
+        "link": start_link(base_url or settings.BASE_URL or LOCAL_BASE_URL, code),
         "access_code": code,
         "closing_date": _day(wave),
         "sections_to_do": "\n".join(f"- {title}" for title in todo.values()) or "- (none: all sections are complete)",
@@ -182,15 +213,15 @@ def _day(wave: Wave) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}"
 
 
-def render_for(template: Template, wave_unit: WaveUnit, recipient: Recipient) -> Rendered:
-    """The message one recipient of one unit gets."""
-    return fill(template, merge_values(wave_unit, recipient))
+def render_for(template: Template, wave_unit: WaveUnit, recipient: Recipient, base_url: str = "") -> Rendered:
+    """The message one recipient of one unit gets, its links starting with `base_url`."""
+    return fill(template, merge_values(wave_unit, recipient, base_url))
 
 
-def preview(template: Template, wave_unit: WaveUnit) -> list[tuple[Recipient, Rendered]]:
+def preview(template: Template, wave_unit: WaveUnit, base_url: str = "") -> list[tuple[Recipient, Rendered]]:
     """What each recipient of the unit would get (a placeholder recipient when it has none); sends nothing."""
     people = recipients_for(wave_unit) or [Recipient("", "(no contact yet)")]
-    return [(person, render_for(template, wave_unit, person)) for person in people]
+    return [(person, render_for(template, wave_unit, person, base_url)) for person in people]
 
 
 # --- Recipients -------------------------------------------------------------------------------

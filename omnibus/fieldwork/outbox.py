@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from django.db import OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskContext, task
@@ -93,33 +93,56 @@ class Worked:
         return self.sent + self.retrying + self.failed
 
 
+class AlreadyQueued(Exception):
+    """The form's idempotency key was used before: `campaign` is the one it queued."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__(f"campaign {campaign.pk} was already queued from this form")
+        self.campaign = campaign
+
+
 def queue_campaign(
     wave: Wave,
     template: Template,
     audience: str,
     recipients=recipients_for,  # noqa: ANN001 - a function of a wave unit giving recipients
+    base_url: str = "",
+    key: str | None = None,
 ) -> Queued:
-    """Queue `template` for every recipient of the units in `audience`; the worker sends them."""
+    """Queue `template` for every recipient of the units in `audience`; the worker sends them.
+
+    Links start with `base_url` (see `messages.links_base`). `key`, when given, is the confirming
+    form's idempotency key: a second campaign with it is refused by the database's unique
+    constraint, even from another server at the same moment, and AlreadyQueued names the first.
+    """
     units = select_units(wave, audience)
     now = timezone.now()
     domain = _message_domain()
-    with transaction.atomic():
-        campaign = Campaign.objects.create(
-            wave=wave,
-            template_name=template.name,
-            template_text=template.text,
-            audience=audience,
-            attach_copy=template.attach_copy,
-        )
-        rows, missing = [], []
-        for unit in units:
-            people = _unique(recipients(unit))
-            if not people:
-                missing.append(unit.name)
-            rows += [_message(campaign, unit, person, now, domain) for person in people]
-        Message.objects.bulk_create(rows, batch_size=500)
-        # The task is queued only if the messages are: a rolled-back campaign leaves no work behind.
-        transaction.on_commit(lambda: work_outbox_task.enqueue())
+    try:
+        with transaction.atomic():
+            campaign = Campaign.objects.create(
+                wave=wave,
+                template_name=template.name,
+                template_text=template.text,
+                audience=audience,
+                attach_copy=template.attach_copy,
+                base_url=base_url,
+                idempotency_key=key,
+            )
+            rows, missing = [], []
+            for unit in units:
+                people = _unique(recipients(unit))
+                if not people:
+                    missing.append(unit.name)
+                rows += [_message(campaign, unit, person, now, domain) for person in people]
+            Message.objects.bulk_create(rows, batch_size=500)
+            # The task is queued only if the messages are: a rolled-back campaign leaves no work behind.
+            transaction.on_commit(lambda: work_outbox_task.enqueue())
+    except IntegrityError:
+        first = Campaign.objects.filter(idempotency_key=key).first() if key else None
+        if first is None:
+            raise
+        raise AlreadyQueued(first) from None
     return Queued(campaign, len(rows), missing)
 
 
@@ -234,7 +257,7 @@ def outgoing_for(message: Message, copies: dict[int, Attachment]) -> Outgoing:
     campaign = message.campaign
     template = parse_template(campaign.template_text, campaign.template_name, wave_fields(campaign.wave))
     recipient = Recipient(message.recipient_name, message.recipient_email)
-    rendered = render_for(template, message.wave_unit, recipient)
+    rendered = render_for(template, message.wave_unit, recipient, campaign.base_url)
     attachments = [excel_copy(campaign, copies)] if campaign.attach_copy else []
     attachments += [
         Attachment(kept.filename, bytes(kept.content), *kept.content_type.split("/", 1))

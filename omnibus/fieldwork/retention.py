@@ -92,23 +92,38 @@ def _check_due(wave: Wave, today: date, before_retention: bool) -> Retention | N
 
 def _erase_codes(wave: Wave) -> int:
     """Make every code of the wave unusable for good: the sealed copy blanked, the digest unmatchable."""
-    units = WaveUnit.objects.filter(wave=wave).exclude(code_digest__startswith=ERASED_DIGEST_PREFIX)
     erased = 0
-    for wave_unit in units.only("pk"):
+    for wave_unit in _usable_codes(wave).only("pk"):
         unusable = ERASED_DIGEST_PREFIX + secrets.token_hex(28)
         erased += WaveUnit.objects.filter(pk=wave_unit.pk).update(code_digest=unusable, code_sealed="")
     return erased
 
 
-def _erase(target: Erase, wave: Wave) -> int:
-    model = apps.get_model(target.model)
-    rows = model.objects.filter(**{target.wave_path: wave})
+def _usable_codes(wave: Wave) -> models.QuerySet:
+    return WaveUnit.objects.filter(wave=wave).exclude(code_digest__startswith=ERASED_DIGEST_PREFIX)
+
+
+def _left(target: Erase, wave: Wave) -> models.QuerySet:
+    """The rows of one kind that erasing would still delete or blank."""
+    rows = apps.get_model(target.model).objects.filter(**{target.wave_path: wave})
     if not target.blank:
-        return rows.delete()[1].get(model._meta.label, 0)
+        return rows
     not_blank = models.Q()
     for name in target.blank:
         not_blank |= ~models.Q(**{name: ""})
-    return rows.filter(not_blank).update(**{name: "" for name in target.blank})
+    return rows.filter(not_blank)
+
+
+def erasable(wave: Wave) -> dict[str, int]:
+    """How many of each kind erasing the wave now would take (for the page that asks first)."""
+    return {"access codes": _usable_codes(wave).count()} | {t.label: _left(t, wave).count() for t in ERASED}
+
+
+def _erase(target: Erase, wave: Wave) -> int:
+    rows = _left(target, wave)
+    if not target.blank:
+        return rows.delete()[1].get(rows.model._meta.label, 0)
+    return rows.update(**{name: "" for name in target.blank})
 
 
 def erase_contacts(

@@ -12,29 +12,13 @@ metric twin Liberation Sans, so charts and text are one family.
 
 from __future__ import annotations
 
-OKABE_ITO = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#D55E00",  # vermilion
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
+# The categorical palette, text and grid colours and fonts live in omnibus.core.palette, shared with
+# the back office's live charts; they are named here too for the report's modules.
+from omnibus.core.palette import FONT, FONTS, GRID, OKABE_ITO, SVG_FONTS, TEXT, colours  # noqa: F401
+
 # Blues, dark to light: neighbours differ in lightness, so the ramp survives greyscale printing too.
 SEQUENTIAL = ("#08306B", "#08519C", "#2171B5", "#4292C6", "#6BAED6", "#9ECAE1", "#C6DBEF", "#DEEBF7")
 OUTSIDE_SCALE = "#B1B4B6"  # GOV.UK mid-grey: "Don't know", "Prefer not to say"
-TEXT = "#0b0c0c"  # GOV.UK text colour
-GRID = "#b1b4b6"  # GOV.UK mid-grey
-FONTS = ["Liberation Sans", "DejaVu Sans"]  # matplotlib draws with the first it finds
-FONT = FONTS[0]
-SVG_FONTS = "'Liberation Sans', Arial, 'DejaVu Sans', sans-serif"  # what an SVG asks a browser for
-
-
-def colours(n: int) -> list[str]:
-    """The first `n` colours of the categorical palette (repeating past eight, which charts avoid)."""
-    return [OKABE_ITO[i % len(OKABE_ITO)] for i in range(n)]
 
 
 def sequential(n: int) -> list[str]:

@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from omnibus.collect import views as collect_views
-from omnibus.site import views
+from omnibus.site import unit_page, views
 from omnibus.site.answers_pdf import answers_email, answers_pdf
 from omnibus.site.login import ThrottledLoginView
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("survey/", include("omnibus.collect.urls")),
     path("office/coding/", include("omnibus.coding.urls")),
     path("office/outputs/", include("omnibus.outputs.urls")),
+    path("office/waves/<slug:slug>/units/<str:key>/", unit_page.unit_page, name="office_unit"),
     path("office/", include("omnibus.fieldwork.urls")),
     # The invitation's link: the code is exchanged for a session and the browser sent to the start page.
     path("s/<str:code>", collect_views.invitation, name="start_with_code"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from omnibus.collect.models import Answer
+from omnibus.core.roles import role_of
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.models import Population
@@ -20,7 +21,13 @@ from omnibus.questionnaire.variables import variables
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """What is loaded: questionnaire versions and each population's frame as it stands today."""
+    """What is loaded (questionnaire versions, waves, each population's frame today) for staff; else a landing page.
+
+    Fieldwork figures are for a signed-in role: a visitor without one (a respondent, the public)
+    is told what the service is, where the survey starts and where staff sign in.
+    """
+    if role_of(request.user) is None:
+        return render(request, "site/landing.html")
     versions = [_summary(stored) for stored in QuestionnaireVersion.objects.all()]
     frames = []
     for slug in _loaded_populations():

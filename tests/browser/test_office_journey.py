@@ -131,6 +131,8 @@ def send_invitation(page: Page, wave: Wave, smtp: Keeper) -> None:
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Preview: .* for Darlington"))
     expect(page.locator("main")).to_contain_text(code)
     page.get_by_role("button", name="Send to: Everyone").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("Send invitation to everyone"))
+    page.get_by_role("button", name="Send 2 messages to 2 units").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("2 messages queued")
     assert work_until_idle().sent == 2
     darlington = [m for m in smtp.received if "pat@darlington.example.com" in str(m["To"])]

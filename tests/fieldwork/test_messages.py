@@ -119,11 +119,12 @@ def test_recipients_come_from_the_units_contacts_main_first(wave: Wave) -> None:
     assert recipients_for(wave.units.get(name="Barnet")) == []
 
 
-def test_the_commands_preview_send_and_report_status(wave: Wave) -> None:
+def test_the_commands_preview_send_and_report_status(wave: Wave, settings) -> None:  # noqa: ANN001
     from click.testing import CliRunner
 
     from omnibus.site.cli.fieldwork import messages
 
+    settings.BASE_URL = "https://survey.example.org"
     runner = CliRunner()
     shown = runner.invoke(messages, ["preview", "w3", "invitation", "--unit", "Barnsley"])
     assert shown.exit_code == 0, shown.output
@@ -174,3 +175,18 @@ def test_messages_check_uses_the_populations_fields_and_never_shows_a_traceback(
         result = CliRunner().invoke(messages, ["check", *bad])
         assert result.exit_code == 1
         assert "Traceback" not in result.output and result.output.startswith("Error: ")
+
+
+def test_sending_from_the_command_line_without_a_base_url_says_so_and_queues_nothing(wave: Wave, settings) -> None:  # noqa: ANN001
+    from click.testing import CliRunner
+
+    from omnibus.fieldwork.models import Campaign
+    from omnibus.site.cli.fieldwork import messages
+
+    settings.BASE_URL = ""
+    refused = CliRunner().invoke(messages, ["send", "w3", "reminder", "--to", "not-started"])
+    assert refused.exit_code == 1 and "OMNIBUS_BASE_URL" in refused.output and "no base URL" in refused.output
+    assert not Campaign.objects.filter(wave=wave).exists()
+    settings.BASE_URL = "https://survey.example.org"
+    assert CliRunner().invoke(messages, ["send", "w3", "reminder", "--to", "not-started"]).exit_code == 0
+    assert Campaign.objects.get(wave=wave).base_url == "https://survey.example.org"

@@ -72,6 +72,16 @@ def test_the_wave_list_shows_main_contact_count_and_nomination(researcher: Clien
     assert AuditEvent.objects.filter(action=AuditEvent.VIEWED, wave=wave).exists()
 
 
+def test_the_contacts_pages_title_is_text_not_the_import_form(researcher: Client, wave: Wave) -> None:
+    for response in (
+        researcher.get(reverse("office:wave_contacts", args=[wave.slug])),
+        researcher.post(reverse("office:import_contacts", args=[wave.slug])),  # no file: the page with an error
+    ):
+        title = response.content.decode().split("<title>")[1].split("</title>")[0]
+        assert "<" not in title and "Contacts: " in title, title
+        assert response.content.decode().count('name="contacts_file"') == 1
+
+
 def test_viewing_a_units_contacts_is_audited_as_viewed(researcher: Client, unit: WaveUnit) -> None:
     add_contact(unit, "test", "Ada Example", "ada@example.org")
     response = researcher.get(unit_url(unit))

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from omnibus.fieldwork.codes import unseal
 from omnibus.fieldwork.contacts import add_contact
@@ -42,14 +43,12 @@ def messages_url(wave: Wave) -> str:
 def test_a_client_is_refused_every_messages_page(wave: Wave, units: dict[str, WaveUnit], signed_in) -> None:
     queued = queue_campaign(wave, load_template("invitation"), "everyone")
     client = signed_in("client")
-    urls = [
-        messages_url(wave),
-        reverse("office:message_preview", args=[wave.slug]) + f"?template=invitation&unit={units['Barnsley'].unit.key}",
-        reverse("office:campaign", args=[wave.slug, queued.campaign.pk]),
-    ]
+    urls = [messages_url(wave), reverse("office:campaign", args=[wave.slug, queued.campaign.pk])]
     for url in urls:
         assert client.get(url).status_code == 403, url
-    assert client.post(messages_url(wave), {"template": "invitation", "audience": "everyone"}).status_code == 403
+    chosen = {"template": "invitation", "audience": "everyone", "unit": units["Barnsley"].unit.key}
+    for name in ("wave_messages", "message_preview", "send_confirm"):
+        assert client.post(reverse(f"office:{name}", args=[wave.slug]), chosen).status_code == 403, name
     assert Campaign.objects.count() == 1
 
 
@@ -70,7 +69,7 @@ def test_the_form_offers_the_templates_audiences_and_units(researcher: Client, w
 def test_the_preview_shows_the_units_own_code_and_name(researcher: Client, wave: Wave, units: dict) -> None:
     unit = units["Barnsley"]
     url = reverse("office:message_preview", args=[wave.slug])
-    response = researcher.get(url, {"template": "invitation", "unit": unit.unit.key, "audience": "everyone"})
+    response = researcher.post(url, {"template": "invitation", "unit": unit.unit.key, "audience": "everyone"})
     assert response.status_code == 200
     page = response.content.decode()
     assert unseal(unit.code_sealed) in page and "Barnsley" in page and "Dear Barnsley Lead," in page
@@ -83,12 +82,20 @@ def test_a_preview_with_a_missing_or_unknown_choice_is_an_error(researcher: Clie
     url = reverse("office:message_preview", args=[wave.slug])
     key = units["Barnsley"].unit.key
     for query in ({}, {"template": "nope", "unit": key}, {"template": "invitation", "unit": "E0"}):
-        response = researcher.get(url, query)
+        response = researcher.post(url, query)
         assert response.status_code == 400 and b"govuk-error-summary" in response.content, query
 
 
+def send(client: Client, wave: Wave, template: str, audience: str):  # noqa: ANN201 - the response
+    """Send as a researcher does: Send, then the confirmation page's button (its form, key and all)."""
+    chosen = {"template": template, "audience": audience}
+    confirm = client.post(reverse("office:send_confirm", args=[wave.slug]), chosen)
+    assert confirm.status_code == 200, confirm.content.decode()[:2000]
+    return client.post(messages_url(wave), {"template": template, "audience": audience, "key": confirm.context["key"]})
+
+
 def test_sending_queues_only_the_chosen_audience(researcher: Client, wave: Wave, units: dict) -> None:
-    response = researcher.post(messages_url(wave), {"template": "reminder", "audience": "section:csc"})
+    response = send(researcher, wave, "reminder", "section:csc")
     campaign = Campaign.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("office:campaign", args=[wave.slug, campaign.pk])
@@ -101,7 +108,7 @@ def test_sending_queues_only_the_chosen_audience(researcher: Client, wave: Wave,
 
 
 def test_sending_to_partial_units(researcher: Client, wave: Wave, units: dict) -> None:
-    researcher.post(messages_url(wave), {"template": "invitation", "audience": "partial"})
+    send(researcher, wave, "invitation", "partial")
     emails = set(Message.objects.values_list("recipient_email", flat=True))
     assert emails == {"lead@barnsley.example.org", "lead@barnet.example.org"}
 
@@ -116,14 +123,16 @@ def test_sending_to_partial_units(researcher: Client, wave: Wave, units: dict) -
     ],
 )
 def test_malformed_sends_are_errors_and_queue_nothing(researcher: Client, wave: Wave, data: dict) -> None:
-    response = researcher.post(messages_url(wave), data)
-    assert response.status_code == 400 and b"govuk-error-summary" in response.content
+    for url in (messages_url(wave), reverse("office:send_confirm", args=[wave.slug])):
+        response = researcher.post(url, data | {"key": "0" * 32})
+        assert response.status_code == 400 and b"govuk-error-summary" in response.content
     assert not Campaign.objects.exists()
 
 
 def test_an_unknown_section_audience_is_an_error(researcher: Client, wave: Wave) -> None:
-    response = researcher.post(messages_url(wave), {"template": "invitation", "audience": "section:nope"})
-    assert response.status_code == 400 and not Campaign.objects.exists()
+    for url in (messages_url(wave), reverse("office:send_confirm", args=[wave.slug])):
+        response = researcher.post(url, {"template": "invitation", "audience": "section:nope", "key": "0" * 32})
+        assert response.status_code == 400 and not Campaign.objects.exists()
 
 
 def test_the_wave_page_counts_messages_by_status(researcher: Client, wave: Wave, units: dict) -> None:
@@ -175,4 +184,92 @@ def test_malformed_bounces_are_errors(researcher: Client, wave: Wave, units: dic
 def test_unknown_wave_or_campaign_is_a_404(researcher: Client, wave: Wave) -> None:
     assert researcher.get(reverse("office:wave_messages", args=["nope"])).status_code == 404
     assert researcher.get(reverse("office:campaign", args=[wave.slug, 999999])).status_code == 404
-    assert researcher.get(reverse("office:message_preview", args=["nope"])).status_code == 404
+    assert researcher.post(reverse("office:message_preview", args=["nope"])).status_code == 404
+    assert researcher.post(reverse("office:send_confirm", args=["nope"])).status_code == 404
+
+
+def test_send_leads_to_a_confirmation_that_queues_nothing(researcher: Client, wave: Wave, units: dict) -> None:
+    Message.objects.all().delete()
+    add_contact(units["Barnet"], "test", "Second Barnet", "second@barnet.example.org")
+    url = reverse("office:send_confirm", args=[wave.slug])
+    response = researcher.post(url, {"template": "reminder", "audience": "section:csc"})
+    page = response.content.decode()
+    assert response.status_code == 200 and not Campaign.objects.exists()
+    # Barnet (two people) and Bexley (one) have not completed csc; so have the handful without contacts.
+    assert (response.context["units"], response.context["people"]) == (wave.units.count() - 1, 3)
+    assert "Send 3 messages to 2 units" in page and "Barnsley" not in page.split("One of the messages")[0]
+    assert escape(response.context["message"].subject) in page and "/s/" in page and "govuk-warning-text" in page
+    assert len(response.context["missing"]) == 5 and 'name="key"' in page
+
+
+def test_a_resubmitted_confirmation_queues_one_campaign(researcher: Client, wave: Wave, units: dict) -> None:
+    chosen = {"template": "invitation", "audience": "everyone"}
+    confirm = researcher.post(reverse("office:send_confirm", args=[wave.slug]), chosen)
+    form = {"template": "invitation", "audience": "everyone", "key": confirm.context["key"]}
+    first, again = researcher.post(messages_url(wave), form), researcher.post(messages_url(wave), form)
+    campaign = Campaign.objects.get()
+    assert first["Location"] == again["Location"] == reverse("office:campaign", args=[wave.slug, campaign.pk])
+    assert campaign.messages.count() == 3 and AuditEvent.objects.filter(action=AuditEvent.SENT).count() == 1
+    assert "so nothing more was queued" in researcher.get(again["Location"]).content.decode()
+    # The browser's back button posts the confirmation again: it carries the same key, which is refused.
+    back = researcher.post(reverse("office:send_confirm", args=[wave.slug]), form)
+    assert back.context["key"] == form["key"]
+    assert researcher.post(messages_url(wave), form)["Location"] == first["Location"]
+    assert Campaign.objects.count() == 1
+    # The messages page opened afresh is a new key: sending the same again on purpose is a second campaign.
+    page = researcher.get(messages_url(wave))
+    assert page.context["key"] != form["key"] and f'name="key" value="{page.context["key"]}"' in page.content.decode()
+    assert send(researcher, wave, "invitation", "everyone").status_code == 302 and Campaign.objects.count() == 2
+
+
+def test_a_send_without_the_confirmations_key_queues_nothing(researcher: Client, wave: Wave, units: dict) -> None:
+    for key in ("", "not-a-key", "<script>", "A" * 32):
+        response = researcher.post(messages_url(wave), {"template": "invitation", "audience": "everyone", "key": key})
+        assert response.status_code == 400 and b"confirmation page" in response.content, key
+    assert not Campaign.objects.exists()
+
+
+def test_the_preview_is_a_post_and_a_get_is_refused(researcher: Client, wave: Wave, units: dict) -> None:
+    page = researcher.get(messages_url(wave)).content.decode()
+    form = page.split('<h2 class="govuk-heading-m">Send a message</h2>')[1]
+    assert 'formmethod="get"' not in form and '<form method="post"' in form
+    url = reverse("office:message_preview", args=[wave.slug])
+    key = units["Barnsley"].unit.key
+    old = researcher.get(url, {"template": "invitation", "unit": key, "csrfmiddlewaretoken": "t0ken"})
+    assert old.status_code == 302 and old["Location"] == messages_url(wave) + "?template=invitation"
+    assert not AuditEvent.objects.filter(action=AuditEvent.VIEWED, object_id=str(units["Barnsley"].pk)).exists()
+
+
+def test_links_use_the_address_the_site_is_served_on(researcher: Client, wave: Wave, units: dict, settings) -> None:  # noqa: ANN001
+    settings.BASE_URL = ""
+    settings.ALLOWED_HOSTS = ["survey.example.net", "testserver"]
+    url = reverse("office:message_preview", args=[wave.slug])
+    unit = units["Barnsley"]
+    code = unseal(unit.code_sealed)
+    shown = researcher.post(url, {"template": "invitation", "unit": unit.unit.key}, HTTP_HOST="survey.example.net")
+    assert f"http://survey.example.net/s/{code}" in shown.content.decode()
+    confirm = researcher.post(
+        reverse("office:send_confirm", args=[wave.slug]),
+        {"template": "invitation", "audience": "everyone"},
+        HTTP_HOST="survey.example.net",
+    )
+    form = {"template": "invitation", "audience": "everyone", "key": confirm.context["key"]}
+    researcher.post(messages_url(wave), form, HTTP_HOST="survey.example.net")
+    assert Campaign.objects.get().base_url == "http://survey.example.net/"
+    # A host outside ALLOWED_HOSTS is a bad request, never a link.
+    forged = researcher.post(url, {"template": "invitation", "unit": unit.unit.key}, HTTP_HOST="evil.example.com")
+    assert forged.status_code == 400
+    # A configured base URL wins over the request's host.
+    settings.BASE_URL = "https://survey.example.org"
+    shown = researcher.post(url, {"template": "invitation", "unit": unit.unit.key}, HTTP_HOST="survey.example.net")
+    assert f"https://survey.example.org/s/{code}" in shown.content.decode()
+
+
+def test_the_worker_sends_the_link_the_campaign_was_queued_with(wave: Wave, units: dict, settings) -> None:  # noqa: ANN001
+    from omnibus.fieldwork.outbox import outgoing_for
+
+    settings.BASE_URL = ""
+    queued = queue_campaign(wave, load_template("invitation"), "everyone", base_url="https://a.example.org/")
+    message = queued.campaign.messages.select_related("campaign", "wave_unit", "wave_unit__wave").first()
+    code = unseal(message.wave_unit.code_sealed)
+    assert f"https://a.example.org/s/{code}" in outgoing_for(message, {}).body

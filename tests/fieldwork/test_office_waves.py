@@ -72,10 +72,10 @@ def test_client_may_not_change_or_read_the_trail(wave: Wave, method: str, url: s
     assert wave.state(timezone.now()) == "open" and Wave.objects.get().closes_at == wave.closes_at
 
 
-def test_researcher_sees_units_with_links_to_their_contacts(wave: Wave, signed_in) -> None:
+def test_researcher_sees_units_with_links_to_their_pages(wave: Wave, signed_in) -> None:
     page = signed_in("researcher").get("/office/waves/w3/").content.decode()
     row = page.split(KNOWN_LA)[0].rsplit("<tr", 1)[1] + page.split(KNOWN_LA)[1].split("</tr>")[0]
-    assert 'href="/office/waves/w3/units/841/contacts/"' in row
+    assert 'href="/office/waves/w3/units/841/"' in row
     assert "Completed" in row and "Not started" in row
     assert "Close the wave now" in page
 
@@ -132,19 +132,55 @@ def test_new_wave_errors_are_in_the_summary(wave: Wave, changes: dict[str, str],
 
 def test_researcher_closes_and_reopens_from_the_page(wave: Wave, signed_in) -> None:
     client = signed_in("researcher")
-    assert client.post("/office/waves/w3/state/", {"action": "close"}).status_code == 302
+    asked = client.post("/office/waves/w3/state/", {"action": "close"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Close the wave now?" in page and "govuk-warning-text" in page
+    assert 'name="confirm" value="yes"' in page and Wave.objects.get().state(timezone.now()) == "open"
+    assert client.post("/office/waves/w3/state/", {"action": "close", "confirm": "yes"}).status_code == 302
     assert Wave.objects.get().state(timezone.now()) == "closed"
     until = timezone.localtime(timezone.now() + timedelta(days=3)).strftime("%Y-%m-%d %H:%M")
-    assert client.post("/office/waves/w3/state/", {"action": "reopen", "until": until}).status_code == 302
+    asked = client.post("/office/waves/w3/state/", {"action": "reopen", "until": until})
+    assert asked.status_code == 200 and "Reopen the wave until" in asked.content.decode()
+    assert f'name="until" value="{until}"' in asked.content.decode()
+    assert Wave.objects.get().state(timezone.now()) == "closed"
+    confirmed = {"action": "reopen", "until": until, "confirm": "yes"}
+    assert client.post("/office/waves/w3/state/", confirmed).status_code == 302
     assert Wave.objects.get().state(timezone.now()) == "open"
     assert AuditEvent.objects.filter(action="changed", wave=wave, actor="researcher-user").count() == 2
+
+
+def test_erasing_from_the_page_asks_first_and_keeps_to_the_retention_date(wave: Wave, signed_in) -> None:
+    from datetime import date
+
+    from omnibus.fieldwork.contacts import add_contact
+    from omnibus.fieldwork.models import Contact
+    from omnibus.fieldwork.retention import set_retention
+
+    client = signed_in("researcher")
+    add_contact(wave.units.get(name="Darlington"), "test", "Sam Example", "sam@example.com")
+    assert "No retention date is set" in client.get("/office/waves/w3/").content.decode()
+    refused = client.post("/office/waves/w3/state/", {"action": "erase", "confirm": "yes"})
+    assert refused.status_code == 400 and "has no retention date" in refused.content.decode()
+    set_retention(wave, date(2018, 3, 31), "test")
+    page = client.get("/office/waves/w3/").content.decode()
+    assert 'value="erase"' in page and "kept until 31 March 2018" in page
+    asked = client.post("/office/waves/w3/state/", {"action": "erase"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "Erase the wave's contact details?" in page
+    assert "<li>1 contacts</li>" in page and "<li>152 access codes</li>" in page
+    assert "<li>0 respondent names and roles</li>" in page and "<li>0 call notes</li>" in page
+    assert Contact.objects.filter(wave_unit__wave=wave).count() == 1
+    done = client.post("/office/waves/w3/state/", {"action": "erase", "confirm": "yes"})
+    assert done.status_code == 302 and not Contact.objects.filter(wave_unit__wave=wave).exists()
+    assert "Erased 152 access codes, 1 contacts" in client.get("/office/waves/w3/").content.decode()
+    assert AuditEvent.objects.filter(action="erased", wave=wave, actor="researcher-user").exists()
 
 
 def test_a_refused_state_change_is_explained(wave: Wave, signed_in) -> None:
     client = signed_in("researcher")
     response = client.post("/office/waves/w3/state/", {"action": "open"})
     assert response.status_code == 400 and "wave w3 is already open" in response.content.decode()
-    client.post("/office/waves/w3/state/", {"action": "close"})
+    client.post("/office/waves/w3/state/", {"action": "close", "confirm": "yes"})
     response = client.post("/office/waves/w3/state/", {"action": "reopen", "until": "soon"})
     assert response.status_code == 400 and "Enter the new closing time like" in response.content.decode()
     assert client.get("/office/waves/w3/state/").status_code == 405

@@ -19,6 +19,12 @@ def loaded(stored_questionnaire) -> None:  # noqa: ANN001
     """The Wave 3 questionnaire and the 2017 frame: the test database's set-up holds them."""
 
 
+@pytest.fixture
+def client(signed_in) -> Client:  # noqa: ANN001
+    """The overview's figures are for staff: a client analyst, signed in."""
+    return signed_in("client")
+
+
 def test_home_lists_questionnaire_and_frame(loaded: None, client: Client) -> None:
     page = client.get("/").content.decode()
     assert "Children&#x27;s Services Omnibus – Wave 3" in page
@@ -51,6 +57,20 @@ def test_home_without_anything_loaded_says_how_to_load(empty_database: None, cli
     page = client.get("/").content.decode()
     assert "omnibus questionnaire load FILE" in page
     assert "omnibus frame load FILE.csv --as-of DATE" in page
+
+
+def test_an_anonymous_visitor_sees_a_landing_page_without_figures(loaded: None) -> None:
+    from omnibus.collect.models import Answer
+    from omnibus.fieldwork.models import Wave
+
+    wave = Wave.objects.get(slug="cso-w3-simulated")
+    answering = Answer.objects.filter(wave_unit__wave=wave).values("wave_unit").distinct().count()
+    response = Client().get("/")
+    page = response.content.decode()
+    assert response.status_code == 200 and answering > 0
+    assert "cso-w3-simulated" not in page and f">{answering}<" not in page and "152" not in page
+    assert 'href="/survey/"' in page and "/accounts/login/" in page
+    assert "<table" not in page
 
 
 def test_questionnaire_page_shows_routing_in_words(loaded: None, client: Client) -> None:
@@ -90,8 +110,10 @@ def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
     try:
         # Set-up codes the open answers and builds the report in three formats before serving.
         page = _fetch(demo.url, demo.process, demo.output, seconds=600)
+        assert "Start the survey" in page and "152" not in page  # no figures before signing in
+        page = _fetch(demo.url + "questionnaires/cso/wave-3/", demo.process, demo.output)
         assert "Children&#x27;s Services Omnibus – Wave 3" in page
-        assert "152 units" in page
+        assert "Darlington" in _fetch(demo.url + "frame/", demo.process, demo.output)
         assert (demo.data_dir / "omnibus.sqlite3").exists()
         for suffix in ("html", "pdf", "docx"):
             assert (demo.data_dir / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000

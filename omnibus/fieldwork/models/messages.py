@@ -20,6 +20,11 @@ class Campaign(models.Model):
     template_text = models.TextField()
     audience = models.CharField(max_length=100)
     attach_copy = models.BooleanField(default=False)
+    # The site's address its links point at, fixed when it is queued (the worker has no request to ask).
+    base_url = models.CharField(max_length=300, blank=True)
+    # The confirmation form's one-time key: the database refuses a second campaign from the same form,
+    # so a double click or a resubmitted page queues nothing more, whichever server takes it.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import forms
+from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
@@ -16,8 +17,13 @@ from django.views.decorators.http import require_POST
 
 from omnibus.core.roles import RESEARCHER, office_required, researcher_required, role_of
 from omnibus.fieldwork.audit import record
-from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Wave
+from omnibus.fieldwork.messages import menu_of
+from omnibus.fieldwork.models import AuditEvent, QuestionnaireVersion, Retention, Wave
+from omnibus.fieldwork.progress import Response
+from omnibus.fieldwork.response_chart import draw, response_series
+from omnibus.fieldwork.retention import RetentionError, erasable, erase_contacts
 from omnibus.fieldwork.tracking import tracking_tables, unit_rows, wave_figures
+from omnibus.fieldwork.unit_search import attribute_choices, matching_keys, read_search, section_choices
 from omnibus.fieldwork.wave_state import WaveStateError, close_wave, open_wave, reopen_wave
 from omnibus.fieldwork.waves import WaveError, create_wave, unit_noun
 from omnibus.frame.models import Population
@@ -110,20 +116,49 @@ def _wave_page(request: HttpRequest, wave: Wave, errors: list[str] | None = None
     """The wave page, with the state form's errors when a change was refused."""
     researcher = _is_researcher(request)
     tables = tracking_tables(wave)  # the report's Table 1 and Table 3: figures only, shown to clients too
-    context = {
+    # Unit names are identities: never computed, let alone rendered, for a client.
+    units = _unit_list(request, wave) if researcher else {}
+    series = response_series(wave)
+    if units.get("filter_errors") and status == 200:
+        status = 400
+    context = units | {
         "wave": wave,
         "figures": tables.figures,
         "tables": tables,
         "state": wave.state(timezone.now()),
         "is_researcher": researcher,
-        # Unit names are identities: never computed, let alone rendered, for a client.
-        "units": unit_rows(wave) if researcher else None,
         "errors": errors or [],
         "until": request.POST.get("until", ""),
         "hint": DATETIME_HINT,
         "unit_noun": unit_noun(wave),
+        "series": series,
+        "chart": draw(series) if series.days else None,
+        "retention": Retention.objects.filter(wave=wave).first() if researcher else None,
+        "today": timezone.localdate(),
     }
     return render(request, "fieldwork/wave.html", context, status=status)
+
+
+def _unit_list(request: HttpRequest, wave: Wave) -> dict[str, object]:
+    """The unit list as searched and filtered by the page's GET form (unit names: researchers only)."""
+    menu = menu_of(wave)
+    choices = attribute_choices(wave)
+    search, filter_errors = read_search(request.GET, menu, choices)
+    rows = unit_rows(wave)
+    if search.narrows and not filter_errors:
+        kept = matching_keys(wave, search)
+        shown = [row for row in rows if row.key in kept]
+    else:
+        shown = [] if filter_errors else rows
+    return {
+        "units": shown,
+        "unit_total": len(rows),
+        "search": search,
+        "filter_errors": filter_errors,
+        "statuses": [(r.value, r.label) for r in Response],
+        "section_choices": section_choices(wave, menu),
+        "attribute_choices": choices,
+    }
 
 
 @researcher_required
@@ -154,24 +189,50 @@ def wave_new(request: HttpRequest) -> HttpResponse:
     return render(request, "fieldwork/wave_new.html", {"form": form, "hint": DATETIME_HINT}, status=status)
 
 
+CONFIRMED = {"close", "reopen", "erase"}  # the changes asked about on a page of their own first
+
+
 @require_POST
 @researcher_required
 def wave_state(request: HttpRequest, slug: str) -> HttpResponse:
-    """Open, close or reopen the wave (the `action` field), then back to its page."""
+    """Open, close, reopen or erase the wave's contact details (the `action` field), then back to its page.
+
+    Closing, reopening and erasing first show a confirmation page; only its POST (`confirm=yes`) acts.
+    """
     wave = get_object_or_404(_visible_waves(), slug=slug)
     action = request.POST.get("action", "")
     try:
+        until = _until(request.POST.get("until", "")) if action == "reopen" else None
+        if action in CONFIRMED and request.POST.get("confirm") != "yes":
+            return _confirm_page(request, wave, action, until)
         if action == "open":
             open_wave(wave, request.user)
         elif action == "close":
             close_wave(wave, request.user)
         elif action == "reopen":
-            reopen_wave(wave, request.user, _until(request.POST.get("until", "")))
+            reopen_wave(wave, request.user, until)
+        elif action == "erase":
+            erased = erase_contacts(wave, request.user)
+            flash.success(request, f"Erased {erased.summary()}" if not erased.nothing_left else "Nothing left to erase")
         else:
-            raise WaveStateError("Choose open, close or reopen")
-    except WaveStateError as error:
+            raise WaveStateError("Choose open, close, reopen or erase")
+    except (WaveStateError, RetentionError) as error:
         return _wave_page(request, wave, errors=[str(error)], status=400)
     return redirect("office:wave", slug=wave.slug)
+
+
+def _confirm_page(request: HttpRequest, wave: Wave, action: str, until: datetime | None) -> HttpResponse:
+    """The page that asks "are you sure?" before a wave is closed, reopened or its contacts erased."""
+    context = {
+        "wave": wave,
+        "action": action,
+        "until": request.POST.get("until", ""),
+        "until_at": until,
+        "state": wave.state(timezone.now()),
+        "retention": Retention.objects.filter(wave=wave).first(),
+        "counts": erasable(wave) if action == "erase" else {},
+    }
+    return render(request, "fieldwork/wave_confirm.html", context)
 
 
 def _until(text: str) -> datetime:

@@ -27,9 +27,12 @@ from omnibus.fieldwork.contacts import (
     wave_unit_by_key,
 )
 from omnibus.fieldwork.messages import (
+    LOCAL_BASE_URL,
     MERGE,
     AudienceError,
+    BaseUrlError,
     TemplateError,
+    links_base,
     load_template,
     merge_fields,
     preview,
@@ -247,7 +250,7 @@ def codes_export(wave_slug: str, output: Path | None) -> None:
     """Write WAVE's units with their access codes and links, as CSV for a mail merge."""
     chosen = wave_named(wave_slug)
     try:
-        text = codes_csv(chosen, settings.BASE_URL)
+        text = codes_csv(chosen, settings.BASE_URL or LOCAL_BASE_URL)
     except ValueError as error:  # the codes were sealed with another key
         raise click.ClickException(str(error)) from None
     record(cli_actor(), AuditEvent.Action.EXPORTED, wave=chosen, detail="access codes for a mail merge")
@@ -479,8 +482,8 @@ def messages_send(wave_slug: str, template_ref: str, audience: str, dry_run: boo
             people = sum(len(recipients_for(u)) for u in units)
             click.echo(f"Would queue {people} messages to {len(units)} units ({audience})")
             return
-        queued = queue_campaign(chosen, template, audience)
-    except AudienceError as error:
+        queued = queue_campaign(chosen, template, audience, base_url=links_base())
+    except (AudienceError, BaseUrlError) as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Queued campaign {queued.campaign.pk}: {queued.messages} messages ({template.name}, {audience})")
     if queued.units_without_recipients:
