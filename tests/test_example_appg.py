@@ -68,3 +68,9 @@ def test_the_report_says_what_the_inquiry_published(appg_wave, tmp_path):
     html = (tmp_path / f"{appg_wave}-report.html").read_text(encoding="utf-8")
     for published in ("80%", "54%", "89%", "79 directors"):
         assert published in html
+    with (EXAMPLES / "answers/appg-dcs-2016-answers.csv").open(newline="", encoding="utf-8") as handle:
+        answers = list(csv.DictReader(handle))
+    for rate in ("Vacancy", "Agency"):  # a snapshot of another date than the one asked for is counted under it
+        other = sum(1 for row in answers if row[f"{rate}_date"])
+        assert 0 < other < 79
+        assert f"{other} of the 79 figures relate to another date than 31 December 2016" in html

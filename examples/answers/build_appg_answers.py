@@ -26,8 +26,9 @@ RESPONDENTS = 79
 # Published counts behind the percentages: 63/79 = 79.7% (80), 43/79 = 54.4% (54), 70/79 = 88.6% (89).
 MOU_YES, LEADERS_YES, HARDER = 63, 43, 70
 NO_CHANGE = 6  # the rest of section 17's answers: no change, then easier
-SNAPSHOT = "2016-12-31"  # answers given for another date than the day of completing
-EARLIER_DATES = ["2016-09-30", "2016-10-31", "2016-11-30"]
+# The rates are asked as at 31 December 2016; a few directors gave their latest snapshot instead.
+OTHER_DATES = ["2016-09-30", "2016-10-31", "2016-11-30"]
+OTHER_DATE_SHARE = 0.1
 
 
 def rates_with_mean(rng: random.Random, fixed: list[float], count: int, mean: float, high: float) -> list[float]:
@@ -60,9 +61,10 @@ def main() -> None:
         rng.shuffle(answers)
     with OUT.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["unit", "Vacancy", "Agency", "MoU", "PracLead", "S17change"])
+        writer.writerow(["unit", "Vacancy", "Vacancy_date", "Agency", "Agency_date", "MoU", "PracLead", "S17change"])
         for i, unit in enumerate(responding):
-            writer.writerow([unit, vacancy[i], agency[i], mou[i], leaders[i], s17[i]])
+            dated = [rng.choice(OTHER_DATES) if rng.random() < OTHER_DATE_SHARE else "" for _ in range(2)]
+            writer.writerow([unit, vacancy[i], dated[0], agency[i], dated[1], mou[i], leaders[i], s17[i]])
     print(f"wrote {OUT.name}: {RESPONDENTS} directors")
 
 

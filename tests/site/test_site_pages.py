@@ -113,17 +113,21 @@ def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
         assert "Start the survey" in page and "152" not in page  # no figures before signing in
         page = _fetch(demo.url + "questionnaires/cso/wave-3/", demo.process, demo.output)
         assert "Children&#x27;s Services Omnibus – Wave 3" in page
-        assert "Darlington" in _fetch(demo.url + "frame/", demo.process, demo.output)
+        frames = _fetch(demo.url + "frame/", demo.process, demo.output)
+        assert "Darlington" in frames
         assert (demo.data_dir / "omnibus.sqlite3").exists()
         for suffix in ("html", "pdf", "docx"):
             assert (demo.data_dir / "report" / f"cso-wave3-demo-report.{suffix}").stat().st_size > 10_000
         # The second survey, of parent carer forums, on its own population.
-        assert "Parent carer forums (made-up example)" in page
+        assert "Parent carer forums (made-up example)" in frames
         assert (demo.data_dir / "report" / "pcf-2025-demo-report.html").stat().st_size > 10_000
+        # The third, the APPG's linear survey, with the answers built to its published figures.
+        assert "89%" in (demo.data_dir / "report" / "appg-dcs-2016-report.html").read_text(encoding="utf-8")
     finally:
         output = demo.stop()
     assert "Where to look:" in output
     assert "office/waves/pcf-2025-demo/   its wave: Table 3 on the forums' own attributes" in output
+    assert "A third survey, run straight through" in output and "(79 of 152 directors" in output
     assert "answers coded" in output and "6 LAs were at half or less" in output
 
 

@@ -28,6 +28,7 @@ from omnibus.frame.store import load_frame
 from omnibus.report.chapters.context import context_tables, read_context_spec
 from omnibus.report.demo import build_demo_report
 from omnibus.report.tabbook import write_tabbook
+from omnibus.site.demo_appg import AppgDemo, set_up_appg_demo
 from omnibus.site.demo_forums import ForumsDemo, set_up_forums_demo
 
 DEMO_QUESTIONNAIRE = Path("examples/questionnaires/cso-wave3.yaml")
@@ -51,7 +52,9 @@ def _address(addrport: str) -> str:
 def demo(addrport: str, no_serve: bool) -> None:
     """Set up the demo (database, the Wave 3 questionnaire, the frame of local authorities) and serve it.
 
-    A second survey, of made-up parent carer forums, is set up beside it on its own population."""
+    A second survey, of made-up parent carer forums, is set up beside it on its own population, and
+    a third, the APPG's five-question survey of directors of children's services, runs straight
+    through with answers built to the figures the inquiry published."""
     root = settings.PROJECT_DIR
     Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
     call_command("migrate", verbosity=0)
@@ -65,6 +68,7 @@ def demo(addrport: str, no_serve: bool) -> None:
     tabbook, coding_line = _demo_answers_and_tables(demo_wave, example, root)
     report_files = _demo_report(demo_wave)
     forums = set_up_forums_demo(root)
+    appg = set_up_appg_demo(root)
     url = _address(addrport)
     click.echo(
         "\n".join(
@@ -102,6 +106,7 @@ def demo(addrport: str, no_serve: bool) -> None:
                 f"  omnibus context breakdown {demo_wave.slug} ConfUnd --by cin_rate_band   answers by CiN band",
                 f"  omnibus questionnaire render {DEMO_QUESTIONNAIRE} --format xlsx -o out/cso-wave3.xlsx",
                 *_forums_lines(forums, url),
+                *_appg_lines(appg, url),
             ]
         )
     )
@@ -122,6 +127,21 @@ def _forums_lines(forums: ForumsDemo, url: str) -> list[str]:
         f"  {url}office/waves/{slug}/messages/   its invitation (examples/messages/parent-carer-forums-invitation.md)",
         f"  {forums.tabbook}   its tab book; {forums.coding}",
         f"  {forums.report}   its report",
+    ]
+
+
+def _appg_lines(appg: AppgDemo, url: str) -> list[str]:
+    """Where to look in the third survey: a linear survey whose answers reproduce published figures."""
+    slug = appg.wave.slug
+    return [
+        "",
+        f"A third survey, run straight through: {appg.wave.title} ({appg.responding} of "
+        f"{appg.wave.units.count()} directors, answers built to the published figures, examples/*/appg-dcs-2016*)",
+        f"  {url}survey/preview/{appg.survey}/{appg.version}/   the linear survey: Q1 to Q5, rates with their date",
+        f"  {url}office/waves/{slug}/   its wave",
+        f"  {appg.tabbook}   its tab book: 80%, 54% and 89%, average rates of 16%",
+        f"  {appg.report}   its report",
+        "  omnibus messages check examples/messages/appg-dcs-invitation.md   its invitation",
     ]
 
 
