@@ -119,7 +119,9 @@ def test_the_forums_survey_end_to_end_says_nothing_of_local_authorities(
     smtp: Keeper,  # noqa: F811 - the fixture imported above
     signed_in,  # noqa: ANN001
     tmp_path: Path,
+    settings,  # noqa: ANN001
 ) -> None:
+    settings.BASE_URL = "https://forums-survey.example.org"  # links in messages sent from the command line
     # Invitations, through the outbox and a real SMTP server.
     omnibus("messages", "check", "parent-carer-forums-invitation", "--population", POPULATION)
     assert "Queued campaign" in omnibus("messages", "send", SLUG, "parent-carer-forums-invitation", "--to", "everyone")
@@ -152,12 +154,14 @@ def test_the_forums_survey_end_to_end_says_nothing_of_local_authorities(
     for address in (
         f"/office/waves/{SLUG}/",
         f"/office/waves/{SLUG}/messages/",
-        f"/office/waves/{SLUG}/messages/preview/?template=parent-carer-forums-reminder&unit=PCF003&audience=everyone",
         f"/frame/?population={POPULATION}",
     ):
         response = researcher.get(address)
         assert response.status_code == 200, address
         assert la_wording(page_text(response)) == [], address
+    choice = {"template": "parent-carer-forums-reminder", "unit": "PCF003", "audience": "everyone"}
+    preview = researcher.post(f"/office/waves/{SLUG}/messages/preview/", choice)  # a preview is a POST
+    assert preview.status_code == 200 and la_wording(page_text(preview)) == []
     offered = researcher.get(f"/office/waves/{SLUG}/messages/").content.decode()
     assert 'value="parent-carer-forums-invitation"' in offered and 'value="parent-carer-forums-reminder"' in offered
     wave_page = page_text(researcher.get(f"/office/waves/{SLUG}/"))

@@ -43,15 +43,16 @@ BANDS = [("cin_rate", "2016", "cin_rate_band", [100, 300, 400, 500], None), ("cl
 def load_demo_context() -> list[str]:
     """Load the indicators, England's values and the bands of the demo; return lines to print."""
     lines = []
+    las = unit_noun(POPULATION)
     for path, code, period, column, label, unit, category, source in INDICATORS:
         done = load_indicator(
             path, code, period, column, label, unit, source=source, population=POPULATION, categorical=category
         )
         if code in ENGLAND_COLUMNS:
             load_indicator(ENGLAND, code, period, ENGLAND_COLUMNS[code], source=source, population=POPULATION)
-        lines.append(f"  {code}:{period}  {label}: {counted(done.las, unit_noun())}, {done.missing} without a value")
+        lines.append(f"  {code}:{period}  {label}: {counted(done.las, las)}, {done.missing} without a value")
     for code, period, attribute, cuts, groups in BANDS:
         banded = apply_bands(code, period, attribute, AS_OF, cuts=cuts, groups=groups, population=POPULATION)
         lines.append(f"  frame attribute {attribute} from {AS_OF}: {', '.join(banded.counts)}")
-    lines.append("  " + describe_variation(summary_of("cla_rate", "2016", ExclusionRule()), "per 10,000"))
+    lines.append("  " + describe_variation(summary_of("cla_rate", "2016", ExclusionRule(), las), "per 10,000"))
     return lines

@@ -128,7 +128,7 @@ def test_demo_serves_the_overview_on_sqlite(demo: Demo) -> None:
     assert "Where to look:" in output
     assert "office/waves/pcf-2025-demo/   its wave: Table 3 on the forums' own attributes" in output
     assert "A third survey, run straight through" in output and "(79 of 152 directors" in output
-    assert "answers coded" in output and "6 LAs were at half or less" in output
+    assert "answers coded" in output and "6 local authorities were at half or less" in output
 
 
 def _fetch(url: str, server: subprocess.Popen, output: Path, seconds: float = 60) -> str:

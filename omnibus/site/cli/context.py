@@ -18,6 +18,7 @@ from omnibus.context.indicator_file import IndicatorFileError
 from omnibus.context.neighbours import statistical_neighbours
 from omnibus.context.store import (
     ContextError,
+    chosen_population,
     indicator_values,
     load_indicator,
     loaded_series,
@@ -164,8 +165,15 @@ def bands_command(
 @click.option("--min-base", type=float, help="Leave out units whose --base is below this.")
 @click.option("--base-label", default="", help="What the base counts, for the footnote (e.g. pupils).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the chart (.png/.svg).")
+@POPULATION
 def variation_command(
-    series: str, keep_zero: bool, base: str | None, min_base: float | None, base_label: str, output: Path | None
+    series: str,
+    keep_zero: bool,
+    base: str | None,
+    min_base: float | None,
+    base_label: str,
+    output: Path | None,
+    population: str | None,
 ) -> None:
     """How units vary on an indicator: England, the range, half/double counts, deciles, and a chart."""
     code, period = _series(series)
@@ -176,7 +184,7 @@ def variation_command(
         if base:
             bases = {k: a.value for k, a in indicator_values(*_series(base)).las.items()}
         rule = ExclusionRule(zero=not keep_zero, base=bases, min_base=min_base, base_label=base_label)
-        summary = summary_of(code, period, rule)
+        summary = summary_of(code, period, rule, unit_noun(chosen_population(population)))
         values = indicator_values(code, period)
         figure = variation_figure(summary, values.unit, values.source_note.replace("\n", "; "))
     _print_rows(figure.data.caption, figure.data.rows)
