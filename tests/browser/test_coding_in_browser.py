@@ -23,6 +23,7 @@ from omnibus.fieldwork.waves import create_wave
 from omnibus.frame.store import load_frame
 from tests.browser.conftest import AS_OF, FRAME, QUESTIONNAIRE
 from tests.browser.survey_browser import assert_accessible
+from tests.waves import CSO_SECTION_SHARES
 
 PASSWORD = "coding-in-the-browser-1"
 THEMES_FROM_SUGGESTIONS = 4
@@ -35,7 +36,7 @@ def coder(browser: Browser, live_server: LiveServer, transactional_db: None) -> 
     load_frame(FRAME, AS_OF)
     opens = timezone.now() - timedelta(days=1)
     wave = create_wave("cso-w3-coding", stored.title, stored, "england-la", AS_OF, opens, opens + timedelta(days=30))
-    simulate(wave, seed=2017, response_rate=0.51)
+    simulate(wave, seed=2017, response_rate=0.51, section_shares=CSO_SECTION_SHARES)
     user = get_user_model().objects.create_user("cody", password=PASSWORD)
     user.groups.add(Group.objects.get_or_create(name="researcher")[0])
     context = browser.new_context(base_url=live_server.url)

@@ -93,7 +93,7 @@ def test_a_double_clicked_send_queues_one_campaign(browser: Browser, live_wave: 
     some_progress(live_wave.wave_unit.wave)
     page = signed_in_page(browser, live_wave)
     page.goto(f"/office/waves/{SLUG}/messages/")
-    page.get_by_label("Reminder").check()
+    page.get_by_label("Reminder", exact=True).check()
     page.get_by_label("Everyone").check()
     page.get_by_label("Preview for").select_option(label="Gateshead")
     page.get_by_role("button", name="Preview").click()

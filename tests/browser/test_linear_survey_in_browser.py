@@ -67,7 +67,7 @@ def test_a_linear_survey_end_to_end(
     expect(page.locator(".govuk-summary-list__key").nth(4)).to_have_text(
         "Q3a Why do you say that your forum is heard fairly well?"
     )
-    expect(page.get_by_role("heading", level=2)).to_have_text(
+    expect(page.get_by_role("main").get_by_role("heading", level=2)).to_have_text(
         ["About your forum", "Your grant", "Your views", "Now submit your answers"]
     )
     ada.capture("linear-check-answers")

@@ -124,7 +124,7 @@ def send_invitation(page: Page, wave: Wave, smtp: Keeper) -> None:
     """Preview the invitation for Darlington (its code shows), send it to everyone, and work the outbox."""
     code = unseal(wave.units.get(name="Darlington").code_sealed)
     page.goto(f"/office/waves/{SLUG}/messages/")
-    page.get_by_label("Invitation").check()
+    page.get_by_label("Invitation", exact=True).check()
     page.get_by_label("Everyone").check()
     page.get_by_label("Preview for").select_option(label="Darlington")
     page.get_by_role("button", name="Preview").click()
