@@ -12,12 +12,15 @@ it into the dataset. Paradata (`para_…` columns) follow the questionnaire's va
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
+from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
@@ -25,6 +28,7 @@ from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
 from omnibus.analysis.spec import Breakdown
 from omnibus.collect.flow import is_answered
 from omnibus.collect.models import Answer, PageEvent
+from omnibus.dataset import columns as vectorised
 from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.schema import schema_from_dict
@@ -36,6 +40,15 @@ from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.routing import route
 from omnibus.questionnaire.variables import answer_key_owners, variables
 
+EVENT_SCHEMA = {
+    "wave_unit": pl.Int64,
+    "section": pl.String,
+    "page": pl.String,
+    "event": pl.String,
+    "at": pl.Datetime("us", "UTC"),
+}
+ANSWER_SCHEMA = {"wave_unit": pl.Int64, "key": pl.String, "text": pl.String, "mode": pl.String}  # text: JSON
+logger = logging.getLogger(__name__)
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
 WEB = "web"
 # SectionState's stored statuses (fieldwork's SectionState.Status), named here so that `assemble` needs no Django.
@@ -68,6 +81,16 @@ class WaveStore:
     population_size: int
     profile: tuple[Breakdown, ...]
     events: pl.DataFrame  # wave_unit, section, page, event, at
+    answers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ANSWER_SCHEMA))  # as ANSWER_SCHEMA
+
+    def unit_answers(self) -> None:
+        """Put the stored answers in each unit's `answers` and `modes` (for routing unit by unit)."""
+        decoded: dict[str, object] = {}  # decoded once per distinct text: few distinct values in a census
+        for unit_id, key, text, mode in self.answers.iter_rows():
+            if text not in decoded:
+                decoded[text] = json.loads(text)
+            self.units[unit_id].answers[key] = decoded[text]  # shared, never changed: routing copies
+            self.units[unit_id].modes[key] = mode
 
 
 @dataclass
@@ -130,19 +153,17 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
         pk: UnitStore(key=key or f"preview-{pk}")
         for pk, key in wave.units.order_by("unit__key", "pk").values_list("pk", "unit__key")
     }
-    # The values come as JSON text and are decoded here, once per distinct text: a census has
-    # a million answers but few distinct values, and per-row JSON decoding was most of the time.
+    # The values come as JSON text, straight from the cursor into a frame: a census has a
+    # million answers, and model rows or per-row decoding were most of the time.
     answers = (
         Answer.objects.filter(wave_unit__wave=wave)
         .annotate(text=Cast("value", TextField()))
         .values_list("wave_unit_id", "key", "text", "mode")
     )
-    decoded: dict[str, object] = {}
-    for unit_id, key, text, mode in answers:
-        if text not in decoded:
-            decoded[text] = json.loads(text)
-        units[unit_id].answers[key] = decoded[text]  # shared, never changed: routing copies what it keeps
-        units[unit_id].modes[key] = mode
+    sql, params = answers.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        answers_frame = pl.DataFrame(cursor.fetchall(), schema=ANSWER_SCHEMA, orient="row")
     states = SectionState.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "section", "status")
     for unit_id, section, status in states:
         units[unit_id].states[section] = status
@@ -151,23 +172,15 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
         .order_by("wave_unit_id", "at", "pk")
         .values_list("wave_unit_id", "section", "page", "event", "at")
     )
-    events = pl.DataFrame(
-        list(rows),
-        schema={
-            "wave_unit": pl.Int64,
-            "section": pl.String,
-            "page": pl.String,
-            "event": pl.String,
-            "at": pl.Datetime("us", "UTC"),
-        },
-        orient="row",
-    )
+    events = pl.DataFrame(list(rows), schema=EVENT_SCHEMA, orient="row")
     for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():
         if section:
             units[unit_id].shown_sections.add(section)
     frame, attributes, size, profile = _frame(wave)
     pilot = wave.kind == Wave.PILOT
-    return WaveStore(wave.slug, wave.title, questionnaire, pilot, units, frame, attributes, size, profile, events)
+    return WaveStore(
+        wave.slug, wave.title, questionnaire, pilot, units, frame, attributes, size, profile, events, answers_frame
+    )
 
 
 def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, tuple[Breakdown, ...]]:  # noqa: ANN001
@@ -197,16 +210,52 @@ def _frame_value(value: object) -> object:
 # -- assembling (no Django) -------------------------------------------------------------------
 
 
-def assemble(store: WaveStore) -> Dataset:
-    """Turn a wave's stored answers into the analysis dataset."""
+def assemble(store: WaveStore, unit_by_unit: bool = False) -> Dataset:
+    """Turn a wave's stored answers into the analysis dataset.
+
+    Routing runs over all units at once (`columns`) unless the wave holds something that
+    `columns.unsupported` names, or `unit_by_unit` asks for the routing engine unit by unit.
+    """
     q = store.questionnaire
     dataset_vars = dataset_variables(q, store.pilot)
     specs = var_specs(q, dataset_vars)
-    owners = answer_key_owners(q)
     ids = list(store.units)
     columns: dict[str, list[object]] = {"unit": [store.units[i].key for i in ids]}
     for name in store.frame_attributes:
         columns[f"frame_{name}"] = [store.frame.get(store.units[i].key, {}).get(name) for i in ids]
+    stored = vectorised.decode(store.answers, ids)
+    reason = "asked for" if unit_by_unit else vectorised.unsupported(q, stored)
+    if reason is None:
+        asking = [(s.variable, s.section, s.key if s.item else s.variable.question) for s in specs]
+        flags, values = vectorised.routed_columns(q, asking, stored, len(ids), _unit_states(store, ids), store.pilot)
+    else:
+        logger.info("wave %s: routing unit by unit (%s)", store.slug, reason)
+        flags, values = _routed_unit_by_unit(store, ids, specs)
+    schema = _schema(store.frame_attributes, columns, q, specs)
+    parts = [pl.DataFrame(part, schema={n: schema[n] for n in part}) for part in (columns, flags, values)]
+    data = pl.concat(parts, how="horizontal")
+    data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
+    attributes = list(store.frame_attributes)
+    return Dataset(
+        store.slug, q, dataset_vars, data, store.population_size, attributes, profile=store.profile, title=store.title
+    )
+
+
+def _unit_states(store: WaveStore, ids: list[int]) -> vectorised.UnitStates:
+    sections = [s.id for s in store.questionnaire.sections]
+    units = [store.units[i] for i in ids]
+    status = {s: np.array([u.states.get(s, "") for u in units], dtype=object) for s in sections}
+    shown = {s: np.array([s in u.shown_sections for u in units], dtype=bool) for s in sections}
+    return vectorised.UnitStates(status, shown)
+
+
+def _routed_unit_by_unit(
+    store: WaveStore, ids: list[int], specs: list[VarSpec]
+) -> tuple[dict[str, list[object]], dict[str, list[object]]]:
+    """The section flags and variables, routing each unit with the routing engine."""
+    q = store.questionnaire
+    store.unit_answers()
+    owners = answer_key_owners(q)
     section_cols: dict[str, list[object]] = {s.id: [] for s in q.sections}
     var_cols: dict[str, list[object]] = {spec.variable.name: [] for spec in specs}
     # A unit that never started (most of a census's non-respondents) has the same row as any other.
@@ -219,14 +268,7 @@ def assemble(store: WaveStore) -> Dataset:
             section_cols[section.id].append(flag)
         for spec, value in zip(specs, values, strict=True):
             var_cols[spec.variable.name].append(value)
-    columns.update({f"section_{sid}": values for sid, values in section_cols.items()})
-    columns.update(var_cols)
-    data = pl.DataFrame(columns, schema=_schema(store.frame_attributes, columns, q, specs))
-    data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
-    attributes = list(store.frame_attributes)
-    return Dataset(
-        store.slug, q, dataset_vars, data, store.population_size, attributes, profile=store.profile, title=store.title
-    )
+    return {f"section_{sid}": values for sid, values in section_cols.items()}, var_cols
 
 
 def unit_row(
