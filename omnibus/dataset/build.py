@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.db import connection
-from django.db.models import TextField
+from django.db.models import Aggregate, TextField
 from django.db.models.functions import Cast
 
 from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
@@ -47,6 +47,7 @@ EVENT_SCHEMA = {
     "event": pl.String,
     "at": pl.Datetime("us", "UTC"),
 }
+TEXT_TIME = "%Y-%m-%d %H:%M:%S%.f"  # how SQLite stores a UTC datetime
 ANSWER_SCHEMA = {"wave_unit": pl.Int64, "key": pl.String, "text": pl.String, "mode": pl.String}  # text: JSON
 logger = logging.getLogger(__name__)
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
@@ -153,26 +154,27 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
         pk: UnitStore(key=key or f"preview-{pk}")
         for pk, key in wave.units.order_by("unit__key", "pk").values_list("pk", "unit__key")
     }
-    # The values come as JSON text, straight from the cursor into a frame: a census has a
-    # million answers, and model rows or per-row decoding were most of the time.
+    # A census has a million answers but far fewer distinct (key, value, mode): the database
+    # groups them, each with its units' ids, and the cursor's rows go straight into a frame.
     answers = (
         Answer.objects.filter(wave_unit__wave=wave)
         .annotate(text=Cast("value", TextField()))
-        .values_list("wave_unit_id", "key", "text", "mode")
+        .values("key", "text", "mode")
+        .annotate(units=_UnitIds("wave_unit_id"))
+        .values_list("key", "text", "mode", "units")
     )
-    sql, params = answers.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        answers_frame = pl.DataFrame(cursor.fetchall(), schema=ANSWER_SCHEMA, orient="row")
-    states = SectionState.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "section", "status")
-    for unit_id, section, status in states:
-        units[unit_id].states[section] = status
-    rows = (
+    grouped = _frame_of(answers, {"key": pl.String, "text": pl.String, "mode": pl.String, "units": pl.String})
+    answers_frame = grouped.with_columns(pl.col("units").str.split(",").cast(pl.List(pl.Int64)).alias("wave_unit"))
+    answers_frame = answers_frame.explode("wave_unit").select(ANSWER_SCHEMA.keys())
+    events = (
         PageEvent.objects.filter(wave_unit__wave=wave)
         .order_by("wave_unit_id", "at", "pk")
         .values_list("wave_unit_id", "section", "page", "event", "at")
     )
-    events = pl.DataFrame(list(rows), schema=EVENT_SCHEMA, orient="row")
+    events = _frame_of(events, EVENT_SCHEMA)
+    states = SectionState.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "section", "status")
+    for unit_id, section, status in states:
+        units[unit_id].states[section] = status
     for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():
         if section:
             units[unit_id].shown_sections.add(section)
@@ -181,6 +183,37 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     return WaveStore(
         wave.slug, wave.title, questionnaire, pilot, units, frame, attributes, size, profile, events, answers_frame
     )
+
+
+class _UnitIds(Aggregate):
+    """The ids of a group's rows, comma-separated (SQLite's group_concat, PostgreSQL's string_agg)."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201 - Django's signature
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s::text, ',')", **extra
+        )
+
+
+def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001 - a values_list QuerySet
+    """A values_list query's rows as a frame, read through the cursor column by column (no model rows).
+
+    SQLite hands back datetimes as text, which is parsed here; PostgreSQL's come as datetimes.
+    """
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    data = {}
+    for i, (name, dtype) in enumerate(schema.items()):
+        values = [row[i] for row in found]
+        if isinstance(dtype, pl.Datetime) and values and isinstance(values[0], str):
+            data[name] = pl.Series(name, values, pl.String).str.to_datetime(TEXT_TIME, time_unit="us", time_zone="UTC")
+        else:
+            data[name] = pl.Series(name, values, dtype)
+    return pl.DataFrame(data, schema=schema)
 
 
 def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, tuple[Breakdown, ...]]:  # noqa: ANN001

@@ -41,26 +41,49 @@ NOT_STARTED = "not_started"
 
 @dataclass
 class StoredKey:
-    """One answer key's stored values over the units that gave one (nulls dropped), decoded."""
+    """One answer key's stored answers over the units that gave one (nulls dropped)."""
 
     rows: np.ndarray  # the unit's row in the dataset
-    values: list[object]  # decoded JSON values
+    at: np.ndarray  # each answer's position among the wave's distinct texts (`Decoded`)
     imported: np.ndarray  # bool: given in a mode other than the web survey
+    decoded: Decoded
+
+    @property
+    def values(self) -> list[object]:
+        """The key's distinct values."""
+        return [self.decoded.values[i] for i in np.unique(self.at)]
+
+
+@dataclass
+class Decoded:
+    """A wave's distinct stored texts, decoded: as Python values, and as numbers where they are numbers."""
+
+    values: np.ndarray  # object
+    numbers: np.ndarray  # float, NaN where not a number
 
 
 def decode(answers: pl.DataFrame, ids: list[int]) -> dict[str, StoredKey]:
     """A wave's stored answers, `answers` (wave_unit, key, text, mode), by key; JSON decoded once per distinct text."""
-    decoded = {text: json.loads(text) for text in answers["text"].unique().to_list() if text is not None}
+    texts = answers["text"].drop_nulls().unique()
+    values = json.loads(f"[{','.join(texts.to_list())}]")  # one call for every distinct text
+    numbers = np.array([float(v) if _numeric(v) else np.nan for v in values], dtype=float)
+    held = np.empty(len(values), dtype=object)
+    for i, value in enumerate(values):  # one by one: numpy would make lists of codes a second axis
+        held[i] = value
+    decoded = Decoded(held, numbers)
     order = pl.DataFrame({"wave_unit": ids, "row": range(len(ids))}, schema={"wave_unit": pl.Int64, "row": pl.Int64})
-    placed = answers.join(order, on="wave_unit", how="inner")
+    distinct = pl.DataFrame({"text": texts, "at": range(len(texts))}, schema={"text": pl.String, "at": pl.Int64})
+    null = [i for i, v in enumerate(values) if v is None]
+    grouped = (
+        answers.join(order, on="wave_unit", how="inner")
+        .join(distinct, on="text", how="inner")
+        .filter(~pl.col("at").is_in(null))
+        .group_by("key")
+        .agg("row", "at", (pl.col("mode") != WEB).alias("imported"))
+    )
     stored: dict[str, StoredKey] = {}
-    for (key,), part in placed.partition_by("key", as_dict=True).items():
-        values = [decoded.get(text) for text in part["text"].to_list()]
-        keep = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-        if keep.any():
-            imported = (part["mode"] != WEB).to_numpy()
-            given = [v for v, k in zip(values, keep, strict=True) if k]
-            stored[key] = StoredKey(part["row"].to_numpy()[keep], given, imported[keep])
+    for key, rows, at, imported in grouped.iter_rows():
+        stored[key] = StoredKey(np.array(rows, np.int64), np.array(at, np.int64), np.array(imported, bool), decoded)
     return stored
 
 
@@ -178,14 +201,14 @@ def stored_columns(questionnaire: Questionnaire, stored: dict[str, StoredKey], u
         if kind_of(owner).multiple and key == owner.id:
             codes = tuple(o.code for o in questionnaire.options_of(owner))
             chosen = np.zeros((units, len(codes)), dtype=bool)
-            for row, value in zip(given.rows, given.values, strict=True):
-                picked = set(value)  # type: ignore[arg-type]  # a list of codes: see `unsupported`
-                chosen[row] = [code in picked for code in codes]
+            distinct, inverse = np.unique(given.at, return_inverse=True)
+            table = np.array([[c in given.decoded.values[i] for c in codes] for i in distinct], dtype=bool)
+            chosen[given.rows] = table[inverse.ravel()]
             columns[key] = Column(present, codes=codes, chosen=chosen)
             continue
-        text = isinstance(given.values[0], str)
+        text = isinstance(given.decoded.values[given.at[0]], str)
         column = np.full(units, "" if text else np.nan, dtype=object if text else float)
-        column[given.rows] = given.values
+        column[given.rows] = (given.decoded.values if text else given.decoded.numbers)[given.at]
         columns[key] = Column(present, column)
     return columns
 
