@@ -169,7 +169,8 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     events = (
         PageEvent.objects.filter(wave_unit__wave=wave)
         .order_by("wave_unit_id", "at", "pk")
-        .values_list("wave_unit_id", "section", "page", "event", "at")
+        .annotate(when=Cast("at", TextField()))  # as text: parsed in one go, not a datetime object per event
+        .values_list("wave_unit_id", "section", "page", "event", "when")
     )
     events = _frame_of(events, EVENT_SCHEMA)
     states = SectionState.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "section", "status")
@@ -200,7 +201,8 @@ class _UnitIds(Aggregate):
 def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001 - a values_list QuerySet
     """A values_list query's rows as a frame, read through the cursor column by column (no model rows).
 
-    SQLite hands back datetimes as text, which is parsed here; PostgreSQL's come as datetimes.
+    Datetimes may come as text (SQLite's as stored, or cast in the query; PostgreSQL's with
+    an offset), parsed here in one go.
     """
     sql, params = rows.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -210,7 +212,9 @@ def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: AN
     for i, (name, dtype) in enumerate(schema.items()):
         values = [row[i] for row in found]
         if isinstance(dtype, pl.Datetime) and values and isinstance(values[0], str):
-            data[name] = pl.Series(name, values, pl.String).str.to_datetime(TEXT_TIME, time_unit="us", time_zone="UTC")
+            offset = any(sign in values[0][len("2017-10-04 09:00:00") :] for sign in "+-")
+            text = pl.Series(name, values, pl.String)
+            data[name] = text.str.to_datetime(TEXT_TIME + ("%#z" if offset else ""), time_unit="us", time_zone="UTC")
         else:
             data[name] = pl.Series(name, values, dtype)
     return pl.DataFrame(data, schema=schema)
