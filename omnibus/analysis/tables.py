@@ -372,6 +372,7 @@ class _Builder:
         # What every row of a column shares, worked out once per column rather than once per row.
         self.weights = [_base_weights(base) for base in bases]
         self.kish = [kish(w) for w in self.weights]
+        self.totals = [float(w.sum()) for w in self.weights]
         # each earlier wave's column (after the current wave's banner) and the column of the wave it is tested against
         first = len(bases) - len(others)
         column_of = {id(o): first + i for i, o in enumerate(others)}
@@ -404,7 +405,18 @@ class _Builder:
             units = self._units(column) if y is not None else None
             w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
             estimates.append(
-                proportion(hit, hit_squares, rest_squares, w, self.kish[column], population, confidence, y, units)
+                proportion(
+                    hit,
+                    hit_squares,
+                    rest_squares,
+                    w,
+                    self.kish[column],
+                    population,
+                    confidence,
+                    y,
+                    units,
+                    self.totals[column],
+                )
             )
             counts.append(hit)
         self.estimate_row(label, kind, code, estimates, 100.0, counts)
@@ -514,11 +526,11 @@ class _Builder:
         The current wave's columns are counted a partition at a time (one bincount of the
         partition's columns over the units meeting the test); each earlier wave is one column.
         """
-        met = test(self.main)
+        met = np.flatnonzero(test(self.main))  # few units: those outside the base
         out: list[float | None] = []
         for part in self.main.partitions:
             k = len(part.labels)
-            out.extend(float(n) for n in np.bincount(part.codes.compress(met) + 1, minlength=k + 1)[1:])
+            out.extend(float(n) for n in np.bincount(part.codes.take(met) + 1, minlength=k + 1)[1:])
         for base in self.bases[len(out) :]:
             p = base.prepared
             out.append(None if p is None else float(np.count_nonzero(test(p).take(base.members))))
