@@ -118,7 +118,7 @@ class Prepared:
     units: np.ndarray
     partitions: list[Partition]
     cache: dict[str, np.ndarray] = field(default_factory=dict)
-    domains: dict[tuple[str, str, bytes], np.ndarray] = field(default_factory=dict)  # see `_cached_domains`
+    domains: dict[tuple[int, str, bytes], np.ndarray] = field(default_factory=dict)  # see `_cached_domains`
     matched: Matched | None = None  # an earlier wave: rows of its later wave's units and of its own in both
     later: Prepared | None = None  # an earlier wave: the wave its figures are tested against
     unweighted: bool = False  # every weight is 1
@@ -303,45 +303,54 @@ def _column_bases(
     """Each banner column's base: the main wave's partitions, then each earlier wave's total."""
     out: list[_ColumnBase] = []
     valid = valid_of(main)
-    state = _reached_asked(main, names, section)
-    asked = np.packbits(state == 2).tobytes()
-    for part in main.partitions:
+    asked = _asked(main, names, section)
+    packed = np.packbits(asked).tobytes()
+    for i, part in enumerate(main.partitions):
         k = len(part.labels)
-        populations = _cached_domains(main, (part.name, section, asked), part.codes, k, state, part.population)
+        populations = _cached_domains(main, (i, section, packed), asked, part.codes, k, part.population)
         for j, column in enumerate(part.members):
-            index = column.compress(valid.take(column))  # take and compress: a few times faster than [ ]
-            out.append(_ColumnBase(main, index, float(populations[j]), column))
+            out.append(_ColumnBase(main, _valid_rows(column, valid), float(populations[j]), column))
     for other in others:
         if not all(other.has(n) for n in names):
             out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.empty(0, np.int64)))
             continue
         everyone = np.zeros(other.dataset.data.height, np.int64)
-        state = _reached_asked(other, names, section)
-        key = ("total", section, np.packbits(state == 2).tobytes())
-        population = _cached_domains(other, key, everyone, 1, state, [other.dataset.population_size])
+        asked = _asked(other, names, section)
+        key = (0, section, np.packbits(asked).tobytes())  # an earlier wave's one column: its total
+        population = _cached_domains(other, key, asked, everyone, 1, [other.dataset.population_size])
         rows = np.arange(other.dataset.data.height)
         out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0]), rows))
     return out
 
 
-def _reached_asked(p: Prepared, names: list[str], section: str) -> np.ndarray:
-    """Per unit: 0 if it did not reach the section, 1 if it did but was not asked the question, 2 if asked."""
-    reached = p.reached(section)
-    return reached.astype(np.int64) + (reached & (p.values(names[0]) != NOT_ASKED))
+def _valid_rows(column: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """The rows of a column (its members, in row order) that are valid."""
+    if len(column) == len(valid):  # every unit (the total): the rows are 0, 1, 2, …
+        return np.flatnonzero(valid)
+    return column.compress(valid.take(column))  # take and compress: a few times faster than [ ]
+
+
+def _asked(p: Prepared, names: list[str], section: str) -> np.ndarray:
+    """Units that reached the section and were asked the question (its first variable is not NOT_ASKED)."""
+    return p.reached(section) & (p.values(names[0]) != NOT_ASKED)
 
 
 def _cached_domains(
     p: Prepared,
-    key: tuple[str, str, bytes],
+    key: tuple[int, str, bytes],
+    asked: np.ndarray,
     codes: np.ndarray,
     k: int,
-    state: np.ndarray,
     population: np.ndarray | list[float],
 ) -> np.ndarray:
-    """`_domains`, once per wave, partition, section and set of units asked: a section's questions without
-    a condition of their own share it, so most tables of a section reuse one tally.
+    """`_domains`, once per wave and `key`: the partition's position, the section, the units asked (packed).
+
+    A section's questions without a condition of their own are asked of the same units, so
+    most tables of a section reuse one tally.
     """
     if key not in p.domains:
+        section = key[1]
+        state = p.reached(section).astype(np.int64) + asked  # 0 not reached, 1 reached, 2 asked
         p.domains[key] = _domains(codes, k, state, population)
     return p.domains[key]
 
