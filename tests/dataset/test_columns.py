@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from omnibus.dataset.build import ANSWER_SCHEMA, EVENT_SCHEMA, UnitStore, WaveStore, assemble, read_wave
+from omnibus.dataset.build import ANSWER_SCHEMA, EVENT_SCHEMA, UnitStore, WaveStore, assemble, build_dataset, read_wave
 from omnibus.dataset.columns import Walk, decode, stored_columns, unsupported
 from omnibus.dataset.simulate import SimulationDraw, simulate, simulate_unit
 from omnibus.questionnaire.kinds import kind_of
@@ -177,3 +177,11 @@ def test_a_simulated_wave_read_from_the_store_is_the_same_both_ways(make_wave):
     store = read_wave(wave)
     assert unsupported(store.questionnaire, decode(store.answers, list(store.units))) is None
     assert_frame_equal(assemble(store).data, assemble(read_wave(wave), unit_by_unit=True).data)
+
+
+@pytest.mark.django_db
+def test_texts_read_from_the_store_keep_every_character(wave, give):
+    text = 'Funding, "ring-fenced"\nand staff; =1+1 \\ café'
+    give(wave, "840", {"CSWAmult": 1, "MultChal": text, "SuppSou": [14], "SuppSou_14_text": ""})
+    row = build_dataset(wave).data.filter(pl.col("unit") == "840").row(0, named=True)
+    assert row["MultChal"] == text and row["SuppSou_14_text"] == "" and row["SuppSou_14"] == 1
