@@ -29,6 +29,7 @@ from omnibus.analysis.spec import Breakdown
 from omnibus.collect.flow import is_answered
 from omnibus.collect.models import Answer, PageEvent
 from omnibus.dataset import columns as vectorised
+from omnibus.dataset.columns import COMPLETED, NOT_STARTED, WEB
 from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.schema import schema_from_dict
@@ -51,10 +52,6 @@ TEXT_TIME = "%Y-%m-%d %H:%M:%S%.f"  # how SQLite stores a UTC datetime
 ANSWER_SCHEMA = {"wave_unit": pl.Int64, "key": pl.String, "text": pl.String, "mode": pl.String}  # text: JSON
 logger = logging.getLogger(__name__)
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
-WEB = "web"
-# SectionState's stored statuses (fieldwork's SectionState.Status), named here so that `assemble` needs no Django.
-NOT_STARTED = "not_started"
-COMPLETED = "completed"
 
 
 @dataclass

@@ -31,9 +31,10 @@ from omnibus.questionnaire.variables import answer_key_owners, answer_keys
 # The question types translated here; a new kind routes unit by unit until it is added.
 TRANSLATED_TYPES = frozenset({"single", "multi", "grid", "text", "number", "numbers", "statement"})
 _NODES = (ex.Ref, ex.Literal, ex.Compare, ex.In, ex.Call, ex.Not, ex.BoolOp)
-WEB = "web"
-COMPLETED = "completed"
+WEB = "web"  # the mode of an answer given in the web survey
+# SectionState's stored statuses (fieldwork's SectionState.Status), named here so that neither module needs Django.
 NOT_STARTED = "not_started"
+COMPLETED = "completed"
 
 
 # -- the answers of a wave, decoded once per distinct stored text ---------------------------
@@ -413,7 +414,7 @@ def _take_choice(question: Question, here: np.ndarray, walk: Walk, stored: dict[
         kept = np.zeros_like(given.chosen)
         for j, code in enumerate(codes):
             if code in where:
-                kept[:, j] = given.chosen[:, j] & where[code] & here[:]
+                kept[:, j] = given.chosen[:, j] & where[code] & here
         live = Column(kept.any(axis=1), codes=codes, chosen=kept)
         chosen = {code: kept[:, j] for j, code in enumerate(codes)}
     else:
