@@ -118,6 +118,7 @@ class Prepared:
     units: np.ndarray
     partitions: list[Partition]
     cache: dict[str, np.ndarray] = field(default_factory=dict)
+    domains: dict[tuple[int, str, bytes], np.ndarray] = field(default_factory=dict)  # see `_cached_domains`
     matched: Matched | None = None  # an earlier wave: rows of its later wave's units and of its own in both
     later: Prepared | None = None  # an earlier wave: the wave its figures are tested against
     unweighted: bool = False  # every weight is 1
@@ -310,28 +311,56 @@ def _column_bases(
     """Each banner column's base: the main wave's partitions, then each earlier wave's total."""
     out: list[_ColumnBase] = []
     valid = valid_of(main)
-    state = _reached_asked(main, names, section)
-    for part in main.partitions:
+    asked = _asked(main, names, section)
+    packed = np.packbits(asked).tobytes()
+    for i, part in enumerate(main.partitions):
         k = len(part.labels)
-        populations = _domains(part.codes, k, state, part.population)
+        populations = _cached_domains(main, (i, section, packed), asked, part.codes, k, part.population)
         for j, column in enumerate(part.members):
-            index = column.compress(valid.take(column))  # take and compress: a few times faster than [ ]
-            out.append(_ColumnBase(main, index, float(populations[j]), column))
+            out.append(_ColumnBase(main, _valid_rows(column, valid), float(populations[j]), column))
     for other in others:
         if not all(other.has(n) for n in names):
             out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.empty(0, np.int64)))
             continue
         everyone = np.zeros(other.dataset.data.height, np.int64)
-        population = _domains(everyone, 1, _reached_asked(other, names, section), [other.dataset.population_size])
+        asked = _asked(other, names, section)
+        key = (0, section, np.packbits(asked).tobytes())  # an earlier wave's one column: its total
+        population = _cached_domains(other, key, asked, everyone, 1, [other.dataset.population_size])
         rows = np.arange(other.dataset.data.height)
         out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0]), rows))
     return out
 
 
-def _reached_asked(p: Prepared, names: list[str], section: str) -> np.ndarray:
-    """Per unit: 0 if it did not reach the section, 1 if it did but was not asked the question, 2 if asked."""
-    reached = p.reached(section)
-    return reached.astype(np.int64) + (reached & (p.values(names[0]) != NOT_ASKED))
+def _valid_rows(column: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """The rows of a column (its members, in row order) that are valid."""
+    if len(column) == len(valid):  # every unit (the total): the rows are 0, 1, 2, …
+        return np.flatnonzero(valid)
+    return column.compress(valid.take(column))  # take and compress: a few times faster than [ ]
+
+
+def _asked(p: Prepared, names: list[str], section: str) -> np.ndarray:
+    """Units that reached the section and were asked the question (its first variable is not NOT_ASKED)."""
+    return p.reached(section) & (p.values(names[0]) != NOT_ASKED)
+
+
+def _cached_domains(
+    p: Prepared,
+    key: tuple[int, str, bytes],
+    asked: np.ndarray,
+    codes: np.ndarray,
+    k: int,
+    population: np.ndarray | list[float],
+) -> np.ndarray:
+    """`_domains`, once per wave and `key`: the partition's position, the section, the units asked (packed).
+
+    A section's questions without a condition of their own are asked of the same units, so
+    most tables of a section reuse one tally.
+    """
+    if key not in p.domains:
+        section = key[1]
+        state = p.reached(section).astype(np.int64) + asked  # 0 not reached, 1 reached, 2 asked
+        p.domains[key] = _domains(codes, k, state, population)
+    return p.domains[key]
 
 
 def _domains(codes: np.ndarray, k: int, state: np.ndarray, population: np.ndarray | list[float]) -> np.ndarray:
@@ -360,6 +389,7 @@ class _Builder:
         # What every row of a column shares, worked out once per column rather than once per row.
         self.weights = [_base_weights(base) for base in bases]
         self.kish = [kish(w) for w in self.weights]
+        self.totals = [float(w.sum()) for w in self.weights]
         # each earlier wave's column (after the current wave's banner) and the column of the wave it is tested against
         first = len(bases) - len(others)
         column_of = {id(o): first + i for i, o in enumerate(others)}
@@ -392,7 +422,18 @@ class _Builder:
             units = self._units(column) if y is not None else None
             w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
             estimates.append(
-                proportion(hit, hit_squares, rest_squares, w, self.kish[column], population, confidence, y, units)
+                proportion(
+                    hit,
+                    hit_squares,
+                    rest_squares,
+                    w,
+                    self.kish[column],
+                    population,
+                    confidence,
+                    y,
+                    units,
+                    self.totals[column],
+                )
             )
             counts.append(hit)
         self.estimate_row(label, kind, code, estimates, 100.0, counts)
@@ -415,7 +456,7 @@ class _Builder:
     def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
         key = (id(p), name)  # a wave's codes, found once per table and gathered per column
         if key not in self.codes:
-            self.codes[key] = _codes(p.values(name))
+            self.codes[key] = _codes(p, name)
         return self.codes[key]
 
     def _in_wave_test(self, column: int) -> bool:
@@ -497,17 +538,19 @@ class _Builder:
         self.rows.append(TableRow(label, kind, [Cell(v if v is None or v == v else None) for v in values]))
 
     def counts(self, test: Callable[[Prepared], np.ndarray]) -> list[float | None]:
-        """Unweighted counts per column of units meeting `test` (for rows outside the base)."""
+        """Unweighted counts per column of units meeting `test` (for rows outside the base).
+
+        The current wave's columns are counted a partition at a time (one bincount of the
+        partition's columns over the units meeting the test); each earlier wave is one column.
+        """
+        met = np.flatnonzero(test(self.main))  # few units: those outside the base
         out: list[float | None] = []
-        met: dict[int, np.ndarray] = {}  # per wave: the test over all its units, once
-        for base in self.bases:
+        for part in self.main.partitions:
+            k = len(part.labels)
+            out.extend(float(n) for n in np.bincount(part.codes.take(met) + 1, minlength=k + 1)[1:])
+        for base in self.bases[len(out) :]:
             p = base.prepared
-            if p is None:
-                out.append(None)
-                continue
-            if id(p) not in met:
-                met[id(p)] = test(p)
-            out.append(float(np.count_nonzero(met[id(p)].take(base.members))))
+            out.append(None if p is None else float(np.count_nonzero(test(p).take(base.members))))
         return out
 
 
@@ -555,12 +598,20 @@ def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np
     return _Tally(answers, at, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
 
 
-def _codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _codes(p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
     """A coded variable's distinct answers and each unit's position among them.
 
-    Codes are small integers, so a position is the code less the smallest one (no sort);
-    anything else (a number with decimals) goes through np.unique.
+    Codes are small integers, so a position is the code less the smallest one (no sort),
+    straight from an integer column when the dataset has one; anything else (a number with
+    decimals) goes through np.unique.
     """
+    column = p.dataset.data.get_column(name)
+    if column.dtype.is_integer() and not column.null_count() and len(column):
+        codes = column.to_numpy()
+        low, high = int(codes.min()), int(codes.max())
+        if high - low <= TALLY_RANGE:
+            return np.arange(low, high + 1, dtype=float), codes.astype(np.int64, copy=False) - low
+    x = p.values(name)
     if not len(x):
         return np.zeros(1), np.zeros(0, np.int64)
     low, high = float(x.min()), float(x.max())
@@ -570,7 +621,11 @@ def _codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _base_weights(base: _ColumnBase) -> np.ndarray:
-    return base.prepared.weights.take(base.index) if base.prepared is not None else np.empty(0)
+    if base.prepared is None:
+        return np.empty(0)
+    if base.prepared.unweighted:  # ones: no gather of the wave's weights
+        return np.ones(len(base.index))
+    return base.prepared.weights.take(base.index)
 
 
 def _matched(total: _ColumnBase, earlier: _ColumnBase) -> Matched | None:
@@ -628,8 +683,11 @@ def _bases(bases: list[_ColumnBase], spec: AnalysisSpec, index_of=None) -> list[
         if base.prepared is None:
             out.append(Base(0, 0.0, 0.0, math.nan, True))
             continue
-        w = base.prepared.weights[index]
-        total, squares = float(w.sum()), float(np.dot(w, w))
+        if base.prepared.unweighted:
+            total = squares = float(len(index))
+        else:
+            w = base.prepared.weights[index]
+            total, squares = float(w.sum()), float(np.dot(w, w))
         effective = total**2 / squares if squares > 0 else 0.0
         out.append(Base(len(index), total, effective, base.population, len(index) < spec.conventions.low_base))
     return out

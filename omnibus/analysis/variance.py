@@ -123,6 +123,7 @@ def proportion(
     confidence: float = 0.95,
     y: np.ndarray | None = None,
     units: np.ndarray | None = None,
+    total: float | None = None,
 ) -> Estimate:
     """A percentage from its base's weighted tallies: what `ratio` gives for a 0/1 `y` and x = 1.
 
@@ -134,9 +135,10 @@ def proportion(
 
     so a row of a column costs a few sums rather than a pass over its units. The residuals
     themselves (for the overlap covariance between waves) are made only when `y` is given.
+    `total` is Σw when the caller has it already (it is the same for every row of a column).
     """
     n = len(w)
-    total = float(w.sum())
+    total = float(w.sum()) if total is None else total
     if n == 0 or total == 0:
         nan = math.nan
         return Estimate(nan, nan, n, 0.0, population, nan, nan, proportion=True)

@@ -12,19 +12,24 @@ it into the dataset. Paradata (`para_…` columns) follow the questionnaire's va
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import polars as pl
-from django.db.models import TextField
+from django.db import connection
+from django.db.models import Aggregate, TextField
 from django.db.models.functions import Cast
 
 from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
 from omnibus.analysis.spec import Breakdown
 from omnibus.collect.flow import is_answered
 from omnibus.collect.models import Answer, PageEvent
+from omnibus.dataset import columns as vectorised
+from omnibus.dataset.columns import COMPLETED, NOT_STARTED, WEB
 from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.schema import PopulationSchema
@@ -36,11 +41,17 @@ from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.routing import route
 from omnibus.questionnaire.variables import answer_key_owners, variables
 
+EVENT_SCHEMA = {
+    "wave_unit": pl.Int64,
+    "section": pl.String,
+    "page": pl.String,
+    "event": pl.String,
+    "at": pl.Datetime("us", "UTC"),
+}
+TEXT_TIME = "%Y-%m-%d %H:%M:%S%.f"  # how SQLite stores a UTC datetime
+ANSWER_SCHEMA = {"wave_unit": pl.Int64, "key": pl.String, "text": pl.String, "mode": pl.String}  # text: JSON
+logger = logging.getLogger(__name__)
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
-WEB = "web"
-# SectionState's stored statuses (fieldwork's SectionState.Status), named here so that `assemble` needs no Django.
-NOT_STARTED = "not_started"
-COMPLETED = "completed"
 
 
 @dataclass
@@ -70,6 +81,16 @@ class WaveStore:
     events: pl.DataFrame  # wave_unit, section, page, event, at
     breakdowns: tuple[Breakdown, ...] = ()  # the population's default banner
     client_attributes: tuple[str, ...] = ()  # frame attributes a client copy keeps for every unit
+    answers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ANSWER_SCHEMA))  # as ANSWER_SCHEMA
+
+    def unit_answers(self) -> None:
+        """Put the stored answers in each unit's `answers` and `modes` (for routing unit by unit)."""
+        decoded: dict[str, object] = {}  # decoded once per distinct text: few distinct values in a census
+        for unit_id, key, text, mode in self.answers.iter_rows():
+            if text not in decoded:
+                decoded[text] = json.loads(text)
+            self.units[unit_id].answers[key] = decoded[text]  # shared, never changed: routing copies
+            self.units[unit_id].modes[key] = mode
 
 
 @dataclass
@@ -132,38 +153,28 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
         pk: UnitStore(key=key or f"preview-{pk}")
         for pk, key in wave.units.order_by("unit__key", "pk").values_list("pk", "unit__key")
     }
-    # The values come as JSON text and are decoded here, once per distinct text: a census has
-    # a million answers but few distinct values, and per-row JSON decoding was most of the time.
+    # A census has a million answers but far fewer distinct (key, value, mode): the database
+    # groups them, each with its units' ids, and the cursor's rows go straight into a frame.
     answers = (
         Answer.objects.filter(wave_unit__wave=wave)
         .annotate(text=Cast("value", TextField()))
-        .values_list("wave_unit_id", "key", "text", "mode")
+        .values("key", "text", "mode")
+        .annotate(units=_UnitIds("wave_unit_id"))
+        .values_list("key", "text", "mode", "units")
     )
-    decoded: dict[str, object] = {}
-    for unit_id, key, text, mode in answers:
-        if text not in decoded:
-            decoded[text] = json.loads(text)
-        units[unit_id].answers[key] = decoded[text]  # shared, never changed: routing copies what it keeps
-        units[unit_id].modes[key] = mode
+    grouped = _frame_of(answers, {"key": pl.String, "text": pl.String, "mode": pl.String, "units": pl.String})
+    answers_frame = grouped.with_columns(pl.col("units").str.split(",").cast(pl.List(pl.Int64)).alias("wave_unit"))
+    answers_frame = answers_frame.explode("wave_unit").select(ANSWER_SCHEMA.keys())
+    events = (
+        PageEvent.objects.filter(wave_unit__wave=wave)
+        .order_by("wave_unit_id", "at", "pk")
+        .annotate(when=Cast("at", TextField()))  # as text: parsed in one go, not a datetime object per event
+        .values_list("wave_unit_id", "section", "page", "event", "when")
+    )
+    events = _frame_of(events, EVENT_SCHEMA)
     states = SectionState.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "section", "status")
     for unit_id, section, status in states:
         units[unit_id].states[section] = status
-    rows = (
-        PageEvent.objects.filter(wave_unit__wave=wave)
-        .order_by("wave_unit_id", "at", "pk")
-        .values_list("wave_unit_id", "section", "page", "event", "at")
-    )
-    events = pl.DataFrame(
-        list(rows),
-        schema={
-            "wave_unit": pl.Int64,
-            "section": pl.String,
-            "page": pl.String,
-            "event": pl.String,
-            "at": pl.Datetime("us", "UTC"),
-        },
-        orient="row",
-    )
     for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():
         if section:
             units[unit_id].shown_sections.add(section)
@@ -180,9 +191,44 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
         size,
         schema.profile,
         events,
-        schema.breakdowns,
-        schema.client_attributes,
+        breakdowns=schema.breakdowns,
+        client_attributes=schema.client_attributes,
+        answers=answers_frame,
     )
+
+
+class _UnitIds(Aggregate):
+    """The ids of a group's rows, comma-separated (SQLite's group_concat, PostgreSQL's string_agg)."""
+
+    function = "GROUP_CONCAT"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201 - Django's signature
+        return self.as_sql(
+            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s::text, ',')", **extra
+        )
+
+
+def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001 - a values_list QuerySet
+    """A values_list query's rows as a frame, read through the cursor column by column (no model rows).
+
+    Datetimes may come as text (SQLite's as stored, or cast in the query; PostgreSQL's with
+    an offset), parsed here in one go.
+    """
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    data = {}
+    for i, (name, dtype) in enumerate(schema.items()):
+        values = [row[i] for row in found]
+        if isinstance(dtype, pl.Datetime) and values and isinstance(values[0], str):
+            offset = any(sign in values[0][len("2017-10-04 09:00:00") :] for sign in "+-")
+            text = pl.Series(name, values, pl.String)
+            data[name] = text.str.to_datetime(TEXT_TIME + ("%#z" if offset else ""), time_unit="us", time_zone="UTC")
+        else:
+            data[name] = pl.Series(name, values, dtype)
+    return pl.DataFrame(data, schema=schema)
 
 
 def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, PopulationSchema]:  # noqa: ANN001
@@ -212,31 +258,30 @@ def _frame_value(value: object) -> object:
 # -- assembling (no Django) -------------------------------------------------------------------
 
 
-def assemble(store: WaveStore) -> Dataset:
-    """Turn a wave's stored answers into the analysis dataset."""
+def assemble(store: WaveStore, unit_by_unit: bool = False) -> Dataset:
+    """Turn a wave's stored answers into the analysis dataset.
+
+    Routing runs over all units at once (`columns`) unless the wave holds something that
+    `columns.unsupported` names, or `unit_by_unit` asks for the routing engine unit by unit.
+    """
     q = store.questionnaire
     dataset_vars = dataset_variables(q, store.pilot)
     specs = var_specs(q, dataset_vars)
-    owners = answer_key_owners(q)
     ids = list(store.units)
     columns: dict[str, list[object]] = {"unit": [store.units[i].key for i in ids]}
     for name in store.frame_attributes:
         columns[f"frame_{name}"] = [store.frame.get(store.units[i].key, {}).get(name) for i in ids]
-    section_cols: dict[str, list[object]] = {s.id: [] for s in q.sections}
-    var_cols: dict[str, list[object]] = {spec.variable.name: [] for spec in specs}
-    # A unit that never started (most of a census's non-respondents) has the same row as any other.
-    blank = ([NONE] * len(q.sections), [None if s.variable.kind in ("text", "date") else NOT_ASKED for s in specs])
-    for unit_id in ids:
-        unit = store.units[unit_id]
-        started = unit.answers or unit.states or unit.shown_sections
-        flags, values = unit_row(q, specs, unit, owners, store.pilot) if started else blank
-        for section, flag in zip(q.sections, flags, strict=True):
-            section_cols[section.id].append(flag)
-        for spec, value in zip(specs, values, strict=True):
-            var_cols[spec.variable.name].append(value)
-    columns.update({f"section_{sid}": values for sid, values in section_cols.items()})
-    columns.update(var_cols)
-    data = pl.DataFrame(columns, schema=_schema(store.frame_attributes, columns, q, specs))
+    stored = vectorised.decode(store.answers, ids)
+    reason = "asked for" if unit_by_unit else vectorised.unsupported(q, stored)
+    if reason is None:
+        asking = [(s.variable, s.section, s.key if s.item else s.variable.question) for s in specs]
+        flags, values = vectorised.routed_columns(q, asking, stored, len(ids), _unit_states(store, ids), store.pilot)
+    else:
+        logger.info("wave %s: routing unit by unit (%s)", store.slug, reason)
+        flags, values = _routed_unit_by_unit(store, ids, specs)
+    schema = _schema(store.frame_attributes, columns, q, specs)
+    parts = [pl.DataFrame(part, schema={n: schema[n] for n in part}) for part in (columns, flags, values)]
+    data = pl.concat(parts, how="horizontal")
     data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
     attributes = list(store.frame_attributes)
     return Dataset(
@@ -251,6 +296,36 @@ def assemble(store: WaveStore) -> Dataset:
         breakdowns=store.breakdowns,
         client_attributes=store.client_attributes,
     )
+
+
+def _unit_states(store: WaveStore, ids: list[int]) -> vectorised.UnitStates:
+    sections = [s.id for s in store.questionnaire.sections]
+    units = [store.units[i] for i in ids]
+    status = {s: np.array([u.states.get(s, "") for u in units], dtype=object) for s in sections}
+    shown = {s: np.array([s in u.shown_sections for u in units], dtype=bool) for s in sections}
+    return vectorised.UnitStates(status, shown)
+
+
+def _routed_unit_by_unit(
+    store: WaveStore, ids: list[int], specs: list[VarSpec]
+) -> tuple[dict[str, list[object]], dict[str, list[object]]]:
+    """The section flags and variables, routing each unit with the routing engine."""
+    q = store.questionnaire
+    store.unit_answers()
+    owners = answer_key_owners(q)
+    section_cols: dict[str, list[object]] = {s.id: [] for s in q.sections}
+    var_cols: dict[str, list[object]] = {spec.variable.name: [] for spec in specs}
+    # A unit that never started (most of a census's non-respondents) has the same row as any other.
+    blank = ([NONE] * len(q.sections), [None if s.variable.kind in ("text", "date") else NOT_ASKED for s in specs])
+    for unit_id in ids:
+        unit = store.units[unit_id]
+        started = unit.answers or unit.states or unit.shown_sections
+        flags, values = unit_row(q, specs, unit, owners, store.pilot) if started else blank
+        for section, flag in zip(q.sections, flags, strict=True):
+            section_cols[section.id].append(flag)
+        for spec, value in zip(specs, values, strict=True):
+            var_cols[spec.variable.name].append(value)
+    return {f"section_{sid}": values for sid, values in section_cols.items()}, var_cols
 
 
 def unit_row(
