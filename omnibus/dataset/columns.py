@@ -97,6 +97,8 @@ def unsupported(questionnaire: Questionnaire, stored: dict[str, StoredKey]) -> s
     for question in questionnaire.questions():
         if question.type not in TRANSLATED_TYPES:
             return f"question {question.id}: type {question.type!r} is not translated to columns"
+        if question.as_at is not None:  # its date variable's rules (the default date, none for a box) are the kind's
+            return f"question {question.id}: the date a figure relates to (as_at) is not translated to columns"
         keys = answer_keys(question, questionnaire)
         own = {question.id, *keys}
         if names & own or len(set(keys)) != len(keys):
