@@ -43,6 +43,17 @@ def create(*extra: str):
     return CliRunner().invoke(wave, args)
 
 
+def test_codes_export_warns_when_its_links_use_the_local_address(frame: None, settings) -> None:  # noqa: ANN001
+    assert create().exit_code == 0
+    settings.BASE_URL = ""
+    local = CliRunner().invoke(codes, ["export", "cso-w3"])
+    assert local.exit_code == 0 and "OMNIBUS_BASE_URL is not set" in local.stderr
+    assert "http://127.0.0.1:8000/s/" in local.stdout
+    settings.BASE_URL = "https://survey.example.org"
+    configured = CliRunner().invoke(codes, ["export", "cso-w3"])
+    assert configured.stderr == "" and "https://survey.example.org/s/" in configured.stdout
+
+
 def test_create_list_and_export(frame: None, tmp_path: Path) -> None:
     result = create()
     assert result.exit_code == 0, result.output
@@ -112,7 +123,7 @@ def test_exporting_codes_is_audited_and_erased_codes_are_gone(frame: None) -> No
     assert AuditEvent.objects.filter(action="exported", wave__slug="cso-w3").count() == 1
     erase_contacts(Wave.objects.get(slug="cso-w3"), "test", before_retention=True)
     result = CliRunner().invoke(codes, ["export", "cso-w3"])
-    assert result.exit_code == 0 and result.output.strip() == "unit_key,unit_name,access_code,link"
+    assert result.exit_code == 0 and result.stdout.strip() == "unit_key,unit_name,access_code,link"
 
 
 def test_with_two_populations_loaded_create_asks_for_one_and_keeps_the_frames(frame: None) -> None:

@@ -249,6 +249,12 @@ def codes() -> None:
 def codes_export(wave_slug: str, output: Path | None) -> None:
     """Write WAVE's units with their access codes and links, as CSV for a mail merge."""
     chosen = wave_named(wave_slug)
+    if not settings.BASE_URL:  # the demo's address: a mail merge for respondents needs the real one
+        click.echo(
+            f"Warning: OMNIBUS_BASE_URL is not set, so the links start with {LOCAL_BASE_URL}, this machine's "
+            "demo address; set it to the address respondents reach the site at before a mail merge",
+            err=True,
+        )
     try:
         text = codes_csv(chosen, settings.BASE_URL or LOCAL_BASE_URL)
     except ValueError as error:  # the codes were sealed with another key
