@@ -119,13 +119,14 @@ def add_variable_source(source: VariableSource) -> None:
         _SOURCES.append(source)
 
 
-def build_dataset(wave, themes: bool = True) -> Dataset:  # noqa: ANN001 - a fieldwork Wave (Django model)
+def build_dataset(wave, themes: bool = True, unit_key: str | None = None) -> Dataset:  # noqa: ANN001 - a Wave
     """The analysis dataset of a wave: one row per wave unit, per the contract in analysis.dataset.
 
     With `themes`, the variables of the rooms above are added: each coded open variable is followed
     by its themes as a multiple-response question (see `add_variable_source` and coding.themes).
+    With `unit_key`, only that unit's row (the back office's unit page), read without the rest.
     """
-    dataset = assemble(read_wave(wave))
+    dataset = assemble(read_wave(wave, unit_key))
     if not themes:
         return dataset
     for source in _SOURCES:
@@ -146,17 +147,19 @@ def _pilot_only(questionnaire: Questionnaire, question_id: str) -> bool:
 # -- reading the store (Django) ---------------------------------------------------------------
 
 
-def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
-    """Everything the dataset needs from the database, in a handful of queries."""
+def read_wave(wave, unit_key: str | None = None) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
+    """Everything the dataset needs from the database, in a handful of queries (one unit's, with `unit_key`)."""
     questionnaire = questionnaire_of(wave.questionnaire)
+    of_wave = {"wave_unit__wave": wave} | ({"wave_unit__unit__key": unit_key} if unit_key is not None else {})
+    wave_units = wave.units.filter(unit__key=unit_key) if unit_key is not None else wave.units
     units = {
         pk: UnitStore(key=key or f"preview-{pk}")
-        for pk, key in wave.units.order_by("unit__key", "pk").values_list("pk", "unit__key")
+        for pk, key in wave_units.order_by("unit__key", "pk").values_list("pk", "unit__key")
     }
     # A census has a million answers but far fewer distinct (key, value, mode): the database
     # groups them, each with its units' ids, and the cursor's rows go straight into a frame.
     answers = (
-        Answer.objects.filter(wave_unit__wave=wave)
+        Answer.objects.filter(**of_wave)
         .annotate(text=Cast("value", TextField()))
         .values("key", "text", "mode")
         .annotate(units=_UnitIds("wave_unit_id"))
@@ -166,13 +169,13 @@ def read_wave(wave) -> WaveStore:  # noqa: ANN001 - a fieldwork Wave
     answers_frame = grouped.with_columns(pl.col("units").str.split(",").cast(pl.List(pl.Int64)).alias("wave_unit"))
     answers_frame = answers_frame.explode("wave_unit").select(ANSWER_SCHEMA.keys())
     events = (
-        PageEvent.objects.filter(wave_unit__wave=wave)
+        PageEvent.objects.filter(**of_wave)
         .order_by("wave_unit_id", "at", "pk")
         .annotate(when=Cast("at", TextField()))  # as text: parsed in one go, not a datetime object per event
         .values_list("wave_unit_id", "section", "page", "event", "when")
     )
     events = _frame_of(events, EVENT_SCHEMA)
-    states = SectionState.objects.filter(wave_unit__wave=wave).values_list("wave_unit_id", "section", "status")
+    states = SectionState.objects.filter(**of_wave).values_list("wave_unit_id", "section", "status")
     for unit_id, section, status in states:
         units[unit_id].states[section] = status
     for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():

@@ -87,7 +87,7 @@ def unit_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     wave, wave_unit = _wave_unit(slug, key)
     audit.record(request.user, AuditEvent.VIEWED, wave_unit, wave, f"unit page of {key} (answers and contacts)")
     states = {s.section: s for s in wave_unit.sections.select_related("last_respondent")}
-    sections = unit_answers(build_dataset(wave), key)
+    sections = unit_answers(build_dataset(wave, unit_key=key), key)
     context = {
         "wave": wave,
         "wave_unit": wave_unit,

@@ -213,3 +213,15 @@ def test_texts_read_from_the_store_keep_every_character(wave, give):
     give(wave, "840", {"CSWAmult": 1, "MultChal": text, "SuppSou": [14], "SuppSou_14_text": ""})
     row = build_dataset(wave).data.filter(pl.col("unit") == "840").row(0, named=True)
     assert row["MultChal"] == text and row["SuppSou_14_text"] == "" and row["SuppSou_14"] == 1
+
+
+@pytest.mark.django_db
+def test_one_units_row_read_alone_equals_its_row_of_the_whole_wave(make_wave):
+    wave = make_wave("cso-one-unit")
+    simulate(wave, seed=11, response_rate=0.6)
+    whole = build_dataset(wave).data
+    answered = wave.units.filter(answers__isnull=False).select_related("unit").distinct()
+    for unit in [answered.first(), wave.units.exclude(pk__in=answered).select_related("unit").first()]:
+        alone = build_dataset(wave, unit_key=unit.unit.key).data
+        assert alone.height == 1
+        assert_frame_equal(alone, whole.filter(pl.col("unit") == unit.unit.key))
