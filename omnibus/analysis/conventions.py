@@ -47,7 +47,7 @@ def number_text(value: float | Fraction, decimals: int = 0, grouped: bool = Fals
     return f"{rounded:,}" if grouped else str(rounded)
 
 
-def published(value: float, decimals: int) -> float:
+def published(value: float) -> float:
     """The number to store where a reader's program rounds it again (a spreadsheet cell).
 
     The exact k/n (float noise snapped away), so a number format rounding half up shows what

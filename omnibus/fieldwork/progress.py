@@ -15,7 +15,6 @@ units; the rest are plain functions of it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -26,7 +25,7 @@ from omnibus.analysis.profile import counted_sections
 from omnibus.analysis.spec import Breakdown
 from omnibus.fieldwork.models import SectionState, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.frame.schema import schema_from_dict
+from omnibus.frame.store import stored_schema
 
 
 class Response(models.TextChoices):
@@ -108,4 +107,4 @@ def profile_breakdowns(wave: Wave) -> list[Breakdown]:
     """Table 3's breakdowns: the profile the wave's population declares (none for a wave without a frame)."""
     if wave.population is None:
         return []
-    return list(schema_from_dict(json.loads(wave.population.schema), wave.population.slug).profile)
+    return list(stored_schema(wave.population).profile)

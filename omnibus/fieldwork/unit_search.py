@@ -9,7 +9,6 @@ checked against the choices offered: an unknown one is named, never a crash.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -17,8 +16,7 @@ from omnibus.fieldwork.codes import normalise
 from omnibus.fieldwork.models import Wave
 from omnibus.fieldwork.progress import Response, UnitProgress, menu_section_ids, wave_progress
 from omnibus.fieldwork.waves import find_wave_unit
-from omnibus.frame.schema import schema_from_dict
-from omnibus.frame.store import FrameUnit, frame_as_of
+from omnibus.frame.store import FrameUnit, frame_as_of, stored_schema
 
 SEARCH_CHARS = 100  # of the search text kept: a name or a code is far shorter
 
@@ -51,7 +49,7 @@ def attribute_choices(wave: Wave) -> list[AttributeChoice]:
     """The wave's population's category and band attributes, in declared order (none for a wave without one)."""
     if wave.population is None:
         return []
-    schema = schema_from_dict(json.loads(wave.population.schema), wave.population.slug)
+    schema = stored_schema(wave.population)
     return [
         AttributeChoice(c.name, c.label or c.name, c.allowed())
         for c in schema.columns

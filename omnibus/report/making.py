@@ -15,8 +15,7 @@ from pathlib import Path
 from omnibus.analysis.spec import AnalysisSpec, SpecError, load_spec, with_banner
 from omnibus.dataset.build import build_dataset
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.frame.schema import UnitNoun
-from omnibus.frame.store import stored_schema
+from omnibus.fieldwork.waves import unit_noun
 from omnibus.report import write_docx, write_html, write_pdf
 from omnibus.report.build import ReportInputs, build_report
 from omnibus.report.chapters import open_responses
@@ -59,8 +58,8 @@ def read_specs(wave, spec_path: Path | None) -> tuple[ReportSpec, AnalysisSpec]:
 
 
 def population_units(wave) -> str:  # noqa: ANN001 - a Wave
-    """What the wave's units are called in the report's sentences: its population's plural unit noun."""
-    return stored_schema(wave.population).unit.plural if wave.population is not None else UnitNoun().plural
+    """What the wave's units are called in the report's sentences: the plural of `fieldwork.waves.unit_noun`."""
+    return unit_noun(wave).plural
 
 
 def report_inputs(wave, earlier: Sequence, spec: ReportSpec, analysis: AnalysisSpec, say: Say) -> ReportInputs:  # noqa: ANN001

@@ -255,7 +255,7 @@ def _row(sheet, row: int, table_row, table: Table, f: _Formats, c: Conventions) 
             if cell.value is not None and not c.shown(table.bases[j].n):
                 sheet.write(row + 1, 1 + 2 * j, c.suppressed, f.symbol)
                 continue
-            value = None if cell.value is None else published(cell.value, c.decimals)
+            value = None if cell.value is None else published(cell.value)
             _value(sheet, row + 1, 1 + 2 * j, value, f.net if kind == "net" else f.percent, c)
             if cell.letters:
                 sheet.write(row + 1, 2 + 2 * j, cell.letters, f.sig)
@@ -413,7 +413,7 @@ def _response(sheet, f: _Formats, main: Dataset, spec: AnalysisSpec) -> None:
         sheet.write(row, 0, r.title)
         sheet.write_number(row, 1, r.complete, f.number)
         sheet.write_number(row, 2, r.partial, f.number)
-        sheet.write_number(row, 3, published(r.rate, 1), f.decimal)
+        sheet.write_number(row, 3, published(r.rate), f.decimal)
         row += 1
     sheet.write(row, 0, f"Response rate: (complete + partial) / N, N = {main.population_size}.", f.italic)
     row += 2
