@@ -12,6 +12,7 @@ from django.db import transaction
 from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX, digest, new_code, seal, unseal
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.models import Population, Unit
 from omnibus.frame.schema import UnitNoun
 from omnibus.frame.store import frame_as_of, stored_schema
@@ -124,10 +125,13 @@ def find_wave_unit(code: str) -> WaveUnit | None:
 def unit_noun(wave: Wave) -> UnitNoun:
     """What a unit of the wave is called in the wording respondents see ("your forum's access code").
 
-    The one place respondent wording takes its noun from: the wave's population declares it (a
-    preview wave, of no population, says "organisation"); a questionnaire setting that overrides
-    the population's noun belongs here too.
+    The one place respondent and report wording take their noun from: the questionnaire's
+    `settings: unit:` where it differs from the population's, else the wave's population's (a
+    preview wave, of no population, says "organisation").
     """
+    own = questionnaire_of(wave.questionnaire).settings.unit
+    if own is not None:
+        return UnitNoun(own.noun, own.plural)
     if wave.population_id is None:
         return UnitNoun()
     return stored_schema(wave.population).unit

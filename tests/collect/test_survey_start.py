@@ -244,3 +244,16 @@ def test_the_start_page_names_the_unit_as_the_waves_population_does(wave: Wave, 
     page = invited.get("/survey/").content.decode()
     # The page's own words name a forum; the introduction is the (CSO) questionnaire's, whatever it says.
     assert "Your invitation email gives your forum’s access code." in page and "authority’s" not in page
+
+
+def test_a_questionnaires_own_unit_noun_overrides_the_populations(wave: Wave) -> None:
+    from pathlib import Path
+
+    from omnibus.report.making import population_units
+    from tests.waves import open_wave_of
+
+    forums = open_wave_of(Path(__file__).resolve().parents[1] / "questionnaires" / "linear.yaml", "forums-noun")
+    assert (population_units(forums), population_units(wave)) == ("forums", "local authorities")
+    invited = Client()
+    invited.get(f"/s/{code_of(forums.units.first())}")
+    assert "Your invitation email gives your forum’s access code." in invited.get("/survey/").content.decode()
