@@ -55,6 +55,7 @@ SERVERS: dict[str, list[str]] = {
     "gunicorn": ["-m", "omnibus", "serve", "--workers", "2", "--threads", "4"],
     "gunicorn-log": ["-m", "omnibus", "serve", "--workers", "2", "--threads", "4", "--access-log"],
     "gunicorn-sync": ["-m", "omnibus", "serve", "--workers", "2", "--threads", "1"],
+    "gunicorn-4x1": ["-m", "gunicorn", "-w", "4", "-k", "gthread", "--threads", "1", "--keep-alive", "75"],
     "granian": ["-m", "granian", "--interface", "wsgi", "--workers", "2", "--blocking-threads", "4"],
     "granian-log": [
         "-m",
@@ -85,6 +86,9 @@ def server_command(name: str, port: int, app: str) -> list[str]:
     """The command line of server `name` on `port` serving `app` (plain HTTP, so insecure cookies)."""
     args = [sys.executable, *SERVERS[name]]
     log = "--access-log" in args
+    if args[2] == "gunicorn":  # gunicorn's own command, with settings `omnibus serve` has no option for
+        folder = ["--chdir", str(ROOT / "bench")] if app == TRIVIAL else []
+        return [*args, *folder, "--bind", f"127.0.0.1:{port}", app]
     if "omnibus" in args and app == TRIVIAL:
         args = [sys.executable, *GUNICORN, *(["--access-logfile", "-"] if log else []), "--chdir", str(ROOT / "bench")]
         return [*args, "--bind", f"127.0.0.1:{port}", app]
@@ -131,7 +135,7 @@ def served_cpu(name: str, app: str, targets: dict[str, str], cookie: str, second
 
 def _wrk(url: str, cookie: str, seconds: int) -> int:
     """Requests answered by `url` in `seconds` over keep-alive connections; exits on any error."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "-H", f"Cookie: {cookie}", url]
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "-H", f"Cookie: {cookie}", url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     if "Non-2xx" in output or "Socket errors" in output:  # wrk counts a status of 400 or more, not a redirect
         sys.exit(f"wrk {url}:\n{output}")
