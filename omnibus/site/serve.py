@@ -11,6 +11,7 @@ see (secure cookies above all) is put into the environment before Django is impo
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -133,6 +134,8 @@ def gunicorn_options(options: ServeOptions) -> dict[str, object]:
         "proc_name": "omnibus",
         # Page-shown paradata waits in each worker to be written in batches: written as the worker stops.
         "worker_exit": _write_waiting_paradata,
+        # What every request reuses (Django, the views, the parsed URLs) is set aside from the collector.
+        "post_worker_init": _freeze_what_was_loaded,
         # The control socket has one default path per user: a second server on the machine would take it over.
         "control_socket_disable": True,
     }
@@ -205,6 +208,21 @@ def run(options: ServeOptions, say: Callable[[str], None] = print) -> None:
         f"{'secure' if options.secure_cookies else 'insecure'} cookies)"
     )
     _Server(gunicorn_options(options)).run()
+
+
+def _freeze_what_was_loaded(worker: object) -> None:
+    """gunicorn's post_worker_init hook: load the views, then keep what is loaded out of garbage collection.
+
+    A worker holds a few hundred thousand objects from start-up (Django, the views, the
+    libraries they import) that live as long as it does. Left to the cyclic garbage collector,
+    each full collection walks them all; `gc.freeze` moves them to a generation it never walks
+    (the use Python's documentation gives for it). Requests' own objects are collected as before.
+    """
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - imports every view module now, not on the first request
+    gc.collect()
+    gc.freeze()
 
 
 def _write_waiting_paradata(server: object, worker: object) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import socket
@@ -63,6 +64,17 @@ def test_threads_choose_gthread_workers() -> None:
     assert gunicorn_options(ServeOptions(workers=3, threads=4))["worker_class"] == "gthread"
     assert gunicorn_options(ServeOptions())["workers"] == (os.cpu_count() or 1) + 1
     assert gunicorn_options(ServeOptions())["worker_class"] == "gthread"  # threads keep connections alive
+
+
+def test_each_worker_sets_what_it_loaded_aside_from_the_garbage_collector() -> None:
+    freeze = gunicorn_options(ServeOptions())["post_worker_init"]
+    gc.unfreeze()
+    try:
+        freeze(None)
+        assert "omnibus.collect.views" in sys.modules  # the views are loaded before the first request
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
 
 
 def test_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
