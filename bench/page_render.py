@@ -1,14 +1,14 @@
 """The CPU of rendering the survey's pages (question pages, menu, check, start), in one process. Prints figures.
 
-    .venv/bin/python bench/page_render.py [--units 3] [--repeat 30] [--profile] [--html FOLDER]
+    .venv/bin/python bench/page_render.py [--units 3] [--repeat 10] [--profile] [--html FOLDER]
 
 `bench/page_cpu.py` times a whole answered page; this one isolates its template render.
 Respondents answer every section of the example questionnaire through Django's test client
 on a scratch PostgreSQL database (as `survey_load.py` makes it); each page the survey
 renders on the way (every question page routing reaches, the menu, each section's check
 page, the start page) is captured with its context and request, then rendered again
-5 × `--repeat` times as the view renders it (context processors, CSRF token and all), timed
-in CPU seconds of this process (the least of 5 rounds), so other work on the machine
+10 × `--repeat` times as the view renders it (context processors, CSRF token and all), timed
+in CPU seconds of this process (the least of 10 rounds), so other work on the machine
 does not inflate it.
 
 `--profile` prints where that CPU goes (cProfile on CPU time, by cumulative time).
@@ -26,7 +26,6 @@ import random
 import re
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -35,10 +34,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import survey_load  # noqa: E402 - after the path is set
-from page_cpu import hidden  # noqa: E402
+from page_cpu import hidden, scratch_wave  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/omnibus_bench_page_render"
-ROUNDS = 5
+ROUNDS = 10
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
@@ -149,24 +148,14 @@ def main() -> None:
     """Set up a scratch wave, capture the survey's pages as respondents answer, time rendering each."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=3, help="respondents answering (more reach more routes)")
-    parser.add_argument("--repeat", type=int, default=20, help="renders timed per page in each of 5 rounds")
+    parser.add_argument("--repeat", type=int, default=10, help="renders timed per page in each of 10 rounds")
     parser.add_argument("--profile", action="store_true", help="print where the CPU goes")
     parser.add_argument("--html", type=Path, help="write each page's HTML into this folder")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-"))
-    os.environ.update(survey_load.deployment_environment(args.database_url, folder))
-    os.environ["OMNIBUS_SECURE_COOKIES"] = "0"
-    survey_load.scratch_database(args.database_url)
-    from omnibus.core.setup import setup_django
-
-    setup_django()
+    units, q = scratch_wave(args.database_url, args.units)
     from django.test import Client
 
-    from omnibus.questionnaire.loader import load
-
-    units = survey_load.set_up(args.units, folder)
-    q = load(survey_load.QUESTIONNAIRE)
     captured = Captured()
     captured.install()
     rng = random.Random(1)
