@@ -70,6 +70,20 @@ def answer_section(client, code: str, q, rng: random.Random, profiler: cProfile.
     return answered, spent
 
 
+def scratch_wave(database_url: str, units: int) -> tuple[list[tuple[int, str]], object]:
+    """Django set up on a fresh scratch database with a wave of `units` units: their (id, code), the questionnaire."""
+    folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-"))
+    os.environ.update(survey_load.deployment_environment(database_url, folder))
+    os.environ["OMNIBUS_SECURE_COOKIES"] = "0"
+    survey_load.scratch_database(database_url)
+    from omnibus.core.setup import setup_django
+
+    setup_django()
+    from omnibus.questionnaire.loader import load
+
+    return survey_load.set_up(units, folder), load(survey_load.QUESTIONNAIRE)
+
+
 def main() -> None:
     """Set up a scratch wave, answer a section for each unit, print the CPU per answered page."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -77,19 +91,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="print where the CPU goes")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-"))
-    os.environ.update(survey_load.deployment_environment(args.database_url, folder))
-    os.environ["OMNIBUS_SECURE_COOKIES"] = "0"
-    survey_load.scratch_database(args.database_url)
-    from omnibus.core.setup import setup_django
-
-    setup_django()
+    units, q = scratch_wave(args.database_url, args.units)
     from django.test import Client
 
-    from omnibus.questionnaire.loader import load
-
-    units = survey_load.set_up(args.units, folder)
-    q = load(survey_load.QUESTIONNAIRE)
     rng = random.Random(1)
     profiler = cProfile.Profile(time.process_time) if args.profile else None
     answered, spent = 0, 0.0

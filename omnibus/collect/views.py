@@ -388,6 +388,7 @@ def _render_page(
         "visit": visit,
         "section": section,
         "view": view,
+        "answer": f"collect/answer_{view.kind}.html",  # named here, so the page includes a fixed name
         "back": back,
         "seen": fingerprint(route.live, keys),
         "next": request.GET.get("next") or request.POST.get("next") or "",

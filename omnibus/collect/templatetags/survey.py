@@ -28,3 +28,13 @@ def prose(text: str | None, css: str = "govuk-body") -> SafeString:
         else:
             parts.append(format_html('<p class="{}">{}</p>', css, _inline(" ".join(lines))))
     return mark_safe("".join(parts))  # noqa: S308 - each part was built with format_html
+
+
+@register.filter
+def question_number(number: str | None) -> SafeString:
+    """The question's printed number ("Q9a") before its text, or nothing for an unnumbered question.
+
+    A filter rather than an included template: it is shown on every question page and on
+    each row of Check your answers, where an include costs several times as much.
+    """
+    return format_html('<span class="omnibus-question-number">{}</span> ', number) if number else mark_safe("")
