@@ -64,7 +64,6 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "omnibus.core.csrf.csrf_token",  # Django's token, masked with one random read (see csrf.py)
             ],
         },
     },
