@@ -652,8 +652,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def report(args: argparse.Namespace, people: list, stats: Stats, seconds: float, counts: tuple, cpu: tuple) -> None:
-    """Print the figures."""
+def report(
+    args: argparse.Namespace,
+    people: list,
+    stats: Stats,
+    seconds: float,
+    counts: tuple,
+    cpu: tuple,
+    client: float | None = None,
+) -> None:
+    """Print the figures (`client`: this process's own CPU seconds while the respondents ran)."""
     finished = sum(1 for p in people if p.done)
     lat, answered = stats.latencies, stats.answered
     sent, lost, changed, unexpected = counts
@@ -677,6 +685,8 @@ def report(args: argparse.Namespace, people: list, stats: Stats, seconds: float,
         f"server CPU  {(app + db) * per:.1f} ms per answered page "
         f"(application {app * per:.1f} ms, PostgreSQL {db * per:.1f} ms; {app:.1f} s + {db:.1f} s in all)"
     )
+    if client is not None:  # the load generator shares the machine: it must stay well below the server
+        print(f"client CPU  {client * per:.1f} ms per answered page ({client:.1f} s in all, this process)")
     if stats.served_by:
         alternated = sum(1 for p in people if len(p.servers) > 1)
         by_server = dict(sorted(stats.served_by.items()))
@@ -742,7 +752,9 @@ def main() -> None:
     try:
         meter.start()
         codes = [code for _, code in units]
+        client = time.process_time()
         people, stats, seconds = asyncio.run(run_all(f"http://127.0.0.1:{ports[-1]}", codes, load(QUESTIONNAIRE), args))
+        client = time.process_time() - client
         cpu = meter.stop()
         for process in processes[args.servers : args.servers + 1]:
             if process.poll() is not None:
@@ -752,7 +764,7 @@ def main() -> None:
             stop(process)
     print(f"load average {load_average()} (after)")
     counts = compare(people, {code: unit for unit, code in units})
-    report(args, people, stats, seconds, counts, cpu)
+    report(args, people, stats, seconds, counts, cpu, client)
     print(f"logs        {folder}")
 
 
