@@ -38,6 +38,7 @@ import asyncio
 import csv
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -48,10 +49,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +63,7 @@ from omnibus.collect import finishing  # noqa: E402 - after the path is set
 from omnibus.questionnaire.loader import load  # noqa: E402
 from omnibus.questionnaire.model import Question, Questionnaire  # noqa: E402
 from omnibus.questionnaire.naming import specify_key  # noqa: E402
-from omnibus.questionnaire.routing import route  # noqa: E402
+from omnibus.questionnaire.routing import Route, route  # noqa: E402
 from omnibus.questionnaire.validation import page_fields  # noqa: E402
 
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -73,6 +75,12 @@ HAPROXY = "/usr/sbin/haproxy"
 PORTS = range(8160, 8190)  # the ports this benchmark may listen on
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
+# The tags a respondent's browser acts on, and their attributes: the server's HTML always quotes
+# attribute values with " and escapes any " or > inside them, so a regex reads them exactly.
+TAG = re.compile(r"<(input|textarea|a)\s([^>]*)>")
+ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+FORM_ENCODED = {"Content-Type": "application/x-www-form-urlencoded"}
+TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)  # no answer from the server
 TEXTS = ["We use a regional partnership.", "Café £1,500 – “quoted” <b>not bold</b>", "Line one\r\nLine two", "Ñ ✓"]
 
 SYNTHETIC_SCHEMA = """\
@@ -327,30 +335,50 @@ class CpuMeter:
 # -- one respondent ------------------------------------------------------------------------------
 
 
-class Form(HTMLParser):
-    """What a browser would know of a page: its form's hidden values and the fields offered."""
+class Form:
+    """What a browser would know of a page: its form's hidden values and the fields offered.
+
+    Read with a regex rather than an HTML parser: the load generator's CPU competes with the
+    server's on one machine, and html.parser cost as much per page as the server's template.
+    """
 
     def __init__(self, html: str) -> None:
-        super().__init__()
         self.hidden: dict[str, str] = {}
         self.fields: dict[str, list[str]] = {}  # name -> the values of its radios or checkboxes ([] for a box)
         self.links: list[str] = []
-        self.feed(html)
+        for tag, attributes in TAG.findall(html):
+            self.read(tag, {k: unescape(v) if "&" in v else v for k, v in ATTRIBUTE.findall(attributes)})
         self.error = "govuk-error-summary" in html
         self.conflict = "A colleague changed the answers" in html
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Collect inputs, text areas and links."""
-        a = {k: v or "" for k, v in attrs}
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        elif tag in ("input", "textarea") and a.get("name"):
+    def read(self, tag: str, a: dict[str, str]) -> None:
+        """Collect an input, a text area or a link."""
+        if tag == "a":
+            if a.get("href"):
+                self.links.append(a["href"])
+        elif a.get("name"):
             if a.get("type") == "hidden":
                 self.hidden[a["name"]] = a.get("value", "")
             elif a.get("type") in ("radio", "checkbox"):
                 self.fields.setdefault(a["name"], []).append(a.get("value", ""))
             else:
                 self.fields.setdefault(a["name"], [])
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the server answered to one request."""
+
+    status: int
+    path: str  # the path asked for
+    location: str | None  # where a redirect points
+    served_by: str | None  # the server behind the load balancer that answered
+    text: str
+
+    @property
+    def is_redirect(self) -> bool:
+        """A 3xx with somewhere to go."""
+        return 300 <= self.status < 400 and self.location is not None
 
 
 @dataclass
@@ -380,16 +408,20 @@ class Failed(Exception):
 
 
 class Respondent:
-    """One simulated person answering for one unit, with a browser's cookie jar."""
+    """One simulated person answering for one unit, with a browser's cookie jar and keep-alive connection.
+
+    HTTP goes through aiohttp (its HTTP parser is compiled): the load generator runs on the
+    server's machine, and what it spends per request is taken from the server.
+    """
 
     def __init__(self, base: str, code: str, q: Questionnaire, stats: Stats, rng: random.Random, args) -> None:  # noqa: ANN001
         self.most = args.max_sections  # the most sections this person answers
         self.think = args.think_time  # mean seconds between clicks (0: none)
-        # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
-        limits = httpx.Limits(keepalive_expiry=30)
-        self.client = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=False, limits=limits)
+        self.base = base
+        self.client: aiohttp.ClientSession | None = None  # opened by run(), in the event loop
         self.code, self.q, self.stats, self.rng = code, q, stats, rng
         self.sent: dict[str, object] = {}  # every answer key -> the value the server should keep
+        self.routing: Route | None = None  # routing on `sent`, once per page (None: not yet worked out)
         self.sections: list[str] = []
         self.in_doubt: set[str] = set()  # keys of a page whose POST got no answer: not compared
         self.servers: set[str] = set()  # the servers that answered this person
@@ -400,41 +432,64 @@ class Respondent:
         if self.think:
             await asyncio.sleep(self.rng.expovariate(1 / self.think))
 
-    async def request(self, method: str, url: str, data: dict | None = None) -> httpx.Response:
+    def session(self) -> aiohttp.ClientSession:
+        """This person's browser: a cookie jar and one keep-alive connection of their own, redirects not followed."""
+        # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
+        connector = aiohttp.TCPConnector(limit=1, keepalive_timeout=30)
+        jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keep cookies from an IP address (127.0.0.1)
+        return aiohttp.ClientSession(connector=connector, cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=300))
+
+    async def fetch(self, method: str, url: str, data: dict | None = None) -> Reply:
+        """One HTTP request and its whole answer (a transport error is raised: TRANSPORT_ERRORS)."""
+        if self.client is None:
+            raise RuntimeError("fetch() outside run(): the session is opened there")
+        body, headers = (urlencode(data, doseq=True), FORM_ENCODED) if data is not None else (None, None)
+        target = url if "://" in url else self.base + url
+        async with self.client.request(method, target, data=body, headers=headers, allow_redirects=False) as response:
+            text = await response.text()
+            return Reply(
+                response.status,
+                response.url.path,
+                response.headers.get("Location"),
+                response.headers.get("X-Served-By"),
+                text,
+            )
+
+    async def request(self, method: str, url: str, data: dict | None = None) -> Reply:
         """One request, timed; a status other than 2xx or 3xx is an error."""
         began = time.perf_counter()
         try:
-            response = await self.client.request(method, url, data=data)
-        except httpx.HTTPError as error:
+            reply = await self.fetch(method, url, data)
+        except TRANSPORT_ERRORS as error:
             self.stats.error("transport", f"{method} {url}: {error!r}")
             raise Failed from error
         self.stats.record(f"{method} {_kind(url)}", time.perf_counter() - began)
-        if "x-served-by" in response.headers:
-            self.servers.add(response.headers["x-served-by"])
-            self.stats.served_by[response.headers["x-served-by"]] += 1
-        if response.status_code >= 400:
-            self.stats.error(f"HTTP {response.status_code}", f"{method} {url}: {response.text[:300]}")
+        if reply.served_by is not None:
+            self.servers.add(reply.served_by)
+            self.stats.served_by[reply.served_by] += 1
+        if reply.status >= 400:
+            self.stats.error(f"HTTP {reply.status}", f"{method} {url}: {reply.text[:300]}")
             raise Failed
-        return response
+        return reply
 
     async def visit(self, url: str) -> tuple[str, Form]:
         """GET a page and follow its redirects as a browser does: the final path and its form."""
-        response = await self.request("GET", url)
-        while response.is_redirect:
-            response = await self.request("GET", response.headers["location"])
-        return response.url.path, Form(response.text)
+        reply = await self.request("GET", url)
+        while reply.is_redirect:
+            reply = await self.request("GET", reply.location)
+        return reply.path, Form(reply.text)
 
     async def post(self, url: str, data: dict) -> tuple[str, Form]:
         """POST a form; a redirect is followed, a page shown again is returned as it is."""
-        response = await self.request("POST", url, data=data)
-        if response.is_redirect:
-            return await self.visit(response.headers["location"])
-        return response.url.path, Form(response.text)
+        reply = await self.request("POST", url, data=data)
+        if reply.is_redirect:
+            return await self.visit(reply.location)
+        return reply.path, Form(reply.text)
 
     async def run(self) -> None:
         """The whole visit: sign in, answer some sections, finish."""
         try:
-            async with self.client:
+            async with self.session() as self.client:
                 path, form = await self.visit(f"/s/{self.code}")
                 data = {**form.hidden, "code": self.code, "name": "Bench respondent", "role": "Analyst"}
                 await self.pause()
@@ -476,6 +531,7 @@ class Respondent:
             self.stats.answered.append(time.perf_counter() - began)
             self.in_doubt -= kept.keys()
             self.sent.update(kept)
+            self.routing = None  # worked out again, once, for checking the next page and answering it
             if form.error or form.conflict:
                 raise self.fail("page shown again", f"{path}: {'conflict' if form.conflict else 'error summary'}")
             self.check_next(question, path_after)
@@ -494,7 +550,7 @@ class Respondent:
 
         It checks first that the page offers what routing offers.
         """
-        now = route(self.q, self.sent)
+        now = self.routed()
         items = now.items.get(question.id, [])
         expected = page_fields(question, self.q, items)
         offered = {str(o.code) for o in now.options.get(question.id, [])}
@@ -512,9 +568,15 @@ class Respondent:
     def check_next(self, question: Question, path: str) -> None:
         """The page after this one must be the one routing says comes next."""
         section = self.q.section(question.section)
-        following = finishing.next_page(self.q, section, route(self.q, self.sent), question.id)
+        following = finishing.next_page(self.q, section, self.routed(), question.id)
         if following is not None and not path.endswith(f"/{following.id}/"):
             raise self.fail("navigation differs", f"after {question.id} went to {path}, routing says {following.id}")
+
+    def routed(self) -> Route:
+        """Routing on everything sent so far, worked out once per page (choosing and checking both read it)."""
+        if self.routing is None:
+            self.routing = route(self.q, self.sent)
+        return self.routing
 
     def fail(self, kind: str, detail: str) -> Failed:
         """Record an error and stop this respondent."""
