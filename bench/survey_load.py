@@ -253,24 +253,23 @@ def stop(process: subprocess.Popen) -> None:
 # -- server CPU, from /proc ------------------------------------------------------------------
 
 
-def cpu_ticks(pid: int) -> int | None:
-    """User + system CPU of a process so far, in clock ticks (None: it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of proc(5))
-
-
-def descendants(pids: set[int]) -> set[int]:
-    """The processes in `pids` and all their children, grandchildren…"""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+def processes() -> dict[int, tuple[int, int]]:
+    """Every process now: pid -> (its parent's pid, its user + system CPU so far in clock ticks)."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
             try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (FileNotFoundError, ProcessLookupError, IndexError):
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
                 continue
+            table[int(name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime (proc(5))
+    return table
+
+
+def descendants(pids: set[int], table: dict[int, tuple[int, int]] | None = None) -> set[int]:
+    """The processes in `pids` and all their children, grandchildren… (in `table`, else read now)."""
+    parents = {pid: parent for pid, (parent, _) in (table or processes()).items()}
     found, grown = set(pids), True
     while grown:
         more = {pid for pid, parent in parents.items() if parent in found} - found
@@ -285,7 +284,9 @@ class CpuMeter:
     Sampled every half second while the respondents run, so a backend that ends mid-run (a
     connection past its age) still counts up to its last sample; the CPU a process had spent
     before the run began is not counted. PostgreSQL's shared processes (checkpointer, WAL
-    writer) are left out: they serve every database on the server.
+    writer) are left out: they serve every database on the server. A sample reads /proc once
+    and asks PostgreSQL over one connection kept open: the meter runs in the load generator,
+    whose CPU competes with the server's.
     """
 
     def __init__(self, roots: list[int], database_url: str) -> None:
@@ -296,9 +297,13 @@ class CpuMeter:
         self.last: dict[tuple[str, int], int] = {}
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        self.connection = None  # to the admin database, while sampling
 
     def start(self) -> None:
         """Take the baseline, then sample in the background."""
+        import psycopg
+
+        self.connection = psycopg.connect(self.admin, autocommit=True)
         self.sample(baseline=True)
         self.thread.start()
 
@@ -307,6 +312,7 @@ class CpuMeter:
         self.stopping.set()
         self.thread.join()
         self.sample()
+        self.connection.close()
         spent = {"app": 0, "db": 0}
         for (kind, pid), ticks in self.last.items():
             spent[kind] += ticks - self.first.get((kind, pid), 0)
@@ -318,18 +324,16 @@ class CpuMeter:
 
     def sample(self, baseline: bool = False) -> None:
         """Read every process's CPU now."""
-        import psycopg
-
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database]).fetchall()
-        processes = [("app", pid) for pid in descendants(self.roots)] + [("db", pid) for (pid,) in rows]
-        for key in processes:
-            ticks = cpu_ticks(key[1])
-            if ticks is None:
-                continue
+        table = processes()
+        sql = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+        rows = self.connection.execute(sql, [self.database]).fetchall()
+        counted = [("app", pid) for pid in descendants(self.roots, table)] + [("db", pid) for (pid,) in rows]
+        for key in counted:
+            if key[1] not in table:
+                continue  # gone since /proc was read
             if baseline:
-                self.first[key] = ticks
-            self.last[key] = ticks
+                self.first[key] = table[key[1]][1]
+            self.last[key] = table[key[1]][1]
 
 
 # -- one respondent ------------------------------------------------------------------------------
