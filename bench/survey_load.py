@@ -24,11 +24,13 @@ Two ways to send respondents:
 It prints HTTP requests and answered pages (a question page submitted: POST, redirect, next
 page) separately; the latency of an answered page (p50/p95/p99, from the POST to the next
 page received); the server CPU per answered page, application and PostgreSQL, read from
-/proc (CPU time, not wall time, so other work on the machine does not inflate it); the load
-average; errors (a status other than 2xx/3xx, a page showing an error summary or a conflict,
-or a page other than the one routing says comes next); then reads the stored live answers
-back and counts answers lost (sent but not stored) and changed (stored with another value)
-or unexpected: all must be 0.
+/proc (CPU time, not wall time, so other work on the machine does not inflate it); this
+process's own CPU per answered page (the simulated respondents share the machine with the
+server, so they must cost it a small fraction of the server's); the load average; errors (a
+status other than 2xx/3xx, a page showing an error summary or a conflict, or a page other
+than the one routing says comes next); then reads the stored live answers back and counts
+answers lost (sent but not stored) and changed (stored with another value) or unexpected:
+all must be 0.
 """
 
 from __future__ import annotations
