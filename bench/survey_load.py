@@ -443,7 +443,12 @@ class Respondent:
         # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
         connector = aiohttp.TCPConnector(limit=1, keepalive_timeout=30)
         jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keep cookies from an IP address (127.0.0.1)
-        return aiohttp.ClientSession(connector=connector, cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=300))
+        session = aiohttp.ClientSession(connector=connector, cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=300))
+        # aiohttp would send a GET again, unseen, over a new connection when its connection drops
+        # (it has no public switch for this): here a dropped connection is counted, as an error or,
+        # in bench/faults.py, as a page sent again.
+        session._retry_connection = False
+        return session
 
     async def fetch(self, method: str, url: str, data: dict | None = None) -> Reply:
         """One HTTP request and its whole answer (a transport error is raised: TRANSPORT_ERRORS)."""
