@@ -41,16 +41,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from survey_load import (  # noqa: E402 - after the path is set
     QUESTIONNAIRE,
     ROOT,
+    TRANSPORT_ERRORS,
     WAVE,
     Failed,
+    Reply,
     Respondent,
     Stats,
     compare,
@@ -167,7 +167,7 @@ class Persistent(Respondent):
 
     retried: Counter = Counter()  # what made respondents try a page again, over all of them
 
-    async def request(self, method: str, url: str, data: dict | None = None) -> httpx.Response:
+    async def request(self, method: str, url: str, data: dict | None = None) -> Reply:
         """One request, sent again after a dropped connection or an error page (each counted).
 
         A 400 is tried again too: Django answers 400 (SessionInterrupted) when it cannot save the
@@ -177,15 +177,15 @@ class Persistent(Respondent):
         for _ in range(PATIENCE):
             began = time.perf_counter()
             try:
-                response = await self.client.request(method, url, data=data)
-            except httpx.TransportError as error:
+                reply = await self.fetch(method, url, data)
+            except TRANSPORT_ERRORS as error:
                 self.retried[type(error).__name__] += 1
             else:
-                if response.status_code < 400:
+                if reply.status < 400:
                     self.stats.record(method, time.perf_counter() - began)
-                    return response
-                self.retried[f"HTTP {response.status_code}"] += 1
-                last = f"HTTP {response.status_code}: {response.text[:300]}"
+                    return reply
+                self.retried[f"HTTP {reply.status}"] += 1
+                last = f"HTTP {reply.status}: {reply.text[:300]}"
             await asyncio.sleep(0.5)
         self.stats.error("gave up", f"{method} {url}: {last}")
         raise Failed

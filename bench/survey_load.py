@@ -24,11 +24,13 @@ Two ways to send respondents:
 It prints HTTP requests and answered pages (a question page submitted: POST, redirect, next
 page) separately; the latency of an answered page (p50/p95/p99, from the POST to the next
 page received); the server CPU per answered page, application and PostgreSQL, read from
-/proc (CPU time, not wall time, so other work on the machine does not inflate it); the load
-average; errors (a status other than 2xx/3xx, a page showing an error summary or a conflict,
-or a page other than the one routing says comes next); then reads the stored live answers
-back and counts answers lost (sent but not stored) and changed (stored with another value)
-or unexpected: all must be 0.
+/proc (CPU time, not wall time, so other work on the machine does not inflate it); this
+process's own CPU per answered page (the simulated respondents share the machine with the
+server, so they must cost it a small fraction of the server's); the load average; errors (a
+status other than 2xx/3xx, a page showing an error summary or a conflict, or a page other
+than the one routing says comes next); then reads the stored live answers back and counts
+answers lost (sent but not stored) and changed (stored with another value) or unexpected:
+all must be 0.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import asyncio
 import csv
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -48,10 +51,11 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from html.parser import HTMLParser
+from html import unescape
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
+import aiohttp
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,7 +65,7 @@ from omnibus.collect import finishing  # noqa: E402 - after the path is set
 from omnibus.questionnaire.loader import load  # noqa: E402
 from omnibus.questionnaire.model import Question, Questionnaire  # noqa: E402
 from omnibus.questionnaire.naming import specify_key  # noqa: E402
-from omnibus.questionnaire.routing import route  # noqa: E402
+from omnibus.questionnaire.routing import Route, route  # noqa: E402
 from omnibus.questionnaire.validation import page_fields  # noqa: E402
 
 QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
@@ -73,6 +77,12 @@ HAPROXY = "/usr/sbin/haproxy"
 PORTS = range(8160, 8190)  # the ports this benchmark may listen on
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 FORM_META = {"csrfmiddlewaretoken", "seen", "next"}
+# The tags a respondent's browser acts on, and their attributes: the server's HTML always quotes
+# attribute values with " and escapes any " or > inside them, so a regex reads them exactly.
+TAG = re.compile(r"<(input|textarea|a)\s([^>]*)>")
+ATTRIBUTE = re.compile(r'([\w:-]+)="([^"]*)"')
+FORM_ENCODED = {"Content-Type": "application/x-www-form-urlencoded"}
+TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)  # no answer from the server
 TEXTS = ["We use a regional partnership.", "Café £1,500 – “quoted” <b>not bold</b>", "Line one\r\nLine two", "Ñ ✓"]
 
 SYNTHETIC_SCHEMA = """\
@@ -245,24 +255,23 @@ def stop(process: subprocess.Popen) -> None:
 # -- server CPU, from /proc ------------------------------------------------------------------
 
 
-def cpu_ticks(pid: int) -> int | None:
-    """User + system CPU of a process so far, in clock ticks (None: it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError, IndexError):
-        return None
-    return int(fields[11]) + int(fields[12])  # utime and stime (fields 14 and 15 of proc(5))
-
-
-def descendants(pids: set[int]) -> set[int]:
-    """The processes in `pids` and all their children, grandchildren…"""
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
+def processes() -> dict[int, tuple[int, int]]:
+    """Every process now: pid -> (its parent's pid, its user + system CPU so far in clock ticks)."""
+    table = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
             try:
-                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (FileNotFoundError, ProcessLookupError, IndexError):
+                with open(f"/proc/{name}/stat", "rb") as stat:
+                    fields = stat.read().rsplit(b")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
                 continue
+            table[int(name)] = (int(fields[1]), int(fields[11]) + int(fields[12]))  # ppid, utime + stime (proc(5))
+    return table
+
+
+def descendants(pids: set[int], table: dict[int, tuple[int, int]] | None = None) -> set[int]:
+    """The processes in `pids` and all their children, grandchildren… (in `table`, else read now)."""
+    parents = {pid: parent for pid, (parent, _) in (table or processes()).items()}
     found, grown = set(pids), True
     while grown:
         more = {pid for pid, parent in parents.items() if parent in found} - found
@@ -277,7 +286,9 @@ class CpuMeter:
     Sampled every half second while the respondents run, so a backend that ends mid-run (a
     connection past its age) still counts up to its last sample; the CPU a process had spent
     before the run began is not counted. PostgreSQL's shared processes (checkpointer, WAL
-    writer) are left out: they serve every database on the server.
+    writer) are left out: they serve every database on the server. A sample reads /proc once
+    and asks PostgreSQL over one connection kept open: the meter runs in the load generator,
+    whose CPU competes with the server's.
     """
 
     def __init__(self, roots: list[int], database_url: str) -> None:
@@ -288,9 +299,13 @@ class CpuMeter:
         self.last: dict[tuple[str, int], int] = {}
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+        self.connection = None  # to the admin database, while sampling
 
     def start(self) -> None:
         """Take the baseline, then sample in the background."""
+        import psycopg
+
+        self.connection = psycopg.connect(self.admin, autocommit=True)
         self.sample(baseline=True)
         self.thread.start()
 
@@ -299,6 +314,7 @@ class CpuMeter:
         self.stopping.set()
         self.thread.join()
         self.sample()
+        self.connection.close()
         spent = {"app": 0, "db": 0}
         for (kind, pid), ticks in self.last.items():
             spent[kind] += ticks - self.first.get((kind, pid), 0)
@@ -310,47 +326,65 @@ class CpuMeter:
 
     def sample(self, baseline: bool = False) -> None:
         """Read every process's CPU now."""
-        import psycopg
-
-        with psycopg.connect(self.admin, autocommit=True) as conn:
-            rows = conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database]).fetchall()
-        processes = [("app", pid) for pid in descendants(self.roots)] + [("db", pid) for (pid,) in rows]
-        for key in processes:
-            ticks = cpu_ticks(key[1])
-            if ticks is None:
-                continue
+        table = processes()
+        sql = "SELECT pid FROM pg_stat_activity WHERE datname = %s"
+        rows = self.connection.execute(sql, [self.database]).fetchall()
+        counted = [("app", pid) for pid in descendants(self.roots, table)] + [("db", pid) for (pid,) in rows]
+        for key in counted:
+            if key[1] not in table:
+                continue  # gone since /proc was read
             if baseline:
-                self.first[key] = ticks
-            self.last[key] = ticks
+                self.first[key] = table[key[1]][1]
+            self.last[key] = table[key[1]][1]
 
 
 # -- one respondent ------------------------------------------------------------------------------
 
 
-class Form(HTMLParser):
-    """What a browser would know of a page: its form's hidden values and the fields offered."""
+class Form:
+    """What a browser would know of a page: its form's hidden values and the fields offered.
+
+    Read with a regex rather than an HTML parser: the load generator's CPU competes with the
+    server's on one machine, and html.parser cost as much per page as the server's template.
+    """
 
     def __init__(self, html: str) -> None:
-        super().__init__()
         self.hidden: dict[str, str] = {}
         self.fields: dict[str, list[str]] = {}  # name -> the values of its radios or checkboxes ([] for a box)
         self.links: list[str] = []
-        self.feed(html)
+        for tag, attributes in TAG.findall(html):
+            self.read(tag, {k: unescape(v) if "&" in v else v for k, v in ATTRIBUTE.findall(attributes)})
         self.error = "govuk-error-summary" in html
         self.conflict = "A colleague changed the answers" in html
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Collect inputs, text areas and links."""
-        a = {k: v or "" for k, v in attrs}
-        if tag == "a" and a.get("href"):
-            self.links.append(a["href"])
-        elif tag in ("input", "textarea") and a.get("name"):
+    def read(self, tag: str, a: dict[str, str]) -> None:
+        """Collect an input, a text area or a link."""
+        if tag == "a":
+            if a.get("href"):
+                self.links.append(a["href"])
+        elif a.get("name"):
             if a.get("type") == "hidden":
                 self.hidden[a["name"]] = a.get("value", "")
             elif a.get("type") in ("radio", "checkbox"):
                 self.fields.setdefault(a["name"], []).append(a.get("value", ""))
             else:
                 self.fields.setdefault(a["name"], [])
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the server answered to one request."""
+
+    status: int
+    path: str  # the path asked for
+    location: str | None  # where a redirect points
+    served_by: str | None  # the server behind the load balancer that answered
+    text: str
+
+    @property
+    def is_redirect(self) -> bool:
+        """A 3xx with somewhere to go."""
+        return 300 <= self.status < 400 and self.location is not None
 
 
 @dataclass
@@ -380,16 +414,20 @@ class Failed(Exception):
 
 
 class Respondent:
-    """One simulated person answering for one unit, with a browser's cookie jar."""
+    """One simulated person answering for one unit, with a browser's cookie jar and keep-alive connection.
+
+    HTTP goes through aiohttp (its HTTP parser is compiled): the load generator runs on the
+    server's machine, and what it spends per request is taken from the server.
+    """
 
     def __init__(self, base: str, code: str, q: Questionnaire, stats: Stats, rng: random.Random, args) -> None:  # noqa: ANN001
         self.most = args.max_sections  # the most sections this person answers
         self.think = args.think_time  # mean seconds between clicks (0: none)
-        # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
-        limits = httpx.Limits(keepalive_expiry=30)
-        self.client = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=False, limits=limits)
+        self.base = base
+        self.client: aiohttp.ClientSession | None = None  # opened by run(), in the event loop
         self.code, self.q, self.stats, self.rng = code, q, stats, rng
         self.sent: dict[str, object] = {}  # every answer key -> the value the server should keep
+        self.routing: Route | None = None  # routing on `sent`, once per page (None: not yet worked out)
         self.sections: list[str] = []
         self.in_doubt: set[str] = set()  # keys of a page whose POST got no answer: not compared
         self.servers: set[str] = set()  # the servers that answered this person
@@ -400,41 +438,69 @@ class Respondent:
         if self.think:
             await asyncio.sleep(self.rng.expovariate(1 / self.think))
 
-    async def request(self, method: str, url: str, data: dict | None = None) -> httpx.Response:
+    def session(self) -> aiohttp.ClientSession:
+        """This person's browser: a cookie jar and one keep-alive connection of their own, redirects not followed."""
+        # Idle connections are closed by the client before the server would (gunicorn keeps them 75 s).
+        connector = aiohttp.TCPConnector(limit=1, keepalive_timeout=30)
+        jar = aiohttp.CookieJar(unsafe=True)  # unsafe: keep cookies from an IP address (127.0.0.1)
+        session = aiohttp.ClientSession(connector=connector, cookie_jar=jar, timeout=aiohttp.ClientTimeout(total=300))
+        # aiohttp would send a GET again, unseen, over a new connection when its connection drops
+        # (it has no public switch for this): here a dropped connection is counted, as an error or,
+        # in bench/faults.py, as a page sent again.
+        session._retry_connection = False
+        return session
+
+    async def fetch(self, method: str, url: str, data: dict | None = None) -> Reply:
+        """One HTTP request and its whole answer (a transport error is raised: TRANSPORT_ERRORS)."""
+        if self.client is None:
+            raise RuntimeError("fetch() outside run(): the session is opened there")
+        body, headers = (urlencode(data, doseq=True), FORM_ENCODED) if data is not None else (None, None)
+        target = url if "://" in url else self.base + url
+        async with self.client.request(method, target, data=body, headers=headers, allow_redirects=False) as response:
+            text = await response.text()
+            return Reply(
+                response.status,
+                response.url.path,
+                response.headers.get("Location"),
+                response.headers.get("X-Served-By"),
+                text,
+            )
+
+    async def request(self, method: str, url: str, data: dict | None = None) -> Reply:
         """One request, timed; a status other than 2xx or 3xx is an error."""
         began = time.perf_counter()
         try:
-            response = await self.client.request(method, url, data=data)
-        except httpx.HTTPError as error:
+            reply = await self.fetch(method, url, data)
+        except TRANSPORT_ERRORS as error:
             self.stats.error("transport", f"{method} {url}: {error!r}")
             raise Failed from error
         self.stats.record(f"{method} {_kind(url)}", time.perf_counter() - began)
-        if "x-served-by" in response.headers:
-            self.servers.add(response.headers["x-served-by"])
-            self.stats.served_by[response.headers["x-served-by"]] += 1
-        if response.status_code >= 400:
-            self.stats.error(f"HTTP {response.status_code}", f"{method} {url}: {response.text[:300]}")
+        if reply.served_by is not None:
+            self.servers.add(reply.served_by)
+            self.stats.served_by[reply.served_by] += 1
+        if reply.status >= 400:
+            self.stats.error(f"HTTP {reply.status}", f"{method} {url}: {reply.text[:300]}")
             raise Failed
-        return response
+        return reply
 
     async def visit(self, url: str) -> tuple[str, Form]:
         """GET a page and follow its redirects as a browser does: the final path and its form."""
-        response = await self.request("GET", url)
-        while response.is_redirect:
-            response = await self.request("GET", response.headers["location"])
-        return response.url.path, Form(response.text)
+        reply = await self.request("GET", url)
+        while reply.is_redirect:
+            reply = await self.request("GET", reply.location)
+        return reply.path, Form(reply.text)
 
     async def post(self, url: str, data: dict) -> tuple[str, Form]:
         """POST a form; a redirect is followed, a page shown again is returned as it is."""
-        response = await self.request("POST", url, data=data)
-        if response.is_redirect:
-            return await self.visit(response.headers["location"])
-        return response.url.path, Form(response.text)
+        reply = await self.request("POST", url, data=data)
+        if reply.is_redirect:
+            return await self.visit(reply.location)
+        return reply.path, Form(reply.text)
 
     async def run(self) -> None:
         """The whole visit: sign in, answer some sections, finish."""
         try:
-            async with self.client:
+            async with self.session() as self.client:
                 path, form = await self.visit(f"/s/{self.code}")
                 data = {**form.hidden, "code": self.code, "name": "Bench respondent", "role": "Analyst"}
                 await self.pause()
@@ -476,6 +542,7 @@ class Respondent:
             self.stats.answered.append(time.perf_counter() - began)
             self.in_doubt -= kept.keys()
             self.sent.update(kept)
+            self.routing = None  # worked out again, once, for checking the next page and answering it
             if form.error or form.conflict:
                 raise self.fail("page shown again", f"{path}: {'conflict' if form.conflict else 'error summary'}")
             self.check_next(question, path_after)
@@ -494,7 +561,7 @@ class Respondent:
 
         It checks first that the page offers what routing offers.
         """
-        now = route(self.q, self.sent)
+        now = self.routed()
         items = now.items.get(question.id, [])
         expected = page_fields(question, self.q, items)
         offered = {str(o.code) for o in now.options.get(question.id, [])}
@@ -512,9 +579,15 @@ class Respondent:
     def check_next(self, question: Question, path: str) -> None:
         """The page after this one must be the one routing says comes next."""
         section = self.q.section(question.section)
-        following = finishing.next_page(self.q, section, route(self.q, self.sent), question.id)
+        following = finishing.next_page(self.q, section, self.routed(), question.id)
         if following is not None and not path.endswith(f"/{following.id}/"):
             raise self.fail("navigation differs", f"after {question.id} went to {path}, routing says {following.id}")
+
+    def routed(self) -> Route:
+        """Routing on everything sent so far, worked out once per page (choosing and checking both read it)."""
+        if self.routing is None:
+            self.routing = route(self.q, self.sent)
+        return self.routing
 
     def fail(self, kind: str, detail: str) -> Failed:
         """Record an error and stop this respondent."""
@@ -652,8 +725,16 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def report(args: argparse.Namespace, people: list, stats: Stats, seconds: float, counts: tuple, cpu: tuple) -> None:
-    """Print the figures."""
+def report(
+    args: argparse.Namespace,
+    people: list,
+    stats: Stats,
+    seconds: float,
+    counts: tuple,
+    cpu: tuple,
+    client: float | None = None,
+) -> None:
+    """Print the figures (`client`: this process's own CPU seconds while the respondents ran)."""
     finished = sum(1 for p in people if p.done)
     lat, answered = stats.latencies, stats.answered
     sent, lost, changed, unexpected = counts
@@ -677,6 +758,8 @@ def report(args: argparse.Namespace, people: list, stats: Stats, seconds: float,
         f"server CPU  {(app + db) * per:.1f} ms per answered page "
         f"(application {app * per:.1f} ms, PostgreSQL {db * per:.1f} ms; {app:.1f} s + {db:.1f} s in all)"
     )
+    if client is not None:  # the load generator shares the machine: it must stay well below the server
+        print(f"client CPU  {client * per:.1f} ms per answered page ({client:.1f} s in all, this process)")
     if stats.served_by:
         alternated = sum(1 for p in people if len(p.servers) > 1)
         by_server = dict(sorted(stats.served_by.items()))
@@ -742,7 +825,9 @@ def main() -> None:
     try:
         meter.start()
         codes = [code for _, code in units]
+        client = time.process_time()
         people, stats, seconds = asyncio.run(run_all(f"http://127.0.0.1:{ports[-1]}", codes, load(QUESTIONNAIRE), args))
+        client = time.process_time() - client
         cpu = meter.stop()
         for process in processes[args.servers : args.servers + 1]:
             if process.poll() is not None:
@@ -752,7 +837,7 @@ def main() -> None:
             stop(process)
     print(f"load average {load_average()} (after)")
     counts = compare(people, {code: unit for unit, code in units})
-    report(args, people, stats, seconds, counts, cpu)
+    report(args, people, stats, seconds, counts, cpu, client)
     print(f"logs        {folder}")
 
 
