@@ -190,7 +190,7 @@ def start_server(port: int, args: argparse.Namespace, env: dict[str, str], log: 
         str(args.workers),
     ]
     command += ["--threads", str(args.threads), "--insecure-cookies", "--no-access-log"]
-    return started(command, env, log, f"http://127.0.0.1:{port}/survey/")
+    return started(command, env, log, f"http://127.0.0.1:{port}/survey/", f"Listening at: http://127.0.0.1:{port} ")
 
 
 def start_balancer(port: int, servers: list[int], folder: Path) -> subprocess.Popen:
@@ -224,8 +224,12 @@ def start_balancer(port: int, servers: list[int], folder: Path) -> subprocess.Po
     )
 
 
-def started(command: list[str], env: dict[str, str], log: Path, url: str) -> subprocess.Popen:
-    """Start a process and wait until `url` answers."""
+def started(command: list[str], env: dict[str, str], log: Path, url: str, says: str = "") -> subprocess.Popen:
+    """Start a process and wait until `url` answers (and its log `says` so, when given).
+
+    `says` tells our own server from another that holds the port: a server that finds its
+    port taken retries for a while before it stops, and meanwhile `url` answers from the other.
+    """
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
@@ -233,7 +237,7 @@ def started(command: list[str], env: dict[str, str], log: Path, url: str) -> sub
         if process.poll() is not None:
             sys.exit(f"{' '.join(command[:4])} stopped:\n{log.read_text()}")
         try:
-            if httpx.get(url, timeout=2).status_code < 500:
+            if httpx.get(url, timeout=2).status_code < 500 and says in log.read_text(errors="replace"):
                 return process
         except httpx.TransportError:
             pass
