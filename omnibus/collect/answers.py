@@ -71,6 +71,14 @@ class UnitRead:
     section_by: int | None = None  # the respondent who last worked on it
 
 
+# The unit's answers as one JSON object by key: one row to convert and one text to decode,
+# rather than a row per answer repeating the wave's columns.
+_ANSWERS_AS_OBJECT = {
+    "postgresql": "jsonb_object_agg(a.key, a.value)",  # NULL when there is none
+    "sqlite": "json_group_object(a.key, json(a.value))",
+}
+
+
 @cache
 def _read_sql(lock: bool) -> str:
     """The statement `read_unit` runs: parameters the respondent's id, the section, the unit's id.
@@ -84,10 +92,10 @@ def _read_sql(lock: bool) -> str:
     sql = (
         "SELECT u.name, w.id, w.slug, w.title, w.kind, w.opens_at, w.closes_at, w.questionnaire_id, v.sha256,"
         f" (SELECT r.name FROM {respondent} r WHERE r.id = %s AND r.wave_unit_id = u.id),"
-        " s.status, s.last_respondent_id, a.key, a.value"
+        f" s.status, s.last_respondent_id, (SELECT {_ANSWERS_AS_OBJECT[connection.vendor]} FROM {answer} a"
+        " WHERE a.wave_unit_id = u.id)"
         f" FROM {unit} u JOIN {wave} w ON w.id = u.wave_id JOIN {version} v ON v.id = w.questionnaire_id"
         f" LEFT JOIN {state} s ON s.wave_unit_id = u.id AND s.section = %s"
-        f" LEFT JOIN {answer} a ON a.wave_unit_id = u.id"
         " WHERE u.id = %s"
     )
     # Only the unit's row: the wave's row is read, not locked, or every save in the wave would
@@ -101,10 +109,10 @@ def read_unit(
     """A unit as a survey request needs it, in one query (None: no such unit); `lock` holds its row for a save."""
     with prepared.cursor() as cursor:
         cursor.execute(_read_sql(lock), [respondent_id, section, wave_unit_id])
-        rows = cursor.fetchall()
-    if not rows:
+        row = cursor.fetchone()
+    if row is None:
         return None
-    name, wave_id, slug, title, kind, opens_at, closes_at, version, sha256, respondent, status, by = rows[0][:12]
+    name, wave_id, slug, title, kind, opens_at, closes_at, version, sha256, respondent, status, by, answers = row
     wave_unit = WaveUnit.from_db(None, _UNIT_FIELDS, (wave_unit_id, wave_id, name))
     wave_unit._state.fields_cache["wave"] = _wave(wave_id, slug, title, kind, opens_at, closes_at, version)
     if respondent is not None:
@@ -115,7 +123,7 @@ def read_unit(
         questionnaire=(version, sha256),
         respondent=respondent,
         # JSON comes back as text from both databases (Django leaves decoding to the field, as here).
-        answers={key: json.loads(value) for *_, key, value in rows if key is not None},
+        answers=json.loads(answers) if answers else {},
         section=section,
         section_status=status,
         section_by=by,

@@ -59,6 +59,8 @@ def test_a_written_value_reads_back_through_the_orm_and_is_stored_as_the_orm_sto
     assert event.at == answer.updated_at
     for model in (Answer, AnswerEvent):
         assert stored_text(model, ours, "Q") == stored_text(model, orms, "Q")
+    assert read_unit(orms.pk).answers == {"Q": value}  # and the survey's own read gives back what the ORM wrote
+    assert type(read_unit(ours.pk).answers["Q"]) is type(value)
 
 
 def test_a_change_replaces_the_answer_and_a_clear_removes_it_both_kept_in_history(unit: WaveUnit) -> None:
@@ -95,6 +97,8 @@ def test_the_unit_read_gives_the_wave_and_respondent_as_stored(unit: WaveUnit) -
     )
     assert read.wave_unit.code_digest == unit.code_digest  # a column not read is loaded when asked for
     assert read_unit(unit.pk, respondent.pk + 1000).respondent is None
+    assert read_unit(unit.pk).answers == {}
+    assert read_unit(unit.pk + 100_000) is None
 
 
 def prepared_statements() -> set[str]:
