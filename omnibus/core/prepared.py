@@ -16,7 +16,7 @@ statement does not follow the session), get Django's ordinary cursor.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model
@@ -28,13 +28,14 @@ def cursor(prepare: bool = True) -> CursorWrapper:
     Pass `prepare=False` for a statement whose text varies widely (a row per item of a long
     list): each text would be a prepared statement of its own, crowding out the common ones.
     """
-    if not (prepare and settings.PREPARED_STATEMENTS and connection.vendor == "postgresql"):
-        return connection.cursor()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = _PreparedCursor(connection.connection)
-    return _LoggedCursor(raw, connection) if connection.queries_logged else connection.make_cursor(raw)
+    db = connections[DEFAULT_DB_ALIAS]  # once: each attribute of the `connection` proxy is a lookup
+    if not (prepare and settings.PREPARED_STATEMENTS and db.vendor == "postgresql"):
+        return db.cursor()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        raw = _PreparedCursor(db.connection)
+    return _LoggedCursor(raw, db) if db.queries_logged else db.make_cursor(raw)
 
 
 class _PreparedCursor(ServerBindingCursor):
