@@ -9,7 +9,9 @@ conflict and the person sees the newer answers and decides.
 A survey page is on the hot path: `read_unit` reads in one query what a request needs (the
 unit, its wave's times, the questionnaire version, the respondent, a section's state and
 the live answers), taking the row lock when the request saves; a save then writes only what
-changed, in a few set-wise statements.
+changed, in a few set-wise statements written out here (history rows in one insert, the
+answers in one upsert, the cleared ones in one delete). On PostgreSQL these statements run
+prepared (`core.prepared`), so the server plans each once per connection.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache, lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -25,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 
 from omnibus.analysis.profile import counted_sections
 from omnibus.collect.models import Answer, AnswerEvent
+from omnibus.core import prepared
 from omnibus.fieldwork.models import QuestionnaireVersion, Respondent, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.progress import UnitProgress, progress_from_statuses
 from omnibus.questionnaire.model import Questionnaire
@@ -67,6 +71,15 @@ class UnitRead:
     section_by: int | None = None  # the respondent who last worked on it
 
 
+# The unit's answers as one JSON object by key: one row to convert and one text to decode,
+# rather than a row per answer repeating the wave's columns.
+_ANSWERS_AS_OBJECT = {
+    "postgresql": "jsonb_object_agg(a.key, a.value)",  # NULL when there is none
+    "sqlite": "json_group_object(a.key, json(a.value))",
+}
+
+
+@cache
 def _read_sql(lock: bool) -> str:
     """The statement `read_unit` runs: parameters the respondent's id, the section, the unit's id.
 
@@ -79,10 +92,10 @@ def _read_sql(lock: bool) -> str:
     sql = (
         "SELECT u.name, w.id, w.slug, w.title, w.kind, w.opens_at, w.closes_at, w.questionnaire_id, v.sha256,"
         f" (SELECT r.name FROM {respondent} r WHERE r.id = %s AND r.wave_unit_id = u.id),"
-        " s.status, s.last_respondent_id, a.key, a.value"
+        f" s.status, s.last_respondent_id, (SELECT {_ANSWERS_AS_OBJECT[connection.vendor]} FROM {answer} a"
+        " WHERE a.wave_unit_id = u.id)"
         f" FROM {unit} u JOIN {wave} w ON w.id = u.wave_id JOIN {version} v ON v.id = w.questionnaire_id"
         f" LEFT JOIN {state} s ON s.wave_unit_id = u.id AND s.section = %s"
-        f" LEFT JOIN {answer} a ON a.wave_unit_id = u.id"
         " WHERE u.id = %s"
     )
     # Only the unit's row: the wave's row is read, not locked, or every save in the wave would
@@ -94,25 +107,47 @@ def read_unit(
     wave_unit_id: int, respondent_id: int | None = None, section: str = "", lock: bool = False
 ) -> UnitRead | None:
     """A unit as a survey request needs it, in one query (None: no such unit); `lock` holds its row for a save."""
-    with connection.cursor() as cursor:
+    with prepared.cursor() as cursor:
         cursor.execute(_read_sql(lock), [respondent_id, section, wave_unit_id])
-        rows = cursor.fetchall()
-    if not rows:
+        row = cursor.fetchone()
+    if row is None:
         return None
-    name, wave_id, slug, title, kind, opens_at, closes_at, version, sha256, respondent, status, by = rows[0][:12]
-    wave = Wave(pk=wave_id, slug=slug, title=title, kind=kind, opens_at=_aware(opens_at), closes_at=_aware(closes_at))
-    wave.questionnaire_id = version
-    wave_unit = WaveUnit(pk=wave_unit_id, wave=wave, name=name)
+    name, wave_id, slug, title, kind, opens_at, closes_at, version, sha256, respondent, status, by, answers = row
+    wave_unit = WaveUnit.from_db(None, _UNIT_FIELDS, (wave_unit_id, wave_id, name))
+    wave_unit._state.fields_cache["wave"] = _wave(wave_id, slug, title, kind, opens_at, closes_at, version)
+    if respondent is not None:
+        respondent = Respondent.from_db(None, _RESPONDENT_FIELDS, (respondent_id, wave_unit_id, respondent))
+        respondent._state.fields_cache["wave_unit"] = wave_unit
     return UnitRead(
         wave_unit=wave_unit,
         questionnaire=(version, sha256),
-        respondent=None if respondent is None else Respondent(pk=respondent_id, wave_unit=wave_unit, name=respondent),
+        respondent=respondent,
         # JSON comes back as text from both databases (Django leaves decoding to the field, as here).
-        answers={key: json.loads(value) for *_, key, value in rows if key is not None},
+        answers=json.loads(answers) if answers else {},
         section=section,
         section_status=status,
         section_by=by,
     )
+
+
+# The columns `read_unit` gives the wave, the unit and the respondent, in the models' order (as
+# `from_db` takes them); their other fields are deferred.
+_WAVE_FIELDS = ("id", "slug", "title", "questionnaire_id", "opens_at", "closes_at", "kind")
+_UNIT_FIELDS = ("id", "wave_id", "name")
+_RESPONDENT_FIELDS = ("id", "wave_unit_id", "name")
+
+
+@lru_cache(maxsize=64)
+def _wave(
+    wave_id: int, slug: str, title: str, kind: str, opens_at: datetime | str, closes_at: datetime | str, version: int
+) -> Wave:
+    """The wave as read, made once per process while its columns stay the same (a changed time makes a new one).
+
+    Every request of a wave reads the same columns; making the instance and converting its times
+    again each time was a good part of the read's CPU. The instance is only read, never saved.
+    """
+    values = (wave_id, slug, title, version, _aware(opens_at), _aware(closes_at), kind)
+    return Wave.from_db(None, _WAVE_FIELDS, values)
 
 
 def _aware(value: datetime | str) -> datetime:
@@ -189,33 +224,12 @@ def _write(
     if not changes:
         return False
     now = timezone.now()
-    AnswerEvent.objects.bulk_create(
-        AnswerEvent(
-            wave_unit=wave_unit,
-            key=key,
-            value=value,
-            kind=AnswerEvent.CLEARED if value is None else AnswerEvent.GIVEN,
-            section=section,
-            mode=mode,
-            respondent=respondent,
-            at=now,
-        )
-        for key, value in changes.items()
-    )
-    cleared = [key for key, value in changes.items() if value is None]
-    Answer.objects.filter(wave_unit=wave_unit, key__in=cleared).delete()
-    given = [
-        Answer(
-            wave_unit=wave_unit, key=key, value=value, section=section, mode=mode, respondent=respondent, updated_at=now
-        )
-        for key, value in changes.items()
-        if value is not None
-    ]
-    Answer.objects.bulk_create(
-        given,
-        update_conflicts=True,
-        unique_fields=["wave_unit", "key"],
-        update_fields=["value", "section", "mode", "respondent", "updated_at"],
+    respondent_id = respondent.pk if respondent else None
+    kinds = {key: AnswerEvent.CLEARED if value is None else AnswerEvent.GIVEN for key, value in changes.items()}
+    _insert_history(wave_unit.pk, changes, kinds, dict.fromkeys(changes, section), mode, respondent_id, now)
+    _delete_answers(wave_unit.pk, [key for key, value in changes.items() if value is None])
+    _upsert_answers(
+        wave_unit.pk, {k: v for k, v in changes.items() if v is not None}, section, mode, respondent_id, now
     )
     for key, value in changes.items():
         if value is None:
@@ -240,7 +254,7 @@ def _move_off_route(
     sections = {key: owners[key].section for key in result.off_route if key in owners}
     keep_history(wave_unit, result.off_route, respondent, mode, sections)
     dropped = [key for key in result.off_route if key not in result.live]
-    Answer.objects.filter(wave_unit=wave_unit, key__in=dropped).delete()
+    _delete_answers(wave_unit.pk, dropped)
     for key in dropped:
         stored.pop(key, None)
     for key in result.off_route.keys() & result.live.keys():  # some codes of a multiple choice are no longer offered
@@ -256,18 +270,94 @@ def keep_history(
     sections: dict[str, str],
 ) -> None:
     """Record answers that are not (or no longer) live as moved off route, in one statement: nothing entered is lost."""
-    AnswerEvent.objects.bulk_create(
-        AnswerEvent(
-            wave_unit=wave_unit,
-            key=key,
-            value=value,
-            kind=AnswerEvent.OFF_ROUTE,
-            section=sections.get(key, ""),
-            mode=mode,
-            respondent=respondent,
-        )
-        for key, value in off_route.items()
-    )
+    kinds = dict.fromkeys(off_route, AnswerEvent.OFF_ROUTE)
+    sections = {key: sections.get(key, "") for key in off_route}
+    _insert_history(wave_unit.pk, off_route, kinds, sections, mode, respondent.pk if respondent else None)
+
+
+# A statement with up to this many rows is prepared; a longer one (a large grid, an import) is
+# rare enough that keeping one prepared statement per length would crowd out the common ones.
+PREPARED_ROWS = 8
+
+
+def _insert_history(
+    wave_unit_id: int,
+    values: dict[str, object],
+    kinds: dict[str, str],
+    sections: dict[str, str],
+    mode: str,
+    respondent_id: int | None,
+    at: datetime | None = None,
+) -> None:
+    """Append a history row per key of `values` (None: cleared), of its kind and section, in one insert."""
+    if not values:
+        return
+    json_value = AnswerEvent._meta.get_field("value")
+    when = connection.ops.adapt_datetimefield_value(at or timezone.now())
+    params = []
+    for key, value in values.items():
+        stored = json_value.get_db_prep_save(value, connection)
+        params += [wave_unit_id, key, stored, kinds[key], sections[key], mode, respondent_id, when]
+    with prepared.cursor(len(values) <= PREPARED_ROWS) as cursor:
+        cursor.execute(_history_sql(len(values)), params)
+
+
+def _upsert_answers(
+    wave_unit_id: int, values: dict[str, object], section: str, mode: str, respondent_id: int | None, now: datetime
+) -> None:
+    """Store the live answers `values` (none None), new or replacing the stored ones, in one insert."""
+    if not values:
+        return
+    json_value = Answer._meta.get_field("value")
+    when = connection.ops.adapt_datetimefield_value(now)
+    params = []
+    for key, value in values.items():
+        params += [
+            wave_unit_id,
+            key,
+            json_value.get_db_prep_save(value, connection),
+            section,
+            mode,
+            respondent_id,
+            when,
+        ]
+    with prepared.cursor(len(values) <= PREPARED_ROWS) as cursor:
+        cursor.execute(_upsert_sql(len(values)), params)
+
+
+def _delete_answers(wave_unit_id: int, keys: list[str]) -> None:
+    """Remove the live answers of `keys`, in one statement."""
+    if not keys:
+        return
+    with prepared.cursor(len(keys) <= PREPARED_ROWS) as cursor:
+        cursor.execute(_delete_sql(len(keys)), [wave_unit_id, *keys])
+
+
+# The columns written, in the order of each row's parameters, by field name.
+_HISTORY_FIELDS = ("wave_unit", "key", "value", "kind", "section", "mode", "respondent", "at")
+_ANSWER_FIELDS = ("wave_unit", "key", "value", "section", "mode", "respondent", "updated_at")
+
+
+@cache
+def _history_sql(count: int) -> str:
+    """The insert of `count` history rows."""
+    return prepared.insert_sql(AnswerEvent, _HISTORY_FIELDS, count)
+
+
+@cache
+def _upsert_sql(count: int) -> str:
+    """The insert of `count` live answers, each replacing the unit's stored answer of its key (SQLite says it alike)."""
+    unit, key, *replaced = prepared.columns(Answer, _ANSWER_FIELDS)
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in replaced)
+    return f"{prepared.insert_sql(Answer, _ANSWER_FIELDS, count)} ON CONFLICT ({unit}, {key}) DO UPDATE SET {updates}"
+
+
+@cache
+def _delete_sql(count: int) -> str:
+    """The delete of a unit's live answers of `count` keys."""
+    unit, key = prepared.columns(Answer, ("wave_unit", "key"))
+    keys = ", ".join(["%s"] * count)
+    return f"DELETE FROM {Answer._meta.db_table} WHERE {unit} = %s AND {key} IN ({keys})"
 
 
 def _touch_section(unit: UnitRead, respondent: Respondent | None, changed: bool) -> None:

@@ -6,26 +6,32 @@ or the oldest has waited MOST_SECONDS (`write_if_due`, called by the survey's pa
 each request's transaction, so paradata can never make a save fail), and when the worker
 stops (`omnibus serve` calls `flush` as each worker exits). An event keeps the time of the
 page, not the time it was written. At worst a worker killed outright loses the events it
-held: paradata, never an answer.
+held: paradata, never an answer. An event waits as a plain row of its columns and a batch is
+written by one written-out insert, prepared on PostgreSQL when it is a full batch (`core.prepared`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from omnibus.collect.models import PageEvent
+from omnibus.core import prepared
 from omnibus.fieldwork.models import Respondent, WaveUnit
 
 MOST_SECONDS = 5
 
 log = logging.getLogger(__name__)
-_waiting: list[PageEvent] = []
+# An event as its columns: wave unit's id, respondent's id, section, page, event, time.
+Event = tuple[int, int | None, str, str, str, datetime]
+_FIELDS = ("wave_unit", "respondent", "section", "page", "event", "at")
+_waiting: list[Event] = []
 _guard = threading.Lock()  # gunicorn's threads share the list
 
 
@@ -39,7 +45,7 @@ def page_submitted(wave_unit: WaveUnit, respondent: Respondent | None, section: 
     _wait(_event(wave_unit, respondent, section, page, PageEvent.SUBMITTED))
 
 
-def _wait(event: PageEvent) -> None:
+def _wait(event: Event) -> None:
     with _guard:
         _waiting.append(event)
 
@@ -47,7 +53,7 @@ def _wait(event: PageEvent) -> None:
 def write_if_due() -> None:
     """Write the waiting events if there are enough of them, or the oldest has waited long enough."""
     with _guard:
-        oldest = _waiting[0].at if _waiting else None
+        oldest = _waiting[0][-1] if _waiting else None
         due = len(_waiting) >= settings.PARADATA_BATCH
     if due or (oldest is not None and timezone.now() - oldest >= timedelta(seconds=MOST_SECONDS)):
         flush()
@@ -62,23 +68,31 @@ def flush() -> None:
         return
     try:
         with transaction.atomic():
-            PageEvent.objects.bulk_create(batch)
+            _insert(batch, prepare=len(batch) == settings.PARADATA_BATCH)
     except IntegrityError:
         # A unit or respondent deleted since its page was shown: write the others.
         for event in batch:
             try:
                 with transaction.atomic():
-                    event.save()
+                    _insert([event])
             except IntegrityError:
-                log.warning("paradata of wave unit %s not written: the unit is gone", event.wave_unit_id)
+                log.warning("paradata of wave unit %s not written: the unit is gone", event[0])
 
 
-def _event(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str, kind: str) -> PageEvent:
-    return PageEvent(
-        wave_unit_id=wave_unit.pk,
-        respondent_id=respondent.pk if respondent else None,
-        section=section,
-        page=page,
-        event=kind,
-        at=timezone.now(),
-    )
+def _event(wave_unit: WaveUnit, respondent: Respondent | None, section: str, page: str, kind: str) -> Event:
+    return (wave_unit.pk, respondent.pk if respondent else None, section, page, kind, timezone.now())
+
+
+def _insert(events: list[Event], prepare: bool = True) -> None:
+    """Write `events` in one insert."""
+    params = []
+    for *columns, at in events:
+        params += [*columns, connection.ops.adapt_datetimefield_value(at)]
+    with prepared.cursor(prepare) as cursor:
+        cursor.execute(_insert_sql(len(events)), params)
+
+
+@cache
+def _insert_sql(count: int) -> str:
+    """The insert of `count` events."""
+    return prepared.insert_sql(PageEvent, _FIELDS, count)

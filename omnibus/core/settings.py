@@ -89,6 +89,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# The survey's hot path runs its statements prepared on PostgreSQL (`core.prepared`). Behind a
+# pooler in transaction mode a prepared statement does not follow the session: set
+# OMNIBUS_PREPARED_STATEMENTS=0 there (docs/deployment.md).
+PREPARED_STATEMENTS = os.environ.get("OMNIBUS_PREPARED_STATEMENTS", "1") == "1"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARED_STATEMENTS:
+    # Django turns psycopg's prepared statements off (a threshold of None); a threshold no
+    # statement reaches turns them on for the statements that ask (prepare=True), and only those.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 LANGUAGE_CODE = "en-gb"
