@@ -80,7 +80,7 @@ _ANSWERS_AS_OBJECT = {
 
 
 @cache
-def _read_sql(lock: bool) -> str:
+def _read_sql() -> str:
     """The statement `read_unit` runs: parameters the respondent's id, the section, the unit's id.
 
     Written out rather than built by the ORM: it runs on every request of the survey, and
@@ -89,7 +89,7 @@ def _read_sql(lock: bool) -> str:
     """
     unit, wave, version = WaveUnit._meta.db_table, Wave._meta.db_table, QuestionnaireVersion._meta.db_table
     state, respondent, answer = SectionState._meta.db_table, Respondent._meta.db_table, Answer._meta.db_table
-    sql = (
+    return (
         "SELECT u.name, w.id, w.slug, w.title, w.kind, w.opens_at, w.closes_at, w.questionnaire_id, v.sha256,"
         f" (SELECT r.name FROM {respondent} r WHERE r.id = %s AND r.wave_unit_id = u.id),"
         f" s.status, s.last_respondent_id, (SELECT {_ANSWERS_AS_OBJECT[connection.vendor]} FROM {answer} a"
@@ -98,17 +98,31 @@ def _read_sql(lock: bool) -> str:
         f" LEFT JOIN {state} s ON s.wave_unit_id = u.id AND s.section = %s"
         " WHERE u.id = %s"
     )
-    # Only the unit's row: the wave's row is read, not locked, or every save in the wave would
-    # wait for every other. (SQLite has no row locks; its IMMEDIATE transactions serialise saves.)
-    return sql + " FOR UPDATE OF u" if lock and connection.features.has_select_for_update_of else sql
+
+
+@cache
+def _lock_sql() -> str:
+    """The statement that holds a unit's row for a save (only the unit's: not its wave's, or saves would queue)."""
+    return f"SELECT id FROM {WaveUnit._meta.db_table} WHERE id = %s FOR UPDATE"
 
 
 def read_unit(
     wave_unit_id: int, respondent_id: int | None = None, section: str = "", lock: bool = False
 ) -> UnitRead | None:
-    """A unit as a survey request needs it, in one query (None: no such unit); `lock` holds its row for a save."""
+    """A unit as a survey request needs it, in one query (None: no such unit); `lock` holds its row for a save.
+
+    The lock is taken by a statement of its own, before the read. Under PostgreSQL's READ
+    COMMITTED a statement reads what was committed when it began: a read that waited for the
+    lock in the same statement would miss the answers of the colleague whose save it waited
+    for, and check for a conflict against answers that are gone. SQLite has no row locks: its
+    IMMEDIATE transactions put saves one after the other.
+    """
     with prepared.cursor() as cursor:
-        cursor.execute(_read_sql(lock), [respondent_id, section, wave_unit_id])
+        if lock and connection.features.has_select_for_update:
+            cursor.execute(_lock_sql(), [wave_unit_id])
+            if cursor.fetchone() is None:
+                return None
+        cursor.execute(_read_sql(), [respondent_id, section, wave_unit_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -226,10 +240,10 @@ def _write(
     now = timezone.now()
     respondent_id = respondent.pk if respondent else None
     kinds = {key: AnswerEvent.CLEARED if value is None else AnswerEvent.GIVEN for key, value in changes.items()}
-    _insert_history(wave_unit.pk, changes, kinds, dict.fromkeys(changes, section), mode, respondent_id, now)
-    _delete_answers(wave_unit.pk, [key for key, value in changes.items() if value is None])
-    _upsert_answers(
-        wave_unit.pk, {k: v for k, v in changes.items() if v is not None}, section, mode, respondent_id, now
+    _run(
+        _history(wave_unit.pk, changes, kinds, dict.fromkeys(changes, section), mode, respondent_id, now),
+        _deletion(wave_unit.pk, [key for key, value in changes.items() if value is None]),
+        _upsert(wave_unit.pk, {k: v for k, v in changes.items() if v is not None}, section, mode, respondent_id, now),
     )
     for key, value in changes.items():
         if value is None:
@@ -254,7 +268,7 @@ def _move_off_route(
     sections = {key: owners[key].section for key in result.off_route if key in owners}
     keep_history(wave_unit, result.off_route, respondent, mode, sections)
     dropped = [key for key in result.off_route if key not in result.live]
-    _delete_answers(wave_unit.pk, dropped)
+    _run(_deletion(wave_unit.pk, dropped))
     for key in dropped:
         stored.pop(key, None)
     for key in result.off_route.keys() & result.live.keys():  # some codes of a multiple choice are no longer offered
@@ -272,7 +286,7 @@ def keep_history(
     """Record answers that are not (or no longer) live as moved off route, in one statement: nothing entered is lost."""
     kinds = dict.fromkeys(off_route, AnswerEvent.OFF_ROUTE)
     sections = {key: sections.get(key, "") for key in off_route}
-    _insert_history(wave_unit.pk, off_route, kinds, sections, mode, respondent.pk if respondent else None)
+    _run(_history(wave_unit.pk, off_route, kinds, sections, mode, respondent.pk if respondent else None))
 
 
 # A statement with up to this many rows is prepared; a longer one (a large grid, an import) is
@@ -280,7 +294,33 @@ def keep_history(
 PREPARED_ROWS = 8
 
 
-def _insert_history(
+@dataclass
+class _Statement:
+    """One statement of a save, with its parameters; `prepare`: whether it is common enough to keep prepared."""
+
+    sql: str
+    params: list[object]
+    prepare: bool
+
+
+def _run(*statements: _Statement | None) -> None:
+    """Run a save's statements: on PostgreSQL in one round trip, the first ones as WITH clauses of the last.
+
+    PostgreSQL runs data-modifying WITH clauses with the main statement, on one snapshot: they
+    write the history and different keys of the live answers, so none needs another's effect.
+    SQLite, in the same process, runs them one after the other.
+    """
+    found = [statement for statement in statements if statement is not None]
+    if connection.vendor == "postgresql" and len(found) > 1:
+        *clauses, last = found
+        sql = "WITH " + ", ".join(f"w{n} AS ({c.sql})" for n, c in enumerate(clauses)) + " " + last.sql
+        found = [_Statement(sql, [p for s in found for p in s.params], all(s.prepare for s in found))]
+    for statement in found:
+        with prepared.cursor(statement.prepare) as cursor:
+            cursor.execute(statement.sql, statement.params)
+
+
+def _history(
     wave_unit_id: int,
     values: dict[str, object],
     kinds: dict[str, str],
@@ -288,29 +328,28 @@ def _insert_history(
     mode: str,
     respondent_id: int | None,
     at: datetime | None = None,
-) -> None:
-    """Append a history row per key of `values` (None: cleared), of its kind and section, in one insert."""
+) -> _Statement | None:
+    """The insert of a history row per key of `values` (None: cleared), of its kind and section."""
     if not values:
-        return
+        return None
     json_value = AnswerEvent._meta.get_field("value")
     when = connection.ops.adapt_datetimefield_value(at or timezone.now())
-    params = []
+    params: list[object] = []
     for key, value in values.items():
         stored = json_value.get_db_prep_save(value, connection)
         params += [wave_unit_id, key, stored, kinds[key], sections[key], mode, respondent_id, when]
-    with prepared.cursor(len(values) <= PREPARED_ROWS) as cursor:
-        cursor.execute(_history_sql(len(values)), params)
+    return _Statement(_history_sql(len(values)), params, len(values) <= PREPARED_ROWS)
 
 
-def _upsert_answers(
+def _upsert(
     wave_unit_id: int, values: dict[str, object], section: str, mode: str, respondent_id: int | None, now: datetime
-) -> None:
-    """Store the live answers `values` (none None), new or replacing the stored ones, in one insert."""
+) -> _Statement | None:
+    """The insert of the live answers `values` (none None), new or replacing the stored ones."""
     if not values:
-        return
+        return None
     json_value = Answer._meta.get_field("value")
     when = connection.ops.adapt_datetimefield_value(now)
-    params = []
+    params: list[object] = []
     for key, value in values.items():
         params += [
             wave_unit_id,
@@ -321,16 +360,14 @@ def _upsert_answers(
             respondent_id,
             when,
         ]
-    with prepared.cursor(len(values) <= PREPARED_ROWS) as cursor:
-        cursor.execute(_upsert_sql(len(values)), params)
+    return _Statement(_upsert_sql(len(values)), params, len(values) <= PREPARED_ROWS)
 
 
-def _delete_answers(wave_unit_id: int, keys: list[str]) -> None:
-    """Remove the live answers of `keys`, in one statement."""
+def _deletion(wave_unit_id: int, keys: list[str]) -> _Statement | None:
+    """The delete of the live answers of `keys`."""
     if not keys:
-        return
-    with prepared.cursor(len(keys) <= PREPARED_ROWS) as cursor:
-        cursor.execute(_delete_sql(len(keys)), [wave_unit_id, *keys])
+        return None
+    return _Statement(_delete_sql(len(keys)), [wave_unit_id, *keys], len(keys) <= PREPARED_ROWS)
 
 
 # The columns written, in the order of each row's parameters, by field name.

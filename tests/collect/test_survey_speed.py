@@ -50,7 +50,7 @@ def test_an_answered_page_takes_at_most_eight_round_trips(unit: WaveUnit, settin
     assert not any("fieldwork_sectionstate" in sql and not sql.startswith("SELECT") for sql in typical)
 
 
-def test_the_page_read_is_one_query_and_the_save_reads_under_the_lock(unit: WaveUnit) -> None:
+def test_the_page_read_is_one_query_and_the_save_reads_after_taking_the_lock(unit: WaveUnit) -> None:
     client = signed_in(unit)
     page = client.get("/survey/sections/csc/ConfUnd/").content.decode()
     with CaptureQueriesContext(connection) as captured:
@@ -59,8 +59,10 @@ def test_the_page_read_is_one_query_and_the_save_reads_under_the_lock(unit: Wave
         q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT") and "collect_answer" in q["sql"]
     ]
     assert len(reads) == 1, reads  # read once, not again to route or to check for a conflict
-    if connection.features.has_select_for_update:
-        assert "FOR UPDATE" in reads[0]
+    if connection.features.has_select_for_update:  # read after the unit's lock is granted, by its own statement
+        statements = [q["sql"] for q in captured.captured_queries]
+        locks = [n for n, sql in enumerate(statements) if sql.endswith("FOR UPDATE")]
+        assert len(locks) == 1 and statements.index(reads[0]) == locks[0] + 1, statements
 
 
 def test_paradata_waits_for_a_batch_and_keeps_each_page_time(unit: WaveUnit, settings) -> None:  # noqa: ANN001
