@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache, lru_cache
@@ -42,10 +44,34 @@ def live_answers(wave_unit: WaveUnit) -> dict[str, object]:
     return dict(Answer.objects.filter(wave_unit=wave_unit).values_list("key", "value"))
 
 
+# The routes of the last answers this process routed: a page's save routes the answers its page
+# was shown with, and the next page routes the answers the save left, so most routes repeat.
+ROUTES_KEPT = 256
+_routes: OrderedDict[tuple[int, bool, str], tuple[Questionnaire, Route]] = OrderedDict()
+_routes_lock = threading.Lock()  # a server's worker threads share the routes kept
+
+
 def routed(questionnaire: Questionnaire, wave_unit: WaveUnit, answers: dict[str, object] | None = None) -> Route:
-    """The route of a unit's answers (pilot questions asked only in pilot waves)."""
+    """The route of a unit's answers (pilot questions asked only in pilot waves).
+
+    A route is kept by its questionnaire and its answers' JSON, so routing the same answers
+    again costs a JSON dump rather than a walk of the questionnaire. Whoever gets a route only
+    reads it.
+    """
     stored = live_answers(wave_unit) if answers is None else answers
-    return route(questionnaire, stored, pilot=wave_unit.wave.kind == Wave.PILOT)
+    pilot = wave_unit.wave.kind == Wave.PILOT
+    key = (id(questionnaire), pilot, json.dumps(stored, sort_keys=True, default=str))
+    with _routes_lock:
+        kept = _routes.get(key)
+        if kept is not None and kept[0] is questionnaire:  # the same object: an id is reused only after it is gone
+            _routes.move_to_end(key)
+            return kept[1]
+    result = route(questionnaire, stored, pilot=pilot)
+    with _routes_lock:
+        _routes[key] = (questionnaire, result)
+        if len(_routes) > ROUTES_KEPT:
+            _routes.popitem(last=False)
+    return result
 
 
 def fingerprint(answers: dict[str, object], keys: list[str]) -> str:

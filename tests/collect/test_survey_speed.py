@@ -7,7 +7,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from omnibus.collect import paradata
+from omnibus.collect import answers, paradata
 from omnibus.collect.models import PageEvent
 from omnibus.fieldwork.models import WaveUnit
 
@@ -84,3 +84,18 @@ def test_paradata_waits_for_a_batch_and_keeps_each_page_time(unit: WaveUnit, set
     ]
     times = [at for _, _, at in events]
     assert times == sorted(times) and len(set(times)) == 4  # each page's own time, not the time of writing
+
+
+def test_an_answered_page_walks_the_questionnaire_once(unit: WaveUnit, monkeypatch) -> None:  # noqa: ANN001
+    walked = []
+    walk = answers.route
+    monkeypatch.setattr(answers, "route", lambda *args, **kwargs: walked.append(dict(args[1])) or walk(*args, **kwargs))
+    answers._routes.clear()  # routes kept by earlier tests' units of the same answers
+    client = signed_in(unit)
+    for n, choice in enumerate(["3", "1"]):
+        page = client.get("/survey/sections/csc/SuppSou/").content.decode()
+        response = client.post("/survey/sections/csc/SuppSou/", {"SuppSou": [choice], "seen": seen_of(page)})
+        assert client.get(response.url).status_code == 200
+        # The save routes again the answers its page was shown with, and the next page those the
+        # save left: both are kept routes. Only the save's new answers are walked.
+        assert len(walked) == 2 + n and walked[-1]["SuppSou"] == [int(choice)]
