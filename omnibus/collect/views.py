@@ -133,7 +133,9 @@ def _invited(request: HttpRequest) -> WaveUnit | None:
     unit_id = request.session.get(SESSION_INVITED)
     if not isinstance(unit_id, int):
         return None
-    return WaveUnit.objects.select_related("wave").filter(pk=unit_id).first()
+    # The start page names the unit as the wave's questionnaire or population does: read with the unit.
+    related = ("wave__questionnaire", "wave__population")
+    return WaveUnit.objects.select_related(*related).filter(pk=unit_id).first()
 
 
 def _check_code(request: HttpRequest, typed: str) -> tuple[WaveUnit | None, throttle.Verdict | None]:

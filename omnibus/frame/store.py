@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -196,7 +197,13 @@ def population_schema(population: str) -> PopulationSchema:
 
 def stored_schema(pop: Population) -> PopulationSchema:
     """The schema a population's last frame load used (a wave's population reads it from here)."""
-    return schema_from_dict(json.loads(pop.schema), pop.slug)
+    return _schema_of(pop.slug, pop.schema)
+
+
+@lru_cache(maxsize=32)
+def _schema_of(slug: str, stored: str) -> PopulationSchema:
+    """A stored schema read and checked once per process and text (a schema is frozen; a new load stores new text)."""
+    return schema_from_dict(json.loads(stored), slug)
 
 
 def _schema(population: str) -> PopulationSchema:
