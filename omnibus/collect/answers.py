@@ -8,10 +8,11 @@ conflict and the person sees the newer answers and decides.
 
 A survey page is on the hot path: `read_unit` reads in one query what a request needs (the
 unit, its wave's times, the questionnaire version, the respondent, a section's state and
-the live answers), taking the row lock when the request saves; a save then writes only what
-changed, in a few set-wise statements written out here (history rows in one insert, the
-answers in one upsert, the cleared ones in one delete). On PostgreSQL these statements run
-prepared (`core.prepared`), so the server plans each once per connection.
+the live answers), after taking the unit's row lock when the request saves; a save then
+writes only what changed, in set-wise statements written out here (history rows in one
+insert, the answers in one upsert, the cleared ones in one delete; on PostgreSQL the three go
+as one statement). On PostgreSQL these statements run prepared (`core.prepared`), so the
+server plans each once per connection.
 """
 
 from __future__ import annotations
@@ -62,10 +63,10 @@ def routed(questionnaire: Questionnaire, wave_unit: WaveUnit, answers: dict[str,
     pilot = wave_unit.wave.kind == Wave.PILOT
     key = (id(questionnaire), pilot, json.dumps(stored, sort_keys=True, default=str))
     with _routes_lock:
-        kept = _routes.get(key)
-        if kept is not None and kept[0] is questionnaire:  # the same object: an id is reused only after it is gone
+        # A kept route keeps its questionnaire alive too, so no other questionnaire can take its id.
+        if key in _routes:
             _routes.move_to_end(key)
-            return kept[1]
+            return _routes[key][1]
     result = route(questionnaire, stored, pilot=pilot)
     with _routes_lock:
         _routes[key] = (questionnaire, result)
@@ -135,7 +136,7 @@ def _lock_sql() -> str:
 def read_unit(
     wave_unit_id: int, respondent_id: int | None = None, section: str = "", lock: bool = False
 ) -> UnitRead | None:
-    """A unit as a survey request needs it, in one query (None: no such unit); `lock` holds its row for a save.
+    """A unit as a survey request needs it, in one query (None: no such unit); `lock` first holds its row for a save.
 
     The lock is taken by a statement of its own, before the read. Under PostgreSQL's READ
     COMMITTED a statement reads what was committed when it began: a read that waited for the

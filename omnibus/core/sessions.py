@@ -13,7 +13,6 @@ from __future__ import annotations
 from functools import cache
 
 from django.contrib.sessions.backends import db
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
@@ -30,14 +29,6 @@ class SessionStore(db.SessionStore):
             self._session_key = None
             return {}
         return self.decode(data)
-
-    def _get_session_from_db(self) -> Session | None:
-        """The session's row if it exists and has not expired, or None (as Django's, by the same read)."""
-        data = self._read()
-        if data is None:
-            self._session_key = None
-            return None
-        return self.model(session_key=self.session_key, session_data=data)
 
     def _read(self) -> str | None:
         """The session's encoded data, or None: no such session, or it has expired."""
