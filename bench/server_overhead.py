@@ -124,13 +124,19 @@ def served_cpu(name: str, app: str, targets: dict[str, str], cookie: str, second
             url = f"http://127.0.0.1:{port}{path}"
             _wrk(url, cookie, 2)  # every worker and thread warm (templates compiled, connections open)
             pids = survey_load.descendants({process.pid})
-            before = sum(survey_load.cpu_ticks(pid) or 0 for pid in pids)
+            before = _ticks(pids)
             requests = _wrk(url, cookie, seconds)
-            after = sum(survey_load.cpu_ticks(pid) or 0 for pid in pids)
+            after = _ticks(pids)
             figures[target] = 1000 * (after - before) / survey_load.CLOCK_TICKS / requests
     finally:
         survey_load.stop(process)
     return figures
+
+
+def _ticks(pids: set[int]) -> int:
+    """The CPU clock ticks the processes `pids` have spent so far (user and system)."""
+    table = survey_load.processes()
+    return sum(table[pid][1] for pid in pids if pid in table)
 
 
 def _wrk(url: str, cookie: str, seconds: int) -> int:
