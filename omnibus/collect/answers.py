@@ -6,9 +6,9 @@ showed is remembered as a fingerprint of its answers; if the stored answers chan
 the page was shown and the new submission differs from them, the save is refused as a
 conflict and the person sees the newer answers and decides.
 
-A survey page is on the hot path: `read_unit` reads in one query what a request needs (the
-unit, its wave's times, the questionnaire version, the respondent, a section's state and
-the live answers), after taking the unit's row lock when the request saves; a save then
+A survey page is on the hot path: `read_visit` reads in one query what a request needs (the
+unit its session answers for, its wave's times, the questionnaire version, the respondent, a
+section's state and the live answers), after taking the unit's row lock when the request saves; a save then
 writes only what changed, in set-wise statements written out here (history rows in one
 insert, the answers in one upsert, the cleared ones in one delete; on PostgreSQL the three go
 as one statement). On PostgreSQL these statements run prepared (`core.prepared`), so the
@@ -32,6 +32,7 @@ from django.utils.dateparse import parse_datetime
 from omnibus.analysis.profile import counted_sections
 from omnibus.collect.models import Answer, AnswerEvent
 from omnibus.core import prepared
+from omnibus.core.models import Session
 from omnibus.fieldwork.models import QuestionnaireVersion, Respondent, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.progress import UnitProgress, progress_from_statuses
 from omnibus.questionnaire.model import Questionnaire
@@ -107,36 +108,53 @@ _ANSWERS_AS_OBJECT = {
 
 
 @cache
-def _read_sql() -> str:
-    """The statement `read_unit` runs: parameters the respondent's id, the section, the unit's id.
+def _read_sql(by_session: bool) -> str:
+    """The statement that reads a unit as a request needs it, by the unit's id or by a signed-in session's key.
 
-    Written out rather than built by the ORM: it runs on every request of the survey, and
-    building this query through the ORM took more CPU than everything else the request did.
-    The columns are named from the models, so a renamed table or column cannot be missed.
+    By id, its parameters are the respondent's id, the section and the unit's id. By session
+    (`read_visit`), they are the section, the session's key and the time now: the session's
+    row names the unit and the respondent in columns of its own (`core.models.Session`), so
+    the session is not read and decoded first. Written out rather than built by the ORM: it
+    runs on every request of the survey, and building this query through the ORM took more
+    CPU than everything else the request did. The columns are named from the models, so a
+    renamed table or column cannot be missed.
     """
     unit, wave, version = WaveUnit._meta.db_table, Wave._meta.db_table, QuestionnaireVersion._meta.db_table
     state, respondent, answer = SectionState._meta.db_table, Respondent._meta.db_table, Answer._meta.db_table
+    if by_session:
+        source = f"{Session._meta.db_table} x JOIN {unit} u ON u.id = x.wave_unit_id"
+        respondent_id, where = "x.respondent_id", "x.session_key = %s AND x.expire_date > %s"
+    else:
+        source, respondent_id, where = f"{unit} u", "%s", "u.id = %s"
     return (
-        "SELECT u.name, w.id, w.slug, w.title, w.kind, w.opens_at, w.closes_at, w.questionnaire_id, v.sha256,"
-        f" (SELECT r.name FROM {respondent} r WHERE r.id = %s AND r.wave_unit_id = u.id),"
-        f" s.status, s.last_respondent_id, (SELECT {_ANSWERS_AS_OBJECT[connection.vendor]} FROM {answer} a"
-        " WHERE a.wave_unit_id = u.id)"
-        f" FROM {unit} u JOIN {wave} w ON w.id = u.wave_id JOIN {version} v ON v.id = w.questionnaire_id"
+        "SELECT u.id, r.id, r.name, u.name, w.id, w.slug, w.title, w.kind, w.opens_at, w.closes_at,"
+        " w.questionnaire_id, v.sha256, s.status, s.last_respondent_id,"
+        f" (SELECT {_ANSWERS_AS_OBJECT[connection.vendor]} FROM {answer} a WHERE a.wave_unit_id = u.id)"
+        f" FROM {source} JOIN {wave} w ON w.id = u.wave_id JOIN {version} v ON v.id = w.questionnaire_id"
+        f" LEFT JOIN {respondent} r ON r.id = {respondent_id} AND r.wave_unit_id = u.id"
         f" LEFT JOIN {state} s ON s.wave_unit_id = u.id AND s.section = %s"
-        " WHERE u.id = %s"
+        f" WHERE {where}"
     )
 
 
 @cache
-def _lock_sql() -> str:
-    """The statement that holds a unit's row for a save (only the unit's: not its wave's, or saves would queue)."""
-    return f"SELECT id FROM {WaveUnit._meta.db_table} WHERE id = %s FOR UPDATE"
+def _lock_sql(by_session: bool) -> str:
+    """The statement that holds a unit's row for a save, by its id or by a signed-in session's key: the unit's id
+    and the session's respondent. Only the unit's row is locked: not its wave's, or saves would queue, nor the
+    session's."""
+    unit = WaveUnit._meta.db_table
+    if not by_session:
+        return f"SELECT id FROM {unit} WHERE id = %s FOR UPDATE"
+    return (
+        f"SELECT u.id, x.respondent_id FROM {Session._meta.db_table} x JOIN {unit} u ON u.id = x.wave_unit_id"
+        " WHERE x.session_key = %s AND x.expire_date > %s FOR UPDATE OF u"
+    )
 
 
 def read_unit(
     wave_unit_id: int, respondent_id: int | None = None, section: str = "", lock: bool = False
 ) -> UnitRead | None:
-    """A unit as a survey request needs it, in one query (None: no such unit); `lock` first holds its row for a save.
+    """A unit as a request needs it, in one query (None: no such unit); `lock` first holds its row for a save.
 
     The lock is taken by a statement of its own, before the read. Under PostgreSQL's READ
     COMMITTED a statement reads what was committed when it began: a read that waited for the
@@ -146,18 +164,39 @@ def read_unit(
     """
     with prepared.cursor() as cursor:
         if lock and connection.features.has_select_for_update:
-            cursor.execute(_lock_sql(), [wave_unit_id])
+            cursor.execute(_lock_sql(False), [wave_unit_id])
             if cursor.fetchone() is None:
                 return None
-        cursor.execute(_read_sql(), [respondent_id, section, wave_unit_id])
-        row = cursor.fetchone()
+        cursor.execute(_read_sql(False), [respondent_id, section, wave_unit_id])
+        return _unit_read(cursor.fetchone(), section)
+
+
+def read_visit(session_key: str, section: str = "", lock: bool = False) -> UnitRead | None:
+    """The unit a signed-in session answers for, read with the session in one query (None: no such session, it
+    has expired, or it is not signed in); `lock` first holds the unit's row for a save, as `read_unit` does."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with prepared.cursor() as cursor:
+        if lock and connection.features.has_select_for_update:
+            cursor.execute(_lock_sql(True), [session_key, now])
+            held = cursor.fetchone()
+            if held is None:
+                return None
+            cursor.execute(_read_sql(False), [held[1], section, held[0]])
+        else:
+            cursor.execute(_read_sql(True), [section, session_key, now])
+        return _unit_read(cursor.fetchone(), section)
+
+
+def _unit_read(row: tuple | None, section: str) -> UnitRead | None:
+    """What `_read_sql` read, as the models the pages use."""
     if row is None:
         return None
-    name, wave_id, slug, title, kind, opens_at, closes_at, version, sha256, respondent, status, by, answers = row
-    wave_unit = WaveUnit.from_db(None, _UNIT_FIELDS, (wave_unit_id, wave_id, name))
+    unit_id, respondent_id, respondent, name, wave_id, slug, title, kind, opens_at, closes_at = row[:10]
+    version, sha256, status, by, answers = row[10:]
+    wave_unit = WaveUnit.from_db(None, _UNIT_FIELDS, (unit_id, wave_id, name))
     wave_unit._state.fields_cache["wave"] = _wave(wave_id, slug, title, kind, opens_at, closes_at, version)
-    if respondent is not None:
-        respondent = Respondent.from_db(None, _RESPONDENT_FIELDS, (respondent_id, wave_unit_id, respondent))
+    if respondent_id is not None:
+        respondent = Respondent.from_db(None, _RESPONDENT_FIELDS, (respondent_id, unit_id, respondent))
         respondent._state.fields_cache["wave_unit"] = wave_unit
     return UnitRead(
         wave_unit=wave_unit,
@@ -239,7 +278,7 @@ class PageSave:
 
 
 def save_read(unit: UnitRead, questionnaire: Questionnaire, page: PageSave) -> SaveResult:
-    """`save_page` for a unit read by `read_unit(lock=True)` in the transaction that is still open."""
+    """`save_page` for a unit read by `read_visit` or `read_unit` with `lock=True` in the transaction still open."""
     stored, respondent = unit.answers, page.respondent
     current = {key: stored.get(key) for key in page.keys}
     wanted = {key: page.submitted.get(key) for key in page.keys}

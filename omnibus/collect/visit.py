@@ -1,26 +1,29 @@
 """Who is answering, for which unit, in which wave: read from the session on every request.
 
-The session (in the database) holds only the wave unit's and the respondent's ids. Everything
-else a page needs comes from one query (`answers.read_unit`): the unit, its wave's times (so a
-wave closed a moment ago on another server is closed here too), the respondent, the live
-answers, and the questionnaire version's id and digest, by which the parsed questionnaire is
-found in this process's cache (a stored version never changes).
+The session (in the database) holds only the wave unit's and the respondent's ids, in columns
+of its row as well as in its data (`core.sessions`). Everything a page needs comes from one
+query by the session's key (`answers.read_visit`): the unit, its wave's times (so a wave closed
+a moment ago on another server is closed here too), the respondent, the live answers, and the
+questionnaire version's id and digest, by which the parsed questionnaire is found in this
+process's cache (a stored version never changes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest
 from django.utils import timezone
 
-from omnibus.collect.answers import UnitRead, read_unit
+from omnibus.collect.answers import UnitRead, read_unit, read_visit
+from omnibus.core.sessions import VISIT_RESPONDENT, VISIT_UNIT
 from omnibus.fieldwork.models import Respondent, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of_version
 from omnibus.questionnaire.model import Questionnaire
 
-SESSION_UNIT = "omnibus_wave_unit"
-SESSION_RESPONDENT = "omnibus_respondent"
+SESSION_UNIT = VISIT_UNIT
+SESSION_RESPONDENT = VISIT_RESPONDENT
 
 
 @dataclass
@@ -70,12 +73,26 @@ def sign_out(request: HttpRequest) -> None:
 
 
 def current_visit(request: HttpRequest, section: str = "", lock: bool = False) -> Visit | None:
-    """The signed-in respondent's visit, or None; `lock` holds the unit's row (a save), `section` reads its state."""
-    unit_id = request.session.get(SESSION_UNIT)
-    if not isinstance(unit_id, int):
+    """The signed-in respondent's visit, or None; `lock` holds the unit's row (a save), `section` reads its state.
+
+    Read by the session's key with the unit, in one query; a session changed earlier in this
+    request (and not saved yet) is read from its data instead.
+    """
+    session = request.session
+    if session.modified:
+        unit = _unit_of_data(session, section, lock)
+    elif session.session_key is None:
         return None
-    respondent_id = request.session.get(SESSION_RESPONDENT)
-    unit = read_unit(unit_id, respondent_id if isinstance(respondent_id, int) else None, section, lock)
+    else:
+        session.accessed = True  # the page depends on the session, as if it had been read (Vary: Cookie)
+        unit = read_visit(session.session_key, section, lock)
     if unit is None:
         return None
     return Visit(unit, questionnaire_of_version(*unit.questionnaire))
+
+
+def _unit_of_data(session: SessionBase, section: str, lock: bool) -> UnitRead | None:
+    unit_id, respondent_id = session.get(SESSION_UNIT), session.get(SESSION_RESPONDENT)
+    if not isinstance(unit_id, int):
+        return None
+    return read_unit(unit_id, respondent_id if isinstance(respondent_id, int) else None, section, lock)

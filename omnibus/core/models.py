@@ -1,6 +1,28 @@
-"""What the floor keeps in the database: tries at an access code or a sign-in, for the throttle."""
+"""What the floor keeps in the database: sessions, and tries at an access code or a sign-in, for the throttle."""
 
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
+
+
+class Session(AbstractBaseSession):
+    """A session as Django keeps it, with the survey visit's unit and respondent in columns of their own.
+
+    Every request of the survey needs the session only for these two ids, and then reads the
+    unit: with the ids in columns, one statement joins the session to the unit (`collect.answers`)
+    instead of reading and decoding the session first. They are plain ids, not foreign keys: the
+    floor sits below the fieldwork that owns units and respondents. The store fills them from the
+    session's data whenever it saves it (`core.sessions`).
+    """
+
+    wave_unit_id = models.BigIntegerField(null=True)
+    respondent_id = models.BigIntegerField(null=True)
+
+    @classmethod
+    def get_session_store_class(cls) -> type:
+        """The store that reads and writes these sessions."""
+        from omnibus.core.sessions import SessionStore
+
+        return SessionStore
 
 
 class AccessAttempt(models.Model):

@@ -129,10 +129,11 @@ def test_the_survey_s_statements_are_prepared_on_postgresql_unless_turned_off(
     if not on:
         assert new == set()
         return
-    # The session read, the unit's lock and read, the save's writes (history and answers in one), the paradata.
-    assert any("django_session" in sql for sql in new), new
-    assert any(sql.endswith("FOR UPDATE") for sql in new), new
-    assert sum("collect_answer a" in sql for sql in new) == 1, new
+    # The unit read with the session (a page), the unit's lock with the session and its read (a save),
+    # the save's writes (history and answers in one), the paradata; the session's data is never read.
+    assert any("FROM core_session x" in sql and sql.endswith("FOR UPDATE OF u") for sql in new), new
+    assert sum("collect_answer a" in sql for sql in new) == 2, new
+    assert not any("session_data" in sql for sql in new), new
     assert any(
         sql.startswith("WITH w0 AS (INSERT INTO collect_answerevent")
         and "INSERT INTO collect_answer (" in sql

@@ -196,22 +196,29 @@ def test_a_save_locks_only_its_own_unit(unit: WaveUnit) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from omnibus.collect.answers import read_unit
+    from omnibus.collect.answers import read_unit, read_visit
+
+    from .conftest import signed_in
 
     if not connection.features.has_select_for_update:
         pytest.skip("this database has no row locks (SQLite serialises writes instead)")
     from django.db import transaction
 
+    session_key = signed_in(unit).session.session_key
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
-        read_unit(unit.pk, section="csc", lock=True)
+        by_id = read_unit(unit.pk, section="csc", lock=True)
+        by_session = read_visit(session_key, section="csc", lock=True)
+    assert by_id.wave_unit.pk == by_session.wave_unit.pk == unit.pk
     locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
-    assert len(locking) == 1
-    # Only the unit's row is locked, not its wave's: saves in one wave never wait for each other.
+    assert len(locking) == 2
+    # Only the unit's row is locked, not its wave's (saves in one wave never wait for each other),
+    # nor the session's.
     assert locking[0].startswith("SELECT id FROM fieldwork_waveunit WHERE") and "JOIN" not in locking[0]
+    assert "JOIN fieldwork_waveunit u" in locking[1] and locking[1].endswith("FOR UPDATE OF u")
 
 
 def test_an_expired_session_is_signed_out(unit: WaveUnit) -> None:
-    from django.contrib.sessions.models import Session
+    from omnibus.core.models import Session
 
     from .conftest import signed_in
 
