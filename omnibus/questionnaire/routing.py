@@ -137,9 +137,10 @@ def _take_choice(question: Question, offered: list[Option], answers: Answers, li
     else:
         chosen = set()
     for option in offered:
-        key = specify_key(question.id, option.code)
-        if option.specify and option.code in chosen and answers.get(key) not in (None, ""):
-            live[key] = answers[key]
+        if option.specify and option.code in chosen:
+            key = specify_key(question.id, option.code)
+            if answers.get(key) not in (None, ""):
+                live[key] = answers[key]
 
 
 def _off_route(answers: Answers, live: Mapping[str, object]) -> dict[str, object]:
