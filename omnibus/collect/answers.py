@@ -355,18 +355,12 @@ def keep_history(
     _run(_history(wave_unit.pk, off_route, kinds, sections, mode, respondent.pk if respondent else None))
 
 
-# A statement with up to this many rows is prepared; a longer one (a large grid, an import) is
-# rare enough that keeping one prepared statement per length would crowd out the common ones.
-PREPARED_ROWS = 8
-
-
 @dataclass
 class _Statement:
-    """One statement of a save, with its parameters; `prepare`: whether it is common enough to keep prepared."""
+    """One statement of a save, with its parameters."""
 
     sql: str
     params: list[object]
-    prepare: bool
 
 
 def _run(*statements: _Statement | None) -> None:
@@ -374,16 +368,22 @@ def _run(*statements: _Statement | None) -> None:
 
     PostgreSQL runs data-modifying WITH clauses with the main statement, on one snapshot: they
     write the history and different keys of the live answers, so none needs another's effect.
-    SQLite, in the same process, runs them one after the other.
+    SQLite, in the same process, runs them one after the other. Each statement's text is the same
+    whatever its number of rows on PostgreSQL, so each combination is one prepared statement.
     """
     found = [statement for statement in statements if statement is not None]
     if connection.vendor == "postgresql" and len(found) > 1:
-        *clauses, last = found
-        sql = "WITH " + ", ".join(f"w{n} AS ({c.sql})" for n, c in enumerate(clauses)) + " " + last.sql
-        found = [_Statement(sql, [p for s in found for p in s.params], all(s.prepare for s in found))]
+        found = [_Statement(_with_sql(tuple(s.sql for s in found)), [p for s in found for p in s.params])]
     for statement in found:
-        with prepared.cursor(statement.prepare) as cursor:
+        with prepared.cursor() as cursor:
             cursor.execute(statement.sql, statement.params)
+
+
+@lru_cache(maxsize=16)
+def _with_sql(texts: tuple[str, ...]) -> str:
+    """The statements `texts` as one: the first ones as WITH clauses of the last."""
+    *clauses, last = texts
+    return "WITH " + ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(clauses)) + " " + last
 
 
 def _history(
@@ -395,16 +395,19 @@ def _history(
     respondent_id: int | None,
     at: datetime | None = None,
 ) -> _Statement | None:
-    """The insert of a history row per key of `values` (None: cleared), of its kind and section."""
+    """The insert of a history row per key of `values` (None: cleared), of its kind and section, in their order."""
     if not values:
         return None
     json_value = AnswerEvent._meta.get_field("value")
     when = connection.ops.adapt_datetimefield_value(at or timezone.now())
-    params: list[object] = []
-    for key, value in values.items():
-        stored = json_value.get_db_prep_save(value, connection)
-        params += [wave_unit_id, key, stored, kinds[key], sections[key], mode, respondent_id, when]
-    return _Statement(_history_sql(len(values)), params, len(values) <= PREPARED_ROWS)
+    rows = [
+        list(values),
+        [json_value.get_db_prep_save(value, connection) for value in values.values()],
+        [kinds[key] for key in values],
+        [sections[key] for key in values],
+    ]
+    params = prepared.insert_params([wave_unit_id, mode, respondent_id, when], rows)
+    return _Statement(_history_sql(len(values)), params)
 
 
 def _upsert(
@@ -415,52 +418,46 @@ def _upsert(
         return None
     json_value = Answer._meta.get_field("value")
     when = connection.ops.adapt_datetimefield_value(now)
-    params: list[object] = []
-    for key, value in values.items():
-        params += [
-            wave_unit_id,
-            key,
-            json_value.get_db_prep_save(value, connection),
-            section,
-            mode,
-            respondent_id,
-            when,
-        ]
-    return _Statement(_upsert_sql(len(values)), params, len(values) <= PREPARED_ROWS)
+    rows = [list(values), [json_value.get_db_prep_save(value, connection) for value in values.values()]]
+    params = prepared.insert_params([wave_unit_id, section, mode, respondent_id, when], rows)
+    return _Statement(_upsert_sql(len(values)), params)
 
 
 def _deletion(wave_unit_id: int, keys: list[str]) -> _Statement | None:
     """The delete of the live answers of `keys`."""
     if not keys:
         return None
-    return _Statement(_delete_sql(len(keys)), [wave_unit_id, *keys], len(keys) <= PREPARED_ROWS)
+    return _Statement(_delete_sql(len(keys)), [wave_unit_id, *prepared.in_params(keys)])
 
 
-# The columns written, in the order of each row's parameters, by field name.
-_HISTORY_FIELDS = ("wave_unit", "key", "value", "kind", "section", "mode", "respondent", "at")
-_ANSWER_FIELDS = ("wave_unit", "key", "value", "section", "mode", "respondent", "updated_at")
+# The columns written, by field name: those with one value for every row of a save, then those of each row.
+_HISTORY_FIXED = ("wave_unit", "mode", "respondent", "at")
+_HISTORY_FIELDS = ("key", "value", "kind", "section")
+_ANSWER_FIXED = ("wave_unit", "section", "mode", "respondent", "updated_at")
+_ANSWER_FIELDS = ("key", "value")
 
 
-@cache
+@lru_cache(maxsize=64)
 def _history_sql(count: int) -> str:
-    """The insert of `count` history rows."""
-    return prepared.insert_sql(AnswerEvent, _HISTORY_FIELDS, count)
+    """The insert of `count` history rows (one text whatever `count` on PostgreSQL)."""
+    return prepared.insert_sql(AnswerEvent, _HISTORY_FIELDS, count, _HISTORY_FIXED)
 
 
-@cache
+@lru_cache(maxsize=64)
 def _upsert_sql(count: int) -> str:
     """The insert of `count` live answers, each replacing the unit's stored answer of its key (SQLite says it alike)."""
-    unit, key, *replaced = prepared.columns(Answer, _ANSWER_FIELDS)
+    unit, key = prepared.columns(Answer, ("wave_unit", "key"))
+    replaced = prepared.columns(Answer, ("value", *_ANSWER_FIXED[1:]))
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in replaced)
-    return f"{prepared.insert_sql(Answer, _ANSWER_FIELDS, count)} ON CONFLICT ({unit}, {key}) DO UPDATE SET {updates}"
+    insert = prepared.insert_sql(Answer, _ANSWER_FIELDS, count, _ANSWER_FIXED)
+    return f"{insert} ON CONFLICT ({unit}, {key}) DO UPDATE SET {updates}"
 
 
-@cache
+@lru_cache(maxsize=64)
 def _delete_sql(count: int) -> str:
     """The delete of a unit's live answers of `count` keys."""
-    unit, key = prepared.columns(Answer, ("wave_unit", "key"))
-    keys = ", ".join(["%s"] * count)
-    return f"DELETE FROM {Answer._meta.db_table} WHERE {unit} = %s AND {key} IN ({keys})"
+    (unit,) = prepared.columns(Answer, ("wave_unit",))
+    return f"DELETE FROM {Answer._meta.db_table} WHERE {unit} = %s AND {prepared.in_sql(Answer, 'key', count)}"
 
 
 def _touch_section(unit: UnitRead, respondent: Respondent | None, changed: bool) -> None:

@@ -7,7 +7,8 @@ each request's transaction, so paradata can never make a save fail), and when th
 stops (`omnibus serve` calls `flush` as each worker exits). An event keeps the time of the
 page, not the time it was written. At worst a worker killed outright loses the events it
 held: paradata, never an answer. An event waits as a plain row of its columns and a batch is
-written by one written-out insert, prepared on PostgreSQL when it is a full batch (`core.prepared`).
+written by one written-out insert (`core.prepared.insert_sql`): on PostgreSQL one prepared
+statement whatever the number of events.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
-from functools import cache
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -68,7 +69,7 @@ def flush() -> None:
         return
     try:
         with transaction.atomic():
-            _insert(batch, prepare=len(batch) == settings.PARADATA_BATCH)
+            _insert(batch)
     except IntegrityError:
         # A unit or respondent deleted since its page was shown: write the others.
         for event in batch:
@@ -83,16 +84,15 @@ def _event(wave_unit: WaveUnit, respondent: Respondent | None, section: str, pag
     return (wave_unit.pk, respondent.pk if respondent else None, section, page, kind, timezone.now())
 
 
-def _insert(events: list[Event], prepare: bool = True) -> None:
+def _insert(events: list[Event]) -> None:
     """Write `events` in one insert."""
-    params = []
-    for *columns, at in events:
-        params += [*columns, connection.ops.adapt_datetimefield_value(at)]
-    with prepared.cursor(prepare) as cursor:
-        cursor.execute(_insert_sql(len(events)), params)
+    *columns, times = (list(column) for column in zip(*events, strict=True))
+    times = [connection.ops.adapt_datetimefield_value(at) for at in times]
+    with prepared.cursor() as cursor:
+        cursor.execute(_insert_sql(len(events)), prepared.insert_params([], [*columns, times]))
 
 
-@cache
+@lru_cache(maxsize=64)
 def _insert_sql(count: int) -> str:
-    """The insert of `count` events."""
+    """The insert of `count` events (one text whatever `count` on PostgreSQL)."""
     return prepared.insert_sql(PageEvent, _FIELDS, count)

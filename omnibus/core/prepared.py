@@ -15,6 +15,8 @@ statement does not follow the session), get Django's ordinary cursor.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
@@ -22,14 +24,14 @@ from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 from django.db.models import Model
 
 
-def cursor(prepare: bool = True) -> CursorWrapper:
-    """A cursor of the default connection whose statements are prepared on PostgreSQL (unless `prepare` is false).
+def cursor() -> CursorWrapper:
+    """A cursor of the default connection whose statements are prepared on PostgreSQL.
 
-    Pass `prepare=False` for a statement whose text varies widely (a row per item of a long
-    list): each text would be a prepared statement of its own, crowding out the common ones.
+    Each text is a prepared statement of the connection: a statement's text must not vary with
+    its data (`insert_sql` and `in_sql` keep one text whatever the number of rows).
     """
     db = connections[DEFAULT_DB_ALIAS]  # once: each attribute of the `connection` proxy is a lookup
-    if not (prepare and settings.PREPARED_STATEMENTS and db.vendor == "postgresql"):
+    if not (settings.PREPARED_STATEMENTS and db.vendor == "postgresql"):
         return db.cursor()
     db.ensure_connection()
     db.validate_thread_sharing()
@@ -63,7 +65,61 @@ def columns(model: type[Model], fields: tuple[str, ...]) -> list[str]:
     return [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
 
 
-def insert_sql(model: type[Model], fields: tuple[str, ...], rows: int) -> str:
-    """An insert of `rows` rows of a model's `fields` in one statement, a parameter per field and row."""
-    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    return f"INSERT INTO {model._meta.db_table} ({', '.join(columns(model, fields))}) VALUES {', '.join([row] * rows)}"
+# Rows and lists of values: on PostgreSQL a column's values go as one array parameter, so a
+# statement has one text whatever the number of rows (prepared once, and kept by psycopg's cache
+# of converted queries, which skips a text of over 50 parameters). SQLite has no arrays: it gets
+# a parameter per value, and a text per number of rows.
+
+
+def insert_sql(model: type[Model], fields: tuple[str, ...], rows: int, fixed: tuple[str, ...] = ()) -> str:
+    """An insert of `rows` rows of a model's `fields`, after the `fixed` fields whose one value every row takes.
+
+    Its parameters are `insert_params`'. On PostgreSQL the text does not depend on `rows`: it
+    inserts from `unnest` of an array per field, each row in the arrays' order (as Django's own
+    `bulk_create` does). Every parameter is cast to its column's type (without a length, so
+    nothing is cut), so a NULL or a list of NULLs has a type.
+    """
+    return _insert_sql(model, fixed, fields, rows if connection.vendor != "postgresql" else 0)
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(model: type[Model], fixed: tuple[str, ...], fields: tuple[str, ...], rows: int) -> str:
+    """`insert_sql`: `rows` is 0 on PostgreSQL."""
+    into = f"INSERT INTO {model._meta.db_table} ({', '.join(columns(model, fixed + fields))})"
+    if rows:
+        row = "(" + ", ".join(["%s"] * (len(fixed) + len(fields))) + ")"
+        return f"{into} VALUES {', '.join([row] * rows)}"
+    values = [f"%s::{_type(model, name)}" for name in fixed] + ["*"]
+    arrays = ", ".join(f"%s::{_type(model, name)}[]" for name in fields)
+    return f"{into} SELECT {', '.join(values)} FROM unnest({arrays})"
+
+
+def insert_params(fixed: list[object], values: list[list[object]]) -> list[object]:
+    """The parameters of `insert_sql`: the fixed fields' values, and the list of each other field's values by row."""
+    if connection.vendor == "postgresql":
+        return [*fixed, *values]
+    return [value for row in zip(*values, strict=True) for value in (*fixed, *row)]
+
+
+def in_sql(model: type[Model], field: str, count: int) -> str:
+    """The condition that a model's `field` is one of `count` values, given by `in_params` (one text on PostgreSQL)."""
+    return _in_sql(model, field, count if connection.vendor != "postgresql" else 0)
+
+
+@lru_cache(maxsize=64)
+def _in_sql(model: type[Model], field: str, count: int) -> str:
+    """`in_sql`: `count` is 0 on PostgreSQL."""
+    (column,) = columns(model, (field,))
+    if count:
+        return f"{column} IN ({', '.join(['%s'] * count)})"
+    return f"{column} = ANY(%s::{_type(model, field)}[])"
+
+
+def in_params(values: list[object]) -> list[object]:
+    """The parameters of `in_sql`."""
+    return [values] if connection.vendor == "postgresql" else values
+
+
+def _type(model: type[Model], name: str) -> str:
+    """A field's column type without its length (`varchar`, not `varchar(200)`), as a parameter is cast to it."""
+    return model._meta.get_field(name).db_type(connection).split("(")[0]

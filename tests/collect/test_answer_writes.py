@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from omnibus.collect import paradata
 from omnibus.collect.answers import _write, read_unit
-from omnibus.collect.models import Answer, AnswerEvent
+from omnibus.collect.models import Answer, AnswerEvent, PageEvent
 from omnibus.fieldwork.models import Respondent, Wave, WaveUnit
 
 from .conftest import seen_of, signed_in
@@ -141,6 +141,79 @@ def test_the_survey_s_statements_are_prepared_on_postgresql_unless_turned_off(
         for sql in new
     ), new
     assert any(sql.startswith("INSERT INTO collect_pageevent") for sql in new), new
+
+
+def executions(like: str) -> dict[str, int]:
+    """The times each statement prepared on this connection and beginning with `like` was run, by its text."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            [like + "%"],
+        )
+        return dict(cursor.fetchall())
+
+
+# Pages of 1, 9 and 13 keys (more rows than a page of one question has), then a page clearing two
+# keys and changing a third.
+GRID = {f"Grid_{n}": value for n, value in enumerate(VALUES)}
+NINE = {f"Part_{n}": value for n, value in enumerate(VALUES[:9])}
+CHANGES = {"Grid_0": None, "Grid_1": None, "Grid_2": ["changed"]}
+PAGES = [{"Q": "one key"}, NINE, GRID, CHANGES]
+
+
+def test_pages_of_many_keys_are_stored_as_the_orm_stores_them_with_history_in_the_pages_order(wave: Wave) -> None:
+    ours, orms = wave.units.order_by("name")[:2]
+    respondent = Respondent.objects.create(wave_unit=ours, name="Ada")
+    stored: dict[str, object] = {}
+    for page in PAGES:
+        assert _write(ours, "csc", stored, page, respondent, Answer.WEB)
+    live = {key: value for page in PAGES for key, value in page.items()}
+    kept = {key: value for key, value in live.items() if value is not None}
+    for key, value in kept.items():
+        Answer.objects.create(wave_unit=orms, key=key, value=value, section="csc")
+        assert stored_text(Answer, ours, key) == stored_text(Answer, orms, key), key
+    assert read_unit(ours.pk).answers == kept == stored
+    history = list(AnswerEvent.objects.filter(wave_unit=ours).order_by("pk").values_list("key", "value", "kind"))
+    kind = {True: AnswerEvent.CLEARED, False: AnswerEvent.GIVEN}
+    assert history == [(key, value, kind[value is None]) for page in PAGES for key, value in page.items()]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_save_is_one_prepared_statement_whatever_its_number_of_rows(unit: WaveUnit) -> None:
+    respondent = Respondent.objects.create(wave_unit=unit, name="Ada")
+    stored: dict[str, object] = {}
+    before = executions("WITH w0 AS")
+    for page in PAGES[:3]:
+        assert _write(unit, "csc", stored, page, respondent, Answer.WEB)
+    # History and answers of 1, 9 and 13 rows: one text, prepared once and run three times.
+    saves = {sql: runs - before.get(sql, 0) for sql, runs in executions("WITH w0 AS").items()}
+    assert list(saves.values()) == [3], saves
+    (save,) = saves
+    assert save.startswith("WITH w0 AS (INSERT INTO collect_answerevent") and "INSERT INTO collect_answer (" in save
+    # History, delete and upsert: one prepared statement too.
+    assert _write(unit, "csc", stored, PAGES[3], respondent, Answer.WEB)
+    cleared = [sql for sql in executions("WITH w0 AS") if "DELETE FROM collect_answer WHERE" in sql]
+    assert len(cleared) == 1 and "= ANY(" in cleared[0], cleared
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_paradata_batches_of_any_size_are_written_by_one_prepared_statement(wave: Wave, settings) -> None:  # noqa: ANN001
+    settings.PARADATA_BATCH = 50
+    paradata.flush()
+    units = list(wave.units.order_by("name")[:3])
+    respondent = Respondent.objects.create(wave_unit=units[0], name="Ada")
+    before = executions("INSERT INTO collect_pageevent")
+    for batch in (units[:1], units * 3):  # 1 and 9 events, none a full batch
+        for unit in batch:
+            paradata.page_shown(unit, respondent if unit == units[0] else None, "csc", f"page of {unit.name}")
+        paradata.flush()
+    inserts = {sql: runs - before.get(sql, 0) for sql, runs in executions("INSERT INTO collect_pageevent").items()}
+    assert list(inserts.values()) == [2], inserts
+    events = PageEvent.objects.filter(wave_unit__in=units).order_by("pk")
+    written = [(e.wave_unit_id, e.respondent_id, e.page) for e in events]
+    shown = [(u.pk, respondent.pk if u == units[0] else None, f"page of {u.name}") for u in [units[0], *units * 3]]
+    assert written == shown
+    assert all(e.event == PageEvent.SHOWN and e.section == "csc" and e.at is not None for e in events)
 
 
 @pytest.mark.django_db(transaction=True)
