@@ -12,7 +12,8 @@ section's state and the live answers), after taking the unit's row lock when the
 writes only what changed, in set-wise statements written out here (history rows in one
 insert, the answers in one upsert, the cleared ones in one delete; on PostgreSQL the three go
 as one statement). On PostgreSQL these statements run prepared (`core.prepared`), so the
-server plans each once per connection.
+server plans each once per connection: their text is the same whatever the number of rows
+(rows as one JSON array, keys as one array), so a grid's save is prepared as a one-key page's is.
 """
 
 from __future__ import annotations
@@ -400,12 +401,7 @@ def _history(
         return None
     json_value = AnswerEvent._meta.get_field("value")
     when = connection.ops.adapt_datetimefield_value(at or timezone.now())
-    rows = [
-        list(values),
-        [json_value.get_db_prep_save(value, connection) for value in values.values()],
-        [kinds[key] for key in values],
-        [sections[key] for key in values],
-    ]
+    rows = [(key, prepared.json_text(json_value, value), kinds[key], sections[key]) for key, value in values.items()]
     params = prepared.insert_params([wave_unit_id, mode, respondent_id, when], rows)
     return _Statement(_history_sql(len(values)), params)
 
@@ -418,7 +414,7 @@ def _upsert(
         return None
     json_value = Answer._meta.get_field("value")
     when = connection.ops.adapt_datetimefield_value(now)
-    rows = [list(values), [json_value.get_db_prep_save(value, connection) for value in values.values()]]
+    rows = [(key, prepared.json_text(json_value, value)) for key, value in values.items()]
     params = prepared.insert_params([wave_unit_id, section, mode, respondent_id, when], rows)
     return _Statement(_upsert_sql(len(values)), params)
 
@@ -437,13 +433,13 @@ _ANSWER_FIXED = ("wave_unit", "section", "mode", "respondent", "updated_at")
 _ANSWER_FIELDS = ("key", "value")
 
 
-@lru_cache(maxsize=64)
+@cache
 def _history_sql(count: int) -> str:
     """The insert of `count` history rows (one text whatever `count` on PostgreSQL)."""
     return prepared.insert_sql(AnswerEvent, _HISTORY_FIELDS, count, _HISTORY_FIXED)
 
 
-@lru_cache(maxsize=64)
+@cache
 def _upsert_sql(count: int) -> str:
     """The insert of `count` live answers, each replacing the unit's stored answer of its key (SQLite says it alike)."""
     unit, key = prepared.columns(Answer, ("wave_unit", "key"))
@@ -453,7 +449,7 @@ def _upsert_sql(count: int) -> str:
     return f"{insert} ON CONFLICT ({unit}, {key}) DO UPDATE SET {updates}"
 
 
-@lru_cache(maxsize=64)
+@cache
 def _delete_sql(count: int) -> str:
     """The delete of a unit's live answers of `count` keys."""
     (unit,) = prepared.columns(Answer, ("wave_unit",))

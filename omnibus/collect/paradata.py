@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -86,13 +86,12 @@ def _event(wave_unit: WaveUnit, respondent: Respondent | None, section: str, pag
 
 def _insert(events: list[Event]) -> None:
     """Write `events` in one insert."""
-    *columns, times = (list(column) for column in zip(*events, strict=True))
-    times = [connection.ops.adapt_datetimefield_value(at) for at in times]
+    rows = [(*columns, connection.ops.adapt_datetimefield_value(at)) for *columns, at in events]
     with prepared.cursor() as cursor:
-        cursor.execute(_insert_sql(len(events)), prepared.insert_params([], [*columns, times]))
+        cursor.execute(_insert_sql(len(events)), prepared.insert_params([], rows))
 
 
-@lru_cache(maxsize=64)
+@cache
 def _insert_sql(count: int) -> str:
     """The insert of `count` events (one text whatever `count` on PostgreSQL)."""
     return prepared.insert_sql(PageEvent, _FIELDS, count)

@@ -11,17 +11,22 @@ The cursor is Django's own wrapper around it, so errors are Django's (an `Integr
 one) and statements are logged as any other (the tests count them). SQLite, and PostgreSQL with
 `settings.PREPARED_STATEMENTS` off (behind a pooler in transaction mode, where a prepared
 statement does not follow the session), get Django's ordinary cursor.
+
+A prepared statement is worth keeping only if its text repeats: `insert_sql` and `in_sql` write
+statements of many rows or keys with one text on PostgreSQL, whatever their number.
 """
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from functools import lru_cache
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.postgresql.base import ServerBindingCursor
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
-from django.db.models import Model
+from django.db.models import JSONField, Model
 
 
 def cursor() -> CursorWrapper:
@@ -65,19 +70,21 @@ def columns(model: type[Model], fields: tuple[str, ...]) -> list[str]:
     return [connection.ops.quote_name(model._meta.get_field(name).column) for name in fields]
 
 
-# Rows and lists of values: on PostgreSQL a column's values go as one array parameter, so a
-# statement has one text whatever the number of rows (prepared once, and kept by psycopg's cache
-# of converted queries, which skips a text of over 50 parameters). SQLite has no arrays: it gets
-# a parameter per value, and a text per number of rows.
+# Statements of many rows. On PostgreSQL their text is the same whatever the number of rows, so
+# each is prepared once and stays in psycopg's cache of converted queries (which skips a text of
+# over 50 parameters): an insert's rows go as one JSON array (one `json.dumps`, in C), a list of
+# keys as one array. An array per column was tried first: psycopg dumps each list in Python, and a
+# save of one to three rows, most pages', cost more CPU than with a parameter per value.
+# SQLite has no arrays: it gets a parameter per value, and a text per number of rows.
 
 
 def insert_sql(model: type[Model], fields: tuple[str, ...], rows: int, fixed: tuple[str, ...] = ()) -> str:
     """An insert of `rows` rows of a model's `fields`, after the `fixed` fields whose one value every row takes.
 
-    Its parameters are `insert_params`'. On PostgreSQL the text does not depend on `rows`: it
-    inserts from `unnest` of an array per field, each row in the arrays' order (as Django's own
-    `bulk_create` does). Every parameter is cast to its column's type (without a length, so
-    nothing is cut), so a NULL or a list of NULLs has a type.
+    Its parameters are `insert_params`'. On PostgreSQL the text does not depend on `rows`: the
+    rows are the elements of one JSON array, inserted in its order, each value read as text and
+    cast to its column's type (without a length, so nothing is cut), as a JSON field's text is
+    when the ORM writes it; the fixed values are cast too, so a NULL has a type.
     """
     return _insert_sql(model, fixed, fields, rows if connection.vendor != "postgresql" else 0)
 
@@ -89,16 +96,24 @@ def _insert_sql(model: type[Model], fixed: tuple[str, ...], fields: tuple[str, .
     if rows:
         row = "(" + ", ".join(["%s"] * (len(fixed) + len(fields))) + ")"
         return f"{into} VALUES {', '.join([row] * rows)}"
-    values = [f"%s::{_type(model, name)}" for name in fixed] + ["*"]
-    arrays = ", ".join(f"%s::{_type(model, name)}[]" for name in fields)
-    return f"{into} SELECT {', '.join(values)} FROM unnest({arrays})"
+    values = [f"%s::{_type(model, name)}" for name in fixed]
+    values += [f"(r ->> {n})::{_type(model, name)}" for n, name in enumerate(fields)]
+    return f"{into} SELECT {', '.join(values)} FROM jsonb_array_elements(%s::jsonb) AS r"
 
 
-def insert_params(fixed: list[object], values: list[list[object]]) -> list[object]:
-    """The parameters of `insert_sql`: the fixed fields' values, and the list of each other field's values by row."""
+def insert_params(fixed: list[object], rows: list[tuple[object, ...]]) -> list[object]:
+    """The parameters of `insert_sql`: the fixed fields' values, then the rows, a value per field.
+
+    A JSON field's value is given as its text (`json_text`), a time as the connection adapts it.
+    """
     if connection.vendor == "postgresql":
-        return [*fixed, *values]
-    return [value for row in zip(*values, strict=True) for value in (*fixed, *row)]
+        return [*fixed, json.dumps(rows, default=datetime.isoformat)]  # a time as PostgreSQL reads it
+    return [value for row in rows for value in (*fixed, *row)]
+
+
+def json_text(field: JSONField, value: object) -> str | None:
+    """A JSON field's value as the ORM writes it (None: SQL NULL), for `insert_params`."""
+    return None if value is None else json.dumps(value, cls=field.encoder)
 
 
 def in_sql(model: type[Model], field: str, count: int) -> str:
