@@ -124,9 +124,21 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     wave_unit, verdict = _check_code(request, code)
     if wave_unit is None:
         return _wrong_code(request, {}, code, verdict)
-    request.session.cycle_key()
+    _fresh_key(request)
     request.session[SESSION_INVITED] = wave_unit.pk
     return redirect("collect:start")
+
+
+def _fresh_key(request: HttpRequest) -> None:
+    """A new session key before the session names a unit, so a key planted in the browser never gets one.
+
+    A browser with no stored session (as most have when they follow an invitation) keeps none to
+    cycle: its session is given a new key when it is first saved, and cycling would write it twice.
+    """
+    session = request.session
+    session.keys()  # read the session: a key the store does not hold is dropped
+    if session.session_key is not None:
+        session.cycle_key()
 
 
 def _invited(request: HttpRequest) -> WaveUnit | None:

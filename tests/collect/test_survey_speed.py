@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from omnibus.collect import answers, paradata
 from omnibus.collect.models import PageEvent
 from omnibus.fieldwork.models import SectionState, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of_version
 
-from .conftest import answer, seen_of, signed_in
+from .conftest import answer, code_of, seen_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +126,28 @@ def test_the_menu_reads_every_sections_state_in_one_statement(unit: WaveUnit, ba
     # The session, the unit (`read_unit`), and the section states with who last worked on each.
     assert len(run) <= 3, "\n".join(run)
     assert "Last worked on by A colleague" in menu.content.decode()  # a respondent who gave no name
+
+
+def test_signing_in_reads_the_unit_once_and_never_its_questionnaire_text(unit: WaveUnit) -> None:
+    stored = unit.wave.questionnaire
+    questionnaire_of_version(stored.pk, stored.sha256)  # parsed already, as in a process serving the survey
+    client = Client()
+    followed, by_link = statements(client.get, f"/s/{code_of(unit)}")
+    assert followed.status_code == 302
+    # The unit found by its code, the attempt kept, and the new session written once (its key
+    # checked, then inserted, in a transaction of its own).
+    assert len(by_link) <= 6, "\n".join(by_link)
+    page, shown = statements(client.get, "/survey/")
+    assert unit.name in page.content.decode() and len(shown) <= 2, "\n".join(shown)  # the session, the unit
+    form = {"code": code_of(unit), "name": "Ada Example", "role": "Analyst"}
+    signed, signing = statements(client.post, "/survey/", form)
+    assert signed.status_code == 302
+    # The session, the unit found by the typed code (not again by the invitation), the attempt,
+    # the respondent, and the session's new key (its writes are Django's).
+    assert len(queries(signing)) <= 9, "\n".join(signing)
+    for run in (by_link, signing):
+        assert sum("fieldwork_waveunit" in sql for sql in run) == 1, "\n".join(run)
+    assert not any("source_text" in sql for sql in by_link + shown + signing)
 
 
 def test_confirming_a_check_page_writes_its_state_in_one_statement(unit: WaveUnit, batched: None) -> None:

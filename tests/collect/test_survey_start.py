@@ -259,6 +259,22 @@ def test_a_questionnaires_own_unit_noun_overrides_the_populations(wave: Wave) ->
     assert "Your invitation email gives your forum’s access code." in invited.get("/survey/").content.decode()
 
 
+def test_an_invitation_never_keeps_a_session_key_it_was_given(wave: Wave, unit: WaveUnit) -> None:
+    """A key planted in the browser, or the key of a session already stored, is replaced before it names a unit."""
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.cookies["sessionid"] = "plantedbysomeoneelse0000000000000"
+    client.get(f"/s/{code_of(unit)}")
+    first = client.cookies["sessionid"].value
+    assert first != "plantedbysomeoneelse0000000000000" and Session.objects.filter(session_key=first).exists()
+    other = wave.units.exclude(pk=unit.pk).order_by("name").first()
+    client.get(f"/s/{code_of(other)}")
+    second = client.cookies["sessionid"].value
+    assert second != first and not Session.objects.filter(session_key=first).exists()
+    assert other.name in client.get("/survey/").content.decode()
+
+
 def test_the_unit_a_code_finds_is_read_as_the_orm_reads_it(wave: Wave, unit: WaveUnit) -> None:
     from omnibus.fieldwork.waves import find_wave_unit, unit_noun, wave_unit_by_id
 
