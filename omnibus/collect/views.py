@@ -35,7 +35,7 @@ from omnibus.fieldwork.codes import normalise
 from omnibus.fieldwork.codes import prefix as code_prefix
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
 from omnibus.fieldwork.questionnaires import questionnaire_of
-from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit, start_page_noun
+from omnibus.fieldwork.waves import add_preview_unit, find_wave_unit, start_page_noun, wave_unit_by_id
 from omnibus.questionnaire import checks
 from omnibus.questionnaire.kinds import kind_of
 from omnibus.questionnaire.labels import short_label
@@ -93,14 +93,14 @@ def _open_visit(request: HttpRequest, view: View, args: tuple, kwargs: dict) -> 
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """The start page: the access code (typed, or brought by the invitation's link), name and role."""
-    invited = _invited(request)
     if request.method == "GET":
-        return _start_page(request, {"invited": invited})
+        return _start_page(request, {"invited": _invited(request)})
     typed = request.POST.get("code", "")[:64]
     name = request.POST.get("name", "").strip()[:NAME_MAX]
     role = request.POST.get("role", "").strip()[:NAME_MAX]
     context = {"code": typed, "name": name, "role": role}
-    if invited is not None and not typed.strip():
+    invited = None if typed.strip() else _invited(request)  # a typed code is the one checked
+    if invited is not None:
         wave_unit, verdict = invited, None
     else:
         wave_unit, verdict = _check_code(request, typed)
@@ -124,18 +124,27 @@ def invitation(request: HttpRequest, code: str) -> HttpResponse:
     wave_unit, verdict = _check_code(request, code)
     if wave_unit is None:
         return _wrong_code(request, {}, code, verdict)
-    request.session.cycle_key()
+    _fresh_key(request)
     request.session[SESSION_INVITED] = wave_unit.pk
     return redirect("collect:start")
 
 
+def _fresh_key(request: HttpRequest) -> None:
+    """A new session key before the session names a unit, so a key planted in the browser never gets one.
+
+    A browser with no stored session (as most have when they follow an invitation) keeps none to
+    cycle: its session is given a new key when it is first saved, and cycling would write it twice.
+    """
+    session = request.session
+    session.keys()  # read the session: a key the store does not hold is dropped
+    if session.session_key is not None:
+        session.cycle_key()
+
+
 def _invited(request: HttpRequest) -> WaveUnit | None:
     unit_id = request.session.get(SESSION_INVITED)
-    if not isinstance(unit_id, int):
-        return None
-    # The start page names the unit as the wave's questionnaire or population does: read with the unit.
-    related = ("wave__questionnaire", "wave__population")
-    return WaveUnit.objects.select_related(*related).filter(pk=unit_id).first()
+    # Read with its wave's questionnaire digest and population: the start page names the unit as they do.
+    return wave_unit_by_id(unit_id) if isinstance(unit_id, int) else None
 
 
 def _check_code(request: HttpRequest, typed: str) -> tuple[WaveUnit | None, throttle.Verdict | None]:

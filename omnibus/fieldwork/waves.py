@@ -6,13 +6,15 @@ import io
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from omnibus.core import prepared
 from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX, digest, new_code, seal, unseal
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
-from omnibus.fieldwork.questionnaires import questionnaire_of
+from omnibus.fieldwork.questionnaires import questionnaire_of_version
 from omnibus.frame.models import Population, Unit
 from omnibus.frame.schema import UnitNoun
 from omnibus.frame.store import frame_as_of, stored_schema
@@ -118,8 +120,63 @@ def start_link(base_url: str, code: str) -> str:
 
 
 def find_wave_unit(code: str) -> WaveUnit | None:
-    """The wave unit a (normalised) code belongs to, if any."""
-    return WaveUnit.objects.select_related("wave", "wave__questionnaire").filter(code_digest=digest(code)).first()
+    """The wave unit a (normalised) code belongs to, if any, with its wave (as `_read_wave_unit` reads it)."""
+    return _read_wave_unit("code_digest", digest(code))
+
+
+def wave_unit_by_id(wave_unit_id: int) -> WaveUnit | None:
+    """The wave unit of this id, if any, with its wave (as `_read_wave_unit` reads it)."""
+    return _read_wave_unit("id", wave_unit_id)
+
+
+def _read_wave_unit(column: str, value: object) -> WaveUnit | None:
+    """A unit found by one of its unique columns, with its wave, the wave's questionnaire digest and population.
+
+    Read by one written-out statement (the survey's start page and sign-in make it; built through the
+    ORM it cost more CPU than the rest of the request) and made by `from_db` with the other fields
+    deferred: a field not read is fetched if ever asked for. The questionnaire version is read
+    without its text: `questionnaire_of_version` finds the parsed questionnaire by id and digest.
+    """
+    with prepared.cursor() as cursor:
+        cursor.execute(_unit_sql(column), [value])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    unit_id, wave_id, frame_unit, name, slug, title, version, population, opens, closes, kind, sha256, *frame = row
+    wave = Wave.from_db(
+        None, _WAVE_FIELDS, (wave_id, slug, title, version, population, _as_read(opens), _as_read(closes), kind)
+    )
+    wave._state.fields_cache["questionnaire"] = QuestionnaireVersion.from_db(None, ("id", "sha256"), (version, sha256))
+    kept = None if population is None else Population.from_db(None, ("id", "slug", "schema"), (population, *frame))
+    wave._state.fields_cache["population"] = kept
+    wave_unit = WaveUnit.from_db(None, ("id", "wave_id", "unit_id", "name"), (unit_id, wave_id, frame_unit, name))
+    wave_unit._state.fields_cache["wave"] = wave
+    return wave_unit
+
+
+# The wave's columns `_read_wave_unit` reads, in the model's order (as `from_db` takes them).
+_WAVE_FIELDS = ("id", "slug", "title", "questionnaire_id", "population_id", "opens_at", "closes_at", "kind")
+
+
+@cache
+def _unit_sql(column: str) -> str:
+    """The statement `_read_wave_unit` runs, finding the unit by `column` (one parameter)."""
+    unit, wave = WaveUnit._meta.db_table, Wave._meta.db_table
+    version, population = QuestionnaireVersion._meta.db_table, Population._meta.db_table
+    return (
+        "SELECT u.id, u.wave_id, u.unit_id, u.name, w.slug, w.title, w.questionnaire_id, w.population_id,"
+        " w.opens_at, w.closes_at, w.kind, v.sha256, p.slug, p.schema"
+        f" FROM {unit} u JOIN {wave} w ON w.id = u.wave_id JOIN {version} v ON v.id = w.questionnaire_id"
+        f" LEFT JOIN {population} p ON p.id = w.population_id WHERE u.{column} = %s"
+    )
+
+
+def _as_read(when: object) -> datetime:
+    """A wave's time as the ORM gives it, by the database's own converters (SQLite returns text)."""
+    column = Wave._meta.get_field("opens_at").get_col(Wave._meta.db_table)
+    for convert in connection.ops.get_db_converters(column):
+        when = convert(when, column, connection)
+    return when
 
 
 def unit_noun(wave: Wave) -> UnitNoun:
@@ -129,7 +186,7 @@ def unit_noun(wave: Wave) -> UnitNoun:
     `settings: unit:` where it differs from the population's, else the wave's population's (a
     preview wave, of no population, says "organisation").
     """
-    own = questionnaire_of(wave.questionnaire).settings.unit
+    own = questionnaire_of_version(wave.questionnaire_id, wave.questionnaire.sha256).settings.unit
     if own is not None:
         return UnitNoun(own.noun, own.plural)
     if wave.population_id is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -9,9 +11,10 @@ from django.test.utils import CaptureQueriesContext
 
 from omnibus.collect import answers, paradata
 from omnibus.collect.models import PageEvent
-from omnibus.fieldwork.models import WaveUnit
+from omnibus.fieldwork.models import SectionState, WaveUnit
+from omnibus.fieldwork.questionnaires import questionnaire_of_version
 
-from .conftest import seen_of, signed_in
+from .conftest import answer, code_of, seen_of, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +104,67 @@ def test_an_answered_page_walks_the_questionnaire_once(unit: WaveUnit, monkeypat
         # The save routes again the answers its page was shown with, and the next page those the
         # save left: both are kept routes. Only the save's new answers are walked.
         assert len(walked) == 2 + n and walked[-1]["SuppSou"] == [int(choice)]
+
+
+@pytest.fixture
+def batched(unit: WaveUnit, settings) -> Iterator[None]:  # noqa: ANN001
+    """Page events wait for a batch of 50, as served; what still waits is written as the test ends."""
+    settings.PARADATA_BATCH = 50
+    yield
+    paradata.flush()
+
+
+def statements(request, *args, **kwargs) -> tuple[object, list[str]]:  # noqa: ANN001 - a test client's method
+    """A request's response and the statements it ran."""
+    with CaptureQueriesContext(connection) as captured:
+        response = request(*args, **kwargs)
+    return response, [query["sql"] for query in captured.captured_queries]
+
+
+def test_the_menu_reads_every_sections_state_in_one_statement(unit: WaveUnit, batched: None) -> None:
+    client = signed_in(unit, name="")
+    answer(client, "csc", "ConfUnd", {"ConfUnd": "1"})
+    menu, run = statements(client.get, "/survey/sections/")
+    # The session, the unit (`read_unit`), and the section states with who last worked on each.
+    assert len(run) <= 3, "\n".join(run)
+    assert "Last worked on by A colleague" in menu.content.decode()  # a respondent who gave no name
+
+
+def test_signing_in_reads_the_unit_once_and_never_its_questionnaire_text(unit: WaveUnit) -> None:
+    stored = unit.wave.questionnaire
+    questionnaire_of_version(stored.pk, stored.sha256)  # parsed already, as in a process serving the survey
+    client = Client()
+    followed, by_link = statements(client.get, f"/s/{code_of(unit)}")
+    assert followed.status_code == 302
+    # The unit found by its code, the attempt kept, and the new session written once (its key
+    # checked, then inserted, in a transaction of its own).
+    assert len(by_link) <= 6, "\n".join(by_link)
+    page, shown = statements(client.get, "/survey/")
+    assert unit.name in page.content.decode() and len(shown) <= 2, "\n".join(shown)  # the session, the unit
+    form = {"code": code_of(unit), "name": "Ada Example", "role": "Analyst"}
+    signed, signing = statements(client.post, "/survey/", form)
+    assert signed.status_code == 302
+    # The session, the unit found by the typed code (not again by the invitation), the attempt,
+    # the respondent, and the session's new key (its writes are Django's).
+    assert len(queries(signing)) <= 9, "\n".join(signing)
+    for run in (by_link, signing):
+        assert sum("fieldwork_waveunit" in sql for sql in run) == 1, "\n".join(run)
+    assert not any("source_text" in sql for sql in by_link + shown + signing)
+
+
+def test_confirming_a_check_page_writes_its_state_in_one_statement(unit: WaveUnit, batched: None) -> None:
+    client = signed_in(unit)
+    answer(client, "send", "EHCplans", {f"EHCplans_{x}": "2" for x in "abcde"})
+    for question, data in [("SBeff", "Overnight stays"), ("SBinc", "1"), ("SBstat", "3"), ("SBdisab", "Forums")]:
+        answer(client, "send", question, {question: data})
+    assert answer(client, "send", "SBcosteff", {"SBcosteff": "3"}).url == "/survey/sections/send/check/"
+    confirmed, run = statements(client.post, "/survey/sections/send/check/")
+    assert confirmed.status_code == 302
+    # The session, the unit's lock and read, and the section's state (no savepoint of its own).
+    assert len(queries(run)) <= 4 and len(run) <= 6, "\n".join(run)
+    state = SectionState.objects.get(wave_unit=unit, section="send")
+    assert state.status == SectionState.COMPLETED and state.completed_at is not None
+    assert state.last_respondent.name == "Ada Example"
+    answer(client, "send", "SBcosteff", {"SBcosteff": "2"})  # a change reopens it
+    state = SectionState.objects.get(wave_unit=unit, section="send")
+    assert (state.status, state.completed_at) == (SectionState.IN_PROGRESS, None)

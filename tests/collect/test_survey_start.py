@@ -264,3 +264,36 @@ def test_a_questionnaires_own_unit_noun_overrides_the_populations(wave: Wave) ->
     invited = Client()
     invited.get(f"/s/{code_of(forums.units.first())}")
     assert "Your invitation email gives your forum’s access code." in invited.get("/survey/").content.decode()
+
+
+def test_an_invitation_never_keeps_a_session_key_it_was_given(wave: Wave, unit: WaveUnit) -> None:
+    """A key planted in the browser, or the key of a session already stored, is replaced before it names a unit."""
+    from django.contrib.sessions.models import Session
+
+    client = Client()
+    client.cookies["sessionid"] = "plantedbysomeoneelse0000000000000"
+    client.get(f"/s/{code_of(unit)}")
+    first = client.cookies["sessionid"].value
+    assert first != "plantedbysomeoneelse0000000000000" and Session.objects.filter(session_key=first).exists()
+    other = wave.units.exclude(pk=unit.pk).order_by("name").first()
+    client.get(f"/s/{code_of(other)}")
+    second = client.cookies["sessionid"].value
+    assert second != first and not Session.objects.filter(session_key=first).exists()
+    assert other.name in client.get("/survey/").content.decode()
+
+
+def test_the_unit_a_code_finds_is_read_as_the_orm_reads_it(wave: Wave, unit: WaveUnit) -> None:
+    from omnibus.fieldwork.waves import find_wave_unit, unit_noun, wave_unit_by_id
+
+    found, by_id = find_wave_unit(code_of(unit)), wave_unit_by_id(unit.pk)
+    stored = Wave.objects.select_related("questionnaire", "population").get(pk=wave.pk)
+    for read in (found, by_id):
+        assert (read.pk, read.name, read.unit_id, read.wave_id) == (unit.pk, unit.name, unit.unit_id, wave.pk)
+        times = (read.wave.opens_at, read.wave.closes_at, read.wave.title, read.wave.kind)
+        assert times == (stored.opens_at, stored.closes_at, stored.title, stored.kind)
+        assert timezone.is_aware(read.wave.opens_at)
+        assert read.wave.questionnaire.sha256 == stored.questionnaire.sha256
+        assert read.wave.population.slug == stored.population.slug
+        assert unit_noun(read.wave) == unit_noun(stored)
+    assert found.code_digest == unit.code_digest  # a field not read is fetched when asked for
+    assert find_wave_unit("ABCD-EFGH-JKLM") is None and wave_unit_by_id(0) is None
