@@ -23,12 +23,11 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache, lru_cache
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from omnibus.analysis.profile import counted_sections
 from omnibus.collect.models import Answer, AnswerEvent
@@ -36,6 +35,7 @@ from omnibus.core import prepared
 from omnibus.core.models import Session
 from omnibus.fieldwork.models import QuestionnaireVersion, Respondent, SectionState, Wave, WaveUnit
 from omnibus.fieldwork.progress import UnitProgress, progress_from_statuses
+from omnibus.fieldwork.waves import wave_time
 from omnibus.questionnaire.model import Questionnaire
 from omnibus.questionnaire.route import Route
 from omnibus.questionnaire.routing import route
@@ -227,14 +227,8 @@ def _wave(
     Every request of a wave reads the same columns; making the instance and converting its times
     again each time was a good part of the read's CPU. The instance is only read, never saved.
     """
-    values = (wave_id, slug, title, version, _aware(opens_at), _aware(closes_at), kind)
+    values = (wave_id, slug, title, version, wave_time(opens_at), wave_time(closes_at), kind)
     return Wave.from_db(None, _WAVE_FIELDS, values)
-
-
-def _aware(value: datetime | str) -> datetime:
-    """A time as the ORM gives it: SQLite returns the stored UTC text, PostgreSQL an aware datetime."""
-    when = parse_datetime(value) if isinstance(value, str) else value
-    return timezone.make_aware(when, UTC) if timezone.is_naive(when) else when
 
 
 @dataclass

@@ -144,7 +144,7 @@ def _read_wave_unit(column: str, value: object) -> WaveUnit | None:
         return None
     unit_id, wave_id, frame_unit, name, slug, title, version, population, opens, closes, kind, sha256, *frame = row
     wave = Wave.from_db(
-        None, _WAVE_FIELDS, (wave_id, slug, title, version, population, _as_read(opens), _as_read(closes), kind)
+        None, _WAVE_FIELDS, (wave_id, slug, title, version, population, wave_time(opens), wave_time(closes), kind)
     )
     wave._state.fields_cache["questionnaire"] = QuestionnaireVersion.from_db(None, ("id", "sha256"), (version, sha256))
     kept = None if population is None else Population.from_db(None, ("id", "slug", "schema"), (population, *frame))
@@ -171,8 +171,9 @@ def _unit_sql(column: str) -> str:
     )
 
 
-def _as_read(when: object) -> datetime:
-    """A wave's time as the ORM gives it, by the database's own converters (SQLite returns text)."""
+def wave_time(when: object) -> datetime:
+    """A wave's time read by a written-out statement, as the ORM gives it: by the database's own converters
+    (SQLite returns the stored UTC text, PostgreSQL an aware datetime)."""
     column = Wave._meta.get_field("opens_at").get_col(Wave._meta.db_table)
     for convert in connection.ops.get_db_converters(column):
         when = convert(when, column, connection)
