@@ -79,7 +79,7 @@ class WaveStore:
     questionnaire: Questionnaire
     pilot: bool
     units: pl.DataFrame  # as UNIT_SCHEMA, in the dataset's order
-    frame: pl.DataFrame  # "unit" (its key), then a column per frame attribute (str or float values)
+    frame: dict[str, list[object]]  # "unit": the frame's unit keys; each attribute: its values (str, float, None)
     frame_attributes: list[str]
     population_size: int
     profile: tuple[Breakdown, ...]
@@ -204,8 +204,8 @@ def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: AN
     costs a fraction of a Python tuple per row. Fields are joined by FIELD and rows by ROW, which
     no field holds (JSON escapes control characters; keys, modes, sections and pages are names);
     a stray one would give a row too many fields or more rows than the database counted, and
-    either is an error rather than a shifted column. Datetimes come as text (SQLite's as stored; PostgreSQL's with an
-    offset) and are parsed here in one go.
+    either is an error rather than a shifted column. Datetimes come as text (SQLite's as
+    stored; PostgreSQL's with an offset) and are parsed here in one go.
     """
     sql, params = rows.query.sql_with_params()
     names = [f"c{i}" for i in range(len(schema))]
@@ -336,16 +336,16 @@ def _unit_states(store: WaveStore) -> vectorised.UnitStates:
     rows = store.units.select("wave_unit", row=pl.int_range(pl.len()))
     sections = [s.id for s in store.questionnaire.sections]
     states = store.states.join(rows, on="wave_unit")
-    shown = shown_sections(store.events).join(rows, on="wave_unit")
+    pages = shown_sections(store.events).join(rows, on="wave_unit")
     status = {s: np.full(rows.height, "", dtype=object) for s in sections}
-    reached = {s: np.zeros(rows.height, dtype=bool) for s in sections}
+    shown = {s: np.zeros(rows.height, dtype=bool) for s in sections}
     for (section,), found in states.partition_by("section", as_dict=True).items():
         if section in status:
             status[section][found["row"].to_numpy()] = found["status"].to_numpy()
-    for (section,), found in shown.partition_by("section", as_dict=True).items():
-        if section in reached:
-            reached[section][found["row"].to_numpy()] = True
-    return vectorised.UnitStates(status, reached)
+    for (section,), found in pages.partition_by("section", as_dict=True).items():
+        if section in shown:
+            shown[section][found["row"].to_numpy()] = True
+    return vectorised.UnitStates(status, shown)
 
 
 def _routed_unit_by_unit(

@@ -71,7 +71,7 @@ def decode(answers: pl.DataFrame, ids: list[int]) -> dict[str, StoredKey]:
     kinds = np.empty(len(values), dtype=np.int8)
     for i, value in enumerate(values):  # one by one: numpy would make lists of codes a second axis
         held[i] = value
-        kinds[i] = TEXT if type(value) is str else _kind(value)  # the commonest first
+        kinds[i] = _kind(value)
     numbers = np.full(len(values), np.nan)
     numeric = np.flatnonzero(kinds == NUMBER)
     numbers[numeric] = [float(values[i]) for i in numeric]
