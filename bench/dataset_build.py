@@ -4,8 +4,11 @@
 
 Each size gets a simulated wave (`omnibus.dataset.simulate`, half the units responding):
 the 152 LAs over the example frame, larger sizes over a synthetic frame. Then it times
-`build_dataset`, each export format (the client's copy as well), and for 152 units an
-import of the exported CSV into a fresh wave.
+`build_dataset` (twice in this process, whose simulation has parsed the questionnaire, and
+once in a fresh process, which pays what a command does: parsing the stored questionnaire
+and every cold cache), each export format (the client's copy as well), and for 152 units an
+import of the exported CSV into a fresh wave. On PostgreSQL on this machine, the CPU its
+backend spent on `build_dataset`'s queries is printed beside this process's.
 
 Uses a throwaway SQLite database in a temporary folder. To time PostgreSQL instead, set
 BENCH_DATABASE_URL to a scratch database (never the test database: the bench writes
@@ -17,6 +20,7 @@ from __future__ import annotations
 import csv
 import os
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,15 +48,60 @@ attributes:
 """
 
 
-def timed(label: str, action):
+def timed(label: str, action, database: bool = False):
     """Run an action, print how long it took (wall clock, then this process's CPU seconds), and return its result.
 
     On a shared machine the load inflates the wall clock; the CPU seconds say what the work cost.
+    With `database`, the CPU seconds of the PostgreSQL backend too (when it runs on this machine).
     """
+    backend = _backend_pid() if database else None
     start, cpu = time.perf_counter(), time.process_time()
+    served = cpu_seconds(backend) if backend else 0.0
     result = action()
-    print(f"  {label:<50} {time.perf_counter() - start:8.2f} s  (cpu {time.process_time() - cpu:6.2f} s)")
+    line = f"  {label:<50} {time.perf_counter() - start:8.2f} s  (cpu {time.process_time() - cpu:6.2f} s"
+    if backend:
+        line += f"; PostgreSQL {cpu_seconds(backend) - served:5.2f} s"
+    print(line + ")")
     return result
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds a single-threaded process (a PostgreSQL backend) has spent so far, from the scheduler.
+
+    `request_cpu.cpu_seconds` reads every thread of a process; importing that bench here would
+    load the load bench's client into the fresh process whose first build is timed.
+    """
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+def _backend_pid() -> int | None:
+    """The process of this connection's PostgreSQL backend, if it runs on this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    return pid if Path(f"/proc/{pid}").exists() else None
+
+
+def fresh_build(slug: str) -> None:
+    """Time `build_dataset` of wave `slug` once in a fresh process, as a command would run it."""
+    command = [sys.executable, __file__, "--build", slug]
+    print(subprocess.run(command, check=True, capture_output=True, text=True).stdout, end="")
+
+
+def build_once(slug: str) -> None:
+    """In the fresh process: set up Django on the benchmark's database and time one `build_dataset`."""
+    from omnibus.core.setup import setup_django
+
+    setup_django()
+    from omnibus.dataset.build import build_dataset
+    from omnibus.fieldwork.models import Wave
+
+    wave = Wave.objects.get(slug=slug)
+    timed("build_dataset in a fresh process", lambda: build_dataset(wave), database=True)
 
 
 def synthetic_frame(folder: Path, units: int) -> tuple[Path, str]:
@@ -95,8 +144,9 @@ def bench(units: int, folder: Path, stored) -> None:  # noqa: ANN001 - a Questio
     source = timed("create the wave (access codes)", lambda: wave(f"bench-{units}"))
     done = timed("simulate (half respond)", lambda: simulate(source, seed=units, response_rate=0.5))
     print(f"  {done.responding:,} responding units")
-    dataset = timed("build_dataset", lambda: build_dataset(source))
-    timed("build_dataset again", lambda: build_dataset(source))
+    dataset = timed("build_dataset", lambda: build_dataset(source), database=True)
+    timed("build_dataset again", lambda: build_dataset(source), database=True)
+    fresh_build(source.slug)
     print(f"  dataset: {dataset.data.height:,} rows x {dataset.data.width} columns")
     for fmt in ("parquet", "csv", "sav", "xlsx"):
         out = folder / f"bench-{units}.{fmt}"
@@ -112,6 +162,9 @@ def bench(units: int, folder: Path, stored) -> None:  # noqa: ANN001 - a Questio
 
 def main() -> None:
     """Set up Django on a throwaway database and run the benchmark for each size."""
+    if sys.argv[1:2] == ["--build"]:  # the fresh process of `fresh_build`, given the environment
+        build_once(sys.argv[2])
+        return
     sizes = [int(a) for a in sys.argv[1:]] or [152, 20_000]
     folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-dataset-"))
     os.environ["OMNIBUS_DATA_DIR"] = str(folder)

@@ -2,8 +2,9 @@
 
 The layout and the missing codes are the contract in `omnibus.analysis.dataset`. Everything
 is read in a handful of queries (units, live answers, section states, page events, the
-frame); the rest is plain Python over those rows, so a 20,000-unit census costs seconds,
-not a query per unit.
+frame), the large ones handed over as one text each and read into polars frames; routing
+then runs over whole columns (`omnibus.dataset.columns`), so a 20,000-unit census costs
+about a second, not a query or a Python object per unit.
 
 Splitting the work: `read_wave` (Django) gathers a `WaveStore`; `assemble` (no Django) turns
 it into the dataset. Paradata (`para_…` columns) follow the questionnaire's variables.
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.db import connection
-from django.db.models import Aggregate, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 
 from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
@@ -48,15 +49,19 @@ EVENT_SCHEMA = {
     "event": pl.String,
     "at": pl.Datetime("us", "UTC"),
 }
+EVENT_ROWS = EVENT_SCHEMA | {"pk": pl.Int64}  # as read: the primary key orders events of the same moment
 TEXT_TIME = "%Y-%m-%d %H:%M:%S%.f"  # how SQLite stores a UTC datetime
 ANSWER_SCHEMA = {"wave_unit": pl.Int64, "key": pl.String, "text": pl.String, "mode": pl.String}  # text: JSON
+STATE_SCHEMA = {"wave_unit": pl.Int64, "section": pl.String, "status": pl.String}
+UNIT_SCHEMA = {"wave_unit": pl.Int64, "unit": pl.String}
+FIELD, ROW = "\x1f", "\x1e"  # ASCII's unit and record separators: see `_frame_of`
 logger = logging.getLogger(__name__)
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
 
 
 @dataclass
 class UnitStore:
-    """One wave unit's stored state: live answers, their modes, section states."""
+    """One wave unit's stored state for the routing engine: live answers, their modes, section states."""
 
     key: str
     answers: dict[str, object] = field(default_factory=dict)
@@ -67,30 +72,43 @@ class UnitStore:
 
 @dataclass
 class WaveStore:
-    """What the store holds for a wave, read in a handful of queries."""
+    """What the store holds for a wave, read in a handful of queries, as frames."""
 
     slug: str
     title: str
     questionnaire: Questionnaire
     pilot: bool
-    units: dict[int, UnitStore]  # wave unit id -> its store
-    frame: dict[str, dict[str, object]]  # unit key -> frame attribute -> value
+    units: pl.DataFrame  # as UNIT_SCHEMA, in the dataset's order
+    frame: dict[str, list[object]]  # "unit": the frame's unit keys; each attribute: its values (str, float, None)
     frame_attributes: list[str]
     population_size: int
     profile: tuple[Breakdown, ...]
-    events: pl.DataFrame  # wave_unit, section, page, event, at
+    events: pl.DataFrame  # as EVENT_SCHEMA
     breakdowns: tuple[Breakdown, ...] = ()  # the population's default banner
     client_attributes: tuple[str, ...] = ()  # frame attributes a client copy keeps for every unit
     answers: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=ANSWER_SCHEMA))  # as ANSWER_SCHEMA
+    states: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=STATE_SCHEMA))  # as STATE_SCHEMA
 
-    def unit_answers(self) -> None:
-        """Put the stored answers in each unit's `answers` and `modes` (for routing unit by unit)."""
+    def unit_stores(self) -> dict[int, UnitStore]:
+        """Each wave unit's answers, modes, section states and shown sections (for routing unit by unit)."""
+        units = {unit_id: UnitStore(key) for unit_id, key in self.units.iter_rows()}
         decoded: dict[str, object] = {}  # decoded once per distinct text: few distinct values in a census
         for unit_id, key, text, mode in self.answers.iter_rows():
             if text not in decoded:
                 decoded[text] = json.loads(text)
-            self.units[unit_id].answers[key] = decoded[text]  # shared, never changed: routing copies
-            self.units[unit_id].modes[key] = mode
+            units[unit_id].answers[key] = decoded[text]  # shared, never changed: routing copies
+            units[unit_id].modes[key] = mode
+        for unit_id, section, status in self.states.iter_rows():
+            units[unit_id].states[section] = status
+        for unit_id, section in shown_sections(self.events).iter_rows():
+            units[unit_id].shown_sections.add(section)
+        return units
+
+
+def shown_sections(events: pl.DataFrame) -> pl.DataFrame:
+    """The (wave_unit, section) pairs with a page shown: the sections a unit reached, as far as paradata tell."""
+    shown = events.filter((pl.col("event") == "shown") & (pl.col("section") != ""))
+    return shown.select("wave_unit", "section").unique()
 
 
 @dataclass
@@ -152,99 +170,99 @@ def read_wave(wave, unit_key: str | None = None) -> WaveStore:  # noqa: ANN001 -
     questionnaire = questionnaire_of(wave.questionnaire)
     of_wave = {"wave_unit__wave": wave} | ({"wave_unit__unit__key": unit_key} if unit_key is not None else {})
     wave_units = wave.units.filter(unit__key=unit_key) if unit_key is not None else wave.units
-    units = {
-        pk: UnitStore(key=key or f"preview-{pk}")
-        for pk, key in wave_units.order_by("unit__key", "pk").values_list("pk", "unit__key")
-    }
-    # A census has a million answers but far fewer distinct (key, value, mode): the database
-    # groups them, each with its units' ids, and the cursor's rows go straight into a frame.
-    answers = (
-        Answer.objects.filter(**of_wave)
-        .annotate(text=Cast("value", TextField()))
-        .values("key", "text", "mode")
-        .annotate(units=_UnitIds("wave_unit_id"))
-        .values_list("key", "text", "mode", "units")
-    )
-    grouped = _frame_of(answers, {"key": pl.String, "text": pl.String, "mode": pl.String, "units": pl.String})
-    answers_frame = grouped.with_columns(pl.col("units").str.split(",").cast(pl.List(pl.Int64)).alias("wave_unit"))
-    answers_frame = answers_frame.explode("wave_unit").select(ANSWER_SCHEMA.keys())
-    events = (
-        PageEvent.objects.filter(**of_wave)
-        .order_by("wave_unit_id", "at", "pk")
-        .annotate(when=Cast("at", TextField()))  # as text: parsed in one go, not a datetime object per event
-        .values_list("wave_unit_id", "section", "page", "event", "when")
-    )
-    events = _frame_of(events, EVENT_SCHEMA)
+    found = wave_units.order_by("unit__key", "pk").values_list("pk", "unit__key")  # the dataset's order
+    units = pl.DataFrame([(pk, key or f"preview-{pk}") for pk, key in found], schema=UNIT_SCHEMA, orient="row")
+    text = Cast("value", TextField())
+    answers = Answer.objects.filter(**of_wave).annotate(text=text).values_list("wave_unit_id", "key", "text", "mode")
+    # Page times as text, parsed in one go.
+    events = PageEvent.objects.filter(**of_wave).annotate(when=Cast("at", TextField()))
+    events = _frame_of(events.values_list("wave_unit_id", "section", "page", "event", "when", "pk"), EVENT_ROWS)
     states = SectionState.objects.filter(**of_wave).values_list("wave_unit_id", "section", "status")
-    for unit_id, section, status in states:
-        units[unit_id].states[section] = status
-    for unit_id, section in events.filter(pl.col("event") == "shown").select("wave_unit", "section").unique().rows():
-        if section:
-            units[unit_id].shown_sections.add(section)
     frame, attributes, size, schema = _frame(wave)
-    pilot = wave.kind == Wave.PILOT
     return WaveStore(
         wave.slug,
         wave.title,
         questionnaire,
-        pilot,
+        wave.kind == Wave.PILOT,
         units,
         frame,
         attributes,
         size,
         schema.profile,
-        events,
+        events.sort("wave_unit", "at", "pk").drop("pk"),
         breakdowns=schema.breakdowns,
         client_attributes=schema.client_attributes,
-        answers=answers_frame,
+        answers=_frame_of(answers, ANSWER_SCHEMA),
+        states=_frame_of(states, STATE_SCHEMA),
     )
 
 
-class _UnitIds(Aggregate):
-    """The ids of a group's rows, comma-separated (SQLite's group_concat, PostgreSQL's string_agg)."""
-
-    function = "GROUP_CONCAT"
-    output_field = TextField()
-
-    def as_postgresql(self, compiler, connection, **extra):  # noqa: ANN001, ANN003, ANN201 - Django's signature
-        return self.as_sql(
-            compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s::text, ',')", **extra
-        )
-
-
 def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001 - a values_list QuerySet
-    """A values_list query's rows as a frame, read through the cursor column by column (no model rows).
+    """A values_list query's rows as a frame, handed over by the database as one text (rows in no set order).
 
-    Datetimes may come as text (SQLite's as stored, or cast in the query; PostgreSQL's with
-    an offset), parsed here in one go.
+    A census has a million answers: one text of a few megabytes, split by polars' CSV reader,
+    costs a fraction of a Python tuple per row. Fields are joined by FIELD and rows by ROW, which
+    no field holds (JSON escapes control characters; keys, modes, sections and pages are names);
+    a stray one would give a row too many fields or more rows than the database counted, and
+    either is an error rather than a shifted column. Datetimes come as text (SQLite's as
+    stored; PostgreSQL's with an offset) and are parsed here in one go.
     """
     sql, params = rows.query.sql_with_params()
+    names = [f"c{i}" for i in range(len(schema))]
+    joined, joining = _rows_as_text(names)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    data = {}
-    for i, (name, dtype) in enumerate(schema.items()):
-        values = [row[i] for row in found]
-        if isinstance(dtype, pl.Datetime) and values and isinstance(values[0], str):
-            offset = any(sign in values[0][len("2017-10-04 09:00:00") :] for sign in "+-")
-            text = pl.Series(name, values, pl.String)
-            data[name] = text.str.to_datetime(TEXT_TIME + ("%#z" if offset else ""), time_unit="us", time_zone="UTC")
-        else:
-            data[name] = pl.Series(name, values, dtype)
-    return pl.DataFrame(data, schema=schema)
+        query = f"WITH found({', '.join(names)}) AS ({sql}) SELECT count(*), {joined} FROM found"
+        cursor.execute(query, (*params, *joining))
+        count, text = cursor.fetchone()
+    if not count:
+        return pl.DataFrame(schema=schema)
+    as_read = {name: pl.String if isinstance(dtype, pl.Datetime) else dtype for name, dtype in schema.items()}
+    try:
+        read = pl.read_csv(
+            text.encode(),
+            has_header=False,
+            separator=FIELD,
+            eol_char=ROW,
+            quote_char=None,
+            schema=as_read,
+            empty_string_is_null=False,
+        )
+    except pl.exceptions.PolarsError as error:  # a row with more fields than the query has, or fewer
+        raise ValueError(f"a stored value holds a character that separates fields or rows: {sql}") from error
+    if read.height != count:
+        raise ValueError(f"a stored value holds a character that separates fields or rows: {sql}")
+    return read.with_columns(_datetime(read[name]) for name, dtype in schema.items() if isinstance(dtype, pl.Datetime))
 
 
-def _frame(wave) -> tuple[dict[str, dict[str, object]], list[str], int, PopulationSchema]:  # noqa: ANN001
-    """The frame as of the wave's date: each unit's values, the attribute names, N and the population's schema."""
+def _rows_as_text(names: list[str]) -> tuple[str, tuple[str, ...]]:
+    """The aggregate joining the rows of columns `names` into one text (a field as text, NULL as empty), its params."""
+    if connection.vendor == "postgresql":  # concat_ws is its quickest join; it skips NULLs, hence coalesce
+        fields = ", ".join(f"coalesce(({name})::text, '')" for name in names)
+        return f"string_agg(concat_ws(%s, {fields}), %s)", (FIELD, ROW)
+    return f"group_concat(printf(%s, {', '.join(names)}), %s)", (FIELD.join(["%s"] * len(names)), ROW)
+
+
+def _datetime(text: pl.Series) -> pl.Series:
+    """Stored datetimes as text, parsed in UTC: SQLite's as stored, PostgreSQL's with their offset."""
+    first = text.drop_nulls().first() or ""
+    offset = any(sign in first[len("2017-10-04 09:00:00") :] for sign in "+-")
+    return text.str.to_datetime(TEXT_TIME + ("%#z" if offset else ""), time_unit="us", time_zone="UTC")
+
+
+def _frame(wave) -> tuple[dict[str, list[object]], list[str], int, PopulationSchema]:  # noqa: ANN001
+    """The frame as of the wave's date as columns ("unit": the keys), the attribute names, N and the schema."""
     population = wave.population
     frame = frame_as_of(population.slug, wave.frame_as_of)
     schema = stored_schema(population)
     names = [c for c in frame.columns if c != schema.key]
-    values = {}
-    for unit in frame.units:
-        found: dict[str, object] = {**unit.codes, **unit.attributes, schema.name: unit.name or None}
-        values[unit.key] = {name: _frame_value(found.get(name)) for name in names}
-    return values, names, len(frame.units), schema
+    columns: dict[str, list[object]] = {"unit": [unit.key for unit in frame.units]}
+    for name in names:
+        if name == schema.name:
+            found = [unit.name or None for unit in frame.units]
+        else:  # an attribute, else a code
+            found = [u.attributes[name] if name in u.attributes else u.codes.get(name) for u in frame.units]
+        columns[name] = [_frame_value(value) for value in found]
+    return columns, names, len(frame.units), schema
 
 
 def _frame_value(value: object) -> object:
@@ -270,30 +288,27 @@ def assemble(store: WaveStore, unit_by_unit: bool = False) -> Dataset:
     q = store.questionnaire
     dataset_vars = dataset_variables(q, store.pilot)
     specs = var_specs(q, dataset_vars)
-    ids = list(store.units)
-    columns: dict[str, list[object]] = {"unit": [store.units[i].key for i in ids]}
-    for name in store.frame_attributes:
-        columns[f"frame_{name}"] = [store.frame.get(store.units[i].key, {}).get(name) for i in ids]
+    ids = store.units["wave_unit"].to_list()
     stored = vectorised.decode(store.answers, ids)
     reason = "asked for" if unit_by_unit else vectorised.unsupported(q, stored)
     if reason is None:
         asking = [(s.variable, s.section, s.key if s.item else s.variable.question) for s in specs]
-        flags, values = vectorised.routed_columns(q, asking, stored, len(ids), _unit_states(store, ids), store.pilot)
+        flags, values = vectorised.routed_columns(q, asking, stored, len(ids), _unit_states(store), store.pilot)
     else:
         logger.info("wave %s: routing unit by unit (%s)", store.slug, reason)
-        flags, values = _routed_unit_by_unit(store, ids, specs)
-    schema = _schema(store.frame_attributes, columns, q, specs)
-    parts = [pl.DataFrame(part, schema={n: schema[n] for n in part}) for part in (columns, flags, values)]
-    data = pl.concat(parts, how="horizontal")
+        flags, values = _routed_unit_by_unit(store, specs)
+    schema = _schema(q, specs)
+    columns = {"unit": store.units["unit"], **_frame_columns(store)}
+    routed = pl.DataFrame(flags | values, schema={name: schema[name] for name in flags | values})
+    data = pl.concat([pl.DataFrame(columns), routed], how="horizontal")
     data = _with_paradata(data, ids, store.events, [s.id for s in q.sections])
-    attributes = list(store.frame_attributes)
     return Dataset(
         store.slug,
         q,
         dataset_vars,
         data,
         store.population_size,
-        attributes,
+        list(store.frame_attributes),
         profile=store.profile,
         title=store.title,
         breakdowns=store.breakdowns,
@@ -301,27 +316,50 @@ def assemble(store: WaveStore, unit_by_unit: bool = False) -> Dataset:
     )
 
 
-def _unit_states(store: WaveStore, ids: list[int]) -> vectorised.UnitStates:
+def _frame_columns(store: WaveStore) -> dict[str, pl.Series]:
+    """Each frame attribute over the wave's units, as `frame_<name>`: numbers if every value is one, else text."""
+    if not store.frame_attributes:
+        return {}
+    keys = pl.DataFrame({"unit": store.frame["unit"], "at": np.arange(len(store.frame["unit"]))})
+    at = store.units.join(keys, on="unit", how="left", maintain_order="left")["at"].fill_null(-1).to_numpy()
+    columns = {}
+    for name in store.frame_attributes:
+        values = np.array([*store.frame[name], None], dtype=object)[at].tolist()  # -1: a unit the frame lacks
+        given = [value for value in values if value is not None]
+        numeric = bool(given) and all(isinstance(value, float) for value in given)
+        columns[f"frame_{name}"] = pl.Series(f"frame_{name}", values, pl.Float64 if numeric else pl.String)
+    return columns
+
+
+def _unit_states(store: WaveStore) -> vectorised.UnitStates:
+    """Each section's stored status ("" where none) and whether a page of it was shown, over the wave's units."""
+    rows = store.units.select("wave_unit", row=pl.int_range(pl.len()))
     sections = [s.id for s in store.questionnaire.sections]
-    units = [store.units[i] for i in ids]
-    status = {s: np.array([u.states.get(s, "") for u in units], dtype=object) for s in sections}
-    shown = {s: np.array([s in u.shown_sections for u in units], dtype=bool) for s in sections}
+    states = store.states.join(rows, on="wave_unit")
+    pages = shown_sections(store.events).join(rows, on="wave_unit")
+    status = {s: np.full(rows.height, "", dtype=object) for s in sections}
+    shown = {s: np.zeros(rows.height, dtype=bool) for s in sections}
+    for (section,), found in states.partition_by("section", as_dict=True).items():
+        if section in status:
+            status[section][found["row"].to_numpy()] = found["status"].to_numpy()
+    for (section,), found in pages.partition_by("section", as_dict=True).items():
+        if section in shown:
+            shown[section][found["row"].to_numpy()] = True
     return vectorised.UnitStates(status, shown)
 
 
 def _routed_unit_by_unit(
-    store: WaveStore, ids: list[int], specs: list[VarSpec]
+    store: WaveStore, specs: list[VarSpec]
 ) -> tuple[dict[str, list[object]], dict[str, list[object]]]:
     """The section flags and variables, routing each unit with the routing engine."""
     q = store.questionnaire
-    store.unit_answers()
+    units = store.unit_stores()
     owners = answer_key_owners(q)
     section_cols: dict[str, list[object]] = {s.id: [] for s in q.sections}
     var_cols: dict[str, list[object]] = {spec.variable.name: [] for spec in specs}
     # A unit that never started (most of a census's non-respondents) has the same row as any other.
     blank = ([NONE] * len(q.sections), [None if s.variable.kind in ("text", "date") else NOT_ASKED for s in specs])
-    for unit_id in ids:
-        unit = store.units[unit_id]
+    for unit in units.values():
         started = unit.answers or unit.states or unit.shown_sections
         flags, values = unit_row(q, specs, unit, owners, store.pilot) if started else blank
         for section, flag in zip(q.sections, flags, strict=True):
@@ -395,15 +433,9 @@ def section_answered(q: Questionnaire, section: str, result: Route) -> bool:
     return all(is_answered(question, result) for question in found.questions if question.id in result.questions)
 
 
-def _schema(
-    frame_attributes: list[str], columns: dict[str, list[object]], q: Questionnaire, specs: list[VarSpec]
-) -> dict[str, pl.DataType]:
-    schema: dict[str, pl.DataType] = {"unit": pl.String()}
-    for name in frame_attributes:
-        values = [v for v in columns[f"frame_{name}"] if v is not None]
-        numeric = bool(values) and all(isinstance(v, float) for v in values)
-        schema[f"frame_{name}"] = pl.Float64() if numeric else pl.String()
-    schema.update({f"section_{s.id}": pl.String() for s in q.sections})
+def _schema(q: Questionnaire, specs: list[VarSpec]) -> dict[str, pl.DataType]:
+    """The types of the section flags and the variables."""
+    schema: dict[str, pl.DataType] = {f"section_{s.id}": pl.String() for s in q.sections}
     kinds = {"text": pl.String(), "number": pl.Float64(), "code": pl.Int64(), "flag": pl.Int64(), "date": pl.Date()}
     schema.update({spec.variable.name: kinds[spec.variable.kind] for spec in specs})
     return schema

@@ -40,6 +40,10 @@ COMPLETED = "completed"
 # -- the answers of a wave, decoded once per distinct stored text ---------------------------
 
 
+# What a stored value is, as far as the columns care (`Decoded.kinds`).
+NUMBER, TEXT, CODES, OTHER = 0, 1, 2, 3
+
+
 @dataclass
 class StoredKey:
     """One answer key's stored answers over the units that gave one (nulls dropped)."""
@@ -49,43 +53,55 @@ class StoredKey:
     imported: np.ndarray  # bool: given in a mode other than the web survey
     decoded: Decoded
 
-    @property
-    def values(self) -> list[object]:
-        """The key's distinct values."""
-        return [self.decoded.values[i] for i in np.unique(self.at)]
-
 
 @dataclass
 class Decoded:
-    """A wave's distinct stored texts, decoded: as Python values, and as numbers where they are numbers."""
+    """A wave's distinct stored texts, decoded: as Python values, as numbers where they are numbers, and their kinds."""
 
     values: np.ndarray  # object
     numbers: np.ndarray  # float, NaN where not a number
+    kinds: np.ndarray  # NUMBER (exact in a float64), TEXT, CODES (a list of distinct numbers) or OTHER
 
 
 def decode(answers: pl.DataFrame, ids: list[int]) -> dict[str, StoredKey]:
     """A wave's stored answers, `answers` (wave_unit, key, text, mode), by key; JSON decoded once per distinct text."""
     texts = answers["text"].drop_nulls().unique()
     values = json.loads(f"[{','.join(texts.to_list())}]")  # one call for every distinct text
-    numbers = np.array([float(v) if _numeric(v) else np.nan for v in values], dtype=float)
     held = np.empty(len(values), dtype=object)
+    kinds = np.empty(len(values), dtype=np.int8)
     for i, value in enumerate(values):  # one by one: numpy would make lists of codes a second axis
         held[i] = value
-    decoded = Decoded(held, numbers)
-    order = pl.DataFrame({"wave_unit": ids, "row": range(len(ids))}, schema={"wave_unit": pl.Int64, "row": pl.Int64})
-    distinct = pl.DataFrame({"text": texts, "at": range(len(texts))}, schema={"text": pl.String, "at": pl.Int64})
+        kinds[i] = _kind(value)
+    numbers = np.full(len(values), np.nan)
+    numeric = np.flatnonzero(kinds == NUMBER)
+    numbers[numeric] = [float(values[i]) for i in numeric]
     null = [i for i, v in enumerate(values) if v is None]
     grouped = (
-        answers.join(order, on="wave_unit", how="inner")
-        .join(distinct, on="text", how="inner")
-        .filter(~pl.col("at").is_in(null))
+        answers.select(
+            "key",
+            row=pl.col("wave_unit").replace_strict(ids, pl.int_range(len(ids), eager=True), default=None),
+            at=pl.col("text").replace_strict(texts, pl.int_range(len(texts), eager=True), default=None),
+            imported=pl.col("mode") != WEB,
+        )
+        .filter(pl.col("row").is_not_null() & pl.col("at").is_not_null() & ~pl.col("at").is_in(null))
         .group_by("key")
-        .agg("row", "at", (pl.col("mode") != WEB).alias("imported"))
+        .agg("row", "at", "imported")
     )
-    stored: dict[str, StoredKey] = {}
-    for key, rows, at, imported in grouped.iter_rows():
-        stored[key] = StoredKey(np.array(rows, np.int64), np.array(at, np.int64), np.array(imported, bool), decoded)
-    return stored
+    # Each key's answers as slices of three flat arrays: no Python object per answer.
+    bounds = np.cumsum(grouped["row"].list.len().to_numpy())[:-1]
+    rows, at, imported = (np.split(grouped[name].explode().to_numpy(), bounds) for name in ("row", "at", "imported"))
+    decoded = Decoded(held, numbers, kinds)
+    return {key: StoredKey(rows[i], at[i], imported[i], decoded) for i, key in enumerate(grouped["key"].to_list())}
+
+
+def _kind(value: object) -> int:
+    if isinstance(value, str):
+        return TEXT
+    if _numeric(value):
+        return NUMBER
+    if isinstance(value, list) and all(_numeric(c) for c in value) and len(set(value)) == len(value):
+        return CODES
+    return OTHER
 
 
 # -- the single check -------------------------------------------------------------------------
@@ -140,25 +156,17 @@ def _unfit_value(questionnaire: Questionnaire, stored: dict[str, StoredKey]) -> 
             continue  # not a question's answer: never live
         kind = kind_of(owner)
         if key != owner.id and not kind.has_items:
-            fits = _is_text  # a "please specify" text
+            fits = TEXT  # a "please specify" text
         elif kind.multiple:
-            fits = _is_codes
+            fits = CODES
         elif kind.open_text:
-            fits = _is_text
+            fits = TEXT
         else:
-            fits = _numeric
-        unfit = next((v for v in given.values if not fits(v)), None)
-        if unfit is not None:
-            return f"answer {key} holds {unfit!r}, which is not translated to columns"
+            fits = NUMBER
+        unfit = given.at[given.decoded.kinds[given.at] != fits]
+        if unfit.size:
+            return f"answer {key} holds {given.decoded.values[unfit.min()]!r}, which is not translated to columns"
     return None
-
-
-def _is_text(value: object) -> bool:
-    return isinstance(value, str)
-
-
-def _is_codes(value: object) -> bool:
-    return isinstance(value, list) and all(_numeric(c) for c in value) and len(set(value)) == len(value)
 
 
 # -- columns ----------------------------------------------------------------------------------

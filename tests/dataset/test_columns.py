@@ -12,7 +12,17 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from omnibus.dataset.build import ANSWER_SCHEMA, EVENT_SCHEMA, UnitStore, WaveStore, assemble, build_dataset, read_wave
+from omnibus.collect.models import Answer
+from omnibus.dataset.build import (
+    ANSWER_SCHEMA,
+    EVENT_SCHEMA,
+    STATE_SCHEMA,
+    UNIT_SCHEMA,
+    WaveStore,
+    assemble,
+    build_dataset,
+    read_wave,
+)
 from omnibus.dataset.columns import Walk, decode, stored_columns, unsupported
 from omnibus.dataset.simulate import SimulationDraw, simulate, simulate_unit
 from omnibus.questionnaire.kinds import kind_of
@@ -46,23 +56,39 @@ def messy_unit(questionnaire, rng: random.Random) -> tuple[dict[str, object], di
 def messy_store(questionnaire, units: int, seed: int, pilot: bool = False) -> WaveStore:
     """A wave's store of `units` messy units (a third never started), some answers given on paper."""
     rng = random.Random(seed)
-    stores, rows = {}, []
+    rows, states, events = [], [], []
     for pk in range(1, units + 1):
-        stores[pk] = UnitStore(key=f"u{pk:05d}")
         if rng.random() < 0.33:
             continue
-        answers, stores[pk].states, stores[pk].shown_sections = messy_unit(questionnaire, rng)
+        answers, unit_states, shown = messy_unit(questionnaire, rng)
+        states.extend((pk, section, status) for section, status in unit_states.items())
+        events.extend((pk, section, f"{section}-page", "shown", START) for section in sorted(shown))
         mode = "paper" if rng.random() < 0.2 else "web"
         rows.extend((pk, key, json.dumps(value), mode) for key, value in answers.items())
         if rng.random() < 0.05:
             rows.append((pk, "NotAQuestion", json.dumps("stray"), "web"))
-    events = pl.DataFrame(schema=EVENT_SCHEMA)
-    answers = pl.DataFrame(rows, schema=ANSWER_SCHEMA, orient="row")
-    return WaveStore("w", "W", questionnaire, pilot, stores, {}, [], units, (), events, answers=answers)
+    return WaveStore(
+        "w",
+        "W",
+        questionnaire,
+        pilot,
+        pl.DataFrame([(pk, f"u{pk:05d}") for pk in range(1, units + 1)], schema=UNIT_SCHEMA, orient="row"),
+        {},
+        [],
+        units,
+        (),
+        pl.DataFrame(events, schema=EVENT_SCHEMA, orient="row"),
+        answers=pl.DataFrame(rows, schema=ANSWER_SCHEMA, orient="row"),
+        states=pl.DataFrame(states, schema=STATE_SCHEMA, orient="row"),
+    )
+
+
+def decoded(store: WaveStore):
+    return decode(store.answers, store.units["wave_unit"].to_list())
 
 
 def assert_same_both_ways(store: WaveStore) -> None:
-    assert unsupported(store.questionnaire, decode(store.answers, list(store.units))) is None  # columns, not a fallback
+    assert unsupported(store.questionnaire, decoded(store)) is None  # columns, not a fallback
     by_columns = assemble(store)
     by_units = assemble(store, unit_by_unit=True)
     assert_frame_equal(by_columns.data, by_units.data)
@@ -179,11 +205,11 @@ def test_what_columns_do_not_translate_is_named_and_routed_unit_by_unit():
     store = messy_store(questionnaire, 50, 5)
     rows = pl.DataFrame([(1, "ConfUnd", json.dumps("1"), "web")], schema=ANSWER_SCHEMA, orient="row")
     store.answers = pl.concat([store.answers.filter(pl.col("wave_unit") != 1), rows])
-    reason = unsupported(questionnaire, decode(store.answers, list(store.units)))
+    reason = unsupported(questionnaire, decoded(store))
     assert reason == "answer ConfUnd holds '1', which is not translated to columns"
     assert_frame_equal(assemble(store).data, assemble(store, unit_by_unit=True).data)
     questionnaire.question("SWoff").type = "datebox"
-    reason = unsupported(questionnaire, decode(store.answers, list(store.units)))
+    reason = unsupported(questionnaire, decoded(store))
     assert reason == "question SWoff: type 'datebox' is not translated to columns"
 
 
@@ -194,7 +220,7 @@ def test_what_columns_do_not_translate_is_named_and_routed_unit_by_unit():
 def test_new_constructs_are_routed_unit_by_unit_and_give_the_same_dataset(path, reason):
     questionnaire = load(path)
     store = messy_store(questionnaire, 200, 6)
-    assert reason in unsupported(questionnaire, decode(store.answers, list(store.units)))
+    assert reason in unsupported(questionnaire, decoded(store))
     assert_frame_equal(assemble(store).data, assemble(store, unit_by_unit=True).data)
 
 
@@ -203,13 +229,13 @@ def test_a_simulated_wave_read_from_the_store_is_the_same_both_ways(make_wave):
     wave = make_wave("cso-columns")
     simulate(wave, seed=7, response_rate=0.6)
     store = read_wave(wave)
-    assert unsupported(store.questionnaire, decode(store.answers, list(store.units))) is None
+    assert unsupported(store.questionnaire, decoded(store)) is None
     assert_frame_equal(assemble(store).data, assemble(read_wave(wave), unit_by_unit=True).data)
 
 
 @pytest.mark.django_db
 def test_texts_read_from_the_store_keep_every_character(wave, give):
-    text = 'Funding, "ring-fenced"\nand staff; =1+1 \\ café'
+    text = 'Funding, "ring-fenced"\nand staff;\t=1+1 \\ café \x1e\x1f'  # the separators of the rows read as text
     give(wave, "840", {"CSWAmult": 1, "MultChal": text, "SuppSou": [14], "SuppSou_14_text": ""})
     row = build_dataset(wave).data.filter(pl.col("unit") == "840").row(0, named=True)
     assert row["MultChal"] == text and row["SuppSou_14_text"] == "" and row["SuppSou_14"] == 1
@@ -225,3 +251,19 @@ def test_one_units_row_read_alone_equals_its_row_of_the_whole_wave(make_wave):
         alone = build_dataset(wave, unit_key=unit.unit.key).data
         assert alone.height == 1
         assert_frame_equal(alone, whole.filter(pl.col("unit") == unit.unit.key))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("key", "CSWA\x1e1"),  # a row cut short
+        ("key", "CSWA\x1fmult"),  # a field too many
+        ("mode", "web\x1e7\x1fX\x1f1\x1fweb"),  # a whole row more
+    ],
+)
+def test_a_stored_name_holding_a_separator_is_an_error_not_a_shifted_column(wave, give, field, value):
+    give(wave, "840", {"CSWAmult": 1, "MultChal": "Funding"})
+    Answer.objects.filter(key="CSWAmult").update(**{field: value})  # names hold no control character: only by hand
+    with pytest.raises(ValueError, match="separates fields or rows"):
+        build_dataset(wave)
