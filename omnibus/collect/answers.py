@@ -473,7 +473,8 @@ def _section_state(wave_unit_id: int, section: str, status: str, respondent_id: 
     only when completed)."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     completed_at = now if status == SectionState.COMPLETED else None
-    return _Statement(_section_state_sql(), [wave_unit_id, section, status, respondent_id, completed_at, now], True)
+    row = (wave_unit_id, section, status, respondent_id, completed_at, now)
+    return _Statement(_section_state_sql(), prepared.insert_params([], [row]))
 
 
 _SECTION_STATE_FIELDS = ("wave_unit", "section", "status", "last_respondent", "completed_at", "updated_at")

@@ -98,10 +98,11 @@ def _verdict(counted: Q, factor: int, kind: str, now: datetime) -> Verdict:
 def record_attempt(source: Source, succeeded: bool, kind: str = AccessAttempt.CODE, prefix: str = "") -> None:
     """Keep an attempt; wrong codes and failed sign-ins are logged for the researchers."""
     field = AccessAttempt._meta.get_field("address")
-    addresses = [field.get_db_prep_save(address, connection) for address in (source.address, source.peer)]
+    addresses = [field.get_prep_value(address) for address in (source.address, source.peer)]  # IPv6 as the ORM keeps it
     at = connection.ops.adapt_datetimefield_value(timezone.now())
+    row = (*addresses, prefix, kind, succeeded, at)
     with prepared.cursor() as cursor:  # every sign-in writes one: a written-out insert, not the ORM's
-        cursor.execute(_attempt_sql(), [*addresses, prefix, kind, succeeded, at])
+        cursor.execute(_attempt_sql(), prepared.insert_params([], [row]))
     if not succeeded:
         what = "failed sign-in" if kind == AccessAttempt.LOGIN else "wrong access code"
         via = f" via {source.peer}" if source.peer != source.address else ""

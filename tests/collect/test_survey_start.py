@@ -268,7 +268,7 @@ def test_a_questionnaires_own_unit_noun_overrides_the_populations(wave: Wave) ->
 
 def test_an_invitation_never_keeps_a_session_key_it_was_given(wave: Wave, unit: WaveUnit) -> None:
     """A key planted in the browser, or the key of a session already stored, is replaced before it names a unit."""
-    from django.contrib.sessions.models import Session
+    from omnibus.core.models import Session
 
     client = Client()
     client.cookies["sessionid"] = "plantedbysomeoneelse0000000000000"
