@@ -76,3 +76,12 @@ def test_sessions_open_at_the_upgrade_move_to_the_new_table_with_their_ids(unit:
     assert (moved["b" * 32].wave_unit_id, moved["b" * 32].respondent_id) == (None, None)
     assert moved["a" * 32].session_data == signed.session_data and moved["b" * 32].get_decoded() == {"other": 1}
     assert not DjangoSession.objects.filter(pk__in=[signed.pk, anonymous.pk]).exists()
+
+
+def test_clearsessions_removes_the_expired_sessions_of_the_project_s_table(unit: WaveUnit) -> None:
+    from django.core.management import call_command
+
+    live, expired = signed_in(unit).session.session_key, signed_in(unit).session.session_key
+    Session.objects.filter(session_key=expired).update(expire_date=timezone.now() - timedelta(seconds=1))
+    call_command("clearsessions")
+    assert list(Session.objects.filter(session_key__in=[live, expired]).values_list("session_key", flat=True)) == [live]
