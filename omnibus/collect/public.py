@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 from omnibus.collect.service import ServiceWords, service_words
 from omnibus.collect.visit import SESSION_UNIT
 from omnibus.fieldwork.models import Wave
-from omnibus.fieldwork.questionnaires import questionnaire_of_version
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.fieldwork.waves import wave_unit_by_id
 
 SESSION_INVITED = "invited_unit"  # the unit whose invitation link this browser followed
@@ -49,7 +49,7 @@ def wave_of(request: HttpRequest) -> Wave | None:
 
 def words_for(wave: Wave | None) -> ServiceWords:
     """The public pages' words for a wave's questionnaire (general words without a wave)."""
-    return service_words(questionnaire_of_version(wave.questionnaire_id, wave.questionnaire.sha256) if wave else None)
+    return service_words(questionnaire_of(wave.questionnaire) if wave else None)
 
 
 def _page(name: str):  # noqa: ANN202 - a view

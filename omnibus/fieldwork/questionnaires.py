@@ -58,29 +58,24 @@ def store_questionnaire(path: Path, replace: bool = False) -> tuple[Questionnair
 def questionnaire_of(stored: QuestionnaireVersion) -> Questionnaire:
     """The questionnaire a stored version holds (it was checked when it was stored).
 
-    Parsed once per process and version: a stored version never changes (a replaced one has a
-    new digest), so every caller, on every server, gets the same questions.
+    Parsed once per process and version, found by the version's id and digest: a stored
+    version never changes (a replaced one has a new digest), so every caller, on every server,
+    gets the same questions, and a version read without its text (tens of kilobytes) is not
+    read again.
     """
-    return _parsed(stored.pk, stored.sha256, stored.source_text, stored.source_name)
+    return questionnaire_of_version(stored.pk, stored.sha256)
 
 
 def questionnaire_of_version(pk: int, sha256: str) -> Questionnaire:
-    """The questionnaire of the stored version with this id and digest, read from the database only on a miss.
-
-    What a survey page needs: it knows the version's id and digest from the row it reads anyway,
-    and the text (tens of kilobytes) is not read again on every request.
-    """
+    """The questionnaire of the stored version with this id and digest, its text read from the database only on
+    a miss (what a survey page knows from the row it reads anyway)."""
     return _parsed_version(pk, sha256)
 
 
 @lru_cache(maxsize=32)
 def _parsed_version(pk: int, sha256: str) -> Questionnaire:
-    return questionnaire_of(QuestionnaireVersion.objects.get(pk=pk))
-
-
-@lru_cache(maxsize=32)
-def _parsed(pk: int, sha256: str, text: str, name: str) -> Questionnaire:
-    # pk and sha256 make the key; the text comes along to be parsed on a miss.
+    # pk and sha256 make the key; the text is read and parsed on a miss.
+    text, name = QuestionnaireVersion.objects.values_list("source_text", "source_name").get(pk=pk)
     questionnaire, problems = read_text(text, name)
     if questionnaire is None or problems:
         raise ValueError(f"stored questionnaire {pk} no longer reads: {problems[:1]}")

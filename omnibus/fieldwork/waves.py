@@ -14,7 +14,7 @@ from omnibus.core import prepared
 from omnibus.core.spreadsheet import csv_writer
 from omnibus.fieldwork.codes import ERASED_DIGEST_PREFIX, digest, new_code, seal, unseal
 from omnibus.fieldwork.models import QuestionnaireVersion, Wave, WaveUnit
-from omnibus.fieldwork.questionnaires import questionnaire_of_version
+from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.models import Population, Unit
 from omnibus.frame.schema import UnitNoun
 from omnibus.frame.store import frame_as_of, stored_schema
@@ -187,7 +187,7 @@ def unit_noun(wave: Wave) -> UnitNoun:
     `settings: unit:` where it differs from the population's, else the wave's population's (a
     preview wave, of no population, says "organisation").
     """
-    own = questionnaire_of_version(wave.questionnaire_id, wave.questionnaire.sha256).settings.unit
+    own = questionnaire_of(wave.questionnaire).settings.unit
     if own is not None:
         return UnitNoun(own.noun, own.plural)
     if wave.population_id is None:
