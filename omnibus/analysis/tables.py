@@ -29,9 +29,12 @@ from omnibus.analysis.spec import AnalysisSpec, Ratio
 from omnibus.analysis.variance import (
     Difference,
     Estimate,
+    JointTally,
     Matched,
+    Overlap,
     benjamini_hochberg,
     group_difference,
+    joint_tally,
     kish,
     proportion,
     ratio,
@@ -397,46 +400,73 @@ class _Builder:
         self.matched = [_matched(bases[later], bases[column]) for column, later in self.pairs]
         self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
         self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
-        self.units: dict[int, np.ndarray] = {}  # per column tested between waves
+        self.joints: dict[tuple[int, tuple[str, ...]], JointTally | None] = {}  # per wave pair and variables
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
         """A row of percentages: each column's weighted share of its base with `indicator` true.
 
         The indicator is applied to a column's distinct answers, not to its units: each column's
         answers are tallied once per table (Σw and Σw² per distinct answer) and every row of
-        the table sums the tallies of the answers it counts.
+        the table sums the tallies of the answers it counts. So does each wave test's
+        covariance, from the wave pair's joint tally (`_joint`).
         """
         estimates: list[Estimate | None] = []
         counts: list[float | None] = []
+        chosen_of: list[np.ndarray | None] = []
         for column, base in enumerate(self.bases):
             if base.prepared is None:
                 estimates.append(None)
                 counts.append(None)
+                chosen_of.append(None)
                 continue
             tally = self._tally(column, names)
             chosen = np.asarray(indicator(tally.answers), dtype=float)
             hit, hit_squares = float(chosen @ tally.weights), float(chosen @ tally.squares)
             rest_squares = float((1 - chosen) @ tally.squares)
-            # the residuals only where a test between waves needs them: the total and the earlier waves
-            y = chosen[tally.at] if self._in_wave_test(column) else None
-            units = self._units(column) if y is not None else None
-            w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
+            n, population, confidence = len(base.index), self._population(base), self.spec.confidence
             estimates.append(
                 proportion(
-                    hit,
-                    hit_squares,
-                    rest_squares,
-                    w,
-                    self.kish[column],
-                    population,
-                    confidence,
-                    y,
-                    units,
-                    self.totals[column],
+                    hit, hit_squares, rest_squares, n, self.totals[column], self.kish[column], population, confidence
                 )
             )
             counts.append(hit)
-        self.estimate_row(label, kind, code, estimates, 100.0, counts)
+            chosen_of.append(chosen)
+        overlaps = [self._overlap(i, names, chosen_of) for i in range(len(self.pairs))]
+        self.estimate_row(label, kind, code, estimates, 100.0, counts, overlaps)
+
+    def _overlap(self, pair: int, names: list[str], chosen_of: list[np.ndarray | None]) -> Overlap | None:
+        """A wave test's overlap sums for a row counting `chosen_of` each column's answers (None: untested)."""
+        column, later = self.pairs[pair]
+        earlier_chosen, later_chosen = chosen_of[column], chosen_of[later]
+        if pair in self.untested_waves or earlier_chosen is None or later_chosen is None:
+            return None
+        joint = self._joint(pair, names)
+        return joint.overlap(earlier_chosen, later_chosen) if joint is not None else None
+
+    def _joint(self, pair: int, names: list[str]) -> JointTally | None:
+        """The units in both bases of a wave pair tallied by their answers in each, once per table and variables."""
+        key = (pair, tuple(names))
+        if key not in self.joints:
+            column, later = self.pairs[pair]
+            matched = self.matched[pair]
+            if matched is None:
+                self.joints[key] = None
+            else:
+                (in_earlier, in_later), tallies = matched, (self._tally(column, names), self._tally(later, names))
+                earlier_scaled, later_scaled = self._scaled(column).take(in_earlier), self._scaled(later).take(in_later)
+                self.joints[key] = joint_tally(
+                    tallies[0].at.take(in_earlier),
+                    earlier_scaled,
+                    len(tallies[0].answers),
+                    tallies[1].at.take(in_later),
+                    later_scaled,
+                    len(tallies[1].answers),
+                )
+        return self.joints[key]
+
+    def _scaled(self, column: int) -> np.ndarray:
+        """n·w/Σw over a column's base: the weights its residuals are scaled by."""
+        return len(self.bases[column].index) * self.weights[column] / self.totals[column]
 
     def _tally(self, column: int, names: list[str]) -> _Tally:
         key = (column, tuple(names))
@@ -446,21 +476,11 @@ class _Builder:
             self.tallies[key] = _tally(base, names, parts, self.weights[column])
         return self.tallies[key]
 
-    def _units(self, column: int) -> np.ndarray:
-        """The units of a column's base, gathered once per table rather than once per row."""
-        if column not in self.units:
-            base = self.bases[column]
-            self.units[column] = base.prepared.units.take(base.index)
-        return self.units[column]
-
     def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
         key = (id(p), name)  # a wave's codes, found once per table and gathered per column
         if key not in self.codes:
             self.codes[key] = _codes(p, name)
         return self.codes[key]
-
-    def _in_wave_test(self, column: int) -> bool:
-        return bool(self.others) and (column == 0 or column >= len(self.bases) - len(self.others))
 
     def _estimate(self, base: _ColumnBase, y: np.ndarray, x: np.ndarray, proportion: bool, index=None) -> Estimate:
         p = base.prepared
@@ -481,13 +501,17 @@ class _Builder:
         estimates: list[Estimate | None],
         scale: float,
         counts: list[float | None],
+        overlaps: list[Overlap | None] | None = None,
     ) -> None:
-        """A row of estimates (None where a wave lacks the variable), tested across the banner."""
+        """A row of estimates (None where a wave lacks the variable), tested across the banner.
+
+        `overlaps`: per earlier wave, its test's overlap sums when the row has them from tallies.
+        """
         cells = [_cell(e, c, scale) for e, c in zip(estimates, counts, strict=True)]
         self.rows.append(TableRow(label, kind, cells, code))
-        self._tests(len(self.rows) - 1, estimates)
+        self._tests(len(self.rows) - 1, estimates, overlaps or [None] * len(self.others))
 
-    def _tests(self, row: int, estimates: list[Estimate | None]) -> None:
+    def _tests(self, row: int, estimates: list[Estimate | None], overlaps: list[Overlap | None]) -> None:
         alpha = 1 - self.spec.confidence
         offset = 0
         for part in self.main.partitions:
@@ -512,7 +536,8 @@ class _Builder:
             whole = earlier.n == len(self.bases[b].index) and later.n == len(self.bases[a].index)
             matched = self.matched[i] if whole else None
             # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
-            self.tests.append(Test(row, b, a, wave_difference(earlier, later, common, alpha, matched), "wave"))
+            difference = wave_difference(earlier, later, common, alpha, matched, overlaps[i])
+            self.tests.append(Test(row, b, a, difference, "wave"))
 
     def _testable(self, e: Estimate | None) -> bool:
         """A figure testable at the spec's minimum base for letters (and never under two units)."""

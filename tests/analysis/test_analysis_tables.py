@@ -254,6 +254,43 @@ def test_tallied_percentages_and_wave_tests_equal_the_estimator_unit_by_unit(wav
     assert checked == 5  # four codes and the net
 
 
+def test_wave_tests_of_a_multiple_choice_equal_the_estimator_unit_by_unit(wave3):
+    """A multiple choice's rows and its net of several variables test waves as the units' residuals do."""
+    from omnibus.analysis.variance import wave_difference
+
+    current = synthetic_dataset(wave3, 300, seed=5, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 300, seed=6, wave="wave-2")
+    spec = parse_spec({"inference": "finite", "nets": {"SuppSou": {"From other LAs": [1, 2, 3]}}})
+    rng = np.random.default_rng(2)
+    weights = {d.wave: rng.uniform(0.5, 2.0, d.data.height) for d in (current, earlier)}
+    table = by_name(wave_tables(current, spec, [earlier], weights=weights), "SuppSou")
+    figures = []
+    for d in (current, earlier):  # the base: asked and answered (no option of SuppSou is a missing code)
+        base = d.data["SuppSou_1"].to_numpy() >= 0
+        figures.append((d, base, d.data["unit"].to_numpy()[base].astype(str), weights[d.wave][base]))
+    (_, base, units, w), (_, ebase, eunits, ew) = figures
+    in_both = len(np.intersect1d(current.data["unit"].to_numpy(), earlier.data["unit"].to_numpy()))
+    total_n, earlier_n = table.bases[0].population, table.bases[-1].population
+    common = in_both * math.sqrt((earlier_n / earlier.population_size) * (total_n / current.population_size))
+    checked = 0
+    for number, r in enumerate(table.rows):
+        if r.kind not in ("percent", "net"):
+            continue
+        codes = [r.code] if r.kind == "percent" else [1, 2, 3]
+        chosen = [np.any([d.data[f"SuppSou_{c}"].to_numpy()[b] == 1 for c in codes], axis=0) for d, b, _, _ in figures]
+        total = _percentage(chosen[0], w, total_n, units)
+        before = _percentage(chosen[1], ew, earlier_n, eunits)
+        assert r.cells[0].value == pytest.approx(100 * total.value, rel=1e-12)
+        assert r.cells[-1].value == pytest.approx(100 * before.value, rel=1e-12)
+        test = next(t for t in table.tests if t.kind == "wave" and t.row == number)
+        d = wave_difference(before, total, common)
+        assert test.difference.overlap == d.overlap > 0
+        assert test.difference.se == pytest.approx(d.se, rel=1e-9)
+        assert test.difference.covariance == pytest.approx(d.covariance, rel=1e-9, abs=1e-15)
+        checked += 1
+    assert checked == 16  # fifteen options and the net
+
+
 def _percentage(chosen, weights, population, units):
     from omnibus.analysis.variance import ratio
 
