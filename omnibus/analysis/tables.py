@@ -399,8 +399,9 @@ class _Builder:
         self.pairs = [(first + i, column_of.get(id(o.later), 0)) for i, o in enumerate(others)]
         self.matched = [_matched(bases[later], bases[column]) for column, later in self.pairs]
         self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
-        self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
+        self.answers: dict[tuple[int, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variables
         self.joints: dict[tuple[int, tuple[str, ...]], JointTally | None] = {}  # per wave pair and variables
+        self.overlapping: dict[int, list[tuple[Prepared, np.ndarray, np.ndarray]]] = {}  # per wave pair (`_both`)
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
         """A row of percentages: each column's weighted share of its base with `indicator` true.
@@ -447,40 +448,47 @@ class _Builder:
         """The units in both bases of a wave pair tallied by their answers in each, once per table and variables."""
         key = (pair, tuple(names))
         if key not in self.joints:
-            column, later = self.pairs[pair]
-            matched = self.matched[pair]
-            if matched is None:
-                self.joints[key] = None
-            else:
-                (in_earlier, in_later), tallies = matched, (self._tally(column, names), self._tally(later, names))
-                earlier_scaled, later_scaled = self._scaled(column).take(in_earlier), self._scaled(later).take(in_later)
-                self.joints[key] = joint_tally(
-                    tallies[0].at.take(in_earlier),
-                    earlier_scaled,
-                    len(tallies[0].answers),
-                    tallies[1].at.take(in_later),
-                    later_scaled,
-                    len(tallies[1].answers),
-                )
+            sides = []
+            for p, rows, scaled in self._both(pair):
+                answers, at = self._answers(p, names)
+                sides.append((at.take(rows), scaled, len(answers)))
+            self.joints[key] = joint_tally(*sides[0], *sides[1]) if sides else None
         return self.joints[key]
+
+    def _both(self, pair: int) -> list[tuple[Prepared, np.ndarray, np.ndarray]]:
+        """Each side of a wave pair, earlier first: its wave, and the rows and scaled weights of the units in both."""
+        if pair not in self.overlapping:
+            matched = self.matched[pair]
+            sides = zip(self.pairs[pair], matched, strict=True) if matched is not None else ()
+            self.overlapping[pair] = [
+                (self.bases[c].prepared, self.bases[c].index.take(at), self._scaled(c).take(at)) for c, at in sides
+            ]
+        return self.overlapping[pair]
 
     def _scaled(self, column: int) -> np.ndarray:
         """n·w/Σw over a column's base: the weights its residuals are scaled by."""
         return len(self.bases[column].index) * self.weights[column] / self.totals[column]
 
     def _tally(self, column: int, names: list[str]) -> _Tally:
+        """A column's answers to `names` tallied, once per table."""
         key = (column, tuple(names))
         if key not in self.tallies:
             base = self.bases[column]
-            parts = [self._codes(base.prepared, n) for n in names]
-            self.tallies[key] = _tally(base, names, parts, self.weights[column])
+            p = base.prepared
+            assert p is not None
+            answers, at = self._answers(p, names)
+            self.tallies[key] = _tally(answers, at.take(base.index), self.weights[column], p.unweighted)
         return self.tallies[key]
 
-    def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (id(p), name)  # a wave's codes, found once per table and gathered per column
-        if key not in self.codes:
-            self.codes[key] = _codes(p, name)
-        return self.codes[key]
+    def _answers(self, p: Prepared, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """A wave's distinct answers to `names` and each unit's position among them, once per table."""
+        key = (id(p), tuple(names))
+        if key not in self.answers:
+            if len(names) == 1:
+                self.answers[key] = _codes(p, names[0])
+            else:
+                self.answers[key] = _combinations(p, names, [self._answers(p, [n]) for n in names])
+        return self.answers[key]
 
     def _estimate(self, base: _ColumnBase, y: np.ndarray, x: np.ndarray, proportion: bool, index=None) -> Estimate:
         p = base.prepared
@@ -592,35 +600,37 @@ class _Tally:
     """A column's answers to one or more variables, tallied: what every percentage row sums."""
 
     answers: np.ndarray  # the distinct answers (rows of answers for several variables)
-    at: np.ndarray  # per unit of the base: its answer's position in `answers`
     weights: np.ndarray  # Σw per distinct answer
     squares: np.ndarray  # Σw² per distinct answer
 
 
-def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> _Tally:
-    """One weighted bincount (and one of w²) over the base's answers, for every row of its column.
-
-    `parts` are each variable's codes over the wave's units (`_codes`).
-    """
-    p = base.prepared
-    assert p is not None
-    sizes = [len(answers) for answers, _ in parts]
-    if len(parts) == 1:  # one variable (every single choice and grid item): its codes as they are
-        answers, at = parts[0][0], parts[0][1].take(base.index)
-    elif math.prod(sizes) <= TALLY_COMBINATIONS:
-        at = np.zeros(len(base.index), np.int64)
-        for (_, positions), size in zip(parts, sizes, strict=True):
-            at = at * size + positions.take(base.index)  # the combination's number, first variable slowest
-        grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
-        answers = np.column_stack([g.ravel() for g in grids])
-    else:  # many variables with many codes each: only the combinations that occur
-        answers, at = np.unique(_stack(p, names)[base.index], axis=0, return_inverse=True)
-        at = at.ravel()
+def _tally(answers: np.ndarray, at: np.ndarray, w: np.ndarray, unweighted: bool) -> _Tally:
+    """One weighted bincount (and one of w²) over a base's answers' positions `at`, for every row of its column."""
     k = len(answers)
-    if p.unweighted:  # with every weight 1, Σw and Σw² are both the count, which bincount finds thrice as fast
+    if unweighted:  # with every weight 1, Σw and Σw² are both the count, which bincount finds thrice as fast
         count = np.bincount(at, minlength=k).astype(float)
-        return _Tally(answers, at, count, count)
-    return _Tally(answers, at, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
+        return _Tally(answers, count, count)
+    return _Tally(answers, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
+
+
+def _combinations(
+    p: Prepared, names: list[str], parts: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Several variables' distinct combinations of answers (rows) and each of the wave's units' position among them.
+
+    `parts` are each variable's codes (`_codes`). Up to TALLY_COMBINATIONS a combination is
+    numbered from its codes' positions, first variable slowest, with no sort; beyond, only the
+    combinations that occur are kept (np.unique).
+    """
+    sizes = [len(answers) for answers, _ in parts]
+    if math.prod(sizes) <= TALLY_COMBINATIONS:
+        at = np.zeros(p.dataset.data.height, np.int64)
+        for (_, positions), size in zip(parts, sizes, strict=True):
+            at = at * size + positions
+        grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
+        return np.column_stack([g.ravel() for g in grids]), at
+    answers, at = np.unique(_stack(p, names), axis=0, return_inverse=True)
+    return answers, at.ravel()
 
 
 def _codes(p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
