@@ -875,17 +875,17 @@ def numeric_table(
     b = _Builder(main, others, bases, spec)
     changed = b.compare_wording(question)
     summaries, means = [], []
-    for base in bases:
+    for base, ordered in zip(bases, _columns_ascending(main, others, name, valid_of), strict=True):
         p = base.prepared
-        if p is None:
+        if p is None or ordered is None:
             summaries.append(None)
             means.append(None)
             continue
         key = id(p)
-        if key not in limits:
-            limits[key] = fences(p.values(name)[np.flatnonzero(valid_of(p))], rule)
+        if key not in limits:  # a wave's first column is its total: all its values
+            limits[key] = fences(ordered, rule)
         values = p.values(name).take(base.index)
-        summaries.append(summarise(values, limits[key], spec.confidence))
+        summaries.append(summarise(ordered, limits[key], spec.confidence))
         kept = base.index[~limits[key].outside(values)]
         means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
     b.estimate_row("Mean", "mean", None, means, 1.0, [s.n_mean if s else None for s in summaries])
@@ -933,6 +933,32 @@ def numeric_table(
         b.tests,
         wording_notes=changed,
     )
+
+
+def _columns_ascending(
+    main: Prepared, others: list[Prepared], name: str, valid_of: Callable[[Prepared], np.ndarray]
+) -> list[np.ndarray | None]:
+    """Each banner column's valid values of `name` in ascending order, in the columns of `_column_bases`.
+
+    One sort per wave: a breakdown's columns are cut from the wave's sorted values by the
+    partition's codes, gathered in the same order, so no column is sorted again.
+    """
+    rows, values = _ascending(main, name, valid_of(main))
+    out: list[np.ndarray | None] = []
+    for part in main.partitions:
+        codes = part.codes.take(rows)
+        out.extend(values.compress(codes == j) for j in range(len(part.labels)))
+    for other in others:
+        out.append(_ascending(other, name, valid_of(other))[1] if other.has(name) else None)
+    return out
+
+
+def _ascending(p: Prepared, name: str, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A wave's valid rows in ascending order of `name`, and their values."""
+    rows = np.flatnonzero(valid)
+    values = p.values(name).take(rows)
+    order = np.argsort(values)
+    return rows.take(order), values.take(order)
 
 
 def _dates_note(main: Prepared, question: Question, valid: np.ndarray) -> list[str]:

@@ -101,6 +101,35 @@ def test_numeric_mean_leaves_out_the_outlier_and_footnotes_it(small):
     assert row(kept_all, "Mean").cells[0].value == pytest.approx(np.mean(values))
 
 
+def test_numeric_columns_cut_from_one_sort_give_each_columns_own_figures(wave3):
+    """Every column's median (and its interval), minimum, maximum and outliers are those of its own values."""
+    from omnibus.analysis.numeric import fences, median_interval
+
+    current = synthetic_dataset(wave3, 400, seed=7, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 400, seed=8, wave="wave-2")
+    spec = parse_spec({"breakdowns": {"type": {}, "region_group": {}}})
+    table = by_name(wave_tables(current, spec, [earlier]), "HLEspend1718")
+    checked = 0
+    for column, base in zip(table.columns, table.bases, strict=True):
+        dataset = earlier if column.key.startswith("wave:") else current
+        data = dataset.data
+        given = data["HLEspend1718"].to_numpy()
+        valid = given >= 0  # not asked, not answered and the boxes are negative codes
+        limits = fences(given[valid], spec.outlier_rule("HLEspend1718"))
+        if column.key != "total" and not column.key.startswith("wave:"):
+            attribute, label = column.key.split(":")
+            valid &= (data[f"frame_{attribute}"].cast(str) == label).to_numpy()
+        values = given[valid]
+        assert base.n == len(values) > 5
+        figures = {r.kind: r.cells[table.columns.index(column)] for r in table.rows}
+        assert figures["median"].value == np.median(values)
+        assert (figures["median"].low, figures["median"].high) == median_interval(values)
+        assert (figures["minimum"].value, figures["maximum"].value) == (values.min(), values.max())
+        assert figures["outliers"].value == np.count_nonzero(limits.outside(values))
+        checked += 1
+    assert checked == len(table.columns) >= 4
+
+
 def test_ratio_is_sum_over_sum_of_units_answering_both(small):
     per = by_name(wave_tables(small, parse_spec({**SPEC, "numeric": {"outliers": {"rule": "none"}}})), "Per")
     # unit 4 gave no reach: left out of both sums
