@@ -287,7 +287,9 @@ def joint_tally(
     """Tally the units in both bases by their answers' positions in each wave (below k₁, k₂) and scaled weights."""
     both = scaled1 * scaled2
     if k1 * k2 <= JOINT_CELLS:
-        cross = np.bincount(answers1 * k2 + answers2, weights=both, minlength=k1 * k2).reshape(k1, k2)
+        cells = np.multiply(answers1, k2, dtype=np.int64)  # positions may come as small integers: widened first
+        cells += answers2
+        cross = np.bincount(cells, weights=both, minlength=k1 * k2).reshape(k1, k2)
     else:  # many answers (codes far apart, or several variables): only the pairs that occur are kept
         cross = sparse.csr_array((both, (answers1, answers2)), shape=(k1, k2))
     rows, columns = np.asarray(cross.sum(axis=1)).ravel(), np.asarray(cross.sum(axis=0)).ravel()
