@@ -127,13 +127,19 @@ class Prepared:
     unweighted: bool = False  # every weight is 1
 
     def values(self, name: str) -> np.ndarray:
-        """A variable as floats, missing codes kept (null counts as not asked)."""
+        """A variable's numbers (integers for codes, floats for amounts), missing codes kept; null counts as not asked.
+
+        Without nulls, the dataset's own column read in place (no copy: a wave's variables are read
+        for every table, and copies of them all would be most of the memory a tab book takes).
+        """
         if name not in self.cache:
             # through numpy: a polars cast per variable costs more than the whole table's arithmetic
             column = self.dataset.data.get_column(name)
-            x = column.to_numpy().astype(float)  # a copy, to fill in
             if column.null_count():
+                x = column.to_numpy().astype(float)  # a copy, to fill in
                 x[column.is_null().to_numpy()] = NOT_ASKED
+            else:
+                x = column.to_numpy()
             self.cache[name] = x
         return self.cache[name]
 
@@ -305,7 +311,6 @@ class _ColumnBase:
     prepared: Prepared | None  # None: this wave lacks the variable
     index: np.ndarray  # row numbers of the units in the base
     population: float
-    members: np.ndarray  # row numbers of the units of the column (base or not)
 
 
 def _column_bases(
@@ -320,17 +325,16 @@ def _column_bases(
         k = len(part.labels)
         populations = _cached_domains(main, (i, section, packed), asked, part.codes, k, part.population)
         for j, column in enumerate(part.members):
-            out.append(_ColumnBase(main, _valid_rows(column, valid), float(populations[j]), column))
+            out.append(_ColumnBase(main, _valid_rows(column, valid), float(populations[j])))
     for other in others:
         if not all(other.has(n) for n in names):
-            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.empty(0, np.int64)))
+            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan))
             continue
-        everyone = np.zeros(other.dataset.data.height, np.int64)
+        total = other.partitions[0]  # an earlier wave's one column: its total
         asked = _asked(other, names, section)
-        key = (0, section, np.packbits(asked).tobytes())  # an earlier wave's one column: its total
-        population = _cached_domains(other, key, asked, everyone, 1, [other.dataset.population_size])
-        rows = np.arange(other.dataset.data.height)
-        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0]), rows))
+        key = (0, section, np.packbits(asked).tobytes())
+        population = _cached_domains(other, key, asked, total.codes, 1, total.population)
+        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0])))
     return out
 
 
@@ -517,14 +521,16 @@ class _Builder:
         scale: float,
         counts: list[float | None],
         overlaps: list[Overlap | None] | None = None,
+        tested: bool = True,
     ) -> None:
-        """A row of estimates (None where a wave lacks the variable), tested across the banner.
+        """A row of estimates (None where a wave lacks the variable), tested across the banner unless not `tested`.
 
         `overlaps`: per earlier wave, its test's overlap sums when the row has them from tallies.
         """
         cells = [_cell(e, c, scale) for e, c in zip(estimates, counts, strict=True)]
         self.rows.append(TableRow(label, kind, cells, code))
-        self._tests(len(self.rows) - 1, estimates, overlaps or [None] * len(self.others))
+        if tested:
+            self._tests(len(self.rows) - 1, estimates, overlaps or [None] * len(self.others))
 
     def _tests(self, row: int, estimates: list[Estimate | None], overlaps: list[Overlap | None]) -> None:
         alpha = 1 - self.spec.confidence
@@ -588,9 +594,9 @@ class _Builder:
         for part in self.main.partitions:
             k = len(part.labels)
             out.extend(float(n) for n in np.bincount(part.codes.take(met) + 1, minlength=k + 1)[1:])
-        for base in self.bases[len(out) :]:
+        for base in self.bases[len(out) :]:  # an earlier wave's total: every unit of the wave
             p = base.prepared
-            out.append(None if p is None else float(np.count_nonzero(test(p).take(base.members))))
+            out.append(None if p is None else float(np.count_nonzero(test(p))))
         return out
 
 
@@ -902,11 +908,10 @@ def numeric_table(
         summaries.append(summarise(ordered, limits[key], spec.confidence))
         kept = base.index[~limits[key].outside(values)]
         means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
-    b.estimate_row("Mean", "mean", None, means, 1.0, [s.n_mean if s else None for s in summaries])
-    if rule.rule != "none":
-        # The fences come from each wave's own values and the variance ignores the trimming, so a test
-        # of a trimmed mean rejects a true null far more often than it says (15% with skewed spend).
-        b.tests = [t for t in b.tests if t.row != len(b.rows) - 1]
+    # A trimmed mean is not tested: the fences come from each wave's own values and the variance
+    # ignores the trimming, so its test rejects a true null far more often than it says (15% with skewed spend).
+    counts = [s.n_mean if s else None for s in summaries]
+    b.estimate_row("Mean", "mean", None, means, 1.0, counts, tested=rule.rule == "none")
     b.value_row("Median", "median", [s.median if s else None for s in summaries])
     for cell, s in zip(b.rows[-1].cells, summaries, strict=True):  # the median's distribution-free interval
         if s is not None and s.median_low == s.median_low:

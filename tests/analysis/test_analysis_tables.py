@@ -130,6 +130,20 @@ def test_numeric_columns_cut_from_one_sort_give_each_columns_own_figures(wave3):
     assert checked == len(table.columns) >= 4
 
 
+def test_a_trimmed_mean_is_not_tested_and_the_mean_of_every_value_is(wave3):
+    current = synthetic_dataset(wave3, 400, seed=7, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 400, seed=8, wave="wave-2")
+
+    def mean_tests(spec: dict) -> set[str]:
+        table = by_name(wave_tables(current, parse_spec(spec), [earlier]), "HLEspend1718")
+        mean = next(i for i, r in enumerate(table.rows) if r.kind == "mean")
+        return {t.kind for t in table.tests if t.row == mean}
+
+    spec = {"breakdowns": {"type": {}}}
+    assert mean_tests(spec) == set()  # outliers left out (the default rule)
+    assert mean_tests({**spec, "numeric": {"outliers": {"rule": "none"}}}) == {"breakdown", "wave"}
+
+
 def test_ratio_is_sum_over_sum_of_units_answering_both(small):
     per = by_name(wave_tables(small, parse_spec({**SPEC, "numeric": {"outliers": {"rule": "none"}}})), "Per")
     # unit 4 gave no reach: left out of both sums
