@@ -462,12 +462,12 @@ class _Builder:
                 self.joints[key] = joint_tally(*sides[0], *sides[1])
         return self.joints[key]
 
-    def _scaled(self, column: int, rows: np.ndarray) -> np.ndarray:
-        """n·w/Σw at some rows of a column's base: the weights its units' residuals are scaled by."""
+    def _scaled(self, column: int, rows: np.ndarray) -> np.ndarray | float:
+        """n·w/Σw at some rows of a column's base: the weights its units' residuals are scaled by (1 unweighted)."""
         base = self.bases[column]
-        n, p = len(base.index), base.prepared
-        w = np.ones(len(rows)) if p.unweighted else p.weights.take(rows)
-        return n * w / self.totals[column]
+        if base.prepared.unweighted:
+            return 1.0  # Σw = n
+        return len(base.index) * base.prepared.weights.take(rows) / self.totals[column]
 
     def _matched(self, pair: int) -> Matched | None:
         """The units in both bases of a wave pair as positions in each base, earlier first (for means and ratios)."""
@@ -505,7 +505,8 @@ class _Builder:
         p = base.prepared
         assert p is not None
         index = base.index if index is None else index
-        return ratio(y, x, p.weights[index], self._population(base), self.spec.confidence, p.units[index], proportion)
+        w, units = p.weights.take(index), p.units.take(index)
+        return ratio(y, x, w, self._population(base), self.spec.confidence, units, proportion)
 
     def _population(self, base: _ColumnBase) -> float:
         """The N̂ a column's figures are estimated for: the one place percentages, means and ratios take it from."""
@@ -555,7 +556,7 @@ class _Builder:
             # units matched once per table, for estimates over their columns' whole bases (not a
             # mean with outliers left out, which matches its own units)
             whole = earlier.n == len(self.bases[b].index) and later.n == len(self.bases[a].index)
-            matched = self._matched(i) if whole else None
+            matched = self._matched(i) if whole and overlaps[i] is None else None
             # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
             difference = wave_difference(earlier, later, common, alpha, matched, overlaps[i])
             self.tests.append(Test(row, b, a, difference, "wave"))

@@ -282,19 +282,36 @@ class JointTally:
 
 
 def joint_tally(
-    answers1: np.ndarray, scaled1: np.ndarray, k1: int, answers2: np.ndarray, scaled2: np.ndarray, k2: int
+    answers1: np.ndarray,
+    scaled1: np.ndarray | float,
+    k1: int,
+    answers2: np.ndarray,
+    scaled2: np.ndarray | float,
+    k2: int,
 ) -> JointTally:
-    """Tally the units in both bases by their answers' positions in each wave (below k₁, k₂) and scaled weights."""
+    """Tally the units in both bases by their answers' positions in each wave (below k₁, k₂) and scaled weights.
+
+    A wave's scaled weights may be one number, the same for every unit (1 when unweighted): then
+    its tallies are counts, which bincount finds faster than sums of weights.
+    """
     both = scaled1 * scaled2
     if k1 * k2 <= JOINT_CELLS:
         cells = np.multiply(answers1, k2, dtype=np.int64)  # positions may come as small integers: widened first
         cells += answers2
-        cross = np.bincount(cells, weights=both, minlength=k1 * k2).reshape(k1, k2)
+        cross = _weighted_count(cells, both, k1 * k2).reshape(k1, k2)
     else:  # many answers (codes far apart, or several variables): only the pairs that occur are kept
-        cross = sparse.csr_array((both, (answers1, answers2)), shape=(k1, k2))
+        values = np.broadcast_to(both, answers1.shape)
+        cross = sparse.csr_array((values, (answers1, answers2)), shape=(k1, k2))
     rows, columns = np.asarray(cross.sum(axis=1)).ravel(), np.asarray(cross.sum(axis=0)).ravel()
-    first, second = np.bincount(answers1, scaled1, k1), np.bincount(answers2, scaled2, k2)
+    first, second = _weighted_count(answers1, scaled1, k1), _weighted_count(answers2, scaled2, k2)
     return JointTally(cross, rows, columns, first, second, len(answers1))
+
+
+def _weighted_count(at: np.ndarray, weights: np.ndarray | float, k: int) -> np.ndarray:
+    """Σ weights per position below k; a single weight multiplies the count."""
+    if np.ndim(weights):
+        return np.bincount(at, weights=weights, minlength=k)
+    return np.bincount(at, minlength=k) * float(weights)
 
 
 def _overlap_factor(first: Estimate, second: Estimate, m: int, common_population: float) -> float:

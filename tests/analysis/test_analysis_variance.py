@@ -207,3 +207,19 @@ def test_the_tallied_wave_covariance_equals_the_covariance_of_the_units(full, de
                 assert got.se == pytest.approx(expected.se, rel=1e-9) and got.p == pytest.approx(expected.p, rel=1e-9)
                 pooled += got.pooled
     assert pooled  # rows at 0% and 100% took the pooled covariance
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_joint_tally_of_unweighted_waves_counts_what_weights_of_one_sum(dense, monkeypatch):
+    from omnibus.analysis import variance
+    from omnibus.analysis.variance import joint_tally
+
+    if not dense:
+        monkeypatch.setattr(variance, "JOINT_CELLS", 1)
+    rng = np.random.default_rng(5)
+    k1, k2 = 40, 30  # cells past 255: byte positions must be widened before they are combined
+    a1, a2 = rng.integers(0, k1, 300).astype(np.uint8), rng.integers(0, k2, 300).astype(np.uint8)
+    counted, summed = joint_tally(a1, 1.0, k1, a2, 1.0, k2), joint_tally(a1, np.ones(300), k1, a2, np.ones(300), k2)
+    c1, c2 = (rng.random(k1) < 0.5) * 1.0, (rng.random(k2) < 0.5) * 1.0
+    assert counted.overlap(c1, c2) == summed.overlap(c1, c2)
+    assert counted.overlap(c1, c2).e1e2 == np.count_nonzero(c1[a1] * c2[a2])
