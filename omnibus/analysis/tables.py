@@ -419,6 +419,7 @@ class _Builder:
         estimates: list[Estimate | None] = []
         counts: list[float | None] = []
         chosen_of: list[np.ndarray | None] = []
+        counted: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per wave's answers: the indicator and 1 − it
         for column, base in enumerate(self.bases):
             if base.prepared is None:
                 estimates.append(None)
@@ -426,9 +427,12 @@ class _Builder:
                 chosen_of.append(None)
                 continue
             tally = self._tally(column, names)
-            chosen = np.asarray(indicator(tally.answers), dtype=float)
+            if id(tally.answers) not in counted:  # a wave's columns share its answers: applied once
+                chosen = np.asarray(indicator(tally.answers), dtype=float)
+                counted[id(tally.answers)] = chosen, 1 - chosen
+            chosen, rest = counted[id(tally.answers)]
             hit, hit_squares = float(chosen @ tally.weights), float(chosen @ tally.squares)
-            rest_squares = float((1 - chosen) @ tally.squares)
+            rest_squares = float(rest @ tally.squares)
             n, population, confidence = len(base.index), self._population(base), self.spec.confidence
             estimates.append(
                 proportion(

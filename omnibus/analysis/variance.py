@@ -39,6 +39,9 @@ from functools import lru_cache
 import numpy as np
 from scipy import sparse, stats
 
+_NONE = np.empty(0)  # what an estimate without units keeps: one array for all (a tab book makes thousands)
+_NONE.flags.writeable = False
+
 
 @dataclass
 class Estimate:
@@ -51,11 +54,11 @@ class Estimate:
     population: float  # N̂: the units the figure describes
     low: float
     high: float
-    units: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)  # unit keys of the base
-    residuals: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)  # e_i, in `units` order
+    units: np.ndarray = field(default_factory=lambda: _NONE, repr=False)  # unit keys of the base
+    residuals: np.ndarray = field(default_factory=lambda: _NONE, repr=False)  # e_i, in `units` order
     proportion: bool = False  # a percentage (y a 0/1 indicator, x = 1): tested with the pooled proportion
     # n·w_i/Σw·x, in `units` order: e_i = scaled_i·(y_i − θ·x_i), so residuals about another θ can be had
-    scaled_weights: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    scaled_weights: np.ndarray = field(default_factory=lambda: _NONE, repr=False)
 
     @property
     def variance(self) -> float:
