@@ -36,7 +36,7 @@ def query_frame(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: 
     as_read = {name: pl.String if dtype.is_temporal() else dtype for name, dtype in schema.items()}
     try:
         read = pl.read_csv(
-            text.encode(),
+            text if isinstance(text, bytes) else text.encode(),
             has_header=False,
             separator=FIELD,
             eol_char=ROW,
@@ -56,7 +56,8 @@ def _rows_as_text(names: list[str]) -> tuple[str, tuple[str, ...]]:
     if connection.vendor == "postgresql":  # concat_ws is its quickest join; it skips NULLs, hence coalesce
         fields = ", ".join(f"coalesce(({name})::text, '')" for name in names)
         return f"string_agg(concat_ws(%s, {fields}), %s)", (FIELD, ROW)
-    return f"group_concat(printf(%s, {', '.join(names)}), %s)", (FIELD.join(["%s"] * len(names)), ROW)
+    # As bytes, which polars reads: a text would be decoded into a str only to be encoded again.
+    return f"CAST(group_concat(printf(%s, {', '.join(names)}), %s) AS BLOB)", (FIELD.join(["%s"] * len(names)), ROW)
 
 
 def _temporal(text: pl.Series, dtype: pl.DataType) -> pl.Series:
