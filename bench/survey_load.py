@@ -21,6 +21,12 @@ Two ways to send respondents:
   S seconds on average (exponential) before each click, as people do: the latency people see
   at a given load.
 
+Before the meter starts, a warm-up (`--warm-up N`, by default one respondent per server
+thread) answers a section each of a second wave over the same units: each worker parses the
+questionnaire, compiles its templates and opens its threads' database connections once when
+it starts, which is not a cost of each page of a server that runs for weeks. `--warm-up 0`
+counts that start-up too, as the figures before this option did.
+
 It prints HTTP requests and answered pages (a question page submitted: POST, redirect, next
 page) separately; the latency of an answered page (p50/p95/p99, from the POST to the next
 page received); the server CPU per answered page, application and PostgreSQL, read from
@@ -72,6 +78,7 @@ QUESTIONNAIRE = ROOT / "examples" / "questionnaires" / "cso-wave3.yaml"
 LA_FRAME = ROOT / "examples" / "frame" / "england-la-2017.csv"
 AS_OF = date(2017, 9, 1)
 WAVE = "bench-wave"
+WARM_UP_WAVE = "bench-warm-up"  # the warm-up's own wave: its answers are not the run's
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/omnibus_bench"
 HAPROXY = "/usr/sbin/haproxy"
 PORTS = range(8160, 8190)  # the ports this benchmark may listen on
@@ -133,6 +140,19 @@ def set_up(respondents: int, folder: Path) -> list[tuple[int, str]]:
     wave = create_wave(WAVE, stored.title, stored, population, AS_OF, now - timedelta(days=1), now + timedelta(days=30))
     ids = dict(wave.units.values_list("name", "id"))
     return [(ids[row.name], row.code) for row in unit_codes(wave)][:respondents]
+
+
+def warm_up_codes(count: int) -> list[str]:
+    """A second wave over the units of the first, with its questionnaire and times: the codes of `count` of them."""
+    from omnibus.fieldwork.models import Wave
+    from omnibus.fieldwork.waves import create_wave, unit_codes
+
+    if not count:
+        return []
+    first = Wave.objects.get(slug=WAVE)
+    times = first.opens_at, first.closes_at
+    wave = create_wave(WARM_UP_WAVE, first.title, first.questionnaire, first.population.slug, first.frame_as_of, *times)
+    return [row.code for row in unit_codes(wave)][:count]
 
 
 def synthetic_frame(units: int, folder: Path) -> tuple[str, Path]:
@@ -804,7 +824,12 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     parser.add_argument("--max-sections", type=int, default=99, help="the most menu sections each respondent answers")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--warm-up", type=int, help="respondents answering a section before the meter starts (default: one per thread)"
+    )
     args = parser.parse_args()
+    if args.warm_up is None:
+        args.warm_up = args.servers * args.workers * args.threads
     args.concurrency = args.concurrency or args.respondents
     random.seed(args.seed)
     folder = Path(tempfile.mkdtemp(prefix="omnibus-bench-"))
@@ -817,6 +842,7 @@ def main() -> None:
     from django.db import connections
 
     units = set_up(args.respondents, folder)
+    warm_codes = warm_up_codes(args.warm_up)
     connections.close_all()  # nothing of ours holds a connection while the servers work
     print(f"load average {load_average()} (before)")
     ports = free_ports(args.servers + (1 if args.servers > 1 else 0))
@@ -827,6 +853,7 @@ def main() -> None:
         processes.append(start_balancer(ports[-1], ports[: args.servers], folder))
     meter = CpuMeter([p.pid for p in processes[: args.servers]], args.database_url)
     try:
+        warmed = warm_up(f"http://127.0.0.1:{ports[-1]}", warm_codes, args)
         meter.start()
         codes = [code for _, code in units]
         client = time.process_time()
@@ -842,7 +869,21 @@ def main() -> None:
     print(f"load average {load_average()} (after)")
     counts = compare(people, {code: unit for unit, code in units})
     report(args, people, stats, seconds, counts, cpu, client)
+    if warmed is not None:
+        print(
+            f"warm-up     {len(warm_codes)} respondents answered a section of another wave before the meter started: "
+            f"{len(warmed.latencies)} requests, {sum(warmed.errors.values())} errors (not counted above)"
+        )
     print(f"logs        {folder}")
+
+
+def warm_up(base: str, codes: list[str], args: argparse.Namespace) -> Stats | None:
+    """Respondents answering one section each, all at once, so that every worker has started before the meter does."""
+    if not codes:
+        return None
+    settings = argparse.Namespace(**{**vars(args), "concurrency": len(codes), "max_sections": 1, "think_time": 0})
+    _, stats, _ = asyncio.run(run_all(base, codes, load(QUESTIONNAIRE), settings))
+    return stats
 
 
 def started_worker(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:

@@ -14,7 +14,6 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as sm
 from scipy import stats
 
 
@@ -132,6 +131,10 @@ def _dummies(codes: np.ndarray) -> np.ndarray:
 
 def _fit(patterns: _Patterns, blocks: list[np.ndarray]):  # noqa: ANN202 - a statsmodels results object
     """The logistic fit of taking part on an intercept and the blocks' columns, or None when it fails."""
+    # Imported here: statsmodels takes a second to import, which every command and server worker
+    # would pay at start-up (the outbox's messages import this module) to fit no model.
+    import statsmodels.api as sm
+
     n = len(patterns.took_part)
     x = np.column_stack([np.ones(n), *blocks]) if blocks else np.ones((n, 1))
     model = sm.GLM(patterns.took_part, x, family=sm.families.Binomial(), freq_weights=patterns.units)

@@ -21,7 +21,6 @@ from typing import Any
 
 import numpy as np
 import polars as pl
-from django.db import connection
 from django.db.models import TextField
 from django.db.models.functions import Cast
 
@@ -29,12 +28,13 @@ from omnibus.analysis.dataset import COMPLETE, NONE, NOT_ASKED, PARTIAL, Dataset
 from omnibus.analysis.spec import Breakdown
 from omnibus.collect.flow import is_answered
 from omnibus.collect.models import Answer, PageEvent
+from omnibus.core.bulk_read import query_frame
 from omnibus.dataset import columns as vectorised
 from omnibus.dataset.columns import COMPLETED, NOT_STARTED, WEB
 from omnibus.fieldwork.models import SectionState, Wave
 from omnibus.fieldwork.questionnaires import questionnaire_of
 from omnibus.frame.schema import PopulationSchema
-from omnibus.frame.store import frame_as_of, stored_schema
+from omnibus.frame.store import frame_table
 from omnibus.questionnaire.kinds import dataset_value, flag_code, kind_of
 from omnibus.questionnaire.model import Question, Questionnaire
 from omnibus.questionnaire.naming import Variable
@@ -50,11 +50,9 @@ EVENT_SCHEMA = {
     "at": pl.Datetime("us", "UTC"),
 }
 EVENT_ROWS = EVENT_SCHEMA | {"pk": pl.Int64}  # as read: the primary key orders events of the same moment
-TEXT_TIME = "%Y-%m-%d %H:%M:%S%.f"  # how SQLite stores a UTC datetime
 ANSWER_SCHEMA = {"wave_unit": pl.Int64, "key": pl.String, "text": pl.String, "mode": pl.String}  # text: JSON
 STATE_SCHEMA = {"wave_unit": pl.Int64, "section": pl.String, "status": pl.String}
 UNIT_SCHEMA = {"wave_unit": pl.Int64, "unit": pl.String}
-FIELD, ROW = "\x1f", "\x1e"  # ASCII's unit and record separators: see `_frame_of`
 logger = logging.getLogger(__name__)
 IDLE_CAP = timedelta(minutes=30)  # a longer gap between two pages is someone away from the desk
 
@@ -79,7 +77,7 @@ class WaveStore:
     questionnaire: Questionnaire
     pilot: bool
     units: pl.DataFrame  # as UNIT_SCHEMA, in the dataset's order
-    frame: dict[str, list[object]]  # "unit": the frame's unit keys; each attribute: its values (str, float, None)
+    frame: pl.DataFrame  # "unit": the frame's unit keys; `frame_<name>` for each of frame_attributes (see `_frame`)
     frame_attributes: list[str]
     population_size: int
     profile: tuple[Breakdown, ...]
@@ -176,7 +174,7 @@ def read_wave(wave, unit_key: str | None = None) -> WaveStore:  # noqa: ANN001 -
     answers = Answer.objects.filter(**of_wave).annotate(text=text).values_list("wave_unit_id", "key", "text", "mode")
     # Page times as text, parsed in one go.
     events = PageEvent.objects.filter(**of_wave).annotate(when=Cast("at", TextField()))
-    events = _frame_of(events.values_list("wave_unit_id", "section", "page", "event", "when", "pk"), EVENT_ROWS)
+    events = query_frame(events.values_list("wave_unit_id", "section", "page", "event", "when", "pk"), EVENT_ROWS)
     states = SectionState.objects.filter(**of_wave).values_list("wave_unit_id", "section", "status")
     frame, attributes, size, schema = _frame(wave)
     return WaveStore(
@@ -192,88 +190,34 @@ def read_wave(wave, unit_key: str | None = None) -> WaveStore:  # noqa: ANN001 -
         events.sort("wave_unit", "at", "pk").drop("pk"),
         breakdowns=schema.breakdowns,
         client_attributes=schema.client_attributes,
-        answers=_frame_of(answers, ANSWER_SCHEMA),
-        states=_frame_of(states, STATE_SCHEMA),
+        answers=query_frame(answers, ANSWER_SCHEMA),
+        states=query_frame(states, STATE_SCHEMA),
     )
 
 
-def _frame_of(rows, schema: dict[str, pl.DataType]) -> pl.DataFrame:  # noqa: ANN001 - a values_list QuerySet
-    """A values_list query's rows as a frame, handed over by the database as one text (rows in no set order).
+def _frame(wave) -> tuple[pl.DataFrame, list[str], int, PopulationSchema]:  # noqa: ANN001 - a fieldwork Wave
+    """The frame as of the wave's date, the names of its columns but the key, N and the population's schema.
 
-    A census has a million answers: one text of a few megabytes, split by polars' CSV reader,
-    costs a fraction of a Python tuple per row. Fields are joined by FIELD and rows by ROW, which
-    no field holds (JSON escapes control characters; keys, modes, sections and pages are names);
-    a stray one would give a row too many fields or more rows than the database counted, and
-    either is an error rather than a shifted column. Datetimes come as text (SQLite's as
-    stored; PostgreSQL's with an offset) and are parsed here in one go.
+    The frame has "unit" (the keys) and `frame_<name>` for each other column: an attribute
+    that is a number as a float, anything else as text; a blank or missing value is null.
     """
-    sql, params = rows.query.sql_with_params()
-    names = [f"c{i}" for i in range(len(schema))]
-    joined, joining = _rows_as_text(names)
-    with connection.cursor() as cursor:
-        query = f"WITH found({', '.join(names)}) AS ({sql}) SELECT count(*), {joined} FROM found"
-        cursor.execute(query, (*params, *joining))
-        count, text = cursor.fetchone()
-    if not count:
-        return pl.DataFrame(schema=schema)
-    as_read = {name: pl.String if isinstance(dtype, pl.Datetime) else dtype for name, dtype in schema.items()}
-    try:
-        read = pl.read_csv(
-            text.encode(),
-            has_header=False,
-            separator=FIELD,
-            eol_char=ROW,
-            quote_char=None,
-            schema=as_read,
-            empty_string_is_null=False,
-        )
-    except pl.exceptions.PolarsError as error:  # a row with more fields than the query has, or fewer
-        raise ValueError(f"a stored value holds a character that separates fields or rows: {sql}") from error
-    if read.height != count:
-        raise ValueError(f"a stored value holds a character that separates fields or rows: {sql}")
-    return read.with_columns(_datetime(read[name]) for name, dtype in schema.items() if isinstance(dtype, pl.Datetime))
+    table = frame_table(wave.population.slug, wave.frame_as_of)
+    schema = table.schema
+    others = [column for column in schema.columns if column.name != schema.key]
+    frame = table.values.select(
+        pl.col(schema.key).alias("unit"),
+        *[
+            _frame_value(pl.col(c.name), c.role == "attribute" and c.kind == "number").alias(f"frame_{c.name}")
+            for c in others
+        ],
+    )
+    return frame, [c.name for c in others], table.values.height, schema
 
 
-def _rows_as_text(names: list[str]) -> tuple[str, tuple[str, ...]]:
-    """The aggregate joining the rows of columns `names` into one text (a field as text, NULL as empty), its params."""
-    if connection.vendor == "postgresql":  # concat_ws is its quickest join; it skips NULLs, hence coalesce
-        fields = ", ".join(f"coalesce(({name})::text, '')" for name in names)
-        return f"string_agg(concat_ws(%s, {fields}), %s)", (FIELD, ROW)
-    return f"group_concat(printf(%s, {', '.join(names)}), %s)", (FIELD.join(["%s"] * len(names)), ROW)
-
-
-def _datetime(text: pl.Series) -> pl.Series:
-    """Stored datetimes as text, parsed in UTC: SQLite's as stored, PostgreSQL's with their offset."""
-    first = text.drop_nulls().first() or ""
-    offset = any(sign in first[len("2017-10-04 09:00:00") :] for sign in "+-")
-    return text.str.to_datetime(TEXT_TIME + ("%#z" if offset else ""), time_unit="us", time_zone="UTC")
-
-
-def _frame(wave) -> tuple[dict[str, list[object]], list[str], int, PopulationSchema]:  # noqa: ANN001
-    """The frame as of the wave's date as columns ("unit": the keys), the attribute names, N and the schema."""
-    population = wave.population
-    frame = frame_as_of(population.slug, wave.frame_as_of)
-    schema = stored_schema(population)
-    names = [c for c in frame.columns if c != schema.key]
-    columns: dict[str, list[object]] = {"unit": [unit.key for unit in frame.units]}
-    for name in names:
-        if name == schema.name:
-            found = [unit.name or None for unit in frame.units]
-        else:  # an attribute, else a code
-            found = [u.attributes[name] if name in u.attributes else u.codes.get(name) for u in frame.units]
-        columns[name] = [_frame_value(value) for value in found]
-    return columns, names, len(frame.units), schema
-
-
-def _frame_value(value: object) -> object:
-    # The contract: str or float. Integers become floats so that a column has one type.
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, int | float):
-        return float(value)
-    return str(value)
+def _frame_value(text: pl.Expr, number: bool) -> pl.Expr:
+    # The contract: str or float, a blank as null.
+    given = pl.when(text != "").then(text)
+    return given.cast(pl.Float64) if number else given
 
 
 # -- assembling (no Django) -------------------------------------------------------------------
@@ -317,18 +261,11 @@ def assemble(store: WaveStore, unit_by_unit: bool = False) -> Dataset:
 
 
 def _frame_columns(store: WaveStore) -> dict[str, pl.Series]:
-    """Each frame attribute over the wave's units, as `frame_<name>`: numbers if every value is one, else text."""
+    """Each frame column but the key over the wave's units, as `frame_<name>` (null for a unit the frame lacks)."""
     if not store.frame_attributes:
         return {}
-    keys = pl.DataFrame({"unit": store.frame["unit"], "at": np.arange(len(store.frame["unit"]))})
-    at = store.units.join(keys, on="unit", how="left", maintain_order="left")["at"].fill_null(-1).to_numpy()
-    columns = {}
-    for name in store.frame_attributes:
-        values = np.array([*store.frame[name], None], dtype=object)[at].tolist()  # -1: a unit the frame lacks
-        given = [value for value in values if value is not None]
-        numeric = bool(given) and all(isinstance(value, float) for value in given)
-        columns[f"frame_{name}"] = pl.Series(f"frame_{name}", values, pl.Float64 if numeric else pl.String)
-    return columns
+    joined = store.units.select("unit").join(store.frame, on="unit", how="left", maintain_order="left")
+    return {name: joined[name] for name in joined.columns if name != "unit"}
 
 
 def _unit_states(store: WaveStore) -> vectorised.UnitStates:

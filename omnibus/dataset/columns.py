@@ -80,7 +80,7 @@ def decode(answers: pl.DataFrame, ids: list[int]) -> dict[str, StoredKey]:
         answers.select(
             "key",
             row=pl.col("wave_unit").replace_strict(ids, pl.int_range(len(ids), eager=True), default=None),
-            at=pl.col("text").replace_strict(texts, pl.int_range(len(texts), eager=True), default=None),
+            at=pl.col("text").cast(pl.Enum(texts)).to_physical(),  # the position in `texts`: quicker than replace
             imported=pl.col("mode") != WEB,
         )
         .filter(pl.col("row").is_not_null() & pl.col("at").is_not_null() & ~pl.col("at").is_in(null))

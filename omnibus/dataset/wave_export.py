@@ -10,7 +10,7 @@ from pathlib import Path
 
 from omnibus.dataset.build import build_dataset
 from omnibus.dataset.exporting import Exported, export_dataset
-from omnibus.frame.store import frame_as_of
+from omnibus.frame.store import stored_schema
 
 
 def export_wave(
@@ -25,6 +25,6 @@ def export_wave(
 
     `keep`: the frame attributes a client copy keeps (None: the population's `client_attributes`).
     """
-    frame = frame_as_of(wave.population.slug, wave.frame_as_of)
-    labels = dict(zip(frame.columns, frame.labels, strict=True))
+    schema = stored_schema(wave.population)  # the labels only: the dataset reads the frame itself
+    labels = dict(zip(schema.column_names, schema.column_labels, strict=True))
     return export_dataset(build_dataset(wave), fmt, output, client, with_open_text, keep, frame_labels=labels)

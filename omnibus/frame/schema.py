@@ -145,6 +145,11 @@ class PopulationSchema:
         return [c.name for c in self.columns]
 
     @property
+    def column_labels(self) -> list[str]:
+        """All columns' labels for people (a column without one: its name), in file order."""
+        return [c.label or c.name for c in self.columns]
+
+    @property
     def code_names(self) -> list[str]:
         """The code columns (the key among them)."""
         return [c.name for c in self.columns if c.role in ("key", "code")]

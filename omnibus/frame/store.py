@@ -19,10 +19,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from omnibus.core.bulk_read import query_frame
 from omnibus.frame.csvfile import FrameRow, check_frame_csv, frame_header
 from omnibus.frame.models import AttributeValue, FrameVersion, Membership, Population, Unit
 from omnibus.frame.schema import (
@@ -35,6 +37,8 @@ from omnibus.frame.schema import (
 
 BATCH = 2000  # rows per INSERT/DELETE; keeps SQLite under its bound-variable limit
 ONE_DAY = timedelta(days=1)
+MEMBER_ROWS = {"unit_id": pl.Int64, "key": pl.String}
+VALUE_ROWS = {"unit_id": pl.Int64, "name": pl.String, "value": pl.String, "valid_from": pl.Date}
 
 
 class FrameError(Exception):
@@ -109,6 +113,42 @@ def frame_as_of(population: str | None = None, as_of: date | None = None) -> Fra
     """The frame as it stood on `as_of` (None: the latest version), as plain dataclasses.
 
     `population` None means the only one loaded (see `choose_population`)."""
+    table = frame_table(population, as_of)
+    schema = table.schema
+    units = _frame_units(table)
+    derived = [name for name, spec in (schema.source.get("attributes") or {}).items() if spec.get("derived")]
+    return Frame(
+        table.population,
+        table.title,
+        table.as_of,
+        table.version_as_of,
+        units,
+        schema.column_names,
+        schema.column_labels,
+        derived,
+    )
+
+
+@dataclass(frozen=True)
+class FrameTable:
+    """The frame of a population on `as_of` as stored: a row per unit in key order, a column per schema column.
+
+    Each cell is the stored text in force that day (a blank as ""), null where the unit has no
+    value; the key column holds the units' keys. `frame_as_of` makes its units from this.
+    """
+
+    population: str
+    title: str
+    as_of: date
+    version_as_of: date
+    schema: PopulationSchema
+    values: pl.DataFrame
+
+
+def frame_table(population: str | None = None, as_of: date | None = None) -> FrameTable:
+    """The frame as it stood on `as_of` (None: the latest version) as one table, read in a few queries.
+
+    `population` None means the only one loaded (see `choose_population`)."""
     pop = _existing_population(choose_population(population))
     versions = FrameVersion.objects.filter(population=pop).order_by("-as_of")
     version = versions.filter(as_of__lte=as_of).first() if as_of else versions.first()
@@ -116,20 +156,21 @@ def frame_as_of(population: str | None = None, as_of: date | None = None) -> Fra
         raise FrameError(_nothing_loaded(pop, as_of, versions))
     day = as_of or version.as_of
     schema = stored_schema(pop)
-    keys = dict(Membership.objects.filter(version=version).values_list("unit_id", "unit__key"))
-    values: dict[int, dict[str, str]] = defaultdict(dict)
-    found = (
-        AttributeValue.objects.filter(unit__memberships__version=version, valid_from__lte=day)
-        .order_by("valid_from")
-        .values_list("unit_id", "name", "value")
-    )
-    for unit_id, name, value in found:
-        values[unit_id][name] = value  # later dates overwrite earlier ones
-    units = [_frame_unit(schema, key, values[uid]) for uid, key in keys.items()]
-    units.sort(key=lambda unit: unit.key)
-    labels = [c.label or c.name for c in schema.columns]
-    derived = [name for name, spec in (schema.source.get("attributes") or {}).items() if spec.get("derived")]
-    return Frame(pop.slug, pop.title, day, version.as_of, units, schema.column_names, labels, derived)
+    keys = query_frame(Membership.objects.filter(version=version).values_list("unit_id", "unit__key"), MEMBER_ROWS)
+    found = AttributeValue.objects.filter(unit__memberships__version=version, valid_from__lte=day)
+    found = query_frame(found.values_list("unit_id", "name", "value", "valid_from"), VALUE_ROWS)
+    # Pivoted under their positions' names ("c1", …): a column's own name could be "unit_id" or "key".
+    named = {name: f"c{i}" for i, name in enumerate(schema.column_names) if name != schema.key}
+    found = found.filter(pl.col("name").is_in(list(named))).with_columns(pl.col("name").replace_strict(named))
+    in_force = found.group_by("unit_id", "name").agg(pl.col("value").sort_by("valid_from").last())  # the latest
+    wide = keys.join(in_force.pivot("name", index="unit_id", values="value"), on="unit_id", how="left")
+    values = wide.select(
+        pl.col("key").alias(name)
+        if name == schema.key
+        else (pl.col(named[name]) if named[name] in wide.columns else pl.lit(None, pl.String)).alias(name)
+        for name in schema.column_names
+    ).sort(schema.key)
+    return FrameTable(pop.slug, pop.title, day, version.as_of, schema, values)
 
 
 def unit_values(unit_id: int, as_of: date, names: list[str]) -> dict[str, str]:
@@ -329,12 +370,23 @@ def _write_values(
     return changes
 
 
-def _frame_unit(schema: PopulationSchema, key: str, values: dict[str, str]) -> FrameUnit:
-    codes = {name: (key if name == schema.key else values.get(name) or None) for name in schema.code_names}
-    attributes = {
-        column.name: column.typed(values.get(column.name)) for column in schema.columns if column.role == "attribute"
-    }
-    return FrameUnit(key=key, name=values.get(schema.name, ""), codes=codes, attributes=attributes)
+def _frame_units(table: FrameTable) -> list[FrameUnit]:
+    """A unit per row of the table: its codes (a blank as None), name (a blank as "") and typed attributes."""
+    schema, values = table.schema, table.values
+    keys = values[schema.key].to_list()
+    names = [name or "" for name in values[schema.name].to_list()]
+    code_names = schema.code_names
+    codes = [keys if name == schema.key else [v or None for v in values[name].to_list()] for name in code_names]
+    attributes = [column for column in schema.columns if column.role == "attribute"]
+    typed = [[column.typed(v) for v in values[column.name].to_list()] for column in attributes]
+    attribute_names = [column.name for column in attributes]
+    by_unit = zip(*typed, strict=True) if typed else [()] * len(keys)
+    return [
+        FrameUnit(
+            key, name, dict(zip(code_names, unit_codes, strict=True)), dict(zip(attribute_names, found, strict=True))
+        )
+        for key, name, unit_codes, found in zip(keys, names, zip(*codes, strict=True), by_unit, strict=True)
+    ]
 
 
 class _History:

@@ -132,8 +132,7 @@ def read_text(text: str, path: str = "<questionnaire>") -> tuple[Questionnaire |
     """Read questionnaire YAML from a string (see `read`)."""
     try:
         textfile.check_control(text)
-        textfile.check_depth(text)  # the composer below is recursive
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = textfile.compose_yaml(text)  # its depth checked first: the composer is recursive
     except textfile.TextFileError as error:
         return None, [Problem(error.line, error.message)]
     except yaml.YAMLError as error:

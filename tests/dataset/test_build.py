@@ -36,6 +36,21 @@ def test_one_row_per_wave_unit_with_frame_attributes(wave):
     assert nobody["section_csc"] == "none" and nobody["ConfUnd"] == NOT_ASKED and nobody["SWreturn"] is None
 
 
+def test_the_frame_columns_are_the_frame_s_values_as_frame_as_of_types_them(wave):
+    from omnibus.frame.store import frame_as_of, stored_schema
+
+    data = build_dataset(wave).data
+    units = {u.key: u for u in frame_as_of(wave.population.slug, wave.frame_as_of).units}
+    name_column = stored_schema(wave.population).name
+    for column in [c for c in data.columns if c.startswith("frame_")]:
+        name = column.removeprefix("frame_")
+        found = [units[key] for key in data["unit"]]
+        values = [u.name or None if name == name_column else u.attributes.get(name, u.codes.get(name)) for u in found]
+        numbers = isinstance(next(v for v in values if v is not None), int | float)
+        assert data[column].to_list() == [float(v) if numbers and v is not None else v for v in values], name
+        assert data.schema[column] == (pl.Float64 if numbers else pl.String)
+
+
 def test_missing_codes_for_each_case(wave, give):
     give(wave, "840", {"SuppSou": [15], "SWoff": 3, "SocWork_a": 1, "CSWAmult": 2})
     row = row_of(build_dataset(wave), "840")

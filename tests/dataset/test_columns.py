@@ -73,7 +73,7 @@ def messy_store(questionnaire, units: int, seed: int, pilot: bool = False) -> Wa
         questionnaire,
         pilot,
         pl.DataFrame([(pk, f"u{pk:05d}") for pk in range(1, units + 1)], schema=UNIT_SCHEMA, orient="row"),
-        {},
+        pl.DataFrame({"unit": []}, schema={"unit": pl.String}),
         [],
         units,
         (),

@@ -7,7 +7,7 @@ import pytest
 
 from omnibus.frame.csvfile import FrameFileError
 from omnibus.frame.models import AttributeValue, FrameVersion, Membership, Population, Unit
-from omnibus.frame.store import FrameError, frame_as_of, load_frame
+from omnibus.frame.store import FrameError, frame_as_of, frame_table, load_frame
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "frame"
 HEADER = "gss_code,dfe_la_code,name,type,region,region_group,ofsted"
@@ -153,3 +153,39 @@ def test_a_handful_of_queries_whatever_the_size(django_assert_max_num_queries):
         load_frame(EXAMPLES / "england-la-2017.csv", A)
     with django_assert_max_num_queries(6):
         frame_as_of()
+
+
+def test_the_frame_table_holds_the_text_in_force_and_frame_as_of_types_it(tmp_path, file_a):
+    load_frame(file_a, A)
+    blanked = DARLINGTON.replace("Inadequate", "")
+    load_frame(write(tmp_path, "b.csv", DURHAM.replace("Good", "Outstanding"), blanked, HARTLEPOOL), B)
+    table = frame_table(as_of=date(2030, 1, 1))
+    assert (table.version_as_of, table.as_of, table.schema.slug) == (B, date(2030, 1, 1), "england-la")
+    assert table.values.columns == table.schema.column_names
+    rows = {row["dfe_la_code"]: row for row in table.values.iter_rows(named=True)}
+    assert list(rows) == ["805", "840", "841"]  # in key order
+    assert rows["840"]["ofsted"] == "Outstanding"  # the later date's value
+    assert rows["841"]["ofsted"] == ""  # blanked by the later file: stored as a blank
+    assert rows["805"]["ofsted"] is None  # never given: nothing stored
+    frame = frame_as_of(as_of=date(2030, 1, 1))
+    assert [u.key for u in frame.units] == list(rows)
+    assert unit(frame, "841").attributes["ofsted"] is None and unit(frame, "805").attributes["ofsted"] is None
+    assert unit(frame, "840").codes == {"gss_code": "E06000047", "dfe_la_code": "840"}
+
+
+def test_columns_named_as_the_table_s_own_read_their_values(tmp_path):
+    schema = tmp_path / "odd.yaml"
+    schema.write_text(
+        "slug: odd\ntitle: Odd names\nkey: urn\nname: name\ncodes:\n  urn: {}\n"
+        "attributes:\n  key: {kind: text}\n  unit_id: {kind: number, optional: true}\n  c1: {kind: text}\n",
+        encoding="utf-8",
+    )
+    frame_file = tmp_path / "odd.csv"
+    frame_file.write_text("urn,name,key,unit_id,c1\n2,Two,b,,y\n1,One,a,12.5,x\n", encoding="utf-8")
+    load_frame(frame_file, A, str(schema))
+    table = frame_table("odd")
+    assert table.values.rows() == [("1", "One", "a", "12.5", "x"), ("2", "Two", "b", None, "y")]
+    assert [u.attributes for u in frame_as_of("odd").units] == [
+        {"key": "a", "unit_id": 12.5, "c1": "x"},
+        {"key": "b", "unit_id": None, "c1": "y"},
+    ]

@@ -47,3 +47,7 @@ def test_respondents_alternating_between_two_servers_lose_nothing() -> None:
     assert f"{RESPONDENTS} of {RESPONDENTS} respondents finished" in output, output
     sent = re.search(r"answers     (\d+) sent; lost 0, changed 0, unexpected 0", output)
     assert sent and int(sent.group(1)) > 0, output
+    # Before the meter, one respondent per server thread answered a section of a wave of its own:
+    # none of its answers is in the run's wave (no answer unexpected above).
+    warmed = re.search(r"^warm-up     4 respondents .*: (\d+) requests, 0 errors", output, re.MULTILINE)
+    assert warmed and int(warmed.group(1)) > 4 * 3, output
