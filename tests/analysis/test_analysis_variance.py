@@ -223,3 +223,19 @@ def test_a_joint_tally_of_unweighted_waves_counts_what_weights_of_one_sum(dense,
     c1, c2 = (rng.random(k1) < 0.5) * 1.0, (rng.random(k2) < 0.5) * 1.0
     assert counted.overlap(c1, c2) == summed.overlap(c1, c2)
     assert counted.overlap(c1, c2).e1e2 == np.count_nonzero(c1[a1] * c2[a2])
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1])
+def test_benjamini_hochberg_decides_and_adjusts_as_statsmodels_does(alpha):
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(int(alpha * 100))
+    for n in (1, 2, 7, 60, 500):
+        p = np.concatenate([rng.uniform(0, 0.02, n // 3), rng.uniform(0, 1, n - n // 3)])
+        p[rng.random(n) < 0.2] = p[0]  # ties
+        tests = [Difference(0.1, 0.05, 2.0, float(v), 0, 0.0) for v in p]
+        untestable = Difference(0.1, math.nan, math.nan, math.nan, 0, 0.0)
+        benjamini_hochberg([*tests, untestable], alpha)
+        reject, q, _, _ = multipletests(p, alpha=alpha, method="fdr_bh")
+        assert [t.q for t in tests] == list(q) and [t.significant for t in tests] == list(reject)
+        assert untestable.q is None and not untestable.significant
