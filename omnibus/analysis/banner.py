@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import polars as pl
@@ -39,14 +40,15 @@ class Partition:
     codes: np.ndarray  # per unit: the index of its column, −1 for none
     population: np.ndarray  # per column: frame units in it (N)
     columns: list[Column] = field(default_factory=list)
-    members: list[np.ndarray] = field(init=False, repr=False)  # per column: its rows, in row order
 
-    def __post_init__(self) -> None:
-        # Found once, in one sort: every table's columns are cut from these.
+    @cached_property
+    def members(self) -> list[np.ndarray]:
+        """Per column: its rows, in row order. Found once, in one sort: every table's columns are cut from these."""
         rows = np.flatnonzero(self.codes >= 0)
-        order = np.argsort(self.codes[rows], kind="stable")  # stable: rows stay in order
-        sizes = np.bincount(self.codes[rows], minlength=len(self.labels))
-        self.members = np.split(rows[order], np.cumsum(sizes)[:-1])
+        codes = self.codes[rows].astype(np.min_scalar_type(len(self.labels)))  # small integers sort by radix
+        order = np.argsort(codes, kind="stable")  # stable: rows stay in order
+        sizes = np.bincount(codes, minlength=len(self.labels))
+        return np.split(rows[order], np.cumsum(sizes)[:-1])
 
 
 def letters(count: int) -> list[str]:

@@ -62,29 +62,39 @@ def median_interval(values: np.ndarray, confidence: float = 0.95) -> tuple[float
     The count of values below the median is Binomial(n, ½) whatever their distribution; l and u
     are its two-sided quantiles. Under 6 values no interval reaches 95%: nan.
     """
-    n = len(values)
+    return _median_interval_of_ordered(np.sort(values), confidence)
+
+
+def _median_interval_of_ordered(ordered: np.ndarray, confidence: float) -> tuple[float, float]:
+    """`median_interval` of values already in ascending order."""
+    n = len(ordered)
     low = int(stats.binom.ppf((1 - confidence) / 2, n, 0.5))
     high = n - low  # symmetric: x₍ₗ₎ and x₍ₙ₋ₗ₊₁₎ in 1-based order statistics
     if n == 0 or low < 1:
         return float("nan"), float("nan")
-    ordered = np.sort(values)
     return float(ordered[low - 1]), float(ordered[high])
 
 
-def summarise(values: np.ndarray, limits: Fences, confidence: float = 0.95) -> Summary:
-    """n, mean without outliers, and median (with its interval), minimum and maximum of all values."""
-    if len(values) == 0:
+def summarise(ordered: np.ndarray, limits: Fences, confidence: float = 0.95) -> Summary:
+    """n, mean without outliers, and median (with its interval), minimum and maximum of all values.
+
+    The values come in ascending order (a table sorts each wave's values once and cuts every
+    column's from them), so the figures are read off by position and the values within the
+    fences are one slice.
+    """
+    n = len(ordered)
+    if n == 0:
         nan = float("nan")
         return Summary(0, 0, 0, nan, nan, nan, nan)
-    kept = values[~limits.outside(values)]
+    kept = ordered[np.searchsorted(ordered, limits.low, "left") : np.searchsorted(ordered, limits.high, "right")]
     mean = float(kept.mean()) if len(kept) else float("nan")
     return Summary(
-        len(values),
+        n,
         len(kept),
-        len(values) - len(kept),
+        n - len(kept),
         mean,
-        float(np.median(values)),
-        float(values.min()),
-        float(values.max()),
-        *median_interval(values, confidence),
+        float((ordered[(n - 1) // 2] + ordered[n // 2]) / 2),  # as np.median: the middle value, or the two's mean
+        float(ordered[0]),
+        float(ordered[-1]),
+        *_median_interval_of_ordered(ordered, confidence),
     )

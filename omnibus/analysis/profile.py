@@ -119,26 +119,31 @@ def counted_sections(questionnaire: Questionnaire) -> list[Section]:
     return [section for _, section in questionnaire.menu_sections]
 
 
-def _section_states(dataset: Dataset) -> np.ndarray:
-    """Each unit's state of each counted section present in the dataset (units x sections)."""
+def _progress(dataset: Dataset) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit: whether it reached any counted section, and whether it completed every one.
+
+    Read by polars over the state columns, not as Python strings per unit and section.
+    """
     columns = [f"section_{s.id}" for s in counted_sections(dataset.questionnaire)]
-    columns = [c for c in columns if c in dataset.data.columns]
-    if not columns:
+    states = [pl.col(c) for c in columns if c in dataset.data.columns]
+    if not states:
         raise ValueError("the dataset has no section_<id> columns to say who took part")
-    return dataset.data.select(columns).to_numpy()
+    progress = dataset.data.select(
+        pl.any_horizontal([s.ne_missing(NONE) for s in states]).alias("reached"),
+        pl.all_horizontal([s.eq_missing(COMPLETE) for s in states]).alias("complete"),
+    )
+    return progress.get_column("reached").to_numpy(), progress.get_column("complete").to_numpy()
 
 
 def took_part(dataset: Dataset) -> np.ndarray:
     """Units that reached at least one of the questionnaire's (menu) sections."""
-    return (_section_states(dataset) != NONE).any(axis=1)
+    return _progress(dataset)[0]
 
 
 def unit_responses(dataset: Dataset) -> np.ndarray:
     """Each unit's response: complete (every menu section complete), partial (took part) or none."""
-    states = _section_states(dataset)
-    reached = (states != NONE).any(axis=1)
-    complete = (states == COMPLETE).all(axis=1) & reached
-    return np.where(complete, COMPLETE, np.where(reached, PARTIAL, NONE))
+    reached, complete = _progress(dataset)
+    return np.where(complete & reached, COMPLETE, np.where(reached, PARTIAL, NONE))
 
 
 def section_response(section: str, title: str, complete: int, partial: int, population: int) -> SectionResponse:
@@ -178,14 +183,18 @@ class ResponseTables:
 
 def response_tables(dataset: Dataset, breakdowns: list[Breakdown]) -> ResponseTables:
     """Table 1 and Table 3 of the dataset, with the default bases (`response_profile`'s "known")."""
-    responses = unit_responses(dataset)
-    complete = int((responses == COMPLETE).sum())
-    partial = int((responses == PARTIAL).sum())
-    whole = dataset.data.height == dataset.population_size
-    profile = response_profile(dataset, breakdowns) if breakdowns and whole else []
-    model = profile_model(dataset, breakdowns) if profile else None
+    reached, complete = _progress(dataset)
+    took, done = int(reached.sum()), int((complete & reached).sum())
+    profile: list[ProfileAttribute] = []
+    model = None
+    if breakdowns and dataset.data.height == dataset.population_size:
+        rows = [_profile_rows(dataset, b) for b in breakdowns]  # each attribute's rows, once for Table 3 and the model
+        profile = [
+            _attribute(b, labels, codes, reached, "known") for b, (labels, codes) in zip(breakdowns, rows, strict=True)
+        ]
+        model = response_model([(b.label, codes) for b, (_, codes) in zip(breakdowns, rows, strict=True)], reached)
     return ResponseTables(
-        dataset.population_size, complete + partial, complete, partial, response_by_section(dataset), profile, model
+        dataset.population_size, took, done, took - done, response_by_section(dataset), profile, model
     )
 
 
@@ -206,16 +215,18 @@ def response_profile(
     if population_percent_of not in ("known", "all"):
         raise ValueError("population_percent_of is 'known' or 'all'")
     responded = took_part(dataset)
-    return [_attribute(dataset, b, responded, population_percent_of) for b in breakdowns]
+    return [_attribute(b, *_profile_rows(dataset, b), responded, population_percent_of) for b in breakdowns]
 
 
-def _attribute(dataset: Dataset, breakdown: Breakdown, responded: np.ndarray, percent_of: str) -> ProfileAttribute:
-    labels, codes = _profile_rows(dataset, breakdown)
+def _attribute(
+    breakdown: Breakdown, labels: list[str], codes: np.ndarray, responded: np.ndarray, percent_of: str
+) -> ProfileAttribute:
+    """A block of Table 3 from the attribute's rows (`_profile_rows`); `percent_of` "all" takes N as the base."""
     k = len(labels)
     known = codes >= 0
     population = np.bincount(codes[known], minlength=k)
     taking = np.bincount(codes[known & responded], minlength=k)
-    pop_base = dataset.population_size if percent_of == "all" else int(population.sum())
+    pop_base = len(codes) if percent_of == "all" else int(population.sum())  # a row per frame unit: N
     took_base = int(taking.sum())
     rows = [_row(label, int(population[j]), pop_base, int(taking[j]), took_base) for j, label in enumerate(labels)]
     total = _row("Total", int(population.sum()), pop_base, took_base, took_base)

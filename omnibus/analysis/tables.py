@@ -29,9 +29,12 @@ from omnibus.analysis.spec import AnalysisSpec, Ratio
 from omnibus.analysis.variance import (
     Difference,
     Estimate,
+    JointTally,
     Matched,
+    Overlap,
     benjamini_hochberg,
     group_difference,
+    joint_tally,
     kish,
     proportion,
     ratio,
@@ -115,7 +118,7 @@ class Prepared:
 
     dataset: Dataset
     weights: np.ndarray
-    units: np.ndarray
+    units: np.ndarray  # each unit's number, alike in every wave once `shared_ids` has numbered them
     partitions: list[Partition]
     cache: dict[str, np.ndarray] = field(default_factory=dict)
     domains: dict[tuple[int, str, bytes], np.ndarray] = field(default_factory=dict)  # see `_cached_domains`
@@ -124,13 +127,19 @@ class Prepared:
     unweighted: bool = False  # every weight is 1
 
     def values(self, name: str) -> np.ndarray:
-        """A variable as floats, missing codes kept (null counts as not asked)."""
+        """A variable's numbers (integers for codes, floats for amounts), missing codes kept; null counts as not asked.
+
+        Without nulls, the dataset's own column read in place (no copy: a wave's variables are read
+        for every table, and copies of them all would be most of the memory a tab book takes).
+        """
         if name not in self.cache:
             # through numpy: a polars cast per variable costs more than the whole table's arithmetic
             column = self.dataset.data.get_column(name)
-            x = column.to_numpy().astype(float)  # a copy, to fill in
             if column.null_count():
+                x = column.to_numpy().astype(float)  # a copy, to fill in
                 x[column.is_null().to_numpy()] = NOT_ASKED
+            else:
+                x = column.to_numpy()
             self.cache[name] = x
         return self.cache[name]
 
@@ -157,8 +166,8 @@ def prepare(
     if breakdowns:
         partitions += [breakdown_partition(dataset, b) for b in spec.breakdowns]
     w = np.ones(dataset.data.height) if weights is None else np.asarray(weights, dtype=float)
-    units = dataset.data.get_column("unit").cast(pl.String).to_numpy().astype(object)
-    return Prepared(dataset, w, units, partitions, unweighted=weights is None)
+    rows = np.arange(dataset.data.height)  # the units' numbers until `shared_ids` numbers every wave's alike
+    return Prepared(dataset, w, rows, partitions, unweighted=weights is None)
 
 
 def shared_ids(waves: list[Prepared], adjacent: bool = False) -> None:
@@ -169,7 +178,7 @@ def shared_ids(waves: list[Prepared], adjacent: bool = False) -> None:
     first), or with `adjacent` against the wave after it: the earlier waves come newest first,
     so the first is tested against the current wave and each other against the one before it in the list.
     """
-    keys = pl.Series("unit", np.concatenate([p.units for p in waves]).astype(str))
+    keys = pl.concat([p.dataset.data.get_column("unit").cast(pl.String) for p in waves])
     ids = keys.rank("dense").cast(pl.Int64).to_numpy()
     start = 0
     for p in waves:
@@ -302,7 +311,6 @@ class _ColumnBase:
     prepared: Prepared | None  # None: this wave lacks the variable
     index: np.ndarray  # row numbers of the units in the base
     population: float
-    members: np.ndarray  # row numbers of the units of the column (base or not)
 
 
 def _column_bases(
@@ -317,17 +325,16 @@ def _column_bases(
         k = len(part.labels)
         populations = _cached_domains(main, (i, section, packed), asked, part.codes, k, part.population)
         for j, column in enumerate(part.members):
-            out.append(_ColumnBase(main, _valid_rows(column, valid), float(populations[j]), column))
+            out.append(_ColumnBase(main, _valid_rows(column, valid), float(populations[j])))
     for other in others:
         if not all(other.has(n) for n in names):
-            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan, np.empty(0, np.int64)))
+            out.append(_ColumnBase(None, np.empty(0, np.int64), math.nan))
             continue
-        everyone = np.zeros(other.dataset.data.height, np.int64)
+        total = other.partitions[0]  # an earlier wave's one column: its total
         asked = _asked(other, names, section)
-        key = (0, section, np.packbits(asked).tobytes())  # an earlier wave's one column: its total
-        population = _cached_domains(other, key, asked, everyone, 1, [other.dataset.population_size])
-        rows = np.arange(other.dataset.data.height)
-        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0]), rows))
+        key = (0, section, np.packbits(asked).tobytes())
+        population = _cached_domains(other, key, asked, total.codes, 1, total.population)
+        out.append(_ColumnBase(other, np.flatnonzero(valid_of(other)), float(population[0])))
     return out
 
 
@@ -387,86 +394,123 @@ class _Builder:
         self.tests: list[Test] = []
         self.untested_waves: set[int] = set()  # earlier waves whose question changed: shown, not tested
         # What every row of a column shares, worked out once per column rather than once per row.
-        self.weights = [_base_weights(base) for base in bases]
-        self.kish = [kish(w) for w in self.weights]
-        self.totals = [float(w.sum()) for w in self.weights]
+        self.weights = [_base_weights(base) for base in bases]  # None where every weight is 1: none gathered
+        sized = list(zip(bases, self.weights, strict=True))
+        self.totals = [float(len(b.index)) if w is None else float(w.sum()) for b, w in sized]
+        self.kish = [float(len(b.index)) if w is None else kish(w) for b, w in sized]
         # each earlier wave's column (after the current wave's banner) and the column of the wave it is tested against
         first = len(bases) - len(others)
         column_of = {id(o): first + i for i, o in enumerate(others)}
         self.pairs = [(first + i, column_of.get(id(o.later), 0)) for i, o in enumerate(others)]
-        self.matched = [_matched(bases[later], bases[column]) for column, later in self.pairs]
+        self.in_both = [_rows_in_both(bases[column], bases[later]) for column, later in self.pairs]
+        self.matched: dict[int, Matched | None] = {}  # per wave pair: positions in its bases (`_matched`)
         self.tallies: dict[tuple[int, tuple[str, ...]], _Tally] = {}
-        self.codes: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variable
-        self.units: dict[int, np.ndarray] = {}  # per column tested between waves
+        self.answers: dict[tuple[int, tuple[str, ...]], tuple[np.ndarray, np.ndarray]] = {}  # per wave and variables
+        self.joints: dict[tuple[int, tuple[str, ...]], JointTally | None] = {}  # per wave pair and variables
 
     def proportion_row(self, label: str, kind: str, code: int | None, indicator: Indicator, names: list[str]) -> None:
         """A row of percentages: each column's weighted share of its base with `indicator` true.
 
         The indicator is applied to a column's distinct answers, not to its units: each column's
         answers are tallied once per table (Σw and Σw² per distinct answer) and every row of
-        the table sums the tallies of the answers it counts.
+        the table sums the tallies of the answers it counts. So does each wave test's
+        covariance, from the wave pair's joint tally (`_joint`).
         """
         estimates: list[Estimate | None] = []
         counts: list[float | None] = []
+        chosen_of: list[np.ndarray | None] = []
+        counted: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # per wave's answers: the indicator and 1 − it
         for column, base in enumerate(self.bases):
             if base.prepared is None:
                 estimates.append(None)
                 counts.append(None)
+                chosen_of.append(None)
                 continue
             tally = self._tally(column, names)
-            chosen = np.asarray(indicator(tally.answers), dtype=float)
+            if id(tally.answers) not in counted:  # a wave's columns share its answers: applied once
+                chosen = np.asarray(indicator(tally.answers), dtype=float)
+                counted[id(tally.answers)] = chosen, 1 - chosen
+            chosen, rest = counted[id(tally.answers)]
             hit, hit_squares = float(chosen @ tally.weights), float(chosen @ tally.squares)
-            rest_squares = float((1 - chosen) @ tally.squares)
-            # the residuals only where a test between waves needs them: the total and the earlier waves
-            y = chosen[tally.at] if self._in_wave_test(column) else None
-            units = self._units(column) if y is not None else None
-            w, population, confidence = self.weights[column], self._population(base), self.spec.confidence
+            rest_squares = float(rest @ tally.squares)
+            n, population, confidence = len(base.index), self._population(base), self.spec.confidence
             estimates.append(
                 proportion(
-                    hit,
-                    hit_squares,
-                    rest_squares,
-                    w,
-                    self.kish[column],
-                    population,
-                    confidence,
-                    y,
-                    units,
-                    self.totals[column],
+                    hit, hit_squares, rest_squares, n, self.totals[column], self.kish[column], population, confidence
                 )
             )
             counts.append(hit)
-        self.estimate_row(label, kind, code, estimates, 100.0, counts)
+            chosen_of.append(chosen)
+        overlaps = [self._overlap(i, names, chosen_of) for i in range(len(self.pairs))]
+        self.estimate_row(label, kind, code, estimates, 100.0, counts, overlaps)
+
+    def _overlap(self, pair: int, names: list[str], chosen_of: list[np.ndarray | None]) -> Overlap | None:
+        """A wave test's overlap sums for a row counting `chosen_of` each column's answers (None: untested)."""
+        column, later = self.pairs[pair]
+        earlier_chosen, later_chosen = chosen_of[column], chosen_of[later]
+        if pair in self.untested_waves or earlier_chosen is None or later_chosen is None:
+            return None
+        joint = self._joint(pair, names)
+        return joint.overlap(earlier_chosen, later_chosen) if joint is not None else None
+
+    def _joint(self, pair: int, names: list[str]) -> JointTally | None:
+        """The units in both bases of a wave pair tallied by their answers in each, once per table and variables."""
+        key = (pair, tuple(names))
+        if key not in self.joints:
+            self.joints[key] = None
+            if self.in_both[pair] is not None:
+                sides = []
+                for column, rows in zip(self.pairs[pair], self.in_both[pair], strict=True):
+                    answers, at = self._answers(self.bases[column].prepared, names)
+                    sides.append((at.take(rows), self._scaled(column, rows), len(answers)))
+                self.joints[key] = joint_tally(*sides[0], *sides[1])
+        return self.joints[key]
+
+    def _scaled(self, column: int, rows: np.ndarray) -> np.ndarray | float:
+        """n·w/Σw at some rows of a column's base: the weights its units' residuals are scaled by (1 unweighted)."""
+        base = self.bases[column]
+        if base.prepared.unweighted:
+            return 1.0  # Σw = n
+        return len(base.index) * base.prepared.weights.take(rows) / self.totals[column]
+
+    def _matched(self, pair: int) -> Matched | None:
+        """The units in both bases of a wave pair as positions in each base, earlier first (for means and ratios)."""
+        if pair not in self.matched:
+            self.matched[pair] = None
+            if self.in_both[pair] is not None:
+                (earlier, later), (earlier_rows, later_rows) = self.pairs[pair], self.in_both[pair]
+                # both bases are a wave's valid rows, in ascending order: a row's position is a binary search
+                at_earlier = np.searchsorted(self.bases[earlier].index, earlier_rows)
+                self.matched[pair] = at_earlier, np.searchsorted(self.bases[later].index, later_rows)
+        return self.matched[pair]
 
     def _tally(self, column: int, names: list[str]) -> _Tally:
+        """A column's answers to `names` tallied, once per table."""
         key = (column, tuple(names))
         if key not in self.tallies:
             base = self.bases[column]
-            parts = [self._codes(base.prepared, n) for n in names]
-            self.tallies[key] = _tally(base, names, parts, self.weights[column])
+            p = base.prepared
+            assert p is not None
+            answers, at = self._answers(p, names)
+            self.tallies[key] = _tally(answers, at.take(base.index), self.weights[column], p.unweighted)
         return self.tallies[key]
 
-    def _units(self, column: int) -> np.ndarray:
-        """The units of a column's base, gathered once per table rather than once per row."""
-        if column not in self.units:
-            base = self.bases[column]
-            self.units[column] = base.prepared.units.take(base.index)
-        return self.units[column]
-
-    def _codes(self, p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
-        key = (id(p), name)  # a wave's codes, found once per table and gathered per column
-        if key not in self.codes:
-            self.codes[key] = _codes(p, name)
-        return self.codes[key]
-
-    def _in_wave_test(self, column: int) -> bool:
-        return bool(self.others) and (column == 0 or column >= len(self.bases) - len(self.others))
+    def _answers(self, p: Prepared, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """A wave's distinct answers to `names` and each unit's position among them, once per table."""
+        key = (id(p), tuple(names))
+        if key not in self.answers:
+            if len(names) == 1:
+                self.answers[key] = _codes(p, names[0])
+            else:
+                self.answers[key] = _combinations(p, names, [self._answers(p, [n]) for n in names])
+        return self.answers[key]
 
     def _estimate(self, base: _ColumnBase, y: np.ndarray, x: np.ndarray, proportion: bool, index=None) -> Estimate:
         p = base.prepared
         assert p is not None
         index = base.index if index is None else index
-        return ratio(y, x, p.weights[index], self._population(base), self.spec.confidence, p.units[index], proportion)
+        w, units = p.weights.take(index), p.units.take(index)
+        return ratio(y, x, w, self._population(base), self.spec.confidence, units, proportion)
 
     def _population(self, base: _ColumnBase) -> float:
         """The N̂ a column's figures are estimated for: the one place percentages, means and ratios take it from."""
@@ -481,13 +525,19 @@ class _Builder:
         estimates: list[Estimate | None],
         scale: float,
         counts: list[float | None],
+        overlaps: list[Overlap | None] | None = None,
+        tested: bool = True,
     ) -> None:
-        """A row of estimates (None where a wave lacks the variable), tested across the banner."""
+        """A row of estimates (None where a wave lacks the variable), tested across the banner unless not `tested`.
+
+        `overlaps`: per earlier wave, its test's overlap sums when the row has them from tallies.
+        """
         cells = [_cell(e, c, scale) for e, c in zip(estimates, counts, strict=True)]
         self.rows.append(TableRow(label, kind, cells, code))
-        self._tests(len(self.rows) - 1, estimates)
+        if tested:
+            self._tests(len(self.rows) - 1, estimates, overlaps or [None] * len(self.others))
 
-    def _tests(self, row: int, estimates: list[Estimate | None]) -> None:
+    def _tests(self, row: int, estimates: list[Estimate | None], overlaps: list[Overlap | None]) -> None:
         alpha = 1 - self.spec.confidence
         offset = 0
         for part in self.main.partitions:
@@ -510,9 +560,10 @@ class _Builder:
             # units matched once per table, for estimates over their columns' whole bases (not a
             # mean with outliers left out, which matches its own units)
             whole = earlier.n == len(self.bases[b].index) and later.n == len(self.bases[a].index)
-            matched = self.matched[i] if whole else None
+            matched = self._matched(i) if whole and overlaps[i] is None else None
             # the overlap covariance; pooled under H0 when either wave is at 0% or 100%
-            self.tests.append(Test(row, b, a, wave_difference(earlier, later, common, alpha, matched), "wave"))
+            difference = wave_difference(earlier, later, common, alpha, matched, overlaps[i])
+            self.tests.append(Test(row, b, a, difference, "wave"))
 
     def _testable(self, e: Estimate | None) -> bool:
         """A figure testable at the spec's minimum base for letters (and never under two units)."""
@@ -548,9 +599,9 @@ class _Builder:
         for part in self.main.partitions:
             k = len(part.labels)
             out.extend(float(n) for n in np.bincount(part.codes.take(met) + 1, minlength=k + 1)[1:])
-        for base in self.bases[len(out) :]:
+        for base in self.bases[len(out) :]:  # an earlier wave's total: every unit of the wave
             p = base.prepared
-            out.append(None if p is None else float(np.count_nonzero(test(p).take(base.members))))
+            out.append(None if p is None else float(np.count_nonzero(test(p))))
         return out
 
 
@@ -567,35 +618,37 @@ class _Tally:
     """A column's answers to one or more variables, tallied: what every percentage row sums."""
 
     answers: np.ndarray  # the distinct answers (rows of answers for several variables)
-    at: np.ndarray  # per unit of the base: its answer's position in `answers`
     weights: np.ndarray  # Σw per distinct answer
     squares: np.ndarray  # Σw² per distinct answer
 
 
-def _tally(base: _ColumnBase, names: list[str], parts: list[tuple[np.ndarray, np.ndarray]], w: np.ndarray) -> _Tally:
-    """One weighted bincount (and one of w²) over the base's answers, for every row of its column.
-
-    `parts` are each variable's codes over the wave's units (`_codes`).
-    """
-    p = base.prepared
-    assert p is not None
-    sizes = [len(answers) for answers, _ in parts]
-    if len(parts) == 1:  # one variable (every single choice and grid item): its codes as they are
-        answers, at = parts[0][0], parts[0][1].take(base.index)
-    elif math.prod(sizes) <= TALLY_COMBINATIONS:
-        at = np.zeros(len(base.index), np.int64)
-        for (_, positions), size in zip(parts, sizes, strict=True):
-            at = at * size + positions.take(base.index)  # the combination's number, first variable slowest
-        grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
-        answers = np.column_stack([g.ravel() for g in grids])
-    else:  # many variables with many codes each: only the combinations that occur
-        answers, at = np.unique(_stack(p, names)[base.index], axis=0, return_inverse=True)
-        at = at.ravel()
+def _tally(answers: np.ndarray, at: np.ndarray, w: np.ndarray, unweighted: bool) -> _Tally:
+    """One weighted bincount (and one of w²) over a base's answers' positions `at`, for every row of its column."""
     k = len(answers)
-    if p.unweighted:  # with every weight 1, Σw and Σw² are both the count, which bincount finds thrice as fast
+    if unweighted:  # with every weight 1, Σw and Σw² are both the count, which bincount finds thrice as fast
         count = np.bincount(at, minlength=k).astype(float)
-        return _Tally(answers, at, count, count)
-    return _Tally(answers, at, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
+        return _Tally(answers, count, count)
+    return _Tally(answers, np.bincount(at, weights=w, minlength=k), np.bincount(at, weights=w * w, minlength=k))
+
+
+def _combinations(
+    p: Prepared, names: list[str], parts: list[tuple[np.ndarray, np.ndarray]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Several variables' distinct combinations of answers (rows) and each of the wave's units' position among them.
+
+    `parts` are each variable's codes (`_codes`). Up to TALLY_COMBINATIONS a combination is
+    numbered from its codes' positions, first variable slowest, with no sort; beyond, only the
+    combinations that occur are kept (np.unique).
+    """
+    sizes = [len(answers) for answers, _ in parts]
+    if math.prod(sizes) <= TALLY_COMBINATIONS:
+        at = np.zeros(p.dataset.data.height, np.int64)
+        for (_, positions), size in zip(parts, sizes, strict=True):
+            at = at * size + positions
+        grids = np.meshgrid(*[answers for answers, _ in parts], indexing="ij")
+        return np.column_stack([g.ravel() for g in grids]), at
+    answers, at = np.unique(_stack(p, names), axis=0, return_inverse=True)
+    return answers, at.ravel()
 
 
 def _codes(p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -610,44 +663,51 @@ def _codes(p: Prepared, name: str) -> tuple[np.ndarray, np.ndarray]:
         codes = column.to_numpy()
         low, high = int(codes.min()), int(codes.max())
         if high - low <= TALLY_RANGE:
-            return np.arange(low, high + 1, dtype=float), codes.astype(np.int64, copy=False) - low
+            return np.arange(low, high + 1, dtype=float), _offsets(codes, low, high)
     x = p.values(name)
     if not len(x):
         return np.zeros(1), np.zeros(0, np.int64)
     low, high = float(x.min()), float(x.max())
     if high - low <= TALLY_RANGE and np.array_equal(x, np.floor(x)):
-        return np.arange(low, high + 1), (x - low).astype(np.int64)
+        return np.arange(low, high + 1), _offsets(x, low, high)
     return np.unique(x, return_inverse=True)
 
 
-def _base_weights(base: _ColumnBase) -> np.ndarray:
-    if base.prepared is None:
-        return np.empty(0)
-    if base.prepared.unweighted:  # ones: no gather of the wave's weights
-        return np.ones(len(base.index))
+def _offsets(values: np.ndarray, low: float, high: float) -> np.ndarray:
+    """value − low, in the smallest unsigned integers holding high − low (a byte for most questions).
+
+    A table keeps these for each of its variables and gathers them for every column: small
+    integers are eight times lighter to keep and to gather than int64.
+    """
+    out = np.empty(len(values), np.min_scalar_type(int(high - low)))
+    return np.subtract(values, low, out=out, casting="unsafe")  # exact: whole numbers from 0 to high − low
+
+
+def _base_weights(base: _ColumnBase) -> np.ndarray | None:
+    """A column's weights; None when every weight is 1 (their sum and Kish's base are then the count)."""
+    if base.prepared is None or base.prepared.unweighted:
+        return None
     return base.prepared.weights.take(base.index)
 
 
-def _matched(total: _ColumnBase, earlier: _ColumnBase) -> Matched | None:
-    """The units in both an earlier wave's base and the total's: positions in each base, earlier first.
+def _rows_in_both(earlier: _ColumnBase, later: _ColumnBase) -> tuple[np.ndarray, np.ndarray] | None:
+    """The units in both an earlier wave's base and its later wave's: their rows in each wave, earlier first.
 
     From the rows matched once per wave pair (`shared_ids`), so no table matches keys again.
     """
-    main, other = total.prepared, earlier.prepared
+    main, other = later.prepared, earlier.prepared
     if main is None or other is None or other.matched is None:
         return None
     rows_main, rows_other = other.matched
-    at_main = _positions(total.index, main.dataset.data.height).take(rows_main)
-    at_other = _positions(earlier.index, other.dataset.data.height).take(rows_other)
-    both = (at_main >= 0) & (at_other >= 0)
-    return at_other.compress(both), at_main.compress(both)
+    both = _in(later.index, main).take(rows_main) & _in(earlier.index, other).take(rows_other)
+    return rows_other.compress(both), rows_main.compress(both)
 
 
-def _positions(index: np.ndarray, rows: int) -> np.ndarray:
-    """Per row of a wave: its position in `index`, −1 when not in it."""
-    at = np.full(rows, -1, np.int64)
-    at[index] = np.arange(len(index))
-    return at
+def _in(index: np.ndarray, p: Prepared) -> np.ndarray:
+    """Per row of a wave: whether it is in `index`."""
+    mask = np.zeros(p.dataset.data.height, bool)
+    mask[index] = True
+    return mask
 
 
 def _cell(e: Estimate | None, count: float | None, scale: float) -> Cell:
@@ -840,24 +900,23 @@ def numeric_table(
     b = _Builder(main, others, bases, spec)
     changed = b.compare_wording(question)
     summaries, means = [], []
-    for base in bases:
+    for base, ordered in zip(bases, _columns_ascending(main, others, name, valid_of), strict=True):
         p = base.prepared
-        if p is None:
+        if p is None or ordered is None:
             summaries.append(None)
             means.append(None)
             continue
         key = id(p)
-        if key not in limits:
-            limits[key] = fences(p.values(name)[np.flatnonzero(valid_of(p))], rule)
+        if key not in limits:  # a wave's first column is its total: all its values
+            limits[key] = fences(ordered, rule)
         values = p.values(name).take(base.index)
-        summaries.append(summarise(values, limits[key], spec.confidence))
+        summaries.append(summarise(ordered, limits[key], spec.confidence))
         kept = base.index[~limits[key].outside(values)]
         means.append(b._estimate(base, p.values(name)[kept], np.ones(len(kept)), False, kept))
-    b.estimate_row("Mean", "mean", None, means, 1.0, [s.n_mean if s else None for s in summaries])
-    if rule.rule != "none":
-        # The fences come from each wave's own values and the variance ignores the trimming, so a test
-        # of a trimmed mean rejects a true null far more often than it says (15% with skewed spend).
-        b.tests = [t for t in b.tests if t.row != len(b.rows) - 1]
+    # A trimmed mean is not tested: the fences come from each wave's own values and the variance
+    # ignores the trimming, so its test rejects a true null far more often than it says (15% with skewed spend).
+    counts = [s.n_mean if s else None for s in summaries]
+    b.estimate_row("Mean", "mean", None, means, 1.0, counts, tested=rule.rule == "none")
     b.value_row("Median", "median", [s.median if s else None for s in summaries])
     for cell, s in zip(b.rows[-1].cells, summaries, strict=True):  # the median's distribution-free interval
         if s is not None and s.median_low == s.median_low:
@@ -898,6 +957,32 @@ def numeric_table(
         b.tests,
         wording_notes=changed,
     )
+
+
+def _columns_ascending(
+    main: Prepared, others: list[Prepared], name: str, valid_of: Callable[[Prepared], np.ndarray]
+) -> list[np.ndarray | None]:
+    """Each banner column's valid values of `name` in ascending order, in the columns of `_column_bases`.
+
+    One sort per wave: a breakdown's columns are cut from the wave's sorted values by the
+    partition's codes, gathered in the same order, so no column is sorted again.
+    """
+    rows, values = _ascending(main, name, valid_of(main))
+    out: list[np.ndarray | None] = []
+    for part in main.partitions:
+        codes = part.codes.take(rows)
+        out.extend(values.compress(codes == j) for j in range(len(part.labels)))
+    for other in others:
+        out.append(_ascending(other, name, valid_of(other))[1] if other.has(name) else None)
+    return out
+
+
+def _ascending(p: Prepared, name: str, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A wave's valid rows in ascending order of `name`, and their values."""
+    rows = np.flatnonzero(valid)
+    values = p.values(name).take(rows)
+    order = np.argsort(values)
+    return rows.take(order), values.take(order)
 
 
 def _dates_note(main: Prepared, question: Question, valid: np.ndarray) -> list[str]:

@@ -37,7 +37,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-from scipy import stats
+from scipy import sparse, stats
+
+_NONE = np.empty(0)  # what an estimate without units keeps: one array for all (a tab book makes thousands)
+_NONE.flags.writeable = False
 
 
 @dataclass
@@ -51,11 +54,11 @@ class Estimate:
     population: float  # N̂: the units the figure describes
     low: float
     high: float
-    units: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=object), repr=False)  # unit keys of the base
-    residuals: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)  # e_i, in `units` order
+    units: np.ndarray = field(default_factory=lambda: _NONE, repr=False)  # unit keys of the base
+    residuals: np.ndarray = field(default_factory=lambda: _NONE, repr=False)  # e_i, in `units` order
     proportion: bool = False  # a percentage (y a 0/1 indicator, x = 1): tested with the pooled proportion
     # n·w_i/Σw·x, in `units` order: e_i = scaled_i·(y_i − θ·x_i), so residuals about another θ can be had
-    scaled_weights: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    scaled_weights: np.ndarray = field(default_factory=lambda: _NONE, repr=False)
 
     @property
     def variance(self) -> float:
@@ -117,28 +120,23 @@ def proportion(
     chosen: float,
     chosen_squares: float,
     rest_squares: float,
-    w: np.ndarray,
+    n: int,
+    total: float,
     n_eff: float,
     population: float,
     confidence: float = 0.95,
-    y: np.ndarray | None = None,
-    units: np.ndarray | None = None,
-    total: float | None = None,
 ) -> Estimate:
     """A percentage from its base's weighted tallies: what `ratio` gives for a 0/1 `y` and x = 1.
 
     `chosen` is Σw over the units with y = 1, `chosen_squares` Σw² over them and `rest_squares`
-    Σw² over the others; `w` are the base's weights and `n_eff` their Kish base, both shared by
+    Σw² over the others; `n`, `total` (Σw) and `n_eff` (Kish's base) are the base's, shared by
     every row of a column. With residuals e_i = n·w_i(y_i − θ)/Σw,
 
         Σe² = (n/Σw)² · (Σ_{y=1} w²·(1 − θ)² + Σ_{y=0} w²·θ²)
 
-    so a row of a column costs a few sums rather than a pass over its units. The residuals
-    themselves (for the overlap covariance between waves) are made only when `y` is given.
-    `total` is Σw when the caller has it already (it is the same for every row of a column).
+    so a row of a column costs a few sums rather than a pass over its units. So does its
+    covariance with another wave's percentage (`JointTally`): no residuals are made.
     """
-    n = len(w)
-    total = float(w.sum()) if total is None else total
     if n == 0 or total == 0:
         nan = math.nan
         return Estimate(nan, nan, n, 0.0, population, nan, nan, proportion=True)
@@ -148,11 +146,7 @@ def proportion(
     var = f * squares / (n * (n - 1)) if n > 1 else math.nan
     se = math.sqrt(var) if var == var else math.nan
     low, high = wilson(theta, effective_base(theta, var, n_eff, f), z_value(confidence))
-    if y is None:
-        return Estimate(theta, se, n, n_eff, population, low, high, proportion=True)
-    scaled = n * w / total
-    keys = units if units is not None else np.arange(n)
-    return Estimate(theta, se, n, n_eff, population, low, high, keys, scaled * (y - theta), True, scaled)
+    return Estimate(theta, se, n, n_eff, population, low, high, proportion=True)
 
 
 def effective_base(p: float, var: float, n_eff: float, f: float) -> float:
@@ -199,23 +193,157 @@ def match_units(first: Estimate, second: Estimate) -> Matched:
     return i1, i2
 
 
+@dataclass(frozen=True)
+class Overlap:
+    """Sums over the m units in both bases of two waves' figures: what their covariance is made of.
+
+    With scaled weights sⱼ = nⱼ·wⱼ/Σwⱼxⱼ and residuals eⱼ = sⱼ·(yⱼ − tⱼxⱼ) about references t₁, t₂,
+    the sums of residuals about any other θ₁, θ₂ of a percentage (x = 1, so eⱼ shifts by
+    sⱼ·(tⱼ − θⱼ)) follow from these eight (`about`). Made from two estimates' residuals
+    (`unit_overlap`, t = each one's own θ), or for percentages from their answers' tallies
+    (`JointTally.overlap`, t = 0) without a pass over the units.
+    """
+
+    m: int
+    references: tuple[float, float]  # t₁, t₂
+    e1: float  # Σe₁
+    e2: float  # Σe₂
+    s1: float  # Σs₁
+    s2: float  # Σs₂
+    e1e2: float  # Σe₁e₂
+    e1s2: float  # Σe₁s₂
+    s1e2: float  # Σs₁e₂
+    s1s2: float  # Σs₁s₂
+
+    def about(self, theta1: float, theta2: float) -> tuple[float, float, float]:
+        """Σe₁, Σe₂ and Σe₁e₂ with the residuals taken about θ₁ and θ₂."""
+        d1, d2 = self.references[0] - theta1, self.references[1] - theta2
+        if not (d1 or d2):  # about the references themselves (a mean's or ratio's own θ): the sums as they are
+            return self.e1, self.e2, self.e1e2
+        cross = self.e1e2 + d2 * self.e1s2 + d1 * self.s1e2 + d1 * d2 * self.s1s2
+        return self.e1 + d1 * self.s1, self.e2 + d2 * self.s2, cross
+
+
+def unit_overlap(first: Estimate, second: Estimate, matched: Matched | None = None) -> Overlap:
+    """The overlap's sums from two estimates' residuals over the units in both bases (`match_units` unless given)."""
+    i1, i2 = matched if matched is not None else match_units(first, second)
+    e1, e2 = first.residuals[i1], second.residuals[i2]
+    s1, s2 = _scaled_at(first, i1), _scaled_at(second, i2)
+    return Overlap(
+        len(i1),
+        (first.value, second.value),
+        float(e1.sum()),
+        float(e2.sum()),
+        float(s1.sum()),
+        float(s2.sum()),
+        float(np.dot(e1, e2)),
+        float(np.dot(e1, s2)),
+        float(np.dot(s1, e2)),
+        float(np.dot(s1, s2)),
+    )
+
+
+def _scaled_at(e: Estimate, at: np.ndarray) -> np.ndarray:
+    """An estimate's scaled weights at some of its units; nan where it keeps none."""
+    return e.scaled_weights[at] if len(e.scaled_weights) == e.n else np.full(len(at), math.nan)
+
+
+JOINT_CELLS = 1 << 16  # a joint tally of up to this many (answer, answer) cells is a dense array, else sparse
+
+
+@dataclass
+class JointTally:
+    """Two waves' answers over the m units in both bases, tallied: what each row's overlap sums.
+
+    cross[a, b] = Σ s₁s₂ over the units answering a in the first wave and b in the second;
+    first[a] = Σ s₁ and second[b] = Σ s₂ over them. A table makes it once per wave pair, and a
+    row of percentages, counting the answers `chosen1` and `chosen2` (0/1 over the answers),
+    has Σe₁ = c₁·S₁ − θ₁ΣS₁ and Σe₁e₂ = c₁ᵀJc₂ − θ₂c₁ᵀJ1 − θ₁1ᵀJc₂ + θ₁θ₂1ᵀJ1 (`Overlap.about`).
+    """
+
+    cross: np.ndarray | sparse.csr_array  # J, k₁ × k₂
+    rows: np.ndarray  # J1
+    columns: np.ndarray  # 1ᵀJ
+    first: np.ndarray  # S₁
+    second: np.ndarray  # S₂
+    m: int
+
+    def overlap(self, chosen1: np.ndarray, chosen2: np.ndarray) -> Overlap:
+        """The overlap of the row counting `chosen1` of the first wave's answers and `chosen2` of the second's."""
+        return Overlap(
+            self.m,
+            (0.0, 0.0),  # about zero the residuals are s·y
+            float(chosen1 @ self.first),
+            float(chosen2 @ self.second),
+            float(self.first.sum()),
+            float(self.second.sum()),
+            float(chosen1 @ (self.cross @ chosen2)),
+            float(chosen1 @ self.rows),
+            float(self.columns @ chosen2),
+            float(self.rows.sum()),
+        )
+
+
+def joint_tally(
+    answers1: np.ndarray,
+    scaled1: np.ndarray | float,
+    k1: int,
+    answers2: np.ndarray,
+    scaled2: np.ndarray | float,
+    k2: int,
+) -> JointTally:
+    """Tally the units in both bases by their answers' positions in each wave (below k₁, k₂) and scaled weights.
+
+    A wave's scaled weights may be one number, the same for every unit (1 when unweighted): then
+    its tallies are counts, which bincount finds faster than sums of weights.
+    """
+    both = scaled1 * scaled2
+    if k1 * k2 <= JOINT_CELLS:
+        cells = np.multiply(answers1, k2, dtype=np.int64)  # positions may come as small integers: widened first
+        cells += answers2
+        cross = _weighted_count(cells, both, k1 * k2).reshape(k1, k2)
+    else:  # many answers (codes far apart, or several variables): only the pairs that occur are kept
+        values = np.broadcast_to(both, answers1.shape)
+        cross = sparse.csr_array((values, (answers1, answers2)), shape=(k1, k2))
+    rows, columns = np.asarray(cross.sum(axis=1)).ravel(), np.asarray(cross.sum(axis=0)).ravel()
+    first, second = _weighted_count(answers1, scaled1, k1), _weighted_count(answers2, scaled2, k2)
+    return JointTally(cross, rows, columns, first, second, len(answers1))
+
+
+def _weighted_count(at: np.ndarray, weights: np.ndarray | float, k: int) -> np.ndarray:
+    """Σ weights per position below k; a single weight multiplies the count."""
+    if np.ndim(weights):
+        return np.bincount(at, weights=weights, minlength=k)
+    return np.bincount(at, minlength=k) * float(weights)
+
+
+def _overlap_factor(first: Estimate, second: Estimate, m: int, common_population: float) -> float:
+    """m/(n₁n₂) − N₁₂/(N₁N₂): what the residuals' covariance s₁₂ is multiplied by."""
+    return m / (first.n * second.n) - common_population / (first.population * second.population)
+
+
 def covariance(
-    first: Estimate, second: Estimate, common_population: float, matched: Matched | None = None
+    first: Estimate,
+    second: Estimate,
+    common_population: float,
+    matched: Matched | None = None,
+    overlap: Overlap | None = None,
 ) -> tuple[float, int]:
     """The covariance of two waves' estimates through the units in both bases, and that overlap m.
 
     `common_population` is N₁₂, the units in both waves' populations (for a domain, scaled by
-    the domains' shares of their populations). `matched` gives the units in both bases when
-    they are already known (`match_units` otherwise).
+    the domains' shares of their populations). `overlap` gives the units' sums when a table
+    has them from its tallies; otherwise they come from the residuals of the units in both
+    bases, `matched` when already known (`match_units` otherwise).
     """
-    i1, i2 = matched if matched is not None else match_units(first, second)
-    m = len(i1)
+    if overlap is None:
+        overlap = unit_overlap(first, second, matched)
+    m = overlap.m
     if m < 2 or first.n == 0 or second.n == 0:
         return 0.0, m
-    e1, e2 = first.residuals[i1], second.residuals[i2]
-    s12 = float(np.dot(e1 - e1.mean(), e2 - e2.mean())) / (m - 1)
-    factor = m / (first.n * second.n) - common_population / (first.population * second.population)
-    return s12 * factor, m
+    sum1, sum2, cross = overlap.about(first.value, second.value)
+    s12 = (cross - sum1 * sum2 / m) / (m - 1)
+    return s12 * _overlap_factor(first, second, m, common_population), m
 
 
 @dataclass
@@ -281,7 +409,12 @@ def pooled_variance(first: Estimate, second: Estimate, p: float) -> float:
 
 
 def pooled_covariance(
-    first: Estimate, second: Estimate, p: float, common_population: float, matched: Matched | None = None
+    first: Estimate,
+    second: Estimate,
+    p: float,
+    common_population: float,
+    matched: Matched | None = None,
+    overlap: Overlap | None = None,
 ) -> tuple[float, int]:
     """The overlap covariance of two waves' percentages under the null hypothesis, and the overlap m.
 
@@ -290,18 +423,15 @@ def pooled_covariance(
     wave's own mean (which is zero when a wave is at 0% or 100%). It is kept within the
     correlation bound |s₁₂⁰| ≤ s₁⁰ s₂⁰, sⱼ⁰² = p̂(1 − p̂)·nⱼ/nⱼ′, so the variance stays positive.
     """
-    i1, i2 = matched if matched is not None else match_units(first, second)
-    m = len(i1)
-    if m < 2 or first.n == 0 or second.n == 0 or len(first.scaled_weights) != first.n:
+    if overlap is None:
+        overlap = unit_overlap(first, second, matched)
+    m = overlap.m
+    cross = overlap.about(p, p)[2] if m >= 2 and first.n and second.n else math.nan
+    if cross != cross:  # under two units in both, an empty base, or no scaled weights to shift the residuals by
         return 0.0, m
-    # e⁰ = scaled·(y − p̂) = e + scaled·(θ − p̂), for a percentage (x = 1)
-    e1 = first.residuals[i1] + first.scaled_weights[i1] * (first.value - p)
-    e2 = second.residuals[i2] + second.scaled_weights[i2] * (second.value - p)
-    s12 = float(np.dot(e1, e2)) / m
     bound = p * (1 - p) * math.sqrt(first.n * second.n / (first.n_eff * second.n_eff))
-    s12 = min(max(s12, -bound), bound)
-    factor = m / (first.n * second.n) - common_population / (first.population * second.population)
-    return s12 * factor, m
+    s12 = min(max(cross / m, -bound), bound)
+    return s12 * _overlap_factor(first, second, m, common_population), m
 
 
 def group_difference(first: Estimate, second: Estimate, alpha: float = 0.05) -> Difference:
@@ -319,7 +449,12 @@ def group_difference(first: Estimate, second: Estimate, alpha: float = 0.05) -> 
 
 
 def wave_difference(
-    earlier: Estimate, current: Estimate, common_population: float, alpha: float = 0.05, matched: Matched | None = None
+    earlier: Estimate,
+    current: Estimate,
+    common_population: float,
+    alpha: float = 0.05,
+    matched: Matched | None = None,
+    overlap: Overlap | None = None,
 ) -> Difference:
     """current − earlier for one figure in two waves sharing units, and its test.
 
@@ -327,27 +462,41 @@ def wave_difference(
     percentage at 0% or 100% in either wave: its own variance is degenerate, so the variances
     and the covariance are taken under the pooled p̂ (`pooled_variance`, `pooled_covariance`).
     A wave with fewer than two units in the base gives no test. `matched`: the units in both
-    bases, earlier's positions first, when already known.
+    bases, earlier's positions first, when already known; `overlap`: their sums, earlier's
+    first, when a table has them from its tallies (then no residuals are needed).
     """
     if earlier.n < 2 or current.n < 2:
         return _no_test(earlier, current)
     if earlier.proportion and current.proportion and (degenerate(earlier) or degenerate(current)):
         p = pooled_proportion(earlier, current)
-        cov, m = pooled_covariance(earlier, current, p, common_population, matched)
+        cov, m = pooled_covariance(earlier, current, p, common_population, matched, overlap)
         var = pooled_variance(earlier, current, p) - 2 * cov
         return _test(current.value - earlier.value, var, cov, m, alpha, True)
-    cov, m = covariance(earlier, current, common_population, matched)
+    cov, m = covariance(earlier, current, common_population, matched, overlap)
     return difference(earlier, current, cov, m, alpha)
 
 
 def benjamini_hochberg(tests: list[Difference], alpha: float = 0.05) -> None:
-    """Control the false discovery rate across `tests`: sets each q and re-decides `significant`."""
-    from statsmodels.stats.multitest import multipletests
+    """Control the false discovery rate across `tests`: sets each q and re-decides `significant`.
 
+    Benjamini and Hochberg's step-up rule: with the n p-values in ascending order, every test
+    up to the largest k with p₍ₖ₎ ≤ α·k/n is significant, and q₍ₖ₎ = min over j ≥ k of p₍ⱼ₎·n/j,
+    at most 1. Written as statsmodels' `multipletests(method="fdr_bh")` computes it (the tests
+    check they agree), in numpy: importing statsmodels for this would cost a tab book 0.2 s.
+    """
     usable = [t for t in tests if t.p == t.p]
     if not usable:
         return
-    reject, q, _, _ = multipletests([t.p for t in usable], alpha=alpha, method="fdr_bh")
-    for test, r, qv in zip(usable, reject, q, strict=True):
-        test.q = float(qv)
-        test.significant = bool(r)
+    p = np.array([t.p for t in usable])
+    order = np.argsort(p)
+    ordered = p.take(order)
+    share = np.arange(1, len(p) + 1) / float(len(p))  # k/n
+    passed = np.flatnonzero(ordered <= share * alpha)
+    reject = np.zeros(len(p), bool)
+    if len(passed):
+        reject[: passed[-1] + 1] = True
+    q = np.minimum.accumulate((ordered / share)[::-1])[::-1]
+    q[q > 1] = 1
+    for i, position in enumerate(order):
+        usable[position].q = float(q[i])
+        usable[position].significant = bool(reject[i])

@@ -194,3 +194,24 @@ def test_table_1_response_rate_is_complete_plus_partial_over_n(wave3):
     assert [(r.section, r.complete, r.partial) for r in rows] == [("csc", 68, 3), ("eyc", 52, 7), ("send", 54, 1)]
     assert [round(r.rate) for r in rows] == [47, 39, 36]  # the seed's Table 1
     assert round(100 * 68 / 152) == 45  # complete / N alone would not give the seed's 47%
+
+
+def test_a_units_response_is_read_across_its_menu_sections(wave3):
+    """Complete in every menu section, partial if it reached any, none otherwise; the closing section is not counted."""
+    from omnibus.analysis.profile import response_tables, took_part, unit_responses
+
+    states = {  # csc, eyc, send, thanks
+        "all complete": ("complete", "complete", "complete", "none"),
+        "one partial": ("complete", "partial", "complete", "complete"),
+        "one reached": ("none", "none", "partial", "none"),
+        "only thanks": ("none", "none", "none", "complete"),
+        "state unknown": ("none", None, "none", "none"),  # no state is not "none": counted as reached, as before
+    }
+    data = {"unit": list(states)}
+    for i, section in enumerate(("csc", "eyc", "send", "thanks")):
+        data[f"section_{section}"] = [s[i] for s in states.values()]
+    dataset = Dataset("wave-3", wave3, [], pl.DataFrame(data), len(states))
+    assert list(unit_responses(dataset)) == ["complete", "partial", "partial", "none", "partial"]
+    assert list(took_part(dataset)) == [True, True, True, False, True]
+    tables = response_tables(dataset, [])
+    assert (tables.took_part, tables.complete, tables.partial) == (4, 1, 3)

@@ -101,6 +101,49 @@ def test_numeric_mean_leaves_out_the_outlier_and_footnotes_it(small):
     assert row(kept_all, "Mean").cells[0].value == pytest.approx(np.mean(values))
 
 
+def test_numeric_columns_cut_from_one_sort_give_each_columns_own_figures(wave3):
+    """Every column's median (and its interval), minimum, maximum and outliers are those of its own values."""
+    from omnibus.analysis.numeric import fences, median_interval
+
+    current = synthetic_dataset(wave3, 400, seed=7, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 400, seed=8, wave="wave-2")
+    spec = parse_spec({"breakdowns": {"type": {}, "region_group": {}}})
+    table = by_name(wave_tables(current, spec, [earlier]), "HLEspend1718")
+    checked = 0
+    for column, base in zip(table.columns, table.bases, strict=True):
+        dataset = earlier if column.key.startswith("wave:") else current
+        data = dataset.data
+        given = data["HLEspend1718"].to_numpy()
+        valid = given >= 0  # not asked, not answered and the boxes are negative codes
+        limits = fences(given[valid], spec.outlier_rule("HLEspend1718"))
+        if column.key != "total" and not column.key.startswith("wave:"):
+            attribute, label = column.key.split(":")
+            valid &= (data[f"frame_{attribute}"].cast(str) == label).to_numpy()
+        values = given[valid]
+        assert base.n == len(values) > 5
+        figures = {r.kind: r.cells[table.columns.index(column)] for r in table.rows}
+        assert figures["median"].value == np.median(values)
+        assert (figures["median"].low, figures["median"].high) == median_interval(values)
+        assert (figures["minimum"].value, figures["maximum"].value) == (values.min(), values.max())
+        assert figures["outliers"].value == np.count_nonzero(limits.outside(values))
+        checked += 1
+    assert checked == len(table.columns) >= 4
+
+
+def test_a_trimmed_mean_is_not_tested_and_the_mean_of_every_value_is(wave3):
+    current = synthetic_dataset(wave3, 400, seed=7, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 400, seed=8, wave="wave-2")
+
+    def mean_tests(spec: dict) -> set[str]:
+        table = by_name(wave_tables(current, parse_spec(spec), [earlier]), "HLEspend1718")
+        mean = next(i for i, r in enumerate(table.rows) if r.kind == "mean")
+        return {t.kind for t in table.tests if t.row == mean}
+
+    spec = {"breakdowns": {"type": {}}}
+    assert mean_tests(spec) == set()  # outliers left out (the default rule)
+    assert mean_tests({**spec, "numeric": {"outliers": {"rule": "none"}}}) == {"breakdown", "wave"}
+
+
 def test_ratio_is_sum_over_sum_of_units_answering_both(small):
     per = by_name(wave_tables(small, parse_spec({**SPEC, "numeric": {"outliers": {"rule": "none"}}})), "Per")
     # unit 4 gave no reach: left out of both sums
@@ -252,6 +295,43 @@ def test_tallied_percentages_and_wave_tests_equal_the_estimator_unit_by_unit(wav
         assert test.difference.covariance == pytest.approx(d.covariance, rel=1e-9, abs=1e-15)
         checked += 1
     assert checked == 5  # four codes and the net
+
+
+def test_wave_tests_of_a_multiple_choice_equal_the_estimator_unit_by_unit(wave3):
+    """A multiple choice's rows and its net of several variables test waves as the units' residuals do."""
+    from omnibus.analysis.variance import wave_difference
+
+    current = synthetic_dataset(wave3, 300, seed=5, wave="wave-3")
+    earlier = synthetic_dataset(wave3, 300, seed=6, wave="wave-2")
+    spec = parse_spec({"inference": "finite", "nets": {"SuppSou": {"From other LAs": [1, 2, 3]}}})
+    rng = np.random.default_rng(2)
+    weights = {d.wave: rng.uniform(0.5, 2.0, d.data.height) for d in (current, earlier)}
+    table = by_name(wave_tables(current, spec, [earlier], weights=weights), "SuppSou")
+    figures = []
+    for d in (current, earlier):  # the base: asked and answered (no option of SuppSou is a missing code)
+        base = d.data["SuppSou_1"].to_numpy() >= 0
+        figures.append((d, base, d.data["unit"].to_numpy()[base].astype(str), weights[d.wave][base]))
+    (_, base, units, w), (_, ebase, eunits, ew) = figures
+    in_both = len(np.intersect1d(current.data["unit"].to_numpy(), earlier.data["unit"].to_numpy()))
+    total_n, earlier_n = table.bases[0].population, table.bases[-1].population
+    common = in_both * math.sqrt((earlier_n / earlier.population_size) * (total_n / current.population_size))
+    checked = 0
+    for number, r in enumerate(table.rows):
+        if r.kind not in ("percent", "net"):
+            continue
+        codes = [r.code] if r.kind == "percent" else [1, 2, 3]
+        chosen = [np.any([d.data[f"SuppSou_{c}"].to_numpy()[b] == 1 for c in codes], axis=0) for d, b, _, _ in figures]
+        total = _percentage(chosen[0], w, total_n, units)
+        before = _percentage(chosen[1], ew, earlier_n, eunits)
+        assert r.cells[0].value == pytest.approx(100 * total.value, rel=1e-12)
+        assert r.cells[-1].value == pytest.approx(100 * before.value, rel=1e-12)
+        test = next(t for t in table.tests if t.kind == "wave" and t.row == number)
+        d = wave_difference(before, total, common)
+        assert test.difference.overlap == d.overlap > 0
+        assert test.difference.se == pytest.approx(d.se, rel=1e-9)
+        assert test.difference.covariance == pytest.approx(d.covariance, rel=1e-9, abs=1e-15)
+        checked += 1
+    assert checked == 16  # fifteen options and the net
 
 
 def _percentage(chosen, weights, population, units):

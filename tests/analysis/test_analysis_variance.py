@@ -130,21 +130,112 @@ def test_a_mean_of_amounts_has_its_interval_on_the_log_scale():
 @pytest.mark.parametrize("share", [0.0, 0.3, 1.0])
 @pytest.mark.parametrize("n", [1, 2, 57])
 def test_proportion_from_tallies_equals_the_ratio_estimator(share, n):
-    """A percentage from its column's Σw and Σw² is `ratio` over the units, residuals and all."""
+    """A percentage from its column's Σw and Σw² is `ratio` over the units."""
     from omnibus.analysis.variance import proportion
 
     rng = np.random.default_rng(n)
     y = (rng.random(n) < share) * 1.0
     w = rng.uniform(0.5, 3.0, n)
-    units = np.arange(100, 100 + n)
-    expected = ratio(y, np.ones(n), w, 80, 0.9, units, proportion=True)
-    got = proportion(float(w @ y), float((w * w) @ y), float((w * w) @ (1 - y)), w, kish(w), 80, 0.9, y=y, units=units)
+    expected = ratio(y, np.ones(n), w, 80, 0.9, proportion=True)
+    got = proportion(float(w @ y), float((w * w) @ y), float((w * w) @ (1 - y)), n, float(w.sum()), kish(w), 80, 0.9)
     for field in ("value", "se", "low", "high", "n_eff", "population"):
         a, b = getattr(got, field), getattr(expected, field)
         assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b, rel=1e-12, abs=1e-15), field
-    assert got.n == expected.n and got.proportion
-    np.testing.assert_allclose(got.residuals, expected.residuals, rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(got.scaled_weights, expected.scaled_weights, rtol=1e-12)
-    assert list(got.units) == list(units)
-    without = proportion(float(w @ y), float((w * w) @ y), float((w * w) @ (1 - y)), w, kish(w), 80, 0.9)
-    assert without.value == got.value and len(without.residuals) == 0  # residuals only when asked for
+    assert got.n == expected.n and got.proportion and len(got.residuals) == 0  # no residuals: tallies suffice
+
+
+def _two_waves(rng, k1, k2, full):
+    """Two waves' answers (positions among k₁ and k₂ answers) and weights, of units partly in both."""
+    keys = np.arange(400)
+    if full:  # the same units in both bases
+        units1 = units2 = rng.permutation(keys)[:150]
+    else:
+        units1, units2 = rng.permutation(keys)[:150], rng.permutation(keys)[:170]
+    answers1, answers2 = rng.integers(0, k1, len(units1)), rng.integers(0, k2, len(units2))
+    return units1, answers1, rng.uniform(0.3, 3.0, len(units1)), units2, answers2, rng.uniform(0.3, 3.0, len(units2))
+
+
+def _tallied(chosen, answers, w, population):
+    """A percentage from its tallies (as a table's column makes it) and the same over the units."""
+    from omnibus.analysis.variance import proportion
+
+    y, ones = chosen[answers], np.ones(len(answers))
+    by_units = ratio(y, ones, w, population, proportion=True)
+    total = float(w @ ones)  # as `ratio` sums: at 100% both give exactly 1
+    tallied = proportion(float(w @ y), float((w * w) @ y), float((w * w) @ (1 - y)), len(y), total, kish(w), population)
+    return tallied, by_units
+
+
+@pytest.mark.parametrize("full", [False, True])
+@pytest.mark.parametrize("dense", [True, False])
+def test_the_tallied_wave_covariance_equals_the_covariance_of_the_units(full, dense, monkeypatch):
+    """A wave test's covariance from the pair's joint tally is the one from the units' residuals, pooled or not."""
+    from omnibus.analysis import variance
+    from omnibus.analysis.variance import joint_tally, pooled_covariance, pooled_proportion, wave_difference
+
+    if not dense:
+        monkeypatch.setattr(variance, "JOINT_CELLS", 1)  # many answers: the joint tally is kept sparse
+    rng = np.random.default_rng(11 + full)
+    pooled = 0
+    for table, (k1, k2) in enumerate([(2, 2), (5, 6), (9, 4)]):  # several tables: answers differ between waves
+        units1, answers1, w1, units2, answers2, w2 = _two_waves(rng, k1, k2, full)
+        _, i1, i2 = np.intersect1d(units1, units2, assume_unique=True, return_indices=True)
+        assert len(i1) == (150 if full else len(i1)) and len(i1) > 2
+        s1, s2 = len(w1) * w1 / w1.sum(), len(w2) * w2 / w2.sum()
+        joint = joint_tally(answers1[i1], s1[i1], k1, answers2[i2], s2[i2], k2)
+        rows = [rng.random(k1) < 0.5 for _ in range(6)] + [np.zeros(k1, bool), np.ones(k1, bool)]  # and 0%, 100%
+        for row in rows:
+            c1, c2 = row * 1.0, (rng.random(k2) < 0.5) * 1.0
+            first, first_units = _tallied(c1, answers1, w1, 400)
+            second, second_units = _tallied(c2, answers2, w2, 420)
+            first_units.units, second_units.units = units1, units2
+            overlap = joint.overlap(c1, c2)
+            for common in (0.0, 380.0):
+                expected, got = (
+                    covariance(first_units, second_units, common),
+                    covariance(first, second, common, overlap=overlap),
+                )
+                assert got[1] == expected[1] == len(i1)
+                assert got[0] == pytest.approx(expected[0], rel=1e-9, abs=1e-15), (table, common)
+                p = pooled_proportion(first, second)
+                expected = pooled_covariance(first_units, second_units, p, common)
+                got = pooled_covariance(first, second, p, common, overlap=overlap)
+                assert got[0] == pytest.approx(expected[0], rel=1e-9, abs=1e-15) and got[1] == expected[1]
+                expected = wave_difference(first_units, second_units, common)
+                got = wave_difference(first, second, common, overlap=overlap)
+                assert (got.pooled, got.overlap) == (expected.pooled, expected.overlap)
+                assert got.se == pytest.approx(expected.se, rel=1e-9) and got.p == pytest.approx(expected.p, rel=1e-9)
+                pooled += got.pooled
+    assert pooled  # rows at 0% and 100% took the pooled covariance
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_a_joint_tally_of_unweighted_waves_counts_what_weights_of_one_sum(dense, monkeypatch):
+    from omnibus.analysis import variance
+    from omnibus.analysis.variance import joint_tally
+
+    if not dense:
+        monkeypatch.setattr(variance, "JOINT_CELLS", 1)
+    rng = np.random.default_rng(5)
+    k1, k2 = 40, 30  # cells past 255: byte positions must be widened before they are combined
+    a1, a2 = rng.integers(0, k1, 300).astype(np.uint8), rng.integers(0, k2, 300).astype(np.uint8)
+    counted, summed = joint_tally(a1, 1.0, k1, a2, 1.0, k2), joint_tally(a1, np.ones(300), k1, a2, np.ones(300), k2)
+    c1, c2 = (rng.random(k1) < 0.5) * 1.0, (rng.random(k2) < 0.5) * 1.0
+    assert counted.overlap(c1, c2) == summed.overlap(c1, c2)
+    assert counted.overlap(c1, c2).e1e2 == np.count_nonzero(c1[a1] * c2[a2])
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.1])
+def test_benjamini_hochberg_decides_and_adjusts_as_statsmodels_does(alpha):
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(int(alpha * 100))
+    for n in (1, 2, 7, 60, 500):
+        p = np.concatenate([rng.uniform(0, 0.02, n // 3), rng.uniform(0, 1, n - n // 3)])
+        p[rng.random(n) < 0.2] = p[0]  # ties
+        tests = [Difference(0.1, 0.05, 2.0, float(v), 0, 0.0) for v in p]
+        untestable = Difference(0.1, math.nan, math.nan, math.nan, 0, 0.0)
+        benjamini_hochberg([*tests, untestable], alpha)
+        reject, q, _, _ = multipletests(p, alpha=alpha, method="fdr_bh")
+        assert [t.q for t in tests] == list(q) and [t.significant for t in tests] == list(reject)
+        assert untestable.q is None and not untestable.significant
