@@ -853,11 +853,12 @@ def main() -> None:
         processes.append(start_balancer(ports[-1], ports[: args.servers], folder))
     meter = CpuMeter([p.pid for p in processes[: args.servers]], args.database_url)
     try:
-        warmed = warm_up(f"http://127.0.0.1:{ports[-1]}", warm_codes, args)
+        base, q = f"http://127.0.0.1:{ports[-1]}", load(QUESTIONNAIRE)
+        warmed = warm_up(base, warm_codes, q, args)
         meter.start()
         codes = [code for _, code in units]
         client = time.process_time()
-        people, stats, seconds = asyncio.run(run_all(f"http://127.0.0.1:{ports[-1]}", codes, load(QUESTIONNAIRE), args))
+        people, stats, seconds = asyncio.run(run_all(base, codes, q, args))
         client = time.process_time() - client
         cpu = meter.stop()
         for process in processes[args.servers : args.servers + 1]:
@@ -877,12 +878,12 @@ def main() -> None:
     print(f"logs        {folder}")
 
 
-def warm_up(base: str, codes: list[str], args: argparse.Namespace) -> Stats | None:
+def warm_up(base: str, codes: list[str], q: Questionnaire, args: argparse.Namespace) -> Stats | None:
     """Respondents answering one section each, all at once, so that every worker has started before the meter does."""
     if not codes:
         return None
     settings = argparse.Namespace(**{**vars(args), "concurrency": len(codes), "max_sections": 1, "think_time": 0})
-    _, stats, _ = asyncio.run(run_all(base, codes, load(QUESTIONNAIRE), settings))
+    _, stats, _ = asyncio.run(run_all(base, codes, q, settings))
     return stats
 
 
